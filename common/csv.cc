@@ -1,0 +1,118 @@
+#include "common/csv.h"
+
+#include <algorithm>
+
+#include "common/str_cat.h"
+#include "common/text.h"
+
+namespace pantau::common {
+
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::vector<CsvRow> rows;
+  CsvRow row;
+  std::string field;
+  size_t line = 1;
+  size_t i = 0;
+  bool row_has_content = false;
+  row.line = 1;
+  auto end_field = [&] {
+    row.fields.push_back(std::move(field));
+    field.clear();
+  };
+  auto end_row = [&] {
+    end_field();
+    bool blank = !row_has_content && row.fields.size() == 1 && row.fields[0].empty();
+    if (!blank) rows.push_back(std::move(row));
+    row = CsvRow();
+    row_has_content = false;
+  };
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '"' && field.empty()) {
+      // Quoted field.
+      size_t start_line = line;
+      ++i;
+      row_has_content = true;
+      bool closed = false;
+      while (i < text.size()) {
+        if (text[i] == '"') {
+          if (i + 1 < text.size() && text[i + 1] == '"') {
+            field.push_back('"');
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        if (text[i] == '\n') ++line;
+        field.push_back(text[i++]);
+      }
+      if (!closed) {
+        return absl::InvalidArgumentError(
+            StrCat("line ", start_line, ": a quoted field is never closed"));
+      }
+      if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        return absl::InvalidArgumentError(
+            StrCat("line ", line, ": text after a closing quote"));
+      }
+      continue;
+    }
+    if (c == ',') {
+      end_field();
+      row_has_content = true;
+      ++i;
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;
+    } else if (c == '\n') {
+      end_row();
+      ++line;
+      row.line = line;
+      ++i;
+    } else {
+      field.push_back(c);
+      row_has_content = true;
+      ++i;
+    }
+  }
+  if (row_has_content || !field.empty() || !row.fields.empty()) end_row();
+  return rows;
+}
+
+absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text,
+                                         const std::vector<std::string>& required) {
+  auto rows = ParseCsv(text);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return absl::InvalidArgumentError("the file has no header row");
+  CsvTable table;
+  for (const auto& name : (*rows)[0].fields) {
+    std::string column(StripAsciiSpace(name));
+    if (std::find(table.header_.begin(), table.header_.end(), column) != table.header_.end()) {
+      return absl::InvalidArgumentError(StrCat("header: column \"", column, "\" twice"));
+    }
+    table.header_.push_back(std::move(column));
+  }
+  for (const auto& name : required) {
+    if (!table.HasColumn(name)) {
+      return absl::InvalidArgumentError(StrCat("header: column \"", name, "\" is missing"));
+    }
+  }
+  table.rows_.assign(std::make_move_iterator(rows->begin() + 1),
+                     std::make_move_iterator(rows->end()));
+  return table;
+}
+
+bool CsvTable::HasColumn(std::string_view column) const {
+  return std::find(header_.begin(), header_.end(), column) != header_.end();
+}
+
+std::string_view CsvTable::Get(const CsvRow& row, std::string_view column) const {
+  auto it = std::find(header_.begin(), header_.end(), column);
+  if (it == header_.end()) return {};
+  size_t index = static_cast<size_t>(it - header_.begin());
+  if (index >= row.fields.size()) return {};
+  return row.fields[index];
+}
+
+}  // namespace pantau::common

@@ -1,0 +1,68 @@
+#include "common/dates.h"
+
+#include "absl/strings/str_format.h"
+
+namespace pantau::common {
+
+absl::TimeZone DefaultDeploymentZone() { return absl::FixedTimeZone(8 * 60 * 60); }
+
+std::optional<absl::CivilDay> ParseLocalDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int parts[3] = {0, 0, 0};
+  const size_t starts[3] = {0, 5, 8};
+  const size_t lengths[3] = {4, 2, 2};
+  for (int p = 0; p < 3; ++p) {
+    for (size_t i = 0; i < lengths[p]; ++i) {
+      char c = text[starts[p] + i];
+      if (c < '0' || c > '9') return std::nullopt;
+      parts[p] = parts[p] * 10 + (c - '0');
+    }
+  }
+  absl::CivilDay day(parts[0], parts[1], parts[2]);
+  // CivilDay normalises out-of-range fields (Feb 30 -> Mar 2): refuse those.
+  if (day.year() != parts[0] || day.month() != parts[1] || day.day() != parts[2]) {
+    return std::nullopt;
+  }
+  return day;
+}
+
+std::string FormatLocalDate(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
+  // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as the Timestamp spec requires.
+  return ts.seconds() >= -62135596800LL && ts.seconds() <= 253402300799LL && ts.nanos() >= 0 &&
+         ts.nanos() <= 999999999;
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  const int64_t ns = absl::ToUnixNanos(t);
+  int64_t seconds = ns / 1000000000;
+  int64_t nanos = ns % 1000000000;
+  if (nanos < 0) {
+    nanos += 1000000000;
+    seconds -= 1;
+  }
+  ts.set_seconds(seconds);
+  ts.set_nanos(static_cast<int32_t>(nanos));
+  return ts;
+}
+
+std::string FormatLocalMinute(absl::Time t, absl::TimeZone zone) {
+  std::string abbreviation = zone == DefaultDeploymentZone() ? " WITA" : " %z";
+  return absl::FormatTime("%Y-%m-%d %H:%M" + abbreviation, t, zone);
+}
+
+std::string FormatHoursMinutes(absl::Duration d) {
+  int64_t minutes = absl::ToInt64Minutes(d);
+  if (minutes < 60) return absl::StrFormat("%dm", minutes);
+  return absl::StrFormat("%dh%02dm", minutes / 60, minutes % 60);
+}
+
+}  // namespace pantau::common

@@ -1,0 +1,34 @@
+// Calendar dates and time zones of the deployment. Pure. Thread-safety: stateless.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace pantau::common {
+
+// WITA, UTC+8 with no daylight saving: the default zone of a Barito Kuala deployment.
+absl::TimeZone DefaultDeploymentZone();
+
+// Parses "YYYY-MM-DD" strictly (the date must exist). nullopt otherwise.
+std::optional<absl::CivilDay> ParseLocalDate(std::string_view text);
+
+// "YYYY-MM-DD".
+std::string FormatLocalDate(absl::CivilDay day);
+
+// True when `ts` is a valid protobuf Timestamp (seconds within years 1-9999, nanos in range).
+bool IsValidTimestamp(const google::protobuf::Timestamp& ts);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
+google::protobuf::Timestamp ToTimestamp(absl::Time t);
+
+// "2026-11-28 14:05 WITA"-style text of `t` in `zone`, for messages to people.
+std::string FormatLocalMinute(absl::Time t, absl::TimeZone zone);
+
+// "3h05m"-style text of a positive duration, rounded down to the minute.
+std::string FormatHoursMinutes(absl::Duration d);
+
+}  // namespace pantau::common

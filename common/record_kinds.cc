@@ -1,0 +1,394 @@
+#include "common/record_kinds.h"
+
+#include <cstdint>
+
+#include "common/str_cat.h"
+
+#include "common/dates.h"
+#include "common/record_kind_table.h"
+#include "common/text.h"
+#include "common/ulid.h"
+
+namespace pantau::common {
+namespace {
+
+using internal::CheckCode;
+using internal::CheckRecordReference;
+
+// Adds "unknown <noun> "x"; did you mean a, b, c?" when `found` is null.
+void CheckKnown(FieldErrorList& errors, const std::string& path, const std::string& code,
+                const void* found, std::string_view type, std::string_view noun,
+                const ReferenceCatalog& catalog) {
+  if (code.empty() || found != nullptr) return;
+  std::vector<std::string> near = ClosestCodes(code, catalog.Codes(type));
+  std::string reason = StrCat("unknown ", noun, " \"", code, "\"");
+  if (!near.empty()) StrAppend(&reason, "; did you mean ", StrJoin(near, ", "), "?");
+  errors.Add(path, reason);
+}
+
+void CheckPositive(FieldErrorList& errors, const std::string& path, int64_t value,
+                   std::string_view unit) {
+  if (value <= 0) {
+    errors.Add(path, StrCat("must be greater than 0 ", unit, " (got ", value, ")"));
+  }
+}
+
+void CheckNonNegative(FieldErrorList& errors, const std::string& path, int64_t value,
+                      std::string_view unit) {
+  if (value < 0) errors.Add(path, StrCat("must not be negative ", unit, " (got ", value, ")"));
+}
+
+void CheckDate(FieldErrorList& errors, const std::string& path, const std::string& value,
+               bool required) {
+  if (value.empty()) {
+    if (required) errors.Add(path, "is required (a date YYYY-MM-DD)");
+    return;
+  }
+  if (!ParseLocalDate(value)) {
+    errors.Add(path, StrCat("\"", value, "\" is not a date of the form YYYY-MM-DD"));
+  }
+}
+
+// Largest pack price and size accepted: keeps pack arithmetic far from int64 overflow.
+constexpr int64_t kMaxPackPriceRupiah = 1'000'000'000'000;  // Rp 1 trillion
+constexpr int64_t kMaxPackSizeMilli = 1'000'000'000;        // a million units
+
+void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
+                         const ValidationContext& ctx, FieldErrorList& errors) {
+  const auto& catalog = ctx.catalog;
+  CheckCode(errors, at + "market_code", p.market_code(), ctx.policy, true);
+  CheckKnown(errors, at + "market_code", p.market_code(), catalog.FindMarket(p.market_code()),
+             "market", "market", catalog);
+  CheckCode(errors, at + "commodity_code", p.commodity_code(), ctx.policy, true);
+  const v1::Commodity* commodity = catalog.FindCommodity(p.commodity_code());
+  CheckKnown(errors, at + "commodity_code", p.commodity_code(), commodity, "commodity",
+             "commodity", catalog);
+  CheckPositive(errors, at + "price_rupiah", p.price_rupiah(), "Rupiah");
+  if (p.unit().empty()) {
+    errors.Add(at + "unit", "is required (the commodity's unit, e.g. kg)");
+  } else if (commodity != nullptr && p.unit() != commodity->unit()) {
+    errors.Add(at + "unit", StrCat("price is per \"", p.unit(), "\" but ", commodity->name(),
+                                         " is priced per \"", commodity->unit(), "\""));
+  }
+  const bool has_pack = p.pack_price_rupiah() != 0 || p.pack_size_milli_units() != 0;
+  if (has_pack) {
+    bool pack_ok = true;
+    if (p.pack_price_rupiah() <= 0 || p.pack_price_rupiah() > kMaxPackPriceRupiah) {
+      errors.Add(at + "pack_price_rupiah",
+                 StrCat("must be between 1 and ", kMaxPackPriceRupiah, " Rupiah (got ",
+                              p.pack_price_rupiah(), ")"));
+      pack_ok = false;
+    }
+    if (p.pack_size_milli_units() <= 0 || p.pack_size_milli_units() > kMaxPackSizeMilli) {
+      errors.Add(at + "pack_size_milli_units",
+                 StrCat("must be between 1 and ", kMaxPackSizeMilli,
+                              " thousandths of the unit (got ", p.pack_size_milli_units(), ")"));
+      pack_ok = false;
+    }
+    if (pack_ok) {
+      int64_t expected = PackPricePerUnit(p.pack_price_rupiah(), p.pack_size_milli_units());
+      if (p.price_rupiah() != expected) {
+        errors.Add(at + "price_rupiah",
+                   StrCat("does not match the pack: Rp ", p.pack_price_rupiah(), " per ",
+                                p.pack_size_milli_units(), "/1000 ", p.unit(), " is Rp ",
+                                expected, " per ", p.unit(), ", not Rp ", p.price_rupiah()));
+      }
+    }
+  }
+  if (commodity != nullptr && p.price_rupiah() > 0 && p.confirm_reason().empty()) {
+    const int64_t lo = commodity->plausible_min_rupiah();
+    const int64_t hi = commodity->plausible_max_rupiah();
+    if ((lo > 0 && p.price_rupiah() < lo) || (hi > 0 && p.price_rupiah() > hi)) {
+      errors.Add(at + "price_rupiah",
+                 StrCat("Rp ", p.price_rupiah(), " per ", commodity->unit(),
+                              " is outside the plausible range for ", commodity->name(), " (Rp ",
+                              lo, " to Rp ", hi,
+                              "); check for a digit slip, or confirm the price with a reason"));
+    }
+  }
+}
+
+void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
+                         const ValidationContext& ctx, FieldErrorList& errors) {
+  CheckCode(errors, at + "outlet_code", a.outlet_code(), ctx.policy, true);
+  const v1::Outlet* outlet = ctx.catalog.FindOutlet(a.outlet_code());
+  CheckKnown(errors, at + "outlet_code", a.outlet_code(), outlet, "outlet", "outlet",
+             ctx.catalog);
+  if (a.outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
+    errors.Add(at + "outlet_kind", "is required (LPG pangkalan or pupuk kios)");
+  } else if (outlet != nullptr && outlet->kind() != a.outlet_kind()) {
+    errors.Add(at + "outlet_kind",
+               StrCat("outlet \"", a.outlet_code(), "\" is a ",
+                            v1::OutletKind_Name(outlet->kind()), ", not a ",
+                            v1::OutletKind_Name(a.outlet_kind())));
+  }
+  CheckCode(errors, at + "checklist_version", a.checklist_version(), ctx.policy, true);
+  std::vector<std::string_view> seen;
+  for (int i = 0; i < a.answers_size(); ++i) {
+    const auto& answer = a.answers(i);
+    const std::string path = StrCat(at, "answers[", i, "]");
+    CheckCode(errors, path + ".item_code", answer.item_code(), ctx.policy, true);
+    for (auto s : seen) {
+      if (s == answer.item_code()) {
+        errors.Add(path + ".item_code",
+                   StrCat("item \"", answer.item_code(), "\" is answered twice"));
+      }
+    }
+    seen.push_back(answer.item_code());
+    switch (answer.value_case()) {
+      case v1::ChecklistAnswer::VALUE_NOT_SET:
+        errors.Add(path, "has no answer");
+        break;
+      case v1::ChecklistAnswer::kCount:
+        CheckNonNegative(errors, path + ".count", answer.count(), "");
+        break;
+      case v1::ChecklistAnswer::kPriceRupiah:
+        CheckPositive(errors, path + ".price_rupiah", answer.price_rupiah(), "Rupiah");
+        break;
+      case v1::ChecklistAnswer::kWeightG:
+        CheckNonNegative(errors, path + ".weight_g", answer.weight_g(), "grams");
+        break;
+      case v1::ChecklistAnswer::kPhotoSha256: {
+        const std::string& h = answer.photo_sha256();
+        bool hex = h.size() == 64;
+        for (char c : h) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        if (!hex) errors.Add(path + ".photo_sha256", "must be 64 lower-case hex digits (SHA-256)");
+        break;
+      }
+      case v1::ChecklistAnswer::kYes:
+        break;
+    }
+  }
+  for (int i = 0; i < a.findings_size(); ++i) {
+    CheckCode(errors, StrCat(at, "findings[", i, "]"), a.findings(i), ctx.policy, true);
+  }
+}
+
+void ValidateFollowUp(const v1::FollowUp& f, const std::string& at, const ValidationContext& ctx,
+                      FieldErrorList& errors) {
+  CheckRecordReference(errors, at + "audit_record_id", f.audit_record_id());
+  CheckCode(errors, at + "finding_code", f.finding_code(), ctx.policy, true);
+  CheckCode(errors, at + "action_code", f.action_code(), ctx.policy, true);
+  CheckDate(errors, at + "action_date", f.action_date(), true);
+  CheckDate(errors, at + "due_date", f.due_date(), false);
+  auto action = ParseLocalDate(f.action_date());
+  auto due = ParseLocalDate(f.due_date());
+  if (action && due && *due < *action) {
+    errors.Add(at + "due_date", StrCat("due date ", f.due_date(),
+                                             " is before the action date ", f.action_date()));
+  }
+  if (f.status() == v1::FOLLOW_UP_STATUS_UNSPECIFIED) {
+    errors.Add(at + "status", "is required (open or closed)");
+  }
+}
+
+void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& at,
+                              const ValidationContext& ctx, FieldErrorList& errors) {
+  CheckCode(errors, at + "instrument_id", u.instrument_id(), ctx.policy, true);
+  CheckKnown(errors, at + "instrument_id", u.instrument_id(),
+             ctx.catalog.FindUttpInstrument(u.instrument_id()), "uttp_instrument",
+             "UTTP instrument", ctx.catalog);
+  if (u.kind() == v1::VERIFICATION_KIND_UNSPECIFIED) {
+    errors.Add(at + "kind", "is required (tera, tera ulang or pengawasan)");
+  }
+  CheckNonNegative(errors, at + "max_mg", u.max_mg(), "mg");
+  CheckNonNegative(errors, at + "min_mg", u.min_mg(), "mg");
+  CheckNonNegative(errors, at + "e_mg", u.e_mg(), "mg");
+  CheckNonNegative(errors, at + "d_mg", u.d_mg(), "mg");
+  if (u.weighing_points_size() == 0 && u.volume_runs_size() == 0) {
+    errors.Add(at + "weighing_points", "at least one test point or volume run is required");
+  }
+  for (int i = 0; i < u.weighing_points_size(); ++i) {
+    const auto& p = u.weighing_points(i);
+    const std::string path = StrCat(at, "weighing_points[", i, "]");
+    CheckPositive(errors, path + ".load_mg", p.load_mg(), "mg");
+    CheckNonNegative(errors, path + ".indication_mg", p.indication_mg(), "mg");
+    CheckNonNegative(errors, path + ".changepoint_mg", p.changepoint_mg(), "mg");
+  }
+  for (int i = 0; i < u.volume_runs_size(); ++i) {
+    const auto& r = u.volume_runs(i);
+    const std::string path = StrCat(at, "volume_runs[", i, "]");
+    if (r.flow() != "max" && r.flow() != "mid" && r.flow() != "min") {
+      errors.Add(path + ".flow", StrCat("must be max, mid or min (got \"", r.flow(), "\")"));
+    }
+    CheckPositive(errors, path + ".actual_ml", r.actual_ml(), "mL");
+    CheckNonNegative(errors, path + ".indication_ml", r.indication_ml(), "mL");
+  }
+}
+
+// The correction's replacement, validated by its own kind's rules.
+void ValidateCorrection(const v1::Record& record, const ValidationContext& ctx,
+                        FieldErrorList& errors) {
+  const v1::Correction& c = record.correction();
+  CheckRecordReference(errors, "correction.target_id", c.target_id());
+  if (c.target_id() == record.id() && !c.target_id().empty()) {
+    errors.Add("correction.target_id", "a record cannot correct itself");
+  }
+  if (c.reason().empty()) errors.Add("correction.reason", "is required (why the record is corrected)");
+  switch (c.replacement_case()) {
+    case v1::Correction::kPriceSample:
+      ValidatePriceSample(c.price_sample(), "correction.price_sample.", ctx, errors);
+      break;
+    case v1::Correction::kOutletAudit:
+      ValidateOutletAudit(c.outlet_audit(), "correction.outlet_audit.", ctx, errors);
+      break;
+    case v1::Correction::kFollowUp:
+      ValidateFollowUp(c.follow_up(), "correction.follow_up.", ctx, errors);
+      break;
+    case v1::Correction::kUttpVerification:
+      ValidateUttpVerification(c.uttp_verification(), "correction.uttp_verification.", ctx,
+                               errors);
+      break;
+    case v1::Correction::REPLACEMENT_NOT_SET:
+      errors.Add("correction.replacement", "is required (the corrected values)");
+      break;
+  }
+}
+
+void ValidateVoid(const v1::Record& record, const ValidationContext&, FieldErrorList& errors) {
+  const v1::Void& v = record.void_();
+  CheckRecordReference(errors, "void.target_id", v.target_id());
+  if (v.target_id() == record.id() && !v.target_id().empty()) {
+    errors.Add("void.target_id", "a record cannot void itself");
+  }
+  if (v.reason().empty()) errors.Add("void.reason", "is required (why the record is void)");
+}
+
+void IndexPriceSample(const v1::PriceSample& p, std::vector<IndexEntry>& out) {
+  out.push_back({IndexKind::kMarket, p.market_code()});
+  out.push_back({IndexKind::kCommodity, p.commodity_code()});
+}
+
+// One row per kind: name, body validation, kind-specific index entries.
+struct KindSpec {
+  RecordKind kind;
+  v1::Record::BodyCase body_case;
+  std::string_view name;
+  void (*validate)(const v1::Record&, const ValidationContext&, FieldErrorList&);
+  void (*index)(const v1::Record&, std::vector<IndexEntry>&);
+};
+
+const KindSpec kKindSpecs[kRecordKindCount] = {
+    {RecordKind::kPriceSample, v1::Record::kPriceSample, "price_sample",
+     [](const v1::Record& r, const ValidationContext& ctx, FieldErrorList& e) {
+       ValidatePriceSample(r.price_sample(), "price_sample.", ctx, e);
+     },
+     [](const v1::Record& r, std::vector<IndexEntry>& out) { IndexPriceSample(r.price_sample(), out); }},
+    {RecordKind::kOutletAudit, v1::Record::kOutletAudit, "outlet_audit",
+     [](const v1::Record& r, const ValidationContext& ctx, FieldErrorList& e) {
+       ValidateOutletAudit(r.outlet_audit(), "outlet_audit.", ctx, e);
+     },
+     [](const v1::Record& r, std::vector<IndexEntry>& out) {
+       out.push_back({IndexKind::kOutlet, r.outlet_audit().outlet_code()});
+     }},
+    {RecordKind::kFollowUp, v1::Record::kFollowUp, "follow_up",
+     [](const v1::Record& r, const ValidationContext& ctx, FieldErrorList& e) {
+       ValidateFollowUp(r.follow_up(), "follow_up.", ctx, e);
+     },
+     [](const v1::Record& r, std::vector<IndexEntry>& out) {
+       out.push_back({IndexKind::kTarget, r.follow_up().audit_record_id()});
+     }},
+    {RecordKind::kUttpVerification, v1::Record::kUttpVerification, "uttp_verification",
+     [](const v1::Record& r, const ValidationContext& ctx, FieldErrorList& e) {
+       ValidateUttpVerification(r.uttp_verification(), "uttp_verification.", ctx, e);
+     },
+     [](const v1::Record& r, std::vector<IndexEntry>& out) {
+       out.push_back({IndexKind::kInstrument, r.uttp_verification().instrument_id()});
+     }},
+    {RecordKind::kCorrection, v1::Record::kCorrection, "correction", &ValidateCorrection,
+     [](const v1::Record& r, std::vector<IndexEntry>& out) {
+       const auto& c = r.correction();
+       out.push_back({IndexKind::kTarget, c.target_id()});
+       if (c.has_price_sample()) IndexPriceSample(c.price_sample(), out);
+       if (c.has_outlet_audit()) out.push_back({IndexKind::kOutlet, c.outlet_audit().outlet_code()});
+       if (c.has_uttp_verification()) {
+         out.push_back({IndexKind::kInstrument, c.uttp_verification().instrument_id()});
+       }
+     }},
+    {RecordKind::kVoid, v1::Record::kVoid, "void", &ValidateVoid,
+     [](const v1::Record& r, std::vector<IndexEntry>& out) {
+       out.push_back({IndexKind::kTarget, r.void_().target_id()});
+     }},
+};
+
+const KindSpec* SpecOf(const v1::Record& record) {
+  for (const auto& spec : kKindSpecs) {
+    if (spec.body_case == record.body_case()) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<RecordKind> KindOf(const v1::Record& record) {
+  const KindSpec* spec = SpecOf(record);
+  if (spec == nullptr) return std::nullopt;
+  return spec->kind;
+}
+
+std::string_view KindName(RecordKind kind) { return kKindSpecs[static_cast<int>(kind)].name; }
+
+std::optional<RecordKind> KindFromName(std::string_view name) {
+  for (const auto& spec : kKindSpecs) {
+    if (spec.name == name) return spec.kind;
+  }
+  return std::nullopt;
+}
+
+const std::array<RecordKind, kRecordKindCount>& AllRecordKinds() {
+  static const std::array<RecordKind, kRecordKindCount> kinds = {
+      RecordKind::kPriceSample,       RecordKind::kOutletAudit, RecordKind::kFollowUp,
+      RecordKind::kUttpVerification, RecordKind::kCorrection,  RecordKind::kVoid};
+  return kinds;
+}
+
+std::vector<IndexEntry> IndexEntriesOf(const v1::Record& record) {
+  std::vector<IndexEntry> out;
+  out.push_back({IndexKind::kTime, ""});
+  out.push_back({IndexKind::kDevice, record.device_id()});
+  if (const KindSpec* spec = SpecOf(record)) spec->index(record, out);
+  return out;
+}
+
+namespace internal {
+
+void ValidateRecordBody(const v1::Record& record, const ValidationContext& ctx,
+                        FieldErrorList& errors) {
+  const KindSpec* spec = SpecOf(record);
+  if (spec == nullptr) {
+    errors.Add("body", "the record has no content (price sample, audit, follow-up, ...)");
+    return;
+  }
+  spec->validate(record, ctx, errors);
+}
+
+void CheckCode(FieldErrorList& errors, const std::string& path, const std::string& value,
+               const ValidationPolicy& policy, bool required) {
+  if (value.empty()) {
+    if (required) errors.Add(path, "is required");
+    return;
+  }
+  if (value.size() > policy.max_code_bytes) {
+    errors.Add(path, StrCat("is ", value.size(), " bytes long; a code has at most ",
+                            policy.max_code_bytes));
+    return;
+  }
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      errors.Add(path, "must not contain control characters (tabs, line breaks, NUL)");
+      return;
+    }
+  }
+}
+
+void CheckRecordReference(FieldErrorList& errors, const std::string& path,
+                          const std::string& value) {
+  if (value.empty()) {
+    errors.Add(path, "is required (the id of the record it refers to)");
+  } else if (!IsValidUlid(value)) {
+    errors.Add(path, "is not a record id (26 characters, e.g. 01JD3QZ6N8V6Y8T3W4X5Y6Z7A8)");
+  }
+}
+
+}  // namespace internal
+}  // namespace pantau::common

@@ -1,0 +1,160 @@
+#include "common/reference_catalog.h"
+
+#include "common/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/dates.h"
+
+namespace pantau::common {
+namespace {
+
+using v1::ReferenceEntity;
+
+std::string_view PriceKindName(v1::ReferencePriceKind kind) {
+  switch (kind) {
+    case v1::REFERENCE_PRICE_KIND_HET:
+      return "HET";
+    case v1::REFERENCE_PRICE_KIND_HAP:
+      return "HAP";
+    default:
+      return "";
+  }
+}
+
+// The natural key of the entity within its type; "" when a required part is missing.
+std::string NaturalKey(const ReferenceEntity& e) {
+  switch (e.entity_case()) {
+    case ReferenceEntity::kKecamatan:
+      return e.kecamatan().code();
+    case ReferenceEntity::kMarket:
+      return e.market().code();
+    case ReferenceEntity::kCommodity:
+      return e.commodity().code();
+    case ReferenceEntity::kSubsidisedProduct:
+      return e.subsidised_product().code();
+    case ReferenceEntity::kReferencePrice: {
+      const auto& p = e.reference_price();
+      std::string_view kind = PriceKindName(p.kind());
+      if (p.product_code().empty() || kind.empty() || p.effective_from().empty()) return "";
+      return StrCat(p.product_code(), "|", p.zone(), "|", kind, "|", p.effective_from());
+    }
+    case ReferenceEntity::kOutlet:
+      return e.outlet().code();
+    case ReferenceEntity::kUttpType:
+      return e.uttp_type().code();
+    case ReferenceEntity::kUttpInstrument:
+      return e.uttp_instrument().id();
+    case ReferenceEntity::kIndicator:
+      return e.indicator().number() > 0 ? absl::StrFormat("%03d", e.indicator().number()) : "";
+    case ReferenceEntity::kDevice:
+      return e.device().id();
+    case ReferenceEntity::ENTITY_NOT_SET:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string_view ReferenceTypeName(const ReferenceEntity& entity) {
+  switch (entity.entity_case()) {
+    case ReferenceEntity::kKecamatan:
+      return "kecamatan";
+    case ReferenceEntity::kMarket:
+      return "market";
+    case ReferenceEntity::kCommodity:
+      return "commodity";
+    case ReferenceEntity::kSubsidisedProduct:
+      return "subsidised_product";
+    case ReferenceEntity::kReferencePrice:
+      return "reference_price";
+    case ReferenceEntity::kOutlet:
+      return "outlet";
+    case ReferenceEntity::kUttpType:
+      return "uttp_type";
+    case ReferenceEntity::kUttpInstrument:
+      return "uttp_instrument";
+    case ReferenceEntity::kIndicator:
+      return "indicator";
+    case ReferenceEntity::kDevice:
+      return "device";
+    case ReferenceEntity::ENTITY_NOT_SET:
+      return "";
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> ReferenceKey(const ReferenceEntity& entity) {
+  std::string_view type = ReferenceTypeName(entity);
+  if (type.empty()) return absl::InvalidArgumentError("reference entity has no type");
+  std::string natural = NaturalKey(entity);
+  if (natural.empty()) {
+    return absl::InvalidArgumentError(StrCat(type, ": the code (key) is missing"));
+  }
+  return StrCat(type, "/", natural);
+}
+
+void ReferenceCatalog::Apply(const v1::ReferenceChange& change) {
+  if (change.sequence() > sequence_) sequence_ = change.sequence();
+  auto key = ReferenceKey(change.entity());
+  if (!key.ok()) return;
+  if (change.removed()) {
+    entities_.erase(*key);
+  } else {
+    entities_[*key] = change.entity();
+  }
+}
+
+void ReferenceCatalog::Upsert(const ReferenceEntity& entity) {
+  auto key = ReferenceKey(entity);
+  if (key.ok()) entities_[*key] = entity;
+}
+
+const ReferenceEntity* ReferenceCatalog::Find(std::string_view type, std::string_view code) const {
+  if (code.empty()) return nullptr;
+  auto it = entities_.find(StrCat(type, "/", code));
+  return it == entities_.end() ? nullptr : &it->second;
+}
+
+#define PANTAU_CATALOG_FINDER(Method, Type, type_name, accessor)           \
+  const v1::Type* ReferenceCatalog::Method(std::string_view code) const { \
+    const ReferenceEntity* e = Find(type_name, code);                      \
+    return e == nullptr ? nullptr : &e->accessor();                        \
+  }
+PANTAU_CATALOG_FINDER(FindKecamatan, Kecamatan, "kecamatan", kecamatan)
+PANTAU_CATALOG_FINDER(FindMarket, Market, "market", market)
+PANTAU_CATALOG_FINDER(FindCommodity, Commodity, "commodity", commodity)
+PANTAU_CATALOG_FINDER(FindSubsidisedProduct, SubsidisedProduct, "subsidised_product",
+                      subsidised_product)
+PANTAU_CATALOG_FINDER(FindOutlet, Outlet, "outlet", outlet)
+PANTAU_CATALOG_FINDER(FindUttpType, UttpType, "uttp_type", uttp_type)
+PANTAU_CATALOG_FINDER(FindUttpInstrument, UttpInstrument, "uttp_instrument", uttp_instrument)
+PANTAU_CATALOG_FINDER(FindDevice, Device, "device", device)
+#undef PANTAU_CATALOG_FINDER
+
+std::vector<std::string> ReferenceCatalog::Codes(std::string_view type) const {
+  std::vector<std::string> out;
+  std::string prefix = StrCat(type, "/");
+  for (auto it = entities_.lower_bound(prefix);
+       it != entities_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    out.push_back(it->first.substr(prefix.size()));
+  }
+  return out;
+}
+
+const v1::ReferencePrice* ReferenceCatalog::PriceInForce(std::string_view product_code,
+                                                         std::string_view zone,
+                                                         v1::ReferencePriceKind kind,
+                                                         absl::CivilDay day) const {
+  // Keys of one product/zone/kind differ only in the date suffix, and ISO dates sort in time
+  // order, so the answer is the last key not after the day's key.
+  std::string prefix =
+      StrCat("reference_price/", product_code, "|", zone, "|", PriceKindName(kind), "|");
+  std::string upper = StrCat(prefix, FormatLocalDate(day));
+  auto it = entities_.upper_bound(upper);
+  if (it == entities_.begin()) return nullptr;
+  --it;
+  if (it->first.compare(0, prefix.size(), prefix) != 0) return nullptr;
+  return &it->second.reference_price();
+}
+
+}  // namespace pantau::common

@@ -1,0 +1,68 @@
+// The reference data as one in-memory view, built by applying ReferenceChanges in sequence order.
+// The server keeps one (swapped whole on change), the laptop builds one from what it pulled; the
+// validators read it. Pure: no I/O.
+// Thread-safety: const methods may be called concurrently; Apply needs exclusive access.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "pantau/v1/reference.pb.h"
+
+namespace pantau::common {
+
+// The entity's type name: "kecamatan", "market", "commodity", "subsidised_product",
+// "reference_price", "outlet", "uttp_type", "uttp_instrument", "indicator", "device"; "" when unset.
+std::string_view ReferenceTypeName(const v1::ReferenceEntity& entity);
+
+// A key unique per entity: "<type>/<natural key>", e.g. "market/pasar_marabahan",
+// "reference_price/beras_medium|2|HET|2024-05-01", "indicator/020". INVALID_ARGUMENT when the
+// entity has no type or an empty natural key.
+absl::StatusOr<std::string> ReferenceKey(const v1::ReferenceEntity& entity);
+
+class ReferenceCatalog {
+ public:
+  // Upserts the change's entity (or removes it) and advances sequence(). Changes must come in
+  // ascending sequence order; an entity without a valid key is ignored.
+  void Apply(const v1::ReferenceChange& change);
+  // Upserts `entity` without a sequence (used when loading a snapshot of current entities).
+  void Upsert(const v1::ReferenceEntity& entity);
+
+  uint64_t sequence() const { return sequence_; }
+  size_t size() const { return entities_.size(); }
+
+  const v1::Kecamatan* FindKecamatan(std::string_view code) const;
+  const v1::Market* FindMarket(std::string_view code) const;
+  const v1::Commodity* FindCommodity(std::string_view code) const;
+  const v1::SubsidisedProduct* FindSubsidisedProduct(std::string_view code) const;
+  const v1::Outlet* FindOutlet(std::string_view code) const;
+  const v1::UttpType* FindUttpType(std::string_view code) const;
+  const v1::UttpInstrument* FindUttpInstrument(std::string_view id) const;
+  const v1::Device* FindDevice(std::string_view id) const;
+
+  // Codes of all entities of `type` (a ReferenceTypeName), in key order.
+  std::vector<std::string> Codes(std::string_view type) const;
+
+  // The reference price of `kind` for `product_code` in `zone` in force on `day`: the entry with
+  // the latest effective_from not after `day`. nullptr when none is in force.
+  const v1::ReferencePrice* PriceInForce(std::string_view product_code, std::string_view zone,
+                                         v1::ReferencePriceKind kind, absl::CivilDay day) const;
+
+  // Every entity, in key order.
+  const std::map<std::string, v1::ReferenceEntity, std::less<>>& entities() const {
+    return entities_;
+  }
+
+ private:
+  const v1::ReferenceEntity* Find(std::string_view type, std::string_view code) const;
+
+  std::map<std::string, v1::ReferenceEntity, std::less<>> entities_;
+  uint64_t sequence_ = 0;
+};
+
+}  // namespace pantau::common

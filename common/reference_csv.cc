@@ -1,0 +1,254 @@
+#include "common/reference_csv.h"
+
+#include <functional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "common/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/csv.h"
+#include "common/text.h"
+#include "common/validation.h"
+
+namespace pantau::common {
+namespace {
+
+// Reads one row into an entity; returns "" or the reason the row is refused.
+using RowReader = std::function<std::string(const CsvTable&, const CsvRow&, v1::ReferenceEntity&)>;
+
+struct FileSpec {
+  std::string name;
+  std::vector<std::string> required_columns;
+  RowReader read;
+};
+
+std::string Field(const CsvTable& t, const CsvRow& row, std::string_view column) {
+  return std::string(StripAsciiSpace(t.Get(row, column)));
+}
+
+// Parses an integer column; "" is 0. Sets `error` on failure.
+int64_t IntField(const CsvTable& t, const CsvRow& row, std::string_view column, std::string& error) {
+  std::string text = Field(t, row, column);
+  if (text.empty()) return 0;
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value)) {
+    if (error.empty()) error = StrCat(column, ": \"", text, "\" is not a whole number");
+  }
+  return value;
+}
+
+v1::OutletKind ParseOutletKind(std::string_view text) {
+  if (text == "lpg_pangkalan") return v1::OUTLET_KIND_LPG_PANGKALAN;
+  if (text == "pupuk_kios") return v1::OUTLET_KIND_PUPUK_KIOS;
+  return v1::OUTLET_KIND_UNSPECIFIED;
+}
+
+v1::UttpCategory ParseUttpCategory(std::string_view text) {
+  if (text == "nawi") return v1::UTTP_CATEGORY_NAWI;
+  if (text == "fuel_dispenser") return v1::UTTP_CATEGORY_FUEL_DISPENSER;
+  if (text == "water_meter") return v1::UTTP_CATEGORY_WATER_METER;
+  if (text == "measure") return v1::UTTP_CATEGORY_MEASURE;
+  return v1::UTTP_CATEGORY_UNSPECIFIED;
+}
+
+v1::IndicatorComputation ParseComputation(std::string_view text) {
+  if (text == "manual" || text.empty()) return v1::INDICATOR_COMPUTATION_MANUAL;
+  if (text == "bahan_pokok_monitored") return v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED;
+  if (text == "outlets_audited") return v1::INDICATOR_COMPUTATION_OUTLETS_AUDITED;
+  if (text == "follow_ups") return v1::INDICATOR_COMPUTATION_FOLLOW_UPS;
+  if (text == "uttp_verified_percent") return v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT;
+  return v1::INDICATOR_COMPUTATION_UNSPECIFIED;
+}
+
+const std::vector<FileSpec>& Specs() {
+  static const auto* specs = new std::vector<FileSpec>{
+      {"kecamatan.csv", {"code", "name"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         auto* k = e.mutable_kecamatan();
+         k->set_code(Field(t, r, "code"));
+         k->set_name(Field(t, r, "name"));
+         return std::string();
+       }},
+      {"markets.csv", {"code", "name", "kecamatan_code", "verified"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         auto* m = e.mutable_market();
+         m->set_code(Field(t, r, "code"));
+         m->set_name(Field(t, r, "name"));
+         m->set_kecamatan_code(Field(t, r, "kecamatan_code"));
+         std::string verified = absl::AsciiStrToLower(Field(t, r, "verified"));
+         if (verified != "yes" && verified != "no") {
+           return std::string("verified: must be yes or no");
+         }
+         m->set_verified(verified == "yes");
+         return std::string();
+       }},
+      {"commodities.csv",
+       {"code", "name", "unit", "category", "plausible_min_rupiah", "plausible_max_rupiah"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* c = e.mutable_commodity();
+         c->set_code(Field(t, r, "code"));
+         c->set_name(Field(t, r, "name"));
+         c->set_unit(Field(t, r, "unit"));
+         c->set_category(Field(t, r, "category"));
+         c->set_plausible_min_rupiah(IntField(t, r, "plausible_min_rupiah", error));
+         c->set_plausible_max_rupiah(IntField(t, r, "plausible_max_rupiah", error));
+         return error;
+       }},
+      {"subsidised_products.csv", {"code", "name", "unit", "outlet_kind"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         auto* p = e.mutable_subsidised_product();
+         p->set_code(Field(t, r, "code"));
+         p->set_name(Field(t, r, "name"));
+         p->set_unit(Field(t, r, "unit"));
+         p->set_outlet_kind(ParseOutletKind(Field(t, r, "outlet_kind")));
+         if (p->outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
+           return std::string("outlet_kind: must be lpg_pangkalan or pupuk_kios");
+         }
+         return std::string();
+       }},
+      {"reference_prices.csv",
+       {"product_code", "zone", "kind", "price_rupiah", "effective_from", "regulation"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* p = e.mutable_reference_price();
+         p->set_product_code(Field(t, r, "product_code"));
+         p->set_zone(Field(t, r, "zone"));
+         std::string kind = Field(t, r, "kind");
+         if (kind == "HET") {
+           p->set_kind(v1::REFERENCE_PRICE_KIND_HET);
+         } else if (kind == "HAP") {
+           p->set_kind(v1::REFERENCE_PRICE_KIND_HAP);
+         } else {
+           error = "kind: must be HET or HAP";
+         }
+         p->set_price_rupiah(IntField(t, r, "price_rupiah", error));
+         p->set_effective_from(Field(t, r, "effective_from"));
+         p->set_regulation(Field(t, r, "regulation"));
+         return error;
+       }},
+      {"outlets.csv",
+       {"code", "name", "kind", "kecamatan_code", "registration_number", "supplier",
+        "monthly_allocation_units", "villages_served", "address"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* o = e.mutable_outlet();
+         o->set_code(Field(t, r, "code"));
+         o->set_name(Field(t, r, "name"));
+         o->set_kind(ParseOutletKind(Field(t, r, "kind")));
+         o->set_kecamatan_code(Field(t, r, "kecamatan_code"));
+         o->set_registration_number(Field(t, r, "registration_number"));
+         o->set_supplier(Field(t, r, "supplier"));
+         o->set_monthly_allocation_units(IntField(t, r, "monthly_allocation_units", error));
+         for (auto village : absl::StrSplit(Field(t, r, "villages_served"), ';', absl::SkipEmpty())) {
+           o->add_villages_served(std::string(StripAsciiSpace(std::string_view(village.data(), village.size()))));
+         }
+         o->set_address(Field(t, r, "address"));
+         return error;
+       }},
+      {"uttp_types.csv", {"code", "name", "category", "reverification_interval_months"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* u = e.mutable_uttp_type();
+         u->set_code(Field(t, r, "code"));
+         u->set_name(Field(t, r, "name"));
+         u->set_category(ParseUttpCategory(Field(t, r, "category")));
+         if (u->category() == v1::UTTP_CATEGORY_UNSPECIFIED) {
+           error = "category: must be nawi, fuel_dispenser, water_meter or measure";
+         }
+         u->set_reverification_interval_months(
+             static_cast<int32_t>(IntField(t, r, "reverification_interval_months", error)));
+         return error;
+       }},
+      {"uttp_instruments.csv",
+       {"id", "type_code", "owner", "market_code", "location", "kecamatan_code", "brand", "model",
+        "serial", "accuracy_class", "max_mg", "e_mg", "registered_on", "retired_on"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* u = e.mutable_uttp_instrument();
+         u->set_id(Field(t, r, "id"));
+         u->set_type_code(Field(t, r, "type_code"));
+         u->set_owner(Field(t, r, "owner"));
+         u->set_market_code(Field(t, r, "market_code"));
+         u->set_location(Field(t, r, "location"));
+         u->set_kecamatan_code(Field(t, r, "kecamatan_code"));
+         u->set_brand(Field(t, r, "brand"));
+         u->set_model(Field(t, r, "model"));
+         u->set_serial(Field(t, r, "serial"));
+         u->set_accuracy_class(Field(t, r, "accuracy_class"));
+         u->set_max_mg(IntField(t, r, "max_mg", error));
+         u->set_e_mg(IntField(t, r, "e_mg", error));
+         u->set_registered_on(Field(t, r, "registered_on"));
+         u->set_retired_on(Field(t, r, "retired_on"));
+         return error;
+       }},
+      {"indicators.csv",
+       {"no", "tujuan", "sasaran", "indikator_kinerja_kegiatan", "bidang_urusan",
+        "formulasi_cara_pengukuran", "sumber_data", "keterangan", "computation"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* i = e.mutable_indicator();
+         i->set_number(static_cast<int32_t>(IntField(t, r, "no", error)));
+         // Verbatim: the texts are kept exactly as in the dinas's table, spaces included.
+         i->set_tujuan(std::string(t.Get(r, "tujuan")));
+         i->set_sasaran(std::string(t.Get(r, "sasaran")));
+         i->set_name(std::string(t.Get(r, "indikator_kinerja_kegiatan")));
+         i->set_bidang(std::string(t.Get(r, "bidang_urusan")));
+         i->set_formula(std::string(t.Get(r, "formulasi_cara_pengukuran")));
+         i->set_data_source(std::string(t.Get(r, "sumber_data")));
+         i->set_legal_basis(std::string(t.Get(r, "keterangan")));
+         i->set_computation(ParseComputation(Field(t, r, "computation")));
+         if (i->computation() == v1::INDICATOR_COMPUTATION_UNSPECIFIED) {
+           error = "computation: must be manual, bahan_pokok_monitored, outlets_audited, "
+                   "follow_ups or uttp_verified_percent";
+         }
+         return error;
+       }},
+  };
+  return *specs;
+}
+
+}  // namespace
+
+const std::vector<std::string>& ReferenceFileNames() {
+  static const auto* names = [] {
+    auto* out = new std::vector<std::string>;
+    for (const auto& spec : Specs()) out->push_back(spec.name);
+    return out;
+  }();
+  return *names;
+}
+
+absl::StatusOr<ReferenceFileContents> ParseReferenceCsv(std::string_view file_name,
+                                                        std::string_view text) {
+  const FileSpec* spec = nullptr;
+  for (const auto& s : Specs()) {
+    if (s.name == file_name) spec = &s;
+  }
+  if (spec == nullptr) {
+    return absl::InvalidArgumentError(StrCat(file_name, ": not a reference file name"));
+  }
+  auto table = CsvTable::Parse(text, spec->required_columns);
+  if (!table.ok()) {
+    return absl::InvalidArgumentError(StrCat(file_name, ": ", table.status().message()));
+  }
+  ReferenceFileContents out;
+  for (const CsvRow& row : table->rows()) {
+    v1::ReferenceEntity entity;
+    std::string error = spec->read(*table, row, entity);
+    if (error.empty()) {
+      auto problems = ValidateReferenceEntity(entity);
+      if (!problems.empty()) {
+        error = StrCat(problems[0].field(), ": ", problems[0].reason());
+      }
+    }
+    if (!error.empty()) {
+      out.errors.push_back(StrCat(file_name, " line ", row.line, ": ", error));
+    } else {
+      out.entities.push_back(std::move(entity));
+    }
+  }
+  return out;
+}
+
+}  // namespace pantau::common

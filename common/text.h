@@ -1,0 +1,24 @@
+// Text checks shared by the laptop and the server. Thread-safety: stateless.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pantau::common {
+
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// Levenshtein distance in bytes.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// Up to `limit` of `known`, nearest to `wanted` first (ties in the order given); for "did you
+// mean" hints after an unknown code.
+std::vector<std::string> ClosestCodes(std::string_view wanted, const std::vector<std::string>& known,
+                                      size_t limit = 3);
+
+// `text` without leading and trailing ASCII white space.
+std::string_view StripAsciiSpace(std::string_view text);
+
+}  // namespace pantau::common

@@ -1,0 +1,206 @@
+#include "common/validation.h"
+
+#include <cstdint>
+
+#include "common/str_cat.h"
+
+#include "common/dates.h"
+#include "common/record_kind_table.h"
+#include "common/text.h"
+#include "common/ulid.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace pantau::common {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+// Every string field of `message`, at any depth: valid UTF-8 and not longer than the limit; every
+// repeated field: not longer than the limit. One generic walk, so no field can be forgotten.
+void CheckTextAndSizes(const Message& message, const std::string& at, const ValidationPolicy& policy,
+                       FieldErrorList& errors) {
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string path = at + field->name();
+    if (field->is_repeated()) {
+      const int n = reflection->FieldSize(message, field);
+      if (n > policy.max_repeated) {
+        errors.Add(path, StrCat("has ", n, " entries; at most ", policy.max_repeated));
+        continue;
+      }
+      for (int i = 0; i < n; ++i) {
+        const std::string item = StrCat(path, "[", i, "]");
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+          std::string scratch;
+          const std::string& v = reflection->GetRepeatedStringReference(message, field, i, &scratch);
+          if (v.size() > policy.max_text_bytes) {
+            errors.Add(item, StrCat("is ", v.size(), " bytes long; at most ",
+                                          policy.max_text_bytes));
+          } else if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(v)) {
+            errors.Add(item, "is not valid UTF-8 text");
+          }
+        } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          CheckTextAndSizes(reflection->GetRepeatedMessage(message, field, i), item + ".", policy,
+                            errors);
+        }
+      }
+      continue;
+    }
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      std::string scratch;
+      const std::string& v = reflection->GetStringReference(message, field, &scratch);
+      if (v.size() > policy.max_text_bytes) {
+        errors.Add(path, StrCat("is ", v.size(), " bytes long; at most ",
+                                      policy.max_text_bytes));
+      } else if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(v)) {
+        errors.Add(path, "is not valid UTF-8 text");
+      }
+    } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      CheckTextAndSizes(reflection->GetMessage(message, field), path + ".", policy, errors);
+    }
+  }
+}
+
+void CheckTime(FieldErrorList& errors, const char* field, bool present,
+               const google::protobuf::Timestamp& ts, const ValidationContext& ctx) {
+  if (!present) {
+    errors.Add(field, "is required (a date and time)");
+    return;
+  }
+  if (!IsValidTimestamp(ts)) {
+    errors.Add(field, "is not a valid date and time");
+    return;
+  }
+  const absl::Time t = FromTimestamp(ts);
+  const absl::Time latest = ctx.now + ctx.policy.max_clock_skew;
+  if (t > latest) {
+    errors.Add(field, StrCat(FormatLocalMinute(t, ctx.policy.display_zone), " is ",
+                                   FormatHoursMinutes(t - ctx.now),
+                                   " ahead of the server clock (at most ",
+                                   FormatHoursMinutes(ctx.policy.max_clock_skew),
+                                   " allowed); check the laptop's date, time and time zone"));
+  } else if (t < ctx.policy.earliest_observation) {
+    errors.Add(field, StrCat(FormatLocalMinute(t, ctx.policy.display_zone),
+                                   " is before ",
+                                   FormatLocalMinute(ctx.policy.earliest_observation,
+                                                     ctx.policy.display_zone),
+                                   "; check the laptop's date"));
+  }
+}
+
+}  // namespace
+
+void FieldErrorList::Add(std::string field, std::string reason) {
+  v1::FieldError& e = errors_.emplace_back();
+  e.set_field(std::move(field));
+  e.set_reason(std::move(reason));
+}
+
+std::vector<v1::FieldError> ValidateRecord(const v1::Record& record, const ValidationContext& ctx) {
+  FieldErrorList errors;
+  if (record.id().empty()) {
+    errors.Add("id", "is required (made by the laptop when the record is created)");
+  } else if (!IsValidUlid(record.id())) {
+    errors.Add("id", "is not a record id (26 characters of 0-9 and A-Z without I, L, O, U)");
+  }
+  CheckTextAndSizes(record, "", ctx.policy, errors);
+  if (!errors.empty()) return errors.Take();  // codes below assume sane text
+
+  internal::CheckCode(errors, "device_id", record.device_id(), ctx.policy, true);
+  if (!record.device_id().empty()) {
+    const v1::Device* device = ctx.catalog.FindDevice(record.device_id());
+    if (device == nullptr) {
+      errors.Add("device_id", StrCat("laptop \"", record.device_id(),
+                                           "\" is not registered; run `pantau login` on it"));
+    } else if (device->account_name() != ctx.author) {
+      errors.Add("device_id", StrCat("laptop \"", record.device_id(),
+                                           "\" is registered to another inspector"));
+    }
+  }
+  CheckTime(errors, "created_at", record.has_created_at(), record.created_at(), ctx);
+  CheckTime(errors, "observed_at", record.has_observed_at(), record.observed_at(), ctx);
+  internal::ValidateRecordBody(record, ctx, errors);
+  return errors.Take();
+}
+
+std::string DescribeRecordErrors(std::string_view record_id, size_t index_in_batch,
+                                 const std::vector<v1::FieldError>& errors) {
+  std::string who = record_id.empty() ? StrCat("record #", index_in_batch + 1, " of the batch")
+                                      : StrCat("record ", record_id);
+  std::vector<std::string> parts;
+  for (const auto& e : errors) parts.push_back(StrCat(e.field(), ": ", e.reason()));
+  return StrCat(who, ": ", StrJoin(parts, "; "));
+}
+
+int64_t PackPricePerUnit(int64_t pack_price_rupiah, int64_t pack_size_milli_units) {
+  // Within the documented bounds (price <= 1e12, size <= 1e9) every term stays below 2.1e15.
+  return (pack_price_rupiah * 2000 + pack_size_milli_units) / (pack_size_milli_units * 2);
+}
+
+std::vector<v1::FieldError> ValidateReferenceEntity(const v1::ReferenceEntity& entity) {
+  FieldErrorList errors;
+  ValidationPolicy policy;
+  CheckTextAndSizes(entity, "", policy, errors);
+  auto key = ReferenceKey(entity);
+  if (!key.ok()) {
+    errors.Add(std::string(ReferenceTypeName(entity)), std::string(key.status().message()));
+    return errors.Take();
+  }
+  for (char c : *key) {
+    if (c == '\n' || c == '\r' || c == '\0') errors.Add("code", "must not contain line breaks");
+  }
+  switch (entity.entity_case()) {
+    case v1::ReferenceEntity::kCommodity: {
+      const auto& c = entity.commodity();
+      if (c.unit().empty()) errors.Add("commodity.unit", "is required (kg, liter, butir, ...)");
+      if (c.plausible_min_rupiah() < 0 || c.plausible_max_rupiah() < 0 ||
+          (c.plausible_max_rupiah() > 0 && c.plausible_min_rupiah() > c.plausible_max_rupiah())) {
+        errors.Add("commodity.plausible_min_rupiah", "the plausible range is not a range");
+      }
+      break;
+    }
+    case v1::ReferenceEntity::kReferencePrice: {
+      const auto& p = entity.reference_price();
+      if (p.price_rupiah() <= 0) errors.Add("reference_price.price_rupiah", "must be greater than 0");
+      if (!ParseLocalDate(p.effective_from())) {
+        errors.Add("reference_price.effective_from", "is not a date of the form YYYY-MM-DD");
+      }
+      break;
+    }
+    case v1::ReferenceEntity::kOutlet:
+      if (entity.outlet().kind() == v1::OUTLET_KIND_UNSPECIFIED) {
+        errors.Add("outlet.kind", "is required (lpg_pangkalan or pupuk_kios)");
+      }
+      break;
+    case v1::ReferenceEntity::kUttpType:
+      if (entity.uttp_type().reverification_interval_months() <= 0) {
+        errors.Add("uttp_type.reverification_interval_months", "must be greater than 0");
+      }
+      break;
+    case v1::ReferenceEntity::kUttpInstrument: {
+      const auto& u = entity.uttp_instrument();
+      if (u.type_code().empty()) errors.Add("uttp_instrument.type_code", "is required");
+      if (!u.registered_on().empty() && !ParseLocalDate(u.registered_on())) {
+        errors.Add("uttp_instrument.registered_on", "is not a date of the form YYYY-MM-DD");
+      }
+      if (!u.retired_on().empty() && !ParseLocalDate(u.retired_on())) {
+        errors.Add("uttp_instrument.retired_on", "is not a date of the form YYYY-MM-DD");
+      }
+      break;
+    }
+    case v1::ReferenceEntity::kDevice:
+      if (entity.device().account_name().empty()) {
+        errors.Add("device.account_name", "is required");
+      }
+      break;
+    default:
+      break;
+  }
+  return errors.Take();
+}
+
+}  // namespace pantau::common

@@ -1,0 +1,94 @@
+#include "server/config.h"
+
+// Header-only with exceptions off: errors come back as values, as everywhere else in Pantau.
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#include <toml++/toml.h>
+
+#include <set>
+
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+
+namespace pantau::server {
+namespace {
+
+template <typename T>
+absl::Status ReadInt(const toml::table& table, std::string_view path, int64_t min, int64_t max,
+                     T* out) {
+  const toml::node* node = table.at_path(path).node();
+  if (node == nullptr) return absl::OkStatus();
+  auto value = node->value<int64_t>();
+  if (!value) return absl::InvalidArgumentError(StrCat(path, ": must be a whole number"));
+  if (*value < min || *value > max) {
+    return absl::InvalidArgumentError(StrCat(path, ": must be between ", min, " and ", max));
+  }
+  *out = static_cast<T>(*value);
+  return absl::OkStatus();
+}
+
+absl::Status ReadString(const toml::table& table, std::string_view path, std::string* out) {
+  const toml::node* node = table.at_path(path).node();
+  if (node == nullptr) return absl::OkStatus();
+  auto value = node->value<std::string>();
+  if (!value) return absl::InvalidArgumentError(StrCat(path, ": must be a string"));
+  *out = *value;
+  return absl::OkStatus();
+}
+
+// Every key of the file must be one we know: a misspelt key is an error, not a silent default.
+absl::Status CheckKnownKeys(const toml::table& table, std::string_view prefix,
+                            const std::set<std::string, std::less<>>& known) {
+  for (const auto& [key, node] : table) {
+    std::string path = prefix.empty() ? std::string(key.str()) : StrCat(prefix, ".", key.str());
+    if (node.is_table()) {
+      PANTAU_RETURN_IF_ERROR(CheckKnownKeys(*node.as_table(), path, known));
+    } else if (known.count(path) == 0) {
+      return absl::InvalidArgumentError(StrCat(path, ": unknown setting"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeConfig base) {
+  toml::parse_result parsed = toml::parse(toml_text);
+  if (!parsed) {
+    const auto& error = parsed.error();
+    return absl::InvalidArgumentError(StrCat("line ", error.source().begin.line, ": ",
+                                             std::string_view(error.description())));
+  }
+  const toml::table& table = parsed.table();
+  static const std::set<std::string, std::less<>> kKnown = {
+      "data_dir",
+      "grpc_listen",
+      "executor_threads",
+      "validation.max_clock_skew_minutes",
+      "validation.max_text_bytes",
+      "limits.max_batch_records",
+      "limits.max_message_bytes",
+      "limits.shutdown_grace_seconds",
+  };
+  PANTAU_RETURN_IF_ERROR(CheckKnownKeys(table, "", kKnown));
+  ServeConfig c = std::move(base);
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "data_dir", &c.data_dir));
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "grpc_listen", &c.server.grpc_listen));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "executor_threads", 1, 256, &c.server.executor_threads));
+  int64_t skew_minutes = absl::ToInt64Minutes(c.server.ingest.policy.max_clock_skew);
+  PANTAU_RETURN_IF_ERROR(
+      ReadInt(table, "validation.max_clock_skew_minutes", 0, 24 * 60, &skew_minutes));
+  c.server.ingest.policy.max_clock_skew = absl::Minutes(skew_minutes);
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "validation.max_text_bytes", 64, 1 << 20,
+                                &c.server.ingest.policy.max_text_bytes));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.max_batch_records", 1, 100000,
+                                &c.server.ingest.max_batch_records));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.max_message_bytes", 1 << 16, 1 << 30,
+                                &c.server.max_message_bytes));
+  int64_t grace = absl::ToInt64Seconds(c.server.shutdown_grace);
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.shutdown_grace_seconds", 0, 600, &grace));
+  c.server.shutdown_grace = absl::Seconds(grace);
+  return c;
+}
+
+}  // namespace pantau::server

@@ -1,0 +1,237 @@
+// pantau-server: the dinas server. Subcommands parse flags and call into the library; this file
+// holds no logic beyond wiring, and only main() decides to exit.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/record_kinds.h"
+#include "common/str_cat.h"
+#include "server/config.h"
+#include "server/reference_import.h"
+#include "server/rpc/admin_rpc.h"
+#include "server/running_server.h"
+#include "server/service/account_service.h"
+#include "server/storage/rocks_storage.h"
+
+namespace pantau::server {
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::cerr << "pantau-server: " << status.message() << "\n";
+  return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(StrCat(path, ": cannot be opened"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes `text` to `path` atomically (temporary file, fsync-free rename), with `mode`.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& text, mode_t mode) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return absl::UnavailableError(StrCat(tmp, ": cannot be written"));
+    out << text;
+    if (!out.good()) return absl::UnavailableError(StrCat(tmp, ": cannot be written"));
+  }
+  if (chmod(tmp.c_str(), mode) != 0) return absl::UnavailableError(StrCat(tmp, ": chmod failed"));
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return absl::UnavailableError(StrCat(path, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<storage::Storage>> OpenStore(const std::string& data_dir,
+                                                            bool read_only = false) {
+  if (data_dir.empty()) return absl::InvalidArgumentError("--data-dir is required");
+  std::error_code ec;
+  if (!read_only) std::filesystem::create_directories(data_dir, ec);
+  storage::RocksOptions options;
+  options.path = data_dir;
+  options.read_only = read_only;
+  return storage::OpenRocksStorage(options);
+}
+
+int Serve(ServeConfig config, const std::string& config_file, const std::string& port_file) {
+  if (!config_file.empty()) {
+    auto text = ReadFile(config_file);
+    if (!text.ok()) return Fail(text.status());
+    // Flags given on the command line win over the file: apply the file under them.
+    ServeConfig flags = config;
+    auto parsed = ParseServeConfig(*text, ServeConfig{});
+    if (!parsed.ok()) return Fail(absl::InvalidArgumentError(StrCat(config_file, ": ", parsed.status().message())));
+    config = *parsed;
+    if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+    if (!flags.server.grpc_listen.empty()) config.server.grpc_listen = flags.server.grpc_listen;
+  }
+  if (config.server.grpc_listen.empty()) config.server.grpc_listen = "127.0.0.1:50051";
+
+  // SIGINT and SIGTERM are taken synchronously below; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto store = OpenStore(config.data_dir);
+  if (!store.ok()) return Fail(store.status());
+  auto server = RunningServer::Start(config.server, *std::move(store));
+  if (!server.ok()) return Fail(server.status());
+  const std::string host = config.server.grpc_listen.substr(0, config.server.grpc_listen.rfind(':'));
+  std::cerr << "pantau-server: serving gRPC on " << host << ":" << (*server)->grpc_port()
+            << " with data in " << config.data_dir << " (Ctrl-C to stop)\n";
+  if (!port_file.empty()) {
+    absl::Status written = WriteFileAtomically(port_file, StrCat((*server)->grpc_port(), "\n"), 0644);
+    if (!written.ok()) return Fail(written);
+  }
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << "pantau-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+            << ": finishing in-flight pushes and closing\n";
+  (*server)->Shutdown();
+  std::cerr << "pantau-server: stopped cleanly\n";
+  return 0;
+}
+
+int AddAccount(const std::string& data_dir, const std::string& name, const std::string& role_name,
+               const std::string& token_file) {
+  auto role = service::RoleFromName(role_name);
+  if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor or admin"));
+  auto store = OpenStore(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  service::AccountService accounts((*store)->accounts());
+  auto created = accounts.Create(name, *role);
+  if (!created.ok()) return Fail(created.status());
+  if (!token_file.empty()) {
+    absl::Status written = WriteFileAtomically(token_file, created->token + "\n", 0600);
+    if (!written.ok()) return Fail(written);
+    std::cerr << "pantau-server: account \"" << name << "\" (" << role_name
+              << ") created; its token is in " << token_file << " (readable by you only)\n";
+  } else {
+    std::cerr << "pantau-server: account \"" << name << "\" (" << role_name
+              << ") created; its token is below and is never shown again\n";
+    std::cout << created->token << "\n";
+  }
+  return 0;
+}
+
+int ListAccounts(const std::string& data_dir) {
+  auto store = OpenStore(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  service::AccountService accounts((*store)->accounts());
+  auto list = accounts.List();
+  if (!list.ok()) return Fail(list.status());
+  for (const auto& a : *list) {
+    std::cout << a.name() << "\t" << service::RoleName(a.role()) << (a.disabled() ? "\tdisabled" : "")
+              << "\n";
+  }
+  return 0;
+}
+
+int ImportReference(const std::string& data_dir, const std::string& folder) {
+  auto store = OpenStore(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  service::SystemClock clock;
+  auto reference = service::ReferenceService::Create((*store)->reference(), clock);
+  if (!reference.ok()) return Fail(reference.status());
+  auto summary = ImportReferenceFolder(folder, **reference);
+  if (!summary.ok()) return Fail(summary.status());
+  std::cerr << "pantau-server: read " << summary->entities << " entities from "
+            << summary->files.size() << " files; " << summary->changed
+            << " new or changed; reference data now at change " << summary->last_sequence << "\n";
+  return 0;
+}
+
+int Stats(const std::string& data_dir, bool json) {
+  auto store = OpenStore(data_dir, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto counts = rpc::CountRecords((*store)->records());
+  if (!counts.ok()) return Fail(counts.status());
+  auto sequence = (*store)->reference().LastSequence();
+  if (!sequence.ok()) return Fail(sequence.status());
+  auto accounts = (*store)->accounts().List();
+  if (!accounts.ok()) return Fail(accounts.status());
+  if (json) {
+    nlohmann::ordered_json out;
+    out["data_dir"] = data_dir;
+    nlohmann::ordered_json records = nlohmann::ordered_json::object();
+    for (const auto& c : counts->counts()) records[c.kind()] = c.count();
+    out["records"] = records;
+    out["total_records"] = counts->total();
+    out["reference_sequence"] = *sequence;
+    out["accounts"] = accounts->size();
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const auto& c : counts->counts()) std::cout << c.kind() << "\t" << c.count() << "\n";
+    std::cout << "total\t" << counts->total() << "\n";
+    std::cout << "reference_sequence\t" << *sequence << "\n";
+    std::cout << "accounts\t" << accounts->size() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace pantau::server
+
+int main(int argc, char** argv) {
+  using namespace pantau::server;
+  CLI::App app{"pantau-server: the Pantau server of the dinas"};
+  app.require_subcommand(1);
+
+  ServeConfig serve_config;
+  std::string config_file, port_file;
+  auto* serve = app.add_subcommand("serve", "run the gRPC server until SIGINT/SIGTERM");
+  serve->add_option("--data-dir", serve_config.data_dir, "data directory (RocksDB)");
+  serve->add_option("--grpc-listen", serve_config.server.grpc_listen,
+                    "HOST:PORT, loopback only without TLS (default 127.0.0.1:50051; port 0 = any)");
+  serve->add_option("--config", config_file, "TOML settings file; flags override it");
+  serve->add_option("--port-file", port_file, "write the bound port here once serving");
+
+  std::string data_dir, name, role, token_file, folder;
+  bool json = false;
+  auto* accounts = app.add_subcommand("accounts", "manage accounts (server stopped)");
+  accounts->require_subcommand(1);
+  auto* add = accounts->add_subcommand("add", "create an account and print its token once");
+  add->add_option("--data-dir", data_dir, "data directory")->required();
+  add->add_option("--name", name, "account name (a-z, 0-9, . _ -)")->required();
+  add->add_option("--role", role, "inspector, supervisor or admin")->required();
+  add->add_option("--token-file", token_file, "write the token to this file (mode 0600) instead");
+  auto* list = accounts->add_subcommand("list", "list accounts (never their tokens)");
+  list->add_option("--data-dir", data_dir, "data directory")->required();
+
+  auto* import = app.add_subcommand("import-reference", "load a reference-data folder of CSV files");
+  import->add_option("--data-dir", data_dir, "data directory")->required();
+  import->add_option("PATH", folder, "folder with the CSV files")->required();
+
+  auto* stats = app.add_subcommand("stats", "record counts per kind");
+  stats->add_option("--data-dir", data_dir, "data directory")->required();
+  stats->add_flag("--json", json, "print JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    if (*serve) return Serve(serve_config, config_file, port_file);
+    if (*add) return AddAccount(data_dir, name, role, token_file);
+    if (*list) return ListAccounts(data_dir);
+    if (*import) return ImportReference(data_dir, folder);
+    if (*stats) return Stats(data_dir, json);
+  } catch (const std::exception& e) {
+    std::cerr << "pantau-server: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,42 @@
+// gRPC adapter of AdminService. Thread-safety: as gRPC requires of a callback service.
+#pragma once
+
+#include "pantau/v1/admin_service.grpc.pb.h"
+#include "server/service/account_service.h"
+#include "server/service/executor.h"
+#include "server/service/reference_service.h"
+#include "server/storage/storage.h"
+
+namespace pantau::rpc {
+
+class AdminRpc final : public v1::AdminService::CallbackService {
+ public:
+  // All arguments must outlive the gRPC server this service is registered with.
+  AdminRpc(service::AccountService& accounts, service::ReferenceService& reference,
+           storage::RecordStore& records, service::Executor& executor)
+      : accounts_(accounts), reference_(reference), records_(records), executor_(executor) {}
+
+  grpc::ServerUnaryReactor* PutReference(grpc::CallbackServerContext* context,
+                                         const v1::PutReferenceRequest* request,
+                                         v1::PutReferenceResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAccount(grpc::CallbackServerContext* context,
+                                          const v1::CreateAccountRequest* request,
+                                          v1::CreateAccountResponse* response) override;
+  grpc::ServerUnaryReactor* ListAccounts(grpc::CallbackServerContext* context,
+                                         const v1::ListAccountsRequest* request,
+                                         v1::ListAccountsResponse* response) override;
+  grpc::ServerUnaryReactor* GetRecordCounts(grpc::CallbackServerContext* context,
+                                            const v1::GetRecordCountsRequest* request,
+                                            v1::GetRecordCountsResponse* response) override;
+
+ private:
+  service::AccountService& accounts_;
+  service::ReferenceService& reference_;
+  storage::RecordStore& records_;
+  service::Executor& executor_;
+};
+
+// Record counts per kind, as the admin RPC and `pantau-server stats` report them.
+absl::StatusOr<v1::GetRecordCountsResponse> CountRecords(storage::RecordStore& records);
+
+}  // namespace pantau::rpc

@@ -1,0 +1,32 @@
+// What every RPC adapter shares: authenticating the caller from its metadata, and running a
+// unary call's work on the application executor. Written once; every handler uses it.
+// Thread-safety: stateless functions.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <initializer_list>
+
+#include "absl/status/statusor.h"
+#include "server/rpc/grpc_status.h"
+#include "server/service/account_service.h"
+#include "server/service/executor.h"
+
+namespace pantau::rpc {
+
+// The bearer token of the call's "authorization: Bearer <token>" metadata, or "".
+std::string BearerToken(const grpc::CallbackServerContext& context);
+
+// Authenticates the caller and checks its role.
+absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& context,
+                                             service::AccountService& accounts,
+                                             std::initializer_list<v1::Role> allowed,
+                                             std::string_view action);
+
+// Runs `work` (authorisation included) on `executor` and finishes the call with its status.
+// `work` fills the response; it runs after this returns, on an executor thread.
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   service::Executor& executor, std::function<absl::Status()> work);
+
+}  // namespace pantau::rpc

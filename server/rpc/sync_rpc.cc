@@ -1,0 +1,147 @@
+#include "server/rpc/sync_rpc.h"
+
+#include "server/rpc/call_support.h"
+#include "server/rpc/grpc_status.h"
+
+namespace pantau::rpc {
+
+// One Push stream: read a batch, ingest it on the executor (durable before answered), write the
+// answer, read the next. One batch in flight per stream; concurrency comes from several streams,
+// whose synced writes the store groups.
+class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse> {
+ public:
+  PushReactor(SyncRpc& service, grpc::CallbackServerContext* context)
+      : service_(service), context_(context) {
+    service_.open_push_streams_++;
+    service_.executor_.Post([this] {
+      auto principal = Authorize(*context_, service_.accounts_,
+                                 {v1::ROLE_INSPECTOR, v1::ROLE_ADMIN}, "push field records");
+      if (!principal.ok()) {
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      principal_ = *std::move(principal);
+      StartRead(&request_);
+    });
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the laptop closed its side, or the call was cancelled
+      Finish(grpc::Status::OK);
+      return;
+    }
+    service_.executor_.Post([this] {
+      auto response = service_.ingest_.Push(principal_, request_);
+      if (!response.ok()) {
+        Finish(ToGrpcStatus(response.status()));
+        return;
+      }
+      response_ = *std::move(response);
+      StartWrite(&response_);
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the answer could not be sent"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override {
+    service_.open_push_streams_--;
+    delete this;
+  }
+
+ private:
+  SyncRpc& service_;
+  grpc::CallbackServerContext* context_;
+  service::Principal principal_;
+  v1::PushRequest request_;
+  v1::PushResponse response_;
+};
+
+// One Pull: changes after the cursor in messages of at most kChunk changes, each read from the
+// store on the executor just before it is sent, so memory stays bounded however far behind the
+// laptop is.
+class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullResponse> {
+ public:
+  static constexpr int kChunk = 500;
+
+  PullReactor(SyncRpc& service, grpc::CallbackServerContext* context, uint64_t after)
+      : service_(service), context_(context), cursor_(after) {
+    service_.executor_.Post([this] {
+      auto principal =
+          Authorize(*context_, service_.accounts_,
+                    {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "pull reference data");
+      if (!principal.ok()) {
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      SendNextChunk();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the laptop went away"));
+      return;
+    }
+    service_.executor_.Post([this] { SendNextChunk(); });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Runs on the executor.
+  void SendNextChunk() {
+    response_.Clear();
+    absl::Status status = service_.reference_.ScanChanges(cursor_, [&](const v1::ReferenceChange& c) {
+      *response_.add_changes() = c;
+      return response_.changes_size() < kChunk;
+    });
+    if (!status.ok()) {
+      Finish(ToGrpcStatus(status));
+      return;
+    }
+    if (response_.changes_size() == 0) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    cursor_ = response_.changes(response_.changes_size() - 1).sequence();
+    response_.set_server_sequence(service_.reference_.catalog()->sequence());
+    StartWrite(&response_);
+  }
+
+  SyncRpc& service_;
+  grpc::CallbackServerContext* context_;
+  uint64_t cursor_;
+  v1::PullResponse response_;
+};
+
+grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse>* SyncRpc::Push(
+    grpc::CallbackServerContext* context) {
+  return new PushReactor(*this, context);
+}
+
+grpc::ServerWriteReactor<v1::PullResponse>* SyncRpc::Pull(grpc::CallbackServerContext* context,
+                                                          const v1::PullRequest* request) {
+  return new PullReactor(*this, context, request->after_sequence());
+}
+
+grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* context,
+                                                  const v1::RegisterDeviceRequest* request,
+                                                  v1::RegisterDeviceResponse* response) {
+  return RunUnary(context, executor_, [this, context, request, response]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_INSPECTOR, v1::ROLE_ADMIN},
+                               "register a laptop");
+    if (!principal.ok()) return principal.status();
+    auto device = reference_.RegisterDevice(*principal, request->device_id(), request->description());
+    if (!device.ok()) return device.status();
+    *response->mutable_device() = *device;
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace pantau::rpc

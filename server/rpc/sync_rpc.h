@@ -1,0 +1,44 @@
+// gRPC adapter of SyncService: Push, Pull, RegisterDevice. Thin: authenticate, hand the work to
+// the executor, map statuses. Thread-safety: as gRPC requires of a callback service.
+#pragma once
+
+#include <atomic>
+
+#include "pantau/v1/sync_service.grpc.pb.h"
+#include "server/service/account_service.h"
+#include "server/service/executor.h"
+#include "server/service/ingest_service.h"
+#include "server/service/reference_service.h"
+
+namespace pantau::rpc {
+
+class SyncRpc final : public v1::SyncService::CallbackService {
+ public:
+  // All arguments must outlive the gRPC server this service is registered with.
+  SyncRpc(service::AccountService& accounts, service::IngestService& ingest,
+          service::ReferenceService& reference, service::Executor& executor)
+      : accounts_(accounts), ingest_(ingest), reference_(reference), executor_(executor) {}
+
+  grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse>* Push(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerWriteReactor<v1::PullResponse>* Pull(grpc::CallbackServerContext* context,
+                                                   const v1::PullRequest* request) override;
+  grpc::ServerUnaryReactor* RegisterDevice(grpc::CallbackServerContext* context,
+                                           const v1::RegisterDeviceRequest* request,
+                                           v1::RegisterDeviceResponse* response) override;
+
+  // Push streams open now.
+  int open_push_streams() const { return open_push_streams_.load(); }
+
+ private:
+  class PushReactor;
+  class PullReactor;
+
+  service::AccountService& accounts_;
+  service::IngestService& ingest_;
+  service::ReferenceService& reference_;
+  service::Executor& executor_;
+  std::atomic<int> open_push_streams_{0};
+};
+
+}  // namespace pantau::rpc

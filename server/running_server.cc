@@ -1,0 +1,101 @@
+#include "server/running_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+#include "server/rpc/admin_rpc.h"
+#include "server/rpc/sync_rpc.h"
+
+namespace pantau::server {
+
+bool IsLoopbackListenAddress(std::string_view host_port) {
+  std::string_view host = host_port;
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    if (close == std::string_view::npos) return false;
+    host = host.substr(1, close - 1);
+    return host == "::1";
+  }
+  auto colon = host.rfind(':');
+  if (colon != std::string_view::npos) host = host.substr(0, colon);
+  if (host == "localhost") return true;
+  return host.substr(0, 4) == "127." && host.find_first_not_of("0123456789.") == std::string_view::npos;
+}
+
+absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
+    const ServerOptions& options, std::unique_ptr<storage::Storage> storage,
+    std::unique_ptr<service::Clock> clock) {
+  if (!options.grpc_listen.empty() && !IsLoopbackListenAddress(options.grpc_listen)) {
+    return absl::FailedPreconditionError(
+        StrCat("refusing plaintext gRPC on ", options.grpc_listen,
+               ": without TLS the server listens on loopback only (127.0.0.1, ::1, localhost)"));
+  }
+  auto server = std::make_unique<RunningServer>();
+  server->options_ = options;
+  server->clock_ = std::move(clock);
+  server->storage_ = std::move(storage);
+  server->accounts_ = std::make_unique<service::AccountService>(server->storage_->accounts());
+  PANTAU_ASSIGN_OR_RETURN(server->reference_,
+                          service::ReferenceService::Create(server->storage_->reference(),
+                                                            *server->clock_));
+  server->ingest_ = std::make_unique<service::IngestService>(
+      server->storage_->records(), *server->reference_, *server->clock_, options.ingest);
+  server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
+  server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_,
+                                                     *server->reference_, *server->executor_);
+  server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
+      *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  if (!options.grpc_listen.empty()) {
+    builder.AddListeningPort(options.grpc_listen, grpc::InsecureServerCredentials(),
+                             &server->port_);
+  }
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.RegisterService(server->sync_rpc_.get());
+  builder.RegisterService(server->admin_rpc_.get());
+  server->grpc_server_ = builder.BuildAndStart();
+  if (server->grpc_server_ == nullptr || (!options.grpc_listen.empty() && server->port_ == 0)) {
+    server->grpc_server_.reset();
+    return absl::UnavailableError(StrCat("cannot listen on ", options.grpc_listen,
+                                         " (address in use or not local?)"));
+  }
+  server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+RunningServer::~RunningServer() { Shutdown(); }
+
+void RunningServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (grpc_server_ != nullptr) {
+    grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+    grpc_server_->Shutdown(std::chrono::system_clock::now() +
+                           absl::ToChronoMilliseconds(options_.shutdown_grace));
+    grpc_server_->Wait();
+  }
+  if (executor_ != nullptr) executor_->Shutdown();
+  grpc_server_.reset();
+  sync_rpc_.reset();
+  admin_rpc_.reset();
+  executor_.reset();
+  ingest_.reset();
+  reference_.reset();
+  accounts_.reset();
+  storage_.reset();
+}
+
+std::shared_ptr<grpc::Channel> RunningServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  args.SetMaxSendMessageSize(options_.max_message_bytes);
+  return grpc_server_->InProcessChannel(args);
+}
+
+}  // namespace pantau::server

@@ -1,0 +1,82 @@
+// The composition root: owns the storage, the services, the executor and the gRPC server, and
+// wires them. Holds no logic of its own. Used by `pantau-server serve` and by tests, which start
+// it in-process on an ephemeral loopback port or with no port at all.
+// Thread-safety: Start and Shutdown from one owner thread; accessors are thread-safe.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/service/account_service.h"
+#include "server/service/clock.h"
+#include "server/service/executor.h"
+#include "server/service/ingest_service.h"
+#include "server/service/reference_service.h"
+#include "server/storage/storage.h"
+
+namespace pantau::server {
+
+struct ServerOptions {
+  // "HOST:PORT" to listen on with plaintext gRPC, loopback only; port 0 picks a free one.
+  // Empty: no listening port (in-process channel only).
+  std::string grpc_listen;
+  int executor_threads = 8;
+  service::IngestOptions ingest;
+  // Largest gRPC message accepted, in bytes.
+  int max_message_bytes = 16 << 20;
+  // How long in-flight calls get to finish at shutdown before they are cancelled.
+  absl::Duration shutdown_grace = absl::Seconds(5);
+};
+
+// True for 127.0.0.0/8, ::1 and "localhost" (with a port, "[::1]:50051" style for IPv6).
+bool IsLoopbackListenAddress(std::string_view host_port);
+
+class RunningServer {
+ public:
+  // Starts serving on `storage`. FAILED_PRECONDITION for a non-loopback plaintext address,
+  // UNAVAILABLE when the port cannot be bound.
+  static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
+      const ServerOptions& options, std::unique_ptr<storage::Storage> storage,
+      std::unique_ptr<service::Clock> clock = std::make_unique<service::SystemClock>());
+
+  // Shuts down cleanly (see Shutdown).
+  ~RunningServer();
+  RunningServer(const RunningServer&) = delete;
+  RunningServer& operator=(const RunningServer&) = delete;
+
+  // Health turns NOT_SERVING, new calls are refused, in-flight pushes finish (up to the grace
+  // period), queued storage work drains, then the store closes. Idempotent.
+  void Shutdown();
+
+  // The bound port; 0 when not listening.
+  int grpc_port() const { return port_; }
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+
+  storage::Storage& storage() { return *storage_; }
+  service::AccountService& accounts() { return *accounts_; }
+  service::ReferenceService& reference() { return *reference_; }
+  service::IngestService& ingest() { return *ingest_; }
+
+  RunningServer() = default;
+
+ private:
+  // Declaration order is construction order; destruction runs backwards, so the gRPC server and
+  // its services go before the executor, and the executor before the storage it writes to.
+  ServerOptions options_;
+  std::unique_ptr<service::Clock> clock_;
+  std::unique_ptr<storage::Storage> storage_;
+  std::unique_ptr<service::AccountService> accounts_;
+  std::unique_ptr<service::ReferenceService> reference_;
+  std::unique_ptr<service::IngestService> ingest_;
+  std::unique_ptr<service::Executor> executor_;
+  std::unique_ptr<grpc::Service> sync_rpc_;
+  std::unique_ptr<grpc::Service> admin_rpc_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace pantau::server

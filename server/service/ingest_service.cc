@@ -1,0 +1,119 @@
+#include "server/service/ingest_service.h"
+
+#include "common/dates.h"
+#include "common/record_kinds.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+#include "common/ulid.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "server/service/digest.h"
+
+namespace pantau::service {
+
+std::string RecordFingerprint(const v1::Record& record) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    record.SerializeToCodedStream(&coded);
+  }
+  return Sha256(bytes);
+}
+
+absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
+                                                     const v1::PushRequest& request) {
+  const size_t n = static_cast<size_t>(request.records_size());
+  if (n > options_.max_batch_records) {
+    return absl::ResourceExhaustedError(StrCat("a batch of ", n, " records is over the limit of ",
+                                               options_.max_batch_records,
+                                               "; send smaller batches"));
+  }
+  const absl::Time now = clock_.Now();
+  const auto catalog = reference_.catalog();
+  const common::ValidationContext ctx{*catalog, options_.policy, now, pusher.name};
+
+  v1::PushResponse response;
+  response.set_batch_number(request.batch_number());
+  std::vector<storage::RecordWrite> writes;
+  std::vector<size_t> write_positions;  // batch position of each write
+  writes.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    v1::RecordResult* result = response.add_results();
+    result->set_index(static_cast<uint32_t>(i));
+    result->set_record_id(request.records(static_cast<int>(i)).id());
+
+    v1::Record record = request.records(static_cast<int>(i));
+    record.set_author(pusher.name);
+    std::string fingerprint = RecordFingerprint(record);
+    std::vector<v1::FieldError> errors = common::ValidateRecord(record, ctx);
+    if (!errors.empty()) {
+      // A record accepted earlier stays a harmless duplicate even when it would not pass today's
+      // checks (reference data changed, the clock moved): the laptop must be able to retry.
+      if (common::IsValidUlid(record.id())) {
+        PANTAU_ASSIGN_OR_RETURN(auto stored, records_.Get(record.id()));
+        if (stored && stored->content_sha256() == fingerprint) {
+          result->set_outcome(v1::PUSH_OUTCOME_DUPLICATE);
+          continue;
+        }
+      }
+      result->set_outcome(v1::PUSH_OUTCOME_INVALID);
+      result->set_message(common::DescribeRecordErrors(record.id(), i, errors));
+      for (auto& e : errors) *result->add_errors() = std::move(e);
+      continue;
+    }
+    storage::RecordWrite& write = writes.emplace_back();
+    write.kind = *common::KindOf(record);
+    write.index = common::IndexEntriesOf(record);
+    *write.stored.mutable_received_at() = common::ToTimestamp(now);
+    write.stored.set_content_sha256(std::move(fingerprint));
+    *write.stored.mutable_record() = std::move(record);
+    write_positions.push_back(i);
+  }
+
+  if (!writes.empty()) {
+    PANTAU_ASSIGN_OR_RETURN(auto outcomes, records_.Append(std::move(writes)));
+    for (size_t k = 0; k < outcomes.size(); ++k) {
+      v1::RecordResult* result = response.mutable_results(static_cast<int>(write_positions[k]));
+      switch (outcomes[k]) {
+        case storage::AppendOutcome::kInserted:
+          result->set_outcome(v1::PUSH_OUTCOME_ACCEPTED);
+          break;
+        case storage::AppendOutcome::kDuplicate:
+          result->set_outcome(v1::PUSH_OUTCOME_DUPLICATE);
+          break;
+        case storage::AppendOutcome::kConflict: {
+          result->set_outcome(v1::PUSH_OUTCOME_CONFLICT);
+          v1::FieldError* e = result->add_errors();
+          e->set_field("id");
+          e->set_reason(
+              "a different record with this id is already stored; the stored one is kept");
+          result->set_message(common::DescribeRecordErrors(result->record_id(),
+                                                           write_positions[k], {*e}));
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& r : response.results()) {
+    switch (r.outcome()) {
+      case v1::PUSH_OUTCOME_ACCEPTED:
+        counters_.accepted++;
+        break;
+      case v1::PUSH_OUTCOME_DUPLICATE:
+        counters_.duplicate++;
+        break;
+      case v1::PUSH_OUTCOME_CONFLICT:
+        counters_.conflict++;
+        break;
+      default:
+        counters_.invalid++;
+        break;
+    }
+  }
+  counters_.batches++;
+  return response;
+}
+
+}  // namespace pantau::service

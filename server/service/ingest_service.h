@@ -1,0 +1,60 @@
+// Ingest of pushed batches: validation, authorship, content fingerprint, one atomic durable append,
+// one result per record. Every record kind takes this one path.
+// Thread-safety: thread-safe; Push blocks until the batch is durable (run it on an Executor).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "common/validation.h"
+#include "pantau/v1/sync_service.pb.h"
+#include "server/service/account_service.h"
+#include "server/service/clock.h"
+#include "server/service/reference_service.h"
+#include "server/storage/storage.h"
+
+namespace pantau::service {
+
+struct IngestOptions {
+  common::ValidationPolicy policy;
+  // A batch with more records is refused whole with RESOURCE_EXHAUSTED.
+  size_t max_batch_records = 1000;
+};
+
+// Running totals of results, for stats and metrics.
+struct IngestCounters {
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> duplicate{0};
+  std::atomic<uint64_t> conflict{0};
+  std::atomic<uint64_t> invalid{0};
+  std::atomic<uint64_t> batches{0};
+};
+
+class IngestService {
+ public:
+  IngestService(storage::RecordStore& records, ReferenceService& reference, const Clock& clock,
+                IngestOptions options)
+      : records_(records), reference_(reference), clock_(clock), options_(std::move(options)) {}
+
+  // Answers one batch: a result per record, in order. The author of every stored record is
+  // `pusher`, whatever the record claims. Returns only after the accepted records are durable.
+  // RESOURCE_EXHAUSTED for an oversized batch; a storage failure fails the whole batch (nothing
+  // of it acknowledged, so the laptop retries it).
+  absl::StatusOr<v1::PushResponse> Push(const Principal& pusher, const v1::PushRequest& request);
+
+  const IngestCounters& counters() const { return counters_; }
+  const IngestOptions& options() const { return options_; }
+
+ private:
+  storage::RecordStore& records_;
+  ReferenceService& reference_;
+  const Clock& clock_;
+  const IngestOptions options_;
+  IngestCounters counters_;
+};
+
+// SHA-256 of the deterministic serialisation of `record`: equal for equal content.
+std::string RecordFingerprint(const v1::Record& record);
+
+}  // namespace pantau::service

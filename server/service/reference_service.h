@@ -1,0 +1,60 @@
+// Reference data: admin changes, the catalog the validators read, the change feed laptops pull,
+// and device registration. Thread-safety: thread-safe; changes are applied one at a time, so the
+// catalog always reflects a prefix of the change sequence.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/reference_catalog.h"
+#include "server/service/account_service.h"
+#include "server/service/clock.h"
+#include "server/storage/storage.h"
+
+namespace pantau::service {
+
+struct ReferencePutResult {
+  uint32_t changed = 0;
+  uint64_t last_sequence = 0;
+};
+
+class ReferenceService {
+ public:
+  // Builds the catalog from the stored change log.
+  static absl::StatusOr<std::unique_ptr<ReferenceService>> Create(storage::ReferenceStore& store,
+                                                                  const Clock& clock);
+
+  // A consistent snapshot of the catalog; stays valid however long the caller holds it.
+  std::shared_ptr<const common::ReferenceCatalog> catalog() const;
+
+  // Validates every entity (INVALID_ARGUMENT naming each bad one; nothing stored), then applies
+  // them atomically.
+  absl::StatusOr<ReferencePutResult> Put(const std::vector<v1::ReferenceEntity>& upserts,
+                                         const std::vector<v1::ReferenceEntity>& removals);
+
+  // Changes after `after_sequence`, ascending; `visit` returns false to stop.
+  absl::Status ScanChanges(uint64_t after_sequence,
+                           const std::function<bool(const v1::ReferenceChange&)>& visit);
+
+  // Binds `device_id` to `principal`. Idempotent for the same inspector; FAILED_PRECONDITION when
+  // the device belongs to someone else.
+  absl::StatusOr<v1::Device> RegisterDevice(const Principal& principal, std::string_view device_id,
+                                            std::string_view description);
+
+  ReferenceService(storage::ReferenceStore& store, const Clock& clock)
+      : store_(store), clock_(clock) {}
+
+ private:
+  storage::ReferenceStore& store_;
+  const Clock& clock_;
+
+  std::mutex write_mu_;  // serialises Put: catalog order follows sequence order
+  mutable std::mutex catalog_mu_;
+  std::shared_ptr<const common::ReferenceCatalog> catalog_;  // guarded by catalog_mu_
+};
+
+}  // namespace pantau::service

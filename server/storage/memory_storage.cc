@@ -1,0 +1,212 @@
+#include "server/storage/memory_storage.h"
+
+#include <map>
+#include <mutex>
+
+#include "common/dates.h"
+#include "common/reference_catalog.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "server/storage/key_codec.h"
+
+namespace pantau::storage {
+namespace {
+
+class MemoryRecordStore final : public RecordStore {
+ public:
+  absl::StatusOr<std::vector<AppendOutcome>> Append(std::vector<RecordWrite> writes) override {
+    std::lock_guard lock(mu_);
+    std::vector<AppendOutcome> outcomes;
+    outcomes.reserve(writes.size());
+    for (auto& w : writes) {
+      const std::string& id = w.stored.record().id();
+      auto it = records_.find(id);
+      if (it != records_.end()) {
+        outcomes.push_back(it->second.content_sha256() == w.stored.content_sha256()
+                               ? AppendOutcome::kDuplicate
+                               : AppendOutcome::kConflict);
+        continue;
+      }
+      const absl::Time observed = common::FromTimestamp(w.stored.record().observed_at());
+      for (const auto& entry : w.index) index_.emplace(IndexKey(entry.kind, entry.value, observed, id), id);
+      counts_[static_cast<size_t>(w.kind)]++;
+      records_.emplace(id, std::move(w.stored));
+      outcomes.push_back(AppendOutcome::kInserted);
+    }
+    return outcomes;
+  }
+
+  absl::StatusOr<std::optional<v1::StoredRecord>> Get(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    auto it = records_.find(id);
+    if (it == records_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  absl::StatusOr<RecordCounts> CountByKind() override {
+    std::lock_guard lock(mu_);
+    return counts_;
+  }
+
+  absl::Status ScanIndex(common::IndexKind kind, std::string_view value, absl::Time from,
+                         absl::Time to, const RecordVisitor& visit) override {
+    std::vector<v1::StoredRecord> found;
+    {
+      std::lock_guard lock(mu_);
+      const std::string prefix = IndexPrefix(kind, value);
+      const std::string lower = prefix + EncodeTimeMicros(from);
+      const std::string upper = prefix + EncodeTimeMicros(to);
+      for (auto it = index_.lower_bound(lower); it != index_.end() && it->first < upper; ++it) {
+        found.push_back(records_.at(it->second));
+      }
+    }
+    for (const auto& r : found) {
+      if (!visit(r)) break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ScanAll(const RecordVisitor& visit) override {
+    std::vector<v1::StoredRecord> all;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [id, r] : records_) all.push_back(r);
+    }
+    for (const auto& r : all) {
+      if (!visit(r)) break;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, v1::StoredRecord, std::less<>> records_;  // guarded by mu_
+  std::map<std::string, std::string> index_;                       // guarded by mu_
+  RecordCounts counts_{};                                          // guarded by mu_
+};
+
+class MemoryReferenceStore final : public ReferenceStore {
+ public:
+  absl::StatusOr<std::vector<v1::ReferenceChange>> Apply(
+      const std::vector<v1::ReferenceEntity>& upserts,
+      const std::vector<v1::ReferenceEntity>& removals, absl::Time now) override {
+    std::lock_guard lock(mu_);
+    // Keys first, so that a bad entity stores nothing.
+    std::vector<std::string> upsert_keys, removal_keys;
+    for (const auto& e : upserts) {
+      auto key = common::ReferenceKey(e);
+      if (!key.ok()) return key.status();
+      upsert_keys.push_back(*key);
+    }
+    for (const auto& e : removals) {
+      auto key = common::ReferenceKey(e);
+      if (!key.ok()) return key.status();
+      removal_keys.push_back(*key);
+    }
+    std::vector<v1::ReferenceChange> changes;
+    auto record = [&](const v1::ReferenceEntity& entity, bool removed) {
+      v1::ReferenceChange& c = changes.emplace_back();
+      c.set_sequence(++sequence_);
+      *c.mutable_entity() = entity;
+      c.set_removed(removed);
+      *c.mutable_changed_at() = common::ToTimestamp(now);
+      log_.push_back(c);
+    };
+    for (size_t i = 0; i < upserts.size(); ++i) {
+      auto it = current_.find(upsert_keys[i]);
+      if (it != current_.end() &&
+          google::protobuf::util::MessageDifferencer::Equals(it->second, upserts[i])) {
+        continue;
+      }
+      current_[upsert_keys[i]] = upserts[i];
+      record(upserts[i], false);
+    }
+    for (size_t i = 0; i < removals.size(); ++i) {
+      auto it = current_.find(removal_keys[i]);
+      if (it == current_.end()) continue;
+      v1::ReferenceEntity last = it->second;
+      current_.erase(it);
+      record(last, true);
+    }
+    return changes;
+  }
+
+  absl::Status ScanChanges(uint64_t after,
+                           const std::function<bool(const v1::ReferenceChange&)>& visit) override {
+    std::vector<v1::ReferenceChange> found;
+    {
+      std::lock_guard lock(mu_);
+      // Sequences start at 1 without gaps: change n is log_[n - 1].
+      for (size_t i = after; i < log_.size(); ++i) found.push_back(log_[i]);
+    }
+    for (const auto& c : found) {
+      if (!visit(c)) break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<uint64_t> LastSequence() override {
+    std::lock_guard lock(mu_);
+    return sequence_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, v1::ReferenceEntity> current_;  // guarded by mu_
+  std::vector<v1::ReferenceChange> log_;                 // guarded by mu_
+  uint64_t sequence_ = 0;                                // guarded by mu_
+};
+
+class MemoryAccountStore final : public AccountStore {
+ public:
+  absl::Status Create(const v1::Account& account) override {
+    std::lock_guard lock(mu_);
+    if (by_name_.count(account.name()) > 0) {
+      return absl::AlreadyExistsError(StrCat("account \"", account.name(), "\" already exists"));
+    }
+    by_name_[account.name()] = account;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<v1::Account>> FindByTokenHash(std::string_view hash) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [name, account] : by_name_) {
+      if (account.token_sha256() == hash) return account;
+    }
+    return std::nullopt;
+  }
+  absl::StatusOr<std::optional<v1::Account>> FindByName(std::string_view name) override {
+    std::lock_guard lock(mu_);
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return std::nullopt;
+    return it->second;
+  }
+  absl::StatusOr<std::vector<v1::Account>> List() override {
+    std::lock_guard lock(mu_);
+    std::vector<v1::Account> out;
+    for (const auto& [name, account] : by_name_) out.push_back(account);
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, v1::Account, std::less<>> by_name_;  // guarded by mu_
+};
+
+class MemoryStorage final : public Storage {
+ public:
+  RecordStore& records() override { return records_; }
+  ReferenceStore& reference() override { return reference_; }
+  AccountStore& accounts() override { return accounts_; }
+
+ private:
+  MemoryRecordStore records_;
+  MemoryReferenceStore reference_;
+  MemoryAccountStore accounts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Storage> NewMemoryStorage() { return std::make_unique<MemoryStorage>(); }
+
+}  // namespace pantau::storage

@@ -1,0 +1,535 @@
+#include "server/storage/rocks_storage.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
+#include "common/dates.h"
+#include "common/reference_catalog.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/options_util.h"
+#include "rocksdb/write_batch.h"
+#include "server/storage/key_codec.h"
+
+namespace pantau::storage {
+namespace {
+
+// Column families, in the order of their handles.
+constexpr const char* kRecordsCf = "records";
+constexpr const char* kIndexCf = "index";
+constexpr const char* kReferenceCf = "reference";
+constexpr const char* kReferenceLogCf = "reference_log";
+constexpr const char* kAccountsCf = "accounts";
+enum CfIndex { kDefault = 0, kRecords, kIndex, kReference, kReferenceLog, kAccounts, kCfCount };
+
+constexpr const char* kFormatVersionKey = "format_version";
+constexpr const char* kFormatVersion = "1";
+constexpr const char* kReferenceSequenceKey = "reference/sequence";
+
+std::string CountKey(common::RecordKind kind) { return StrCat("count/", common::KindName(kind)); }
+
+// The one mapping from rocksdb::Status to absl::Status.
+absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return absl::UnavailableError(message);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::FailedPreconditionError(
+        StrCat(message, " (is another pantau-server using this data directory?)"));
+  }
+  if (s.IsIOError() && s.subcode() == rocksdb::Status::kNoSpace) {
+    return absl::ResourceExhaustedError(message);
+  }
+  if (s.IsIOError()) return absl::UnavailableError(message);
+  return absl::InternalError(message);
+}
+
+std::string Serialize(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  m.SerializeToCodedStream(&coded);
+  return out;
+}
+
+class RocksDatabase {
+ public:
+  ~RocksDatabase() {
+    for (auto* h : handles_) {
+      if (h != nullptr) (void)db_->DestroyColumnFamilyHandle(h);  // best effort at close
+    }
+    if (db_ != nullptr) (void)db_->Close();  // best effort: the WAL is already synced
+    delete db_;
+  }
+
+  static absl::StatusOr<std::unique_ptr<RocksDatabase>> Open(const RocksOptions& o) {
+    auto out = std::make_unique<RocksDatabase>();
+    rocksdb::Options options;
+    options.create_if_missing = !o.read_only;
+    options.create_missing_column_families = !o.read_only;
+    options.IncreaseParallelism(2);
+    options.max_background_jobs = 2;
+    options.db_write_buffer_size = 128 << 20;  // bounds memtables across families
+    options.keep_log_file_num = 5;
+
+    rocksdb::BlockBasedTableOptions table;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.block_cache = rocksdb::NewLRUCache(32 << 20);
+    rocksdb::ColumnFamilyOptions cf_options(options);
+    cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    cf_options.write_buffer_size = 32 << 20;
+
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+        {rocksdb::kDefaultColumnFamilyName, cf_options}, {kRecordsCf, cf_options},
+        {kIndexCf, cf_options},       {kReferenceCf, cf_options},
+        {kReferenceLogCf, cf_options}, {kAccountsCf, cf_options}};
+    rocksdb::Status s;
+    if (o.read_only) {
+      s = rocksdb::DB::OpenForReadOnly(options, o.path, cfs, &out->handles_, &out->db_);
+    } else {
+      s = rocksdb::DB::Open(options, o.path, cfs, &out->handles_, &out->db_);
+    }
+    if (!s.ok()) return FromRocks(s, StrCat("opening ", o.path));
+
+    std::string version;
+    s = out->db_->Get(rocksdb::ReadOptions(), out->cf(kDefault), kFormatVersionKey, &version);
+    if (s.IsNotFound() && !o.read_only) {
+      PANTAU_RETURN_IF_ERROR(out->Write([&](rocksdb::WriteBatch& b) {
+        return b.Put(out->cf(kDefault), kFormatVersionKey, kFormatVersion);
+      }));
+    } else if (!s.ok() && !s.IsNotFound()) {
+      return FromRocks(s, "reading the format version");
+    } else if (s.ok() && version != kFormatVersion) {
+      return absl::FailedPreconditionError(
+          StrCat("data directory ", o.path, " has storage format ", version,
+                 ", this build reads format ", kFormatVersion));
+    }
+    return out;
+  }
+
+  rocksdb::DB* db() { return db_; }
+  rocksdb::ColumnFamilyHandle* cf(CfIndex i) { return handles_[i]; }
+
+  // Builds a batch with `fill` and writes it with a synced WAL.
+  template <typename Fill>
+  absl::Status Write(Fill fill) {
+    rocksdb::WriteBatch batch;
+    rocksdb::Status s = fill(batch);
+    if (!s.ok()) return FromRocks(s, "building a write batch");
+    return WriteSynced(batch);
+  }
+
+  absl::Status WriteSynced(rocksdb::WriteBatch& batch) {
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    return FromRocks(db_->Write(options, &batch), "synced write");
+  }
+
+  // nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> Get(CfIndex cf_index, std::string_view key) {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(cf_index),
+                                 rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocks(s, "read");
+    return value;
+  }
+
+  RocksDatabase() = default;
+  RocksDatabase(const RocksDatabase&) = delete;
+  RocksDatabase& operator=(const RocksDatabase&) = delete;
+
+ private:
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+class RocksRecordStore final : public RecordStore {
+ public:
+  RocksRecordStore(RocksDatabase& db, size_t max_group_records)
+      : db_(db), max_group_records_(max_group_records) {}
+
+  absl::Status LoadCounts() {
+    for (auto kind : common::AllRecordKinds()) {
+      PANTAU_ASSIGN_OR_RETURN(auto value, db_.Get(kDefault, CountKey(kind)));
+      if (value) {
+        auto count = DecodeUint64(*value);
+        if (!count) return absl::DataLossError(StrCat("bad record count for ", CountKey(kind)));
+        counts_[static_cast<size_t>(kind)] = *count;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<AppendOutcome>> Append(std::vector<RecordWrite> writes) override {
+    Writer self;
+    self.writes = &writes;
+    std::unique_lock lock(mu_);
+    writers_.push_back(&self);
+    while (!self.done && &self != writers_.front()) self.cv.wait(lock);
+    if (self.done) {
+      if (!self.status.ok()) return self.status;
+      return std::move(self.outcomes);
+    }
+    // Leader: take the writers queued now (up to the group limit) and commit them together.
+    std::vector<Writer*> group;
+    size_t records = 0;
+    for (Writer* w : writers_) {
+      if (!group.empty() && records + w->writes->size() > max_group_records_) break;
+      group.push_back(w);
+      records += w->writes->size();
+    }
+    lock.unlock();
+
+    // Only the leader runs this, so the checks below see every earlier commit and nothing can
+    // interleave between check and write.
+    absl::Status status = CommitGroup(group);
+
+    lock.lock();
+    for (Writer* w : group) {
+      writers_.pop_front();
+      w->status = status;
+      w->done = true;
+      if (w != &self) w->cv.notify_one();
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();
+    lock.unlock();
+    if (!status.ok()) return status;
+    return std::move(self.outcomes);
+  }
+
+  absl::StatusOr<std::optional<v1::StoredRecord>> Get(std::string_view id) override {
+    PANTAU_ASSIGN_OR_RETURN(auto value, db_.Get(kRecords, id));
+    if (!value) return std::nullopt;
+    v1::StoredRecord record;
+    if (!record.ParseFromString(*value)) {
+      return absl::DataLossError(StrCat("record ", id, " does not decode"));
+    }
+    return record;
+  }
+
+  absl::StatusOr<RecordCounts> CountByKind() override {
+    std::lock_guard lock(counts_mu_);
+    return counts_;
+  }
+
+  absl::Status ScanIndex(common::IndexKind kind, std::string_view value, absl::Time from,
+                         absl::Time to, const RecordVisitor& visit) override {
+    const std::string prefix = IndexPrefix(kind, value);
+    const std::string lower = prefix + EncodeTimeMicros(from);
+    const std::string upper = prefix + EncodeTimeMicros(to);
+    rocksdb::ReadOptions read;
+    rocksdb::Slice upper_slice(upper);
+    read.iterate_upper_bound = &upper_slice;
+    const rocksdb::Snapshot* snapshot = db_.db()->GetSnapshot();
+    read.snapshot = snapshot;
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read, db_.cf(kIndex)));
+    absl::Status status;
+    for (it->Seek(lower); it->Valid(); it->Next()) {
+      std::string_view id = RecordIdOfIndexKey(std::string_view(it->key().data(), it->key().size()));
+      std::string bytes;
+      rocksdb::Status s = db_.db()->Get(read, db_.cf(kRecords), ToSlice(id), &bytes);
+      if (!s.ok()) {
+        status = FromRocks(s, StrCat("index entry without record ", id));
+        break;
+      }
+      v1::StoredRecord record;
+      if (!record.ParseFromString(bytes)) {
+        status = absl::DataLossError(StrCat("record ", id, " does not decode"));
+        break;
+      }
+      if (!visit(record)) break;
+    }
+    if (status.ok()) status = FromRocks(it->status(), "index scan");
+    it.reset();
+    db_.db()->ReleaseSnapshot(snapshot);
+    return status;
+  }
+
+  absl::Status ScanAll(const RecordVisitor& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kRecords)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      v1::StoredRecord record;
+      if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(StrCat("record ", it->key().ToString(), " does not decode"));
+      }
+      if (!visit(record)) break;
+    }
+    return FromRocks(it->status(), "record scan");
+  }
+
+ private:
+  struct Writer {
+    std::vector<RecordWrite>* writes = nullptr;
+    std::vector<AppendOutcome> outcomes;
+    absl::Status status;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  absl::Status CommitGroup(const std::vector<Writer*>& group) {
+    rocksdb::WriteBatch batch;
+    RecordCounts counts;
+    {
+      std::lock_guard lock(counts_mu_);
+      counts = counts_;
+    }
+    // Content hashes of ids inserted earlier in this group.
+    std::unordered_map<std::string, std::string> inserted;
+    bool any_inserted = false;
+    for (Writer* w : group) {
+      w->outcomes.clear();
+      w->outcomes.reserve(w->writes->size());
+      for (RecordWrite& write : *w->writes) {
+        const std::string& id = write.stored.record().id();
+        std::optional<std::string> existing_hash;
+        if (auto it = inserted.find(id); it != inserted.end()) {
+          existing_hash = it->second;
+        } else {
+          PANTAU_ASSIGN_OR_RETURN(auto existing, Get(id));
+          if (existing) existing_hash = existing->content_sha256();
+        }
+        if (existing_hash) {
+          w->outcomes.push_back(*existing_hash == write.stored.content_sha256()
+                                    ? AppendOutcome::kDuplicate
+                                    : AppendOutcome::kConflict);
+          continue;
+        }
+        const absl::Time observed = common::FromTimestamp(write.stored.record().observed_at());
+        rocksdb::Status s = batch.Put(db_.cf(kRecords), ToSlice(id), Serialize(write.stored));
+        for (const auto& entry : write.index) {
+          if (!s.ok()) break;
+          s = batch.Put(db_.cf(kIndex), IndexKey(entry.kind, entry.value, observed, id),
+                        rocksdb::Slice());
+        }
+        if (!s.ok()) return FromRocks(s, "building a write batch");
+        counts[static_cast<size_t>(write.kind)]++;
+        inserted.emplace(id, write.stored.content_sha256());
+        w->outcomes.push_back(AppendOutcome::kInserted);
+        any_inserted = true;
+      }
+    }
+    if (!any_inserted) return absl::OkStatus();
+    for (auto kind : common::AllRecordKinds()) {
+      rocksdb::Status s = batch.Put(db_.cf(kDefault), CountKey(kind),
+                                    EncodeUint64(counts[static_cast<size_t>(kind)]));
+      if (!s.ok()) return FromRocks(s, "building a write batch");
+    }
+    PANTAU_RETURN_IF_ERROR(db_.WriteSynced(batch));
+    std::lock_guard lock(counts_mu_);
+    counts_ = counts;
+    return absl::OkStatus();
+  }
+
+  RocksDatabase& db_;
+  const size_t max_group_records_;
+
+  std::mutex mu_;
+  std::deque<Writer*> writers_;  // guarded by mu_; the front one is the leader
+
+  std::mutex counts_mu_;
+  RecordCounts counts_{};  // guarded by counts_mu_; written only by the leader
+};
+
+class RocksReferenceStore final : public ReferenceStore {
+ public:
+  explicit RocksReferenceStore(RocksDatabase& db) : db_(db) {}
+
+  absl::Status LoadSequence() {
+    PANTAU_ASSIGN_OR_RETURN(auto value, db_.Get(kDefault, kReferenceSequenceKey));
+    if (value) {
+      auto seq = DecodeUint64(*value);
+      if (!seq) return absl::DataLossError("bad reference sequence");
+      sequence_ = *seq;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<v1::ReferenceChange>> Apply(
+      const std::vector<v1::ReferenceEntity>& upserts,
+      const std::vector<v1::ReferenceEntity>& removals, absl::Time now) override {
+    std::lock_guard lock(mu_);
+    std::vector<std::string> upsert_keys, removal_keys;
+    for (const auto& e : upserts) {
+      PANTAU_ASSIGN_OR_RETURN(auto key, common::ReferenceKey(e));
+      upsert_keys.push_back(std::move(key));
+    }
+    for (const auto& e : removals) {
+      PANTAU_ASSIGN_OR_RETURN(auto key, common::ReferenceKey(e));
+      removal_keys.push_back(std::move(key));
+    }
+    rocksdb::WriteBatch batch;
+    std::vector<v1::ReferenceChange> changes;
+    // Later entries of the same call see earlier ones.
+    std::unordered_map<std::string, std::optional<std::string>> pending;
+    uint64_t sequence = sequence_;
+    auto current = [&](const std::string& key) -> absl::StatusOr<std::optional<std::string>> {
+      if (auto it = pending.find(key); it != pending.end()) return it->second;
+      return db_.Get(kReference, key);
+    };
+    auto add_change = [&](const v1::ReferenceEntity& entity, bool removed) -> absl::Status {
+      v1::ReferenceChange& c = changes.emplace_back();
+      c.set_sequence(++sequence);
+      *c.mutable_entity() = entity;
+      c.set_removed(removed);
+      *c.mutable_changed_at() = common::ToTimestamp(now);
+      return FromRocks(batch.Put(db_.cf(kReferenceLog), EncodeUint64(sequence), Serialize(c)),
+                       "building a write batch");
+    };
+    for (size_t i = 0; i < upserts.size(); ++i) {
+      std::string bytes = Serialize(upserts[i]);
+      PANTAU_ASSIGN_OR_RETURN(auto stored, current(upsert_keys[i]));
+      if (stored && *stored == bytes) continue;
+      PANTAU_RETURN_IF_ERROR(FromRocks(batch.Put(db_.cf(kReference), upsert_keys[i], bytes),
+                                       "building a write batch"));
+      pending[upsert_keys[i]] = bytes;
+      PANTAU_RETURN_IF_ERROR(add_change(upserts[i], false));
+    }
+    for (size_t i = 0; i < removals.size(); ++i) {
+      PANTAU_ASSIGN_OR_RETURN(auto stored, current(removal_keys[i]));
+      if (!stored) continue;
+      v1::ReferenceEntity last;
+      if (!last.ParseFromString(*stored)) {
+        return absl::DataLossError(StrCat("reference entity ", removal_keys[i], " does not decode"));
+      }
+      PANTAU_RETURN_IF_ERROR(
+          FromRocks(batch.Delete(db_.cf(kReference), removal_keys[i]), "building a write batch"));
+      pending[removal_keys[i]] = std::nullopt;
+      PANTAU_RETURN_IF_ERROR(add_change(last, true));
+    }
+    if (changes.empty()) return changes;
+    PANTAU_RETURN_IF_ERROR(FromRocks(
+        batch.Put(db_.cf(kDefault), kReferenceSequenceKey, EncodeUint64(sequence)), "batch"));
+    PANTAU_RETURN_IF_ERROR(db_.WriteSynced(batch));
+    sequence_ = sequence;
+    return changes;
+  }
+
+  absl::Status ScanChanges(uint64_t after,
+                           const std::function<bool(const v1::ReferenceChange&)>& visit) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kReferenceLog)));
+    for (it->Seek(EncodeUint64(after + 1)); it->Valid(); it->Next()) {
+      v1::ReferenceChange change;
+      if (!change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("a reference change does not decode");
+      }
+      if (!visit(change)) break;
+    }
+    return FromRocks(it->status(), "reference change scan");
+  }
+
+  absl::StatusOr<uint64_t> LastSequence() override {
+    std::lock_guard lock(mu_);
+    return sequence_;
+  }
+
+ private:
+  RocksDatabase& db_;
+  std::mutex mu_;
+  uint64_t sequence_ = 0;  // guarded by mu_
+};
+
+class RocksAccountStore final : public AccountStore {
+ public:
+  explicit RocksAccountStore(RocksDatabase& db) : db_(db) {}
+
+  absl::Status Create(const v1::Account& account) override {
+    std::lock_guard lock(mu_);
+    PANTAU_ASSIGN_OR_RETURN(auto existing, db_.Get(kAccounts, NameKey(account.name())));
+    if (existing) {
+      return absl::AlreadyExistsError(StrCat("account \"", account.name(), "\" already exists"));
+    }
+    return db_.Write([&](rocksdb::WriteBatch& b) {
+      rocksdb::Status s = b.Put(db_.cf(kAccounts), NameKey(account.name()), Serialize(account));
+      if (s.ok()) s = b.Put(db_.cf(kAccounts), TokenKey(account.token_sha256()), account.name());
+      return s;
+    });
+  }
+
+  absl::StatusOr<std::optional<v1::Account>> FindByTokenHash(std::string_view hash) override {
+    PANTAU_ASSIGN_OR_RETURN(auto name, db_.Get(kAccounts, TokenKey(hash)));
+    if (!name) return std::nullopt;
+    return FindByName(*name);
+  }
+
+  absl::StatusOr<std::optional<v1::Account>> FindByName(std::string_view name) override {
+    PANTAU_ASSIGN_OR_RETURN(auto bytes, db_.Get(kAccounts, NameKey(name)));
+    if (!bytes) return std::nullopt;
+    v1::Account account;
+    if (!account.ParseFromString(*bytes)) return absl::DataLossError("an account does not decode");
+    return account;
+  }
+
+  absl::StatusOr<std::vector<v1::Account>> List() override {
+    std::vector<v1::Account> out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
+    for (it->Seek("name/"); it->Valid() && it->key().starts_with("name/"); it->Next()) {
+      v1::Account& account = out.emplace_back();
+      if (!account.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("an account does not decode");
+      }
+    }
+    PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "account scan"));
+    return out;
+  }
+
+ private:
+  static std::string NameKey(std::string_view name) { return StrCat("name/", name); }
+  static std::string TokenKey(std::string_view hash) { return StrCat("token/", hash); }
+
+  RocksDatabase& db_;
+  std::mutex mu_;  // serialises Create's check and write
+};
+
+class RocksStorage final : public Storage {
+ public:
+  RocksStorage(std::unique_ptr<RocksDatabase> db, size_t max_group_records)
+      : db_(std::move(db)),
+        records_(*db_, max_group_records),
+        reference_(*db_),
+        accounts_(*db_) {}
+
+  absl::Status Load() {
+    PANTAU_RETURN_IF_ERROR(records_.LoadCounts());
+    return reference_.LoadSequence();
+  }
+
+  RecordStore& records() override { return records_; }
+  ReferenceStore& reference() override { return reference_; }
+  AccountStore& accounts() override { return accounts_; }
+
+ private:
+  // Declared first so that it is destroyed last, after the stores that use it.
+  std::unique_ptr<RocksDatabase> db_;
+  RocksRecordStore records_;
+  RocksReferenceStore reference_;
+  RocksAccountStore accounts_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options) {
+  PANTAU_ASSIGN_OR_RETURN(auto db, RocksDatabase::Open(options));
+  auto storage = std::make_unique<RocksStorage>(std::move(db), options.max_group_records);
+  PANTAU_RETURN_IF_ERROR(storage->Load());
+  return std::unique_ptr<Storage>(std::move(storage));
+}
+
+}  // namespace pantau::storage

@@ -1,0 +1,29 @@
+// RocksDB Storage: the durable backend (layout in FORMAT.md).
+//
+// Durability contract: every write that returns OK has been written with a synced WAL
+// (WriteOptions::sync), so it survives a crash of the process or the machine at any instant
+// after the call returns. Record appends from concurrent callers are grouped into one synced
+// write (group commit, as leveldb's writer queue), so concurrent pushes share fsyncs.
+// Thread-safety: fully thread-safe. One process at a time may open a data directory (RocksDB's
+// LOCK file); a second Open fails with FAILED_PRECONDITION.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/storage/storage.h"
+
+namespace pantau::storage {
+
+struct RocksOptions {
+  std::string path;
+  // Most records in one group commit.
+  size_t max_group_records = 4000;
+  // Open read-only (stats while the server is stopped). Fails if the store does not exist.
+  bool read_only = false;
+};
+
+absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options);
+
+}  // namespace pantau::storage

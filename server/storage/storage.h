@@ -1,0 +1,107 @@
+// The server's storage, behind interfaces: field records with their secondary indexes,
+// reference data with its change log, and accounts. Two implementations: RocksDB (durable,
+// rocks_storage.h) and in-memory (memory_storage.h), held to one contract test suite.
+// Thread-safety: every method of every store may be called concurrently.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/record_kinds.h"
+#include "pantau/v1/admin_service.pb.h"
+#include "pantau/v1/records.pb.h"
+#include "pantau/v1/reference.pb.h"
+
+namespace pantau::storage {
+
+enum class AppendOutcome { kInserted, kDuplicate, kConflict };
+
+// One record to append, prepared by the caller.
+struct RecordWrite {
+  // REQUIRES: stored.record().id() non-empty and stored.content_sha256() set.
+  v1::StoredRecord stored;
+  common::RecordKind kind;
+  std::vector<common::IndexEntry> index;
+};
+
+using RecordCounts = std::array<uint64_t, common::kRecordKindCount>;
+using RecordVisitor = std::function<bool(const v1::StoredRecord&)>;  // false stops the scan
+
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+
+  // For each write, in order: stores it with its index entries when its id is new (kInserted);
+  // kDuplicate when the id is stored with the same content_sha256; kConflict when it is stored
+  // with a different one (the stored record is untouched). The check and the write are one atomic
+  // step with respect to every other Append, and to earlier writes of the same call. On OK, every
+  // inserted record is durable (fsynced). On error nothing of this call is stored.
+  virtual absl::StatusOr<std::vector<AppendOutcome>> Append(std::vector<RecordWrite> writes) = 0;
+
+  // The stored record with `id`, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::StoredRecord>> Get(std::string_view id) = 0;
+
+  // Records stored, per kind (indexed by common::RecordKind).
+  virtual absl::StatusOr<RecordCounts> CountByKind() = 0;
+
+  // Records with index entry (kind, value), observed in [from, to), in (observed time, id) order.
+  virtual absl::Status ScanIndex(common::IndexKind kind, std::string_view value, absl::Time from,
+                                 absl::Time to, const RecordVisitor& visit) = 0;
+
+  // Every record, in id order.
+  virtual absl::Status ScanAll(const RecordVisitor& visit) = 0;
+};
+
+class ReferenceStore {
+ public:
+  virtual ~ReferenceStore() = default;
+
+  // Upserts `upserts` and removes `removals` (matched by common::ReferenceKey) in one atomic,
+  // durable step. Each entity that really changes gets the next sequence number; an upsert equal
+  // to the stored entity, or a removal of an absent one, is skipped. Returns the changes made.
+  // INVALID_ARGUMENT (and nothing stored) when an entity has no key.
+  virtual absl::StatusOr<std::vector<v1::ReferenceChange>> Apply(
+      const std::vector<v1::ReferenceEntity>& upserts,
+      const std::vector<v1::ReferenceEntity>& removals, absl::Time now) = 0;
+
+  // Changes with sequence > `after`, ascending; `visit` returns false to stop.
+  virtual absl::Status ScanChanges(uint64_t after,
+                                   const std::function<bool(const v1::ReferenceChange&)>& visit) = 0;
+
+  // The highest sequence given so far (0 when none).
+  virtual absl::StatusOr<uint64_t> LastSequence() = 0;
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // Stores a new account. ALREADY_EXISTS when the name is taken.
+  virtual absl::Status Create(const v1::Account& account) = 0;
+  // The account whose token hashes to `token_sha256`, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::Account>> FindByTokenHash(
+      std::string_view token_sha256) = 0;
+  virtual absl::StatusOr<std::optional<v1::Account>> FindByName(std::string_view name) = 0;
+  // All accounts, by name.
+  virtual absl::StatusOr<std::vector<v1::Account>> List() = 0;
+};
+
+// One storage backend: the three stores over one database.
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual RecordStore& records() = 0;
+  virtual ReferenceStore& reference() = 0;
+  virtual AccountStore& accounts() = 0;
+};
+
+}  // namespace pantau::storage
