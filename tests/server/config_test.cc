@@ -1,0 +1,63 @@
+#include "server/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/testing/test_support.h"
+
+namespace pantau::server {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::StatusIs;
+
+TEST(ServeConfigTest, ReadsEverySettingOverTheDefaults) {
+  auto c = ParseServeConfig(R"(
+data_dir = "/var/lib/pantau"
+grpc_listen = "127.0.0.1:7000"
+executor_threads = 4
+[validation]
+max_clock_skew_minutes = 30
+[limits]
+max_batch_records = 500
+shutdown_grace_seconds = 2
+)",
+                            ServeConfig{});
+  ASSERT_THAT(c, IsOk());
+  EXPECT_EQ(c->data_dir, "/var/lib/pantau");
+  EXPECT_EQ(c->server.grpc_listen, "127.0.0.1:7000");
+  EXPECT_EQ(c->server.executor_threads, 4);
+  EXPECT_EQ(c->server.ingest.policy.max_clock_skew, absl::Minutes(30));
+  EXPECT_EQ(c->server.ingest.max_batch_records, 500u);
+  EXPECT_EQ(c->server.shutdown_grace, absl::Seconds(2));
+}
+
+TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
+  struct Case {
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"grpc_lisen = \"x\"", "grpc_lisen: unknown setting"},
+      {"executor_threads = \"four\"", "executor_threads: must be a whole number"},
+      {"[limits]\nmax_batch_records = 0", "limits.max_batch_records: must be between 1"},
+      {"data_dir = ", "line 1"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto parsed = ParseServeConfig(c.text, ServeConfig{});
+    ASSERT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument));
+    EXPECT_NE(parsed.status().message().find(c.expected), std::string::npos)
+        << parsed.status().message();
+  }
+}
+
+TEST(LoopbackTest, OnlyLoopbackAddressesArePlaintextSafe) {
+  for (const char* ok : {"127.0.0.1:50051", "127.1.2.3:0", "localhost:1", "[::1]:50051"}) {
+    EXPECT_TRUE(IsLoopbackListenAddress(ok)) << ok;
+  }
+  for (const char* bad : {"0.0.0.0:50051", "10.0.0.5:1", "[::]:1", "127.example.com:1", "host:1"}) {
+    EXPECT_FALSE(IsLoopbackListenAddress(bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace pantau::server

@@ -1,0 +1,148 @@
+#include "server/service/ingest_service.h"
+
+#include <gtest/gtest.h>
+
+#include "common/dates.h"
+#include "server/service/reference_service.h"
+#include "server/storage/memory_storage.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::service {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::PriceRecord;
+using ::pantau::testing::StatusIs;
+using ::pantau::testing::TestNow;
+using ::pantau::testing::TestUlid;
+
+class IngestServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto reference = ReferenceService::Create(storage_->reference(), clock_);
+    ASSERT_THAT(reference, IsOk());
+    reference_ = *std::move(reference);
+    ASSERT_THAT(reference_->Put(pantau::testing::TestReferenceData(), {}), IsOk());
+    ingest_ = std::make_unique<IngestService>(storage_->records(), *reference_, clock_,
+                                              IngestOptions{});
+  }
+
+  v1::PushResponse Push(std::vector<v1::Record> records, const Principal& who = {"siti", v1::ROLE_INSPECTOR}) {
+    v1::PushRequest request;
+    request.set_batch_number(7);
+    for (auto& r : records) *request.add_records() = std::move(r);
+    auto response = ingest_->Push(who, request);
+    EXPECT_THAT(response, IsOk());
+    return response.ok() ? *response : v1::PushResponse();
+  }
+
+  FakeClock clock_{TestNow()};
+  std::unique_ptr<storage::Storage> storage_ = storage::NewMemoryStorage();
+  std::unique_ptr<ReferenceService> reference_;
+  std::unique_ptr<IngestService> ingest_;
+};
+
+TEST_F(IngestServiceTest, AMixedBatchStoresExactlyTheValidRecords) {
+  auto bad = PriceRecord(TestUlid(1, 2), -100);
+  auto response = Push({PriceRecord(TestUlid(1, 1), 13100), bad, PriceRecord(TestUlid(1, 3), 13300)});
+  EXPECT_EQ(response.batch_number(), 7u);
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_EQ(response.results(1).index(), 1u);
+  EXPECT_EQ(response.results(1).record_id(), bad.id());
+  EXPECT_EQ(response.results(1).errors(0).field(), "price_sample.price_rupiah");
+  EXPECT_NE(response.results(1).message().find(bad.id()), std::string::npos);
+  EXPECT_EQ(response.results(2).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  EXPECT_FALSE(storage_->records().Get(bad.id())->has_value());
+  EXPECT_EQ((*storage_->records().CountByKind())[0], 2u);
+}
+
+TEST_F(IngestServiceTest, TheAuthorIsAlwaysThePusher) {
+  auto r = PriceRecord(TestUlid(1, 1), 13100);
+  r.set_author("budi");  // claims to be someone else
+  ASSERT_EQ(Push({r}).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  EXPECT_EQ((*storage_->records().Get(r.id()))->record().author(), "siti");
+}
+
+TEST_F(IngestServiceTest, AReplayStaysDuplicateAfterReferenceDataAndClockChanged) {
+  auto r = PriceRecord(TestUlid(1, 1), 13100);
+  ASSERT_EQ(Push({r}).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  // The market is retired and a year passes; the laptop retries the same record.
+  v1::ReferenceEntity market = pantau::testing::TestReferenceData()[1];
+  ASSERT_THAT(reference_->Put({}, {market}), IsOk());
+  clock_.Advance(absl::Hours(24 * 365));
+  EXPECT_EQ(Push({r}).results(0).outcome(), v1::PUSH_OUTCOME_DUPLICATE);
+  // A new record for that market is refused.
+  EXPECT_EQ(Push({PriceRecord(TestUlid(1, 2), 13100, clock_.Now())}).results(0).outcome(),
+            v1::PUSH_OUTCOME_INVALID);
+}
+
+TEST_F(IngestServiceTest, AnOversizedBatchIsRefusedWhole) {
+  std::vector<v1::Record> records;
+  for (int i = 0; i < 1001; ++i) records.push_back(PriceRecord(TestUlid(2, i), 13100));
+  v1::PushRequest request;
+  for (auto& r : records) *request.add_records() = r;
+  EXPECT_THAT(ingest_->Push({"siti", v1::ROLE_INSPECTOR}, request),
+              StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_EQ((*storage_->records().CountByKind())[0], 0u);
+}
+
+TEST_F(IngestServiceTest, CountersFollowTheOutcomes) {
+  auto r = PriceRecord(TestUlid(1, 1), 13100);
+  auto changed = r;
+  changed.mutable_price_sample()->set_price_rupiah(13200);
+  Push({r, r, changed, PriceRecord("bad", 1)});
+  EXPECT_EQ(ingest_->counters().accepted.load(), 1u);
+  EXPECT_EQ(ingest_->counters().duplicate.load(), 1u);
+  EXPECT_EQ(ingest_->counters().conflict.load(), 1u);
+  EXPECT_EQ(ingest_->counters().invalid.load(), 1u);
+}
+
+TEST(AccountServiceTest, TokensAreRandomShownOnceAndStoredAsHashes) {
+  auto storage = storage::NewMemoryStorage();
+  AccountService accounts(storage->accounts());
+  auto a = accounts.Create("siti", v1::ROLE_INSPECTOR);
+  auto b = accounts.Create("budi", v1::ROLE_SUPERVISOR);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_NE(a->token, b->token);
+  EXPECT_GE(a->token.size(), 7u + 64u);  // 256 random bits in hex
+  auto stored = storage->accounts().FindByName("siti");
+  EXPECT_EQ((*stored)->token_sha256().find(a->token), std::string::npos);
+  EXPECT_EQ((*stored)->token_sha256().size(), 32u);
+  auto who = accounts.Authenticate(a->token);
+  ASSERT_THAT(who, IsOk());
+  EXPECT_EQ(who->name, "siti");
+  EXPECT_THAT(accounts.Authenticate(a->token + "x"), StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(accounts.Authenticate(""), StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(accounts.Create("siti", v1::ROLE_ADMIN), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_THAT(accounts.Create("Siti Aminah", v1::ROLE_ADMIN),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(RequireRole(*who, {v1::ROLE_ADMIN}, "create accounts"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
+TEST(ReferenceServiceTest, RefusesBadEntitiesWholeAndBindsDevicesToOneInspector) {
+  FakeClock clock(TestNow());
+  auto storage = storage::NewMemoryStorage();
+  auto reference = ReferenceService::Create(storage->reference(), clock);
+  ASSERT_THAT(reference, IsOk());
+  v1::ReferenceEntity bad;
+  bad.mutable_commodity()->set_code("x");  // no unit
+  auto good = pantau::testing::TestReferenceData()[0];
+  auto put = (*reference)->Put({good, bad}, {});
+  EXPECT_THAT(put, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(put.status().message().find("commodity/x: commodity.unit"), std::string::npos);
+  EXPECT_EQ((*reference)->catalog()->size(), 0u);
+
+  auto device = (*reference)->RegisterDevice({"siti", v1::ROLE_INSPECTOR}, "laptop-1", "ThinkPad");
+  ASSERT_THAT(device, IsOk());
+  EXPECT_THAT((*reference)->RegisterDevice({"siti", v1::ROLE_INSPECTOR}, "laptop-1", ""), IsOk());
+  EXPECT_THAT((*reference)->RegisterDevice({"budi", v1::ROLE_INSPECTOR}, "laptop-1", ""),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_NE((*reference)->catalog()->FindDevice("laptop-1"), nullptr);
+}
+
+}  // namespace
+}  // namespace pantau::service

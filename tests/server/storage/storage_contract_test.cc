@@ -1,0 +1,269 @@
+// One contract, two backends: every scenario runs against the in-memory and the RocksDB storage.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "common/dates.h"
+#include "common/record_kinds.h"
+#include "server/service/ingest_service.h"
+#include "server/storage/key_codec.h"
+#include "server/storage/memory_storage.h"
+#include "server/storage/rocks_storage.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::storage {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::PriceRecord;
+using ::pantau::testing::StatusIs;
+using ::pantau::testing::TestNow;
+using ::pantau::testing::TempDir;
+using ::pantau::testing::TestUlid;
+
+RecordWrite Write(const v1::Record& record) {
+  RecordWrite w;
+  w.kind = *common::KindOf(record);
+  w.index = common::IndexEntriesOf(record);
+  *w.stored.mutable_record() = record;
+  w.stored.set_content_sha256(service::RecordFingerprint(record));
+  *w.stored.mutable_received_at() = common::ToTimestamp(TestNow());
+  return w;
+}
+
+std::vector<RecordWrite> Writes(const std::vector<v1::Record>& records) {
+  std::vector<RecordWrite> out;
+  for (const auto& r : records) out.push_back(Write(r));
+  return out;
+}
+
+enum class Backend { kMemory, kRocks };
+
+class StorageContractTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  // For RocksDB: closes and reopens the same directory, proving what survives.
+  void Reopen() {
+    storage_.reset();
+    if (GetParam() == Backend::kMemory) {
+      if (memory_ == nullptr) memory_ = NewMemoryStorage();
+      storage_ptr_ = memory_.get();
+      return;
+    }
+    RocksOptions options;
+    options.path = dir_.Sub("db");
+    auto opened = OpenRocksStorage(options);
+    ASSERT_THAT(opened, IsOk());
+    storage_ = *std::move(opened);
+    storage_ptr_ = storage_.get();
+  }
+
+  Storage& store() { return *storage_ptr_; }
+
+  TempDir dir_;
+  std::unique_ptr<Storage> memory_;
+  std::unique_ptr<Storage> storage_;
+  Storage* storage_ptr_ = nullptr;
+};
+
+TEST_P(StorageContractTest, AppendInsertsThenReportsDuplicatesAndConflicts) {
+  auto a = PriceRecord(TestUlid(1, 1), 13100);
+  auto b = PriceRecord(TestUlid(1, 2), 13200);
+  auto first = store().records().Append(Writes({a, b}));
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(*first, (std::vector<AppendOutcome>{AppendOutcome::kInserted, AppendOutcome::kInserted}));
+
+  auto changed = a;
+  changed.mutable_price_sample()->set_price_rupiah(99999);
+  auto second = store().records().Append(Writes({a, changed}));
+  ASSERT_THAT(second, IsOk());
+  EXPECT_EQ(*second,
+            (std::vector<AppendOutcome>{AppendOutcome::kDuplicate, AppendOutcome::kConflict}));
+
+  auto stored = store().records().Get(a.id());
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->record().price_sample().price_rupiah(), 13100);  // original untouched
+  auto counts = store().records().CountByKind();
+  ASSERT_THAT(counts, IsOk());
+  EXPECT_EQ((*counts)[static_cast<size_t>(common::RecordKind::kPriceSample)], 2u);
+}
+
+TEST_P(StorageContractTest, TheSameIdTwiceInOneCallIsStoredOnce) {
+  auto a = PriceRecord(TestUlid(1, 1), 13100);
+  auto result = store().records().Append(Writes({a, a}));
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(*result, (std::vector<AppendOutcome>{AppendOutcome::kInserted, AppendOutcome::kDuplicate}));
+  auto counts = store().records().CountByKind();
+  EXPECT_EQ((*counts)[0], 1u);
+}
+
+TEST_P(StorageContractTest, ConcurrentAppendsOfTheSameIdsStoreEachOnce) {
+  constexpr int kThreads = 4;
+  constexpr int kRecords = 200;
+  std::vector<v1::Record> records;
+  for (int i = 0; i < kRecords; ++i) records.push_back(PriceRecord(TestUlid(5, i), 10000 + i));
+  std::atomic<int> inserted{0}, duplicate{0}, failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int start = 0; start < kRecords; start += 25) {
+        std::vector<v1::Record> slice(records.begin() + start, records.begin() + start + 25);
+        auto result = store().records().Append(Writes(slice));
+        if (!result.ok()) {
+          failures++;
+          continue;
+        }
+        for (auto o : *result) (o == AppendOutcome::kInserted ? inserted : duplicate)++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(inserted.load(), kRecords);
+  EXPECT_EQ(duplicate.load(), kRecords * (kThreads - 1));
+  auto counts = store().records().CountByKind();
+  EXPECT_EQ((*counts)[0], static_cast<uint64_t>(kRecords));
+  int scanned = 0;
+  ASSERT_THAT(store().records().ScanAll([&](const v1::StoredRecord&) { return ++scanned, true; }),
+              IsOk());
+  EXPECT_EQ(scanned, kRecords);
+}
+
+TEST_P(StorageContractTest, IndexScansAreOrderedByObservedTimeAndBoundedByTheRange) {
+  const absl::Time t0 = TestNow();
+  std::vector<v1::Record> records;
+  // Inserted out of time order on purpose.
+  for (int i : {3, 1, 4, 0, 2}) records.push_back(PriceRecord(TestUlid(9, i), 13000 + i, t0 + absl::Hours(i)));
+  auto other = PriceRecord(TestUlid(9, 10), 13000, t0);
+  other.mutable_price_sample()->set_market_code("pasar_lain");
+  records.push_back(other);
+  ASSERT_THAT(store().records().Append(Writes(records)), IsOk());
+
+  std::vector<int64_t> prices;
+  ASSERT_THAT(store().records().ScanIndex(common::IndexKind::kMarket, "pasar_marabahan",
+                                          t0 + absl::Hours(1), t0 + absl::Hours(4),
+                                          [&](const v1::StoredRecord& r) {
+                                            prices.push_back(r.record().price_sample().price_rupiah());
+                                            return true;
+                                          }),
+              IsOk());
+  EXPECT_EQ(prices, (std::vector<int64_t>{13001, 13002, 13003}));  // [from, to)
+
+  int by_device = 0;
+  ASSERT_THAT(store().records().ScanIndex(common::IndexKind::kDevice, "laptop-siti", absl::InfinitePast(),
+                                          absl::InfiniteFuture(),
+                                          [&](const v1::StoredRecord&) { return ++by_device, true; }),
+              IsOk());
+  EXPECT_EQ(by_device, 6);
+  int prefix_only = 0;
+  ASSERT_THAT(store().records().ScanIndex(common::IndexKind::kMarket, "pasar", absl::InfinitePast(),
+                                          absl::InfiniteFuture(),
+                                          [&](const v1::StoredRecord&) { return ++prefix_only, true; }),
+              IsOk());
+  EXPECT_EQ(prefix_only, 0);  // "pasar" is not a prefix match of "pasar_marabahan"
+}
+
+TEST_P(StorageContractTest, ReferenceApplyNumbersRealChangesOnlyAndScansAfterACursor) {
+  const auto data = pantau::testing::TestReferenceData();
+  auto first = store().reference().Apply(data, {}, TestNow());
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->size(), data.size());
+  EXPECT_EQ(first->front().sequence(), 1u);
+  EXPECT_EQ(first->back().sequence(), data.size());
+
+  auto again = store().reference().Apply(data, {}, TestNow());
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->empty());  // nothing changed, no new sequence
+
+  auto changed = data[1];
+  changed.mutable_market()->set_name("Pasar Marabahan Baru");
+  auto removal = data[3];
+  auto third = store().reference().Apply({changed}, {removal}, TestNow());
+  ASSERT_THAT(third, IsOk());
+  ASSERT_EQ(third->size(), 2u);
+  EXPECT_EQ((*third)[1].sequence(), data.size() + 2);
+  EXPECT_TRUE((*third)[1].removed());
+
+  std::vector<uint64_t> seen;
+  ASSERT_THAT(store().reference().ScanChanges(data.size(), [&](const v1::ReferenceChange& c) {
+    seen.push_back(c.sequence());
+    return true;
+  }), IsOk());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{data.size() + 1, data.size() + 2}));
+  EXPECT_EQ(*store().reference().LastSequence(), data.size() + 2);
+
+  v1::ReferenceEntity keyless;
+  keyless.mutable_market()->set_name("no code");
+  EXPECT_THAT(store().reference().Apply({changed, keyless}, {}, TestNow()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(*store().reference().LastSequence(), data.size() + 2);
+}
+
+TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
+  v1::Account a;
+  a.set_name("siti");
+  a.set_role(v1::ROLE_INSPECTOR);
+  a.set_token_sha256(std::string(32, 'x'));
+  ASSERT_THAT(store().accounts().Create(a), IsOk());
+  EXPECT_THAT(store().accounts().Create(a), StatusIs(absl::StatusCode::kAlreadyExists));
+  auto found = store().accounts().FindByTokenHash(std::string(32, 'x'));
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->name(), "siti");
+  EXPECT_FALSE(store().accounts().FindByTokenHash(std::string(32, 'y'))->has_value());
+  EXPECT_EQ(store().accounts().List()->size(), 1u);
+}
+
+TEST_P(StorageContractTest, EverythingAcknowledgedSurvivesReopen) {
+  if (GetParam() == Backend::kMemory) GTEST_SKIP() << "in-memory storage is not durable by design";
+  auto a = PriceRecord(TestUlid(1, 1), 13100);
+  ASSERT_THAT(store().records().Append(Writes({a})), IsOk());
+  ASSERT_THAT(store().reference().Apply(pantau::testing::TestReferenceData(), {}, TestNow()), IsOk());
+  v1::Account account;
+  account.set_name("siti");
+  account.set_token_sha256("hash");
+  ASSERT_THAT(store().accounts().Create(account), IsOk());
+  Reopen();
+  auto stored = store().records().Get(a.id());
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->content_sha256(), service::RecordFingerprint(a));
+  EXPECT_EQ((*store().records().CountByKind())[0], 1u);
+  EXPECT_EQ(*store().reference().LastSequence(), pantau::testing::TestReferenceData().size());
+  EXPECT_TRUE(store().accounts().FindByTokenHash("hash")->has_value());
+  // A replay after restart is still a duplicate.
+  auto replay = store().records().Append(Writes({a}));
+  ASSERT_THAT(replay, IsOk());
+  EXPECT_EQ((*replay)[0], AppendOutcome::kDuplicate);
+}
+
+TEST_P(StorageContractTest, ASecondOpenOfTheSameDirectoryIsRefused) {
+  if (GetParam() == Backend::kMemory) GTEST_SKIP() << "no directory";
+  RocksOptions options;
+  options.path = dir_.Sub("db");
+  EXPECT_THAT(OpenRocksStorage(options), StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StorageContractTest,
+                         ::testing::Values(Backend::kMemory, Backend::kRocks),
+                         [](const auto& info) {
+                           return info.param == Backend::kMemory ? "Memory" : "Rocks";
+                         });
+
+TEST(KeyCodecTest, TimesSortInTimeOrderAcrossTheEpoch) {
+  std::vector<absl::Time> times = {absl::FromUnixMicros(-5), absl::FromUnixMicros(-1),
+                                   absl::FromUnixMicros(0), absl::FromUnixMicros(1),
+                                   absl::FromUnixMicros(1LL << 40)};
+  for (size_t i = 1; i < times.size(); ++i) {
+    EXPECT_LT(EncodeTimeMicros(times[i - 1]), EncodeTimeMicros(times[i]));
+  }
+  EXPECT_EQ(DecodeUint64(EncodeUint64(0x0102030405060708ULL)), 0x0102030405060708ULL);
+  std::string key = IndexKey(common::IndexKind::kMarket, "pasar", TestNow(), TestUlid(1, 1));
+  EXPECT_EQ(RecordIdOfIndexKey(key), TestUlid(1, 1));
+}
+
+}  // namespace
+}  // namespace pantau::storage

@@ -1,0 +1,41 @@
+// Real processes for end-to-end tests: run a command to completion, or keep a pantau-server
+// running on an ephemeral loopback port and kill it. Thread-safety: one owner thread.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace pantau::testing {
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string out;     // standard output
+  std::string err;     // standard error
+};
+
+// Runs `argv` and waits for it.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// `pantau-server serve` on 127.0.0.1 with a port chosen by the kernel.
+class ServerProcess {
+ public:
+  ServerProcess(std::string binary, std::string data_dir, std::string scratch_dir);
+  ~ServerProcess();  // SIGKILL if still running
+
+  // Starts the server and waits until it has written its port (up to 60 s). False on failure.
+  bool Start();
+  // Sends `signal` and waits for the exit; returns the exit code, or -signal if killed.
+  int Stop(int signal);
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  const std::string& log_path() const { return log_path_; }
+
+ private:
+  std::string binary_, data_dir_, scratch_dir_, port_file_, log_path_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace pantau::testing

@@ -1,0 +1,108 @@
+#include "tests/testing/test_support.h"
+
+#include <stdlib.h>
+
+#include <array>
+#include <filesystem>
+
+#include "common/dates.h"
+#include "common/ulid.h"
+
+namespace pantau::testing {
+
+TempDir::TempDir() {
+  const char* base = getenv("TMPDIR");
+  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/pantau-test-XXXXXX";
+  char* made = mkdtemp(pattern.data());
+  if (made == nullptr) abort();
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+absl::Time TestNow() {
+  return absl::FromCivil(absl::CivilMinute(2026, 11, 24, 2, 0), absl::UTCTimeZone());
+}
+
+std::string TestUlid(uint64_t unix_ms, uint32_t n) {
+  std::array<uint8_t, 10> random{};
+  for (int i = 0; i < 4; ++i) random[9 - i] = static_cast<uint8_t>(n >> (8 * i));
+  return common::FormatUlid(unix_ms, random);
+}
+
+std::vector<v1::ReferenceEntity> TestReferenceData() {
+  std::vector<v1::ReferenceEntity> out;
+  {
+    auto* k = out.emplace_back().mutable_kecamatan();
+    k->set_code("marabahan");
+    k->set_name("Marabahan");
+  }
+  {
+    auto* m = out.emplace_back().mutable_market();
+    m->set_code("pasar_marabahan");
+    m->set_name("Pasar Marabahan");
+    m->set_kecamatan_code("marabahan");
+  }
+  {
+    auto* c = out.emplace_back().mutable_commodity();
+    c->set_code("beras_medium");
+    c->set_name("Beras Medium");
+    c->set_unit("kg");
+    c->set_category("beras");
+    c->set_plausible_min_rupiah(7000);
+    c->set_plausible_max_rupiah(25000);
+  }
+  {
+    auto* c = out.emplace_back().mutable_commodity();
+    c->set_code("telur_itik");
+    c->set_name("Telur Itik");
+    c->set_unit("butir");
+    c->set_category("telur");
+  }
+  {
+    auto* o = out.emplace_back().mutable_outlet();
+    o->set_code("pkl_1");
+    o->set_name("Pangkalan 1");
+    o->set_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+    o->set_kecamatan_code("marabahan");
+  }
+  {
+    auto* t = out.emplace_back().mutable_uttp_type();
+    t->set_code("timbangan_elektronik");
+    t->set_name("Timbangan elektronik");
+    t->set_category(v1::UTTP_CATEGORY_NAWI);
+    t->set_reverification_interval_months(12);
+  }
+  {
+    auto* u = out.emplace_back().mutable_uttp_instrument();
+    u->set_id("UTTP-1");
+    u->set_type_code("timbangan_elektronik");
+  }
+  {
+    auto* d = out.emplace_back().mutable_device();
+    d->set_id("laptop-siti");
+    d->set_account_name("siti");
+  }
+  return out;
+}
+
+v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time observed) {
+  v1::Record r;
+  r.set_id(id);
+  r.set_author("siti");
+  r.set_device_id("laptop-siti");
+  *r.mutable_created_at() = common::ToTimestamp(observed);
+  *r.mutable_observed_at() = common::ToTimestamp(observed);
+  auto* p = r.mutable_price_sample();
+  p->set_market_code("pasar_marabahan");
+  p->set_commodity_code("beras_medium");
+  p->set_trader("Bu Ani");
+  p->set_price_rupiah(price_rupiah);
+  p->set_unit("kg");
+  return r;
+}
+
+}  // namespace pantau::testing
