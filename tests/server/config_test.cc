@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "tests/testing/test_support.h"
 
 namespace pantau::server {
@@ -48,6 +51,16 @@ TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
     EXPECT_NE(parsed.status().message().find(c.expected), std::string::npos)
         << parsed.status().message();
   }
+}
+
+TEST(ServeConfigTest, TheShippedExampleParses) {
+  std::ifstream in(std::string(PANTAU_SOURCE_DIR) + "/deploy/pantau-server.toml.example");
+  std::stringstream text;
+  text << in.rdbuf();
+  ASSERT_FALSE(text.str().empty());
+  auto c = ParseServeConfig(text.str(), ServeConfig{});
+  ASSERT_THAT(c, IsOk());
+  EXPECT_EQ(c->server.grpc_listen, "127.0.0.1:50051");
 }
 
 TEST(LoopbackTest, OnlyLoopbackAddressesArePlaintextSafe) {

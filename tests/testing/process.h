@@ -29,6 +29,7 @@ class ServerProcess {
   // Sends `signal` and waits for the exit; returns the exit code, or -signal if killed.
   int Stop(int signal);
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const std::string& log_path() const { return log_path_; }
 
