@@ -59,6 +59,40 @@ std::string FormatLocalMinute(absl::Time t, absl::TimeZone zone) {
   return absl::FormatTime("%Y-%m-%d %H:%M" + abbreviation, t, zone);
 }
 
+std::optional<absl::Time> ParseLocalDateTime(std::string_view text, absl::TimeZone zone,
+                                             absl::CivilDay today) {
+  std::string t(text);
+  absl::Time out;
+  std::string error;
+  // RFC 3339 with an explicit offset or Z.
+  if (t.size() > 19 && (t.back() == 'Z' || t[t.size() - 3] == ':') &&
+      absl::ParseTime(absl::RFC3339_full, t, &out, &error)) {
+    return out;
+  }
+  if (t.size() == 10) {
+    auto day = ParseLocalDate(t);
+    if (!day) return std::nullopt;
+    return absl::FromCivil(absl::CivilSecond(day->year(), day->month(), day->day(), 12, 0, 0), zone);
+  }
+  if (t.size() == 5 && t[2] == ':') t = FormatLocalDate(today) + " " + t;
+  if (t.size() >= 11 && t[10] == 'T') t[10] = ' ';
+  for (const char* format : {"%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"}) {
+    absl::Time parsed;
+    if (absl::ParseTime(format, t, zone, &parsed, &error)) return parsed;
+  }
+  return std::nullopt;
+}
+
+std::string FormatRupiah(int64_t rupiah) {
+  std::string digits = std::to_string(rupiah < 0 ? -rupiah : rupiah);
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back('.');
+    grouped.push_back(digits[i]);
+  }
+  return std::string(rupiah < 0 ? "-Rp " : "Rp ") + grouped;
+}
+
 std::string FormatHoursMinutes(absl::Duration d) {
   int64_t minutes = absl::ToInt64Minutes(d);
   if (minutes < 60) return absl::StrFormat("%dm", minutes);

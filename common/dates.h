@@ -28,6 +28,14 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t);
 // "2026-11-28 14:05 WITA"-style text of `t` in `zone`, for messages to people.
 std::string FormatLocalMinute(absl::Time t, absl::TimeZone zone);
 
+// Parses a time an inspector types, in `zone`: "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DDTHH:MM[:SS]",
+// "YYYY-MM-DD" (noon), "HH:MM" (on `today`), or RFC 3339 with an offset. nullopt otherwise.
+std::optional<absl::Time> ParseLocalDateTime(std::string_view text, absl::TimeZone zone,
+                                             absl::CivilDay today);
+
+// "Rp 13.100": whole Rupiah with the Indonesian thousands separator.
+std::string FormatRupiah(int64_t rupiah);
+
 // "3h05m"-style text of a positive duration, rounded down to the minute.
 std::string FormatHoursMinutes(absl::Duration d);
 

@@ -65,7 +65,10 @@ void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
              "commodity", catalog);
   CheckPositive(errors, at + "price_rupiah", p.price_rupiah(), "Rupiah");
   if (p.unit().empty()) {
-    errors.Add(at + "unit", "is required (the commodity's unit, e.g. kg)");
+    // With an unknown commodity the unit is unknowable too: that error alone is the useful one.
+    if (commodity != nullptr || p.commodity_code().empty()) {
+      errors.Add(at + "unit", "is required (the commodity's unit, e.g. kg)");
+    }
   } else if (commodity != nullptr && p.unit() != commodity->unit()) {
     errors.Add(at + "unit", StrCat("price is per \"", p.unit(), "\" but ", commodity->name(),
                                          " is priced per \"", commodity->unit(), "\""));
@@ -89,9 +92,10 @@ void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
       int64_t expected = PackPricePerUnit(p.pack_price_rupiah(), p.pack_size_milli_units());
       if (p.price_rupiah() != expected) {
         errors.Add(at + "price_rupiah",
-                   StrCat("does not match the pack: Rp ", p.pack_price_rupiah(), " per ",
-                                p.pack_size_milli_units(), "/1000 ", p.unit(), " is Rp ",
-                                expected, " per ", p.unit(), ", not Rp ", p.price_rupiah()));
+                   StrCat("does not match the pack: ", FormatRupiah(p.pack_price_rupiah()),
+                          " per ", p.pack_size_milli_units(), "/1000 ", p.unit(), " is ",
+                          FormatRupiah(expected), " per ", p.unit(), ", not ",
+                          FormatRupiah(p.price_rupiah())));
       }
     }
   }
@@ -100,10 +104,10 @@ void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
     const int64_t hi = commodity->plausible_max_rupiah();
     if ((lo > 0 && p.price_rupiah() < lo) || (hi > 0 && p.price_rupiah() > hi)) {
       errors.Add(at + "price_rupiah",
-                 StrCat("Rp ", p.price_rupiah(), " per ", commodity->unit(),
-                              " is outside the plausible range for ", commodity->name(), " (Rp ",
-                              lo, " to Rp ", hi,
-                              "); check for a digit slip, or confirm the price with a reason"));
+                 StrCat(FormatRupiah(p.price_rupiah()), " per ", commodity->unit(),
+                        " is outside the plausible range for ", commodity->name(), " (",
+                        FormatRupiah(lo), " to ", FormatRupiah(hi),
+                        "); check for a digit slip, or confirm the price with a reason"));
     }
   }
 }

@@ -126,6 +126,15 @@ int AddAccount(const std::string& data_dir, const std::string& name, const std::
   return 0;
 }
 
+int DisableAccount(const std::string& data_dir, const std::string& name) {
+  auto store = OpenStore(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  absl::Status disabled = (*store)->accounts().SetDisabled(name, true);
+  if (!disabled.ok()) return Fail(disabled);
+  std::cerr << "pantau-server: account \"" << name << "\" disabled; its token is refused from now on\n";
+  return 0;
+}
+
 int ListAccounts(const std::string& data_dir) {
   auto store = OpenStore(data_dir);
   if (!store.ok()) return Fail(store.status());
@@ -207,6 +216,9 @@ int main(int argc, char** argv) {
   add->add_option("--name", name, "account name (a-z, 0-9, . _ -)")->required();
   add->add_option("--role", role, "inspector, supervisor or admin")->required();
   add->add_option("--token-file", token_file, "write the token to this file (mode 0600) instead");
+  auto* disable = accounts->add_subcommand("disable", "revoke an account's token");
+  disable->add_option("--data-dir", data_dir, "data directory")->required();
+  disable->add_option("--name", name, "account name")->required();
   auto* list = accounts->add_subcommand("list", "list accounts (never their tokens)");
   list->add_option("--data-dir", data_dir, "data directory")->required();
 
@@ -227,6 +239,7 @@ int main(int argc, char** argv) {
     if (*serve) return Serve(serve_config, config_file, port_file);
     if (*add) return AddAccount(data_dir, name, role, token_file);
     if (*list) return ListAccounts(data_dir);
+    if (*disable) return DisableAccount(data_dir, name);
     if (*import) return ImportReference(data_dir, folder);
     if (*stats) return Stats(data_dir, json);
   } catch (const std::exception& e) {

@@ -181,6 +181,13 @@ class MemoryAccountStore final : public AccountStore {
     if (it == by_name_.end()) return std::nullopt;
     return it->second;
   }
+  absl::Status SetDisabled(std::string_view name, bool disabled) override {
+    std::lock_guard lock(mu_);
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return absl::NotFoundError(StrCat("no account \"", name, "\""));
+    it->second.set_disabled(disabled);
+    return absl::OkStatus();
+  }
   absl::StatusOr<std::vector<v1::Account>> List() override {
     std::lock_guard lock(mu_);
     std::vector<v1::Account> out;

@@ -519,6 +519,16 @@ class RocksAccountStore final : public AccountStore {
     return account;
   }
 
+  absl::Status SetDisabled(std::string_view name, bool disabled) override {
+    std::lock_guard lock(mu_);
+    PANTAU_ASSIGN_OR_RETURN(auto account, FindByName(name));
+    if (!account) return absl::NotFoundError(StrCat("no account \"", name, "\""));
+    account->set_disabled(disabled);
+    return db_.Write([&](rocksdb::WriteBatch& b) {
+      return b.Put(db_.cf(kAccounts), NameKey(name), Serialize(*account));
+    });
+  }
+
   absl::StatusOr<std::vector<v1::Account>> List() override {
     std::vector<v1::Account> out;
     std::unique_ptr<rocksdb::Iterator> it(

@@ -93,6 +93,9 @@ class AccountStore {
   virtual absl::StatusOr<std::optional<v1::Account>> FindByName(std::string_view name) = 0;
   // All accounts, by name.
   virtual absl::StatusOr<std::vector<v1::Account>> List() = 0;
+  // Disables or re-enables an account (a disabled account's token is refused). NOT_FOUND when
+  // there is no such account.
+  virtual absl::Status SetDisabled(std::string_view name, bool disabled) = 0;
 };
 
 // One storage backend: the three stores over one database.

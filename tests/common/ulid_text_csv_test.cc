@@ -111,3 +111,34 @@ TEST(DatesTest, TimestampRoundTripKeepsNanos) {
 
 }  // namespace
 }  // namespace pantau::common
+
+namespace pantau::common {
+namespace {
+
+TEST(DatesTest, ParsesWhatInspectorsTypeInWita) {
+  const absl::TimeZone wita = DefaultDeploymentZone();
+  const absl::CivilDay today(2026, 11, 24);
+  auto at = [&](const char* text) { return ParseLocalDateTime(text, wita, today); };
+  const absl::Time expected = absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 30), wita);
+  EXPECT_EQ(at("2026-11-24 09:30"), expected);
+  EXPECT_EQ(at("2026-11-24T09:30"), expected);
+  EXPECT_EQ(at("09:30"), expected);
+  EXPECT_EQ(at("2026-11-24 09:30:00"), expected);
+  EXPECT_EQ(at("2026-11-24T01:30:00Z"), expected);
+  EXPECT_EQ(at("2026-11-24T09:30:00+08:00"), expected);
+  EXPECT_EQ(at("2026-11-24"), absl::FromCivil(absl::CivilHour(2026, 11, 24, 12), wita));
+  EXPECT_FALSE(at("24/11/2026"));
+  EXPECT_FALSE(at("2026-02-30 10:00"));
+  EXPECT_FALSE(at("pagi"));
+}
+
+TEST(DatesTest, FormatsRupiahWithIndonesianSeparators) {
+  EXPECT_EQ(FormatRupiah(0), "Rp 0");
+  EXPECT_EQ(FormatRupiah(999), "Rp 999");
+  EXPECT_EQ(FormatRupiah(13100), "Rp 13.100");
+  EXPECT_EQ(FormatRupiah(1234567), "Rp 1.234.567");
+  EXPECT_EQ(FormatRupiah(-18500), "-Rp 18.500");
+}
+
+}  // namespace
+}  // namespace pantau::common

@@ -96,7 +96,7 @@ TEST_F(ValidationTest, EachProblemNamesItsFieldAndReason) {
          p->set_pack_size_milli_units(5000);
          p->set_price_rupiah(13100);
        },
-       "price_sample.price_rupiah", "is Rp 13000 per kg"},
+       "price_sample.price_rupiah", "is Rp 13.000 per kg"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

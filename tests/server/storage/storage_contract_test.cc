@@ -215,6 +215,9 @@ TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
   EXPECT_EQ((*found)->name(), "siti");
   EXPECT_FALSE(store().accounts().FindByTokenHash(std::string(32, 'y'))->has_value());
   EXPECT_EQ(store().accounts().List()->size(), 1u);
+  ASSERT_THAT(store().accounts().SetDisabled("siti", true), IsOk());
+  EXPECT_TRUE((*store().accounts().FindByTokenHash(std::string(32, 'x')))->disabled());
+  EXPECT_THAT(store().accounts().SetDisabled("nobody", true), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_P(StorageContractTest, EverythingAcknowledgedSurvivesReopen) {

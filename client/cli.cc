@@ -1,0 +1,686 @@
+#include "client/cli.h"
+
+#include <grpcpp/grpcpp.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "client/csv_import.h"
+#include "client/entry.h"
+#include "client/laptop_store.h"
+#include "client/sync_engine.h"
+#include "common/dates.h"
+#include "common/record_kinds.h"
+#include "common/str_cat.h"
+#include "common/text.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace pantau::client {
+namespace {
+
+using nlohmann::ordered_json;
+
+constexpr int kOk = 0;
+constexpr int kFailed = 1;
+constexpr int kRefused = 2;
+
+std::string DefaultHome() {
+  if (const char* home = std::getenv("PANTAU_HOME"); home != nullptr && *home != '\0') return home;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/pantau";
+  }
+  const char* user_home = std::getenv("HOME");
+  return std::string(user_home != nullptr ? user_home : ".") + "/.local/share/pantau";
+}
+
+std::string ReadFileOr(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool IsLoopbackTarget(const std::string& host_port) {
+  std::string host = host_port.substr(0, host_port.rfind(':'));
+  if (host == "[::1]" || host == "localhost") return true;
+  return host.rfind("127.", 0) == 0 && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+// Everything a command needs, opened once.
+struct Session {
+  std::unique_ptr<LaptopStore> store;
+  LaptopSettings settings;
+  std::ostream& out;
+  std::ostream& err;
+  common::ValidationPolicy policy;
+
+  int Fail(const absl::Status& status, const std::string& context = "") {
+    err << "pantau: " << context << (context.empty() ? "" : ": ") << status.message() << "\n";
+    return status.code() == absl::StatusCode::kInvalidArgument ? kRefused : kFailed;
+  }
+};
+
+int OpenSession(const std::string& home, Session& s) {
+  auto store = LaptopStore::Open(home);
+  if (!store.ok()) return s.Fail(store.status());
+  s.store = *std::move(store);
+  auto settings = s.store->Settings();
+  if (!settings.ok()) return s.Fail(settings.status());
+  s.settings = *settings;
+  return kOk;
+}
+
+// The token, read fresh from the file named at login (it is never copied into the store).
+absl::StatusOr<std::string> ReadToken(const LaptopSettings& settings) {
+  if (settings.server.empty() || settings.token_file.empty()) {
+    return absl::FailedPreconditionError(
+        "not logged in: run `pantau login --server HOST:PORT --token-file FILE` first");
+  }
+  bool ok = false;
+  std::string token(common::StripAsciiSpace(ReadFileOr(settings.token_file, ok)));
+  if (!ok || token.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat("cannot read the token from ", settings.token_file, "; run `pantau login` again"));
+  }
+  return token;
+}
+
+absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server) {
+  if (!IsLoopbackTarget(server)) {
+    return absl::FailedPreconditionError(
+        StrCat("refusing to send a token in plaintext to ", server,
+               ": without TLS only a server on this machine (127.0.0.1, localhost) is allowed"));
+  }
+  return v1::SyncService::NewStub(grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+}
+
+// What an inspector should do about a failed sync, with the state of the outbox.
+std::string Advice(const absl::Status& status, const OutboxCounts& counts) {
+  std::string nothing_lost = StrCat("nothing is lost: ", counts.pending,
+                                    " records are still pending on this laptop");
+  switch (status.code()) {
+    case absl::StatusCode::kUnauthenticated:
+      return StrCat("the server refused the token (revoked, expired or mistyped): ask the admin "
+                    "for a new token and run `pantau login` again; ",
+                    nothing_lost);
+    case absl::StatusCode::kPermissionDenied:
+      return StrCat("this account may not do that (", status.message(), "); ", nothing_lost);
+    default:
+      if (IsTransient(status)) {
+        return StrCat("the server could not be reached or did not answer (", status.message(),
+                      "); run `pantau sync` again when the link is back; ", nothing_lost);
+      }
+      return StrCat(status.message(), "; ", nothing_lost);
+  }
+}
+
+std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodity, absl::Time now) {
+  std::vector<int64_t> prices;
+  (void)store.ScanSince(now - absl::Hours(24 * 30), [&](const v1::OutboxEntry& e) {
+    const auto& r = e.record();
+    if (e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION && r.has_price_sample() &&
+        r.price_sample().commodity_code() == commodity) {
+      prices.push_back(r.price_sample().price_rupiah());
+    }
+    return true;
+  });  // best effort: without history only the plausible range applies
+  return prices;
+}
+
+int PrintRefused(Session& s, const std::vector<v1::FieldError>& errors) {
+  s.err << "pantau: not saved:\n";
+  for (const auto& e : errors) s.err << "  " << e.field() << ": " << e.reason() << "\n";
+  return kRefused;
+}
+
+// Checks `record` as the server will, saves it (fsynced), and says so.
+int CheckAndSave(Session& s, const v1::Record& record, const EntryContext& ctx,
+                 const std::string& what) {
+  std::vector<int64_t> recent;
+  if (record.has_price_sample()) recent = RecentPrices(*s.store, record.price_sample().commodity_code(), ctx.now);
+  if (record.has_correction() && record.correction().has_price_sample()) {
+    recent = RecentPrices(*s.store, record.correction().price_sample().commodity_code(), ctx.now);
+  }
+  auto errors = CheckBeforeSaving(record, ctx, recent);
+  if (!errors.empty()) return PrintRefused(s, errors);
+  absl::Status saved = s.store->Add(record, ctx.now);
+  if (!saved.ok()) return s.Fail(saved);
+  auto counts = s.store->Counts();
+  s.out << "saved " << what << " " << record.id() << "; " << (counts.ok() ? counts->pending : 0)
+        << " records waiting for `pantau sync`\n";
+  return kOk;
+}
+
+struct EntryEnv {
+  common::ReferenceCatalog catalog;
+};
+
+int LoadEntryEnv(Session& s, EntryEnv& env) {
+  if (s.settings.account.empty()) {
+    return s.Fail(absl::FailedPreconditionError(
+        "not logged in: run `pantau login --server HOST:PORT --token-file FILE` first"));
+  }
+  auto catalog = s.store->LoadCatalog();
+  if (!catalog.ok()) return s.Fail(catalog.status());
+  if (catalog->size() == 0) {
+    return s.Fail(absl::FailedPreconditionError("no reference data on this laptop yet: run `pantau pull`"));
+  }
+  env.catalog = *std::move(catalog);
+  return kOk;
+}
+
+absl::StatusOr<std::optional<absl::Time>> ParseAt(const std::string& at, const common::ValidationPolicy& policy) {
+  if (at.empty()) return std::nullopt;
+  auto t = common::ParseLocalDateTime(at, policy.display_zone,
+                                      absl::ToCivilDay(absl::Now(), policy.display_zone));
+  if (!t) {
+    return absl::InvalidArgumentError(
+        StrCat("--at \"", at, "\": use YYYY-MM-DD HH:MM (WITA), YYYY-MM-DD, HH:MM, or RFC 3339"));
+  }
+  return std::optional<absl::Time>(*t);
+}
+
+std::string Describe(const v1::Record& r, const common::ReferenceCatalog& catalog) {
+  if (!r.has_price_sample()) return "";
+  const auto& p = r.price_sample();
+  const v1::Commodity* c = catalog.FindCommodity(p.commodity_code());
+  const v1::Market* m = catalog.FindMarket(p.market_code());
+  return StrCat(common::FormatRupiah(p.price_rupiah()), "/", p.unit(), ", ",
+                c != nullptr ? c->name() : p.commodity_code(), " at ",
+                m != nullptr ? m->name() : p.market_code(),
+                p.trader().empty() ? "" : StrCat(", ", p.trader()));
+}
+
+std::string TimeText(std::optional<absl::Time> t, const common::ValidationPolicy& policy) {
+  return t ? common::FormatLocalMinute(*t, policy.display_zone) : "never";
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{"pantau: record field observations offline and sync them to the dinas server"};
+  app.require_subcommand(1);
+  std::string home = DefaultHome();
+  app.add_option("--home", home, "home folder (default $PANTAU_HOME or ~/.local/share/pantau)");
+
+  // login
+  std::string server, token_file, description;
+  auto* login = app.add_subcommand("login", "bind this laptop to your account on the server");
+  login->add_option("--server", server, "HOST:PORT of the dinas server")->required();
+  login->add_option("--token-file", token_file, "file holding your token")->required();
+  login->add_option("--description", description, "what this laptop is (shown to the admin)");
+
+  auto* pull = app.add_subcommand("pull", "fetch reference-data changes from the server");
+  bool json = false, attention = false;
+  auto* sync = app.add_subcommand("sync", "send every pending record, then pull");
+  sync->add_flag("--json", json, "print a JSON summary");
+  auto* status = app.add_subcommand("status", "what is pending, delivered, or needs attention");
+  status->add_flag("--json", json, "print JSON");
+  status->add_flag("--attention", attention, "list the records that need attention, with reasons");
+
+  // price add
+  PriceInput price;
+  std::string at, pack_spec;
+  std::vector<std::string> pack;
+  auto* price_cmd = app.add_subcommand("price", "bahan pokok price samples");
+  price_cmd->require_subcommand(1);
+  auto* price_add = price_cmd->add_subcommand("add", "record one trader's price");
+  price_add->add_option("--market", price.market, "market code")->required();
+  price_add->add_option("--commodity", price.commodity, "commodity code")->required();
+  price_add->add_option("--price", price.price_rupiah, "whole Rupiah per unit (per pack with --pack)")->required();
+  price_add->add_option("--trader", price.trader, "trader or stall");
+  price_add->add_option("--at", at, "when observed (default now): YYYY-MM-DD HH:MM, HH:MM, ...");
+  price_add->add_option("--pack", pack, "pack size and unit, e.g. --pack 5 kg")->expected(2);
+  price_add->add_option("--confirm", price.confirm_reason, "confirm a flagged price, with the reason");
+  price_add->add_option("--note", price.note, "free text");
+
+  // audit add
+  std::string outlet, checklist_version = "1", json_file;
+  std::vector<std::string> answers, findings;
+  auto* audit_cmd = app.add_subcommand("audit", "audits of LPG pangkalan and pupuk kios");
+  audit_cmd->require_subcommand(1);
+  auto* audit_add = audit_cmd->add_subcommand("add", "record an outlet audit");
+  audit_add->add_option("--outlet", outlet, "outlet code");
+  audit_add->add_option("--checklist-version", checklist_version, "checklist version answered");
+  audit_add->add_option("--answer", answers, "ITEM=yes|no|NUMBER|Rp NUMBER|NUMBER g (repeatable)");
+  audit_add->add_option("--finding", findings, "violation code found (repeatable)");
+  audit_add->add_option("--json", json_file, "the audit as JSON (OutletAudit fields) instead of flags");
+  audit_add->add_option("--at", at, "when observed (default now)");
+
+  // followup add
+  v1::FollowUp follow;
+  std::string audit_id, finding, action, actor, action_date, due_date, follow_status = "open";
+  auto* follow_cmd = app.add_subcommand("followup", "follow-up of violations");
+  follow_cmd->require_subcommand(1);
+  auto* follow_add = follow_cmd->add_subcommand("add", "record an action taken on a finding");
+  follow_add->add_option("--audit", audit_id, "id of the audit record with the finding")->required();
+  follow_add->add_option("--finding", finding, "the finding's code")->required();
+  follow_add->add_option("--action", action, "action code (e.g. teguran_tertulis)")->required();
+  follow_add->add_option("--actor", actor, "who acted");
+  follow_add->add_option("--date", action_date, "action date YYYY-MM-DD (default today)");
+  follow_add->add_option("--due", due_date, "due date YYYY-MM-DD");
+  follow_add->add_option("--status", follow_status, "open or closed");
+
+  // uttp add
+  std::string instrument, kind, accuracy_class, certificate;
+  int64_t max_mg = 0, min_mg = 0, e_mg = 0, d_mg = 0;
+  std::vector<std::string> points, runs, seals;
+  auto* uttp_cmd = app.add_subcommand("uttp", "UTTP verification (tera, tera ulang, pengawasan)");
+  uttp_cmd->require_subcommand(1);
+  auto* uttp_add = uttp_cmd->add_subcommand("add", "record a verification");
+  uttp_add->add_option("--instrument", instrument, "registry id of the instrument")->required();
+  uttp_add->add_option("--kind", kind, "tera, tera_ulang or pengawasan")->required();
+  uttp_add->add_option("--class", accuracy_class, "accuracy class (I, II, III, IIII; 0.5)");
+  uttp_add->add_option("--max-mg", max_mg, "Max in mg");
+  uttp_add->add_option("--min-mg", min_mg, "Min in mg");
+  uttp_add->add_option("--e-mg", e_mg, "verification interval e in mg");
+  uttp_add->add_option("--d-mg", d_mg, "scale interval d in mg");
+  uttp_add->add_option("--point", points, "LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] (repeatable)");
+  uttp_add->add_option("--run", runs, "FLOW:ACTUAL_ML:INDICATION_ML, FLOW max|mid|min (repeatable)");
+  uttp_add->add_option("--seal", seals, "seal number (repeatable)");
+  uttp_add->add_option("--certificate", certificate, "SKHP number");
+  uttp_add->add_option("--at", at, "when verified (default now)");
+
+  // correct / void
+  std::string target, reason;
+  int64_t new_price = 0;
+  std::string new_trader, new_market, new_commodity;
+  auto* correct = app.add_subcommand("correct", "supersede one of your records with corrected values");
+  correct->add_option("ID", target, "id of the record to correct")->required();
+  correct->add_option("--reason", reason, "why")->required();
+  correct->add_option("--price", new_price, "corrected price (price samples)");
+  correct->add_option("--trader", new_trader, "corrected trader (price samples)");
+  correct->add_option("--market", new_market, "corrected market (price samples)");
+  correct->add_option("--commodity", new_commodity, "corrected commodity (price samples)");
+  correct->add_option("--json", json_file, "the corrected body as JSON (any kind)");
+  auto* void_cmd = app.add_subcommand("void", "retract one of your records");
+  void_cmd->add_option("ID", target, "id of the record to void")->required();
+  void_cmd->add_option("--reason", reason, "why")->required();
+
+  // import prices
+  std::string csv_file;
+  auto* import = app.add_subcommand("import", "bulk entry from a CSV file");
+  import->require_subcommand(1);
+  auto* import_prices = import->add_subcommand("prices", "price samples from a CSV file");
+  import_prices->add_option("FILE", csv_file, "CSV file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e, out, err);
+  }
+
+  Session s{nullptr, {}, out, err, {}};
+  if (int rc = OpenSession(home, s); rc != kOk) return rc;
+  const absl::Time now = absl::Now();
+  RealSleeper sleeper;
+
+  auto make_engine = [&](std::unique_ptr<v1::SyncService::Stub>& stub,
+                         std::unique_ptr<SyncEngine>& engine) -> absl::Status {
+    auto token = ReadToken(s.settings);
+    if (!token.ok()) return token.status();
+    auto connected = Connect(s.settings.server);
+    if (!connected.ok()) return connected.status();
+    stub = *std::move(connected);
+    SyncOptions options;
+    options.token = *token;
+    engine = std::make_unique<SyncEngine>(*s.store, *stub, options, sleeper);
+    return absl::OkStatus();
+  };
+
+  if (*login) {
+    bool ok = false;
+    std::string token(common::StripAsciiSpace(ReadFileOr(token_file, ok)));
+    if (!ok || token.empty()) return s.Fail(absl::InvalidArgumentError(StrCat(token_file, ": no token in it")));
+    auto connected = Connect(server);
+    if (!connected.ok()) return s.Fail(connected.status());
+    SyncOptions options;
+    options.token = token;
+    SyncEngine engine(*s.store, **connected, options, sleeper);
+    auto device = engine.RegisterDevice(s.settings.device_id, description);
+    if (!device.ok()) {
+      return s.Fail(device.status(), "login failed");
+    }
+    LaptopSettings settings = s.settings;
+    settings.server = server;
+    settings.token_file = std::filesystem::absolute(token_file).string();
+    settings.account = device->account_name();
+    absl::Status saved = s.store->SaveSettings(settings);
+    if (!saved.ok()) return s.Fail(saved);
+    auto pulled = engine.Pull();
+    out << "logged in as " << settings.account << " on laptop " << settings.device_id << " ("
+        << server << ")\n";
+    if (!pulled.status.ok()) return s.Fail(pulled.status, "reference data not pulled yet");
+    out << "reference data: " << pulled.changes << " changes, now at " << pulled.cursor << "\n";
+    return kOk;
+  }
+
+  if (*pull) {
+    std::unique_ptr<v1::SyncService::Stub> stub;
+    std::unique_ptr<SyncEngine> engine;
+    if (absl::Status st = make_engine(stub, engine); !st.ok()) return s.Fail(st);
+    auto pulled = engine->Pull();
+    if (!pulled.status.ok()) return s.Fail(pulled.status, "pull failed");
+    out << "reference data: " << pulled.changes << " changes, now at " << pulled.cursor << "\n";
+    return kOk;
+  }
+
+  if (*sync) {
+    std::unique_ptr<v1::SyncService::Stub> stub;
+    std::unique_ptr<SyncEngine> engine;
+    if (absl::Status st = make_engine(stub, engine); !st.ok()) return s.Fail(st);
+    const bool tty = isatty(STDERR_FILENO) && !json;
+    uint64_t next_line = 0;
+    auto on_progress = [&](const PushProgress& p) {
+      const double seconds = std::max(absl::ToDoubleSeconds(p.elapsed), 1e-3);
+      const double rate = static_cast<double>(p.answered) / seconds;
+      const double left = rate > 0 ? static_cast<double>(p.total - std::min(p.total, p.answered)) / rate : 0;
+      if (tty) {
+        err << "\rsent " << p.answered << "/" << p.total << " · " << static_cast<uint64_t>(rate)
+            << " records/s · " << static_cast<uint64_t>(left + 0.5) << " s left   " << std::flush;
+      } else if (!json && p.answered >= next_line) {
+        err << "sent " << p.answered << " of " << p.total << "\n";
+        next_line = p.answered + std::max<uint64_t>(p.total / 10, 500);
+      }
+    };
+    PushSummary pushed = engine->Push(on_progress);
+    if (tty && pushed.progress.answered > 0) err << "\n";
+    PullSummary pulled;
+    if (pushed.status.ok()) pulled = engine->Pull();
+    const bool ok = pushed.status.ok() && pulled.status.ok();
+    if (ok) (void)s.store->SetLastSync(absl::Now());  // informational: the data is already safe
+    auto counts = s.store->Counts();
+    OutboxCounts c = counts.ok() ? *counts : OutboxCounts{};
+    if (json) {
+      ordered_json j;
+      j["status"] = ok ? "ok" : "error";
+      if (!ok) j["error"] = Advice(!pushed.status.ok() ? pushed.status : pulled.status, c);
+      j["pushed"] = {{"records", pushed.progress.answered},
+                     {"acknowledged", pushed.progress.acknowledged},
+                     {"needs_attention", pushed.progress.needs_attention},
+                     {"retries", pushed.retries},
+                     {"seconds", absl::ToDoubleSeconds(pushed.progress.elapsed)}};
+      j["pulled"] = {{"changes", pulled.changes}, {"cursor", pulled.cursor}};
+      j["pending"] = c.pending;
+      j["needs_attention"] = c.needs_attention;
+      out << j.dump(2) << "\n";
+    } else {
+      out << "delivered " << pushed.progress.acknowledged << " records";
+      if (pushed.progress.needs_attention > 0) {
+        out << "; " << pushed.progress.needs_attention
+            << " need attention (see `pantau status --attention`)";
+      }
+      out << "; reference data: " << pulled.changes << " changes\n";
+      if (!ok) err << "pantau: sync incomplete: " << Advice(!pushed.status.ok() ? pushed.status : pulled.status, c) << "\n";
+    }
+    return ok ? kOk : kFailed;
+  }
+
+  if (*status) {
+    auto counts = s.store->Counts();
+    if (!counts.ok()) return s.Fail(counts.status());
+    auto last_sync = s.store->LastSync();
+    auto last_pull = s.store->LastPull();
+    auto cursor = s.store->ReferenceCursor();
+    std::vector<v1::OutboxEntry> flagged;
+    if (attention) {
+      (void)s.store->ScanAttention([&](const v1::OutboxEntry& e) {
+        flagged.push_back(e);
+        return true;
+      });
+    }
+    std::optional<absl::Time> pulled_at = last_pull.ok() ? *last_pull : std::nullopt;
+    if (json) {
+      ordered_json j;
+      j["account"] = s.settings.account;
+      j["server"] = s.settings.server;
+      j["device_id"] = s.settings.device_id;
+      j["pending"] = counts->pending;
+      j["acknowledged"] = counts->acknowledged;
+      j["needs_attention"] = counts->needs_attention;
+      j["last_sync"] = last_sync.ok() && *last_sync ? absl::FormatTime(absl::RFC3339_sec, **last_sync, absl::UTCTimeZone()) : "";
+      j["reference_cursor"] = cursor.ok() ? *cursor : 0;
+      if (pulled_at) {
+        j["reference_age_hours"] = absl::ToDoubleHours(now - *pulled_at);
+      } else {
+        j["reference_age_hours"] = nullptr;
+      }
+      if (attention) {
+        ordered_json list = ordered_json::array();
+        for (const auto& e : flagged) {
+          auto kind = common::KindOf(e.record());
+          ordered_json item = {{"id", e.record().id()},
+                               {"kind", kind ? std::string(common::KindName(*kind)) : ""},
+                               {"outcome", v1::PushOutcome_Name(e.outcome())},
+                               {"message", e.message()}};
+          ordered_json errors = ordered_json::array();
+          for (const auto& fe : e.errors()) errors.push_back({{"field", fe.field()}, {"reason", fe.reason()}});
+          item["errors"] = errors;
+          list.push_back(item);
+        }
+        j["attention"] = list;
+      }
+      out << j.dump(2) << "\n";
+      return kOk;
+    }
+    out << "account:          " << (s.settings.account.empty() ? "(not logged in)" : s.settings.account)
+        << " on laptop " << s.settings.device_id << "\n";
+    out << "pending:          " << counts->pending << "\n";
+    out << "delivered:        " << counts->acknowledged << "\n";
+    out << "needs attention:  " << counts->needs_attention
+        << (counts->needs_attention > 0 && !attention ? "  (pantau status --attention)" : "") << "\n";
+    out << "last sync:        " << TimeText(last_sync.ok() ? *last_sync : std::nullopt, s.policy) << "\n";
+    out << "reference data:   change " << (cursor.ok() ? *cursor : 0) << ", pulled "
+        << TimeText(pulled_at, s.policy);
+    if (pulled_at) out << " (" << common::FormatHoursMinutes(now - *pulled_at) << " ago)";
+    out << "\n";
+    for (const auto& e : flagged) out << "  " << e.message() << "\n";
+    return kOk;
+  }
+
+  // Everything below creates a record: it needs the account and the reference data.
+  EntryEnv env;
+  if (int rc = LoadEntryEnv(s, env); rc != kOk) return rc;
+  EntryContext ctx{env.catalog, s.policy, s.settings.account, s.settings.device_id, now};
+  auto observed = ParseAt(at, s.policy);
+  if (!observed.ok()) return s.Fail(observed.status());
+
+  if (*price_add) {
+    price.observed = *observed;
+    if (!pack.empty()) {
+      price.pack_quantity = pack[0];
+      price.pack_unit = pack[1];
+    }
+    auto record = BuildPriceSample(price, ctx);
+    if (!record.ok()) return s.Fail(record.status());
+    return CheckAndSave(s, *record, ctx, StrCat("price sample (", Describe(*record, env.catalog), ")"));
+  }
+
+  if (*audit_add) {
+    auto record = NewRecord(ctx, *observed);
+    if (!record.ok()) return s.Fail(record.status());
+    v1::OutletAudit* a = record->mutable_outlet_audit();
+    if (!json_file.empty()) {
+      bool ok = false;
+      std::string text = ReadFileOr(json_file, ok);
+      if (!ok) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": cannot be read")));
+      auto parsed = google::protobuf::util::JsonStringToMessage(text, a);
+      if (!parsed.ok()) {
+        return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": ", std::string(parsed.message()))));
+      }
+    }
+    if (!outlet.empty()) a->set_outlet_code(outlet);
+    if (a->checklist_version().empty()) a->set_checklist_version(checklist_version);
+    if (const v1::Outlet* o = env.catalog.FindOutlet(a->outlet_code()); o != nullptr && a->outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
+      a->set_outlet_kind(o->kind());
+    }
+    for (const auto& spec : answers) {
+      auto eq = spec.find('=');
+      if (eq == std::string::npos) {
+        return s.Fail(absl::InvalidArgumentError(StrCat("--answer \"", spec, "\": use ITEM=VALUE")));
+      }
+      v1::ChecklistAnswer* answer = a->add_answers();
+      answer->set_item_code(spec.substr(0, eq));
+      std::string value = spec.substr(eq + 1);
+      int64_t number = 0;
+      if (value == "yes" || value == "ya") {
+        answer->set_yes(true);
+      } else if (value == "no" || value == "tidak") {
+        answer->set_yes(false);
+      } else if (value.rfind("Rp ", 0) == 0 && absl::SimpleAtoi(value.substr(3), &number)) {
+        answer->set_price_rupiah(number);
+      } else if (value.size() > 2 && value.substr(value.size() - 2) == " g" &&
+                 absl::SimpleAtoi(value.substr(0, value.size() - 2), &number)) {
+        answer->set_weight_g(number);
+      } else if (absl::SimpleAtoi(value, &number)) {
+        answer->set_count(number);
+      } else {
+        return s.Fail(absl::InvalidArgumentError(
+            StrCat("--answer ", spec, ": the value must be yes, no, a number, \"Rp N\" or \"N g\"")));
+      }
+    }
+    for (const auto& f : findings) a->add_findings(f);
+    return CheckAndSave(s, *record, ctx, "outlet audit");
+  }
+
+  if (*follow_add) {
+    auto record = NewRecord(ctx, *observed);
+    if (!record.ok()) return s.Fail(record.status());
+    v1::FollowUp* f = record->mutable_follow_up();
+    f->set_audit_record_id(audit_id);
+    f->set_finding_code(finding);
+    f->set_action_code(action);
+    f->set_actor(actor);
+    f->set_action_date(action_date.empty() ? common::FormatLocalDate(absl::ToCivilDay(now, s.policy.display_zone))
+                                           : action_date);
+    f->set_due_date(due_date);
+    f->set_status(follow_status == "closed" ? v1::FOLLOW_UP_STATUS_CLOSED
+                  : follow_status == "open" ? v1::FOLLOW_UP_STATUS_OPEN
+                                            : v1::FOLLOW_UP_STATUS_UNSPECIFIED);
+    return CheckAndSave(s, *record, ctx, "follow-up");
+  }
+
+  if (*uttp_add) {
+    auto record = NewRecord(ctx, *observed);
+    if (!record.ok()) return s.Fail(record.status());
+    v1::UttpVerification* u = record->mutable_uttp_verification();
+    u->set_instrument_id(instrument);
+    u->set_kind(kind == "tera"         ? v1::VERIFICATION_KIND_TERA
+                : kind == "tera_ulang" ? v1::VERIFICATION_KIND_TERA_ULANG
+                : kind == "pengawasan" ? v1::VERIFICATION_KIND_PENGAWASAN
+                                       : v1::VERIFICATION_KIND_UNSPECIFIED);
+    u->set_accuracy_class(accuracy_class);
+    u->set_max_mg(max_mg);
+    u->set_min_mg(min_mg);
+    u->set_e_mg(e_mg);
+    u->set_d_mg(d_mg);
+    for (const auto& spec : points) {
+      std::vector<int64_t> values;
+      for (auto part : absl::StrSplit(spec, ':')) {
+        int64_t v = 0;
+        if (!absl::SimpleAtoi(part, &v)) {
+          return s.Fail(absl::InvalidArgumentError(StrCat("--point ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG]")));
+        }
+        values.push_back(v);
+      }
+      if (values.size() < 2 || values.size() > 3) {
+        return s.Fail(absl::InvalidArgumentError(StrCat("--point ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG]")));
+      }
+      auto* p = u->add_weighing_points();
+      p->set_load_mg(values[0]);
+      p->set_indication_mg(values[1]);
+      if (values.size() == 3) p->set_changepoint_mg(values[2]);
+    }
+    for (const auto& spec : runs) {
+      std::vector<std::string> parts;
+      for (auto part : absl::StrSplit(spec, ':')) parts.emplace_back(part.data(), part.size());
+      int64_t actual = 0, indication = 0;
+      if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &actual) || !absl::SimpleAtoi(parts[2], &indication)) {
+        return s.Fail(absl::InvalidArgumentError(StrCat("--run ", spec, ": use FLOW:ACTUAL_ML:INDICATION_ML")));
+      }
+      auto* r = u->add_volume_runs();
+      r->set_flow(parts[0]);
+      r->set_actual_ml(actual);
+      r->set_indication_ml(indication);
+    }
+    for (const auto& seal : seals) u->add_seal_numbers(seal);
+    u->set_certificate_number(certificate);
+    return CheckAndSave(s, *record, ctx, "UTTP verification");
+  }
+
+  if (*correct || *void_cmd) {
+    auto target_entry = s.store->Get(target);
+    if (!target_entry.ok()) return s.Fail(target_entry.status());
+    if (!*target_entry) {
+      return s.Fail(absl::InvalidArgumentError(
+          StrCat("record ", target, " is not on this laptop; only your own records can be corrected here")));
+    }
+    const v1::Record& original = (*target_entry)->record();
+    auto record = NewRecord(ctx, common::FromTimestamp(original.observed_at()));
+    if (!record.ok()) return s.Fail(record.status());
+    if (*void_cmd) {
+      record->mutable_void_()->set_target_id(target);
+      record->mutable_void_()->set_reason(reason);
+      return CheckAndSave(s, *record, ctx, StrCat("void of ", target));
+    }
+    v1::Correction* c = record->mutable_correction();
+    c->set_target_id(target);
+    c->set_reason(reason);
+    if (!json_file.empty()) {
+      bool ok = false;
+      std::string text = ReadFileOr(json_file, ok);
+      if (!ok) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": cannot be read")));
+      auto parsed = google::protobuf::util::JsonStringToMessage(text, c);
+      if (!parsed.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": ", std::string(parsed.message()))));
+      c->set_target_id(target);
+      c->set_reason(reason);
+    } else if (original.has_price_sample()) {
+      *c->mutable_price_sample() = original.price_sample();
+      auto* p = c->mutable_price_sample();
+      if (new_price > 0) {
+        p->set_price_rupiah(new_price);
+        p->clear_pack_price_rupiah();
+        p->clear_pack_size_milli_units();
+      }
+      if (!new_trader.empty()) p->set_trader(new_trader);
+      if (!new_market.empty()) p->set_market_code(new_market);
+      if (!new_commodity.empty()) {
+        p->set_commodity_code(new_commodity);
+        if (const auto* cm = env.catalog.FindCommodity(new_commodity)) p->set_unit(cm->unit());
+      }
+    } else {
+      return s.Fail(absl::InvalidArgumentError(
+          "this record is not a price sample: give the corrected values with --json FILE"));
+    }
+    return CheckAndSave(s, *record, ctx, StrCat("correction of ", target));
+  }
+
+  if (*import_prices) {
+    bool ok = false;
+    std::string text = ReadFileOr(csv_file, ok);
+    if (!ok) return s.Fail(absl::InvalidArgumentError(StrCat(csv_file, ": cannot be read")));
+    auto parsed = ParsePriceCsv(text, ctx, [&](const std::string& commodity) {
+      return RecentPrices(*s.store, commodity, now);
+    });
+    if (!parsed.ok()) return s.Fail(parsed.status(), csv_file);
+    for (const auto& p : parsed->problems) err << csv_file << " " << p << "\n";
+    auto added = s.store->AddNew(parsed->records, now);
+    if (!added.ok()) return s.Fail(added.status());
+    out << "imported " << *added << " new price samples from " << parsed->rows << " rows ("
+        << parsed->records.size() - *added << " already imported, " << parsed->problems.size()
+        << " refused)\n";
+    return parsed->problems.empty() ? kOk : kRefused;
+  }
+  return kFailed;
+}
+
+}  // namespace pantau::client

@@ -1,0 +1,120 @@
+#include "client/entry.h"
+
+#include "client/record_ids.h"
+#include "common/dates.h"
+#include "common/str_cat.h"
+
+namespace pantau::client {
+namespace {
+
+// "5" -> 5000, "0.25" -> 250, "1.5" -> 1500; nullopt for anything else.
+std::optional<int64_t> ParseMilli(const std::string& text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  int64_t whole = 0, fraction = 0;
+  int fraction_digits = -1;
+  for (char c : text) {
+    if (c == '.' || c == ',') {
+      if (fraction_digits >= 0) return std::nullopt;
+      fraction_digits = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    if (fraction_digits >= 0) {
+      if (++fraction_digits > 3) return std::nullopt;
+      fraction = fraction * 10 + (c - '0');
+    } else {
+      whole = whole * 10 + (c - '0');
+    }
+  }
+  for (int d = std::max(fraction_digits, 0); d < 3; ++d) fraction *= 10;
+  return whole * 1000 + fraction;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> PackSizeMilliUnits(const std::string& quantity, const std::string& unit,
+                                           const std::string& commodity_unit) {
+  auto milli = ParseMilli(quantity);
+  if (!milli || *milli <= 0) {
+    return absl::InvalidArgumentError(
+        StrCat("pack size \"", quantity, "\" is not a positive number (at most 3 decimals)"));
+  }
+  if (unit == commodity_unit) return *milli;
+  // Smaller units of the commodity's unit: 1000 g = 1 kg, 1000 ml = 1 liter.
+  if ((unit == "g" && commodity_unit == "kg") || (unit == "ml" && commodity_unit == "liter")) {
+    if (*milli % 1000 != 0) {
+      return absl::InvalidArgumentError(StrCat("pack size ", quantity, " ", unit,
+                                               " is finer than a thousandth of a ", commodity_unit));
+    }
+    return *milli / 1000;
+  }
+  return absl::InvalidArgumentError(StrCat("a pack in \"", unit, "\" cannot be converted to \"",
+                                           commodity_unit, "\", the unit this commodity is priced per"));
+}
+
+absl::StatusOr<v1::Record> NewRecord(const EntryContext& ctx, std::optional<absl::Time> observed) {
+  auto id = NewRecordId(ctx.now);
+  if (!id.ok()) return id.status();
+  v1::Record r;
+  r.set_id(*id);
+  r.set_author(ctx.account);
+  r.set_device_id(ctx.device_id);
+  *r.mutable_created_at() = common::ToTimestamp(ctx.now);
+  *r.mutable_observed_at() = common::ToTimestamp(observed.value_or(ctx.now));
+  return r;
+}
+
+absl::StatusOr<v1::Record> BuildPriceSample(const PriceInput& input, const EntryContext& ctx,
+                                            const std::string& id) {
+  auto record = NewRecord(ctx, input.observed);
+  if (!record.ok()) return record.status();
+  if (!id.empty()) record->set_id(id);
+  record->set_note(input.note);
+  v1::PriceSample* p = record->mutable_price_sample();
+  p->set_market_code(input.market);
+  p->set_commodity_code(input.commodity);
+  p->set_trader(input.trader);
+  p->set_confirm_reason(input.confirm_reason);
+  const v1::Commodity* commodity = ctx.catalog.FindCommodity(input.commodity);
+  p->set_unit(commodity != nullptr ? commodity->unit() : "");
+  if (!input.pack_quantity.empty() || !input.pack_unit.empty()) {
+    if (commodity == nullptr) {
+      // Leave the conversion to the validator's "unknown commodity" message.
+      p->set_price_rupiah(input.price_rupiah);
+      return record;
+    }
+    auto size = PackSizeMilliUnits(input.pack_quantity, input.pack_unit, commodity->unit());
+    if (!size.ok()) return size.status();
+    p->set_pack_price_rupiah(input.price_rupiah);
+    p->set_pack_size_milli_units(*size);
+    if (input.price_rupiah > 0 && input.price_rupiah <= 1'000'000'000'000) {
+      p->set_price_rupiah(common::PackPricePerUnit(input.price_rupiah, *size));
+    }
+  } else {
+    p->set_price_rupiah(input.price_rupiah);
+  }
+  return record;
+}
+
+std::vector<v1::FieldError> CheckBeforeSaving(const v1::Record& record, const EntryContext& ctx,
+                                              const std::vector<int64_t>& recent_prices) {
+  common::ValidationContext vctx{ctx.catalog, ctx.policy, ctx.now, ctx.account};
+  std::vector<v1::FieldError> errors = common::ValidateRecord(record, vctx);
+  const v1::PriceSample* sample = nullptr;
+  std::string field = "price_sample.price_rupiah";
+  if (record.has_price_sample()) sample = &record.price_sample();
+  if (record.has_correction() && record.correction().has_price_sample()) {
+    sample = &record.correction().price_sample();
+    field = "correction.price_sample.price_rupiah";
+  }
+  if (errors.empty() && sample != nullptr && sample->confirm_reason().empty()) {
+    if (auto reason = common::CheckAgainstRecentMedian(sample->price_rupiah(), recent_prices)) {
+      v1::FieldError& e = errors.emplace_back();
+      e.set_field(field);
+      e.set_reason(*reason);
+    }
+  }
+  return errors;
+}
+
+}  // namespace pantau::client

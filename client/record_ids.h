@@ -1,0 +1,24 @@
+// Record ids made on the laptop: ULIDs from the laptop clock and the OS's secure randomness, or
+// derived deterministically from content (bulk import). Thread-safety: thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace pantau::client {
+
+// A fresh ULID for a record created at `now`.
+absl::StatusOr<std::string> NewRecordId(absl::Time now);
+
+// A ULID whose time part is `observed` and whose 80 random bits are the first 80 bits of
+// SHA-256(`content_key`): the same content always gets the same id.
+std::string DeterministicRecordId(absl::Time observed, std::string_view content_key);
+
+// `n` bytes from the OS's secure random source; lower-case hex of bytes.
+absl::StatusOr<std::string> RandomBytes(size_t n);
+std::string HexOf(std::string_view bytes);
+
+}  // namespace pantau::client

@@ -1,0 +1,241 @@
+#include "client/sync_engine.h"
+
+#include <deque>
+#include <thread>
+
+#include "common/str_cat.h"
+
+namespace pantau::client {
+
+void RealSleeper::Sleep(absl::Duration d) { std::this_thread::sleep_for(absl::ToChronoNanoseconds(d)); }
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+bool IsTransient(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kCancelled:
+    case absl::StatusCode::kDataLoss:
+      return true;
+    default:
+      return false;
+  }
+}
+
+SyncEngine::SyncEngine(LaptopStore& store, v1::SyncService::StubInterface& stub,
+                       SyncOptions options, Sleeper& sleeper)
+    : store_(store),
+      stub_(stub),
+      options_(std::move(options)),
+      sleeper_(sleeper),
+      random_(std::random_device{}()) {}
+
+std::unique_ptr<grpc::ClientContext> SyncEngine::NewContext(absl::Duration deadline) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", "Bearer " + options_.token);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  return context;
+}
+
+absl::Duration SyncEngine::Backoff(int failures) {
+  // Full jitter: uniform in [0, min(max, initial * 2^(failures-1))].
+  absl::Duration cap = options_.initial_backoff;
+  for (int i = 1; i < failures && cap < options_.max_backoff; ++i) cap *= 2;
+  cap = std::min(cap, options_.max_backoff);
+  const int64_t micros = absl::ToInt64Microseconds(cap);
+  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(micros, 1));
+  return absl::Microseconds(jitter(random_));
+}
+
+PushSummary SyncEngine::Push(const std::function<void(const PushProgress&)>& on_progress) {
+  PushSummary summary;
+  const absl::Time start = absl::Now();
+  auto counts = store_.Counts();
+  if (!counts.ok()) {
+    summary.status = counts.status();
+    return summary;
+  }
+  summary.progress.total = counts->pending;
+  std::string cursor;
+  int failures = 0;
+  for (;;) {
+    bool made_progress = false;
+    absl::Status status = PushStream(cursor, summary.progress, made_progress, on_progress, start);
+    if (status.ok() || !IsTransient(status)) {
+      summary.status = status;
+      break;
+    }
+    failures = made_progress ? 1 : failures + 1;
+    if (failures >= options_.max_attempts) {
+      summary.status = status;
+      break;
+    }
+    ++summary.retries;
+    sleeper_.Sleep(Backoff(failures));
+  }
+  summary.progress.elapsed = absl::Now() - start;
+  return summary;
+}
+
+absl::Status SyncEngine::PushStream(std::string& cursor, PushProgress& progress, bool& made_progress,
+                                    const std::function<void(const PushProgress&)>& on_progress,
+                                    absl::Time start) {
+  auto first = store_.NextPending(cursor, 1);
+  if (!first.ok()) return first.status();
+  if (first->empty()) return absl::OkStatus();
+
+  auto context = NewContext(options_.stream_deadline);
+  auto stream = stub_.Push(context.get());
+  std::deque<std::vector<v1::Record>> in_flight;
+  std::string send_cursor = cursor;
+  uint64_t batch_number = 0;
+  bool write_failed = false;
+  bool nothing_left = false;
+  absl::Status local_error;
+
+  auto fill = [&] {
+    while (!write_failed && !nothing_left && in_flight.empty()) {
+      auto batch = store_.NextPending(send_cursor, options_.batch_size);
+      if (!batch.ok()) {
+        local_error = batch.status();
+        return;
+      }
+      if (batch->empty()) {
+        nothing_left = true;
+        return;
+      }
+      v1::PushRequest request;
+      request.set_batch_number(++batch_number);
+      for (const auto& r : *batch) *request.add_records() = r;
+      if (!stream->Write(request)) {
+        write_failed = true;
+        return;
+      }
+      send_cursor = batch->back().id();
+      in_flight.push_back(*std::move(batch));
+    }
+  };
+
+  fill();
+  uint64_t answered_number = 0;
+  while (local_error.ok() && !in_flight.empty()) {
+    v1::PushResponse response;
+    if (!stream->Read(&response)) break;
+    ++answered_number;
+    if (response.batch_number() != answered_number) {
+      local_error = absl::InternalError(StrCat("the server answered batch ", response.batch_number(),
+                                               " where ", answered_number, " was expected"));
+      break;
+    }
+    const std::vector<v1::Record>& batch = in_flight.front();
+    absl::Status applied = store_.ApplyResults(batch, response, absl::Now());
+    if (!applied.ok()) {
+      local_error = applied;
+      break;
+    }
+    for (const auto& r : response.results()) {
+      ++progress.answered;
+      if (r.outcome() == v1::PUSH_OUTCOME_ACCEPTED || r.outcome() == v1::PUSH_OUTCOME_DUPLICATE) {
+        ++progress.acknowledged;
+      } else {
+        ++progress.needs_attention;
+      }
+    }
+    cursor = batch.back().id();
+    in_flight.pop_front();
+    made_progress = true;
+    progress.elapsed = absl::Now() - start;
+    if (on_progress) on_progress(progress);
+    fill();
+  }
+  if (!local_error.ok()) {
+    context->TryCancel();
+    (void)stream->Finish();  // the stream's own status does not matter after a local error
+    return local_error;
+  }
+  const bool done = in_flight.empty() && nothing_left;
+  stream->WritesDone();
+  absl::Status status = FromGrpc(stream->Finish());
+  if (!status.ok()) return status;
+  if (!done) {
+    // The stream ended early without an error (deadline reached between batches, server
+    // shutting down): go on with a new stream.
+    return absl::UnavailableError("the stream ended before every batch was answered");
+  }
+  return absl::OkStatus();
+}
+
+PullSummary SyncEngine::Pull() {
+  PullSummary summary;
+  int failures = 0;
+  for (;;) {
+    auto cursor = store_.ReferenceCursor();
+    if (!cursor.ok()) {
+      summary.status = cursor.status();
+      return summary;
+    }
+    auto context = NewContext(options_.stream_deadline);
+    v1::PullRequest request;
+    request.set_after_sequence(*cursor);
+    auto reader = stub_.Pull(context.get(), request);
+    v1::PullResponse message;
+    bool progressed = false;
+    absl::Status local_error;
+    while (reader->Read(&message)) {
+      std::vector<v1::ReferenceChange> changes(message.changes().begin(), message.changes().end());
+      local_error = store_.ApplyReferenceChanges(changes, absl::Now());
+      if (!local_error.ok()) {
+        context->TryCancel();
+        break;
+      }
+      summary.changes += changes.size();
+      progressed = true;
+    }
+    absl::Status status = FromGrpc(reader->Finish());
+    if (!local_error.ok()) status = local_error;
+    if (status.ok()) {
+      // An empty answer still proves the reference data is current: record the pull time.
+      if (!progressed) status = store_.ApplyReferenceChanges({}, absl::Now());
+      auto final_cursor = store_.ReferenceCursor();
+      summary.cursor = final_cursor.ok() ? *final_cursor : 0;
+      summary.status = status;
+      return summary;
+    }
+    if (!IsTransient(status) || !local_error.ok()) {
+      summary.status = status;
+      return summary;
+    }
+    failures = progressed ? 1 : failures + 1;
+    if (failures >= options_.max_attempts) {
+      summary.status = status;
+      return summary;
+    }
+    ++summary.retries;
+    sleeper_.Sleep(Backoff(failures));
+  }
+}
+
+absl::StatusOr<v1::Device> SyncEngine::RegisterDevice(const std::string& device_id,
+                                                      const std::string& description) {
+  v1::RegisterDeviceRequest request;
+  request.set_device_id(device_id);
+  request.set_description(description);
+  int failures = 0;
+  for (;;) {
+    v1::RegisterDeviceResponse response;
+    auto context = NewContext(options_.call_deadline);
+    absl::Status status = FromGrpc(stub_.RegisterDevice(context.get(), request, &response));
+    if (status.ok()) return response.device();
+    if (!IsTransient(status) || ++failures >= options_.max_attempts) return status;
+    sleeper_.Sleep(Backoff(failures));
+  }
+}
+
+}  // namespace pantau::client

@@ -1,0 +1,117 @@
+#include "client/entry.h"
+
+#include <gtest/gtest.h>
+
+#include "client/csv_import.h"
+#include "common/dates.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::client {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::StatusIs;
+using ::pantau::testing::TestNow;
+
+class EntryTest : public ::testing::Test {
+ protected:
+  EntryTest() {
+    for (const auto& e : pantau::testing::TestReferenceData()) catalog_.Upsert(e);
+  }
+  EntryContext Ctx() { return EntryContext{catalog_, policy_, "siti", "laptop-siti", TestNow()}; }
+  common::ReferenceCatalog catalog_;
+  common::ValidationPolicy policy_;
+};
+
+TEST_F(EntryTest, PackSizesConvertToThousandthsOfTheUnit) {
+  EXPECT_EQ(*PackSizeMilliUnits("5", "kg", "kg"), 5000);
+  EXPECT_EQ(*PackSizeMilliUnits("2,5", "kg", "kg"), 2500);
+  EXPECT_EQ(*PackSizeMilliUnits("500", "g", "kg"), 500);
+  EXPECT_EQ(*PackSizeMilliUnits("1.5", "liter", "liter"), 1500);
+  EXPECT_EQ(*PackSizeMilliUnits("250", "ml", "liter"), 250);
+  EXPECT_THAT(PackSizeMilliUnits("0.5", "g", "kg"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(PackSizeMilliUnits("5", "liter", "kg"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(PackSizeMilliUnits("1.2345", "kg", "kg"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(PackSizeMilliUnits("0", "kg", "kg"), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(EntryTest, APackPriceIsConvertedAndBothAreKept) {
+  PriceInput in;
+  in.market = "pasar_marabahan";
+  in.commodity = "beras_medium";
+  in.price_rupiah = 65500;
+  in.pack_quantity = "5";
+  in.pack_unit = "kg";
+  auto record = BuildPriceSample(in, Ctx());
+  ASSERT_THAT(record, IsOk());
+  EXPECT_EQ(record->price_sample().price_rupiah(), 13100);
+  EXPECT_EQ(record->price_sample().pack_price_rupiah(), 65500);
+  EXPECT_EQ(record->price_sample().pack_size_milli_units(), 5000);
+  EXPECT_EQ(record->price_sample().unit(), "kg");
+  EXPECT_TRUE(CheckBeforeSaving(*record, Ctx(), {}).empty());
+}
+
+TEST_F(EntryTest, TheSameRulesAsTheServerPlusTheRecentMedian) {
+  PriceInput in;
+  in.market = "pasar_marabahan";
+  in.commodity = "beras_medum";
+  in.price_rupiah = 13100;
+  auto record = BuildPriceSample(in, Ctx());
+  auto errors = CheckBeforeSaving(*record, Ctx(), {});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].reason().find("did you mean beras_medium"), std::string::npos);
+
+  in.commodity = "beras_medium";
+  in.price_rupiah = 24000;  // within the plausible range, but far above what this inspector saw
+  record = BuildPriceSample(in, Ctx());
+  errors = CheckBeforeSaving(*record, Ctx(), {9000, 9100, 9200});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].reason().find("recent median"), std::string::npos);
+  in.confirm_reason = "stok habis, harga naik";
+  record = BuildPriceSample(in, Ctx());
+  EXPECT_TRUE(CheckBeforeSaving(*record, Ctx(), {9000, 9100, 9200}).empty());
+  EXPECT_EQ(record->price_sample().confirm_reason(), "stok habis, harga naik");
+}
+
+TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
+  const std::string csv =
+      "market,commodity,trader,price_rupiah,observed_at,pack_quantity,pack_unit\n"
+      "pasar_marabahan,beras_medium,Bu Ani,13100,2026-11-24 09:00,,\n"
+      "pasar_marabahan,beras_medium,Pak Budi,65000,2026-11-24 09:05,5,kg\n"
+      "pasar_marabahan,beras_medum,Bu Ina,13300,2026-11-24 09:10,,\n"
+      "pasar_marabahan,beras_medium,Bu Ina,13.300,2026-11-24 09:10,,\n"
+      "pasar_marabahan,beras_medium,Bu Ina,13300,kemarin,,\n"
+      "pasar_marabahan,telur_itik,Bu Ani,2500,2026-11-24 09:15,,\n";
+  auto none = [](const std::string&) { return std::vector<int64_t>{}; };
+  auto first = ParsePriceCsv(csv, Ctx(), none);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->rows, 6u);
+  ASSERT_EQ(first->records.size(), 3u);
+  ASSERT_EQ(first->problems.size(), 3u);
+  EXPECT_EQ(first->problems[0].rfind("line 4: price_sample.commodity_code: unknown commodity", 0), 0u)
+      << first->problems[0];
+  EXPECT_EQ(first->problems[1].rfind("line 5: price_rupiah", 0), 0u) << first->problems[1];
+  EXPECT_EQ(first->problems[2].rfind("line 6: observed_at", 0), 0u) << first->problems[2];
+  EXPECT_EQ(first->records[1].price_sample().price_rupiah(), 13000);
+
+  // Imported again, later, by the same inspector: the same ids and the same content.
+  EntryContext later = Ctx();
+  later.now = TestNow() + absl::Hours(5);
+  auto second = ParsePriceCsv(csv, later, none);
+  ASSERT_EQ(second->records.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(second->records[i].id(), first->records[i].id());
+    EXPECT_EQ(second->records[i].SerializeAsString(), first->records[i].SerializeAsString());
+  }
+  EXPECT_EQ(common::FromTimestamp(first->records[0].observed_at()),
+            absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 0), common::DefaultDeploymentZone()));
+}
+
+TEST_F(EntryTest, CsvImportNeedsItsColumns) {
+  auto none = [](const std::string&) { return std::vector<int64_t>{}; };
+  EXPECT_THAT(ParsePriceCsv("market,commodity,price\n", Ctx(), none),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace pantau::client

@@ -1,0 +1,148 @@
+#include "client/laptop_store.h"
+
+#include <gtest/gtest.h>
+
+#include "common/dates.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::client {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::PriceRecord;
+using ::pantau::testing::StatusIs;
+using ::pantau::testing::TempDir;
+using ::pantau::testing::TestNow;
+using ::pantau::testing::TestUlid;
+
+class LaptopStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    store_.reset();
+    auto opened = LaptopStore::Open(dir_.path());
+    ASSERT_THAT(opened, IsOk());
+    store_ = *std::move(opened);
+  }
+  v1::PushResponse Answer(const std::vector<v1::Record>& batch, std::vector<v1::PushOutcome> outcomes) {
+    v1::PushResponse response;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      auto* r = response.add_results();
+      r->set_record_id(batch[i].id());
+      r->set_index(static_cast<uint32_t>(i));
+      r->set_outcome(outcomes[i]);
+      if (outcomes[i] == v1::PUSH_OUTCOME_INVALID) {
+        auto* e = r->add_errors();
+        e->set_field("price_sample.price_rupiah");
+        e->set_reason("must be greater than 0");
+        r->set_message("record " + batch[i].id() + ": price_sample.price_rupiah: must be greater than 0");
+      }
+    }
+    return response;
+  }
+  TempDir dir_;
+  std::unique_ptr<LaptopStore> store_;
+};
+
+TEST_F(LaptopStoreTest, RecordsMoveFromPendingOnlyOnAnAnswerAndSurviveReopen) {
+  std::vector<v1::Record> records;
+  for (int i = 0; i < 5; ++i) records.push_back(PriceRecord(TestUlid(1, i), 13000 + i));
+  for (const auto& r : records) ASSERT_THAT(store_->Add(r, TestNow()), IsOk());
+  EXPECT_THAT(store_->Add(records[0], TestNow()), StatusIs(absl::StatusCode::kAlreadyExists));
+  Reopen();  // saved means fsynced: all five are still pending
+  EXPECT_EQ(store_->Counts()->pending, 5u);
+
+  auto first = store_->NextPending("", 3);
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].id(), records[0].id());
+  auto rest = store_->NextPending((*first)[2].id(), 10);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].id(), records[3].id());
+
+  ASSERT_THAT(store_->ApplyResults(*first, Answer(*first, {v1::PUSH_OUTCOME_ACCEPTED,
+                                                           v1::PUSH_OUTCOME_INVALID,
+                                                           v1::PUSH_OUTCOME_DUPLICATE}),
+                                   TestNow()),
+              IsOk());
+  Reopen();
+  auto counts = store_->Counts();
+  EXPECT_EQ(counts->pending, 2u);
+  EXPECT_EQ(counts->acknowledged, 2u);
+  EXPECT_EQ(counts->needs_attention, 1u);
+  auto pending = store_->NextPending("", 10);
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].id(), records[3].id());
+  std::vector<std::string> flagged;
+  ASSERT_THAT(store_->ScanAttention([&](const v1::OutboxEntry& e) {
+    flagged.push_back(e.message());
+    return true;
+  }), IsOk());
+  ASSERT_EQ(flagged.size(), 1u);
+  EXPECT_NE(flagged[0].find(records[1].id()), std::string::npos);
+  // The refused record is kept, never dropped.
+  EXPECT_EQ((*store_->Get(records[1].id()))->record().price_sample().price_rupiah(), 13001);
+}
+
+TEST_F(LaptopStoreTest, AnAnswerThatDoesNotMatchTheBatchChangesNothing) {
+  std::vector<v1::Record> batch = {PriceRecord(TestUlid(1, 1), 13000), PriceRecord(TestUlid(1, 2), 13000)};
+  ASSERT_THAT(store_->AddNew(batch, TestNow()), IsOk());
+  auto answer = Answer(batch, {v1::PUSH_OUTCOME_ACCEPTED, v1::PUSH_OUTCOME_ACCEPTED});
+  answer.mutable_results(1)->set_record_id(TestUlid(9, 9));
+  EXPECT_THAT(store_->ApplyResults(batch, answer, TestNow()), StatusIs(absl::StatusCode::kInvalidArgument));
+  answer.mutable_results()->RemoveLast();
+  EXPECT_THAT(store_->ApplyResults(batch, answer, TestNow()), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(store_->Counts()->pending, 2u);
+}
+
+TEST_F(LaptopStoreTest, AddNewSkipsKnownIdsSoReimportAddsNothing) {
+  std::vector<v1::Record> batch = {PriceRecord(TestUlid(1, 1), 13000), PriceRecord(TestUlid(1, 2), 13000)};
+  EXPECT_EQ(*store_->AddNew(batch, TestNow()), 2u);
+  batch.push_back(PriceRecord(TestUlid(1, 3), 13000));
+  EXPECT_EQ(*store_->AddNew(batch, TestNow()), 1u);
+  EXPECT_EQ(store_->Counts()->pending, 3u);
+}
+
+TEST_F(LaptopStoreTest, ReferenceChangesApplyOnceAndMoveTheCursor) {
+  std::vector<v1::ReferenceChange> changes;
+  uint64_t seq = 0;
+  for (const auto& e : pantau::testing::TestReferenceData()) {
+    auto& c = changes.emplace_back();
+    c.set_sequence(++seq);
+    *c.mutable_entity() = e;
+  }
+  ASSERT_THAT(store_->ApplyReferenceChanges(changes, TestNow()), IsOk());
+  v1::ReferenceChange removal = changes[1];
+  removal.set_sequence(++seq);
+  removal.set_removed(true);
+  ASSERT_THAT(store_->ApplyReferenceChanges({removal}, TestNow()), IsOk());
+  ASSERT_THAT(store_->ApplyReferenceChanges(changes, TestNow()), IsOk());  // a replay is ignored
+  Reopen();
+  EXPECT_EQ(*store_->ReferenceCursor(), seq);
+  auto catalog = store_->LoadCatalog();
+  ASSERT_THAT(catalog, IsOk());
+  EXPECT_EQ(catalog->FindMarket("pasar_marabahan"), nullptr);
+  EXPECT_NE(catalog->FindCommodity("beras_medium"), nullptr);
+  EXPECT_TRUE(store_->LastPull()->has_value());
+}
+
+TEST_F(LaptopStoreTest, SettingsKeepOneDeviceIdForever) {
+  auto first = store_->Settings();
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->device_id.rfind("laptop-", 0), 0u);
+  LaptopSettings s = *first;
+  s.server = "127.0.0.1:1";
+  s.account = "siti";
+  ASSERT_THAT(store_->SaveSettings(s), IsOk());
+  Reopen();
+  auto again = store_->Settings();
+  EXPECT_EQ(again->device_id, first->device_id);
+  EXPECT_EQ(again->account, "siti");
+}
+
+TEST_F(LaptopStoreTest, ASecondProcessOnTheSameHomeIsRefused) {
+  EXPECT_THAT(LaptopStore::Open(dir_.path()), StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+}  // namespace
+}  // namespace pantau::client
