@@ -52,6 +52,13 @@ int WaitExit(pid_t pid) {
 
 }  // namespace
 
+pid_t StartCommand(const std::vector<std::string>& argv, const std::string& out_path,
+                   const std::string& err_path) {
+  return Spawn(argv, out_path, err_path);
+}
+
+int WaitCommand(pid_t pid) { return WaitExit(pid); }
+
 CommandResult RunCommand(const std::vector<std::string>& argv) {
   char out_tmpl[] = "/tmp/pantau-cmd-out-XXXXXX";
   char err_tmpl[] = "/tmp/pantau-cmd-err-XXXXXX";
@@ -82,11 +89,11 @@ ServerProcess::~ServerProcess() {
   if (pid_ > 0) Stop(SIGKILL);
 }
 
-bool ServerProcess::Start() {
+bool ServerProcess::Start(const std::string& listen) {
   std::filesystem::remove(port_file_);
-  pid_ = Spawn({binary_, "serve", "--data-dir", data_dir_, "--grpc-listen", "127.0.0.1:0",
+  pid_ = Spawn({binary_, "serve", "--data-dir", data_dir_, "--grpc-listen", listen,
                 "--port-file", port_file_},
-               scratch_dir_ + "/server.out", log_path_);
+               scratch_dir_ + "/server.out", log_path_ + (starts_++ > 0 ? "." + std::to_string(starts_) : ""));
   if (pid_ <= 0) return false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {

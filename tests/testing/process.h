@@ -18,6 +18,12 @@ struct CommandResult {
 // Runs `argv` and waits for it.
 CommandResult RunCommand(const std::vector<std::string>& argv);
 
+// Starts `argv` without waiting, output to the two files; returns its pid (-1 on failure).
+pid_t StartCommand(const std::vector<std::string>& argv, const std::string& out_path,
+                   const std::string& err_path);
+// Waits for a started command; its exit code, or -signal when a signal ended it.
+int WaitCommand(pid_t pid);
+
 // `pantau-server serve` on 127.0.0.1 with a port chosen by the kernel.
 class ServerProcess {
  public:
@@ -25,7 +31,7 @@ class ServerProcess {
   ~ServerProcess();  // SIGKILL if still running
 
   // Starts the server and waits until it has written its port (up to 60 s). False on failure.
-  bool Start();
+  bool Start(const std::string& listen = "127.0.0.1:0");
   // Sends `signal` and waits for the exit; returns the exit code, or -signal if killed.
   int Stop(int signal);
   int port() const { return port_; }
@@ -37,6 +43,7 @@ class ServerProcess {
   std::string binary_, data_dir_, scratch_dir_, port_file_, log_path_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int starts_ = 0;
 };
 
 }  // namespace pantau::testing

@@ -1,0 +1,241 @@
+// The laptop client `pantau` and the server `pantau-server`, both as real processes on loopback:
+// a large backlog, either side killed in the middle of a sync, a revoked token, reference-data
+// deltas, and a laptop clock hours off (libfaketime).
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "common/dates.h"
+#include "common/str_cat.h"
+#include "pantau/v1/admin_service.grpc.pb.h"
+#include "tests/testing/grpc_client.h"
+#include "tests/testing/process.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::integration {
+namespace {
+
+using ::pantau::testing::CommandResult;
+using ::pantau::testing::RunCommand;
+using ::pantau::testing::ServerProcess;
+using ::pantau::testing::TempDir;
+
+const std::string kServer = PANTAU_SERVER_BINARY;
+const std::string kClient = PANTAU_CLIENT_BINARY;
+const std::string kReference = std::string(PANTAU_SOURCE_DIR) + "/deploy/reference";
+
+class ClientProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.Sub("data");
+    ASSERT_EQ(RunCommand({kServer, "import-reference", "--data-dir", data_, kReference}).exit_code, 0);
+    for (const char* account : {"siti:inspector", "kabid:supervisor", "admin:admin"}) {
+      std::string spec = account;
+      std::string name = spec.substr(0, spec.find(':'));
+      auto added = RunCommand({kServer, "accounts", "add", "--data-dir", data_, "--name", name,
+                               "--role", spec.substr(spec.find(':') + 1), "--token-file",
+                               dir_.Sub(name + ".token")});
+      ASSERT_EQ(added.exit_code, 0) << added.err;
+    }
+    server_ = std::make_unique<ServerProcess>(kServer, data_, dir_.path());
+    ASSERT_TRUE(server_->Start()) << "see " << server_->log_path();
+    address_ = server_->address();
+    auto login = Pantau({"login", "--server", address_, "--token-file", dir_.Sub("siti.token")});
+    ASSERT_EQ(login.exit_code, 0) << login.err;
+  }
+
+  CommandResult Pantau(std::vector<std::string> args, const std::string& faketime = "") {
+    std::vector<std::string> argv;
+    if (!faketime.empty()) argv = {"/usr/bin/faketime", "-f", faketime};
+    argv.push_back(kClient);
+    argv.push_back("--home");
+    argv.push_back(dir_.Sub("laptop"));
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  }
+
+  std::string Token(const std::string& name) {
+    std::ifstream in(dir_.Sub(name + ".token"));
+    std::string token;
+    in >> token;
+    return token;
+  }
+
+  // Records of each kind the server holds, asked over gRPC as the supervisor.
+  uint64_t ServerPriceSamples() {
+    auto stub = v1::AdminService::NewStub(
+        grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+    v1::GetRecordCountsResponse counts;
+    auto status = stub->GetRecordCounts(pantau::testing::AuthedContext(Token("kabid")).get(), {}, &counts);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return counts.counts(0).count();
+  }
+
+  nlohmann::json Status() {
+    auto status = Pantau({"status", "--json"});
+    EXPECT_EQ(status.exit_code, 0) << status.err;
+    return nlohmann::json::parse(status.out);
+  }
+
+  // A CSV of `n` distinct price samples observed over the last days.
+  std::string WriteBacklogCsv(int n, const std::string& name) {
+    static const char* kRows[][3] = {{"beras_medium", "12500", "kg"},
+                                     {"gula_konsumsi", "17500", "kg"},
+                                     {"minyakita", "15700", "liter"},
+                                     {"bawang_merah", "38000", "kg"}};
+    const std::string path = dir_.Sub(name);
+    std::ofstream out(path);
+    out << "market,commodity,trader,price_rupiah,observed_at\n";
+    const absl::TimeZone wita = common::DefaultDeploymentZone();
+    const absl::Time base = absl::Now() - absl::Hours(24 * 20);
+    for (int i = 0; i < n; ++i) {
+      const auto& row = kRows[i % 4];
+      out << "pasar_marabahan," << row[0] << ",Pedagang " << i << "," << std::atoi(row[1]) + i % 300
+          << "," << absl::FormatTime("%Y-%m-%d %H:%M:%S", base + absl::Seconds(i * 10), wita) << "\n";
+    }
+    return path;
+  }
+
+  // Starts `pantau sync` in the background.
+  pid_t StartSync() {
+    return pantau::testing::StartCommand(
+        {kClient, "--home", dir_.Sub("laptop"), "sync", "--json"}, dir_.Sub("sync.out"),
+        dir_.Sub("sync.err"));
+  }
+
+  TempDir dir_;
+  std::string data_;
+  std::string address_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(ClientProcessTest, AHundredThousandRecordBacklogArrivesExactlyOnce) {
+  auto imported = Pantau({"import", "prices", WriteBacklogCsv(100000, "backlog.csv")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err.substr(0, 2000);
+  EXPECT_NE(imported.out.find("imported 100000 new"), std::string::npos) << imported.out;
+  auto sync = Pantau({"sync", "--json"});
+  ASSERT_EQ(sync.exit_code, 0) << sync.err << sync.out;
+  auto summary = nlohmann::json::parse(sync.out);
+  EXPECT_EQ(summary["pushed"]["acknowledged"], 100000);
+  EXPECT_EQ(summary["pending"], 0);
+  EXPECT_EQ(ServerPriceSamples(), 100000u);
+  // Importing the same file again adds nothing, and a second sync sends nothing.
+  auto again = Pantau({"import", "prices", dir_.Sub("backlog.csv")});
+  EXPECT_NE(again.out.find("imported 0 new"), std::string::npos) << again.out;
+  EXPECT_EQ(nlohmann::json::parse(Pantau({"sync", "--json"}).out)["pushed"]["records"], 0);
+  EXPECT_EQ(ServerPriceSamples(), 100000u);
+}
+
+TEST_F(ClientProcessTest, TheServerKilledMidSyncAndRestartedEndsWithEveryRecordOnce) {
+  ASSERT_EQ(Pantau({"import", "prices", WriteBacklogCsv(30000, "b.csv")}).exit_code, 0);
+  pid_t sync = StartSync();
+  ASSERT_GT(sync, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(server_->Stop(SIGKILL), -SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(server_->Start(address_)) << "restart on " << address_;
+  const int first = pantau::testing::WaitCommand(sync);  // it may finish by itself after retries
+  if (first != 0) {
+    auto second = Pantau({"sync", "--json"});
+    ASSERT_EQ(second.exit_code, 0) << second.err;
+  }
+  EXPECT_EQ(ServerPriceSamples(), 30000u);
+  auto status = Status();
+  EXPECT_EQ(status["pending"], 0);
+  EXPECT_EQ(status["acknowledged"], 30000);
+}
+
+TEST_F(ClientProcessTest, TheClientKilledMidSyncAndRunAgainEndsWithEveryRecordOnce) {
+  ASSERT_EQ(Pantau({"import", "prices", WriteBacklogCsv(30000, "b.csv")}).exit_code, 0);
+  std::mt19937 random(std::random_device{}());
+  for (int round = 0; round < 3; ++round) {
+    pid_t sync = StartSync();
+    ASSERT_GT(sync, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 400));
+    kill(sync, SIGKILL);
+    pantau::testing::WaitCommand(sync);
+  }
+  auto last = Pantau({"sync", "--json"});
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_EQ(ServerPriceSamples(), 30000u);
+  auto status = Status();
+  EXPECT_EQ(status["pending"], 0);
+  EXPECT_EQ(status["acknowledged"], 30000);
+}
+
+TEST_F(ClientProcessTest, ARevokedTokenGetsAClearMessageAndNothingIsLost) {
+  ASSERT_EQ(Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                    "--price", "13100", "--trader", "Bu Ani"}).exit_code, 0);
+  EXPECT_EQ(server_->Stop(SIGTERM), 0);
+  ASSERT_EQ(RunCommand({kServer, "accounts", "disable", "--data-dir", data_, "--name", "siti"}).exit_code, 0);
+  ASSERT_TRUE(server_->Start(address_));
+  auto sync = Pantau({"sync"});
+  EXPECT_EQ(sync.exit_code, 1);
+  EXPECT_NE(sync.err.find("refused the token"), std::string::npos) << sync.err;
+  EXPECT_NE(sync.err.find("nothing is lost: 1 records are still pending"), std::string::npos) << sync.err;
+  EXPECT_EQ(Status()["pending"], 1);
+}
+
+TEST_F(ClientProcessTest, ReferenceDataChangedOnTheServerArrivesAsExactlyTheDelta) {
+  auto admin = v1::AdminService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  v1::PutReferenceRequest put;
+  auto* market = put.add_upserts()->mutable_market();
+  market->set_code("pasar_jejangkit");
+  market->set_name("Pasar Jejangkit");
+  market->set_kecamatan_code("jejangkit");
+  v1::PutReferenceResponse response;
+  ASSERT_TRUE(admin->PutReference(pantau::testing::AuthedContext(Token("admin")).get(), put, &response).ok());
+  auto pull = Pantau({"pull"});
+  ASSERT_EQ(pull.exit_code, 0) << pull.err;
+  EXPECT_NE(pull.out.find("reference data: 1 changes"), std::string::npos) << pull.out;
+  EXPECT_NE(Pantau({"pull"}).out.find("reference data: 0 changes"), std::string::npos);
+  auto add = Pantau({"price", "add", "--market", "pasar_jejangkit", "--commodity", "beras_medium",
+                     "--price", "13100"});
+  EXPECT_EQ(add.exit_code, 0) << add.err;
+}
+
+TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhenBehind) {
+  ASSERT_TRUE(std::filesystem::exists("/usr/bin/faketime")) << "deploy/install-deps.sh installs faketime";
+  auto ahead = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                       "--price", "13100", "--trader", "Bu Ani"},
+                      "+3h");
+  ASSERT_EQ(ahead.exit_code, 0) << ahead.err;
+  auto behind = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                        "--price", "13200", "--trader", "Bu Ina"},
+                       "-5h");
+  ASSERT_EQ(behind.exit_code, 0) << behind.err;
+  auto sync = Pantau({"sync"});
+  EXPECT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_NE(sync.out.find("delivered 1 records; 1 need attention"), std::string::npos) << sync.out;
+  auto status = Pantau({"status", "--attention"});
+  EXPECT_NE(status.out.find("ahead of the server clock"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("check the laptop's date, time and time zone"), std::string::npos);
+  EXPECT_EQ(ServerPriceSamples(), 1u);
+}
+
+TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
+  auto unknown = Pantau({"price", "add", "--market", "pasar_marabahn", "--commodity", "beras_medium",
+                         "--price", "13100"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("price_sample.market_code: unknown market \"pasar_marabahn\"; did you mean pasar_marabahan"),
+            std::string::npos)
+      << unknown.err;
+  auto slip = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                      "--price", "131000"});
+  EXPECT_EQ(slip.exit_code, 2);
+  EXPECT_NE(slip.err.find("digit slip"), std::string::npos) << slip.err;
+  auto confirmed = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                           "--price", "131000", "--confirm", "harga grosir 10 kg"});
+  EXPECT_EQ(confirmed.exit_code, 0) << confirmed.err;
+  EXPECT_EQ(Status()["pending"], 1);
+}
+
+}  // namespace
+}  // namespace pantau::integration
