@@ -106,7 +106,8 @@ absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string
 // What an inspector should do about a failed sync, with the state of the outbox.
 std::string Advice(const absl::Status& status, const OutboxCounts& counts) {
   std::string nothing_lost = StrCat("nothing is lost: ", counts.pending,
-                                    " records are still pending on this laptop");
+                                    counts.pending == 1 ? " record is" : " records are",
+                                    " still pending on this laptop");
   switch (status.code()) {
     case absl::StatusCode::kUnauthenticated:
       return StrCat("the server refused the token (revoked, expired or mistyped): ask the admin "
@@ -155,8 +156,9 @@ int CheckAndSave(Session& s, const v1::Record& record, const EntryContext& ctx,
   absl::Status saved = s.store->Add(record, ctx.now);
   if (!saved.ok()) return s.Fail(saved);
   auto counts = s.store->Counts();
-  s.out << "saved " << what << " " << record.id() << "; " << (counts.ok() ? counts->pending : 0)
-        << " records waiting for `pantau sync`\n";
+  const uint64_t pending = counts.ok() ? counts->pending : 0;
+  s.out << "saved " << what << " " << record.id() << "; " << pending
+        << (pending == 1 ? " record" : " records") << " waiting for `pantau sync`\n";
   return kOk;
 }
 

@@ -26,11 +26,53 @@ for account in admin:admin kabid:supervisor siti:inspector; do
   fi
 done
 
+"$server" serve --data-dir "$data" --grpc-listen "$listen" --port-file "$var/server.port" &
+server_pid=$!
+trap 'kill -INT "$server_pid" 2>/dev/null; wait "$server_pid"; exit 0' INT TERM
+for _ in $(seq 1 300); do
+  [ -s "$var/server.port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "quickstart: the server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+
+# An inspector's morning, once: siti records a market day at Pasar Marabahan on her laptop
+# (three traders per commodity, typed and from a spreadsheet), syncs, and checks her status.
+client="$build_dir/client/pantau"
+laptop="$var/laptop-siti"
+if [ ! -d "$laptop" ]; then
+  echo
+  echo "== An inspector's morning (demo account siti, laptop home $laptop) =="
+  pantau() { echo "\$ pantau $*"; "$client" --home "$laptop" "$@"; }
+  pantau login --server "$listen" --token-file "$var/tokens/siti.token" --description "demo laptop"
+  pantau price add --market pasar_marabahan --commodity beras_medium --price 13100 --trader "Bu Ani"
+  pantau price add --market pasar_marabahan --commodity beras_medium --price 13300 --trader "Pak Budi"
+  pantau price add --market pasar_marabahan --commodity beras_medium --price 65000 --pack 5 kg --trader "Bu Ina"
+  pantau price add --market pasar_marabahan --commodity minyakita --price 15700 --trader "Bu Ani"
+  pantau price add --market pasar_marabahan --commodity minyakita --price 16000 --trader "Pak Budi"
+  pantau price add --market pasar_marabahan --commodity minyakita --price 15800 --trader "Bu Ina"
+  csv="$var/pasar-marabahan-pagi.csv"
+  when=$(TZ=Asia/Makassar date -d '-1 hour' '+%Y-%m-%d %H:%M')
+  {
+    echo "market,commodity,trader,price_rupiah,observed_at"
+    echo "pasar_marabahan,gula_konsumsi,Bu Ani,17500,$when"
+    echo "pasar_marabahan,gula_konsumsi,Pak Budi,17800,$when"
+    echo "pasar_marabahan,gula_konsumsi,Bu Ina,17600,$when"
+    echo "pasar_marabahan,telur_itik,Bu Ani,3000,$when"
+    echo "pasar_marabahan,telur_itik,Pak Budi,3200,$when"
+    echo "pasar_marabahan,telur_itik,Bu Ina,3100,$when"
+  } >"$csv"
+  pantau import prices "$csv"
+  pantau sync
+  pantau status
+  unset -f pantau
+fi
+
 cat <<MSG
 
-Pantau is starting on $listen with data in $data.
+Pantau is serving on $listen with data in $data.
 Demo tokens (one file per account): $var/tokens/admin.token, kabid.token, siti.token
+The demo inspector's laptop: $client --home $laptop status
 Stop with Ctrl-C; run this script again to start where you left off.
 
 MSG
-exec "$server" serve --data-dir "$data" --grpc-listen "$listen"
+wait "$server_pid"

@@ -179,7 +179,7 @@ TEST_F(ClientProcessTest, ARevokedTokenGetsAClearMessageAndNothingIsLost) {
   auto sync = Pantau({"sync"});
   EXPECT_EQ(sync.exit_code, 1);
   EXPECT_NE(sync.err.find("refused the token"), std::string::npos) << sync.err;
-  EXPECT_NE(sync.err.find("nothing is lost: 1 records are still pending"), std::string::npos) << sync.err;
+  EXPECT_NE(sync.err.find("nothing is lost: 1 record is still pending"), std::string::npos) << sync.err;
   EXPECT_EQ(Status()["pending"], 1);
 }
 
