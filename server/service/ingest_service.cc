@@ -11,19 +11,24 @@
 
 namespace pantau::service {
 
-std::string RecordFingerprint(const v1::Record& record) {
+namespace {
+
+std::string DeterministicBytes(const v1::Record& record) {
   std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    record.SerializeToCodedStream(&coded);
-  }
-  return Sha256(bytes);
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  record.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
 }
 
+}  // namespace
+
+std::string RecordFingerprint(const v1::Record& record) { return Sha256(DeterministicBytes(record)); }
+
 absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
-                                                     const v1::PushRequest& request) {
+                                                     v1::PushRequest request) {
   const size_t n = static_cast<size_t>(request.records_size());
   if (n > options_.max_batch_records) {
     return absl::ResourceExhaustedError(StrCat("a batch of ", n, " records is over the limit of ",
@@ -44,9 +49,10 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     result->set_index(static_cast<uint32_t>(i));
     result->set_record_id(request.records(static_cast<int>(i)).id());
 
-    v1::Record record = request.records(static_cast<int>(i));
+    v1::Record& record = *request.mutable_records(static_cast<int>(i));
     record.set_author(pusher.name);
-    std::string fingerprint = RecordFingerprint(record);
+    std::string record_bytes = DeterministicBytes(record);
+    std::string fingerprint = Sha256(record_bytes);
     std::vector<v1::FieldError> errors = common::ValidateRecord(record, ctx);
     if (!errors.empty()) {
       // A record accepted earlier stays a harmless duplicate even when it would not pass today's
@@ -68,7 +74,8 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     write.index = common::IndexEntriesOf(record);
     *write.stored.mutable_received_at() = common::ToTimestamp(now);
     write.stored.set_content_sha256(std::move(fingerprint));
-    *write.stored.mutable_record() = std::move(record);
+    write.record_bytes = std::move(record_bytes);
+    write.stored.mutable_record()->Swap(&record);
     write_positions.push_back(i);
   }
 

@@ -41,7 +41,8 @@ class IngestService {
   // `pusher`, whatever the record claims. Returns only after the accepted records are durable.
   // RESOURCE_EXHAUSTED for an oversized batch; a storage failure fails the whole batch (nothing
   // of it acknowledged, so the laptop retries it).
-  absl::StatusOr<v1::PushResponse> Push(const Principal& pusher, const v1::PushRequest& request);
+  // The request is taken by value: its records are moved into storage, not copied.
+  absl::StatusOr<v1::PushResponse> Push(const Principal& pusher, v1::PushRequest request);
 
   const IngestCounters& counters() const { return counters_; }
   const IngestOptions& options() const { return options_; }

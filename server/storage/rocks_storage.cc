@@ -12,6 +12,7 @@
 #include "common/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -185,6 +186,28 @@ class RocksDatabase {
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
+// The StoredRecord's bytes. With the record's bytes at hand, field 1 (the record) is written
+// from them and the other fields are appended: the same bytes a full serialisation gives, since
+// fields are written in number order, without serialising the record twice.
+std::string StoredBytes(const RecordWrite& write) {
+  if (write.record_bytes.empty()) return Serialize(write.stored);
+  v1::StoredRecord rest;
+  *rest.mutable_received_at() = write.stored.received_at();
+  rest.set_content_sha256(write.stored.content_sha256());
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.WriteTag(google::protobuf::internal::WireFormatLite::MakeTag(
+        v1::StoredRecord::kRecordFieldNumber,
+        google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
+    coded.WriteVarint32(static_cast<uint32_t>(write.record_bytes.size()));
+    coded.WriteRaw(write.record_bytes.data(), static_cast<int>(write.record_bytes.size()));
+  }
+  out.append(Serialize(rest));
+  return out;
+}
+
 class RocksRecordStore final : public RecordStore {
  public:
   RocksRecordStore(RocksDatabase& db, size_t max_group_records)
@@ -354,7 +377,7 @@ class RocksRecordStore final : public RecordStore {
           continue;
         }
         const absl::Time observed = common::FromTimestamp(write.stored.record().observed_at());
-        rocksdb::Status s = batch.Put(db_.cf(kRecords), ToSlice(id), Serialize(write.stored));
+        rocksdb::Status s = batch.Put(db_.cf(kRecords), ToSlice(id), StoredBytes(write));
         for (const auto& entry : write.index) {
           if (!s.ok()) break;
           s = batch.Put(db_.cf(kIndex), IndexKey(entry.kind, entry.value, observed, id),

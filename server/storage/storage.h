@@ -31,6 +31,9 @@ struct RecordWrite {
   v1::StoredRecord stored;
   common::RecordKind kind;
   std::vector<common::IndexEntry> index;
+  // Optional: the deterministic serialisation of stored.record(), when the caller has it, so
+  // that the store need not serialise the record again.
+  std::string record_bytes;
 };
 
 using RecordCounts = std::array<uint64_t, common::kRecordKindCount>;

@@ -31,7 +31,7 @@ class IngestServiceTest : public ::testing::Test {
     v1::PushRequest request;
     request.set_batch_number(7);
     for (auto& r : records) *request.add_records() = std::move(r);
-    auto response = ingest_->Push(who, request);
+    auto response = ingest_->Push(who, std::move(request));
     EXPECT_THAT(response, IsOk());
     return response.ok() ? *response : v1::PushResponse();
   }

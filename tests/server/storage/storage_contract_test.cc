@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/dates.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "common/record_kinds.h"
 #include "server/service/ingest_service.h"
 #include "server/storage/key_codec.h"
@@ -89,6 +90,21 @@ TEST_P(StorageContractTest, AppendInsertsThenReportsDuplicatesAndConflicts) {
   auto counts = store().records().CountByKind();
   ASSERT_THAT(counts, IsOk());
   EXPECT_EQ((*counts)[static_cast<size_t>(common::RecordKind::kPriceSample)], 2u);
+}
+
+TEST_P(StorageContractTest, WhatIsReadBackIsExactlyWhatWasWritten) {
+  auto a = PriceRecord(TestUlid(1, 1), 13100);
+  a.set_note("catatan");
+  RecordWrite w = Write(a);
+  w.record_bytes = a.SerializeAsString();  // the caller's serialisation is used as is
+  std::vector<RecordWrite> writes;
+  writes.push_back(w);
+  ASSERT_THAT(store().records().Append(std::move(writes)), IsOk());
+  auto got = store().records().Get(a.id());
+  ASSERT_THAT(got, IsOk());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(**got, w.stored))
+      << (*got)->DebugString();
 }
 
 TEST_P(StorageContractTest, TheSameIdTwiceInOneCallIsStoredOnce) {
