@@ -162,6 +162,21 @@ int ImportReference(const std::string& data_dir, const std::string& folder) {
   return 0;
 }
 
+int RebuildRollups(const std::string& data_dir) {
+  auto store = OpenStore(data_dir);
+  if (!store.ok()) return Fail(store.status());
+  absl::Status rebuilt = (*store)->records().RebuildRollups();
+  if (!rebuilt.ok()) return Fail(rebuilt);
+  size_t cells = 0;
+  (void)(*store)->records().ScanRollups(std::string(1, '\0'), std::string(1, '\xff'),
+                                        [&](std::string_view, const pantau::v1::RollupCell&) {
+                                          ++cells;
+                                          return true;
+                                        });  // only for the message
+  std::cerr << "pantau-server: roll-ups rebuilt from the records: " << cells << " cells\n";
+  return 0;
+}
+
 int Stats(const std::string& data_dir, bool json) {
   auto store = OpenStore(data_dir, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
@@ -226,6 +241,10 @@ int main(int argc, char** argv) {
   import->add_option("--data-dir", data_dir, "data directory")->required();
   import->add_option("PATH", folder, "folder with the CSV files")->required();
 
+  auto* rebuild = app.add_subcommand("rebuild-rollups",
+                                     "recompute every roll-up from the records (server stopped)");
+  rebuild->add_option("--data-dir", data_dir, "data directory")->required();
+
   auto* stats = app.add_subcommand("stats", "record counts per kind");
   stats->add_option("--data-dir", data_dir, "data directory")->required();
   stats->add_flag("--json", json, "print JSON");
@@ -242,6 +261,7 @@ int main(int argc, char** argv) {
     if (*disable) return DisableAccount(data_dir, name);
     if (*import) return ImportReference(data_dir, folder);
     if (*stats) return Stats(data_dir, json);
+    if (*rebuild) return RebuildRollups(data_dir);
   } catch (const std::exception& e) {
     std::cerr << "pantau-server: internal error: " << e.what() << "\n";
     return 1;

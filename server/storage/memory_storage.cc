@@ -9,14 +9,19 @@
 #include "common/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/storage/key_codec.h"
+#include "server/storage/rollup_maintenance.h"
 
 namespace pantau::storage {
 namespace {
 
-class MemoryRecordStore final : public RecordStore {
+class MemoryRecordStore final : public RecordStore, private RecordLookup {
  public:
+  explicit MemoryRecordStore(absl::TimeZone zone) : zone_(zone) {}
+
   absl::StatusOr<std::vector<AppendOutcome>> Append(std::vector<RecordWrite> writes) override {
     std::lock_guard lock(mu_);
+    // Cells change only when the whole call succeeds: work on a copy.
+    MemoryCellStore cells = cells_;
     std::vector<AppendOutcome> outcomes;
     outcomes.reserve(writes.size());
     for (auto& w : writes) {
@@ -31,10 +36,39 @@ class MemoryRecordStore final : public RecordStore {
       const absl::Time observed = common::FromTimestamp(w.stored.record().observed_at());
       for (const auto& entry : w.index) index_.emplace(IndexKey(entry.kind, entry.value, observed, id), id);
       counts_[static_cast<size_t>(w.kind)]++;
-      records_.emplace(id, std::move(w.stored));
+      auto inserted = records_.emplace(id, std::move(w.stored)).first;
+      PANTAU_RETURN_IF_ERROR(UpdateRollupsForInsert(inserted->second.record(), *this, cells, zone_));
       outcomes.push_back(AppendOutcome::kInserted);
     }
+    cells_ = std::move(cells);
     return outcomes;
+  }
+
+  absl::Status ScanRollups(
+      std::string_view from, std::string_view to,
+      const std::function<bool(std::string_view, const v1::RollupCell&)>& visit) override {
+    std::vector<std::pair<std::string, v1::RollupCell>> found;
+    {
+      std::lock_guard lock(mu_);
+      for (auto it = cells_.cells().lower_bound(std::string(from));
+           it != cells_.cells().end() && it->first < to; ++it) {
+        found.emplace_back(it->first, it->second);
+      }
+    }
+    for (const auto& [key, cell] : found) {
+      if (!visit(key, cell)) break;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status RebuildRollups() override {
+    std::lock_guard lock(mu_);
+    RollupRebuild rebuild(zone_);
+    for (const auto& [id, r] : records_) rebuild.AddAmendmentsOf(r.record());
+    for (const auto& [id, r] : records_) PANTAU_RETURN_IF_ERROR(rebuild.AddOriginal(r.record()));
+    PANTAU_RETURN_IF_ERROR(rebuild.Finish());
+    cells_.cells() = rebuild.cells().cells();
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::optional<v1::StoredRecord>> Get(std::string_view id) override {
@@ -80,10 +114,29 @@ class MemoryRecordStore final : public RecordStore {
   }
 
  private:
+  // RecordLookup, for the roll-up update; called with mu_ held.
+  absl::StatusOr<std::optional<v1::Record>> Record(std::string_view id) override {
+    auto it = records_.find(id);
+    if (it == records_.end()) return std::nullopt;
+    return it->second.record();
+  }
+  absl::StatusOr<std::vector<v1::Record>> Amendments(std::string_view logical_id) override {
+    std::vector<v1::Record> out;
+    const std::string prefix = IndexPrefix(common::IndexKind::kTarget, logical_id);
+    for (auto it = index_.lower_bound(prefix);
+         it != index_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      const v1::Record& r = records_.at(it->second).record();
+      if (common::IsAmendment(r)) out.push_back(r);
+    }
+    return out;
+  }
+
+  const absl::TimeZone zone_;
   std::mutex mu_;
   std::map<std::string, v1::StoredRecord, std::less<>> records_;  // guarded by mu_
   std::map<std::string, std::string> index_;                       // guarded by mu_
   RecordCounts counts_{};                                          // guarded by mu_
+  MemoryCellStore cells_;                                          // guarded by mu_
 };
 
 class MemoryReferenceStore final : public ReferenceStore {
@@ -202,6 +255,7 @@ class MemoryAccountStore final : public AccountStore {
 
 class MemoryStorage final : public Storage {
  public:
+  explicit MemoryStorage(absl::TimeZone zone) : records_(zone) {}
   RecordStore& records() override { return records_; }
   ReferenceStore& reference() override { return reference_; }
   AccountStore& accounts() override { return accounts_; }
@@ -214,6 +268,8 @@ class MemoryStorage final : public Storage {
 
 }  // namespace
 
-std::unique_ptr<Storage> NewMemoryStorage() { return std::make_unique<MemoryStorage>(); }
+std::unique_ptr<Storage> NewMemoryStorage(absl::TimeZone zone) {
+  return std::make_unique<MemoryStorage>(zone);
+}
 
 }  // namespace pantau::storage

@@ -8,6 +8,7 @@
 
 namespace pantau::storage {
 
-std::unique_ptr<Storage> NewMemoryStorage();
+// Roll-up days are local dates in `zone` (WITA by default).
+std::unique_ptr<Storage> NewMemoryStorage(absl::TimeZone zone = absl::FixedTimeZone(8 * 60 * 60));
 
 }  // namespace pantau::storage

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -21,6 +22,7 @@
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 #include "server/storage/key_codec.h"
+#include "server/storage/rollup_maintenance.h"
 
 namespace pantau::storage {
 namespace {
@@ -31,7 +33,10 @@ constexpr const char* kIndexCf = "index";
 constexpr const char* kReferenceCf = "reference";
 constexpr const char* kReferenceLogCf = "reference_log";
 constexpr const char* kAccountsCf = "accounts";
-enum CfIndex { kDefault = 0, kRecords, kIndex, kReference, kReferenceLog, kAccounts, kCfCount };
+constexpr const char* kRollupsCf = "rollups";
+enum CfIndex {
+  kDefault = 0, kRecords, kIndex, kReference, kReferenceLog, kAccounts, kRollups, kCfCount
+};
 
 constexpr const char* kFormatVersionKey = "format_version";
 constexpr const char* kFormatVersion = "1";
@@ -122,7 +127,8 @@ class RocksDatabase {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
         {rocksdb::kDefaultColumnFamilyName, cf_options}, {kRecordsCf, records_options},
         {kIndexCf, index_options},    {kReferenceCf, cf_options},
-        {kReferenceLogCf, cf_options}, {kAccountsCf, cf_options}};
+        {kReferenceLogCf, cf_options}, {kAccountsCf, cf_options},
+        {kRollupsCf, cf_options}};
     rocksdb::Status s;
     if (o.read_only) {
       s = rocksdb::DB::OpenForReadOnly(options, o.path, cfs, &out->handles_, &out->db_);
@@ -186,6 +192,9 @@ class RocksDatabase {
 
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
+// In the index family: 'a', then the id of a record that has corrections or voids.
+std::string AmendedMarkerKey(std::string_view logical_id) { return StrCat("a", logical_id); }
+
 // The StoredRecord's bytes. With the record's bytes at hand, field 1 (the record) is written
 // from them and the other fields are appended: the same bytes a full serialisation gives, since
 // fields are written in number order, without serialising the record twice.
@@ -210,8 +219,8 @@ std::string StoredBytes(const RecordWrite& write) {
 
 class RocksRecordStore final : public RecordStore {
  public:
-  RocksRecordStore(RocksDatabase& db, size_t max_group_records)
-      : db_(db), max_group_records_(max_group_records) {}
+  RocksRecordStore(RocksDatabase& db, size_t max_group_records, absl::TimeZone zone)
+      : db_(db), max_group_records_(max_group_records), zone_(zone) {}
 
   absl::Status LoadCounts() {
     for (auto kind : common::AllRecordKinds()) {
@@ -323,6 +332,48 @@ class RocksRecordStore final : public RecordStore {
     return FromRocks(it->status(), "record scan");
   }
 
+  absl::Status ScanRollups(
+      std::string_view from, std::string_view to,
+      const std::function<bool(std::string_view, const v1::RollupCell&)>& visit) override {
+    rocksdb::ReadOptions read;
+    rocksdb::Slice upper(to.data(), to.size());
+    read.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read, db_.cf(kRollups)));
+    for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
+      v1::RollupCell cell;
+      if (!cell.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("a roll-up cell does not decode");
+      }
+      if (!visit(it->key().ToStringView(), cell)) break;
+    }
+    return FromRocks(it->status(), "roll-up scan");
+  }
+
+  absl::Status RebuildRollups() override {
+    RollupRebuild rebuild(zone_);
+    PANTAU_RETURN_IF_ERROR(ScanAll([&](const v1::StoredRecord& r) {
+      rebuild.AddAmendmentsOf(r.record());
+      return true;
+    }));
+    absl::Status added;
+    PANTAU_RETURN_IF_ERROR(ScanAll([&](const v1::StoredRecord& r) {
+      added = rebuild.AddOriginal(r.record());
+      return added.ok();
+    }));
+    PANTAU_RETURN_IF_ERROR(added);
+    PANTAU_RETURN_IF_ERROR(rebuild.Finish());
+    rocksdb::WriteBatch batch;
+    // Every cell key starts with an upper-case family letter: [0x00, 0xFF) covers them all.
+    PANTAU_RETURN_IF_ERROR(FromRocks(
+        batch.DeleteRange(db_.cf(kRollups), std::string(1, '\0'), std::string(1, '\xff')),
+        "building a write batch"));
+    for (const auto& [key, cell] : rebuild.cells().cells()) {
+      PANTAU_RETURN_IF_ERROR(
+          FromRocks(batch.Put(db_.cf(kRollups), key, Serialize(cell)), "building a write batch"));
+    }
+    return db_.WriteSynced(batch);
+  }
+
  private:
   struct Writer {
     std::vector<RecordWrite>* writes = nullptr;
@@ -332,8 +383,92 @@ class RocksRecordStore final : public RecordStore {
     std::condition_variable cv;
   };
 
+  // What the roll-up update reads while a group is being committed: the database, plus what this
+  // group has added so far (kept in memory; nothing of the group is in the database yet). Cells
+  // written by the group stay in an overlay and go into the batch at the end.
+  class GroupView final : public RecordLookup, public common::CellStore {
+   public:
+    explicit GroupView(RocksDatabase& db) : db_(db) {}
+
+    void AddRecord(const v1::Record& record) {
+      records_[record.id()] = &record;
+      if (common::IsAmendment(record)) amendments_[common::LogicalId(record)].push_back(&record);
+    }
+
+    absl::StatusOr<std::optional<v1::Record>> Record(std::string_view id) override {
+      if (auto it = records_.find(std::string(id)); it != records_.end()) return *it->second;
+      PANTAU_ASSIGN_OR_RETURN(auto bytes, db_.Get(kRecords, id));
+      if (!bytes) return std::nullopt;
+      v1::StoredRecord stored;
+      if (!stored.ParseFromString(*bytes)) return absl::DataLossError(StrCat("record ", id, " does not decode"));
+      return std::move(*stored.mutable_record());
+    }
+
+    absl::StatusOr<std::vector<v1::Record>> Amendments(std::string_view logical_id) override {
+      std::vector<v1::Record> out;
+      if (auto it = amendments_.find(std::string(logical_id)); it != amendments_.end()) {
+        for (const v1::Record* r : it->second) out.push_back(*r);
+      }
+      // Most records are never amended: a point lookup of the marker (bloom-filtered) answers
+      // those without an index scan.
+      PANTAU_ASSIGN_OR_RETURN(auto marked, db_.Get(kIndex, AmendedMarkerKey(logical_id)));
+      if (!marked) return out;
+      std::vector<std::string> ids;
+      {
+        const std::string prefix = IndexPrefix(common::IndexKind::kTarget, logical_id);
+        std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kIndex)));
+        for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+          ids.emplace_back(RecordIdOfIndexKey(it->key().ToStringView()));
+        }
+        PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "target index scan"));
+      }
+      for (const auto& id : ids) {
+        PANTAU_ASSIGN_OR_RETURN(auto bytes, db_.Get(kRecords, id));
+        v1::StoredRecord stored;
+        if (bytes && stored.ParseFromString(*bytes) && common::IsAmendment(stored.record())) {
+          out.push_back(std::move(*stored.mutable_record()));
+        }
+      }
+      return out;
+    }
+
+    absl::StatusOr<std::optional<v1::RollupCell>> Get(const std::string& key) override {
+      if (auto it = cells_.find(key); it != cells_.end()) return it->second;
+      PANTAU_ASSIGN_OR_RETURN(auto bytes, db_.Get(kRollups, key));
+      if (!bytes) return std::nullopt;
+      v1::RollupCell cell;
+      if (!cell.ParseFromString(*bytes)) return absl::DataLossError("a roll-up cell does not decode");
+      return cell;
+    }
+    absl::Status Put(const std::string& key, const v1::RollupCell& cell) override {
+      cells_[key] = cell;
+      return absl::OkStatus();
+    }
+    absl::Status Delete(const std::string& key) override {
+      cells_[key] = std::nullopt;
+      return absl::OkStatus();
+    }
+
+    // The group's cell changes, into `batch`.
+    absl::Status WriteCells(rocksdb::WriteBatch& batch) {
+      for (const auto& [key, cell] : cells_) {
+        rocksdb::Status s = cell ? batch.Put(db_.cf(kRollups), key, Serialize(*cell))
+                                 : batch.Delete(db_.cf(kRollups), key);
+        if (!s.ok()) return FromRocks(s, "building a write batch");
+      }
+      return absl::OkStatus();
+    }
+
+   private:
+    RocksDatabase& db_;
+    std::unordered_map<std::string, const v1::Record*> records_;
+    std::unordered_map<std::string, std::vector<const v1::Record*>> amendments_;
+    std::map<std::string, std::optional<v1::RollupCell>> cells_;
+  };
+
   absl::Status CommitGroup(const std::vector<Writer*>& group) {
     rocksdb::WriteBatch batch;
+    GroupView view(db_);
     RecordCounts counts;
     {
       std::lock_guard lock(counts_mu_);
@@ -383,7 +518,13 @@ class RocksRecordStore final : public RecordStore {
           s = batch.Put(db_.cf(kIndex), IndexKey(entry.kind, entry.value, observed, id),
                         rocksdb::Slice());
         }
+        if (s.ok() && common::IsAmendment(write.stored.record())) {
+          s = batch.Put(db_.cf(kIndex), AmendedMarkerKey(common::LogicalId(write.stored.record())),
+                        rocksdb::Slice());
+        }
         if (!s.ok()) return FromRocks(s, "building a write batch");
+        view.AddRecord(write.stored.record());
+        PANTAU_RETURN_IF_ERROR(UpdateRollupsForInsert(write.stored.record(), view, view, zone_));
         counts[static_cast<size_t>(write.kind)]++;
         inserted.emplace(id, write.stored.content_sha256());
         w->outcomes.push_back(AppendOutcome::kInserted);
@@ -396,6 +537,7 @@ class RocksRecordStore final : public RecordStore {
                                     EncodeUint64(counts[static_cast<size_t>(kind)]));
       if (!s.ok()) return FromRocks(s, "building a write batch");
     }
+    PANTAU_RETURN_IF_ERROR(view.WriteCells(batch));
     PANTAU_RETURN_IF_ERROR(db_.WriteSynced(batch));
     std::lock_guard lock(counts_mu_);
     counts_ = counts;
@@ -404,6 +546,7 @@ class RocksRecordStore final : public RecordStore {
 
   RocksDatabase& db_;
   const size_t max_group_records_;
+  const absl::TimeZone zone_;
 
   std::mutex mu_;
   std::deque<Writer*> writers_;  // guarded by mu_; the front one is the leader
@@ -576,9 +719,9 @@ class RocksAccountStore final : public AccountStore {
 
 class RocksStorage final : public Storage {
  public:
-  RocksStorage(std::unique_ptr<RocksDatabase> db, size_t max_group_records)
+  RocksStorage(std::unique_ptr<RocksDatabase> db, size_t max_group_records, absl::TimeZone zone)
       : db_(std::move(db)),
-        records_(*db_, max_group_records),
+        records_(*db_, max_group_records, zone),
         reference_(*db_),
         accounts_(*db_) {}
 
@@ -603,7 +746,8 @@ class RocksStorage final : public Storage {
 
 absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options) {
   PANTAU_ASSIGN_OR_RETURN(auto db, RocksDatabase::Open(options));
-  auto storage = std::make_unique<RocksStorage>(std::move(db), options.max_group_records);
+  auto storage =
+      std::make_unique<RocksStorage>(std::move(db), options.max_group_records, options.zone);
   PANTAU_RETURN_IF_ERROR(storage->Load());
   return std::unique_ptr<Storage>(std::move(storage));
 }

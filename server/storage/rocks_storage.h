@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/storage/storage.h"
 
 namespace pantau::storage {
@@ -22,6 +23,8 @@ struct RocksOptions {
   size_t max_group_records = 4000;
   // Open read-only (stats while the server is stopped). Fails if the store does not exist.
   bool read_only = false;
+  // Roll-up days are local dates in this zone (WITA by default). Changing it needs a rebuild.
+  absl::TimeZone zone = absl::FixedTimeZone(8 * 60 * 60);
 };
 
 absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options);

@@ -20,6 +20,7 @@
 #include "pantau/v1/admin_service.pb.h"
 #include "pantau/v1/records.pb.h"
 #include "pantau/v1/reference.pb.h"
+#include "pantau/v1/rollups.pb.h"
 
 namespace pantau::storage {
 
@@ -62,6 +63,17 @@ class RecordStore {
 
   // Every record, in id order.
   virtual absl::Status ScanAll(const RecordVisitor& visit) = 0;
+
+  // Roll-up cells with keys in [from, to) (common/rollups.h), in key order. Every Append updates
+  // them in the same atomic write as the records, so they never lag an acknowledged record.
+  virtual absl::Status ScanRollups(
+      std::string_view from, std::string_view to,
+      const std::function<bool(std::string_view key, const v1::RollupCell& cell)>& visit) = 0;
+
+  // Recomputes every roll-up cell from the stored records and replaces them all in one write.
+  // The result equals the incrementally maintained cells byte for byte.
+  // REQUIRES: no concurrent Append (run it while the server is stopped).
+  virtual absl::Status RebuildRollups() = 0;
 };
 
 class ReferenceStore {

@@ -1,0 +1,286 @@
+#include "common/rollups.h"
+
+#include <algorithm>
+
+#include "common/dates.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+
+namespace pantau::common {
+namespace {
+
+const absl::CivilDay kEpochDay(1970, 1, 1);
+
+void AppendBe32(std::string& out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
+}
+
+uint32_t ReadBe32(std::string_view s) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(s[i]);
+  return v;
+}
+
+// Day numbers are offset by 2^31 so that days before 1970 still sort first.
+uint32_t DayNumber(absl::CivilDay day) {
+  return static_cast<uint32_t>((day - kEpochDay) + (int64_t{1} << 31));
+}
+
+std::string Key(RollupFamily family, uint32_t time, std::initializer_list<std::string_view> codes) {
+  std::string out(1, static_cast<char>(family));
+  AppendBe32(out, time);
+  bool first = true;
+  for (std::string_view code : codes) {
+    if (!first) out.push_back('\0');
+    first = false;
+    out.append(code);
+  }
+  return out;
+}
+
+absl::CivilDay LocalDay(const google::protobuf::Timestamp& ts, absl::TimeZone zone) {
+  return absl::ToCivilDay(FromTimestamp(ts), zone);
+}
+
+// Inserts into (sign > 0) or removes one occurrence from (sign < 0) a sorted list.
+template <typename T>
+bool AdjustSorted(google::protobuf::RepeatedField<T>* list, const T& value, int sign) {
+  auto it = std::lower_bound(list->begin(), list->end(), value);
+  if (sign > 0) {
+    const auto position = it - list->begin();  // Add may move the elements
+    list->Add(value);
+    std::rotate(list->begin() + position, list->end() - 1, list->end());
+    return true;
+  }
+  if (it == list->end() || *it != value) return false;
+  list->erase(it);
+  return true;
+}
+
+bool AdjustSortedStrings(google::protobuf::RepeatedPtrField<std::string>* list, const std::string& value,
+                         int sign) {
+  auto it = std::lower_bound(list->begin(), list->end(), value);
+  const int position = static_cast<int>(it - list->begin());
+  if (sign > 0) {
+    list->Add()->assign(value);
+    for (int i = list->size() - 1; i > position; --i) list->SwapElements(i, i - 1);
+    return true;
+  }
+  if (it == list->end() || *it != value) return false;
+  list->DeleteSubrange(position, 1);
+  return true;
+}
+
+// Adds `delta` to the count of `code` in a list sorted by code; entries reaching 0 are removed.
+template <typename Entry, typename CodeOf>
+bool AdjustCount(google::protobuf::RepeatedPtrField<Entry>* list, const std::string& code, int64_t delta,
+                 CodeOf code_of, void (*set_code)(Entry*, const std::string&)) {
+  auto it = std::lower_bound(list->begin(), list->end(), code,
+                             [&](const Entry& e, const std::string& c) { return code_of(e) < c; });
+  int position = static_cast<int>(it - list->begin());
+  if (it == list->end() || code_of(*it) != code) {
+    if (delta < 0) return false;
+    Entry* added = list->Add();
+    set_code(added, code);
+    for (int i = list->size() - 1; i > position; --i) list->SwapElements(i, i - 1);
+  }
+  Entry* entry = list->Mutable(position);
+  entry->set_count(entry->count() + delta);
+  if (entry->count() < 0) return false;
+  if (entry->count() == 0) list->DeleteSubrange(position, 1);
+  return true;
+}
+
+absl::Status Missing(const std::string& what) {
+  return absl::InternalError(StrCat("roll-up cell lacks the contribution being removed: ", what));
+}
+
+absl::Status ApplyPrice(const v1::Record& r, const v1::PriceSample& p, int sign, absl::TimeZone zone,
+                        CellStore& cells) {
+  const std::string key = PriceCellKey(LocalDay(r.observed_at(), zone), p.commodity_code(), p.market_code());
+  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
+  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  v1::PriceCell* price = cell.mutable_price();
+  if (!AdjustSorted(price->mutable_prices_rupiah(), p.price_rupiah(), sign) ||
+      !AdjustCount(price->mutable_traders(), p.trader(), sign,
+                   [](const v1::TraderCount& t) -> const std::string& { return t.trader(); },
+                   +[](v1::TraderCount* t, const std::string& c) { t->set_trader(c); })) {
+    return Missing(StrCat("price ", r.id()));
+  }
+  if (price->prices_rupiah_size() == 0) return cells.Delete(key);
+  return cells.Put(key, cell);
+}
+
+absl::Status ApplyAudit(const v1::Record& r, const v1::OutletAudit& a, int sign, absl::TimeZone zone,
+                        CellStore& cells) {
+  const std::string key = AuditCellKey(LocalDay(r.observed_at(), zone), a.outlet_code());
+  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
+  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  v1::AuditCell* audit = cell.mutable_audit();
+  audit->set_audits(audit->audits() + sign);
+  for (const auto& finding : a.findings()) {
+    if (!AdjustCount(audit->mutable_findings(), finding, sign,
+                     [](const v1::CodeCount& c) -> const std::string& { return c.code(); },
+                     +[](v1::CodeCount* c, const std::string& code) { c->set_code(code); })) {
+      return Missing(StrCat("finding of ", r.id()));
+    }
+  }
+  if (audit->audits() < 0) return Missing(StrCat("audit ", r.id()));
+  if (audit->audits() == 0) return cells.Delete(key);
+  return cells.Put(key, cell);
+}
+
+absl::Status ApplyFollowUp(const v1::Record& r, const v1::FollowUp& f, int sign, absl::TimeZone zone,
+                           CellStore& cells) {
+  const absl::CivilDay day = ParseLocalDate(f.action_date()).value_or(LocalDay(r.observed_at(), zone));
+  const std::string key = FollowUpCellKey(day, f.action_code());
+  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
+  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  v1::FollowUpCell* follow = cell.mutable_follow_up();
+  follow->set_actions(follow->actions() + sign);
+  if (f.status() == v1::FOLLOW_UP_STATUS_CLOSED) follow->set_closed(follow->closed() + sign);
+  if (follow->actions() < 0 || follow->closed() < 0) return Missing(StrCat("follow-up ", r.id()));
+  if (follow->actions() == 0) return cells.Delete(key);
+  return cells.Put(key, cell);
+}
+
+absl::Status ApplyUttp(const v1::Record& r, const v1::UttpVerification& u, int sign, absl::TimeZone zone,
+                       CellStore& cells) {
+  const absl::CivilDay day = LocalDay(r.observed_at(), zone);
+  const std::string key = UttpCellKey(static_cast<int>(day.year()), u.instrument_id());
+  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
+  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  v1::UttpCell* uttp = cell.mutable_uttp();
+  switch (u.kind()) {
+    case v1::VERIFICATION_KIND_TERA:
+      uttp->set_tera(uttp->tera() + sign);
+      break;
+    case v1::VERIFICATION_KIND_TERA_ULANG:
+      uttp->set_tera_ulang(uttp->tera_ulang() + sign);
+      break;
+    default:
+      uttp->set_pengawasan(uttp->pengawasan() + sign);
+      break;
+  }
+  if (u.claimed_verdict() == v1::VERDICT_SAH) uttp->set_sah(uttp->sah() + sign);
+  if (u.claimed_verdict() == v1::VERDICT_BATAL) uttp->set_batal(uttp->batal() + sign);
+  if (u.kind() == v1::VERIFICATION_KIND_TERA || u.kind() == v1::VERIFICATION_KIND_TERA_ULANG) {
+    if (!AdjustSortedStrings(uttp->mutable_verified_on(), FormatLocalDate(day), sign)) {
+      return Missing(StrCat("verification day of ", r.id()));
+    }
+  }
+  if (uttp->tera() < 0 || uttp->tera_ulang() < 0 || uttp->pengawasan() < 0 || uttp->sah() < 0 ||
+      uttp->batal() < 0) {
+    return Missing(StrCat("verification ", r.id()));
+  }
+  if (uttp->tera() + uttp->tera_ulang() + uttp->pengawasan() == 0) return cells.Delete(key);
+  return cells.Put(key, cell);
+}
+
+}  // namespace
+
+std::string PriceCellKey(absl::CivilDay day, std::string_view commodity, std::string_view market) {
+  return Key(RollupFamily::kPrice, DayNumber(day), {commodity, market});
+}
+std::string AuditCellKey(absl::CivilDay day, std::string_view outlet) {
+  return Key(RollupFamily::kAudit, DayNumber(day), {outlet});
+}
+std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code) {
+  return Key(RollupFamily::kFollowUp, DayNumber(day), {action_code});
+}
+std::string UttpCellKey(int year, std::string_view instrument) {
+  return Key(RollupFamily::kUttp, static_cast<uint32_t>(year), {instrument});
+}
+std::string DayKey(RollupFamily family, absl::CivilDay day) {
+  std::string out(1, static_cast<char>(family));
+  AppendBe32(out, DayNumber(day));
+  return out;
+}
+std::string YearKey(int year) {
+  std::string out(1, static_cast<char>(RollupFamily::kUttp));
+  AppendBe32(out, static_cast<uint32_t>(year));
+  return out;
+}
+
+std::optional<CellKeyParts> ParseCellKey(std::string_view key) {
+  if (key.size() < 5) return std::nullopt;
+  CellKeyParts parts;
+  const char family = key[0];
+  if (family != 'P' && family != 'A' && family != 'F' && family != 'U') return std::nullopt;
+  parts.family = static_cast<RollupFamily>(family);
+  const uint32_t time = ReadBe32(key.substr(1, 4));
+  if (parts.family == RollupFamily::kUttp) {
+    parts.year = static_cast<int>(time);
+  } else {
+    parts.day = kEpochDay + (static_cast<int64_t>(time) - (int64_t{1} << 31));
+  }
+  std::string_view rest = key.substr(5);
+  for (;;) {
+    size_t zero = rest.find('\0');
+    parts.codes.emplace_back(rest.substr(0, zero));
+    if (zero == std::string_view::npos) break;
+    rest = rest.substr(zero + 1);
+  }
+  return parts;
+}
+
+bool IsAmendment(const v1::Record& record) {
+  return record.body_case() == v1::Record::kCorrection || record.body_case() == v1::Record::kVoid;
+}
+
+std::string LogicalId(const v1::Record& record) {
+  if (record.has_correction()) return record.correction().target_id();
+  if (record.has_void_()) return record.void_().target_id();
+  return record.id();
+}
+
+std::optional<v1::Record> EffectiveRecord(const v1::Record* original,
+                                          const std::vector<v1::Record>& amendments) {
+  const v1::Record* latest = nullptr;
+  for (const auto& a : amendments) {
+    if (a.has_void_()) return std::nullopt;
+    if (a.has_correction() && (latest == nullptr || a.id() > latest->id())) latest = &a;
+  }
+  if (latest == nullptr) {
+    if (original == nullptr || IsAmendment(*original)) return std::nullopt;
+    return *original;
+  }
+  v1::Record effective = *latest;
+  effective.set_id(LogicalId(*latest));
+  const v1::Correction& c = latest->correction();
+  switch (c.replacement_case()) {
+    case v1::Correction::kPriceSample:
+      *effective.mutable_price_sample() = c.price_sample();
+      break;
+    case v1::Correction::kOutletAudit:
+      *effective.mutable_outlet_audit() = c.outlet_audit();
+      break;
+    case v1::Correction::kFollowUp:
+      *effective.mutable_follow_up() = c.follow_up();
+      break;
+    case v1::Correction::kUttpVerification:
+      *effective.mutable_uttp_verification() = c.uttp_verification();
+      break;
+    case v1::Correction::REPLACEMENT_NOT_SET:
+      return std::nullopt;
+  }
+  return effective;
+}
+
+absl::Status ApplyContribution(const v1::Record& effective, int sign, absl::TimeZone zone,
+                               CellStore& cells) {
+  switch (effective.body_case()) {
+    case v1::Record::kPriceSample:
+      return ApplyPrice(effective, effective.price_sample(), sign, zone, cells);
+    case v1::Record::kOutletAudit:
+      return ApplyAudit(effective, effective.outlet_audit(), sign, zone, cells);
+    case v1::Record::kFollowUp:
+      return ApplyFollowUp(effective, effective.follow_up(), sign, zone, cells);
+    case v1::Record::kUttpVerification:
+      return ApplyUttp(effective, effective.uttp_verification(), sign, zone, cells);
+    default:
+      return absl::OkStatus();
+  }
+}
+
+}  // namespace pantau::common
