@@ -20,6 +20,10 @@ std::string_view PriceKindName(v1::ReferencePriceKind kind) {
   }
 }
 
+std::string StrFormatIndicatorYear(int number, int year) {
+  return absl::StrFormat("%03d|%04d", number, year);
+}
+
 // The natural key of the entity within its type; "" when a required part is missing.
 std::string NaturalKey(const ReferenceEntity& e) {
   switch (e.entity_case()) {
@@ -47,6 +51,13 @@ std::string NaturalKey(const ReferenceEntity& e) {
       return e.indicator().number() > 0 ? absl::StrFormat("%03d", e.indicator().number()) : "";
     case ReferenceEntity::kDevice:
       return e.device().id();
+    case ReferenceEntity::kIndicatorTarget:
+      if (e.indicator_target().indicator_number() <= 0 || e.indicator_target().year() <= 0) return "";
+      return StrFormatIndicatorYear(e.indicator_target().indicator_number(), e.indicator_target().year());
+    case ReferenceEntity::kManualRealisation:
+      if (e.manual_realisation().indicator_number() <= 0 || e.manual_realisation().year() <= 0) return "";
+      return StrFormatIndicatorYear(e.manual_realisation().indicator_number(),
+                                    e.manual_realisation().year());
     case ReferenceEntity::ENTITY_NOT_SET:
       return "";
   }
@@ -77,6 +88,10 @@ std::string_view ReferenceTypeName(const ReferenceEntity& entity) {
       return "indicator";
     case ReferenceEntity::kDevice:
       return "device";
+    case ReferenceEntity::kIndicatorTarget:
+      return "indicator_target";
+    case ReferenceEntity::kManualRealisation:
+      return "manual_realisation";
     case ReferenceEntity::ENTITY_NOT_SET:
       return "";
   }
@@ -130,6 +145,21 @@ PANTAU_CATALOG_FINDER(FindUttpType, UttpType, "uttp_type", uttp_type)
 PANTAU_CATALOG_FINDER(FindUttpInstrument, UttpInstrument, "uttp_instrument", uttp_instrument)
 PANTAU_CATALOG_FINDER(FindDevice, Device, "device", device)
 #undef PANTAU_CATALOG_FINDER
+
+const v1::Indicator* ReferenceCatalog::FindIndicator(int number) const {
+  const ReferenceEntity* e = Find("indicator", absl::StrFormat("%03d", number));
+  return e == nullptr ? nullptr : &e->indicator();
+}
+
+const v1::IndicatorTarget* ReferenceCatalog::FindIndicatorTarget(int number, int year) const {
+  const ReferenceEntity* e = Find("indicator_target", StrFormatIndicatorYear(number, year));
+  return e == nullptr ? nullptr : &e->indicator_target();
+}
+
+const v1::ManualRealisation* ReferenceCatalog::FindManualRealisation(int number, int year) const {
+  const ReferenceEntity* e = Find("manual_realisation", StrFormatIndicatorYear(number, year));
+  return e == nullptr ? nullptr : &e->manual_realisation();
+}
 
 std::vector<std::string> ReferenceCatalog::Codes(std::string_view type) const {
   std::vector<std::string> out;

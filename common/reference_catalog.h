@@ -44,6 +44,9 @@ class ReferenceCatalog {
   const v1::UttpType* FindUttpType(std::string_view code) const;
   const v1::UttpInstrument* FindUttpInstrument(std::string_view id) const;
   const v1::Device* FindDevice(std::string_view id) const;
+  const v1::Indicator* FindIndicator(int number) const;
+  const v1::IndicatorTarget* FindIndicatorTarget(int number, int year) const;
+  const v1::ManualRealisation* FindManualRealisation(int number, int year) const;
 
   // Codes of all entities of `type` (a ReferenceTypeName), in key order.
   std::vector<std::string> Codes(std::string_view type) const;

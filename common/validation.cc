@@ -192,6 +192,20 @@ std::vector<v1::FieldError> ValidateReferenceEntity(const v1::ReferenceEntity& e
       }
       break;
     }
+    case v1::ReferenceEntity::kIndicatorTarget:
+      if (entity.indicator_target().target_milli() < 0) {
+        errors.Add("indicator_target.target_milli", "must not be negative");
+      }
+      break;
+    case v1::ReferenceEntity::kManualRealisation: {
+      const auto& m = entity.manual_realisation();
+      if (m.denominator() < 0 || m.numerator() < 0 || m.value_milli() < 0) {
+        errors.Add("manual_realisation", "values must not be negative");
+      } else if (m.numerator() > 0 && m.denominator() == 0) {
+        errors.Add("manual_realisation.denominator", "is required with a numerator (the formula's divisor)");
+      }
+      break;
+    }
     case v1::ReferenceEntity::kDevice:
       if (entity.device().account_name().empty()) {
         errors.Add("device.account_name", "is required");

@@ -1,0 +1,136 @@
+#include "common/indicators.h"
+
+#include <set>
+
+#include "absl/numeric/int128.h"
+
+#include "common/dates.h"
+#include "common/str_cat.h"
+
+namespace pantau::common {
+
+Ratio Whole(int64_t n) { return Ratio{n, 1}; }
+Ratio Milli(int64_t thousandths) { return Ratio{thousandths, 1000}; }
+
+std::string FormatRatio(Ratio r, int decimals) {
+  if (r.denominator <= 0) return "-";
+  int64_t scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  // round(num * scale / den), half up, in 128 bits.
+  const absl::int128 scaled = absl::int128(r.numerator) * scale * 2 + r.denominator;
+  const absl::int128 rounded = scaled / (absl::int128(r.denominator) * 2);
+  const int64_t whole = static_cast<int64_t>(rounded / scale);
+  const int64_t fraction = static_cast<int64_t>(rounded % scale);
+  std::string out = StrCat(whole);
+  if (decimals > 0) {
+    std::string digits = StrCat(fraction);
+    out += "." + std::string(static_cast<size_t>(decimals) - digits.size(), '0') + digits;
+  }
+  return out;
+}
+
+std::optional<Ratio> Capaian(Ratio realisasi, Ratio target) {
+  if (target.numerator == 0 || target.denominator == 0) return std::nullopt;
+  // (rn / rd) / (tn / td) * 100 = rn * td * 100 / (rd * tn)
+  return Ratio{realisasi.numerator * target.denominator * 100, realisasi.denominator * target.numerator};
+}
+
+int64_t BahanPokokMonitored(const CellList& price_cells) {
+  std::set<std::string> commodities;
+  for (const auto& [key, cell] : price_cells) {
+    auto parts = ParseCellKey(key);
+    if (parts && parts->family == RollupFamily::kPrice && cell.price().prices_rupiah_size() > 0) {
+      commodities.insert(parts->codes[0]);
+    }
+  }
+  return static_cast<int64_t>(commodities.size());
+}
+
+OutletsAudited CountOutletsAudited(const CellList& audit_cells, const ReferenceCatalog& catalog) {
+  std::set<std::string> outlets;
+  for (const auto& [key, cell] : audit_cells) {
+    auto parts = ParseCellKey(key);
+    if (parts && parts->family == RollupFamily::kAudit && cell.audit().audits() > 0) {
+      outlets.insert(parts->codes[0]);
+    }
+  }
+  OutletsAudited out;
+  out.total = static_cast<int64_t>(outlets.size());
+  const auto products = catalog.Codes("subsidised_product");
+  for (const auto& code : outlets) {
+    const v1::Outlet* outlet = catalog.FindOutlet(code);
+    const v1::OutletKind kind = outlet != nullptr ? outlet->kind() : v1::OUTLET_KIND_UNSPECIFIED;
+    const std::string kind_name = kind == v1::OUTLET_KIND_LPG_PANGKALAN ? "lpg_pangkalan"
+                                  : kind == v1::OUTLET_KIND_PUPUK_KIOS  ? "pupuk_kios"
+                                                                        : "unknown";
+    out.by_kind[kind_name]++;
+    out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code()
+                                                                            : "unknown"]++;
+    for (const auto& product : products) {
+      const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
+      if (p != nullptr && p->outlet_kind() == kind) out.by_product[product]++;
+    }
+  }
+  return out;
+}
+
+int64_t FollowUpActions(const CellList& follow_up_cells) {
+  int64_t total = 0;
+  for (const auto& [key, cell] : follow_up_cells) total += cell.follow_up().actions();
+  return total;
+}
+
+namespace {
+
+bool InRegistry(const v1::UttpInstrument& u, int year) {
+  auto registered = ParseLocalDate(u.registered_on());
+  auto retired = ParseLocalDate(u.retired_on());
+  if (registered && *registered > absl::CivilDay(year, 12, 31)) return false;
+  if (retired && *retired < absl::CivilDay(year, 1, 1)) return false;
+  return true;
+}
+
+}  // namespace
+
+UttpCoverage UttpVerifiedPercent(const CellList& uttp_cells, const ReferenceCatalog& catalog,
+                                 int year, UttpDefinition definition) {
+  UttpCoverage out;
+  std::set<std::string> registry;
+  for (const auto& id : catalog.Codes("uttp_instrument")) {
+    if (InRegistry(*catalog.FindUttpInstrument(id), year)) registry.insert(id);
+  }
+  std::set<std::string> verified;
+  const absl::CivilDay year_end(year, 12, 31);
+  for (const auto& [key, cell] : uttp_cells) {
+    auto parts = ParseCellKey(key);
+    if (!parts || parts->family != RollupFamily::kUttp || registry.count(parts->codes[0]) == 0) continue;
+    const v1::UttpCell& u = cell.uttp();
+    if (u.verified_on_size() == 0) continue;
+    if (definition == UttpDefinition::kVerifiedInYear) {
+      if (parts->year == year) verified.insert(parts->codes[0]);
+      continue;
+    }
+    if (parts->year > year || u.sah() == 0) continue;
+    const v1::UttpInstrument* instrument = catalog.FindUttpInstrument(parts->codes[0]);
+    const v1::UttpType* type = catalog.FindUttpType(instrument->type_code());
+    const int months = type != nullptr ? type->reverification_interval_months() : 12;
+    auto last = ParseLocalDate(u.verified_on(u.verified_on_size() - 1));
+    if (!last) continue;
+    const absl::CivilMonth valid_until_month = absl::CivilMonth(*last) + months;
+    const absl::CivilDay valid_until(valid_until_month.year(), valid_until_month.month(), last->day());
+    if (valid_until >= year_end) verified.insert(parts->codes[0]);
+  }
+  out.registry = static_cast<int64_t>(registry.size());
+  out.verified = static_cast<int64_t>(verified.size());
+  if (out.registry > 0) out.percent = Ratio{out.verified * 100, out.registry};
+  return out;
+}
+
+std::optional<Ratio> ManualRealisationValue(const ReferenceCatalog& catalog, int indicator, int year) {
+  const v1::ManualRealisation* m = catalog.FindManualRealisation(indicator, year);
+  if (m == nullptr) return std::nullopt;
+  if (m->denominator() > 0) return Ratio{m->numerator() * 100, m->denominator()};
+  return Milli(m->value_milli());
+}
+
+}  // namespace pantau::common

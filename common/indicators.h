@@ -1,0 +1,75 @@
+// The IKK indicators as pure functions over roll-up cells and reference data: the four computed
+// from field records, manual realisations, targets and capaian. Exact: values are rationals,
+// rounded (half up) only when formatted. Time never read here: periods are passed in.
+// Thread-safety: stateless.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/reference_catalog.h"
+#include "common/rollups.h"
+
+namespace pantau::common {
+
+// A non-negative rational number.
+struct Ratio {
+  int64_t numerator = 0;
+  int64_t denominator = 1;
+  bool operator==(const Ratio&) const = default;
+};
+Ratio Whole(int64_t n);
+Ratio Milli(int64_t thousandths);
+// `decimals` places, rounded half up: FormatRatio({215 * 100, 247}, 2) == "87.04".
+std::string FormatRatio(Ratio r, int decimals);
+// capaian = realisasi / target x 100; nullopt when the target is 0.
+std::optional<Ratio> Capaian(Ratio realisasi, Ratio target);
+
+using CellList = std::vector<std::pair<std::string, v1::RollupCell>>;
+
+// Jumlah kebutuhan bahan pokok yang dimonitor: distinct commodities with at least one effective
+// price sample among `price_cells` (the cells of the period).
+int64_t BahanPokokMonitored(const CellList& price_cells);
+
+// Jumlah barang / produk tertentu yang diawasi: distinct outlets audited among `audit_cells`, with
+// the split by outlet kind ("lpg_pangkalan", "pupuk_kios"), by product (the subsidised products
+// sold by that kind of outlet) and by kecamatan, from the outlet registry.
+struct OutletsAudited {
+  int64_t total = 0;
+  std::map<std::string, int64_t> by_kind;
+  std::map<std::string, int64_t> by_product;
+  std::map<std::string, int64_t> by_kecamatan;
+};
+OutletsAudited CountOutletsAudited(const CellList& audit_cells, const ReferenceCatalog& catalog);
+
+// Jumlah tindak lanjut terhadap pelanggaran barang bersubsidi: follow-up actions recorded (by
+// action date) among `follow_up_cells`.
+int64_t FollowUpActions(const CellList& follow_up_cells);
+
+// Prosentase alat UTTP yang ditera/tera ulang.
+enum class UttpDefinition {
+  // Default: instruments of the year's registry with a tera or tera ulang in the year.
+  kVerifiedInYear,
+  // Instruments of the year's registry carrying a valid mark at the end of the year: a tera or
+  // tera ulang judged sah, in a year whose cell has a sah verdict, not older than the type's
+  // re-verification interval.
+  kValidMark,
+};
+struct UttpCoverage {
+  int64_t verified = 0;
+  int64_t registry = 0;  // potensi: registered on or before 31 Dec, not retired before 1 Jan
+  std::optional<Ratio> percent;
+};
+// `uttp_cells`: the UTTP cells of `year` (and, for kValidMark, of the years before it).
+UttpCoverage UttpVerifiedPercent(const CellList& uttp_cells, const ReferenceCatalog& catalog,
+                                 int year, UttpDefinition definition);
+
+// The realisation of a manual IKK row for `year`, or nullopt when none was entered: a value, or
+// numerator x 100 / denominator when the row is a percentage.
+std::optional<Ratio> ManualRealisationValue(const ReferenceCatalog& catalog, int indicator, int year);
+
+}  // namespace pantau::common
