@@ -94,31 +94,40 @@ bool InRegistry(const v1::UttpInstrument& u, int year) {
 
 UttpCoverage UttpVerifiedPercent(const CellList& uttp_cells, const ReferenceCatalog& catalog,
                                  int year, UttpDefinition definition) {
+  return UttpVerifiedPercentIn(uttp_cells, catalog, absl::CivilDay(year, 1, 1),
+                               absl::CivilDay(year, 12, 31), definition);
+}
+
+UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCatalog& catalog,
+                                   absl::CivilDay first, absl::CivilDay last,
+                                   UttpDefinition definition) {
   UttpCoverage out;
+  const int year = static_cast<int>(last.year());
   std::set<std::string> registry;
   for (const auto& id : catalog.Codes("uttp_instrument")) {
     if (InRegistry(*catalog.FindUttpInstrument(id), year)) registry.insert(id);
   }
+  const std::string first_text = FormatLocalDate(first), last_text = FormatLocalDate(last);
   std::set<std::string> verified;
-  const absl::CivilDay year_end(year, 12, 31);
   for (const auto& [key, cell] : uttp_cells) {
     auto parts = ParseCellKey(key);
     if (!parts || parts->family != RollupFamily::kUttp || registry.count(parts->codes[0]) == 0) continue;
     const v1::UttpCell& u = cell.uttp();
-    if (u.verified_on_size() == 0) continue;
     if (definition == UttpDefinition::kVerifiedInYear) {
-      if (parts->year == year) verified.insert(parts->codes[0]);
+      for (const auto& day : u.verified_on()) {
+        if (day >= first_text && day <= last_text) verified.insert(parts->codes[0]);
+      }
       continue;
     }
-    if (parts->year > year || u.sah() == 0) continue;
+    if (u.verified_on_size() == 0 || parts->year > year || u.sah() == 0) continue;
+    auto latest = ParseLocalDate(u.verified_on(u.verified_on_size() - 1));
+    if (!latest || *latest > last) continue;
     const v1::UttpInstrument* instrument = catalog.FindUttpInstrument(parts->codes[0]);
     const v1::UttpType* type = catalog.FindUttpType(instrument->type_code());
     const int months = type != nullptr ? type->reverification_interval_months() : 12;
-    auto last = ParseLocalDate(u.verified_on(u.verified_on_size() - 1));
-    if (!last) continue;
-    const absl::CivilMonth valid_until_month = absl::CivilMonth(*last) + months;
-    const absl::CivilDay valid_until(valid_until_month.year(), valid_until_month.month(), last->day());
-    if (valid_until >= year_end) verified.insert(parts->codes[0]);
+    const absl::CivilMonth until_month = absl::CivilMonth(*latest) + months;
+    const absl::CivilDay valid_until(until_month.year(), until_month.month(), latest->day());
+    if (valid_until >= last) verified.insert(parts->codes[0]);
   }
   out.registry = static_cast<int64_t>(registry.size());
   out.verified = static_cast<int64_t>(verified.size());

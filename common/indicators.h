@@ -64,9 +64,15 @@ struct UttpCoverage {
   int64_t registry = 0;  // potensi: registered on or before 31 Dec, not retired before 1 Jan
   std::optional<Ratio> percent;
 };
-// `uttp_cells`: the UTTP cells of `year` (and, for kValidMark, of the years before it).
+// For a whole year: `uttp_cells` are the UTTP cells of `year` (and, for kValidMark, of the years
+// before it).
 UttpCoverage UttpVerifiedPercent(const CellList& uttp_cells, const ReferenceCatalog& catalog,
                                  int year, UttpDefinition definition);
+// For any period: kVerifiedInYear counts a tera or tera ulang on a day of the period; kValidMark
+// looks at the period's last day. The potensi is that of the period's last year.
+UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCatalog& catalog,
+                                   absl::CivilDay first, absl::CivilDay last,
+                                   UttpDefinition definition);
 
 // The realisation of a manual IKK row for `year`, or nullopt when none was entered: a value, or
 // numerator x 100 / denominator when the row is a percentage.

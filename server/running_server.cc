@@ -6,6 +6,7 @@
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "server/rpc/admin_rpc.h"
+#include "server/rpc/query_rpc.h"
 #include "server/rpc/sync_rpc.h"
 
 namespace pantau::server {
@@ -42,11 +43,16 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
                                                             *server->clock_));
   server->ingest_ = std::make_unique<service::IngestService>(
       server->storage_->records(), *server->reference_, *server->clock_, options.ingest);
+  server->queries_ = std::make_unique<service::QueryService>(server->storage_->records(),
+                                                             *server->reference_, options.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_,
                                                      *server->reference_, *server->executor_);
   server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
       *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_);
+
+  server->query_rpc_ =
+      std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->executor_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -59,6 +65,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(server->sync_rpc_.get());
   builder.RegisterService(server->admin_rpc_.get());
+  builder.RegisterService(server->query_rpc_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || (!options.grpc_listen.empty() && server->port_ == 0)) {
     server->grpc_server_.reset();
@@ -84,7 +91,9 @@ void RunningServer::Shutdown() {
   grpc_server_.reset();
   sync_rpc_.reset();
   admin_rpc_.reset();
+  query_rpc_.reset();
   executor_.reset();
+  queries_.reset();
   ingest_.reset();
   reference_.reset();
   accounts_.reset();

@@ -14,6 +14,7 @@
 #include "server/service/clock.h"
 #include "server/service/executor.h"
 #include "server/service/ingest_service.h"
+#include "server/service/query_service.h"
 #include "server/service/reference_service.h"
 #include "server/storage/storage.h"
 
@@ -25,6 +26,7 @@ struct ServerOptions {
   std::string grpc_listen;
   int executor_threads = 8;
   service::IngestOptions ingest;
+  service::IkkSettings ikk;
   // Largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
   // How long in-flight calls get to finish at shutdown before they are cancelled.
@@ -59,6 +61,7 @@ class RunningServer {
   service::AccountService& accounts() { return *accounts_; }
   service::ReferenceService& reference() { return *reference_; }
   service::IngestService& ingest() { return *ingest_; }
+  service::QueryService& queries() { return *queries_; }
 
   RunningServer() = default;
 
@@ -71,9 +74,11 @@ class RunningServer {
   std::unique_ptr<service::AccountService> accounts_;
   std::unique_ptr<service::ReferenceService> reference_;
   std::unique_ptr<service::IngestService> ingest_;
+  std::unique_ptr<service::QueryService> queries_;
   std::unique_ptr<service::Executor> executor_;
   std::unique_ptr<grpc::Service> sync_rpc_;
   std::unique_ptr<grpc::Service> admin_rpc_;
+  std::unique_ptr<grpc::Service> query_rpc_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
   bool shut_down_ = false;

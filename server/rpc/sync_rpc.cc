@@ -135,7 +135,8 @@ grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* c
                                                   const v1::RegisterDeviceRequest* request,
                                                   v1::RegisterDeviceResponse* response) {
   return RunUnary(context, executor_, [this, context, request, response]() -> absl::Status {
-    auto principal = Authorize(*context, accounts_, {v1::ROLE_INSPECTOR, v1::ROLE_ADMIN},
+    auto principal = Authorize(*context, accounts_,
+                               {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
                                "register a laptop");
     if (!principal.ok()) return principal.status();
     auto device = reference_.RegisterDevice(*principal, request->device_id(), request->description());

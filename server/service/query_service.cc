@@ -1,0 +1,105 @@
+#include "server/service/query_service.h"
+
+#include "common/dates.h"
+#include "common/periods.h"
+#include "common/status_macros.h"
+#include "common/str_cat.h"
+
+namespace pantau::service {
+
+v1::ExactValue ToExactValue(common::Ratio r, bool percent) {
+  v1::ExactValue v;
+  v.set_numerator(r.numerator);
+  v.set_denominator(r.denominator);
+  v.set_text(!percent && r.denominator != 0 && r.numerator % r.denominator == 0
+                 ? StrCat(r.numerator / r.denominator)
+                 : common::FormatRatio(r, 2));
+  return v;
+}
+
+absl::StatusOr<common::CellList> QueryService::Cells(std::string from, std::string to) {
+  common::CellList cells;
+  PANTAU_RETURN_IF_ERROR(records_.ScanRollups(from, to, [&](std::string_view key, const v1::RollupCell& c) {
+    cells.emplace_back(std::string(key), c);
+    return true;
+  }));
+  return cells;
+}
+
+absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::string_view label) {
+  auto period = common::ParsePeriod(label);
+  if (!period) {
+    return absl::InvalidArgumentError(StrCat("period \"", label,
+                                             "\": use 2026, 2026-Q4, 2026-11, 2026-W48 or 2026-11-24"));
+  }
+  using common::RollupFamily;
+  const auto catalog = reference_.catalog();
+  const absl::CivilDay first = period->first, last = period->last;
+  PANTAU_ASSIGN_OR_RETURN(auto prices, Cells(common::DayKey(RollupFamily::kPrice, first),
+                                             common::DayKey(RollupFamily::kPrice, last + 1)));
+  PANTAU_ASSIGN_OR_RETURN(auto audits, Cells(common::DayKey(RollupFamily::kAudit, first),
+                                             common::DayKey(RollupFamily::kAudit, last + 1)));
+  PANTAU_ASSIGN_OR_RETURN(auto follow_ups, Cells(common::DayKey(RollupFamily::kFollowUp, first),
+                                                 common::DayKey(RollupFamily::kFollowUp, last + 1)));
+  // Valid marks reach back as far as the longest re-verification interval (12 years).
+  PANTAU_ASSIGN_OR_RETURN(auto uttp, Cells(common::YearKey(static_cast<int>(first.year()) - 12),
+                                           common::YearKey(static_cast<int>(last.year()) + 1)));
+
+  v1::GetIndicatorTableResponse out;
+  out.set_period(period->label);
+  out.set_first_day(common::FormatLocalDate(first));
+  out.set_last_day(common::FormatLocalDate(last));
+  const int year = static_cast<int>(last.year());
+  for (const auto& code : catalog->Codes("indicator")) {
+    const v1::Indicator& indicator = catalog->entities().at(StrCat("indicator/", code)).indicator();
+    v1::IndicatorRow* row = out.add_rows();
+    *row->mutable_indicator() = indicator;
+    std::optional<common::Ratio> realisasi;
+    bool percent = indicator.computation() == v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT;
+    switch (indicator.computation()) {
+      case v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED:
+        realisasi = common::Whole(common::BahanPokokMonitored(prices));
+        break;
+      case v1::INDICATOR_COMPUTATION_OUTLETS_AUDITED: {
+        auto outlets = common::CountOutletsAudited(audits, *catalog);
+        realisasi = common::Whole(outlets.total);
+        for (const auto& [k, v] : outlets.by_kind) (*row->mutable_breakdown())[StrCat("jenis:", k)] = v;
+        for (const auto& [k, v] : outlets.by_product) (*row->mutable_breakdown())[StrCat("produk:", k)] = v;
+        for (const auto& [k, v] : outlets.by_kecamatan) (*row->mutable_breakdown())[StrCat("kecamatan:", k)] = v;
+        break;
+      }
+      case v1::INDICATOR_COMPUTATION_FOLLOW_UPS:
+        realisasi = common::Whole(common::FollowUpActions(follow_ups));
+        break;
+      case v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: {
+        auto coverage = common::UttpVerifiedPercentIn(uttp, *catalog, first, last, settings_.uttp_definition);
+        realisasi = coverage.percent;
+        (*row->mutable_breakdown())["ditera"] = coverage.verified;
+        (*row->mutable_breakdown())["potensi"] = coverage.registry;
+        break;
+      }
+      default: {
+        realisasi = common::ManualRealisationValue(*catalog, indicator.number(), year);
+        const auto* manual = catalog->FindManualRealisation(indicator.number(), year);
+        percent = manual != nullptr && manual->denominator() > 0;
+        break;
+      }
+    }
+    const bool automatic = indicator.computation() != v1::INDICATOR_COMPUTATION_MANUAL &&
+                           indicator.computation() != v1::INDICATOR_COMPUTATION_UNSPECIFIED;
+    row->set_source(automatic ? "otomatis" : realisasi ? "manual" : "belum diisi");
+    if (realisasi) *row->mutable_realisasi() = ToExactValue(*realisasi, percent);
+    if (const v1::IndicatorTarget* t = catalog->FindIndicatorTarget(indicator.number(), year)) {
+      const common::Ratio target = common::Milli(t->target_milli());
+      *row->mutable_target() = ToExactValue(target);
+      if (realisasi) {
+        if (auto capaian = common::Capaian(*realisasi, target)) {
+          *row->mutable_capaian() = ToExactValue(*capaian, /*percent=*/true);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace pantau::service

@@ -1,0 +1,40 @@
+// Supervisor reads: the IKK table for any period, from the roll-ups and the reference data.
+// Thread-safety: thread-safe; calls read a store snapshot per scan and a catalog snapshot.
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "common/indicators.h"
+#include "pantau/v1/query_service.pb.h"
+#include "server/service/reference_service.h"
+#include "server/storage/storage.h"
+
+namespace pantau::service {
+
+// Choices among the documented alternative definitions (docs/indicators.md).
+struct IkkSettings {
+  common::UttpDefinition uttp_definition = common::UttpDefinition::kVerifiedInYear;
+};
+
+// An exact value with its text: percentages always with 2 decimals, other values as integers
+// when whole, else rounded half up to 2 places.
+v1::ExactValue ToExactValue(common::Ratio r, bool percent = false);
+
+class QueryService {
+ public:
+  QueryService(storage::RecordStore& records, ReferenceService& reference, IkkSettings settings)
+      : records_(records), reference_(reference), settings_(settings) {}
+
+  // INVALID_ARGUMENT for a period label that is not one.
+  absl::StatusOr<v1::GetIndicatorTableResponse> IndicatorTable(std::string_view period_label);
+
+ private:
+  absl::StatusOr<common::CellList> Cells(std::string from, std::string to);
+
+  storage::RecordStore& records_;
+  ReferenceService& reference_;
+  const IkkSettings settings_;
+};
+
+}  // namespace pantau::service

@@ -1,0 +1,209 @@
+// The IKK table on hand-computed cases: empty periods, records at local midnight on period
+// boundaries, corrections and voids, targets and capaian, manual rows.
+#include "server/service/query_service.h"
+
+#include <gtest/gtest.h>
+
+#include "common/dates.h"
+#include "server/service/ingest_service.h"
+#include "server/storage/memory_storage.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::service {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::PriceRecord;
+using ::pantau::testing::StatusIs;
+using ::pantau::testing::TestUlid;
+
+const absl::TimeZone kWita = common::DefaultDeploymentZone();
+
+absl::Time Wita(int y, int m, int d, int hh, int mm) {
+  return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), kWita);
+}
+
+class QueryServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto reference = ReferenceService::Create(storage_->reference(), clock_);
+    ASSERT_THAT(reference, IsOk());
+    reference_ = *std::move(reference);
+    auto data = pantau::testing::TestReferenceData();
+    auto indicator = [&](int number, v1::IndicatorComputation computation) {
+      auto* i = data.emplace_back().mutable_indicator();
+      i->set_number(number);
+      i->set_name("indikator " + std::to_string(number));
+      i->set_computation(computation);
+    };
+    indicator(1, v1::INDICATOR_COMPUTATION_MANUAL);
+    indicator(12, v1::INDICATOR_COMPUTATION_MANUAL);
+    indicator(20, v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED);
+    indicator(21, v1::INDICATOR_COMPUTATION_OUTLETS_AUDITED);
+    indicator(22, v1::INDICATOR_COMPUTATION_FOLLOW_UPS);
+    indicator(24, v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT);
+    for (auto [number, target] : {std::pair{20, 2000}, std::pair{24, 80000}, std::pair{1, 50000}}) {
+      auto* t = data.emplace_back().mutable_indicator_target();
+      t->set_indicator_number(number);
+      t->set_year(2026);
+      t->set_target_milli(target);
+    }
+    auto* manual = data.emplace_back().mutable_manual_realisation();
+    manual->set_indicator_number(1);
+    manual->set_year(2026);
+    manual->set_value_milli(45000);
+    auto* uttp2 = data.emplace_back().mutable_uttp_instrument();
+    uttp2->set_id("UTTP-2");
+    uttp2->set_type_code("timbangan_elektronik");
+    auto* market = data.emplace_back().mutable_market();
+    market->set_code("pasar_lain");
+    ASSERT_THAT(reference_->Put(data, {}), IsOk());
+    ingest_ = std::make_unique<IngestService>(storage_->records(), *reference_, clock_, IngestOptions{});
+    queries_ = std::make_unique<QueryService>(storage_->records(), *reference_, IkkSettings{});
+  }
+
+  void Push(std::vector<v1::Record> records) {
+    v1::PushRequest request;
+    for (auto& r : records) *request.add_records() = std::move(r);
+    auto response = ingest_->Push({"siti", v1::ROLE_INSPECTOR}, std::move(request));
+    ASSERT_THAT(response, IsOk());
+    for (const auto& r : response->results()) {
+      ASSERT_EQ(r.outcome(), v1::PUSH_OUTCOME_ACCEPTED) << r.message();
+    }
+  }
+
+  const v1::IndicatorRow& Row(const v1::GetIndicatorTableResponse& table, int number) {
+    for (const auto& row : table.rows()) {
+      if (row.indicator().number() == number) return row;
+    }
+    ADD_FAILURE() << "no row " << number;
+    return table.rows(0);
+  }
+
+  std::string Realisasi(std::string_view period, int number) {
+    auto table = queries_->IndicatorTable(period);
+    EXPECT_THAT(table, IsOk());
+    const auto& row = Row(*table, number);
+    return row.has_realisasi() ? row.realisasi().text() : "-";
+  }
+
+  v1::Record Audit(uint32_t n, const std::string& outlet, absl::Time at) {
+    v1::Record r = PriceRecord(TestUlid(5, n), 0, at);
+    auto* a = r.mutable_outlet_audit();
+    a->set_outlet_code(outlet);
+    a->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+    a->set_checklist_version("1");
+    a->add_findings("harga_di_atas_het");
+    return r;
+  }
+
+  FakeClock clock_{Wita(2026, 12, 31, 12, 0)};
+  std::unique_ptr<storage::Storage> storage_ = storage::NewMemoryStorage();
+  std::unique_ptr<ReferenceService> reference_;
+  std::unique_ptr<IngestService> ingest_;
+  std::unique_ptr<QueryService> queries_;
+};
+
+TEST_F(QueryServiceTest, AnEmptyPeriodHasZeroCountsAndNoMissingValueBecomesZero) {
+  auto table = queries_->IndicatorTable("2026");
+  ASSERT_THAT(table, IsOk());
+  EXPECT_EQ(table->rows_size(), 6);
+  EXPECT_EQ(Row(*table, 20).realisasi().text(), "0");
+  EXPECT_EQ(Row(*table, 20).capaian().text(), "0.00");
+  EXPECT_EQ(Row(*table, 21).realisasi().text(), "0");
+  // The UTTP percentage has a potensi of 2: 0 of 2 verified is 0 %.
+  EXPECT_EQ(Row(*table, 24).realisasi().text(), "0.00");
+  // A manual row without a realisation is "belum diisi", not 0.
+  EXPECT_FALSE(Row(*table, 12).has_realisasi());
+  EXPECT_EQ(Row(*table, 12).source(), "belum diisi");
+  EXPECT_EQ(Row(*table, 1).realisasi().text(), "45");
+  EXPECT_EQ(Row(*table, 1).capaian().text(), "90.00");
+  EXPECT_EQ(Row(*table, 1).source(), "manual");
+}
+
+TEST_F(QueryServiceTest, RecordsAtLocalMidnightFallInTheRightPeriod) {
+  // 23:59 WITA on 31 October and 00:00 WITA on 1 November (16:00 UTC on 31 October).
+  auto october = PriceRecord(TestUlid(1, 1), 13000, Wita(2026, 10, 31, 23, 59));
+  auto november = PriceRecord(TestUlid(1, 2), 3000, Wita(2026, 11, 1, 0, 0));
+  november.mutable_price_sample()->set_commodity_code("telur_itik");
+  november.mutable_price_sample()->set_unit("butir");
+  Push({october, november});
+  EXPECT_EQ(Realisasi("2026-10", 20), "1");
+  EXPECT_EQ(Realisasi("2026-11", 20), "1");
+  EXPECT_EQ(Realisasi("2026-10-31", 20), "1");
+  EXPECT_EQ(Realisasi("2026-Q4", 20), "2");
+  EXPECT_EQ(Realisasi("2026-W44", 20), "2");  // 26 Oct .. 1 Nov
+  EXPECT_EQ(Realisasi("2026", 20), "2");
+  EXPECT_EQ(Realisasi("2025", 20), "0");
+  auto table = queries_->IndicatorTable("2026");
+  EXPECT_EQ(Row(*table, 20).capaian().text(), "100.00");  // 2 of a target of 2
+}
+
+TEST_F(QueryServiceTest, CorrectionsAndVoidsChangeTheFigures) {
+  auto beras = PriceRecord(TestUlid(1, 1), 13000, Wita(2026, 11, 24, 9, 0));
+  auto telur = PriceRecord(TestUlid(1, 2), 3000, Wita(2026, 11, 24, 9, 5));
+  telur.mutable_price_sample()->set_commodity_code("telur_itik");
+  telur.mutable_price_sample()->set_unit("butir");
+  Push({beras, telur});
+  EXPECT_EQ(Realisasi("2026-11", 20), "2");
+  // The telur sample was really beras: corrected, the month has one commodity.
+  v1::Record correction = PriceRecord(TestUlid(2, 1), 0, Wita(2026, 11, 24, 9, 5));
+  auto* c = correction.mutable_correction();
+  c->set_target_id(telur.id());
+  c->set_reason("salah pilih komoditas");
+  *c->mutable_price_sample() = beras.price_sample();
+  Push({correction});
+  EXPECT_EQ(Realisasi("2026-11", 20), "1");
+  // Both voided: none.
+  v1::Record void1 = PriceRecord(TestUlid(3, 1), 0), void2 = PriceRecord(TestUlid(3, 2), 0);
+  void1.mutable_void_()->set_target_id(beras.id());
+  void1.mutable_void_()->set_reason("dobel");
+  void2.mutable_void_()->set_target_id(telur.id());
+  void2.mutable_void_()->set_reason("dobel");
+  Push({void1, void2});
+  EXPECT_EQ(Realisasi("2026-11", 20), "0");
+}
+
+TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
+  Push({Audit(1, "pkl_1", Wita(2026, 3, 2, 10, 0)), Audit(2, "pkl_1", Wita(2026, 5, 2, 10, 0))});
+  EXPECT_EQ(Realisasi("2026", 21), "1");  // the same pangkalan twice is one outlet
+  auto table = queries_->IndicatorTable("2026");
+  EXPECT_EQ(Row(*table, 21).breakdown().at("jenis:lpg_pangkalan"), 1);
+  EXPECT_EQ(Row(*table, 21).breakdown().at("kecamatan:marabahan"), 1);
+
+  v1::Record follow = PriceRecord(TestUlid(6, 1), 0, Wita(2026, 3, 3, 10, 0));
+  auto* f = follow.mutable_follow_up();
+  f->set_audit_record_id(TestUlid(5, 1));
+  f->set_finding_code("harga_di_atas_het");
+  f->set_action_code("teguran_tertulis");
+  f->set_action_date("2026-03-03");
+  f->set_status(v1::FOLLOW_UP_STATUS_OPEN);
+  Push({follow});
+  EXPECT_EQ(Realisasi("2026-Q1", 22), "1");
+  EXPECT_EQ(Realisasi("2026-Q2", 22), "0");
+
+  v1::Record verification = PriceRecord(TestUlid(7, 1), 0, Wita(2026, 4, 1, 9, 0));
+  auto* u = verification.mutable_uttp_verification();
+  u->set_instrument_id("UTTP-1");
+  u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
+  u->set_claimed_verdict(v1::VERDICT_SAH);
+  u->add_weighing_points()->set_load_mg(1000000);
+  Push({verification});
+  table = queries_->IndicatorTable("2026");
+  const auto& row = Row(*table, 24);
+  EXPECT_EQ(row.realisasi().text(), "50.00");  // 1 of a potensi of 2
+  EXPECT_EQ(row.realisasi().numerator(), 100);
+  EXPECT_EQ(row.realisasi().denominator(), 2);
+  EXPECT_EQ(row.capaian().text(), "62.50");    // 50 / 80 x 100
+  EXPECT_EQ(row.breakdown().at("potensi"), 2);
+  EXPECT_EQ(Realisasi("2026-Q1", 24), "0.00");
+}
+
+TEST_F(QueryServiceTest, ABadPeriodIsRefusedWithTheAcceptedForms) {
+  auto table = queries_->IndicatorTable("tahun ini");
+  EXPECT_THAT(table, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(table.status().message().find("2026-Q4"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pantau::service
