@@ -14,6 +14,8 @@
 #include "client/csv_import.h"
 #include "client/entry.h"
 #include "client/laptop_store.h"
+#include "client/reports.h"
+#include "pantau/v1/query_service.grpc.pb.h"
 #include "client/sync_engine.h"
 #include "common/dates.h"
 #include "common/record_kinds.h"
@@ -308,6 +310,18 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   void_cmd->add_option("ID", target, "id of the record to void")->required();
   void_cmd->add_option("--reason", reason, "why")->required();
 
+  // report ikk
+  int report_year = 0;
+  std::string report_period, report_format = "table", report_out;
+  auto* report = app.add_subcommand("report", "supervisor reports (needs a supervisor or admin token)");
+  report->require_subcommand(1);
+  auto* report_ikk = report->add_subcommand("ikk", "the whole IKK table: target, realisasi, capaian");
+  report_ikk->add_option("--year", report_year, "the year (default: this year)");
+  report_ikk->add_option("--period", report_period, "or a period: 2026-Q4, 2026-11, 2026-W48, 2026-11-24");
+  report_ikk->add_option("--format", report_format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  report_ikk->add_option("--out", report_out, "write to this file instead of the terminal");
+
   // import prices
   std::string csv_file;
   auto* import = app.add_subcommand("import", "bulk entry from a CSV file");
@@ -425,6 +439,38 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       if (!ok) err << "pantau: sync incomplete: " << Advice(!pushed.status.ok() ? pushed.status : pulled.status, c) << "\n";
     }
     return ok ? kOk : kFailed;
+  }
+
+  if (*report_ikk) {
+    auto token = ReadToken(s.settings);
+    if (!token.ok()) return s.Fail(token.status());
+    if (!IsLoopbackTarget(s.settings.server)) {
+      return s.Fail(absl::FailedPreconditionError("without TLS only a server on this machine is allowed"));
+    }
+    auto stub = v1::QueryService::NewStub(
+        grpc::CreateChannel(s.settings.server, grpc::InsecureChannelCredentials()));
+    v1::GetIndicatorTableRequest request;
+    request.set_period(!report_period.empty() ? report_period
+                       : report_year > 0      ? StrCat(report_year)
+                                              : StrCat(absl::ToCivilYear(now, s.policy.display_zone).year()));
+    v1::GetIndicatorTableResponse table;
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + *token);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    absl::Status got = FromGrpc(stub->GetIndicatorTable(&context, request, &table));
+    if (!got.ok()) return s.Fail(got, "report failed");
+    const std::string text = report_format == "csv"    ? IkkCsv(table)
+                             : report_format == "json" ? IkkJson(table)
+                                                       : IkkTable(table);
+    if (report_out.empty()) {
+      out << text;
+    } else {
+      std::ofstream file(report_out, std::ios::binary | std::ios::trunc);
+      file << text;
+      if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(report_out, ": cannot be written")));
+      err << "pantau: wrote " << report_out << "\n";
+    }
+    return kOk;
   }
 
   if (*status) {

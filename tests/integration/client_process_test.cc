@@ -220,6 +220,41 @@ TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhen
   EXPECT_EQ(ServerPriceSamples(), 1u);
 }
 
+// Indicators never lag: the moment a sync is acknowledged, the supervisor's table counts it.
+TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAcknowledged) {
+  const std::string supervisor_home = dir_.Sub("kabid-laptop");
+  auto as_supervisor = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", supervisor_home};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_supervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  const std::string year = absl::FormatTime("%Y", absl::Now(), common::DefaultDeploymentZone());
+  auto row20 = [&] {
+    auto report = as_supervisor({"report", "ikk", "--year", year, "--format", "json"});
+    EXPECT_EQ(report.exit_code, 0) << report.err;
+    auto table = nlohmann::json::parse(report.out);
+    EXPECT_EQ(table["rows"].size(), 25u);  // the whole IKK table
+    for (const auto& row : table["rows"]) {
+      if (row["no"] == 20) return row["realisasi"]["text"].get<std::string>();
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(row20(), "0");
+  ASSERT_EQ(Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                    "--price", "13100"}).exit_code, 0);
+  ASSERT_EQ(Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "minyakita",
+                    "--price", "15700"}).exit_code, 0);
+  EXPECT_EQ(row20(), "0");  // saved on the laptop, not yet synced
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  EXPECT_EQ(row20(), "2");
+  auto csv = as_supervisor({"report", "ikk", "--year", year, "--format", "csv", "--out", dir_.Sub("ikk.csv")});
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("ikk.csv")));
+  // An inspector's token may not read the table.
+  EXPECT_EQ(Pantau({"report", "ikk"}).exit_code, 1);
+}
+
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
   auto unknown = Pantau({"price", "add", "--market", "pasar_marabahn", "--commodity", "beras_medium",
                          "--price", "13100"});
