@@ -1,6 +1,8 @@
 #include "common/reference_csv.h"
 
+#include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -35,6 +37,31 @@ int64_t IntField(const CsvTable& t, const CsvRow& row, std::string_view column, 
     if (error.empty()) error = StrCat(column, ": \"", text, "\" is not a whole number");
   }
   return value;
+}
+
+// "87.5" -> 87500, "20" -> 20000; nullopt for anything but a non-negative number with at most
+// three decimals.
+std::optional<int64_t> ParseMilliText(const std::string& text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  int64_t whole = 0, fraction = 0;
+  int digits = -1;
+  for (char c : text) {
+    if (c == '.' || c == ',') {
+      if (digits >= 0) return std::nullopt;
+      digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (digits >= 0) {
+        if (++digits > 3) return std::nullopt;
+        fraction = fraction * 10 + (c - '0');
+      } else {
+        whole = whole * 10 + (c - '0');
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  for (int d = std::max(digits, 0); d < 3; ++d) fraction *= 10;
+  return whole * 1000 + fraction;
 }
 
 v1::OutletKind ParseOutletKind(std::string_view text) {
@@ -202,6 +229,37 @@ const std::vector<FileSpec>& Specs() {
            error = "computation: must be manual, bahan_pokok_monitored, outlets_audited, "
                    "follow_ups or uttp_verified_percent";
          }
+         return error;
+       }},
+      {"indicator_targets.csv", {"no", "year", "target"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* target = e.mutable_indicator_target();
+         target->set_indicator_number(static_cast<int32_t>(IntField(t, r, "no", error)));
+         target->set_year(static_cast<int32_t>(IntField(t, r, "year", error)));
+         auto milli = ParseMilliText(Field(t, r, "target"));
+         if (!milli) {
+           if (error.empty()) error = "target: must be a number with at most 3 decimals (87.5)";
+         } else {
+           target->set_target_milli(*milli);
+         }
+         return error;
+       }},
+      {"manual_realisations.csv", {"no", "year", "value", "numerator", "denominator", "note"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* m = e.mutable_manual_realisation();
+         m->set_indicator_number(static_cast<int32_t>(IntField(t, r, "no", error)));
+         m->set_year(static_cast<int32_t>(IntField(t, r, "year", error)));
+         const std::string value = Field(t, r, "value");
+         if (!value.empty()) {
+           auto milli = ParseMilliText(value);
+           if (!milli && error.empty()) error = "value: must be a number with at most 3 decimals";
+           if (milli) m->set_value_milli(*milli);
+         }
+         m->set_numerator(IntField(t, r, "numerator", error));
+         m->set_denominator(IntField(t, r, "denominator", error));
+         m->set_note(Field(t, r, "note"));
          return error;
        }},
   };

@@ -153,3 +153,27 @@ TEST(BundledReferenceTest, IndicatorCatalogueIsTheIkkTableVerbatim) {
 
 }  // namespace
 }  // namespace pantau::common
+
+namespace pantau::common {
+namespace {
+
+TEST(ReferenceCsvTest, TargetsAndManualRealisationsComeFromSpreadsheets) {
+  auto targets = ParseReferenceCsv("indicator_targets.csv", "no,year,target\n20,2026,24\n24,2026,87.5\n21,2026,x\n");
+  ASSERT_TRUE(targets.ok());
+  ASSERT_EQ(targets->entities.size(), 2u);
+  EXPECT_EQ(targets->entities[1].indicator_target().target_milli(), 87500);
+  ASSERT_EQ(targets->errors.size(), 1u);
+  EXPECT_NE(targets->errors[0].find("indicator_targets.csv line 4: target"), std::string::npos);
+  auto manual = ParseReferenceCsv("manual_realisations.csv",
+                                  "no,year,value,numerator,denominator,note\n"
+                                  "1,2026,45,,,rapat 12 Maret\n12,2026,,7,9,sentra dibina\n12,2025,,7,,\n");
+  ASSERT_TRUE(manual.ok());
+  ASSERT_EQ(manual->entities.size(), 2u);
+  EXPECT_EQ(manual->entities[0].manual_realisation().value_milli(), 45000);
+  EXPECT_EQ(manual->entities[1].manual_realisation().denominator(), 9);
+  ASSERT_EQ(manual->errors.size(), 1u);
+  EXPECT_NE(manual->errors[0].find("denominator"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pantau::common
