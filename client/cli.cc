@@ -322,6 +322,17 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->check(CLI::IsMember({"table", "csv", "json"}));
   report_ikk->add_option("--out", report_out, "write to this file instead of the terminal");
 
+  std::string price_commodity, price_market, price_from, price_to, price_by = "day";
+  auto* report_prices = report->add_subcommand("prices", "price statistics of one commodity");
+  report_prices->add_option("--commodity", price_commodity, "commodity code")->required();
+  report_prices->add_option("--from", price_from, "first day YYYY-MM-DD")->required();
+  report_prices->add_option("--to", price_to, "last day YYYY-MM-DD")->required();
+  report_prices->add_option("--market", price_market, "one market (default: every market)");
+  report_prices->add_option("--by", price_by, "day, week or month")->check(CLI::IsMember({"day", "week", "month"}));
+  report_prices->add_option("--format", report_format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  report_prices->add_option("--out", report_out, "write to this file instead of the terminal");
+
   // import prices
   std::string csv_file;
   auto* import = app.add_subcommand("import", "bulk entry from a CSV file");
@@ -441,7 +452,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return ok ? kOk : kFailed;
   }
 
-  if (*report_ikk) {
+  if (*report_ikk || *report_prices) {
     auto token = ReadToken(s.settings);
     if (!token.ok()) return s.Fail(token.status());
     if (!IsLoopbackTarget(s.settings.server)) {
@@ -449,19 +460,34 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     auto stub = v1::QueryService::NewStub(
         grpc::CreateChannel(s.settings.server, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + *token);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    std::string text;
+    if (*report_prices) {
+      v1::GetPriceStatisticsRequest request;
+      request.set_commodity_code(price_commodity);
+      request.set_market_code(price_market);
+      request.set_from(price_from);
+      request.set_to(price_to);
+      request.set_by(price_by);
+      v1::GetPriceStatisticsResponse stats;
+      absl::Status got = FromGrpc(stub->GetPriceStatistics(&context, request, &stats));
+      if (!got.ok()) return s.Fail(got, "report failed");
+      text = report_format == "csv" ? PriceCsv(stats) : report_format == "json" ? PriceJson(stats) : PriceTable(stats);
+    }
+    if (*report_ikk) {
     v1::GetIndicatorTableRequest request;
     request.set_period(!report_period.empty() ? report_period
                        : report_year > 0      ? StrCat(report_year)
                                               : StrCat(absl::ToCivilYear(now, s.policy.display_zone).year()));
     v1::GetIndicatorTableResponse table;
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + *token);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
     absl::Status got = FromGrpc(stub->GetIndicatorTable(&context, request, &table));
     if (!got.ok()) return s.Fail(got, "report failed");
-    const std::string text = report_format == "csv"    ? IkkCsv(table)
-                             : report_format == "json" ? IkkJson(table)
-                                                       : IkkTable(table);
+    text = report_format == "csv"    ? IkkCsv(table)
+           : report_format == "json" ? IkkJson(table)
+                                     : IkkTable(table);
+    }
     if (report_out.empty()) {
       out << text;
     } else {

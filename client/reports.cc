@@ -1,5 +1,6 @@
 #include "client/reports.h"
 
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "common/str_cat.h"
@@ -112,6 +113,84 @@ std::string IkkJson(const v1::GetIndicatorTableResponse& table) {
   }
   j["rows"] = rows;
   return j.dump(2) + "\n";
+}
+
+namespace {
+
+std::vector<std::string> PriceFields(const v1::PricePointRow& p) {
+  auto text = [](bool present, const v1::ExactValue& v) { return present ? v.text() : std::string(); };
+  return {p.market_code(),
+          p.period(),
+          StrCat(p.samples()),
+          StrCat(p.traders()),
+          p.mean_rupiah().text(),
+          p.median_rupiah().text(),
+          StrCat(p.min_rupiah()),
+          StrCat(p.max_rupiah()),
+          p.previous_period(),
+          text(p.has_change_rupiah(), p.change_rupiah()),
+          text(p.has_change_percent(), p.change_percent()),
+          p.reference_rupiah() > 0 ? StrCat(p.reference_rupiah()) : "",
+          p.reference_kind(),
+          text(p.has_above_reference_percent(), p.above_reference_percent())};
+}
+
+const char* const kPriceColumns[] = {"pasar",      "periode",       "sampel",     "pedagang",
+                                     "rata_rata",  "median",        "min",        "max",
+                                     "periode_sebelumnya", "perubahan_rp", "perubahan_persen",
+                                     "harga_acuan", "jenis_acuan",  "di_atas_acuan_persen"};
+
+}  // namespace
+
+std::string PriceCsv(const v1::GetPriceStatisticsResponse& stats) {
+  std::string out;
+  for (size_t k = 0; k < std::size(kPriceColumns); ++k) out += (k > 0 ? "," : "") + std::string(kPriceColumns[k]);
+  out += "\n";
+  for (const auto& p : stats.points()) {
+    auto fields = PriceFields(p);
+    for (size_t k = 0; k < fields.size(); ++k) out += (k > 0 ? "," : "") + CsvField(fields[k]);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string PriceJson(const v1::GetPriceStatisticsResponse& stats) {
+  nlohmann::ordered_json j;
+  j["komoditas"] = stats.commodity_code();
+  j["nama"] = stats.commodity_name();
+  j["satuan"] = stats.unit();
+  nlohmann::ordered_json points = nlohmann::ordered_json::array();
+  for (const auto& p : stats.points()) {
+    auto fields = PriceFields(p);
+    nlohmann::ordered_json row;
+    for (size_t k = 0; k < fields.size(); ++k) {
+      if (fields[k].empty()) {
+        row[kPriceColumns[k]] = nullptr;
+      } else {
+        row[kPriceColumns[k]] = fields[k];
+      }
+    }
+    points.push_back(row);
+  }
+  j["titik"] = points;
+  return j.dump(2) + "\n";
+}
+
+std::string PriceTable(const v1::GetPriceStatisticsResponse& stats) {
+  std::string out = StrCat(stats.commodity_name(), " (Rp/", stats.unit(), ")\n");
+  out += StrCat(Fit("Pasar", 22), "  ", Fit("Periode", 10), "  ", RightAlign("n", 3), "  ",
+                RightAlign("Rata-rata", 10), "  ", RightAlign("Median", 8), "  ", RightAlign("Min", 7),
+                "  ", RightAlign("Max", 7), "  ", RightAlign("Ubah %", 7), "  ", RightAlign("vs acuan %", 10),
+                "\n");
+  for (const auto& p : stats.points()) {
+    out += StrCat(Fit(p.market_code(), 22), "  ", Fit(p.period(), 10), "  ", RightAlign(StrCat(p.samples()), 3),
+                  "  ", RightAlign(p.mean_rupiah().text(), 10), "  ", RightAlign(p.median_rupiah().text(), 8),
+                  "  ", RightAlign(StrCat(p.min_rupiah()), 7), "  ", RightAlign(StrCat(p.max_rupiah()), 7),
+                  "  ", RightAlign(p.has_change_percent() ? p.change_percent().text() : "-", 7), "  ",
+                  RightAlign(p.has_above_reference_percent() ? p.above_reference_percent().text() : "-", 10),
+                  "\n");
+  }
+  return out;
 }
 
 }  // namespace pantau::client

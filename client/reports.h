@@ -18,4 +18,9 @@ std::string IkkCsv(const v1::GetIndicatorTableResponse& table);
 // capaian, sumber, breakdown}]}; missing values are null, never 0.
 std::string IkkJson(const v1::GetIndicatorTableResponse& table);
 
+// Price statistics: one line per market and period; missing values ("-") are never 0.
+std::string PriceTable(const v1::GetPriceStatisticsResponse& stats);
+std::string PriceCsv(const v1::GetPriceStatisticsResponse& stats);
+std::string PriceJson(const v1::GetPriceStatisticsResponse& stats);
+
 }  // namespace pantau::client

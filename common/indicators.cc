@@ -13,7 +13,13 @@ Ratio Whole(int64_t n) { return Ratio{n, 1}; }
 Ratio Milli(int64_t thousandths) { return Ratio{thousandths, 1000}; }
 
 std::string FormatRatio(Ratio r, int decimals) {
-  if (r.denominator <= 0) return "-";
+  if (r.denominator == 0) return "-";
+  if (r.denominator < 0) r = Ratio{-r.numerator, -r.denominator};
+  // Negative values: the magnitude rounded half away from zero, with a minus sign.
+  if (r.numerator < 0) {
+    std::string magnitude = FormatRatio(Ratio{-r.numerator, r.denominator}, decimals);
+    return magnitude.find_first_not_of("0.") == std::string::npos ? magnitude : "-" + magnitude;
+  }
   int64_t scale = 1;
   for (int i = 0; i < decimals; ++i) scale *= 10;
   // round(num * scale / den), half up, in 128 bits.

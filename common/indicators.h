@@ -16,7 +16,7 @@
 
 namespace pantau::common {
 
-// A non-negative rational number.
+// A rational number (negative only for changes).
 struct Ratio {
   int64_t numerator = 0;
   int64_t denominator = 1;
@@ -24,7 +24,8 @@ struct Ratio {
 };
 Ratio Whole(int64_t n);
 Ratio Milli(int64_t thousandths);
-// `decimals` places, rounded half up: FormatRatio({215 * 100, 247}, 2) == "87.04".
+// `decimals` places, rounded half away from zero: FormatRatio({215 * 100, 247}, 2) == "87.04",
+// FormatRatio({-1, 8}, 2) == "-0.13".
 std::string FormatRatio(Ratio r, int decimals);
 // capaian = realisasi / target x 100; nullopt when the target is 0.
 std::optional<Ratio> Capaian(Ratio realisasi, Ratio target);

@@ -18,4 +18,18 @@ grpc::ServerUnaryReactor* QueryRpc::GetIndicatorTable(grpc::CallbackServerContex
   });
 }
 
+grpc::ServerUnaryReactor* QueryRpc::GetPriceStatistics(grpc::CallbackServerContext* context,
+                                                       const v1::GetPriceStatisticsRequest* request,
+                                                       v1::GetPriceStatisticsResponse* response) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
+                               "read price statistics");
+    if (!principal.ok()) return principal.status();
+    auto stats = queries_.PriceStatistics(*request);
+    if (!stats.ok()) return stats.status();
+    *response = *std::move(stats);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace pantau::rpc

@@ -17,6 +17,9 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* GetIndicatorTable(grpc::CallbackServerContext* context,
                                               const v1::GetIndicatorTableRequest* request,
                                               v1::GetIndicatorTableResponse* response) override;
+  grpc::ServerUnaryReactor* GetPriceStatistics(grpc::CallbackServerContext* context,
+                                               const v1::GetPriceStatisticsRequest* request,
+                                               v1::GetPriceStatisticsResponse* response) override;
 
  private:
   service::AccountService& accounts_;

@@ -1,7 +1,10 @@
 #include "server/service/query_service.h"
 
+#include <set>
+
 #include "common/dates.h"
 #include "common/periods.h"
+#include "common/price_stats.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 
@@ -24,6 +27,74 @@ absl::StatusOr<common::CellList> QueryService::Cells(std::string from, std::stri
     return true;
   }));
   return cells;
+}
+
+absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
+    const v1::GetPriceStatisticsRequest& request) {
+  const auto catalog = reference_.catalog();
+  const v1::Commodity* commodity = catalog->FindCommodity(request.commodity_code());
+  if (commodity == nullptr) {
+    return absl::InvalidArgumentError(StrCat("unknown commodity \"", request.commodity_code(), "\""));
+  }
+  auto from = common::ParseLocalDate(request.from());
+  auto to = common::ParseLocalDate(request.to());
+  if (!from || !to || *to < *from) {
+    return absl::InvalidArgumentError("from and to: two dates YYYY-MM-DD, from not after to");
+  }
+  if (*to - *from > 3 * 366) return absl::InvalidArgumentError("at most three years at a time");
+  common::PriceBucket bucket = common::PriceBucket::kDay;
+  if (request.by() == "week") {
+    bucket = common::PriceBucket::kWeek;
+  } else if (request.by() == "month") {
+    bucket = common::PriceBucket::kMonth;
+  } else if (!request.by().empty() && request.by() != "day") {
+    return absl::InvalidArgumentError("by: day, week or month");
+  }
+  using common::RollupFamily;
+  PANTAU_ASSIGN_OR_RETURN(auto all, Cells(common::DayKey(RollupFamily::kPrice, *from - 400),
+                                          common::DayKey(RollupFamily::kPrice, *to + 1)));
+  common::CellList cells;
+  std::set<std::string> markets;
+  for (auto& [key, cell] : all) {
+    auto parts = common::ParseCellKey(key);
+    if (!parts || parts->codes.size() != 2 || parts->codes[0] != request.commodity_code()) continue;
+    if (!request.market_code().empty() && parts->codes[1] != request.market_code()) continue;
+    markets.insert(parts->codes[1]);
+    cells.emplace_back(std::move(key), std::move(cell));
+  }
+  v1::GetPriceStatisticsResponse out;
+  out.set_commodity_code(commodity->code());
+  out.set_commodity_name(commodity->name());
+  out.set_unit(commodity->unit());
+  for (const auto& market : markets) {
+    for (const auto& p : common::PriceSeries(cells, request.commodity_code(), market, bucket,
+                                             *catalog, settings_.price_zones)) {
+      if (p.last < *from || p.first > *to) continue;
+      v1::PricePointRow* row = out.add_points();
+      row->set_market_code(market);
+      row->set_period(p.label);
+      row->set_first_day(common::FormatLocalDate(p.first));
+      row->set_last_day(common::FormatLocalDate(p.last));
+      row->set_samples(p.samples);
+      row->set_traders(p.traders);
+      *row->mutable_mean_rupiah() = ToExactValue(p.mean);
+      *row->mutable_median_rupiah() = ToExactValue(p.median);
+      row->set_min_rupiah(p.min_rupiah);
+      row->set_max_rupiah(p.max_rupiah);
+      if (p.previous_label) {
+        row->set_previous_period(*p.previous_label);
+        *row->mutable_change_rupiah() = ToExactValue(*p.change_rupiah);
+        if (p.change_percent) *row->mutable_change_percent() = ToExactValue(*p.change_percent, true);
+      }
+      if (p.reference_rupiah) {
+        row->set_reference_rupiah(*p.reference_rupiah);
+        row->set_reference_kind(p.reference_kind);
+        row->set_reference_regulation(p.reference_regulation);
+        *row->mutable_above_reference_percent() = ToExactValue(*p.above_reference_percent, true);
+      }
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::string_view label) {

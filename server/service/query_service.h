@@ -2,7 +2,9 @@
 // Thread-safety: thread-safe; calls read a store snapshot per scan and a catalog snapshot.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/indicators.h"
@@ -15,6 +17,9 @@ namespace pantau::service {
 // Choices among the documented alternative definitions (docs/indicators.md).
 struct IkkSettings {
   common::UttpDefinition uttp_definition = common::UttpDefinition::kVerifiedInYear;
+  // Zones searched, in order, for the reference price of a commodity: rice zone 2 (Kalimantan),
+  // the province, then national prices.
+  std::vector<std::string> price_zones = {"2", "kalsel", "nasional"};
 };
 
 // An exact value with its text: percentages always with 2 decimals, other values as integers
@@ -28,6 +33,11 @@ class QueryService {
 
   // INVALID_ARGUMENT for a period label that is not one.
   absl::StatusOr<v1::GetIndicatorTableResponse> IndicatorTable(std::string_view period_label);
+
+  // INVALID_ARGUMENT for an unknown commodity, bad dates or bucket. Changes look back up to
+  // 400 days before `from` for the previous observation.
+  absl::StatusOr<v1::GetPriceStatisticsResponse> PriceStatistics(
+      const v1::GetPriceStatisticsRequest& request);
 
  private:
   absl::StatusOr<common::CellList> Cells(std::string from, std::string to);

@@ -253,6 +253,13 @@ TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAck
   EXPECT_TRUE(std::filesystem::exists(dir_.Sub("ikk.csv")));
   // An inspector's token may not read the table.
   EXPECT_EQ(Pantau({"report", "ikk"}).exit_code, 1);
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), common::DefaultDeploymentZone());
+  auto prices = as_supervisor({"report", "prices", "--commodity", "beras_medium", "--from", today,
+                               "--to", today, "--format", "csv"});
+  ASSERT_EQ(prices.exit_code, 0) << prices.err;
+  EXPECT_NE(prices.out.find(StrCat("pasar_marabahan,", today, ",1,1,13100,13100,13100,13100,,,,13100,HET,0.00")),
+            std::string::npos)
+      << prices.out;
 }
 
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {

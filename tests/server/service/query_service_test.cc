@@ -199,6 +199,47 @@ TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
   EXPECT_EQ(Realisasi("2026-Q1", 24), "0.00");
 }
 
+TEST_F(QueryServiceTest, PriceStatisticsLookBeforeTheRangeForThePreviousObservation) {
+  // Three traders on 20 November, two on 24 November (the range starts on the 24th).
+  std::vector<v1::Record> records;
+  uint32_t n = 0;
+  for (int64_t price : {13000, 13100, 13300}) records.push_back(PriceRecord(TestUlid(8, n++), price, Wita(2026, 11, 20, 9, 0)));
+  for (int64_t price : {13500, 13700}) records.push_back(PriceRecord(TestUlid(8, n++), price, Wita(2026, 11, 24, 9, 0)));
+  auto other = PriceRecord(TestUlid(8, n++), 12000, Wita(2026, 11, 24, 9, 0));
+  other.mutable_price_sample()->set_market_code("pasar_lain");
+  records.push_back(other);
+  Push(records);
+  v1::ReferenceEntity het;
+  auto* p = het.mutable_reference_price();
+  p->set_product_code("beras_medium");
+  p->set_zone("2");
+  p->set_kind(v1::REFERENCE_PRICE_KIND_HET);
+  p->set_price_rupiah(13100);
+  p->set_effective_from("2024-06-01");
+  ASSERT_THAT(reference_->Put({het}, {}), IsOk());
+
+  v1::GetPriceStatisticsRequest request;
+  request.set_commodity_code("beras_medium");
+  request.set_market_code("pasar_marabahan");
+  request.set_from("2026-11-24");
+  request.set_to("2026-11-30");
+  auto stats = queries_->PriceStatistics(request);
+  ASSERT_THAT(stats, IsOk());
+  ASSERT_EQ(stats->points_size(), 1);
+  const auto& point = stats->points(0);
+  EXPECT_EQ(point.period(), "2026-11-24");
+  EXPECT_EQ(point.mean_rupiah().text(), "13600");
+  EXPECT_EQ(point.previous_period(), "2026-11-20");  // four days back, outside the range
+  EXPECT_EQ(point.change_rupiah().text(), "466.67");
+  EXPECT_EQ(point.change_percent().text(), "3.55");
+  EXPECT_EQ(point.reference_rupiah(), 13100);
+  EXPECT_EQ(point.above_reference_percent().text(), "3.82");
+  request.clear_market_code();
+  EXPECT_EQ(queries_->PriceStatistics(request)->points_size(), 2);  // both markets
+  request.set_commodity_code("beras");
+  EXPECT_THAT(queries_->PriceStatistics(request), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(QueryServiceTest, ABadPeriodIsRefusedWithTheAcceptedForms) {
   auto table = queries_->IndicatorTable("tahun ini");
   EXPECT_THAT(table, StatusIs(absl::StatusCode::kInvalidArgument));

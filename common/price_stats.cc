@@ -1,0 +1,95 @@
+#include "common/price_stats.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/dates.h"
+#include "common/periods.h"
+
+namespace pantau::common {
+namespace {
+
+struct Accumulator {
+  absl::CivilDay first, last;
+  std::vector<int64_t> prices;
+  std::set<std::string> traders;
+};
+
+}  // namespace
+
+std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view commodity,
+                                    std::string_view market, PriceBucket bucket,
+                                    const ReferenceCatalog& catalog,
+                                    const std::vector<std::string>& zones) {
+  std::map<std::string, Accumulator> buckets;  // label order is time order for each bucket kind
+  for (const auto& [key, cell] : cells) {
+    auto parts = ParseCellKey(key);
+    if (!parts || parts->family != RollupFamily::kPrice || parts->codes.size() != 2 ||
+        parts->codes[0] != commodity || parts->codes[1] != market) {
+      continue;
+    }
+    Period period = DayPeriod(parts->day);
+    if (bucket == PriceBucket::kWeek) period = IsoWeekOf(parts->day);
+    if (bucket == PriceBucket::kMonth) {
+      period = *MonthPeriod(static_cast<int>(parts->day.year()), parts->day.month());
+    }
+    Accumulator& a = buckets[period.label];
+    a.first = period.first;
+    a.last = period.last;
+    for (int64_t p : cell.price().prices_rupiah()) a.prices.push_back(p);
+    for (const auto& t : cell.price().traders()) a.traders.insert(t.trader());
+  }
+  std::vector<PricePoint> out;
+  const PricePoint* previous = nullptr;
+  for (auto& [label, a] : buckets) {
+    if (a.prices.empty()) continue;
+    std::sort(a.prices.begin(), a.prices.end());
+    PricePoint p;
+    p.label = label;
+    p.first = a.first;
+    p.last = a.last;
+    p.samples = static_cast<int64_t>(a.prices.size());
+    p.traders = static_cast<int64_t>(a.traders.size());
+    int64_t sum = 0;
+    for (int64_t v : a.prices) sum += v;
+    p.mean = Ratio{sum, p.samples};
+    const size_t n = a.prices.size();
+    p.median = n % 2 == 1 ? Whole(a.prices[n / 2]) : Ratio{a.prices[n / 2 - 1] + a.prices[n / 2], 2};
+    p.min_rupiah = a.prices.front();
+    p.max_rupiah = a.prices.back();
+    if (previous != nullptr) {
+      p.previous_label = previous->label;
+      // mean - prev = sum/n - psum/pn = (sum*pn - psum*n) / (n*pn)
+      const Ratio& m = p.mean;
+      const Ratio& pm = previous->mean;
+      p.change_rupiah = Ratio{m.numerator * pm.denominator - pm.numerator * m.denominator,
+                              m.denominator * pm.denominator};
+      // 100 * change / prev = 100 * (m - pm) / pm = 100 * (mn*pd - pn*md) / (md * pn)
+      if (pm.numerator != 0) {
+        p.change_percent = Ratio{100 * (m.numerator * pm.denominator - pm.numerator * m.denominator),
+                                 m.denominator * pm.numerator};
+      }
+    }
+    for (auto kind : {v1::REFERENCE_PRICE_KIND_HET, v1::REFERENCE_PRICE_KIND_HAP}) {
+      if (p.reference_rupiah) break;
+      for (const auto& zone : zones) {
+        if (const v1::ReferencePrice* ref = catalog.PriceInForce(commodity, zone, kind, a.last)) {
+          p.reference_rupiah = ref->price_rupiah();
+          p.reference_kind = kind == v1::REFERENCE_PRICE_KIND_HET ? "HET" : "HAP";
+          p.reference_regulation = ref->regulation();
+          // 100 * (mean - ref) / ref
+          p.above_reference_percent =
+              Ratio{100 * (p.mean.numerator - ref->price_rupiah() * p.mean.denominator),
+                    p.mean.denominator * ref->price_rupiah()};
+          break;
+        }
+      }
+    }
+    out.push_back(p);
+    previous = &out.back();
+  }
+  return out;
+}
+
+}  // namespace pantau::common
