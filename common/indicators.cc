@@ -42,23 +42,36 @@ std::optional<Ratio> Capaian(Ratio realisasi, Ratio target) {
 }
 
 int64_t BahanPokokMonitored(const CellList& price_cells) {
-  std::set<std::string> commodities;
+  std::vector<std::string> keys;
   for (const auto& [key, cell] : price_cells) {
+    if (cell.price().prices_rupiah_size() > 0) keys.push_back(key);
+  }
+  return BahanPokokMonitoredFromKeys(keys);
+}
+
+int64_t BahanPokokMonitoredFromKeys(const std::vector<std::string>& price_cell_keys) {
+  std::set<std::string> commodities;
+  for (const auto& key : price_cell_keys) {
     auto parts = ParseCellKey(key);
-    if (parts && parts->family == RollupFamily::kPrice && cell.price().prices_rupiah_size() > 0) {
-      commodities.insert(parts->codes[0]);
-    }
+    if (parts && parts->family == RollupFamily::kPrice) commodities.insert(parts->codes[0]);
   }
   return static_cast<int64_t>(commodities.size());
 }
 
 OutletsAudited CountOutletsAudited(const CellList& audit_cells, const ReferenceCatalog& catalog) {
-  std::set<std::string> outlets;
+  std::vector<std::string> keys;
   for (const auto& [key, cell] : audit_cells) {
+    if (cell.audit().audits() > 0) keys.push_back(key);
+  }
+  return CountOutletsAuditedFromKeys(keys, catalog);
+}
+
+OutletsAudited CountOutletsAuditedFromKeys(const std::vector<std::string>& audit_cell_keys,
+                                           const ReferenceCatalog& catalog) {
+  std::set<std::string> outlets;
+  for (const auto& key : audit_cell_keys) {
     auto parts = ParseCellKey(key);
-    if (parts && parts->family == RollupFamily::kAudit && cell.audit().audits() > 0) {
-      outlets.insert(parts->codes[0]);
-    }
+    if (parts && parts->family == RollupFamily::kAudit) outlets.insert(parts->codes[0]);
   }
   OutletsAudited out;
   out.total = static_cast<int64_t>(outlets.size());

@@ -35,6 +35,8 @@ using CellList = std::vector<std::pair<std::string, v1::RollupCell>>;
 // Jumlah kebutuhan bahan pokok yang dimonitor: distinct commodities with at least one effective
 // price sample among `price_cells` (the cells of the period).
 int64_t BahanPokokMonitored(const CellList& price_cells);
+// The same from the cell keys alone (a cell exists only while it holds a sample).
+int64_t BahanPokokMonitoredFromKeys(const std::vector<std::string>& price_cell_keys);
 
 // Jumlah barang / produk tertentu yang diawasi: distinct outlets audited among `audit_cells`, with
 // the split by outlet kind ("lpg_pangkalan", "pupuk_kios"), by product (the subsidised products
@@ -46,6 +48,9 @@ struct OutletsAudited {
   std::map<std::string, int64_t> by_kecamatan;
 };
 OutletsAudited CountOutletsAudited(const CellList& audit_cells, const ReferenceCatalog& catalog);
+// The same from the cell keys alone (a cell exists only while it holds an audit).
+OutletsAudited CountOutletsAuditedFromKeys(const std::vector<std::string>& audit_cell_keys,
+                                           const ReferenceCatalog& catalog);
 
 // Jumlah tindak lanjut terhadap pelanggaran barang bersubsidi: follow-up actions recorded (by
 // action date) among `follow_up_cells`.

@@ -1,5 +1,6 @@
 #include "server/service/query_service.h"
 
+#include <functional>
 #include <set>
 
 #include "common/dates.h"
@@ -20,13 +21,28 @@ v1::ExactValue ToExactValue(common::Ratio r, bool percent) {
   return v;
 }
 
-absl::StatusOr<common::CellList> QueryService::Cells(std::string from, std::string to) {
+absl::StatusOr<common::CellList> QueryService::Cells(std::string from, std::string to,
+                                                    const std::function<bool(std::string_view)>& want) {
   common::CellList cells;
-  PANTAU_RETURN_IF_ERROR(records_.ScanRollups(from, to, [&](std::string_view key, const v1::RollupCell& c) {
-    cells.emplace_back(std::string(key), c);
-    return true;
-  }));
+  PANTAU_RETURN_IF_ERROR(records_.ScanRollups(
+      from, to,
+      [&](std::string_view key, const v1::RollupCell& c) {
+        cells.emplace_back(std::string(key), c);
+        return true;
+      },
+      want));
   return cells;
+}
+
+absl::StatusOr<std::vector<std::string>> QueryService::Keys(std::string from, std::string to) {
+  std::vector<std::string> keys;
+  PANTAU_RETURN_IF_ERROR(records_.ScanRollups(
+      from, to, [](std::string_view, const v1::RollupCell&) { return true; },
+      [&](std::string_view key) {
+        keys.emplace_back(key);
+        return false;  // the key is all that is needed
+      }));
+  return keys;
 }
 
 absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
@@ -51,8 +67,19 @@ absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
     return absl::InvalidArgumentError("by: day, week or month");
   }
   using common::RollupFamily;
+  // Only this commodity's cells (and market's, when given) are decoded.
+  const std::string& wanted_commodity = request.commodity_code();
+  const std::string& wanted_market = request.market_code();
+  auto want = [&](std::string_view key) {
+    // key: family, 4 time bytes, commodity, 0x00, market
+    if (key.size() < 5) return false;
+    std::string_view codes = key.substr(5);
+    const size_t zero = codes.find('\0');
+    if (zero == std::string_view::npos || codes.substr(0, zero) != wanted_commodity) return false;
+    return wanted_market.empty() || codes.substr(zero + 1) == wanted_market;
+  };
   PANTAU_ASSIGN_OR_RETURN(auto all, Cells(common::DayKey(RollupFamily::kPrice, *from - 400),
-                                          common::DayKey(RollupFamily::kPrice, *to + 1)));
+                                          common::DayKey(RollupFamily::kPrice, *to + 1), want));
   common::CellList cells;
   std::set<std::string> markets;
   for (auto& [key, cell] : all) {
@@ -106,10 +133,11 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
   using common::RollupFamily;
   const auto catalog = reference_.catalog();
   const absl::CivilDay first = period->first, last = period->last;
-  PANTAU_ASSIGN_OR_RETURN(auto prices, Cells(common::DayKey(RollupFamily::kPrice, first),
-                                             common::DayKey(RollupFamily::kPrice, last + 1)));
-  PANTAU_ASSIGN_OR_RETURN(auto audits, Cells(common::DayKey(RollupFamily::kAudit, first),
-                                             common::DayKey(RollupFamily::kAudit, last + 1)));
+  // Which commodities and outlets have data shows in the cell keys alone.
+  PANTAU_ASSIGN_OR_RETURN(auto price_keys, Keys(common::DayKey(RollupFamily::kPrice, first),
+                                                common::DayKey(RollupFamily::kPrice, last + 1)));
+  PANTAU_ASSIGN_OR_RETURN(auto audit_keys, Keys(common::DayKey(RollupFamily::kAudit, first),
+                                                common::DayKey(RollupFamily::kAudit, last + 1)));
   PANTAU_ASSIGN_OR_RETURN(auto follow_ups, Cells(common::DayKey(RollupFamily::kFollowUp, first),
                                                  common::DayKey(RollupFamily::kFollowUp, last + 1)));
   // Valid marks reach back as far as the longest re-verification interval (12 years).
@@ -129,10 +157,10 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
     bool percent = indicator.computation() == v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT;
     switch (indicator.computation()) {
       case v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED:
-        realisasi = common::Whole(common::BahanPokokMonitored(prices));
+        realisasi = common::Whole(common::BahanPokokMonitoredFromKeys(price_keys));
         break;
       case v1::INDICATOR_COMPUTATION_OUTLETS_AUDITED: {
-        auto outlets = common::CountOutletsAudited(audits, *catalog);
+        auto outlets = common::CountOutletsAuditedFromKeys(audit_keys, *catalog);
         realisasi = common::Whole(outlets.total);
         for (const auto& [k, v] : outlets.by_kind) (*row->mutable_breakdown())[StrCat("jenis:", k)] = v;
         for (const auto& [k, v] : outlets.by_product) (*row->mutable_breakdown())[StrCat("produk:", k)] = v;

@@ -40,7 +40,11 @@ class QueryService {
       const v1::GetPriceStatisticsRequest& request);
 
  private:
-  absl::StatusOr<common::CellList> Cells(std::string from, std::string to);
+  // Cells with keys in [from, to), decoding only those `want` accepts (all when empty).
+  absl::StatusOr<common::CellList> Cells(std::string from, std::string to,
+                                         const std::function<bool(std::string_view)>& want = {});
+  // Only the keys of the cells in [from, to): nothing decoded.
+  absl::StatusOr<std::vector<std::string>> Keys(std::string from, std::string to);
 
   storage::RecordStore& records_;
   ReferenceService& reference_;

@@ -46,13 +46,14 @@ class MemoryRecordStore final : public RecordStore, private RecordLookup {
 
   absl::Status ScanRollups(
       std::string_view from, std::string_view to,
-      const std::function<bool(std::string_view, const v1::RollupCell&)>& visit) override {
+      const std::function<bool(std::string_view, const v1::RollupCell&)>& visit,
+      const std::function<bool(std::string_view)>& want) override {
     std::vector<std::pair<std::string, v1::RollupCell>> found;
     {
       std::lock_guard lock(mu_);
       for (auto it = cells_.cells().lower_bound(std::string(from));
            it != cells_.cells().end() && it->first < to; ++it) {
-        found.emplace_back(it->first, it->second);
+        if (!want || want(it->first)) found.emplace_back(it->first, it->second);
       }
     }
     for (const auto& [key, cell] : found) {

@@ -334,12 +334,14 @@ class RocksRecordStore final : public RecordStore {
 
   absl::Status ScanRollups(
       std::string_view from, std::string_view to,
-      const std::function<bool(std::string_view, const v1::RollupCell&)>& visit) override {
+      const std::function<bool(std::string_view, const v1::RollupCell&)>& visit,
+      const std::function<bool(std::string_view)>& want) override {
     rocksdb::ReadOptions read;
     rocksdb::Slice upper(to.data(), to.size());
     read.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(read, db_.cf(kRollups)));
     for (it->Seek(ToSlice(from)); it->Valid(); it->Next()) {
+      if (want && !want(it->key().ToStringView())) continue;
       v1::RollupCell cell;
       if (!cell.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
         return absl::DataLossError("a roll-up cell does not decode");

@@ -66,9 +66,12 @@ class RecordStore {
 
   // Roll-up cells with keys in [from, to) (common/rollups.h), in key order. Every Append updates
   // them in the same atomic write as the records, so they never lag an acknowledged record.
+  // With `want`, only cells whose key it accepts are decoded and visited: a scan that needs
+  // only keys (which cells exist) never decodes a value.
   virtual absl::Status ScanRollups(
       std::string_view from, std::string_view to,
-      const std::function<bool(std::string_view key, const v1::RollupCell& cell)>& visit) = 0;
+      const std::function<bool(std::string_view key, const v1::RollupCell& cell)>& visit,
+      const std::function<bool(std::string_view key)>& want = {}) = 0;
 
   // Recomputes every roll-up cell from the stored records and replaces them all in one write.
   // The result equals the incrementally maintained cells byte for byte.
