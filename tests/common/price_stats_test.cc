@@ -22,17 +22,7 @@ v1::RollupCell Cell(std::vector<int64_t> prices, std::vector<std::string> trader
 
 class PriceStatsTest : public ::testing::Test {
  protected:
-  PriceStatsTest() {
-    v1::ReferenceEntity het;
-    auto* p = het.mutable_reference_price();
-    p->set_product_code("beras_medium");
-    p->set_zone("2");
-    p->set_kind(v1::REFERENCE_PRICE_KIND_HET);
-    p->set_price_rupiah(13100);
-    p->set_effective_from("2024-06-01");
-    p->set_regulation("Perbadan 5/2024");
-    catalog_.Upsert(het);
-  }
+  PriceStatsTest() { catalog_.Upsert(pantau::testing::BerasMediumHet()); }
   ReferenceCatalog catalog_;
   const std::vector<std::string> zones_ = {"2", "kalsel", "nasional"};
 };

@@ -89,6 +89,18 @@ std::vector<v1::ReferenceEntity> TestReferenceData() {
   return out;
 }
 
+v1::ReferenceEntity BerasMediumHet() {
+  v1::ReferenceEntity het;
+  auto* p = het.mutable_reference_price();
+  p->set_product_code("beras_medium");
+  p->set_zone("2");
+  p->set_kind(v1::REFERENCE_PRICE_KIND_HET);
+  p->set_price_rupiah(13100);
+  p->set_effective_from("2024-06-01");
+  p->set_regulation("Perbadan 5/2024");
+  return het;
+}
+
 v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time observed) {
   v1::Record r;
   r.set_id(id);

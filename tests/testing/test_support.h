@@ -64,6 +64,9 @@ std::string TestUlid(uint64_t unix_ms, uint32_t n);
 // account "siti".
 std::vector<v1::ReferenceEntity> TestReferenceData();
 
+// The HET of beras medium in rice zone 2: Rp 13.100/kg from 2024-06-01 (Perbadan 5/2024).
+v1::ReferenceEntity BerasMediumHet();
+
 // A valid price sample by "siti" on "laptop-siti", observed at `observed`.
 v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time observed = TestNow());
 

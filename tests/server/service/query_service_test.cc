@@ -209,14 +209,7 @@ TEST_F(QueryServiceTest, PriceStatisticsLookBeforeTheRangeForThePreviousObservat
   other.mutable_price_sample()->set_market_code("pasar_lain");
   records.push_back(other);
   Push(records);
-  v1::ReferenceEntity het;
-  auto* p = het.mutable_reference_price();
-  p->set_product_code("beras_medium");
-  p->set_zone("2");
-  p->set_kind(v1::REFERENCE_PRICE_KIND_HET);
-  p->set_price_rupiah(13100);
-  p->set_effective_from("2024-06-01");
-  ASSERT_THAT(reference_->Put({het}, {}), IsOk());
+  ASSERT_THAT(reference_->Put({pantau::testing::BerasMediumHet()}, {}), IsOk());
 
   v1::GetPriceStatisticsRequest request;
   request.set_commodity_code("beras_medium");
