@@ -1,11 +1,13 @@
 #include "common/indicators.h"
 
+#include <map>
 #include <set>
 
 #include "absl/numeric/int128.h"
 
 #include "common/dates.h"
 #include "common/str_cat.h"
+#include "common/uttp_due.h"
 
 namespace pantau::common {
 
@@ -128,25 +130,24 @@ UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCa
   }
   const std::string first_text = FormatLocalDate(first), last_text = FormatLocalDate(last);
   std::set<std::string> verified;
-  for (const auto& [key, cell] : uttp_cells) {
-    auto parts = ParseCellKey(key);
+  std::map<std::string, CellList> by_instrument;
+  for (const auto& entry : uttp_cells) {
+    auto parts = ParseCellKey(entry.first);
     if (!parts || parts->family != RollupFamily::kUttp || registry.count(parts->codes[0]) == 0) continue;
-    const v1::UttpCell& u = cell.uttp();
     if (definition == UttpDefinition::kVerifiedInYear) {
-      for (const auto& day : u.verified_on()) {
+      for (const auto& day : entry.second.uttp().verified_on()) {
         if (day >= first_text && day <= last_text) verified.insert(parts->codes[0]);
       }
-      continue;
+    } else {
+      by_instrument[parts->codes[0]].push_back(entry);
     }
-    if (u.verified_on_size() == 0 || parts->year > year || u.sah() == 0) continue;
-    auto latest = ParseLocalDate(u.verified_on(u.verified_on_size() - 1));
-    if (!latest || *latest > last) continue;
-    const v1::UttpInstrument* instrument = catalog.FindUttpInstrument(parts->codes[0]);
-    const v1::UttpType* type = catalog.FindUttpType(instrument->type_code());
-    const int months = type != nullptr ? type->reverification_interval_months() : 12;
-    const absl::CivilMonth until_month = absl::CivilMonth(*latest) + months;
-    const absl::CivilDay valid_until(until_month.year(), until_month.month(), latest->day());
-    if (valid_until >= last) verified.insert(parts->codes[0]);
+  }
+  for (const auto& [id, cells] : by_instrument) {
+    const v1::UttpType* type = catalog.FindUttpType(catalog.FindUttpInstrument(id)->type_code());
+    const int months = type != nullptr && type->reverification_interval_months() > 0
+                           ? type->reverification_interval_months()
+                           : 12;
+    if (MarkOn(cells, id, months, last).valid) verified.insert(id);
   }
   out.registry = static_cast<int64_t>(registry.size());
   out.verified = static_cast<int64_t>(verified.size());

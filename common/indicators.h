@@ -60,9 +60,9 @@ int64_t FollowUpActions(const CellList& follow_up_cells);
 enum class UttpDefinition {
   // Default: instruments of the year's registry with a tera or tera ulang in the year.
   kVerifiedInYear,
-  // Instruments of the year's registry carrying a valid mark at the end of the year: a tera or
-  // tera ulang judged sah, in a year whose cell has a sah verdict, not older than the type's
-  // re-verification interval.
+  // Instruments of the year's registry carrying a valid mark at the end of the period: a tera or
+  // tera ulang judged sah, no batal after it, not older than the type's re-verification interval
+  // (common/uttp_due.h MarkOn).
   kValidMark,
 };
 struct UttpCoverage {

@@ -18,6 +18,12 @@ struct Accumulator {
 
 }  // namespace
 
+Period BucketOf(absl::CivilDay day, PriceBucket bucket) {
+  if (bucket == PriceBucket::kWeek) return IsoWeekOf(day);
+  if (bucket == PriceBucket::kMonth) return *MonthPeriod(static_cast<int>(day.year()), day.month());
+  return DayPeriod(day);
+}
+
 std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view commodity,
                                     std::string_view market, PriceBucket bucket,
                                     const ReferenceCatalog& catalog,
@@ -29,11 +35,7 @@ std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view comm
         parts->codes[0] != commodity || parts->codes[1] != market) {
       continue;
     }
-    Period period = DayPeriod(parts->day);
-    if (bucket == PriceBucket::kWeek) period = IsoWeekOf(parts->day);
-    if (bucket == PriceBucket::kMonth) {
-      period = *MonthPeriod(static_cast<int>(parts->day.year()), parts->day.month());
-    }
+    const Period period = BucketOf(parts->day, bucket);
     Accumulator& a = buckets[period.label];
     a.first = period.first;
     a.last = period.last;

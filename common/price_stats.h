@@ -9,11 +9,15 @@
 #include <vector>
 
 #include "common/indicators.h"
+#include "common/periods.h"
 #include "common/reference_catalog.h"
 
 namespace pantau::common {
 
 enum class PriceBucket { kDay, kWeek, kMonth };
+
+// The day, ISO week or month `day` falls in.
+Period BucketOf(absl::CivilDay day, PriceBucket bucket);
 
 struct PricePoint {
   std::string label;  // "2026-11-24", "2026-W48", "2026-11"

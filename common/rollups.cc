@@ -168,6 +168,14 @@ absl::Status ApplyUttp(const v1::Record& r, const v1::UttpVerification& u, int s
     if (!AdjustSortedStrings(uttp->mutable_verified_on(), FormatLocalDate(day), sign)) {
       return Missing(StrCat("verification day of ", r.id()));
     }
+    if (u.claimed_verdict() == v1::VERDICT_SAH &&
+        !AdjustSortedStrings(uttp->mutable_sah_on(), FormatLocalDate(day), sign)) {
+      return Missing(StrCat("sah day of ", r.id()));
+    }
+  }
+  if (u.claimed_verdict() == v1::VERDICT_BATAL &&
+      !AdjustSortedStrings(uttp->mutable_batal_on(), FormatLocalDate(day), sign)) {
+    return Missing(StrCat("batal day of ", r.id()));
   }
   if (uttp->tera() < 0 || uttp->tera_ulang() < 0 || uttp->pengawasan() < 0 || uttp->sah() < 0 ||
       uttp->batal() < 0) {

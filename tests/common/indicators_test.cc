@@ -118,11 +118,20 @@ TEST_F(IndicatorCellsTest, UttpPercentByBothDefinitions) {
     u->set_retired_on(ret);
     catalog_.Upsert(e);
   }
+  // `sah` of the verifications on `days` were sah (the first ones), the rest batal.
   auto cell = [](int tera_ulang, int sah, std::vector<std::string> days) {
     v1::RollupCell c;
     c.mutable_uttp()->set_tera_ulang(tera_ulang);
     c.mutable_uttp()->set_sah(sah);
-    for (auto& d : days) c.mutable_uttp()->add_verified_on(d);
+    c.mutable_uttp()->set_batal(tera_ulang - sah);
+    for (size_t i = 0; i < days.size(); ++i) {
+      c.mutable_uttp()->add_verified_on(days[i]);
+      if (static_cast<int>(i) < sah) {
+        c.mutable_uttp()->add_sah_on(days[i]);
+      } else {
+        c.mutable_uttp()->add_batal_on(days[i]);
+      }
+    }
     return c;
   };
   CellList cells = {{UttpCellKey(2024, "UTTP-1"), cell(1, 1, {"2024-11-01"})},
@@ -135,12 +144,20 @@ TEST_F(IndicatorCellsTest, UttpPercentByBothDefinitions) {
   // Valid mark at the end of 2025: sah on 2024-11-01 is valid 12 months, until 2025-11-01 -> no.
   auto mark_2025 = UttpVerifiedPercent(cells, catalog_, 2025, UttpDefinition::kValidMark);
   EXPECT_EQ(mark_2025.verified, 0);
-  // Sah on 2025-03-01 is valid until 2026-03-01, past the end of 2025 -> yes; without a sah
-  // verdict in that year's cell -> no.
+  // Sah on 2025-03-01 is valid until 2026-03-01, past the end of 2025 -> yes; batal -> no.
   cells[0] = {UttpCellKey(2025, "UTTP-1"), cell(1, 1, {"2025-03-01"})};
   EXPECT_EQ(UttpVerifiedPercent(cells, catalog_, 2025, UttpDefinition::kValidMark).verified, 1);
   cells[0] = {UttpCellKey(2025, "UTTP-1"), cell(1, 0, {"2025-03-01"})};
   EXPECT_EQ(UttpVerifiedPercent(cells, catalog_, 2025, UttpDefinition::kValidMark).verified, 0);
+  // Sah in March, batal at a pengawasan in October: the mark is cancelled at the end of the year.
+  cells[0] = {UttpCellKey(2025, "UTTP-1"), cell(2, 1, {"2025-03-01", "2025-10-01"})};
+  EXPECT_EQ(UttpVerifiedPercent(cells, catalog_, 2025, UttpDefinition::kValidMark).verified, 0);
+  // The mark on the last day of validity still counts: sah 2025-01-31, 12 months -> 2026-01-31.
+  cells[0] = {UttpCellKey(2025, "UTTP-1"), cell(1, 1, {"2025-01-31"})};
+  EXPECT_EQ(UttpVerifiedPercentIn(cells, catalog_, absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 1, 31),
+                                  UttpDefinition::kValidMark).verified, 1);
+  EXPECT_EQ(UttpVerifiedPercentIn(cells, catalog_, absl::CivilDay(2026, 2, 1), absl::CivilDay(2026, 2, 1),
+                                  UttpDefinition::kValidMark).verified, 0);
   // No registry: the percentage is missing, never 0 or 100.
   ReferenceCatalog empty;
   EXPECT_FALSE(UttpVerifiedPercent(cells, empty, 2026, UttpDefinition::kVerifiedInYear).percent);
