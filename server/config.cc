@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "common/coverage.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 
@@ -33,6 +34,21 @@ absl::Status ReadString(const toml::table& table, std::string_view path, std::st
   auto value = node->value<std::string>();
   if (!value) return absl::InvalidArgumentError(StrCat(path, ": must be a string"));
   *out = *value;
+  return absl::OkStatus();
+}
+
+absl::Status ReadStringList(const toml::table& table, std::string_view path, std::vector<std::string>* out) {
+  const toml::node* node = table.at_path(path).node();
+  if (node == nullptr) return absl::OkStatus();
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return absl::InvalidArgumentError(StrCat(path, ": must be a list of strings"));
+  std::vector<std::string> values;
+  for (const auto& item : *array) {
+    auto value = item.value<std::string>();
+    if (!value) return absl::InvalidArgumentError(StrCat(path, ": must be a list of strings"));
+    values.push_back(*value);
+  }
+  *out = std::move(values);
   return absl::OkStatus();
 }
 
@@ -69,6 +85,10 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "limits.max_batch_records",
       "limits.max_message_bytes",
       "limits.shutdown_grace_seconds",
+      "indicators.uttp_definition",
+      "reports.price_schedule",
+      "reports.follow_up_due_days",
+      "reports.uttp_due_window_days",
   };
   PANTAU_RETURN_IF_ERROR(CheckKnownKeys(table, "", kKnown));
   ServeConfig c = std::move(base);
@@ -88,6 +108,24 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
   int64_t grace = absl::ToInt64Seconds(c.server.shutdown_grace);
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.shutdown_grace_seconds", 0, 600, &grace));
   c.server.shutdown_grace = absl::Seconds(grace);
+  std::string uttp_definition;
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "indicators.uttp_definition", &uttp_definition));
+  if (uttp_definition == "verified_in_year") {
+    c.server.ikk.uttp_definition = common::UttpDefinition::kVerifiedInYear;
+  } else if (uttp_definition == "valid_mark") {
+    c.server.ikk.uttp_definition = common::UttpDefinition::kValidMark;
+  } else if (!uttp_definition.empty()) {
+    return absl::InvalidArgumentError("indicators.uttp_definition: verified_in_year or valid_mark");
+  }
+  PANTAU_RETURN_IF_ERROR(ReadStringList(table, "reports.price_schedule", &c.server.ikk.price_schedule));
+  if (auto days = common::ParseWeekdays(c.server.ikk.price_schedule); !days.ok()) {
+    return absl::InvalidArgumentError(StrCat("reports.price_schedule: ", days.status().message()));
+  } else if (days->empty()) {
+    return absl::InvalidArgumentError("reports.price_schedule: name at least one day");
+  }
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "reports.follow_up_due_days", 1, 365, &c.server.ikk.follow_up_due_days));
+  PANTAU_RETURN_IF_ERROR(
+      ReadInt(table, "reports.uttp_due_window_days", 1, 3660, &c.server.ikk.uttp_due_window_days));
   return c;
 }
 

@@ -43,8 +43,8 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
                                                             *server->clock_));
   server->ingest_ = std::make_unique<service::IngestService>(
       server->storage_->records(), *server->reference_, *server->clock_, options.ingest);
-  server->queries_ = std::make_unique<service::QueryService>(server->storage_->records(),
-                                                             *server->reference_, options.ikk);
+  server->queries_ = std::make_unique<service::QueryService>(
+      server->storage_->records(), *server->reference_, *server->clock_, options.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_,
                                                      *server->reference_, *server->executor_);

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
       if (!(*storage)->records().Append(std::move(writes)).ok()) return 1;
     }
     const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
-    pantau::service::QueryService queries((*storage)->records(), **reference, {});
+    pantau::service::QueryService queries((*storage)->records(), **reference, clock, {});
     std::vector<double> ikk, prices;
     size_t points = 0;
     for (int r = 0; r < repeat; ++r) {

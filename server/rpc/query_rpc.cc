@@ -4,32 +4,130 @@
 
 namespace pantau::rpc {
 
+template <typename Response, typename Query>
+grpc::ServerUnaryReactor* QueryRpc::Read(grpc::CallbackServerContext* context, Response* response,
+                                         std::string_view action, Query query) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, action);
+    if (!principal.ok()) return principal.status();
+    auto answer = query();
+    if (!answer.ok()) return answer.status();
+    *response = *std::move(answer);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* QueryRpc::GetIndicatorTable(grpc::CallbackServerContext* context,
                                                       const v1::GetIndicatorTableRequest* request,
                                                       v1::GetIndicatorTableResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
-    auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
-                               "read the indicator table");
-    if (!principal.ok()) return principal.status();
-    auto table = queries_.IndicatorTable(request->period());
-    if (!table.ok()) return table.status();
-    *response = *std::move(table);
-    return absl::OkStatus();
-  });
+  return Read(context, response, "read the indicator table",
+              [=, this] { return queries_.IndicatorTable(request->period()); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::GetPriceStatistics(grpc::CallbackServerContext* context,
                                                        const v1::GetPriceStatisticsRequest* request,
                                                        v1::GetPriceStatisticsResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
-    auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
-                               "read price statistics");
-    if (!principal.ok()) return principal.status();
-    auto stats = queries_.PriceStatistics(*request);
-    if (!stats.ok()) return stats.status();
-    *response = *std::move(stats);
-    return absl::OkStatus();
-  });
+  return Read(context, response, "read price statistics",
+              [=, this] { return queries_.PriceStatistics(*request); });
+}
+
+grpc::ServerUnaryReactor* QueryRpc::GetPriceStability(grpc::CallbackServerContext* context,
+                                                      const v1::GetPriceStabilityRequest* request,
+                                                      v1::GetPriceStabilityResponse* response) {
+  return Read(context, response, "read price stability",
+              [=, this] { return queries_.PriceStability(*request); });
+}
+
+grpc::ServerUnaryReactor* QueryRpc::GetCoverage(grpc::CallbackServerContext* context,
+                                                const v1::GetCoverageRequest* request,
+                                                v1::GetCoverageResponse* response) {
+  return Read(context, response, "read coverage", [=, this] { return queries_.Coverage(*request); });
+}
+
+grpc::ServerUnaryReactor* QueryRpc::ListViolations(grpc::CallbackServerContext* context,
+                                                   const v1::ListViolationsRequest* request,
+                                                   v1::ListViolationsResponse* response) {
+  return Read(context, response, "list violations", [=, this] { return queries_.Violations(*request); });
+}
+
+grpc::ServerUnaryReactor* QueryRpc::ListUttpDue(grpc::CallbackServerContext* context,
+                                                const v1::ListUttpDueRequest* request,
+                                                v1::ListUttpDueResponse* response) {
+  return Read(context, response, "list UTTP due dates", [=, this] { return queries_.UttpDue(*request); });
+}
+
+// One export: a chunk of records read on the executor just before it is sent, so memory stays
+// bounded however many records the period holds, and a slow reader only slows its own export.
+class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::ExportRecordsResponse> {
+ public:
+  static constexpr int kChunk = 500;
+
+  ExportReactor(QueryRpc& service, grpc::CallbackServerContext* context,
+                const v1::ExportRecordsRequest& request)
+      : service_(service), context_(context), request_(request) {
+    service_.executor_.Post([this] {
+      auto principal = Authorize(*context_, service_.accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
+                                 "export records");
+      if (!principal.ok()) {
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      if (absl::Status valid = service_.queries_.CheckExport(request_); !valid.ok()) {
+        Finish(ToGrpcStatus(valid));
+        return;
+      }
+      SendNextChunk();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away"));
+      return;
+    }
+    if (last_) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    service_.executor_.Post([this] { SendNextChunk(); });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // Runs on the executor. Chunks that a kind filter left empty are not sent.
+  void SendNextChunk() {
+    while (true) {
+      if (context_->IsCancelled()) {
+        Finish(grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled"));
+        return;
+      }
+      auto done = service_.queries_.ExportChunk(request_, cursor_, kChunk, &response_);
+      if (!done.ok()) {
+        Finish(ToGrpcStatus(done.status()));
+        return;
+      }
+      if (response_.records_size() > 0) {
+        last_ = *done;
+        StartWrite(&response_);
+        return;
+      }
+      if (*done) break;
+    }
+    Finish(grpc::Status::OK);
+  }
+
+  QueryRpc& service_;
+  grpc::CallbackServerContext* context_;
+  const v1::ExportRecordsRequest request_;
+  service::QueryService::ExportCursor cursor_;
+  v1::ExportRecordsResponse response_;
+  bool last_ = false;  // the chunk being written is the last one
+};
+
+grpc::ServerWriteReactor<v1::ExportRecordsResponse>* QueryRpc::ExportRecords(
+    grpc::CallbackServerContext* context, const v1::ExportRecordsRequest* request) {
+  return new ExportReactor(*this, context, *request);
 }
 
 }  // namespace pantau::rpc

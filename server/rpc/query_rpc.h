@@ -20,8 +20,29 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* GetPriceStatistics(grpc::CallbackServerContext* context,
                                                const v1::GetPriceStatisticsRequest* request,
                                                v1::GetPriceStatisticsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPriceStability(grpc::CallbackServerContext* context,
+                                              const v1::GetPriceStabilityRequest* request,
+                                              v1::GetPriceStabilityResponse* response) override;
+  grpc::ServerUnaryReactor* GetCoverage(grpc::CallbackServerContext* context,
+                                        const v1::GetCoverageRequest* request,
+                                        v1::GetCoverageResponse* response) override;
+  grpc::ServerUnaryReactor* ListViolations(grpc::CallbackServerContext* context,
+                                           const v1::ListViolationsRequest* request,
+                                           v1::ListViolationsResponse* response) override;
+  grpc::ServerUnaryReactor* ListUttpDue(grpc::CallbackServerContext* context,
+                                        const v1::ListUttpDueRequest* request,
+                                        v1::ListUttpDueResponse* response) override;
+  grpc::ServerWriteReactor<v1::ExportRecordsResponse>* ExportRecords(
+      grpc::CallbackServerContext* context, const v1::ExportRecordsRequest* request) override;
 
  private:
+  class ExportReactor;
+
+  // Authorises a supervisor or admin for `action`, then fills `response` with `query`'s answer.
+  template <typename Response, typename Query>
+  grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* context, Response* response,
+                                 std::string_view action, Query query);
+
   service::AccountService& accounts_;
   service::QueryService& queries_;
   service::Executor& executor_;

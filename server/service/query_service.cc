@@ -3,13 +3,46 @@
 #include <functional>
 #include <set>
 
+#include "common/coverage.h"
 #include "common/dates.h"
 #include "common/periods.h"
+#include "common/price_stability.h"
 #include "common/price_stats.h"
+#include "common/rollups.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
+#include "common/uttp_due.h"
+#include "common/violations.h"
 
 namespace pantau::service {
+namespace {
+
+struct DayRange {
+  absl::CivilDay first, last;
+};
+
+// Two local dates "YYYY-MM-DD", `from` not after `to`, at most `max_days` days.
+absl::StatusOr<DayRange> ParseRange(const std::string& from, const std::string& to, int max_days) {
+  auto first = common::ParseLocalDate(from);
+  auto last = common::ParseLocalDate(to);
+  if (!first || !last || *last < *first) {
+    return absl::InvalidArgumentError("from and to: two dates YYYY-MM-DD, from not after to");
+  }
+  if (*last - *first >= max_days) {
+    return absl::InvalidArgumentError(StrCat("from and to: at most ", max_days, " days at a time"));
+  }
+  return DayRange{*first, *last};
+}
+
+v1::ExactValue Hundredths(int64_t h) { return ToExactValue(common::Ratio{h, 100}, /*percent=*/true); }
+
+std::string OutletKindName(v1::OutletKind kind) {
+  return kind == v1::OUTLET_KIND_LPG_PANGKALAN ? "lpg_pangkalan"
+         : kind == v1::OUTLET_KIND_PUPUK_KIOS  ? "pupuk_kios"
+                                               : "";
+}
+
+}  // namespace
 
 v1::ExactValue ToExactValue(common::Ratio r, bool percent) {
   v1::ExactValue v;
@@ -199,6 +232,304 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
     }
   }
   return out;
+}
+
+absl::CivilDay QueryService::Today() const {
+  return absl::ToCivilDay(clock_.Now(), settings_.zone);
+}
+
+absl::StatusOr<v1::GetPriceStabilityResponse> QueryService::PriceStability(
+    const v1::GetPriceStabilityRequest& request) {
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
+  const std::string by = request.by().empty() ? "month" : request.by();
+  common::PriceBucket bucket = common::PriceBucket::kMonth;
+  if (by == "week") {
+    bucket = common::PriceBucket::kWeek;
+  } else if (by == "day") {
+    bucket = common::PriceBucket::kDay;
+  } else if (by != "month") {
+    return absl::InvalidArgumentError("by: day, week or month");
+  }
+  const auto catalog = reference_.catalog();
+  if (!request.market_code().empty() && catalog->FindMarket(request.market_code()) == nullptr) {
+    return absl::InvalidArgumentError(StrCat("unknown market \"", request.market_code(), "\""));
+  }
+  PANTAU_ASSIGN_OR_RETURN(auto cells, Cells(common::DayKey(common::RollupFamily::kPrice, range.first),
+                                            common::DayKey(common::RollupFamily::kPrice, range.last + 1)));
+  const common::Stability stability =
+      common::PriceStability(cells, range.first, range.last, bucket, request.market_code());
+  v1::GetPriceStabilityResponse out;
+  out.set_from(common::FormatLocalDate(range.first));
+  out.set_to(common::FormatLocalDate(range.last));
+  out.set_by(by);
+  for (const auto& r : stability.rows) {
+    v1::PriceStabilityRow* row = out.add_rows();
+    row->set_commodity_code(r.commodity);
+    if (const v1::Commodity* c = catalog->FindCommodity(r.commodity)) {
+      row->set_commodity_name(c->name());
+      row->set_unit(c->unit());
+    }
+    for (const auto& p : r.periods) row->add_periods(p);
+    for (int64_t m : r.period_means) row->add_period_means_rupiah(m);
+    if (r.kv_hundredths) *row->mutable_kv_percent() = Hundredths(*r.kv_hundredths);
+    for (const auto& m : r.markets) row->add_markets(m);
+    for (int64_t m : r.market_means) row->add_market_means_rupiah(m);
+    if (r.disparity_kv_hundredths) *row->mutable_disparity_kv_percent() = Hundredths(*r.disparity_kv_hundredths);
+    row->set_cheapest_market(r.cheapest_market);
+    row->set_dearest_market(r.dearest_market);
+    row->set_gap_rupiah(r.gap_rupiah);
+    if (r.gap_percent) *row->mutable_gap_percent() = ToExactValue(*r.gap_percent, true);
+  }
+  if (stability.mean_kv_percent) *out.mutable_mean_kv_percent() = ToExactValue(*stability.mean_kv_percent, true);
+  out.set_commodities_with_kv(stability.commodities_with_kv);
+  return out;
+}
+
+absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCoverageRequest& request) {
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 366));
+  std::vector<std::string> names(request.weekdays().begin(), request.weekdays().end());
+  if (names.empty()) names = settings_.price_schedule;
+  PANTAU_ASSIGN_OR_RETURN(auto weekdays, common::ParseWeekdays(names));
+  const auto catalog = reference_.catalog();
+  std::vector<std::string> markets = catalog->Codes("market");
+  std::vector<std::string> commodities = catalog->Codes("commodity");
+  if (!request.market_code().empty()) {
+    if (catalog->FindMarket(request.market_code()) == nullptr) {
+      return absl::InvalidArgumentError(StrCat("unknown market \"", request.market_code(), "\""));
+    }
+    markets = {request.market_code()};
+  }
+  if (!request.commodity_code().empty()) {
+    if (catalog->FindCommodity(request.commodity_code()) == nullptr) {
+      return absl::InvalidArgumentError(StrCat("unknown commodity \"", request.commodity_code(), "\""));
+    }
+    commodities = {request.commodity_code()};
+  }
+  PANTAU_ASSIGN_OR_RETURN(auto keys, Keys(common::DayKey(common::RollupFamily::kPrice, range.first),
+                                          common::DayKey(common::RollupFamily::kPrice, range.last + 1)));
+  v1::GetCoverageResponse out;
+  out.set_from(common::FormatLocalDate(range.first));
+  out.set_to(common::FormatLocalDate(range.last));
+  for (absl::Weekday d : weekdays) out.add_weekdays(common::WeekdayName(d));
+  for (absl::CivilDay d : common::ScheduledDays(range.first, range.last, weekdays)) {
+    out.add_scheduled_days(common::FormatLocalDate(d));
+  }
+  std::map<std::string, v1::CoverageMarketTotal> totals;
+  for (const auto& c : common::Coverage(keys, markets, commodities, range.first, range.last, weekdays)) {
+    v1::CoverageRow* row = out.add_rows();
+    row->set_market_code(c.market);
+    row->set_commodity_code(c.commodity);
+    row->set_scheduled_days(c.scheduled);
+    row->set_covered_days(c.covered);
+    if (c.scheduled > 0) *row->mutable_covered_percent() = ToExactValue({100 * c.covered, c.scheduled}, true);
+    for (absl::CivilDay d : c.missing) row->add_missing_days(common::FormatLocalDate(d));
+    row->set_unscheduled_days_with_data(c.unscheduled_with_data);
+    v1::CoverageMarketTotal& total = totals[c.market];
+    total.set_market_code(c.market);
+    total.set_scheduled(total.scheduled() + c.scheduled);
+    total.set_covered(total.covered() + c.covered);
+    out.set_scheduled(out.scheduled() + c.scheduled);
+    out.set_covered(out.covered() + c.covered);
+  }
+  for (auto& [code, total] : totals) {
+    if (const v1::Market* m = catalog->FindMarket(code)) total.set_market_name(m->name());
+    if (total.scheduled() > 0) {
+      *total.mutable_covered_percent() = ToExactValue({100 * total.covered(), total.scheduled()}, true);
+    }
+    *out.add_markets() = total;
+  }
+  if (out.scheduled() > 0) *out.mutable_covered_percent() = ToExactValue({100 * out.covered(), out.scheduled()}, true);
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::Record>> QueryService::Effective(std::string_view id,
+                                                                  std::vector<v1::Record>* follow_ups) {
+  PANTAU_ASSIGN_OR_RETURN(auto original, records_.Get(id));
+  std::vector<v1::Record> amendments;
+  PANTAU_RETURN_IF_ERROR(records_.ScanIndex(
+      common::IndexKind::kTarget, id, absl::InfinitePast(), absl::InfiniteFuture(),
+      [&](const v1::StoredRecord& s) {
+        if (common::IsAmendment(s.record())) {
+          amendments.push_back(s.record());
+        } else if (follow_ups != nullptr && s.record().has_follow_up()) {
+          follow_ups->push_back(s.record());
+        }
+        return true;
+      }));
+  return common::EffectiveRecord(original ? &original->record() : nullptr, amendments);
+}
+
+absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
+    const v1::ListViolationsRequest& request) {
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
+  const std::string& wanted = request.status();
+  if (!wanted.empty() && wanted != "terbuka" && wanted != "terlambat" && wanted != "selesai") {
+    return absl::InvalidArgumentError("status: terbuka, terlambat or selesai");
+  }
+  absl::CivilDay as_of = Today();
+  if (!request.as_of().empty()) {
+    auto parsed = common::ParseLocalDate(request.as_of());
+    if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
+    as_of = *parsed;
+  }
+  const auto catalog = reference_.catalog();
+  // Outlets with findings in the period, from the audit cells.
+  PANTAU_ASSIGN_OR_RETURN(auto cells, Cells(common::DayKey(common::RollupFamily::kAudit, range.first),
+                                            common::DayKey(common::RollupFamily::kAudit, range.last + 1)));
+  std::set<std::string> outlets;
+  for (const auto& [key, cell] : cells) {
+    auto parts = common::ParseCellKey(key);
+    if (parts && cell.audit().findings_size() > 0) outlets.insert(parts->codes[0]);
+  }
+  // Their audits (originals and corrections) observed in the period, as logical records.
+  const absl::Time from = absl::FromCivil(range.first, settings_.zone);
+  const absl::Time to = absl::FromCivil(range.last + 1, settings_.zone);
+  std::set<std::string> logical;
+  for (const auto& outlet : outlets) {
+    PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kOutlet, outlet, from, to,
+                                              [&](const v1::StoredRecord& s) {
+                                                logical.insert(common::LogicalId(s.record()));
+                                                return true;
+                                              }));
+  }
+  std::vector<std::pair<common::ViolationCase, v1::Record>> cases;
+  for (const auto& id : logical) {
+    std::vector<v1::Record> follow_up_originals;
+    PANTAU_ASSIGN_OR_RETURN(auto audit, Effective(id, &follow_up_originals));
+    if (!audit || !audit->has_outlet_audit() || audit->outlet_audit().findings_size() == 0) continue;
+    const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(audit->observed_at()), settings_.zone);
+    if (day < range.first || day > range.last) continue;
+    std::vector<v1::Record> follow_ups;
+    for (const auto& f : follow_up_originals) {
+      PANTAU_ASSIGN_OR_RETURN(auto effective, Effective(f.id(), nullptr));
+      if (effective && effective->has_follow_up() && effective->follow_up().audit_record_id() == id) {
+        follow_ups.push_back(*std::move(effective));
+      }
+    }
+    for (auto& c : common::ViolationCases(*audit, day, follow_ups, as_of, settings_.follow_up_due_days)) {
+      cases.emplace_back(std::move(c), *audit);
+    }
+  }
+  std::sort(cases.begin(), cases.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.audit_day, a.second.outlet_audit().outlet_code(), a.first.audit_id, a.first.finding) <
+           std::tie(b.first.audit_day, b.second.outlet_audit().outlet_code(), b.first.audit_id, b.first.finding);
+  });
+  v1::ListViolationsResponse out;
+  out.set_from(common::FormatLocalDate(range.first));
+  out.set_to(common::FormatLocalDate(range.last));
+  out.set_as_of(common::FormatLocalDate(as_of));
+  for (const auto& [c, audit] : cases) {
+    const std::string status = common::CaseStatusName(c.status);
+    if (c.status == common::CaseStatus::kOpen) out.set_open(out.open() + 1);
+    if (c.status == common::CaseStatus::kOverdue) out.set_overdue(out.overdue() + 1);
+    if (c.status == common::CaseStatus::kClosed) out.set_closed(out.closed() + 1);
+    if (!wanted.empty() && wanted != status) continue;
+    v1::ViolationRow* row = out.add_rows();
+    row->set_audit_record_id(c.audit_id);
+    row->set_audit_day(common::FormatLocalDate(c.audit_day));
+    const std::string& outlet_code = audit.outlet_audit().outlet_code();
+    row->set_outlet_code(outlet_code);
+    const v1::Outlet* outlet = catalog->FindOutlet(outlet_code);
+    if (outlet != nullptr) {
+      row->set_outlet_name(outlet->name());
+      row->set_kecamatan_code(outlet->kecamatan_code());
+    }
+    row->set_outlet_kind(OutletKindName(outlet != nullptr ? outlet->kind() : audit.outlet_audit().outlet_kind()));
+    row->set_finding_code(c.finding);
+    row->set_inspector(audit.author());
+    row->set_actions(c.actions);
+    row->set_last_action_code(c.last_action_code);
+    if (c.last_action_date) row->set_last_action_date(common::FormatLocalDate(*c.last_action_date));
+    row->set_due_date(common::FormatLocalDate(c.due));
+    row->set_status(status);
+    row->set_days_overdue(c.days_overdue);
+  }
+  return out;
+}
+
+absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttpDueRequest& request) {
+  absl::CivilDay as_of = Today();
+  if (!request.as_of().empty()) {
+    auto parsed = common::ParseLocalDate(request.as_of());
+    if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
+    as_of = *parsed;
+  }
+  if (request.within_days() < 0 || request.within_days() > 3660) {
+    return absl::InvalidArgumentError("within_days: between 0 and 3660");
+  }
+  const int within = request.within_days() > 0 ? request.within_days() : settings_.uttp_due_window_days;
+  const auto catalog = reference_.catalog();
+  // Marks reach back as far as the longest re-verification interval (12 years).
+  const int year = static_cast<int>(as_of.year());
+  PANTAU_ASSIGN_OR_RETURN(auto cells, Cells(common::YearKey(year - 13), common::YearKey(year + 1)));
+  v1::ListUttpDueResponse out;
+  out.set_as_of(common::FormatLocalDate(as_of));
+  out.set_within_days(within);
+  for (const auto& id : catalog->Codes("uttp_instrument")) {
+    if (common::InServiceOn(*catalog->FindUttpInstrument(id), as_of)) out.set_registry(out.registry() + 1);
+  }
+  for (const auto& due : common::UttpDueList(cells, *catalog, as_of, within, request.include_valid())) {
+    const v1::UttpInstrument& instrument = *catalog->FindUttpInstrument(due.instrument);
+    v1::UttpDueRow* row = out.add_rows();
+    row->set_instrument_id(due.instrument);
+    row->set_type_code(instrument.type_code());
+    if (const v1::UttpType* type = catalog->FindUttpType(instrument.type_code())) row->set_type_name(type->name());
+    row->set_owner(instrument.owner());
+    row->set_market_code(instrument.market_code());
+    row->set_location(instrument.location());
+    row->set_kecamatan_code(instrument.kecamatan_code());
+    if (due.mark.last_sah) row->set_last_sah_day(common::FormatLocalDate(*due.mark.last_sah));
+    if (due.mark.last_batal) row->set_last_batal_day(common::FormatLocalDate(*due.mark.last_batal));
+    if (due.mark.next_due) row->set_next_due(common::FormatLocalDate(*due.mark.next_due));
+    row->set_status(common::DueStatusName(due.status));
+    row->set_days(due.days);
+    if (due.status == common::DueStatus::kOverdue) out.set_overdue(out.overdue() + 1);
+    if (due.status == common::DueStatus::kDueSoon) out.set_due_soon(out.due_soon() + 1);
+  }
+  return out;
+}
+
+absl::Status QueryService::CheckExport(const v1::ExportRecordsRequest& request) const {
+  PANTAU_RETURN_IF_ERROR(ParseRange(request.from(), request.to(), 100 * 366).status());
+  for (const auto& kind : request.kinds()) {
+    if (!common::KindFromName(kind)) {
+      return absl::InvalidArgumentError(
+          StrCat("kinds: \"", kind,
+                 "\" is not price_sample, outlet_audit, follow_up, uttp_verification, correction or void"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> QueryService::ExportChunk(const v1::ExportRecordsRequest& request,
+                                               ExportCursor& cursor, int max_records,
+                                               v1::ExportRecordsResponse* out) {
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 100 * 366));
+  std::set<common::RecordKind> kinds;
+  for (const auto& k : request.kinds()) kinds.insert(*common::KindFromName(k));
+  const absl::Time from = std::max(absl::FromCivil(range.first, settings_.zone), cursor.observed);
+  const absl::Time to = absl::FromCivil(range.last + 1, settings_.zone);
+  out->Clear();
+  // A chunk ends when full, or after 20 chunks' worth of records were read, so that a filter
+  // that skips most records still gives the executor back now and then.
+  int64_t read = 0;
+  bool stopped = false;
+  PANTAU_RETURN_IF_ERROR(
+      records_.ScanIndex(common::IndexKind::kTime, "", from, to, [&](const v1::StoredRecord& s) {
+        const absl::Time observed = common::FromTimestamp(s.record().observed_at());
+        // Records at the cursor's instant up to its id went out in an earlier chunk.
+        if (!cursor.id.empty() && observed == cursor.observed && s.record().id() <= cursor.id) return true;
+        cursor.observed = observed;
+        cursor.id = s.record().id();
+        auto kind = common::KindOf(s.record());
+        if (kinds.empty() || (kind && kinds.count(*kind) > 0)) *out->add_records() = s;
+        if (out->records_size() >= max_records || ++read >= 20 * static_cast<int64_t>(max_records)) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      }));
+  return !stopped;
 }
 
 }  // namespace pantau::service

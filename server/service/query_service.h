@@ -1,14 +1,19 @@
-// Supervisor reads: the IKK table for any period, from the roll-ups and the reference data.
+// Supervisor reads: the IKK table for any period, price statistics and stability, schedule
+// coverage, violations, UTTP due lists (from the roll-ups and the reference data; violations from
+// the audit and follow-up records), and the record export.
 // Thread-safety: thread-safe; calls read a store snapshot per scan and a catalog snapshot.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/dates.h"
 #include "common/indicators.h"
 #include "pantau/v1/query_service.pb.h"
+#include "server/service/clock.h"
 #include "server/service/reference_service.h"
 #include "server/storage/storage.h"
 
@@ -20,6 +25,16 @@ struct IkkSettings {
   // Zones searched, in order, for the reference price of a commodity: rice zone 2 (Kalimantan),
   // the province, then national prices.
   std::vector<std::string> price_zones = {"2", "kalsel", "nasional"};
+  // The price schedule coverage is measured against when a request names none: the weekly
+  // Tuesday check of Barito Kuala's markets.
+  std::vector<std::string> price_schedule = {"selasa"};
+  // A finding without a follow-up action, or an action without a due date, is due this many
+  // days later.
+  int follow_up_due_days = 14;
+  // UTTP due lists look this many days ahead unless asked otherwise.
+  int uttp_due_window_days = 30;
+  // Local dates ("today", export ranges) are in this zone.
+  absl::TimeZone zone = common::DefaultDeploymentZone();
 };
 
 // An exact value with its text: percentages always with 2 decimals, other values as integers
@@ -28,8 +43,10 @@ v1::ExactValue ToExactValue(common::Ratio r, bool percent = false);
 
 class QueryService {
  public:
-  QueryService(storage::RecordStore& records, ReferenceService& reference, IkkSettings settings)
-      : records_(records), reference_(reference), settings_(settings) {}
+  // `clock` gives "today" for due lists and violations when a request names no day.
+  QueryService(storage::RecordStore& records, ReferenceService& reference, const Clock& clock,
+               IkkSettings settings)
+      : records_(records), reference_(reference), clock_(clock), settings_(std::move(settings)) {}
 
   // INVALID_ARGUMENT for a period label that is not one.
   absl::StatusOr<v1::GetIndicatorTableResponse> IndicatorTable(std::string_view period_label);
@@ -39,15 +56,47 @@ class QueryService {
   absl::StatusOr<v1::GetPriceStatisticsResponse> PriceStatistics(
       const v1::GetPriceStatisticsRequest& request);
 
+  // KV antar waktu per commodity, their mean, and the disparity between markets. At most three
+  // years at a time.
+  absl::StatusOr<v1::GetPriceStabilityResponse> PriceStability(
+      const v1::GetPriceStabilityRequest& request);
+
+  // Coverage of the price schedule by market x commodity. At most 366 days at a time.
+  absl::StatusOr<v1::GetCoverageResponse> Coverage(const v1::GetCoverageRequest& request);
+
+  // Every finding of the effective outlet audits of the period, with its follow-up status.
+  absl::StatusOr<v1::ListViolationsResponse> Violations(const v1::ListViolationsRequest& request);
+
+  // Instruments in service whose tera ulang is overdue or due within the window.
+  absl::StatusOr<v1::ListUttpDueResponse> UttpDue(const v1::ListUttpDueRequest& request);
+
+  // The export, a chunk at a time: where the previous chunk ended.
+  struct ExportCursor {
+    absl::Time observed = absl::InfinitePast();
+    std::string id;  // empty: nothing sent yet
+  };
+  // INVALID_ARGUMENT for bad dates or an unknown kind; checked before the first chunk.
+  absl::Status CheckExport(const v1::ExportRecordsRequest& request) const;
+  // Fills `out` with up to `max_records` records after `cursor` and moves the cursor. True when
+  // the export is complete (this chunk, possibly empty, is the last).
+  absl::StatusOr<bool> ExportChunk(const v1::ExportRecordsRequest& request, ExportCursor& cursor,
+                           int max_records, v1::ExportRecordsResponse* out);
+
  private:
   // Cells with keys in [from, to), decoding only those `want` accepts (all when empty).
   absl::StatusOr<common::CellList> Cells(std::string from, std::string to,
                                          const std::function<bool(std::string_view)>& want = {});
   // Only the keys of the cells in [from, to): nothing decoded.
   absl::StatusOr<std::vector<std::string>> Keys(std::string from, std::string to);
+  // The effective version of the logical record `id` (nullopt when voided or never stored), and
+  // the follow-ups that target it.
+  absl::StatusOr<std::optional<v1::Record>> Effective(std::string_view id,
+                                                      std::vector<v1::Record>* follow_ups);
+  absl::CivilDay Today() const;
 
   storage::RecordStore& records_;
   ReferenceService& reference_;
+  const Clock& clock_;
   const IkkSettings settings_;
 };
 

@@ -23,6 +23,12 @@ max_clock_skew_minutes = 30
 [limits]
 max_batch_records = 500
 shutdown_grace_seconds = 2
+[indicators]
+uttp_definition = "valid_mark"
+[reports]
+price_schedule = ["senin", "kamis"]
+follow_up_due_days = 7
+uttp_due_window_days = 60
 )",
                             ServeConfig{});
   ASSERT_THAT(c, IsOk());
@@ -32,6 +38,10 @@ shutdown_grace_seconds = 2
   EXPECT_EQ(c->server.ingest.policy.max_clock_skew, absl::Minutes(30));
   EXPECT_EQ(c->server.ingest.max_batch_records, 500u);
   EXPECT_EQ(c->server.shutdown_grace, absl::Seconds(2));
+  EXPECT_EQ(c->server.ikk.uttp_definition, common::UttpDefinition::kValidMark);
+  EXPECT_EQ(c->server.ikk.price_schedule, (std::vector<std::string>{"senin", "kamis"}));
+  EXPECT_EQ(c->server.ikk.follow_up_due_days, 7);
+  EXPECT_EQ(c->server.ikk.uttp_due_window_days, 60);
 }
 
 TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
@@ -43,6 +53,10 @@ TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
       {"executor_threads = \"four\"", "executor_threads: must be a whole number"},
       {"[limits]\nmax_batch_records = 0", "limits.max_batch_records: must be between 1"},
       {"data_dir = ", "line 1"},
+      {"[indicators]\nuttp_definition = \"sometimes\"", "indicators.uttp_definition: verified_in_year or valid_mark"},
+      {"[reports]\nprice_schedule = [\"tuesday\"]", "reports.price_schedule: weekday \"tuesday\""},
+      {"[reports]\nprice_schedule = []", "reports.price_schedule: name at least one day"},
+      {"[reports]\nprice_schedule = \"selasa\"", "reports.price_schedule: must be a list of strings"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
@@ -61,6 +75,7 @@ TEST(ServeConfigTest, TheShippedExampleParses) {
   auto c = ParseServeConfig(text.str(), ServeConfig{});
   ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->server.grpc_listen, "127.0.0.1:50051");
+  EXPECT_EQ(c->server.ikk.price_schedule, (std::vector<std::string>{"selasa"}));
 }
 
 TEST(LoopbackTest, OnlyLoopbackAddressesArePlaintextSafe) {

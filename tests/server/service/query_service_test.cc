@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "common/dates.h"
 #include "server/service/ingest_service.h"
 #include "server/storage/memory_storage.h"
@@ -59,7 +62,7 @@ class QueryServiceTest : public ::testing::Test {
     market->set_code("pasar_lain");
     ASSERT_THAT(reference_->Put(data, {}), IsOk());
     ingest_ = std::make_unique<IngestService>(storage_->records(), *reference_, clock_, IngestOptions{});
-    queries_ = std::make_unique<QueryService>(storage_->records(), *reference_, IkkSettings{});
+    queries_ = std::make_unique<QueryService>(storage_->records(), *reference_, clock_, IkkSettings{});
   }
 
   void Push(std::vector<v1::Record> records) {
@@ -237,6 +240,224 @@ TEST_F(QueryServiceTest, ABadPeriodIsRefusedWithTheAcceptedForms) {
   auto table = queries_->IndicatorTable("tahun ini");
   EXPECT_THAT(table, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(table.status().message().find("2026-Q4"), std::string::npos);
+}
+
+v1::Record PriceAt(uint32_t n, int64_t price, absl::Time at, const std::string& market = "pasar_marabahan") {
+  v1::Record r = PriceRecord(TestUlid(9, n), price, at);
+  r.mutable_price_sample()->set_market_code(market);
+  return r;
+}
+
+TEST_F(QueryServiceTest, PriceStabilityOverAYearFromTheStoredSamples) {
+  // Beras: January 13000 and 13200 at Marabahan, 14000 at the other market; February 13100;
+  // March 13500. Monthly means 13400, 13100, 13500 -> KV 1.56 %. Market means 13200, 14000.
+  Push({PriceAt(1, 13000, Wita(2026, 1, 6, 9, 0)), PriceAt(2, 13200, Wita(2026, 1, 6, 9, 5)),
+        PriceAt(3, 14000, Wita(2026, 1, 6, 9, 0), "pasar_lain"), PriceAt(4, 13100, Wita(2026, 2, 3, 9, 0)),
+        PriceAt(5, 13500, Wita(2026, 3, 3, 9, 0))});
+  v1::GetPriceStabilityRequest request;
+  request.set_from("2026-01-01");
+  request.set_to("2026-12-31");
+  auto got = queries_->PriceStability(request);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->by(), "month");
+  ASSERT_EQ(got->rows_size(), 1);
+  const auto& row = got->rows(0);
+  EXPECT_EQ(row.commodity_name(), "Beras Medium");
+  EXPECT_EQ(std::vector<int64_t>(row.period_means_rupiah().begin(), row.period_means_rupiah().end()),
+            (std::vector<int64_t>{13400, 13100, 13500}));
+  EXPECT_EQ(row.kv_percent().text(), "1.56");  // SD 208.17 / mean 13333.33
+  EXPECT_EQ(row.kv_percent().numerator(), 156);
+  EXPECT_EQ(row.cheapest_market(), "pasar_marabahan");
+  EXPECT_EQ(row.dearest_market(), "pasar_lain");
+  EXPECT_EQ(row.gap_rupiah(), 800);  // 14000 - (13000 + 13200 + 13100 + 13500) / 4
+  EXPECT_EQ(row.gap_percent().text(), "6.06");
+  EXPECT_EQ(got->mean_kv_percent().text(), "1.56");
+  EXPECT_EQ(got->commodities_with_kv(), 1);
+
+  request.set_by("fortnight");
+  EXPECT_THAT(queries_->PriceStability(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  request.set_by("month");
+  request.set_market_code("pasar_tidak_ada");
+  EXPECT_THAT(queries_->PriceStability(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  request.clear_market_code();
+  request.set_from("2025-01-01");
+  request.set_to("2025-12-31");
+  got = queries_->PriceStability(request);
+  EXPECT_EQ(got->rows_size(), 0);
+  EXPECT_FALSE(got->has_mean_kv_percent());  // an empty year has no KV, not 0 %
+}
+
+TEST_F(QueryServiceTest, CoverageOfTheTuesdayCheckCountsLocalDays) {
+  // November 2026 Tuesdays: 3, 10, 17, 24. 23:59 WITA on Monday the 9th is Monday's; 00:00 WITA
+  // on Tuesday the 17th is Tuesday's.
+  Push({PriceAt(1, 13000, Wita(2026, 11, 3, 8, 0)), PriceAt(2, 13000, Wita(2026, 11, 9, 23, 59)),
+        PriceAt(3, 13000, Wita(2026, 11, 17, 0, 0)), PriceAt(4, 13000, Wita(2026, 11, 24, 8, 0), "pasar_lain")});
+  v1::GetCoverageRequest request;
+  request.set_from("2026-11-01");
+  request.set_to("2026-11-30");
+  request.set_commodity_code("beras_medium");
+  auto got = queries_->Coverage(request);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(std::vector<std::string>(got->weekdays().begin(), got->weekdays().end()),
+            std::vector<std::string>{"selasa"});  // the server's default schedule
+  EXPECT_EQ(got->scheduled_days_size(), 4);
+  ASSERT_EQ(got->rows_size(), 2);  // pasar_lain, pasar_marabahan
+  const auto& lain = got->rows(0);
+  const auto& marabahan = got->rows(1);
+  EXPECT_EQ(lain.market_code(), "pasar_lain");
+  EXPECT_EQ(lain.covered_days(), 1);
+  EXPECT_EQ(marabahan.covered_days(), 2);
+  EXPECT_EQ(std::vector<std::string>(marabahan.missing_days().begin(), marabahan.missing_days().end()),
+            (std::vector<std::string>{"2026-11-10", "2026-11-24"}));
+  EXPECT_EQ(marabahan.unscheduled_days_with_data(), 1);
+  EXPECT_EQ(marabahan.covered_percent().text(), "50.00");
+  EXPECT_EQ(got->covered(), 3);
+  EXPECT_EQ(got->scheduled(), 8);
+  EXPECT_EQ(got->covered_percent().text(), "37.50");
+  // Asking for Mondays instead: only the 23:59 sample counts.
+  request.add_weekdays("senin");
+  got = queries_->Coverage(request);
+  EXPECT_EQ(got->rows(1).covered_days(), 1);
+  request.set_weekdays(0, "monday");
+  EXPECT_THAT(queries_->Coverage(request), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+v1::Record FollowUpOn(uint32_t n, const std::string& audit_id, const std::string& action,
+                      const std::string& date, const std::string& due, v1::FollowUpStatus status) {
+  const absl::CivilDay day = *common::ParseLocalDate(date);
+  v1::Record r = PriceRecord(TestUlid(6, n), 0, absl::FromCivil(absl::CivilMinute(day) + 600, kWita));
+  auto* f = r.mutable_follow_up();
+  f->set_audit_record_id(audit_id);
+  f->set_finding_code("harga_di_atas_het");
+  f->set_action_code(action);
+  f->set_action_date(date);
+  f->set_due_date(due);
+  f->set_status(status);
+  return r;
+}
+
+TEST_F(QueryServiceTest, ViolationsFollowTheirCasesThroughCorrectionsAndVoids) {
+  const auto first = Audit(1, "pkl_1", Wita(2026, 11, 2, 10, 0));
+  const auto second = Audit(2, "pkl_1", Wita(2026, 11, 9, 10, 0));
+  auto clean = Audit(3, "pkl_1", Wita(2026, 11, 16, 10, 0));
+  clean.mutable_outlet_audit()->clear_findings();
+  Push({first, second, clean,
+        FollowUpOn(1, first.id(), "teguran_lisan", "2026-11-03", "2026-11-10", v1::FOLLOW_UP_STATUS_OPEN),
+        FollowUpOn(2, first.id(), "teguran_tertulis", "2026-11-12", "2026-11-26", v1::FOLLOW_UP_STATUS_CLOSED)});
+  v1::ListViolationsRequest request;
+  request.set_from("2026-11-01");
+  request.set_to("2026-11-30");
+  request.set_as_of("2026-11-28");
+  auto got = queries_->Violations(request);
+  ASSERT_THAT(got, IsOk());
+  ASSERT_EQ(got->rows_size(), 2);
+  EXPECT_EQ(got->rows(0).audit_record_id(), first.id());
+  EXPECT_EQ(got->rows(0).status(), "selesai");
+  EXPECT_EQ(got->rows(0).actions(), 2);
+  EXPECT_EQ(got->rows(0).last_action_code(), "teguran_tertulis");
+  EXPECT_EQ(got->rows(0).outlet_name(), "Pangkalan 1");
+  EXPECT_EQ(got->rows(0).outlet_kind(), "lpg_pangkalan");
+  EXPECT_EQ(got->rows(0).inspector(), "siti");
+  EXPECT_EQ(got->rows(1).status(), "terlambat");  // no action: due 2026-11-23
+  EXPECT_EQ(got->rows(1).due_date(), "2026-11-23");
+  EXPECT_EQ(got->rows(1).days_overdue(), 5);
+  EXPECT_EQ(got->closed(), 1);
+  EXPECT_EQ(got->overdue(), 1);
+
+  // The closing action is voided: the first case is open again, overdue since the 10th.
+  v1::Record void_action = PriceRecord(TestUlid(3, 9), 0, Wita(2026, 11, 27, 9, 0));
+  void_action.mutable_void_()->set_target_id(TestUlid(6, 2));
+  void_action.mutable_void_()->set_reason("salah catat");
+  // The second audit is corrected: it found nothing after all.
+  v1::Record correction = PriceRecord(TestUlid(2, 9), 0, Wita(2026, 11, 9, 10, 0));
+  correction.mutable_correction()->set_target_id(second.id());
+  correction.mutable_correction()->set_reason("salah centang");
+  *correction.mutable_correction()->mutable_outlet_audit() = clean.outlet_audit();
+  Push({void_action, correction});
+  got = queries_->Violations(request);
+  ASSERT_EQ(got->rows_size(), 1);
+  EXPECT_EQ(got->rows(0).status(), "terlambat");
+  EXPECT_EQ(got->rows(0).actions(), 1);
+  EXPECT_EQ(got->rows(0).days_overdue(), 18);
+
+  request.set_status("selesai");
+  EXPECT_EQ(queries_->Violations(request)->rows_size(), 0);
+  request.set_status("ditutup");
+  EXPECT_THAT(queries_->Violations(request), StatusIs(absl::StatusCode::kInvalidArgument));
+  // Without as_of, today on the server clock (2026-12-31).
+  request.clear_status();
+  request.clear_as_of();
+  EXPECT_EQ(queries_->Violations(request)->as_of(), "2026-12-31");
+}
+
+TEST_F(QueryServiceTest, UttpDueFromStoredVerifications) {
+  v1::Record verification = PriceRecord(TestUlid(7, 1), 0, Wita(2025, 12, 20, 9, 0));
+  auto* u = verification.mutable_uttp_verification();
+  u->set_instrument_id("UTTP-1");
+  u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
+  u->set_claimed_verdict(v1::VERDICT_SAH);
+  u->add_weighing_points()->set_load_mg(1000000);
+  Push({verification});
+  v1::ListUttpDueRequest request;
+  request.set_as_of("2026-11-28");
+  auto got = queries_->UttpDue(request);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->within_days(), 30);
+  EXPECT_EQ(got->registry(), 2);
+  ASSERT_EQ(got->rows_size(), 2);
+  EXPECT_EQ(got->rows(0).instrument_id(), "UTTP-2");  // never verified
+  EXPECT_EQ(got->rows(0).status(), "terlambat");
+  EXPECT_EQ(got->rows(1).instrument_id(), "UTTP-1");
+  EXPECT_EQ(got->rows(1).status(), "jatuh_tempo");
+  EXPECT_EQ(got->rows(1).next_due(), "2026-12-20");
+  EXPECT_EQ(got->rows(1).days(), 22);
+  EXPECT_EQ(got->rows(1).type_name(), "Timbangan elektronik");
+  request.set_within_days(10);
+  got = queries_->UttpDue(request);
+  EXPECT_EQ(got->rows_size(), 1);  // UTTP-1 is valid beyond ten days
+  request.set_include_valid(true);
+  EXPECT_EQ(queries_->UttpDue(request)->rows(1).status(), "berlaku");
+}
+
+TEST_F(QueryServiceTest, ExportGoesOutInChunksExactlyOnceEvenWithinOneInstant) {
+  // 1 203 samples at the very same instant, so chunks split inside it, plus one audit.
+  std::vector<v1::Record> records;
+  for (uint32_t i = 0; i < 1203; ++i) records.push_back(PriceAt(i, 13000, Wita(2026, 11, 24, 9, 0)));
+  for (size_t start = 0; start < records.size(); start += 500) {
+    Push(std::vector<v1::Record>(records.begin() + start, records.begin() + std::min(records.size(), start + 500)));
+  }
+  Push({Audit(1, "pkl_1", Wita(2026, 11, 25, 0, 0))});  // the next local day
+  v1::ExportRecordsRequest request;
+  request.set_from("2026-11-24");
+  request.set_to("2026-11-24");
+  ASSERT_THAT(queries_->CheckExport(request), IsOk());
+  QueryService::ExportCursor cursor;
+  std::vector<std::string> ids;
+  int chunks = 0;
+  while (true) {
+    v1::ExportRecordsResponse chunk;
+    auto done = queries_->ExportChunk(request, cursor, 500, &chunk);
+    ASSERT_THAT(done, IsOk());
+    for (const auto& r : chunk.records()) ids.push_back(r.record().id());
+    ++chunks;
+    if (*done) break;
+  }
+  EXPECT_EQ(chunks, 3);
+  ASSERT_EQ(ids.size(), 1203u);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1203u);
+
+  request.set_to("2026-11-25");
+  request.add_kinds("outlet_audit");
+  cursor = {};
+  v1::ExportRecordsResponse chunk;
+  auto done = queries_->ExportChunk(request, cursor, 500, &chunk);
+  ASSERT_THAT(done, IsOk());
+  EXPECT_TRUE(*done);
+  ASSERT_EQ(chunk.records_size(), 1);
+  EXPECT_TRUE(chunk.records(0).record().has_outlet_audit());
+  request.add_kinds("harga");
+  EXPECT_THAT(queries_->CheckExport(request), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace
