@@ -15,6 +15,7 @@
 #include "client/entry.h"
 #include "client/laptop_store.h"
 #include "client/reports.h"
+#include "client/xlsx.h"
 #include "pantau/v1/query_service.grpc.pb.h"
 #include "client/sync_engine.h"
 #include "common/dates.h"
@@ -193,6 +194,52 @@ absl::StatusOr<std::optional<absl::Time>> ParseAt(const std::string& at, const c
   return std::optional<absl::Time>(*t);
 }
 
+// `pantau export`: the records streamed from the server, one JSON object per line, written to a
+// temporary file renamed into place once the stream ended well (a cut stream leaves no file that
+// looks complete).
+int RunExport(Session& s, v1::QueryService::Stub& stub, grpc::ClientContext& context, const std::string& from,
+              const std::string& to, const std::vector<std::string>& kinds, const std::string& out_path) {
+  v1::ExportRecordsRequest request;
+  request.set_from(from);
+  request.set_to(to);
+  for (const auto& k : kinds) request.add_kinds(k);
+  std::ofstream file;
+  const std::string temp = out_path + ".tmp";
+  if (!out_path.empty()) {
+    file.open(temp, std::ios::binary | std::ios::trunc);
+    if (!file) return s.Fail(absl::UnavailableError(StrCat(out_path, ": cannot be written")));
+  }
+  std::ostream& sink = out_path.empty() ? s.out : file;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  auto reader = stub.ExportRecords(&context, request);
+  v1::ExportRecordsResponse chunk;
+  uint64_t count = 0;
+  std::string line;
+  while (reader->Read(&chunk)) {
+    for (const auto& r : chunk.records()) {
+      line.clear();
+      if (!google::protobuf::util::MessageToJsonString(r, &line, options).ok()) continue;
+      sink << line << "\n";
+      ++count;
+    }
+  }
+  absl::Status finished = FromGrpc(reader->Finish());
+  if (!out_path.empty()) {
+    file.close();
+    if (!finished.ok() || !file) {
+      std::filesystem::remove(temp);
+      return s.Fail(finished.ok() ? absl::UnavailableError(StrCat(out_path, ": cannot be written")) : finished,
+                    "export failed");
+    }
+    std::filesystem::rename(temp, out_path);
+    s.err << "pantau: wrote " << count << " records to " << out_path << "\n";
+  } else if (!finished.ok()) {
+    return s.Fail(finished, "export failed");
+  }
+  return kOk;
+}
+
 std::string Describe(const v1::Record& r, const common::ReferenceCatalog& catalog) {
   if (!r.has_price_sample()) return "";
   const auto& p = r.price_sample();
@@ -310,28 +357,75 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   void_cmd->add_option("ID", target, "id of the record to void")->required();
   void_cmd->add_option("--reason", reason, "why")->required();
 
-  // report ikk
+  // report ...: supervisor reads
   int report_year = 0;
-  std::string report_period, report_format = "table", report_out;
+  std::string report_period, report_format = "table", report_out, report_signatory;
   auto* report = app.add_subcommand("report", "supervisor reports (needs a supervisor or admin token)");
   report->require_subcommand(1);
-  auto* report_ikk = report->add_subcommand("ikk", "the whole IKK table: target, realisasi, capaian");
+  std::vector<CLI::App*> report_commands;
+  auto add_report = [&](const char* name, const char* what) {
+    auto* command = report->add_subcommand(name, what);
+    command->add_option("--format", report_format, "table (default), csv, json or xlsx")
+        ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
+    command->add_option("--out", report_out, "write to this file instead of the terminal (needed for xlsx)");
+    command->add_option("--signatory", report_signatory,
+                        "xlsx: JSON file of who signs (default: signatory.json in the home folder)");
+    report_commands.push_back(command);
+    return command;
+  };
+  auto* report_ikk = add_report("ikk", "the whole IKK table: target, realisasi, capaian");
   report_ikk->add_option("--year", report_year, "the year (default: this year)");
   report_ikk->add_option("--period", report_period, "or a period: 2026-Q4, 2026-11, 2026-W48, 2026-11-24");
-  report_ikk->add_option("--format", report_format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
-  report_ikk->add_option("--out", report_out, "write to this file instead of the terminal");
 
-  std::string price_commodity, price_market, price_from, price_to, price_by = "day";
-  auto* report_prices = report->add_subcommand("prices", "price statistics of one commodity");
+  std::string price_commodity, price_market, price_from, price_to, price_by;
+  auto* report_prices = add_report("prices", "price statistics of one commodity");
   report_prices->add_option("--commodity", price_commodity, "commodity code")->required();
   report_prices->add_option("--from", price_from, "first day YYYY-MM-DD")->required();
   report_prices->add_option("--to", price_to, "last day YYYY-MM-DD")->required();
   report_prices->add_option("--market", price_market, "one market (default: every market)");
-  report_prices->add_option("--by", price_by, "day, week or month")->check(CLI::IsMember({"day", "week", "month"}));
-  report_prices->add_option("--format", report_format, "table, csv or json")
-      ->check(CLI::IsMember({"table", "csv", "json"}));
-  report_prices->add_option("--out", report_out, "write to this file instead of the terminal");
+  report_prices->add_option("--by", price_by, "day (default), week or month")
+      ->check(CLI::IsMember({"day", "week", "month"}));
+
+  auto* report_stability = add_report("stability", "koefisien variasi of every commodity and the disparity between markets");
+  report_stability->add_option("--year", report_year, "the year (default: this year)");
+  report_stability->add_option("--from", price_from, "or a first day YYYY-MM-DD");
+  report_stability->add_option("--to", price_to, "and a last day YYYY-MM-DD");
+  report_stability->add_option("--market", price_market, "one market (default: the whole regency)");
+  report_stability->add_option("--by", price_by, "the series: month (default), week or day means")
+      ->check(CLI::IsMember({"day", "week", "month"}));
+
+  std::vector<std::string> coverage_weekdays;
+  auto* report_coverage = add_report("coverage", "which market x commodity has prices on the scheduled days");
+  report_coverage->add_option("--from", price_from, "first day (default: the first of this month)");
+  report_coverage->add_option("--to", price_to, "last day (default: today)");
+  report_coverage->add_option("--weekday", coverage_weekdays,
+                              "scheduled weekdays: senin ... minggu or setiap_hari (default: the server's, selasa)");
+  report_coverage->add_option("--market", price_market, "one market");
+  report_coverage->add_option("--commodity", price_commodity, "one commodity");
+
+  std::string violation_status, as_of;
+  auto* report_violations = add_report("violations", "findings of outlet audits and their follow-up");
+  report_violations->add_option("--from", price_from, "first audit day (default: 1 January of this year)");
+  report_violations->add_option("--to", price_to, "last audit day (default: today)");
+  report_violations->add_option("--status", violation_status, "terbuka, terlambat or selesai (default: all)")
+      ->check(CLI::IsMember({"terbuka", "terlambat", "selesai"}));
+  report_violations->add_option("--as-of", as_of, "judge overdue on this day (default: today)");
+
+  int within_days = 0;
+  bool include_valid = false;
+  auto* report_uttp = add_report("uttp-due", "UTTP whose tera ulang is overdue or falls due soon");
+  report_uttp->add_option("--as-of", as_of, "the day (default: today)");
+  report_uttp->add_option("--within", within_days, "days ahead (default: the server's, 30)");
+  report_uttp->add_flag("--all", include_valid, "also list instruments still valid beyond the window");
+
+  // export
+  std::vector<std::string> export_kinds;
+  auto* export_cmd = app.add_subcommand("export", "every record observed in a period, one JSON object per line");
+  export_cmd->add_option("--from", price_from, "first day YYYY-MM-DD")->required();
+  export_cmd->add_option("--to", price_to, "last day YYYY-MM-DD")->required();
+  export_cmd->add_option("--kind", export_kinds,
+                         "only these kinds: price_sample, outlet_audit, follow_up, uttp_verification, correction, void");
+  export_cmd->add_option("--out", report_out, "write to this file (default: the terminal)");
 
   // import prices
   std::string csv_file;
@@ -452,41 +546,123 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     return ok ? kOk : kFailed;
   }
 
-  if (*report_ikk || *report_prices) {
+  bool reporting = false;
+  for (auto* command : report_commands) reporting = reporting || command->parsed();
+  if (reporting || *export_cmd) {
     auto token = ReadToken(s.settings);
     if (!token.ok()) return s.Fail(token.status());
     if (!IsLoopbackTarget(s.settings.server)) {
       return s.Fail(absl::FailedPreconditionError("without TLS only a server on this machine is allowed"));
     }
+    if (report_format == "xlsx" && report_out.empty()) {
+      return s.Fail(absl::InvalidArgumentError("--format xlsx needs --out FILE.xlsx"));
+    }
     auto stub = v1::QueryService::NewStub(
         grpc::CreateChannel(s.settings.server, grpc::InsecureChannelCredentials()));
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
+    const absl::CivilDay today = absl::ToCivilDay(now, s.policy.display_zone);
+    const std::string today_text = common::FormatLocalDate(today);
+    const int this_year = static_cast<int>(today.year());
+    if (*export_cmd) return RunExport(s, *stub, context, price_from, price_to, export_kinds, report_out);
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+
+    Signatory signatory;
+    signatory.date = IndonesianDate(today);
+    if (report_format == "xlsx") {
+      std::string file = report_signatory.empty() ? home + "/signatory.json" : report_signatory;
+      bool readable = false;
+      std::string text = ReadFileOr(file, readable);
+      if (readable) {
+        auto parsed = ParseSignatory(text, file);
+        if (!parsed.ok()) return s.Fail(parsed.status());
+        if (parsed->date.empty()) parsed->date = signatory.date;
+        signatory = *std::move(parsed);
+      } else if (!report_signatory.empty()) {
+        return s.Fail(absl::InvalidArgumentError(StrCat(file, ": cannot be read")));
+      }
+    }
+    // Every report is a server answer, turned into text or a workbook.
     std::string text;
-    if (*report_prices) {
+    std::optional<Table> table;
+    absl::Status got;
+    if (*report_ikk) {
+      v1::GetIndicatorTableRequest request;
+      request.set_period(!report_period.empty() ? report_period
+                         : report_year > 0      ? StrCat(report_year)
+                                                : StrCat(this_year));
+      v1::GetIndicatorTableResponse answer;
+      got = FromGrpc(stub->GetIndicatorTable(&context, request, &answer));
+      if (!got.ok()) return s.Fail(got, "report failed");
+      if (report_format == "xlsx") {
+        if (absl::Status w = WriteIkkXlsx(answer, signatory, report_out); !w.ok()) return s.Fail(w);
+        err << "pantau: wrote " << report_out << "\n";
+        return kOk;
+      }
+      text = report_format == "csv" ? IkkCsv(answer) : report_format == "json" ? IkkJson(answer) : IkkTable(answer);
+    } else if (*report_prices) {
       v1::GetPriceStatisticsRequest request;
       request.set_commodity_code(price_commodity);
       request.set_market_code(price_market);
       request.set_from(price_from);
       request.set_to(price_to);
-      request.set_by(price_by);
-      v1::GetPriceStatisticsResponse stats;
-      absl::Status got = FromGrpc(stub->GetPriceStatistics(&context, request, &stats));
+      request.set_by(price_by.empty() ? "day" : price_by);
+      v1::GetPriceStatisticsResponse answer;
+      got = FromGrpc(stub->GetPriceStatistics(&context, request, &answer));
       if (!got.ok()) return s.Fail(got, "report failed");
-      text = report_format == "csv" ? PriceCsv(stats) : report_format == "json" ? PriceJson(stats) : PriceTable(stats);
+      if (report_format == "xlsx") table = PriceStatisticsTable(answer);
+      text = report_format == "csv" ? PriceCsv(answer) : report_format == "json" ? PriceJson(answer) : PriceTable(answer);
+    } else {
+      std::unique_ptr<google::protobuf::Message> answer;
+      if (*report_stability) {
+        v1::GetPriceStabilityRequest request;
+        const int year = report_year > 0 ? report_year : this_year;
+        request.set_from(!price_from.empty() ? price_from : StrCat(year, "-01-01"));
+        request.set_to(!price_to.empty() ? price_to : StrCat(year, "-12-31"));
+        request.set_by(price_by);
+        request.set_market_code(price_market);
+        auto a = std::make_unique<v1::GetPriceStabilityResponse>();
+        got = FromGrpc(stub->GetPriceStability(&context, request, a.get()));
+        if (got.ok()) table = PriceStabilityTable(*a);
+        answer = std::move(a);
+      } else if (*report_coverage) {
+        v1::GetCoverageRequest request;
+        request.set_from(!price_from.empty() ? price_from : common::FormatLocalDate(absl::CivilDay(absl::CivilMonth(today))));
+        request.set_to(!price_to.empty() ? price_to : today_text);
+        for (const auto& w : coverage_weekdays) request.add_weekdays(w);
+        request.set_market_code(price_market);
+        request.set_commodity_code(price_commodity);
+        auto a = std::make_unique<v1::GetCoverageResponse>();
+        got = FromGrpc(stub->GetCoverage(&context, request, a.get()));
+        if (got.ok()) table = CoverageTable(*a);
+        answer = std::move(a);
+      } else if (*report_violations) {
+        v1::ListViolationsRequest request;
+        request.set_from(!price_from.empty() ? price_from : StrCat(this_year, "-01-01"));
+        request.set_to(!price_to.empty() ? price_to : today_text);
+        request.set_status(violation_status);
+        request.set_as_of(as_of);
+        auto a = std::make_unique<v1::ListViolationsResponse>();
+        got = FromGrpc(stub->ListViolations(&context, request, a.get()));
+        if (got.ok()) table = ViolationsTable(*a);
+        answer = std::move(a);
+      } else {
+        v1::ListUttpDueRequest request;
+        request.set_as_of(as_of);
+        request.set_within_days(within_days);
+        request.set_include_valid(include_valid);
+        auto a = std::make_unique<v1::ListUttpDueResponse>();
+        got = FromGrpc(stub->ListUttpDue(&context, request, a.get()));
+        if (got.ok()) table = UttpDueTable(*a);
+        answer = std::move(a);
+      }
+      if (!got.ok()) return s.Fail(got, "report failed");
+      text = report_format == "csv" ? TableCsv(*table) : report_format == "json" ? ResponseJson(*answer) : TableText(*table);
     }
-    if (*report_ikk) {
-    v1::GetIndicatorTableRequest request;
-    request.set_period(!report_period.empty() ? report_period
-                       : report_year > 0      ? StrCat(report_year)
-                                              : StrCat(absl::ToCivilYear(now, s.policy.display_zone).year()));
-    v1::GetIndicatorTableResponse table;
-    absl::Status got = FromGrpc(stub->GetIndicatorTable(&context, request, &table));
-    if (!got.ok()) return s.Fail(got, "report failed");
-    text = report_format == "csv"    ? IkkCsv(table)
-           : report_format == "json" ? IkkJson(table)
-                                     : IkkTable(table);
+    if (report_format == "xlsx") {
+      if (absl::Status w = WriteTableXlsx(*table, signatory, report_out); !w.ok()) return s.Fail(w);
+      err << "pantau: wrote " << report_out << "\n";
+      return kOk;
     }
     if (report_out.empty()) {
       out << text;

@@ -3,7 +3,9 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_join.h"
 #include "common/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace pantau::client {
 namespace {
@@ -191,6 +193,177 @@ std::string PriceTable(const v1::GetPriceStatisticsResponse& stats) {
                   "\n");
   }
   return out;
+}
+
+std::string TableText(const Table& table) {
+  std::string out = table.title + "\n";
+  for (const auto& note : table.notes) out += note + "\n";
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text;
+    for (size_t k = 0; k < table.columns.size(); ++k) {
+      const auto& c = table.columns[k];
+      const std::string cell = k < cells.size() && !cells[k].empty() ? cells[k] : "-";
+      if (k > 0) text += "  ";
+      text += c.kind == Table::Kind::kText ? Fit(cell, c.width) : RightAlign(cell, c.width);
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text + "\n";
+  };
+  std::vector<std::string> headers;
+  for (const auto& c : table.columns) headers.push_back(c.header);
+  out += line(headers);
+  for (const auto& row : table.rows) out += line(row);
+  return out;
+}
+
+std::string TableCsv(const Table& table) {
+  std::string out;
+  for (size_t k = 0; k < table.columns.size(); ++k) out += (k > 0 ? "," : "") + CsvField(table.columns[k].key);
+  out += "\n";
+  for (const auto& row : table.rows) {
+    for (size_t k = 0; k < row.size(); ++k) out += (k > 0 ? "," : "") + CsvField(row[k]);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string ResponseJson(const google::protobuf::Message& response) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string out;
+  if (!google::protobuf::util::MessageToJsonString(response, &out, options).ok()) return "{}\n";
+  return out;
+}
+
+namespace {
+
+using Kind = Table::Kind;
+
+std::string Text(bool present, const v1::ExactValue& v) { return present ? v.text() : std::string(); }
+
+}  // namespace
+
+Table PriceStatisticsTable(const v1::GetPriceStatisticsResponse& stats) {
+  Table t;
+  t.title = StrCat("Statistik harga ", stats.commodity_name(), " (Rp/", stats.unit(), ")");
+  const std::vector<std::pair<std::string, Kind>> headers = {
+      {"Pasar", Kind::kText},       {"Periode", Kind::kText},         {"Sampel", Kind::kInteger},
+      {"Pedagang", Kind::kInteger}, {"Rata-rata", Kind::kNumber},     {"Median", Kind::kNumber},
+      {"Min", Kind::kInteger},      {"Max", Kind::kInteger},          {"Periode sebelumnya", Kind::kText},
+      {"Perubahan (Rp)", Kind::kNumber}, {"Perubahan (%)", Kind::kPercent}, {"Harga acuan", Kind::kInteger},
+      {"Jenis acuan", Kind::kText}, {"Di atas acuan (%)", Kind::kPercent}};
+  for (size_t k = 0; k < headers.size(); ++k) {
+    t.columns.push_back({kPriceColumns[k], headers[k].first, headers[k].second, k == 0 ? 20u : 10u});
+  }
+  for (const auto& p : stats.points()) t.rows.push_back(PriceFields(p));
+  return t;
+}
+
+Table PriceStabilityTable(const v1::GetPriceStabilityResponse& s) {
+  Table t;
+  t.title = StrCat("Stabilitas harga bahan pokok ", s.from(), " s.d. ", s.to(), " (deret per ",
+                   s.by() == "day" ? "hari" : s.by() == "week" ? "minggu" : "bulan", ")");
+  t.notes.push_back(StrCat("Rata-rata koefisien variasi: ",
+                           s.has_mean_kv_percent() ? s.mean_kv_percent().text() + " %" : "-", " (",
+                           s.commodities_with_kv(), " komoditas)"));
+  t.columns = {{"komoditas", "Komoditas", Kind::kText, 24},
+               {"satuan", "Satuan", Kind::kText, 6},
+               {"jumlah_periode", "Periode", Kind::kInteger, 7},
+               {"rata_rata_rp", "Rata-rata", Kind::kInteger, 9},
+               {"kv_persen", "KV (%)", Kind::kPercent, 7},
+               {"jumlah_pasar", "Pasar", Kind::kInteger, 5},
+               {"pasar_termurah", "Termurah", Kind::kText, 16},
+               {"pasar_termahal", "Termahal", Kind::kText, 16},
+               {"selisih_rp", "Selisih", Kind::kInteger, 8},
+               {"selisih_persen", "Selisih (%)", Kind::kPercent, 11},
+               {"kv_antar_pasar_persen", "KV pasar (%)", Kind::kPercent, 12}};
+  for (const auto& r : s.rows()) {
+    int64_t sum = 0;
+    for (int64_t m : r.period_means_rupiah()) sum += m;
+    const int64_t n = r.period_means_rupiah_size();
+    t.rows.push_back({r.commodity_name().empty() ? r.commodity_code() : r.commodity_name(), r.unit(),
+                      StrCat(n), n > 0 ? StrCat((2 * sum + n) / (2 * n)) : "", Text(r.has_kv_percent(), r.kv_percent()),
+                      StrCat(r.markets_size()), r.cheapest_market(), r.dearest_market(), StrCat(r.gap_rupiah()),
+                      Text(r.has_gap_percent(), r.gap_percent()),
+                      Text(r.has_disparity_kv_percent(), r.disparity_kv_percent())});
+  }
+  return t;
+}
+
+Table CoverageTable(const v1::GetCoverageResponse& c) {
+  Table t;
+  t.title = StrCat("Cakupan pemantauan harga ", c.from(), " s.d. ", c.to(), " (jadwal: ",
+                   absl::StrJoin(c.weekdays(), ", "), "; ", c.scheduled_days_size(), " hari)");
+  t.notes.push_back(StrCat("Terisi ", c.covered(), " dari ", c.scheduled(), " (",
+                           c.has_covered_percent() ? c.covered_percent().text() + " %" : "-", ")"));
+  for (const auto& m : c.markets()) {
+    t.notes.push_back(StrCat("  ", m.market_name().empty() ? m.market_code() : m.market_name(), ": ", m.covered(),
+                             " dari ", m.scheduled(), " (",
+                             m.has_covered_percent() ? m.covered_percent().text() + " %" : "-", ")"));
+  }
+  t.columns = {{"pasar", "Pasar", Kind::kText, 20},
+               {"komoditas", "Komoditas", Kind::kText, 20},
+               {"terjadwal", "Terjadwal", Kind::kInteger, 9},
+               {"terisi", "Terisi", Kind::kInteger, 6},
+               {"terisi_persen", "Terisi (%)", Kind::kPercent, 10},
+               {"di_luar_jadwal", "Luar jadwal", Kind::kInteger, 11},
+               {"hari_kosong", "Hari kosong", Kind::kText, 40}};
+  for (const auto& r : c.rows()) {
+    t.rows.push_back({r.market_code(), r.commodity_code(), StrCat(r.scheduled_days()), StrCat(r.covered_days()),
+                      Text(r.has_covered_percent(), r.covered_percent()), StrCat(r.unscheduled_days_with_data()),
+                      absl::StrJoin(r.missing_days(), " ")});
+  }
+  return t;
+}
+
+Table ViolationsTable(const v1::ListViolationsResponse& v) {
+  Table t;
+  t.title = StrCat("Pelanggaran dan tindak lanjut ", v.from(), " s.d. ", v.to(), " (per ", v.as_of(), ")");
+  t.notes.push_back(StrCat("Terbuka ", v.open(), ", terlambat ", v.overdue(), ", selesai ", v.closed()));
+  t.columns = {{"tanggal_audit", "Audit", Kind::kText, 10},
+               {"outlet", "Outlet", Kind::kText, 18},
+               {"jenis", "Jenis", Kind::kText, 13},
+               {"kecamatan", "Kecamatan", Kind::kText, 12},
+               {"temuan", "Temuan", Kind::kText, 22},
+               {"tindakan", "Tindakan", Kind::kInteger, 8},
+               {"tindakan_terakhir", "Terakhir", Kind::kText, 18},
+               {"tanggal_tindakan", "Tgl tindakan", Kind::kText, 12},
+               {"batas_waktu", "Batas", Kind::kText, 10},
+               {"status", "Status", Kind::kText, 9},
+               {"hari_terlambat", "Terlambat", Kind::kInteger, 9},
+               {"petugas", "Petugas", Kind::kText, 10},
+               {"id_audit", "ID audit", Kind::kText, 26}};
+  for (const auto& r : v.rows()) {
+    t.rows.push_back({r.audit_day(), r.outlet_name().empty() ? r.outlet_code() : r.outlet_name(), r.outlet_kind(),
+                      r.kecamatan_code(), r.finding_code(), StrCat(r.actions()), r.last_action_code(),
+                      r.last_action_date(), r.due_date(), r.status(),
+                      r.status() == "terlambat" ? StrCat(r.days_overdue()) : "", r.inspector(), r.audit_record_id()});
+  }
+  return t;
+}
+
+Table UttpDueTable(const v1::ListUttpDueResponse& d) {
+  Table t;
+  t.title = StrCat("UTTP jatuh tempo tera ulang per ", d.as_of(), " (", d.within_days(), " hari ke depan)");
+  t.notes.push_back(StrCat("Terlambat ", d.overdue(), ", jatuh tempo ", d.due_soon(), ", potensi ", d.registry(),
+                           " alat"));
+  t.columns = {{"alat", "Alat", Kind::kText, 12},
+               {"jenis", "Jenis", Kind::kText, 20},
+               {"pemilik", "Pemilik", Kind::kText, 18},
+               {"lokasi", "Lokasi", Kind::kText, 18},
+               {"sah_terakhir", "Sah terakhir", Kind::kText, 12},
+               {"batal", "Batal", Kind::kText, 10},
+               {"jatuh_tempo", "Jatuh tempo", Kind::kText, 11},
+               {"status", "Status", Kind::kText, 11},
+               {"hari", "Hari", Kind::kInteger, 5}};
+  for (const auto& r : d.rows()) {
+    t.rows.push_back({r.instrument_id(), r.type_name().empty() ? r.type_code() : r.type_name(), r.owner(),
+                      r.market_code().empty() ? r.location() : r.market_code(), r.last_sah_day(), r.last_batal_day(),
+                      r.next_due(), r.status(), StrCat(r.days())});
+  }
+  return t;
 }
 
 }  // namespace pantau::client

@@ -3,10 +3,40 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "google/protobuf/message.h"
 #include "pantau/v1/query_service.pb.h"
 
 namespace pantau::client {
+
+// A report as a table, written out as text, CSV or XLSX (client/xlsx.h) alike.
+struct Table {
+  enum class Kind { kText, kInteger, kNumber, kPercent };  // kPercent: always 2 decimals
+  struct Column {
+    std::string key;     // CSV header and JSON key: "rata_rata"
+    std::string header;  // for people: "Rata-rata"
+    Kind kind = Kind::kText;
+    size_t width = 12;   // terminal width; longer texts are cut with "…"
+  };
+  std::string title;
+  std::vector<std::string> notes;  // lines under the title
+  std::vector<Column> columns;
+  std::vector<std::vector<std::string>> rows;  // "" is a missing value: "-" on a terminal
+};
+std::string TableText(const Table& table);
+// RFC 4180, a header row of the column keys; missing values are empty fields.
+std::string TableCsv(const Table& table);
+// Any response as JSON with the proto field names (what programs read).
+std::string ResponseJson(const google::protobuf::Message& response);
+
+Table PriceStatisticsTable(const v1::GetPriceStatisticsResponse& stats);
+// One row per commodity: KV antar waktu, periods, disparity between markets; the mean KV as a note.
+Table PriceStabilityTable(const v1::GetPriceStabilityResponse& stability);
+// One row per market x commodity with the missing scheduled days; totals per market as notes.
+Table CoverageTable(const v1::GetCoverageResponse& coverage);
+Table ViolationsTable(const v1::ListViolationsResponse& violations);
+Table UttpDueTable(const v1::ListUttpDueResponse& due);
 
 // "Periode 2026 (2026-01-01 s.d. 2026-12-31)" and one line per IKK row: No, Indikator (cut to
 // fit), Target, Realisasi, Capaian (%), Sumber.

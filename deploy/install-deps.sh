@@ -6,8 +6,8 @@ packages=(
   cmake ninja-build g++ pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libboost-dev libssl-dev
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev faketime
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libxlsxwriter-dev
+  libgtest-dev libgmock-dev faketime python3-openpyxl
 )
 
 missing=()

@@ -3,10 +3,17 @@
 #include "client/reports.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+
+#include "absl/strings/str_split.h"
+#include "client/xlsx.h"
+#include "tests/testing/process.h"
 
 namespace pantau::client {
 namespace {
@@ -75,6 +82,233 @@ TEST(ReportsTest, TheTerminalTableShowsMissingValuesAsDashes) {
   // Row 1 has no target, realisation or capaian: three dashes, never 0.
   const auto line = text.substr(text.find("  1  "));
   EXPECT_EQ(line.substr(0, line.find('\n')).find(" 0 "), std::string::npos);
+}
+
+v1::ExactValue Value(int64_t n, int64_t d, const char* text) {
+  v1::ExactValue v;
+  v.set_numerator(n);
+  v.set_denominator(d);
+  v.set_text(text);
+  return v;
+}
+
+v1::ListViolationsResponse Violations() {
+  v1::ListViolationsResponse v;
+  v.set_from("2026-11-01");
+  v.set_to("2026-11-30");
+  v.set_as_of("2026-11-28");
+  v.set_open(0);
+  v.set_overdue(1);
+  v.set_closed(1);
+  auto* a = v.add_rows();
+  a->set_audit_record_id("01KAUDIT0000000000000000A1");
+  a->set_audit_day("2026-11-02");
+  a->set_outlet_code("pkl_1");
+  a->set_outlet_name("Pangkalan \"Maju\", Marabahan");
+  a->set_outlet_kind("lpg_pangkalan");
+  a->set_kecamatan_code("marabahan");
+  a->set_finding_code("harga_di_atas_het");
+  a->set_inspector("siti");
+  a->set_actions(2);
+  a->set_last_action_code("teguran_tertulis");
+  a->set_last_action_date("2026-11-12");
+  a->set_due_date("2026-11-26");
+  a->set_status("selesai");
+  auto* b = v.add_rows();
+  b->set_audit_record_id("01KAUDIT0000000000000000A2");
+  b->set_audit_day("2026-11-09");
+  b->set_outlet_code("kios_2");
+  b->set_outlet_kind("pupuk_kios");
+  b->set_finding_code("stok_tidak_sesuai");
+  b->set_inspector("siti");
+  b->set_due_date("2026-11-23");
+  b->set_status("terlambat");
+  b->set_days_overdue(5);
+  return v;
+}
+
+v1::GetPriceStabilityResponse Stability() {
+  v1::GetPriceStabilityResponse s;
+  s.set_from("2026-01-01");
+  s.set_to("2026-12-31");
+  s.set_by("month");
+  *s.mutable_mean_kv_percent() = Value(713, 200, "3.57");
+  s.set_commodities_with_kv(2);
+  auto* r = s.add_rows();
+  r->set_commodity_code("beras_medium");
+  r->set_commodity_name("Beras Medium");
+  r->set_unit("kg");
+  for (auto [p, m] : {std::pair{"2026-01", 10400}, {"2026-02", 10400}, {"2026-03", 10967}}) {
+    r->add_periods(p);
+    r->add_period_means_rupiah(m);
+  }
+  *r->mutable_kv_percent() = Value(309, 100, "3.09");
+  r->add_markets("pasar_a");
+  r->add_market_means_rupiah(10300);
+  r->add_markets("pasar_b");
+  r->add_market_means_rupiah(11100);
+  *r->mutable_disparity_kv_percent() = Value(529, 100, "5.29");
+  r->set_cheapest_market("pasar_a");
+  r->set_dearest_market("pasar_b");
+  r->set_gap_rupiah(800);
+  *r->mutable_gap_percent() = Value(80000, 10300, "7.77");
+  auto* m = s.add_rows();
+  m->set_commodity_code("minyakita");
+  m->set_commodity_name("MinyaKita");
+  m->set_unit("liter");
+  m->add_periods("2026-03");
+  m->add_period_means_rupiah(15700);
+  m->add_markets("pasar_a");
+  m->add_market_means_rupiah(15700);
+  m->set_cheapest_market("pasar_a");
+  m->set_dearest_market("pasar_a");
+  return s;
+}
+
+TEST(ReportsTest, ViolationsCsvMatchesTheGoldenFile) {
+  ExpectGolden("violations_2026-11.csv", TableCsv(ViolationsTable(Violations())));
+}
+TEST(ReportsTest, StabilityCsvAndJsonMatchTheGoldenFiles) {
+  ExpectGolden("stability_2026.csv", TableCsv(PriceStabilityTable(Stability())));
+  ExpectGolden("stability_2026.json", ResponseJson(Stability()));
+}
+
+TEST(ReportsTest, TablesShowMissingValuesAsDashesOnATerminal) {
+  const std::string text = TableText(PriceStabilityTable(Stability()));
+  EXPECT_NE(text.find("Rata-rata koefisien variasi: 3.57 % (2 komoditas)"), std::string::npos) << text;
+  const std::string minyak = text.substr(text.find("MinyaKita"));
+  const std::string line = minyak.substr(0, minyak.find('\n'));
+  // One month: no KV (a dash), never 0.00.
+  EXPECT_EQ(line.find("0.00"), std::string::npos) << line;
+  EXPECT_NE(line.find(" - "), std::string::npos) << line;
+}
+
+// Every non-empty cell of the workbook as read by openpyxl: "A1" -> "n:20" or "s:text"; merged
+// ranges under "merged".
+std::map<std::string, std::string> ReadCells(const std::string& path) {
+  auto result = pantau::testing::RunCommand(
+      {"/usr/bin/python3", std::string(PANTAU_SOURCE_DIR) + "/tests/tools/xlsx_cells.py", path});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::map<std::string, std::string> cells;
+  const std::vector<std::string> lines = absl::StrSplit(result.out, '\n', absl::SkipEmpty());
+  for (const std::string& line : lines) {
+    const std::vector<std::string> parts = absl::StrSplit(line, '\t');
+    const std::string where = parts[0].substr(parts[0].find('!') + 1);
+    if (where == "merged") {
+      cells["merged"] += (cells["merged"].empty() ? "" : " ") + parts[1];
+    } else {
+      cells[where] = parts[1] + ":" + parts[2];
+    }
+  }
+  return cells;
+}
+
+class XlsxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("pantau-xlsx-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(XlsxTest, TheIkkWorkbookReadsBackCellByCell) {
+  Signatory signatory;
+  signatory.date = "31 Desember 2026";
+  signatory.name = "H. CONTOH, S.E.";
+  signatory.rank = "Pembina Tingkat I";
+  signatory.nip = "19700101 199003 1 001";
+  const std::string path = (dir_ / "ikk.xlsx").string();
+  ASSERT_TRUE(WriteIkkXlsx(Table(), signatory, path).ok());
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  const auto cells = ReadCells(path);
+  const std::map<std::string, std::string> expected = {
+      {"A1", "s:TABEL INDIKATOR KINERJA KEGIATAN (IKK)"},
+      {"A2", "s:Dinas Koperasi, Perindustrian dan Perdagangan Kabupaten Barito Kuala"},
+      {"A3", "s:Periode 2026 (2026-01-01 s.d. 2026-12-31)"},
+      {"A5", "s:No"}, {"B5", "s:Tujuan"}, {"C5", "s:Sasaran"}, {"D5", "s:Indikator Kinerja Kegiatan"},
+      {"E5", "s:Formulasi / Cara Pengukuran"}, {"F5", "s:Sumber Data"}, {"G5", "s:Target"},
+      {"H5", "s:Realisasi"}, {"I5", "s:Capaian (%)"}, {"J5", "s:Keterangan"},
+      // Row 20: numbers, as numbers.
+      {"A6", "n:20"}, {"B6", "s:Peningkatan kualitas Pasar Daerah dan Pasar Desa"},
+      {"C6", "s:Meningkatnya Sarana distribusi Perdagangan"},
+      {"D6", "s:Jumlah kebutuhan bahan pokok yang dimonitor"}, {"E6", "s:Jumlah kebutuhan bahan pokok"},
+      {"F6", "s:Daftar harga rata-rata bahan pokok"}, {"G6", "n:20"}, {"H6", "n:18"}, {"I6", "n:90"},
+      {"J6", "s:otomatis"},
+      // Row 1: nothing entered, so no target, realisasi or capaian cell at all (never 0).
+      {"A7", "n:1"}, {"B7", "s:Mengembangkan peran koperasi, UMKM sebagai pelopor pemasar produk olahan dan kerajinan"},
+      {"D7", "s:Jumlah peserta rapat \"koordinasi\""}, {"J7", "s:belum diisi"},
+      // Row 24: the exact percentage as sent, 87.04.
+      {"A8", "n:24"}, {"D8", "s:Prosentase alat UTTP yang ditera/tera ulang"}, {"H8", "n:87.04"},
+      {"J8", "s:otomatis"},
+      // The signatory block, two rows under the table.
+      {"G11", "s:Marabahan, 31 Desember 2026"},
+      {"G12", "s:Kepala Dinas Koperasi, Perindustrian dan Perdagangan"},
+      {"G16", "s:H. CONTOH, S.E."}, {"G17", "s:Pembina Tingkat I"}, {"G18", "s:NIP. 19700101 199003 1 001"},
+      {"merged", "A1:J1 A2:J2 A3:J3 G11:J11 G12:J12 G16:J16 G17:J17 G18:J18"},
+  };
+  EXPECT_EQ(cells, expected);
+}
+
+TEST_F(XlsxTest, RowsSharingTujuanAndSasaranAreMergedLikeTheDinasTable) {
+  v1::GetIndicatorTableResponse t;
+  t.set_period("2026");
+  for (int n : {20, 21, 22}) {
+    auto* i = t.add_rows()->mutable_indicator();
+    i->set_number(n);
+    i->set_tujuan("Tujuan perdagangan");
+    i->set_sasaran(n == 22 ? "Sasaran B" : "Sasaran A");
+  }
+  const std::string path = (dir_ / "merge.xlsx").string();
+  ASSERT_TRUE(WriteIkkXlsx(t, Signatory{}, path).ok());
+  const auto cells = ReadCells(path);
+  EXPECT_NE(cells.at("merged").find("B6:B8"), std::string::npos) << cells.at("merged");
+  EXPECT_NE(cells.at("merged").find("C6:C7"), std::string::npos) << cells.at("merged");
+  EXPECT_EQ(cells.at("B6"), "s:Tujuan perdagangan");
+  EXPECT_EQ(cells.count("B7"), 0u);
+  EXPECT_EQ(cells.at("C8"), "s:Sasaran B");
+  // No name given: a line to write it on.
+  EXPECT_EQ(cells.at("G16"), "s:(..............................)");
+}
+
+TEST_F(XlsxTest, AReportTableKeepsNumbersAsNumbersAndMissingValuesEmpty) {
+  const std::string path = (dir_ / "stability.xlsx").string();
+  ASSERT_TRUE(WriteTableXlsx(PriceStabilityTable(Stability()), Signatory{}, path).ok());
+  const auto cells = ReadCells(path);
+  EXPECT_EQ(cells.at("A1"), "s:Stabilitas harga bahan pokok 2026-01-01 s.d. 2026-12-31 (deret per bulan)");
+  EXPECT_EQ(cells.at("A3"), "s:Rata-rata koefisien variasi: 3.57 % (2 komoditas)");
+  EXPECT_EQ(cells.at("A5"), "s:Komoditas");
+  EXPECT_EQ(cells.at("E5"), "s:KV (%)");
+  EXPECT_EQ(cells.at("A6"), "s:Beras Medium");
+  EXPECT_EQ(cells.at("D6"), "n:10589");  // the mean of the monthly means, rounded half up
+  EXPECT_EQ(cells.at("E6"), "n:3.09");
+  EXPECT_EQ(cells.at("J6"), "n:7.77");
+  EXPECT_EQ(cells.at("K6"), "n:5.29");
+  EXPECT_EQ(cells.at("A7"), "s:MinyaKita");
+  EXPECT_EQ(cells.count("E7"), 0u);  // no KV from one month: an empty cell, not 0
+  EXPECT_EQ(cells.count("K7"), 0u);
+}
+
+TEST_F(XlsxTest, AnUnwritablePathIsAnErrorAndLeavesNothing) {
+  const std::string path = (dir_ / "no-such-folder" / "ikk.xlsx").string();
+  const absl::Status status = WriteIkkXlsx(Table(), Signatory{}, path);
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("no-such-folder/ikk.xlsx"), std::string_view::npos) << status.message();
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(SignatoryTest, ReadsKnownKeysAndNamesAMisspeltOne) {
+  auto s = ParseSignatory(R"({"name": "H. CONTOH", "nip": "1970", "place": "Marabahan"})", "ttd.json");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->name, "H. CONTOH");
+  EXPECT_EQ(s->position, "Kepala Dinas Koperasi, Perindustrian dan Perdagangan");  // default kept
+  auto wrong = ParseSignatory(R"({"nama": "H. CONTOH"})", "ttd.json");
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("ttd.json: unknown key \"nama\""), std::string_view::npos);
+  EXPECT_FALSE(ParseSignatory(R"({"nip": 1970})", "ttd.json").ok());
+  EXPECT_FALSE(ParseSignatory("[", "ttd.json").ok());
+  EXPECT_EQ(IndonesianDate(absl::CivilDay(2026, 8, 17)), "17 Agustus 2026");
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -260,6 +263,104 @@ TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAck
   EXPECT_NE(prices.out.find(StrCat("pasar_marabahan,", today, ",1,1,13100,13100,13100,13100,,,,13100,HET,0.00")),
             std::string::npos)
       << prices.out;
+}
+
+TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExportAndXlsx) {
+  const std::string supervisor_home = dir_.Sub("kabid-laptop");
+  auto as_supervisor = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", supervisor_home};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_supervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  const absl::TimeZone wita = common::DefaultDeploymentZone();
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), wita);
+  // The last two Tuesdays before today (never today, so every record is in the past).
+  absl::CivilDay tuesday = today - 1;
+  while (absl::GetWeekday(tuesday) != absl::Weekday::tuesday) --tuesday;
+  const absl::CivilDay earlier_tuesday = tuesday - 7;
+  const std::string t1 = common::FormatLocalDate(earlier_tuesday), t2 = common::FormatLocalDate(tuesday);
+  // Beras at Pasar Marabahan on both Tuesdays; an audit with a finding on the first.
+  for (auto [day, price] : {std::pair{t1, "13000"}, std::pair{t1, "13200"}, std::pair{t2, "13400"}}) {
+    auto added = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+                         "--price", price, "--at", day + " 09:00"});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+  }
+  auto audit = Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1", "--checklist-version", "1",
+                       "--finding", "harga_di_atas_het", "--at", t1 + " 10:00"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+
+  // Coverage of the weekly Tuesday check over those two weeks: both Tuesdays covered.
+  auto coverage = as_supervisor({"report", "coverage", "--from", t1, "--to", t2, "--market", "pasar_marabahan",
+                                 "--commodity", "beras_medium", "--weekday", "selasa", "--format", "csv"});
+  ASSERT_EQ(coverage.exit_code, 0) << coverage.err;
+  EXPECT_NE(coverage.out.find("pasar_marabahan,beras_medium,2,2,100.00,0,\n"), std::string::npos) << coverage.out;
+  auto minyak = as_supervisor({"report", "coverage", "--from", t1, "--to", t2, "--market", "pasar_marabahan",
+                               "--commodity", "minyakita", "--format", "csv"});
+  EXPECT_NE(minyak.out.find(StrCat("pasar_marabahan,minyakita,2,0,0.00,0,", t1, " ", t2, "\n")), std::string::npos)
+      << minyak.out;
+
+  // The finding is open, and overdue once the default 14 days have passed.
+  auto violations = as_supervisor({"report", "violations", "--from", t1, "--to", t2, "--as-of",
+                                   common::FormatLocalDate(earlier_tuesday + 15), "--format", "json"});
+  ASSERT_EQ(violations.exit_code, 0) << violations.err;
+  auto v = nlohmann::json::parse(violations.out);
+  ASSERT_EQ(v["rows"].size(), 1u) << violations.out;
+  EXPECT_EQ(v["rows"][0]["status"], "terlambat");
+  EXPECT_EQ(v["rows"][0]["outlet_name"], "Pangkalan LPG contoh Marabahan 1");
+  EXPECT_EQ(v["rows"][0]["due_date"], common::FormatLocalDate(earlier_tuesday + 14));
+
+  // UTTP: the bundled registry has three instruments and no verification: all overdue.
+  auto due = as_supervisor({"report", "uttp-due", "--format", "csv"});
+  ASSERT_EQ(due.exit_code, 0) << due.err;
+  for (const char* id : {"UTTP-CONTOH-0001", "UTTP-CONTOH-0002", "UTTP-CONTOH-0003"}) {
+    EXPECT_NE(due.out.find(StrCat(id, ",")), std::string::npos) << due.out;
+  }
+  EXPECT_NE(due.out.find(",terlambat,"), std::string::npos) << due.out;
+
+  // Stability over the two weeks, by week: 13100 then 13400.
+  auto stability = as_supervisor({"report", "stability", "--from", t1, "--to", t2, "--by", "week", "--format", "json"});
+  ASSERT_EQ(stability.exit_code, 0) << stability.err;
+  auto st = nlohmann::json::parse(stability.out);
+  ASSERT_EQ(st["rows"].size(), 1u);
+  EXPECT_EQ(st["rows"][0]["period_means_rupiah"], nlohmann::json::array({"13100", "13400"}));
+  EXPECT_EQ(st["rows"][0]["kv_percent"]["text"], "1.60");  // SD 212.13 / mean 13250
+
+  // The export: every record of the period, once, as JSON lines.
+  auto exported = as_supervisor({"export", "--from", t1, "--to", t2, "--out", dir_.Sub("records.jsonl")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  std::ifstream lines(dir_.Sub("records.jsonl"));
+  std::set<std::string> ids;
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) ids.insert(nlohmann::json::parse(line)["record"]["id"]);
+  EXPECT_EQ(count, 4);
+  EXPECT_EQ(ids.size(), 4u);
+  auto only_audits = as_supervisor({"export", "--from", t1, "--to", t2, "--kind", "outlet_audit"});
+  EXPECT_EQ(std::count(only_audits.out.begin(), only_audits.out.end(), '\n'), 1);
+  EXPECT_EQ(Pantau({"export", "--from", t1, "--to", t2}).exit_code, 1);  // an inspector may not
+
+  // The IKK table as a workbook with the signatory from the home folder, read back.
+  std::ofstream(supervisor_home + "/signatory.json") << R"({"name": "H. CONTOH, S.E.", "nip": "19700101 199003 1 001"})";
+  auto xlsx = as_supervisor({"report", "ikk", "--year", StrCat(today.year()), "--format", "xlsx", "--out",
+                             dir_.Sub("ikk.xlsx")});
+  ASSERT_EQ(xlsx.exit_code, 0) << xlsx.err;
+  auto cells = RunCommand({"/usr/bin/python3", std::string(PANTAU_SOURCE_DIR) + "/tests/tools/xlsx_cells.py",
+                           dir_.Sub("ikk.xlsx")});
+  ASSERT_EQ(cells.exit_code, 0) << cells.err;
+  EXPECT_NE(cells.out.find("IKK!A5\ts\tNo\n"), std::string::npos);
+  EXPECT_NE(cells.out.find("\ts\tH. CONTOH, S.E.\n"), std::string::npos) << cells.out;
+  EXPECT_NE(cells.out.find("\ts\tNIP. 19700101 199003 1 001\n"), std::string::npos);
+  // Row 20 (the 20th data row, sheet row 25): one commodity monitored, as a number.
+  EXPECT_NE(cells.out.find("IKK!A25\tn\t20\n"), std::string::npos) << cells.out;
+  EXPECT_NE(cells.out.find("IKK!H25\tn\t1\n"), std::string::npos) << cells.out;
+  // xlsx needs a file; a misspelt signatory key is named.
+  EXPECT_EQ(as_supervisor({"report", "uttp-due", "--format", "xlsx"}).exit_code, 2);
+  std::ofstream(dir_.Sub("ttd.json")) << R"({"nama": "X"})";
+  auto bad = as_supervisor({"report", "ikk", "--format", "xlsx", "--out", dir_.Sub("x.xlsx"), "--signatory",
+                            dir_.Sub("ttd.json")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown key \"nama\""), std::string::npos) << bad.err;
 }
 
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
