@@ -1,5 +1,6 @@
-// bench_query: latency of the two supervisor queries as the store grows: the IKK table for a
-// year, and a month's price report for one commodity across all markets. For each size a fresh
+// bench_query: latency of the supervisor queries as the store grows: the IKK table for a year,
+// and a month's price report for one commodity across all markets (the two with targets); also
+// the year's price stability (every commodity) and a month's schedule coverage. For each size a fresh
 // RocksDB store is filled in-process (the records go through the same Append path as pushes,
 // roll-ups included), then each query runs `--repeat` times; prints the median latency and its
 // ratio to the smallest size, the baseline measured in the same run.
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
   const absl::Time end = absl::FromCivil(absl::CivilHour(year, 11, 30, 12), wita);
   struct Result {
     size_t records;
-    double load_s, ikk_ms, prices_ms;
+    double load_s, ikk_ms, prices_ms, stability_ms, coverage_ms;
     size_t price_points;
   };
   std::vector<Result> results;
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
     }
     const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
     pantau::service::QueryService queries((*storage)->records(), **reference, clock, {});
-    std::vector<double> ikk, prices;
+    std::vector<double> ikk, prices, stability, coverage;
     size_t points = 0;
     for (int r = 0; r < repeat; ++r) {
       auto t0 = Clock::now();
@@ -89,20 +90,35 @@ int main(int argc, char** argv) {
       request.set_to(std::to_string(year) + "-11-30");
       auto stats = queries.PriceStatistics(request);
       auto t2 = Clock::now();
-      if (!table.ok() || !stats.ok()) return 1;
+      pantau::v1::GetPriceStabilityRequest year_request;
+      year_request.set_from(std::to_string(year) + "-01-01");
+      year_request.set_to(std::to_string(year) + "-12-31");
+      auto kv = queries.PriceStability(year_request);
+      auto t3 = Clock::now();
+      pantau::v1::GetCoverageRequest month_request;
+      month_request.set_from(std::to_string(year) + "-11-01");
+      month_request.set_to(std::to_string(year) + "-11-30");
+      auto covered = queries.Coverage(month_request);
+      auto t4 = Clock::now();
+      if (!table.ok() || !stats.ok() || !kv.ok() || !covered.ok()) return 1;
       points = static_cast<size_t>(stats->points_size());
       ikk.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       prices.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+      stability.push_back(std::chrono::duration<double, std::milli>(t3 - t2).count());
+      coverage.push_back(std::chrono::duration<double, std::milli>(t4 - t3).count());
     }
-    results.push_back({n, load_s, MedianMs(ikk), MedianMs(prices), points});
+    results.push_back({n, load_s, MedianMs(ikk), MedianMs(prices), MedianMs(stability), MedianMs(coverage), points});
     storage->reset();
     std::filesystem::remove_all(dir);
   }
-  std::printf("%10s  %9s  %14s  %8s  %20s  %8s\n", "records", "load (s)", "IKK year (ms)", "ratio",
-              "month prices (ms)", "ratio");
+  std::printf("%10s  %9s  %14s  %6s  %18s  %6s  %15s  %6s  %15s  %6s\n", "records", "load (s)",
+              "IKK year (ms)", "ratio", "month prices (ms)", "ratio", "KV year (ms)", "ratio",
+              "coverage (ms)", "ratio");
   for (const auto& r : results) {
-    std::printf("%10zu  %9.1f  %14.2f  %8.2f  %20.2f  %8.2f   (%zu price points)\n", r.records, r.load_s,
-                r.ikk_ms, r.ikk_ms / results[0].ikk_ms, r.prices_ms, r.prices_ms / results[0].prices_ms,
+    const Result& b = results[0];
+    std::printf("%10zu  %9.1f  %14.2f  %6.2f  %18.2f  %6.2f  %15.2f  %6.2f  %15.2f  %6.2f   (%zu price points)\n",
+                r.records, r.load_s, r.ikk_ms, r.ikk_ms / b.ikk_ms, r.prices_ms, r.prices_ms / b.prices_ms,
+                r.stability_ms, r.stability_ms / b.stability_ms, r.coverage_ms, r.coverage_ms / b.coverage_ms,
                 r.price_points);
   }
   return 0;
