@@ -64,6 +64,13 @@ class ClientProcessTest : public ::testing::Test {
     return RunCommand(argv);
   }
 
+  // `pantau` on the supervisor's laptop (home kabid-laptop).
+  CommandResult AsSupervisor(std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("kabid-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  }
+
   std::string Token(const std::string& name) {
     std::ifstream in(dir_.Sub(name + ".token"));
     std::string token;
@@ -225,12 +232,7 @@ TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhen
 
 // Indicators never lag: the moment a sync is acknowledged, the supervisor's table counts it.
 TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAcknowledged) {
-  const std::string supervisor_home = dir_.Sub("kabid-laptop");
-  auto as_supervisor = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {kClient, "--home", supervisor_home};
-    for (auto& a : args) argv.push_back(std::move(a));
-    return RunCommand(argv);
-  };
+  auto as_supervisor = [&](std::vector<std::string> args) { return AsSupervisor(std::move(args)); };
   ASSERT_EQ(as_supervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
   const std::string year = absl::FormatTime("%Y", absl::Now(), common::DefaultDeploymentZone());
   auto row20 = [&] {
@@ -266,12 +268,7 @@ TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAck
 }
 
 TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExportAndXlsx) {
-  const std::string supervisor_home = dir_.Sub("kabid-laptop");
-  auto as_supervisor = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {kClient, "--home", supervisor_home};
-    for (auto& a : args) argv.push_back(std::move(a));
-    return RunCommand(argv);
-  };
+  auto as_supervisor = [&](std::vector<std::string> args) { return AsSupervisor(std::move(args)); };
   ASSERT_EQ(as_supervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
   const absl::TimeZone wita = common::DefaultDeploymentZone();
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), wita);
@@ -341,7 +338,7 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
   EXPECT_EQ(Pantau({"export", "--from", t1, "--to", t2}).exit_code, 1);  // an inspector may not
 
   // The IKK table as a workbook with the signatory from the home folder, read back.
-  std::ofstream(supervisor_home + "/signatory.json") << R"({"name": "H. CONTOH, S.E.", "nip": "19700101 199003 1 001"})";
+  std::ofstream(dir_.Sub("kabid-laptop") + "/signatory.json") << R"({"name": "H. CONTOH, S.E.", "nip": "19700101 199003 1 001"})";
   auto xlsx = as_supervisor({"report", "ikk", "--year", StrCat(today.year()), "--format", "xlsx", "--out",
                              dir_.Sub("ikk.xlsx")});
   ASSERT_EQ(xlsx.exit_code, 0) << xlsx.err;

@@ -90,6 +90,17 @@ class QueryServiceTest : public ::testing::Test {
     return row.has_realisasi() ? row.realisasi().text() : "-";
   }
 
+  // A tera ulang of `instrument` claimed sah.
+  v1::Record SahTeraUlang(const std::string& id, const std::string& instrument, absl::Time at) {
+    v1::Record r = PriceRecord(id, 0, at);
+    auto* u = r.mutable_uttp_verification();
+    u->set_instrument_id(instrument);
+    u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
+    u->set_claimed_verdict(v1::VERDICT_SAH);
+    u->add_weighing_points()->set_load_mg(1000000);
+    return r;
+  }
+
   v1::Record Audit(uint32_t n, const std::string& outlet, absl::Time at) {
     v1::Record r = PriceRecord(TestUlid(5, n), 0, at);
     auto* a = r.mutable_outlet_audit();
@@ -185,13 +196,7 @@ TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
   EXPECT_EQ(Realisasi("2026-Q1", 22), "1");
   EXPECT_EQ(Realisasi("2026-Q2", 22), "0");
 
-  v1::Record verification = PriceRecord(TestUlid(7, 1), 0, Wita(2026, 4, 1, 9, 0));
-  auto* u = verification.mutable_uttp_verification();
-  u->set_instrument_id("UTTP-1");
-  u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
-  u->set_claimed_verdict(v1::VERDICT_SAH);
-  u->add_weighing_points()->set_load_mg(1000000);
-  Push({verification});
+  Push({SahTeraUlang(TestUlid(7, 1), "UTTP-1", Wita(2026, 4, 1, 9, 0))});
   table = queries_->IndicatorTable("2026");
   const auto& row = Row(*table, 24);
   EXPECT_EQ(row.realisasi().text(), "50.00");  // 1 of a potensi of 2
@@ -391,13 +396,7 @@ TEST_F(QueryServiceTest, ViolationsFollowTheirCasesThroughCorrectionsAndVoids) {
 }
 
 TEST_F(QueryServiceTest, UttpDueFromStoredVerifications) {
-  v1::Record verification = PriceRecord(TestUlid(7, 1), 0, Wita(2025, 12, 20, 9, 0));
-  auto* u = verification.mutable_uttp_verification();
-  u->set_instrument_id("UTTP-1");
-  u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
-  u->set_claimed_verdict(v1::VERDICT_SAH);
-  u->add_weighing_points()->set_load_mg(1000000);
-  Push({verification});
+  Push({SahTeraUlang(TestUlid(7, 1), "UTTP-1", Wita(2025, 12, 20, 9, 0))});
   v1::ListUttpDueRequest request;
   request.set_as_of("2026-11-28");
   auto got = queries_->UttpDue(request);
