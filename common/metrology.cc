@@ -464,4 +464,28 @@ VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory cat
   return out;
 }
 
+v1::UttpCategory CategoryOf(const v1::UttpVerification& u, const ReferenceCatalog& catalog) {
+  const v1::UttpInstrument* instrument = catalog.FindUttpInstrument(u.instrument_id());
+  if (instrument == nullptr) return v1::UTTP_CATEGORY_UNSPECIFIED;
+  const v1::UttpType* type = catalog.FindUttpType(instrument->type_code());
+  return type != nullptr ? type->category() : v1::UTTP_CATEGORY_UNSPECIFIED;
+}
+
+std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record, const ReferenceCatalog& catalog,
+                                                   const MetrologySettings& settings) {
+  v1::UttpVerification* u = record.has_uttp_verification() ? record.mutable_uttp_verification()
+                            : record.has_correction() && record.correction().has_uttp_verification()
+                                ? record.mutable_correction()->mutable_uttp_verification()
+                                : nullptr;
+  if (u == nullptr) return std::nullopt;
+  const v1::UttpCategory category = CategoryOf(*u, catalog);
+  VerdictResult result = ComputeVerdict(*u, category, settings);
+  const bool has_rule = category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
+                        category == v1::UTTP_CATEGORY_WATER_METER;
+  u->set_computed_verdict(!has_rule ? v1::VERDICT_UNSPECIFIED : result.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
+  u->clear_verdict_reasons();
+  for (const auto& reason : result.reasons) u->add_verdict_reasons(reason);
+  return result;
+}
+
 }  // namespace pantau::common

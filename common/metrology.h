@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/indicators.h"
+#include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
 #include "pantau/v1/reference.pb.h"
 
@@ -78,6 +79,15 @@ struct VerdictResult {
 // check to show that no step depends on the unit.
 VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory category,
                              const MetrologySettings& settings, int64_t units_per_base = 1);
+
+// The category of the instrument `u` names (registry -> type), or UNSPECIFIED when unknown.
+v1::UttpCategory CategoryOf(const v1::UttpVerification& u, const ReferenceCatalog& catalog);
+
+// Computes the verdict of the UTTP verification `record` holds (itself, or a correction's
+// replacement) and records it in its computed_verdict (left unspecified where no rule exists) and
+// verdict_reasons. nullopt, and `record` untouched, when it holds no verification.
+std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record, const ReferenceCatalog& catalog,
+                                                   const MetrologySettings& settings);
 
 // Exact decimal text of a ratio whose denominator divides a power of ten ("2.5", "-0.015",
 // "100"); other ratios to 5 decimals.

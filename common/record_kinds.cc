@@ -202,6 +202,25 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
   if (u.weighing_points_size() == 0 && u.volume_runs_size() == 0) {
     errors.Add(at + "weighing_points", "at least one test point or volume run is required");
   }
+  if (u.computed_verdict() != v1::VERDICT_UNSPECIFIED || u.verdict_reasons_size() > 0) {
+    errors.Add(at + "computed_verdict", "is computed by the server; leave it (and verdict_reasons) empty");
+  }
+  CheckNonNegative(errors, at + "mmq_ml", u.mmq_ml(), "mL");
+  if (u.has_zero_changepoint_mg()) CheckNonNegative(errors, at + "zero_changepoint_mg", u.zero_changepoint_mg(), "mg");
+  for (int i = 0; i < u.ranges_size(); ++i) {
+    const std::string path = StrCat(at, "ranges[", i, "]");
+    CheckPositive(errors, path + ".max_mg", u.ranges(i).max_mg(), "mg");
+    CheckPositive(errors, path + ".e_mg", u.ranges(i).e_mg(), "mg");
+  }
+  for (const auto* list : {&u.eccentricity_points(), &u.repeatability_points()}) {
+    const std::string name = list == &u.eccentricity_points() ? "eccentricity_points" : "repeatability_points";
+    for (int i = 0; i < list->size(); ++i) {
+      const std::string path = StrCat(at, name, "[", i, "]");
+      CheckPositive(errors, path + ".load_mg", (*list)[i].load_mg(), "mg");
+      CheckNonNegative(errors, path + ".indication_mg", (*list)[i].indication_mg(), "mg");
+      CheckNonNegative(errors, path + ".changepoint_mg", (*list)[i].changepoint_mg(), "mg");
+    }
+  }
   for (int i = 0; i < u.weighing_points_size(); ++i) {
     const auto& p = u.weighing_points(i);
     const std::string path = StrCat(at, "weighing_points[", i, "]");
@@ -212,7 +231,11 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
   for (int i = 0; i < u.volume_runs_size(); ++i) {
     const auto& r = u.volume_runs(i);
     const std::string path = StrCat(at, "volume_runs[", i, "]");
-    if (r.flow() != "max" && r.flow() != "mid" && r.flow() != "min") {
+    if (!r.zone().empty()) {
+      if (r.zone() != "lower" && r.zone() != "upper") {
+        errors.Add(path + ".zone", StrCat("must be lower or upper (got \"", r.zone(), "\")"));
+      }
+    } else if (r.flow() != "max" && r.flow() != "mid" && r.flow() != "min") {
       errors.Add(path + ".flow", StrCat("must be max, mid or min (got \"", r.flow(), "\")"));
     }
     CheckPositive(errors, path + ".actual_ml", r.actual_ml(), "mL");

@@ -162,23 +162,30 @@ absl::Status ApplyUttp(const v1::Record& r, const v1::UttpVerification& u, int s
       uttp->set_pengawasan(uttp->pengawasan() + sign);
       break;
   }
-  if (u.claimed_verdict() == v1::VERDICT_SAH) uttp->set_sah(uttp->sah() + sign);
-  if (u.claimed_verdict() == v1::VERDICT_BATAL) uttp->set_batal(uttp->batal() + sign);
+  // The server's computed verdict counts; the claimed one only where no rule computes one.
+  const v1::Verdict verdict =
+      u.computed_verdict() != v1::VERDICT_UNSPECIFIED ? u.computed_verdict() : u.claimed_verdict();
+  if (verdict == v1::VERDICT_SAH) uttp->set_sah(uttp->sah() + sign);
+  if (verdict == v1::VERDICT_BATAL) uttp->set_batal(uttp->batal() + sign);
+  if (u.computed_verdict() != v1::VERDICT_UNSPECIFIED && u.claimed_verdict() != v1::VERDICT_UNSPECIFIED &&
+      u.computed_verdict() != u.claimed_verdict()) {
+    uttp->set_discrepancies(uttp->discrepancies() + sign);
+  }
   if (u.kind() == v1::VERIFICATION_KIND_TERA || u.kind() == v1::VERIFICATION_KIND_TERA_ULANG) {
     if (!AdjustSortedStrings(uttp->mutable_verified_on(), FormatLocalDate(day), sign)) {
       return Missing(StrCat("verification day of ", r.id()));
     }
-    if (u.claimed_verdict() == v1::VERDICT_SAH &&
+    if (verdict == v1::VERDICT_SAH &&
         !AdjustSortedStrings(uttp->mutable_sah_on(), FormatLocalDate(day), sign)) {
       return Missing(StrCat("sah day of ", r.id()));
     }
   }
-  if (u.claimed_verdict() == v1::VERDICT_BATAL &&
+  if (verdict == v1::VERDICT_BATAL &&
       !AdjustSortedStrings(uttp->mutable_batal_on(), FormatLocalDate(day), sign)) {
     return Missing(StrCat("batal day of ", r.id()));
   }
   if (uttp->tera() < 0 || uttp->tera_ulang() < 0 || uttp->pengawasan() < 0 || uttp->sah() < 0 ||
-      uttp->batal() < 0) {
+      uttp->batal() < 0 || uttp->discrepancies() < 0) {
     return Missing(StrCat("verification ", r.id()));
   }
   if (uttp->tera() + uttp->tera_ulang() + uttp->pengawasan() == 0) return cells.Delete(key);

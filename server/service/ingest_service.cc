@@ -1,6 +1,7 @@
 #include "server/service/ingest_service.h"
 
 #include "common/dates.h"
+#include "common/metrology.h"
 #include "common/record_kinds.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
@@ -68,6 +69,11 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
       result->set_message(common::DescribeRecordErrors(record.id(), i, errors));
       for (auto& e : errors) *result->add_errors() = std::move(e);
       continue;
+    }
+    // The stored verdict of a UTTP verification is the one computed here; the laptop's claim is
+    // kept beside it. The fingerprint stays that of the record as sent, so a replay is a duplicate.
+    if (common::AttachComputedVerdict(record, *catalog, options_.metrology)) {
+      record_bytes = DeterministicBytes(record);
     }
     storage::RecordWrite& write = writes.emplace_back();
     write.kind = *common::KindOf(record);

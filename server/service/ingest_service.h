@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "common/metrology.h"
 #include "common/validation.h"
 #include "pantau/v1/sync_service.pb.h"
 #include "server/service/account_service.h"
@@ -20,6 +21,8 @@ struct IngestOptions {
   common::ValidationPolicy policy;
   // A batch with more records is refused whole with RESOURCE_EXHAUSTED.
   size_t max_batch_records = 1000;
+  // How UTTP verdicts are computed (MPE multipliers per verification kind, limits).
+  common::MetrologySettings metrology;
 };
 
 // Running totals of results, for stats and metrics.

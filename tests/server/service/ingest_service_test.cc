@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/dates.h"
+#include "common/rollups.h"
 #include "server/service/reference_service.h"
 #include "server/storage/memory_storage.h"
 #include "tests/testing/test_support.h"
@@ -97,6 +98,62 @@ TEST_F(IngestServiceTest, CountersFollowTheOutcomes) {
   EXPECT_EQ(ingest_->counters().duplicate.load(), 1u);
   EXPECT_EQ(ingest_->counters().conflict.load(), 1u);
   EXPECT_EQ(ingest_->counters().invalid.load(), 1u);
+}
+
+// A tera ulang of the test registry's scale UTTP-1: class III, Max 30 kg, e 5 g, 10 kg shown as
+// `shown_mg`, with the laptop's claimed verdict.
+v1::Record TeraUlang(const std::string& id, int64_t shown_mg, v1::Verdict claimed) {
+  v1::Record r = PriceRecord(id, 0);
+  auto* u = r.mutable_uttp_verification();
+  u->set_instrument_id("UTTP-1");
+  u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
+  u->set_accuracy_class("III");
+  u->set_max_mg(30000000);
+  u->set_e_mg(5000);
+  u->set_claimed_verdict(claimed);
+  auto* p = u->add_weighing_points();
+  p->set_load_mg(10000000);
+  p->set_indication_mg(shown_mg);
+  return r;
+}
+
+TEST_F(IngestServiceTest, TheStoredVerdictIsComputedAndADifferentClaimIsKeptAsADiscrepancy) {
+  // 10 kg: MPE 5 g. Shown 10.005 kg (sah) claimed sah; shown 10.006 kg (batal) claimed sah.
+  const auto agreed = TeraUlang(TestUlid(4, 1), 10005000, v1::VERDICT_SAH);
+  const auto disputed = TeraUlang(TestUlid(4, 2), 10006000, v1::VERDICT_SAH);
+  auto response = Push({agreed, disputed});
+  ASSERT_EQ(response.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  ASSERT_EQ(response.results(1).outcome(), v1::PUSH_OUTCOME_ACCEPTED);  // not rejected
+  const auto stored = (*storage_->records().Get(disputed.id()))->record().uttp_verification();
+  EXPECT_EQ(stored.computed_verdict(), v1::VERDICT_BATAL);
+  EXPECT_EQ(stored.claimed_verdict(), v1::VERDICT_SAH);  // not overwritten
+  ASSERT_EQ(stored.verdict_reasons_size(), 1);
+  EXPECT_EQ(stored.verdict_reasons(0), "point 1 (load 10 kg): error 6 g exceeds the MPE of 5 g");
+  EXPECT_EQ((*storage_->records().Get(agreed.id()))->record().uttp_verification().computed_verdict(),
+            v1::VERDICT_SAH);
+  // The roll-up counts the computed verdicts and the discrepancy.
+  int64_t sah = 0, batal = 0, discrepancies = 0;
+  ASSERT_THAT(storage_->records().ScanRollups(common::YearKey(2000), common::YearKey(2100),
+                                              [&](std::string_view, const v1::RollupCell& c) {
+                                                sah += c.uttp().sah();
+                                                batal += c.uttp().batal();
+                                                discrepancies += c.uttp().discrepancies();
+                                                return true;
+                                              }),
+              IsOk());
+  EXPECT_EQ(sah, 1);
+  EXPECT_EQ(batal, 1);
+  EXPECT_EQ(discrepancies, 1);
+  // A replay of what the laptop sent is a duplicate, though the stored record carries more.
+  EXPECT_EQ(Push({disputed}).results(0).outcome(), v1::PUSH_OUTCOME_DUPLICATE);
+  // A laptop may not set the computed verdict itself.
+  auto forged = TeraUlang(TestUlid(4, 3), 10006000, v1::VERDICT_SAH);
+  forged.mutable_uttp_verification()->set_computed_verdict(v1::VERDICT_SAH);
+  response = Push({forged});
+  EXPECT_EQ(response.results(0).outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_NE(response.results(0).message().find("uttp_verification.computed_verdict: is computed by the server"),
+            std::string::npos)
+      << response.results(0).message();
 }
 
 TEST(AccountServiceTest, TokensAreRandomShownOnceAndStoredAsHashes) {

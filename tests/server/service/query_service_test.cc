@@ -90,14 +90,20 @@ class QueryServiceTest : public ::testing::Test {
     return row.has_realisasi() ? row.realisasi().text() : "-";
   }
 
-  // A tera ulang of `instrument` claimed sah.
+  // A tera ulang of `instrument` (a class III scale, Max 30 kg, e 5 g) that is sah: 1 kg shown
+  // as 1 kg.
   v1::Record SahTeraUlang(const std::string& id, const std::string& instrument, absl::Time at) {
     v1::Record r = PriceRecord(id, 0, at);
     auto* u = r.mutable_uttp_verification();
     u->set_instrument_id(instrument);
     u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
     u->set_claimed_verdict(v1::VERDICT_SAH);
-    u->add_weighing_points()->set_load_mg(1000000);
+    u->set_accuracy_class("III");
+    u->set_max_mg(30000000);
+    u->set_e_mg(5000);
+    auto* p = u->add_weighing_points();
+    p->set_load_mg(1000000);
+    p->set_indication_mg(1000000);
     return r;
   }
 
