@@ -18,6 +18,8 @@
 #include "client/xlsx.h"
 #include "pantau/v1/query_service.grpc.pb.h"
 #include "client/sync_engine.h"
+#include "client/uttp_check.h"
+#include "common/metrology.h"
 #include "common/dates.h"
 #include "common/record_kinds.h"
 #include "common/str_cat.h"
@@ -336,7 +338,19 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   uttp_add->add_option("--e-mg", e_mg, "verification interval e in mg");
   uttp_add->add_option("--d-mg", d_mg, "scale interval d in mg");
   uttp_add->add_option("--point", points, "LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] (repeatable)");
-  uttp_add->add_option("--run", runs, "FLOW:ACTUAL_ML:INDICATION_ML, FLOW max|mid|min (repeatable)");
+  uttp_add->add_option("--run", runs,
+                       "FLOW:ACTUAL_ML:INDICATION_ML, FLOW max|mid|min; water meters lower|upper|upper30 (repeatable)");
+  std::vector<std::string> ranges, eccentricity, repeatability;
+  int64_t zero_changepoint_mg = -1, mmq_ml = 0;
+  std::string uttp_input;
+  uttp_add->add_option("--range", ranges, "multi-interval: MAX_MG:E_MG per partial range, ascending (repeatable)");
+  uttp_add->add_option("--eccentricity", eccentricity, "LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] per position (repeatable)");
+  uttp_add->add_option("--repeat", repeatability, "LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] per weighing of one load (repeatable)");
+  uttp_add->add_option("--zero-changepoint-mg", zero_changepoint_mg, "weights added at zero until the indication changes");
+  uttp_add->add_option("--mmq-ml", mmq_ml, "fuel dispensers: minimum measured quantity, mL");
+  uttp_add->add_option("--input", uttp_input, "the test results as JSON (the `uttp check` format) instead of flags");
+  auto* uttp_check = uttp_cmd->add_subcommand("check", "compute a verdict offline from a JSON file and print it as JSON");
+  uttp_check->add_option("--input", uttp_input, "the JSON file, or - for standard input")->required();
   uttp_add->add_option("--seal", seals, "seal number (repeatable)");
   uttp_add->add_option("--certificate", certificate, "SKHP number");
   uttp_add->add_option("--at", at, "when verified (default now)");
@@ -418,6 +432,12 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   report_uttp->add_option("--within", within_days, "days ahead (default: the server's, 30)");
   report_uttp->add_flag("--all", include_valid, "also list instruments still valid beyond the window");
 
+  bool discrepancies_only = false;
+  auto* report_verifications = add_report("uttp-verifications", "UTTP verifications: computed verdict, laptop's claim, discrepancies");
+  report_verifications->add_option("--from", price_from, "first day (default: 1 January of this year)");
+  report_verifications->add_option("--to", price_to, "last day (default: today)");
+  report_verifications->add_flag("--discrepancies", discrepancies_only, "only those whose claimed verdict differs");
+
   // export
   std::vector<std::string> export_kinds;
   auto* export_cmd = app.add_subcommand("export", "every record observed in a period, one JSON object per line");
@@ -441,6 +461,17 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   }
 
   Session s{nullptr, {}, out, err, {}};
+  if (*uttp_check) {
+    // Offline and without an account: the verdict of a file's test results, as JSON.
+    bool readable = true;
+    const std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+                                               : ReadFileOr(uttp_input, readable);
+    if (!readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
+    auto input = ParseCheckInput(text);
+    if (!input.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": ", input.status().message())));
+    out << VerdictJson(*input, common::ComputeVerdict(input->verification, input->category, common::MetrologySettings{}));
+    return kOk;
+  }
   if (int rc = OpenSession(home, s); rc != kOk) return rc;
   const absl::Time now = absl::Now();
   RealSleeper sleeper;
@@ -646,6 +677,15 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         got = FromGrpc(stub->ListViolations(&context, request, a.get()));
         if (got.ok()) table = ViolationsTable(*a);
         answer = std::move(a);
+      } else if (*report_verifications) {
+        v1::ListUttpVerificationsRequest request;
+        request.set_from(!price_from.empty() ? price_from : StrCat(this_year, "-01-01"));
+        request.set_to(!price_to.empty() ? price_to : today_text);
+        request.set_discrepancies_only(discrepancies_only);
+        auto a = std::make_unique<v1::ListUttpVerificationsResponse>();
+        got = FromGrpc(stub->ListUttpVerifications(&context, request, a.get()));
+        if (got.ok()) table = UttpVerificationsTable(*a);
+        answer = std::move(a);
       } else {
         v1::ListUttpDueRequest request;
         request.set_as_of(as_of);
@@ -823,47 +863,59 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     auto record = NewRecord(ctx, *observed);
     if (!record.ok()) return s.Fail(record.status());
     v1::UttpVerification* u = record->mutable_uttp_verification();
+    if (!uttp_input.empty()) {
+      bool readable = false;
+      std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+                                           : ReadFileOr(uttp_input, readable);
+      if (uttp_input != "-" && !readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
+      auto parsed = ParseCheckInput(text, /*require_instrument=*/false);
+      if (!parsed.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": ", parsed.status().message())));
+      *u = parsed->verification;
+    }
     u->set_instrument_id(instrument);
-    u->set_kind(kind == "tera"         ? v1::VERIFICATION_KIND_TERA
+    if (uttp_input.empty() || !kind.empty()) u->set_kind(kind == "tera"         ? v1::VERIFICATION_KIND_TERA
                 : kind == "tera_ulang" ? v1::VERIFICATION_KIND_TERA_ULANG
                 : kind == "pengawasan" ? v1::VERIFICATION_KIND_PENGAWASAN
                                        : v1::VERIFICATION_KIND_UNSPECIFIED);
-    u->set_accuracy_class(accuracy_class);
-    u->set_max_mg(max_mg);
-    u->set_min_mg(min_mg);
-    u->set_e_mg(e_mg);
-    u->set_d_mg(d_mg);
-    for (const auto& spec : points) {
-      std::vector<int64_t> values;
-      for (auto part : absl::StrSplit(spec, ':')) {
-        int64_t v = 0;
-        if (!absl::SimpleAtoi(part, &v)) {
-          return s.Fail(absl::InvalidArgumentError(StrCat("--point ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG]")));
-        }
-        values.push_back(v);
+    if (!accuracy_class.empty()) u->set_accuracy_class(accuracy_class);
+    if (max_mg != 0) u->set_max_mg(max_mg);
+    if (min_mg != 0) u->set_min_mg(min_mg);
+    if (e_mg != 0) u->set_e_mg(e_mg);
+    if (d_mg != 0) u->set_d_mg(d_mg);
+    if (mmq_ml != 0) u->set_mmq_ml(mmq_ml);
+    if (zero_changepoint_mg >= 0) u->set_zero_changepoint_mg(zero_changepoint_mg);
+    for (const auto& [specs, list, flag] :
+         {std::tuple{&points, u->mutable_weighing_points(), "--point"},
+          std::tuple{&eccentricity, u->mutable_eccentricity_points(), "--eccentricity"},
+          std::tuple{&repeatability, u->mutable_repeatability_points(), "--repeat"}}) {
+      for (const auto& spec : *specs) {
+        auto p = ParsePointSpec(spec, flag);
+        if (!p.ok()) return s.Fail(p.status());
+        *list->Add() = *p;
       }
-      if (values.size() < 2 || values.size() > 3) {
-        return s.Fail(absl::InvalidArgumentError(StrCat("--point ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG]")));
-      }
-      auto* p = u->add_weighing_points();
-      p->set_load_mg(values[0]);
-      p->set_indication_mg(values[1]);
-      if (values.size() == 3) p->set_changepoint_mg(values[2]);
     }
     for (const auto& spec : runs) {
-      std::vector<std::string> parts;
-      for (auto part : absl::StrSplit(spec, ':')) parts.emplace_back(part.data(), part.size());
-      int64_t actual = 0, indication = 0;
-      if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &actual) || !absl::SimpleAtoi(parts[2], &indication)) {
-        return s.Fail(absl::InvalidArgumentError(StrCat("--run ", spec, ": use FLOW:ACTUAL_ML:INDICATION_ML")));
-      }
-      auto* r = u->add_volume_runs();
-      r->set_flow(parts[0]);
-      r->set_actual_ml(actual);
-      r->set_indication_ml(indication);
+      auto r = ParseRunSpec(spec);
+      if (!r.ok()) return s.Fail(r.status());
+      *u->add_volume_runs() = *r;
+    }
+    for (const auto& spec : ranges) {
+      auto r = ParseRangeSpec(spec);
+      if (!r.ok()) return s.Fail(r.status());
+      *u->add_ranges() = *r;
     }
     for (const auto& seal : seals) u->add_seal_numbers(seal);
     u->set_certificate_number(certificate);
+    // The verdict, computed here as the server will: each test's error, MPE and pass or fail
+    // shown now, and the verdict claimed with the record.
+    const v1::UttpCategory category = common::CategoryOf(*u, env.catalog);
+    if (category != v1::UTTP_CATEGORY_UNSPECIFIED) {
+      const common::VerdictResult verdict = common::ComputeVerdict(*u, category, common::MetrologySettings{});
+      const bool has_rule = category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
+                            category == v1::UTTP_CATEGORY_WATER_METER;
+      s.out << VerdictLines(*u, verdict, has_rule);
+      if (has_rule) u->set_claimed_verdict(verdict.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
+    }
     return CheckAndSave(s, *record, ctx, "UTTP verification");
   }
 

@@ -366,4 +366,28 @@ Table UttpDueTable(const v1::ListUttpDueResponse& d) {
   return t;
 }
 
+Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& v) {
+  Table t;
+  t.title = StrCat("Tera / tera ulang UTTP ", v.from(), " s.d. ", v.to());
+  t.notes.push_back(StrCat("Sah ", v.sah(), ", batal ", v.batal(), ", selisih dengan klaim laptop ", v.discrepancies()));
+  t.columns = {{"tanggal", "Tanggal", Kind::kText, 10},
+               {"alat", "Alat", Kind::kText, 16},
+               {"jenis", "Jenis", Kind::kText, 18},
+               {"pemilik", "Pemilik", Kind::kText, 16},
+               {"kegiatan", "Kegiatan", Kind::kText, 10},
+               {"putusan", "Putusan", Kind::kText, 7},
+               {"klaim_laptop", "Klaim", Kind::kText, 5},
+               {"selisih", "Selisih", Kind::kText, 7},
+               {"alasan", "Alasan", Kind::kText, 40},
+               {"petugas", "Petugas", Kind::kText, 10},
+               {"skhp", "SKHP", Kind::kText, 12},
+               {"id", "ID", Kind::kText, 26}};
+  for (const auto& r : v.rows()) {
+    t.rows.push_back({r.day(), r.instrument_id(), r.type_name(), r.owner(), r.kind(), r.computed_verdict(),
+                      r.claimed_verdict(), r.discrepancy() ? "ya" : "", absl::StrJoin(r.reasons(), "; "), r.officer(),
+                      r.certificate_number(), r.record_id()});
+  }
+  return t;
+}
+
 }  // namespace pantau::client

@@ -37,6 +37,8 @@ Table PriceStabilityTable(const v1::GetPriceStabilityResponse& stability);
 Table CoverageTable(const v1::GetCoverageResponse& coverage);
 Table ViolationsTable(const v1::ListViolationsResponse& violations);
 Table UttpDueTable(const v1::ListUttpDueResponse& due);
+// One row per verification: the computed verdict, the laptop's claim, a discrepancy flag.
+Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& list);
 
 // "Periode 2026 (2026-01-01 s.d. 2026-12-31)" and one line per IKK row: No, Indikator (cut to
 // fit), Target, Realisasi, Capaian (%), Sumber.

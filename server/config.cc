@@ -37,6 +37,15 @@ absl::Status ReadString(const toml::table& table, std::string_view path, std::st
   return absl::OkStatus();
 }
 
+absl::Status ReadBool(const toml::table& table, std::string_view path, bool* out) {
+  const toml::node* node = table.at_path(path).node();
+  if (node == nullptr) return absl::OkStatus();
+  const auto* value = node->as_boolean();  // exactly a boolean: 1 is not true here
+  if (value == nullptr) return absl::InvalidArgumentError(StrCat(path, ": must be true or false"));
+  *out = value->get();
+  return absl::OkStatus();
+}
+
 absl::Status ReadStringList(const toml::table& table, std::string_view path, std::vector<std::string>* out) {
   const toml::node* node = table.at_path(path).node();
   if (node == nullptr) return absl::OkStatus();
@@ -89,6 +98,14 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "reports.price_schedule",
       "reports.follow_up_due_days",
       "reports.uttp_due_window_days",
+      "metrology.nawi_tera_multiplier",
+      "metrology.nawi_tera_ulang_multiplier",
+      "metrology.nawi_pengawasan_multiplier",
+      "metrology.volume_tera_multiplier",
+      "metrology.volume_tera_ulang_multiplier",
+      "metrology.volume_pengawasan_multiplier",
+      "metrology.dispenser_repeatability_milli_percent",
+      "metrology.dispenser_three_flows",
   };
   PANTAU_RETURN_IF_ERROR(CheckKnownKeys(table, "", kKnown));
   ServeConfig c = std::move(base);
@@ -126,6 +143,18 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "reports.follow_up_due_days", 1, 365, &c.server.ikk.follow_up_due_days));
   PANTAU_RETURN_IF_ERROR(
       ReadInt(table, "reports.uttp_due_window_days", 1, 3660, &c.server.ikk.uttp_due_window_days));
+  common::MetrologySettings& m = c.server.ingest.metrology;
+  for (auto [key, field] : {std::pair{"metrology.nawi_tera_multiplier", &m.nawi_tera},
+                            std::pair{"metrology.nawi_tera_ulang_multiplier", &m.nawi_tera_ulang},
+                            std::pair{"metrology.nawi_pengawasan_multiplier", &m.nawi_pengawasan},
+                            std::pair{"metrology.volume_tera_multiplier", &m.volume_tera},
+                            std::pair{"metrology.volume_tera_ulang_multiplier", &m.volume_tera_ulang},
+                            std::pair{"metrology.volume_pengawasan_multiplier", &m.volume_pengawasan}}) {
+    PANTAU_RETURN_IF_ERROR(ReadInt(table, key, 1, 2, field));
+  }
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "metrology.dispenser_repeatability_milli_percent", 1, 10000,
+                                &m.dispenser_repeatability_milli_percent));
+  PANTAU_RETURN_IF_ERROR(ReadBool(table, "metrology.dispenser_three_flows", &m.dispenser_three_flows));
   return c;
 }
 

@@ -56,6 +56,13 @@ grpc::ServerUnaryReactor* QueryRpc::ListUttpDue(grpc::CallbackServerContext* con
   return Read(context, response, "list UTTP due dates", [=, this] { return queries_.UttpDue(*request); });
 }
 
+grpc::ServerUnaryReactor* QueryRpc::ListUttpVerifications(grpc::CallbackServerContext* context,
+                                                          const v1::ListUttpVerificationsRequest* request,
+                                                          v1::ListUttpVerificationsResponse* response) {
+  return Read(context, response, "list UTTP verifications",
+              [=, this] { return queries_.UttpVerifications(*request); });
+}
+
 // One export: a chunk of records read on the executor just before it is sent, so memory stays
 // bounded however many records the period holds, and a slow reader only slows its own export.
 class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::ExportRecordsResponse> {

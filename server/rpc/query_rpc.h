@@ -32,6 +32,9 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* ListUttpDue(grpc::CallbackServerContext* context,
                                         const v1::ListUttpDueRequest* request,
                                         v1::ListUttpDueResponse* response) override;
+  grpc::ServerUnaryReactor* ListUttpVerifications(grpc::CallbackServerContext* context,
+                                                  const v1::ListUttpVerificationsRequest* request,
+                                                  v1::ListUttpVerificationsResponse* response) override;
   grpc::ServerWriteReactor<v1::ExportRecordsResponse>* ExportRecords(
       grpc::CallbackServerContext* context, const v1::ExportRecordsRequest* request) override;
 

@@ -489,6 +489,72 @@ absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttp
   return out;
 }
 
+absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerifications(
+    const v1::ListUttpVerificationsRequest& request) {
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
+  const auto catalog = reference_.catalog();
+  // Instruments with a verification in the period's years, from the UTTP cells.
+  PANTAU_ASSIGN_OR_RETURN(auto keys, Keys(common::YearKey(static_cast<int>(range.first.year())),
+                                          common::YearKey(static_cast<int>(range.last.year()) + 1)));
+  std::set<std::string> instruments;
+  for (const auto& key : keys) {
+    if (auto parts = common::ParseCellKey(key)) instruments.insert(parts->codes[0]);
+  }
+  const absl::Time from = absl::FromCivil(range.first, settings_.zone);
+  const absl::Time to = absl::FromCivil(range.last + 1, settings_.zone);
+  std::set<std::string> logical;
+  for (const auto& id : instruments) {
+    PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kInstrument, id, from, to,
+                                              [&](const v1::StoredRecord& s) {
+                                                logical.insert(common::LogicalId(s.record()));
+                                                return true;
+                                              }));
+  }
+  auto verdict_name = [](v1::Verdict v) {
+    return v == v1::VERDICT_SAH ? "sah" : v == v1::VERDICT_BATAL ? "batal" : "";
+  };
+  std::vector<v1::UttpVerificationRow> rows;
+  v1::ListUttpVerificationsResponse out;
+  for (const auto& id : logical) {
+    PANTAU_ASSIGN_OR_RETURN(auto record, Effective(id, nullptr));
+    if (!record || !record->has_uttp_verification()) continue;
+    const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(record->observed_at()), settings_.zone);
+    if (day < range.first || day > range.last) continue;
+    const v1::UttpVerification& u = record->uttp_verification();
+    v1::UttpVerificationRow row;
+    row.set_record_id(id);
+    row.set_day(common::FormatLocalDate(day));
+    row.set_instrument_id(u.instrument_id());
+    if (const v1::UttpInstrument* instrument = catalog->FindUttpInstrument(u.instrument_id())) {
+      row.set_owner(instrument->owner());
+      if (const v1::UttpType* type = catalog->FindUttpType(instrument->type_code())) row.set_type_name(type->name());
+    }
+    row.set_kind(u.kind() == v1::VERIFICATION_KIND_TERA         ? "tera"
+                 : u.kind() == v1::VERIFICATION_KIND_TERA_ULANG ? "tera_ulang"
+                                                                : "pengawasan");
+    row.set_computed_verdict(verdict_name(u.computed_verdict()));
+    row.set_claimed_verdict(verdict_name(u.claimed_verdict()));
+    row.set_discrepancy(u.computed_verdict() != v1::VERDICT_UNSPECIFIED && u.claimed_verdict() != v1::VERDICT_UNSPECIFIED &&
+                        u.computed_verdict() != u.claimed_verdict());
+    for (const auto& reason : u.verdict_reasons()) row.add_reasons(reason);
+    row.set_officer(record->author());
+    row.set_certificate_number(u.certificate_number());
+    const v1::Verdict counted = u.computed_verdict() != v1::VERDICT_UNSPECIFIED ? u.computed_verdict() : u.claimed_verdict();
+    if (counted == v1::VERDICT_SAH) out.set_sah(out.sah() + 1);
+    if (counted == v1::VERDICT_BATAL) out.set_batal(out.batal() + 1);
+    if (row.discrepancy()) out.set_discrepancies(out.discrepancies() + 1);
+    if (request.discrepancies_only() && !row.discrepancy()) continue;
+    rows.push_back(std::move(row));
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.day(), a.instrument_id(), a.record_id()) < std::tie(b.day(), b.instrument_id(), b.record_id());
+  });
+  out.set_from(common::FormatLocalDate(range.first));
+  out.set_to(common::FormatLocalDate(range.last));
+  for (auto& row : rows) *out.add_rows() = std::move(row);
+  return out;
+}
+
 absl::Status QueryService::CheckExport(const v1::ExportRecordsRequest& request) const {
   PANTAU_RETURN_IF_ERROR(ParseRange(request.from(), request.to(), 100 * 366).status());
   for (const auto& kind : request.kinds()) {

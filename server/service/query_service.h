@@ -70,6 +70,10 @@ class QueryService {
   // Instruments in service whose tera ulang is overdue or due within the window.
   absl::StatusOr<v1::ListUttpDueResponse> UttpDue(const v1::ListUttpDueRequest& request);
 
+  // UTTP verifications of a period (effective versions), with verdicts and discrepancies.
+  absl::StatusOr<v1::ListUttpVerificationsResponse> UttpVerifications(
+      const v1::ListUttpVerificationsRequest& request);
+
   // The export, a chunk at a time: where the previous chunk ended.
   struct ExportCursor {
     absl::Time observed = absl::InfinitePast();

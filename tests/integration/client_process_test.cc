@@ -11,12 +11,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "common/dates.h"
 #include "common/str_cat.h"
+#include "common/ulid.h"
 #include "pantau/v1/admin_service.grpc.pb.h"
 #include "tests/testing/grpc_client.h"
 #include "tests/testing/process.h"
@@ -358,6 +360,89 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
                             dir_.Sub("ttd.json")});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("unknown key \"nama\""), std::string::npos) << bad.err;
+}
+
+// UTTP verdicts computed on the laptop and again on the server: `uttp check` offline, `uttp add`
+// showing each point, the supervisor's list of verifications with the laptop's claim beside the
+// server's verdict, and a claim that differs kept as a discrepancy.
+TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepancies) {
+  // Offline, no account needed.
+  std::ofstream(dir_.Sub("cerapan.json")) << R"({"instrument": "nawi", "class": "III", "max_mg": 6000000,
+      "e_mg": 2000, "kind": "tera", "points": [{"load_mg": 1002000, "indication_mg": 1004001}]})";
+  auto check = RunCommand({kClient, "uttp", "check", "--input", dir_.Sub("cerapan.json")});
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  auto verdict = nlohmann::json::parse(check.out);
+  EXPECT_EQ(verdict["verdict"], "batal");
+  EXPECT_EQ(verdict["points"][0]["error_mg"], 2001);
+  EXPECT_EQ(verdict["points"][0]["mpe_mg"], 2000);
+  EXPECT_EQ(verdict["points"][0]["pass"], false);
+
+  // The inspector verifies the bundled scale (class III, Max 30 kg, e 5 g) yesterday: 10 kg shown
+  // as 10.005 kg, at the MPE.
+  const absl::TimeZone wita = common::DefaultDeploymentZone();
+  const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), wita) - 1;
+  auto added = Pantau({"uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang", "--class", "III",
+                       "--max-mg", "30000000", "--e-mg", "5000", "--point", "10000000:10005000", "--certificate",
+                       "SKHP-001", "--at", common::FormatLocalDate(yesterday) + " 10:00"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.out.find("point 1 (load 10000000 mg): error +5000 mg, MPE 5000 mg  pass\nverdict: sah\n"),
+            std::string::npos)
+      << added.out;
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+
+  // A verification from a laptop that claims sah where the rule says batal (an old version, a
+  // different setting): stored, with the computed verdict, and flagged.
+  const std::string device = Status()["device_id"];
+  v1::Record disputed;
+  disputed.set_id(pantau::testing::TestUlid(static_cast<uint64_t>(absl::ToUnixMillis(absl::Now() - absl::Hours(20))), 1));
+  disputed.set_device_id(device);
+  *disputed.mutable_created_at() = common::ToTimestamp(absl::Now() - absl::Hours(20));
+  *disputed.mutable_observed_at() = common::ToTimestamp(absl::FromCivil(yesterday, wita) + absl::Hours(11));
+  auto* u = disputed.mutable_uttp_verification();
+  u->set_instrument_id("UTTP-CONTOH-0002");  // timbangan meja, class IIII, Max 15 kg, e 50 g
+  u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
+  u->set_accuracy_class("IIII");
+  u->set_max_mg(15000000);
+  u->set_e_mg(50000);
+  u->set_claimed_verdict(v1::VERDICT_SAH);
+  auto* p = u->add_weighing_points();
+  p->set_load_mg(5000000);  // 100 e: MPE 50 g
+  p->set_indication_mg(5060000);
+  auto stub = v1::SyncService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto pushed = pantau::testing::PushBatches(*stub, Token("siti"), {{disputed}});
+  ASSERT_TRUE(pushed.status.ok()) << pushed.status.error_message();
+  ASSERT_EQ(pushed.responses.at(0).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED)
+      << pushed.responses.at(0).results(0).message();
+
+  ASSERT_EQ(AsSupervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  const std::string day = common::FormatLocalDate(yesterday);
+  auto list = AsSupervisor({"report", "uttp-verifications", "--from", day, "--to", day, "--format", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto rows = nlohmann::json::parse(list.out);
+  ASSERT_EQ(rows["rows"].size(), 2u) << list.out;
+  EXPECT_EQ(rows["rows"][0]["instrument_id"], "UTTP-CONTOH-0001");
+  EXPECT_EQ(rows["rows"][0]["computed_verdict"], "sah");
+  EXPECT_EQ(rows["rows"][0]["claimed_verdict"], "sah");
+  EXPECT_EQ(rows["rows"][0]["certificate_number"], "SKHP-001");
+  EXPECT_EQ(rows["rows"][1]["computed_verdict"], "batal");
+  EXPECT_EQ(rows["rows"][1]["claimed_verdict"], "sah");
+  EXPECT_EQ(rows["rows"][1]["discrepancy"], true);
+  EXPECT_EQ(rows["rows"][1]["reasons"][0], "point 1 (load 5 kg): error 60 g exceeds the MPE of 50 g");
+  auto only = AsSupervisor({"report", "uttp-verifications", "--from", day, "--to", day, "--discrepancies",
+                            "--format", "csv"});
+  EXPECT_EQ(std::count(only.out.begin(), only.out.end(), '\n'), 2) << only.out;  // header + one
+
+  // The due list follows the computed verdicts: the sah scale is valid for a year, the batal one
+  // is overdue since yesterday.
+  auto due = AsSupervisor({"report", "uttp-due", "--all", "--format", "json"});
+  ASSERT_EQ(due.exit_code, 0) << due.err;
+  std::map<std::string, std::string> status;
+  const auto due_list = nlohmann::json::parse(due.out);
+  for (const auto& row : due_list["rows"]) {
+    status[row["instrument_id"].get<std::string>()] = row["status"].get<std::string>();
+  }
+  EXPECT_EQ(status["UTTP-CONTOH-0001"], "berlaku") << due.out;
+  EXPECT_EQ(status["UTTP-CONTOH-0002"], "terlambat");
 }
 
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {

@@ -29,6 +29,9 @@ uttp_definition = "valid_mark"
 price_schedule = ["senin", "kamis"]
 follow_up_due_days = 7
 uttp_due_window_days = 60
+[metrology]
+nawi_tera_ulang_multiplier = 2
+dispenser_three_flows = false
 )",
                             ServeConfig{});
   ASSERT_THAT(c, IsOk());
@@ -42,6 +45,9 @@ uttp_due_window_days = 60
   EXPECT_EQ(c->server.ikk.price_schedule, (std::vector<std::string>{"senin", "kamis"}));
   EXPECT_EQ(c->server.ikk.follow_up_due_days, 7);
   EXPECT_EQ(c->server.ikk.uttp_due_window_days, 60);
+  EXPECT_EQ(c->server.ingest.metrology.nawi_tera_ulang, 2);
+  EXPECT_EQ(c->server.ingest.metrology.nawi_pengawasan, 2);  // default kept
+  EXPECT_FALSE(c->server.ingest.metrology.dispenser_three_flows);
 }
 
 TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
@@ -56,6 +62,8 @@ TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
       {"[indicators]\nuttp_definition = \"sometimes\"", "indicators.uttp_definition: verified_in_year or valid_mark"},
       {"[reports]\nprice_schedule = [\"tuesday\"]", "reports.price_schedule: weekday \"tuesday\""},
       {"[reports]\nprice_schedule = []", "reports.price_schedule: name at least one day"},
+      {"[metrology]\nnawi_tera_multiplier = 3", "metrology.nawi_tera_multiplier: must be between 1 and 2"},
+      {"[metrology]\ndispenser_three_flows = 1", "metrology.dispenser_three_flows: must be true or false"},
       {"[reports]\nprice_schedule = \"selasa\"", "reports.price_schedule: must be a list of strings"},
   };
   for (const auto& c : cases) {

@@ -465,5 +465,56 @@ TEST_F(QueryServiceTest, ExportGoesOutInChunksExactlyOnceEvenWithinOneInstant) {
   EXPECT_THAT(queries_->CheckExport(request), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST_F(QueryServiceTest, UttpVerificationsShowTheComputedVerdictAndDiscrepancies) {
+  auto agreed = SahTeraUlang(TestUlid(7, 1), "UTTP-1", Wita(2026, 3, 2, 9, 0));
+  auto disputed = SahTeraUlang(TestUlid(7, 2), "UTTP-2", Wita(2026, 3, 3, 9, 0));
+  disputed.mutable_uttp_verification()->mutable_weighing_points(0)->set_indication_mg(1003000);  // 3 g > 2.5 g
+  disputed.mutable_uttp_verification()->set_certificate_number("SKHP-2");
+  Push({agreed, disputed});
+  v1::ListUttpVerificationsRequest request;
+  request.set_from("2026-01-01");
+  request.set_to("2026-12-31");
+  auto got = queries_->UttpVerifications(request);
+  ASSERT_THAT(got, IsOk());
+  ASSERT_EQ(got->rows_size(), 2);
+  EXPECT_EQ(got->rows(0).instrument_id(), "UTTP-1");
+  EXPECT_EQ(got->rows(0).computed_verdict(), "sah");
+  EXPECT_FALSE(got->rows(0).discrepancy());
+  const auto& row = got->rows(1);
+  EXPECT_EQ(row.day(), "2026-03-03");
+  EXPECT_EQ(row.kind(), "tera_ulang");
+  EXPECT_EQ(row.computed_verdict(), "batal");
+  EXPECT_EQ(row.claimed_verdict(), "sah");
+  EXPECT_TRUE(row.discrepancy());
+  EXPECT_EQ(std::vector<std::string>(row.reasons().begin(), row.reasons().end()),
+            std::vector<std::string>{"point 1 (load 1 kg): error 3 g exceeds the MPE of 2.5 g"});
+  EXPECT_EQ(row.certificate_number(), "SKHP-2");
+  EXPECT_EQ(got->sah(), 1);
+  EXPECT_EQ(got->batal(), 1);
+  EXPECT_EQ(got->discrepancies(), 1);
+  request.set_discrepancies_only(true);
+  EXPECT_EQ(queries_->UttpVerifications(request)->rows_size(), 1);
+
+  // Corrected (the indication was 1 001 g after all): sah, no discrepancy; the due list follows.
+  v1::Record correction = PriceRecord(TestUlid(2, 7), 0, Wita(2026, 3, 3, 9, 0));
+  correction.mutable_correction()->set_target_id(disputed.id());
+  correction.mutable_correction()->set_reason("salah baca");
+  *correction.mutable_correction()->mutable_uttp_verification() = disputed.uttp_verification();
+  correction.mutable_correction()->mutable_uttp_verification()->mutable_weighing_points(0)->set_indication_mg(1001000);
+  Push({correction});
+  got = queries_->UttpVerifications(request);
+  EXPECT_EQ(got->rows_size(), 0);
+  EXPECT_EQ(got->discrepancies(), 0);
+  EXPECT_EQ(got->sah(), 2);
+  v1::ListUttpDueRequest due;
+  due.set_as_of("2026-11-28");
+  due.set_include_valid(true);
+  auto list = queries_->UttpDue(due);
+  ASSERT_EQ(list->rows_size(), 2);
+  EXPECT_EQ(list->rows(1).instrument_id(), "UTTP-2");
+  EXPECT_EQ(list->rows(1).last_sah_day(), "2026-03-03");
+  EXPECT_EQ(list->rows(1).next_due(), "2027-03-03");
+}
+
 }  // namespace
 }  // namespace pantau::service
