@@ -14,8 +14,10 @@ using nlohmann::ordered_json;
 
 absl::Status Bad(const std::string& what) { return absl::InvalidArgumentError(what); }
 
-absl::Status CheckKeys(const nlohmann::json& object, const std::string& where, const std::set<std::string>& known) {
-  if (!object.is_object()) return Bad(StrCat(where.empty() ? "the input" : where, ": must be a JSON object"));
+absl::Status CheckKeys(const nlohmann::json& object, const std::string& where,
+                       const std::set<std::string>& known) {
+  if (!object.is_object())
+    return Bad(StrCat(where.empty() ? "the input" : where, ": must be a JSON object"));
   for (const auto& [key, value] : object.items()) {
     if (known.count(key) == 0) {
       return Bad(StrCat(where, where.empty() ? "" : ".", key, ": unknown key"));
@@ -24,20 +26,23 @@ absl::Status CheckKeys(const nlohmann::json& object, const std::string& where, c
   return absl::OkStatus();
 }
 
-absl::Status Int(const nlohmann::json& object, const std::string& where, const std::string& key, int64_t* out,
-                 bool required = false) {
+absl::Status Int(const nlohmann::json& object, const std::string& where, const std::string& key,
+                 int64_t* out, bool required = false) {
   auto it = object.find(key);
   if (it == object.end()) {
-    return required ? Bad(StrCat(where, where.empty() ? "" : ".", key, ": is required")) : absl::OkStatus();
+    return required ? Bad(StrCat(where, where.empty() ? "" : ".", key, ": is required"))
+                    : absl::OkStatus();
   }
   if (!it->is_number_integer()) {
-    return Bad(StrCat(where, where.empty() ? "" : ".", key, ": must be a whole number (integer mg or mL)"));
+    return Bad(StrCat(where, where.empty() ? "" : ".", key,
+                      ": must be a whole number (integer mg or mL)"));
   }
   *out = it->get<int64_t>();
   return absl::OkStatus();
 }
 
-absl::Status Text(const nlohmann::json& object, const std::string& where, const std::string& key, std::string* out) {
+absl::Status Text(const nlohmann::json& object, const std::string& where, const std::string& key,
+                  std::string* out) {
   auto it = object.find(key);
   if (it == object.end()) return absl::OkStatus();
   if (!it->is_string()) return Bad(StrCat(where, where.empty() ? "" : ".", key, ": must be text"));
@@ -53,7 +58,9 @@ absl::Status Points(const nlohmann::json& object, const std::string& key,
   for (size_t i = 0; i < it->size(); ++i) {
     const auto& item = (*it)[i];
     const std::string where = StrCat(key, "[", i, "]");
-    if (absl::Status s = CheckKeys(item, where, {"load_mg", "indication_mg", "changepoint_mg"}); !s.ok()) return s;
+    if (absl::Status s = CheckKeys(item, where, {"load_mg", "indication_mg", "changepoint_mg"});
+        !s.ok())
+      return s;
     int64_t load = 0, indication = 0, changepoint = 0;
     if (absl::Status s = Int(item, where, "load_mg", &load, true); !s.ok()) return s;
     if (absl::Status s = Int(item, where, "indication_mg", &indication, true); !s.ok()) return s;
@@ -92,9 +99,10 @@ std::string Signed(common::Ratio r) {
 absl::StatusOr<CheckInput> ParseCheckInput(const std::string& json_text, bool require_instrument) {
   const auto j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Bad("the input is not JSON");
-  if (absl::Status s = CheckKeys(j, "", {"instrument", "kind", "class", "accuracy_class", "max_mg", "min_mg", "e_mg",
-                                         "d_mg", "ranges", "points", "eccentricity", "repeatability",
-                                         "zero_changepoint_mg", "mmq_ml", "runs"});
+  if (absl::Status s = CheckKeys(j, "",
+                                 {"instrument", "kind", "class", "accuracy_class", "max_mg",
+                                  "min_mg", "e_mg", "d_mg", "ranges", "points", "eccentricity",
+                                  "repeatability", "zero_changepoint_mg", "mmq_ml", "runs"});
       !s.ok()) {
     return s;
   }
@@ -109,7 +117,8 @@ absl::StatusOr<CheckInput> ParseCheckInput(const std::string& json_text, bool re
   } else if (instrument == "water_meter") {
     in.category = v1::UTTP_CATEGORY_WATER_METER;
   } else if (!instrument.empty() || require_instrument) {
-    return Bad(StrCat("instrument: must be nawi, fuel_dispenser or water_meter (got \"", instrument, "\")"));
+    return Bad(StrCat("instrument: must be nawi, fuel_dispenser or water_meter (got \"", instrument,
+                      "\")"));
   }
   if (absl::Status s = Text(j, "", "kind", &kind); !s.ok()) return s;
   u.set_kind(kind == "tera"         ? v1::VERIFICATION_KIND_TERA
@@ -119,7 +128,8 @@ absl::StatusOr<CheckInput> ParseCheckInput(const std::string& json_text, bool re
   if (u.kind() == v1::VERIFICATION_KIND_UNSPECIFIED) {
     return Bad(StrCat("kind: must be tera, tera_ulang or pengawasan (got \"", kind, "\")"));
   }
-  if (absl::Status s = Text(j, "", j.contains("class") ? "class" : "accuracy_class", &cls); !s.ok()) return s;
+  if (absl::Status s = Text(j, "", j.contains("class") ? "class" : "accuracy_class", &cls); !s.ok())
+    return s;
   u.set_accuracy_class(cls);
   int64_t v = 0;
   for (const char* key : {"max_mg", "min_mg", "e_mg", "d_mg", "mmq_ml", "zero_changepoint_mg"}) {
@@ -147,14 +157,18 @@ absl::StatusOr<CheckInput> ParseCheckInput(const std::string& json_text, bool re
     }
   }
   if (absl::Status s = Points(j, "points", u.mutable_weighing_points()); !s.ok()) return s;
-  if (absl::Status s = Points(j, "eccentricity", u.mutable_eccentricity_points()); !s.ok()) return s;
-  if (absl::Status s = Points(j, "repeatability", u.mutable_repeatability_points()); !s.ok()) return s;
+  if (absl::Status s = Points(j, "eccentricity", u.mutable_eccentricity_points()); !s.ok())
+    return s;
+  if (absl::Status s = Points(j, "repeatability", u.mutable_repeatability_points()); !s.ok())
+    return s;
   if (auto it = j.find("runs"); it != j.end()) {
     if (!it->is_array()) return Bad("runs: must be a list");
     for (size_t i = 0; i < it->size(); ++i) {
       const auto& item = (*it)[i];
       const std::string where = StrCat("runs[", i, "]");
-      if (absl::Status s = CheckKeys(item, where, {"flow", "zone", "above_30c", "actual_ml", "indication_ml"}); !s.ok()) {
+      if (absl::Status s =
+              CheckKeys(item, where, {"flow", "zone", "above_30c", "actual_ml", "indication_ml"});
+          !s.ok()) {
         return s;
       }
       auto* r = u.add_volume_runs();
@@ -165,7 +179,8 @@ absl::StatusOr<CheckInput> ParseCheckInput(const std::string& json_text, bool re
       if (absl::Status s = Int(item, where, "actual_ml", &actual, true); !s.ok()) return s;
       if (absl::Status s = Int(item, where, "indication_ml", &indication, true); !s.ok()) return s;
       if (item.contains("above_30c")) {
-        if (!item["above_30c"].is_boolean()) return Bad(StrCat(where, ".above_30c: must be true or false"));
+        if (!item["above_30c"].is_boolean())
+          return Bad(StrCat(where, ".above_30c: must be true or false"));
         r->set_above_30c(item["above_30c"].get<bool>());
       }
       r->set_flow(flow);
@@ -236,30 +251,35 @@ std::string VerdictJson(const CheckInput& input, const common::VerdictResult& re
   return j.dump(2) + "\n";
 }
 
-std::string VerdictLines(const v1::UttpVerification& u, const common::VerdictResult& result, bool has_rule) {
+std::string VerdictLines(const v1::UttpVerification& u, const common::VerdictResult& result,
+                         bool has_rule) {
   std::string out;
   for (const auto& c : result.points) {
     if (c.test == "run") {
       const auto& r = u.volume_runs(c.index);
-      out += StrCat("  run ", c.index + 1, " (", c.flow, ", ", r.actual_ml(), " mL): error ", Signed(c.error),
-                    " mL, MPE ", common::DecimalText(c.mpe), " mL  ", c.pass ? "pass" : "FAIL", "\n");
+      out += StrCat("  run ", c.index + 1, " (", c.flow, ", ", r.actual_ml(), " mL): error ",
+                    Signed(c.error), " mL, MPE ", common::DecimalText(c.mpe), " mL  ",
+                    c.pass ? "pass" : "FAIL", "\n");
     } else {
       const auto& p = u.weighing_points(c.index);
-      out += StrCat("  point ", c.index + 1, " (load ", p.load_mg(), " mg): error ", Signed(c.error), " mg, MPE ",
-                    common::DecimalText(c.mpe), " mg  ", c.pass ? "pass" : "FAIL", "\n");
+      out +=
+          StrCat("  point ", c.index + 1, " (load ", p.load_mg(), " mg): error ", Signed(c.error),
+                 " mg, MPE ", common::DecimalText(c.mpe), " mg  ", c.pass ? "pass" : "FAIL", "\n");
     }
   }
   for (const auto& c : result.auxiliary) {
     const bool percent = c.test == "repeatability" && !c.flow.empty();
     const char* unit = percent ? " %" : " mg";
-    out += StrCat("  ", c.test, c.test == "eccentricity" ? StrCat(" ", c.index + 1) : std::string(),
-                  c.flow.empty() ? "" : StrCat(" (", c.flow, ")"), ": ", c.test == "repeatability" ? "spread " : "error ",
-                  common::DecimalText(c.error), unit, ", limit ", common::DecimalText(c.mpe), unit, "  ",
-                  c.pass ? "pass" : "FAIL", "\n");
+    out +=
+        StrCat("  ", c.test, c.test == "eccentricity" ? StrCat(" ", c.index + 1) : std::string(),
+               c.flow.empty() ? "" : StrCat(" (", c.flow, ")"), ": ",
+               c.test == "repeatability" ? "spread " : "error ", common::DecimalText(c.error), unit,
+               ", limit ", common::DecimalText(c.mpe), unit, "  ", c.pass ? "pass" : "FAIL", "\n");
   }
   if (!has_rule) return out + "verdict: not computed (no rule for this type of instrument)\n";
   out += StrCat("verdict: ", result.sah ? "sah" : "batal");
-  for (size_t i = 0; i < result.reasons.size(); ++i) out += StrCat(i == 0 ? " — " : "; ", result.reasons[i]);
+  for (size_t i = 0; i < result.reasons.size(); ++i)
+    out += StrCat(i == 0 ? " — " : "; ", result.reasons[i]);
   return out + "\n";
 }
 
@@ -272,7 +292,8 @@ absl::StatusOr<v1::WeighingPoint> ParsePointSpec(const std::string& spec, const 
     values.push_back(v);
   }
   if (!numbers || values.size() < 2 || values.size() > 3) {
-    return Bad(StrCat(flag, " ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] (whole milligrams)"));
+    return Bad(
+        StrCat(flag, " ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] (whole milligrams)"));
   }
   v1::WeighingPoint p;
   p.set_load_mg(values[0]);
@@ -284,8 +305,11 @@ absl::StatusOr<v1::WeighingPoint> ParsePointSpec(const std::string& spec, const 
 absl::StatusOr<v1::VolumeRun> ParseRunSpec(const std::string& spec) {
   const std::vector<std::string> parts = absl::StrSplit(spec, ':');
   int64_t actual = 0, indication = 0;
-  if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &actual) || !absl::SimpleAtoi(parts[2], &indication)) {
-    return Bad(StrCat("--run ", spec, ": use FLOW:ACTUAL_ML:INDICATION_ML (FLOW max, mid, min; or lower, upper, upper30 for water meters)"));
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &actual) ||
+      !absl::SimpleAtoi(parts[2], &indication)) {
+    return Bad(StrCat("--run ", spec,
+                      ": use FLOW:ACTUAL_ML:INDICATION_ML (FLOW max, mid, min; or lower, upper, "
+                      "upper30 for water meters)"));
   }
   v1::VolumeRun r;
   if (parts[0] == "lower" || parts[0] == "upper") {

@@ -23,373 +23,410 @@ Ratio Reduce(Ratio r) {
   return Ratio{r.numerator / a, r.denominator / a};
 }
 
-// Quantities are in 1/scale of a milligram or millilitre (1 unless a finer unit is used).
-thread_local int64_t g_scale = 1;
+// The rules, for quantities in 1/scale of a milligram or millilitre (1 unless a finer unit is
+// used: the verdict must not depend on it).
+class Judge {
+ public:
+  explicit Judge(int64_t scale) : scale_(scale) {}
 
-// Text of a quantity in milligrams for people: "2 g", "2.5 g", "500 mg", "30 kg".
-std::string Mass(Ratio units) {
-  const Ratio mg = Reduce(Ratio{units.numerator, units.denominator * g_scale});
-  if (mg.denominator == 1 && mg.numerator != 0 && mg.numerator % 1000000 == 0) {
-    return StrCat(mg.numerator / 1000000, " kg");
-  }
-  if (Abs(mg.numerator) >= 1000 * mg.denominator) {
-    return StrCat(DecimalText(Ratio{mg.numerator, mg.denominator * 1000}), " g");
-  }
-  return StrCat(DecimalText(mg), " mg");
-}
-
-std::string Volume(Ratio units) { return StrCat(DecimalText(Ratio{units.numerator, units.denominator * g_scale}), " mL"); }
-
-// The class's allowed intervals and the limits that go with them (research §2.1, Tableau 1).
-struct ClassRow {
-  NawiClass cls;
-  int64_t e_min_mg, e_max_mg;  // e_max 0: no upper bound
-  int64_t n_min, n_max;        // n_max 0: no upper bound
-  int64_t min_in_e;            // Min = min_in_e x e
-};
-constexpr ClassRow kClassRows[] = {
-    {NawiClass::kI, 1, 0, 50000, 0, 100},
-    {NawiClass::kII, 1, 50, 100, 100000, 20},
-    {NawiClass::kII, 100, 0, 5000, 100000, 50},
-    {NawiClass::kIII, 100, 2000, 100, 10000, 20},
-    {NawiClass::kIII, 5000, 0, 500, 10000, 20},
-    {NawiClass::kIIII, 5000, 0, 100, 1000, 10},
-};
-
-const ClassRow* RowFor(NawiClass cls, int64_t e_mg) {
-  for (const auto& row : kClassRows) {
-    if (row.cls == cls && e_mg >= row.e_min_mg * g_scale && (row.e_max_mg == 0 || e_mg <= row.e_max_mg * g_scale)) {
-      return &row;
+  // Text of a quantity for people: "2 g", "2.5 g", "500 mg", "30 kg".
+  std::string Mass(Ratio units) {
+    const Ratio mg = Reduce(Ratio{units.numerator, units.denominator * scale_});
+    if (mg.denominator == 1 && mg.numerator != 0 && mg.numerator % 1000000 == 0) {
+      return StrCat(mg.numerator / 1000000, " kg");
     }
+    if (Abs(mg.numerator) >= 1000 * mg.denominator) {
+      return StrCat(DecimalText(Ratio{mg.numerator, mg.denominator * 1000}), " g");
+    }
+    return StrCat(DecimalText(mg), " mg");
   }
-  return nullptr;
-}
 
-const char* ClassName(NawiClass cls) {
-  switch (cls) {
-    case NawiClass::kI:
-      return "I";
-    case NawiClass::kII:
-      return "II";
-    case NawiClass::kIII:
-      return "III";
-    case NawiClass::kIIII:
-      return "IIII";
+  std::string Volume(Ratio units) {
+    return StrCat(DecimalText(Ratio{units.numerator, units.denominator * scale_}), " mL");
   }
-  return "";
-}
 
-int Multiplier(v1::VerificationKind kind, int tera, int tera_ulang, int pengawasan) {
-  switch (kind) {
-    case v1::VERIFICATION_KIND_TERA_ULANG:
-      return tera_ulang;
-    case v1::VERIFICATION_KIND_PENGAWASAN:
-      return pengawasan;
-    default:
-      return tera;
+  // The class's allowed intervals and the limits that go with them (research §2.1, Tableau 1).
+  struct ClassRow {
+    NawiClass cls;
+    int64_t e_min_mg, e_max_mg;  // e_max 0: no upper bound
+    int64_t n_min, n_max;        // n_max 0: no upper bound
+    int64_t min_in_e;            // Min = min_in_e x e
+  };
+  static constexpr ClassRow kClassRows[] = {
+      {NawiClass::kI, 1, 0, 50000, 0, 100},       {NawiClass::kII, 1, 50, 100, 100000, 20},
+      {NawiClass::kII, 100, 0, 5000, 100000, 50}, {NawiClass::kIII, 100, 2000, 100, 10000, 20},
+      {NawiClass::kIII, 5000, 0, 500, 10000, 20}, {NawiClass::kIIII, 5000, 0, 100, 1000, 10},
+  };
+
+  const ClassRow* RowFor(NawiClass cls, int64_t e_mg) {
+    for (const auto& row : kClassRows) {
+      if (row.cls == cls && e_mg >= row.e_min_mg * scale_ &&
+          (row.e_max_mg == 0 || e_mg <= row.e_max_mg * scale_)) {
+        return &row;
+      }
+    }
+    return nullptr;
   }
-}
 
-// ---- Weighing instruments ----
-
-struct Interval {
-  int64_t max_mg, e_mg;
-};
-
-// The partial ranges, ascending; one for a single-interval instrument.
-std::vector<Interval> Intervals(const v1::UttpVerification& u) {
-  std::vector<Interval> out;
-  for (const auto& r : u.ranges()) out.push_back({r.max_mg(), r.e_mg()});
-  if (out.empty()) out.push_back({u.max_mg(), u.e_mg()});
-  return out;
-}
-
-// The interval of the partial range a load falls in (the last range above every max).
-int64_t IntervalFor(const std::vector<Interval>& ranges, int64_t load_mg) {
-  for (const auto& r : ranges) {
-    if (load_mg <= r.max_mg) return r.e_mg;
+  const char* ClassName(NawiClass cls) {
+    switch (cls) {
+      case NawiClass::kI:
+        return "I";
+      case NawiClass::kII:
+        return "II";
+      case NawiClass::kIII:
+        return "III";
+      case NawiClass::kIIII:
+        return "IIII";
+    }
+    return "";
   }
-  return ranges.back().e_mg;
-}
 
-// Twice the error of one weighing, in mg: E = I - L, or with the change-point weights dL,
-// E = I + e/2 - dL - L.
-int64_t TwiceError(const v1::WeighingPoint& p, int64_t e_mg) {
-  if (p.changepoint_mg() > 0) return 2 * p.indication_mg() + e_mg - 2 * p.changepoint_mg() - 2 * p.load_mg();
-  return 2 * (p.indication_mg() - p.load_mg());
-}
-
-CheckedTest CheckWeighing(const std::string& test, int index, const v1::WeighingPoint& p, NawiClass cls,
-                          const std::vector<Interval>& ranges, int multiplier) {
-  const int64_t e = IntervalFor(ranges, p.load_mg());
-  CheckedTest c;
-  c.test = test;
-  c.index = index;
-  const int64_t twice_error = TwiceError(p, e);
-  const int64_t twice_mpe = MpeHalfIntervals(cls, p.load_mg(), e) * e * multiplier;
-  c.error = Reduce(Ratio{twice_error, 2});
-  c.mpe = Reduce(Ratio{twice_mpe, 2});
-  c.pass = Abs(twice_error) <= twice_mpe;
-  return c;
-}
-
-void CheckNawiMetadata(const v1::UttpVerification& u, NawiClass cls, const std::vector<Interval>& ranges,
-                       std::vector<std::string>& reasons) {
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    const auto& r = ranges[i];
-    const std::string which = ranges.size() > 1 ? StrCat(" of range ", i + 1) : "";
-    if (r.e_mg <= 0 || r.max_mg <= 0) {
-      reasons.push_back(StrCat("Max and e", which, " are required"));
-      continue;
-    }
-    if (!IsOneTwoFiveDecade(r.e_mg)) {
-      reasons.push_back(StrCat("e", which, " = ", Mass(Whole(r.e_mg)), " is not of the form 1, 2 or 5 x 10^k"));
-    }
-    if (i > 0 && (r.e_mg <= ranges[i - 1].e_mg || r.max_mg <= ranges[i - 1].max_mg)) {
-      reasons.push_back(StrCat("range ", i + 1, ": Max and e must grow from one partial range to the next"));
-    }
-    const ClassRow* row = RowFor(cls, r.e_mg);
-    if (row == nullptr) {
-      reasons.push_back(StrCat("e", which, " = ", Mass(Whole(r.e_mg)), " is not allowed for class ", ClassName(cls)));
-      continue;
-    }
-    if (r.max_mg % r.e_mg != 0) {
-      reasons.push_back(StrCat("Max", which, " = ", Mass(Whole(r.max_mg)), " is not a whole number of e = ",
-                               Mass(Whole(r.e_mg))));
-      continue;
-    }
-    const int64_t n = r.max_mg / r.e_mg;
-    if (n < row->n_min || (row->n_max > 0 && n > row->n_max)) {
-      reasons.push_back(StrCat("n = Max / e", which, " = ", n, " is outside class ", ClassName(cls), "'s ",
-                               row->n_min, " to ", row->n_max > 0 ? StrCat(row->n_max) : std::string("no limit"),
-                               " for e = ", Mass(Whole(r.e_mg))));
+  int Multiplier(v1::VerificationKind kind, int tera, int tera_ulang, int pengawasan) {
+    switch (kind) {
+      case v1::VERIFICATION_KIND_TERA_ULANG:
+        return tera_ulang;
+      case v1::VERIFICATION_KIND_PENGAWASAN:
+        return pengawasan;
+      default:
+        return tera;
     }
   }
-  if (u.d_mg() > 0) {
-    if (!IsOneTwoFiveDecade(u.d_mg())) {
-      reasons.push_back(StrCat("d = ", Mass(Whole(u.d_mg())), " is not of the form 1, 2 or 5 x 10^k"));
-    }
-    if (u.d_mg() > ranges.front().e_mg) {
-      reasons.push_back(StrCat("d = ", Mass(Whole(u.d_mg())), " is larger than e = ", Mass(Whole(ranges.front().e_mg))));
-    }
-  }
-  const ClassRow* first = ranges.front().e_mg > 0 ? RowFor(cls, ranges.front().e_mg) : nullptr;
-  if (u.min_mg() > 0 && first != nullptr && u.min_mg() < first->min_in_e * ranges.front().e_mg) {
-    reasons.push_back(StrCat("Min = ", Mass(Whole(u.min_mg())), " is below class ", ClassName(cls), "'s lower limit of ",
-                             first->min_in_e, " e = ", Mass(Whole(first->min_in_e * ranges.front().e_mg))));
-  }
-}
 
-void ComputeNawi(const v1::UttpVerification& u, const MetrologySettings& settings, VerdictResult& out) {
-  const auto cls = ParseNawiClass(u.accuracy_class());
-  if (!cls) {
-    out.reasons.push_back(StrCat("accuracy class \"", u.accuracy_class(), "\" is not I, II, III or IIII"));
-    return;
+  // ---- Weighing instruments ----
+
+  struct Interval {
+    int64_t max_mg, e_mg;
+  };
+
+  // The partial ranges, ascending; one for a single-interval instrument.
+  std::vector<Interval> Intervals(const v1::UttpVerification& u) {
+    std::vector<Interval> out;
+    for (const auto& r : u.ranges()) out.push_back({r.max_mg(), r.e_mg()});
+    if (out.empty()) out.push_back({u.max_mg(), u.e_mg()});
+    return out;
   }
-  const std::vector<Interval> ranges = Intervals(u);
-  CheckNawiMetadata(u, *cls, ranges, out.reasons);
-  for (const auto& r : ranges) {
-    if (r.e_mg <= 0) return;  // nothing can be judged without e (said above)
+
+  // The interval of the partial range a load falls in (the last range above every max).
+  int64_t IntervalFor(const std::vector<Interval>& ranges, int64_t load_mg) {
+    for (const auto& r : ranges) {
+      if (load_mg <= r.max_mg) return r.e_mg;
+    }
+    return ranges.back().e_mg;
   }
-  const int multiplier = Multiplier(u.kind(), settings.nawi_tera, settings.nawi_tera_ulang, settings.nawi_pengawasan);
-  const int64_t max_mg = ranges.back().max_mg;
-  if (u.weighing_points_size() == 0) out.reasons.push_back("no test point");
-  for (int i = 0; i < u.weighing_points_size(); ++i) {
-    const auto& p = u.weighing_points(i);
-    CheckedTest c = CheckWeighing("point", i, p, *cls, ranges, multiplier);
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("point ", i + 1, " (load ", Mass(Whole(p.load_mg())), "): error ",
-                                   Mass(c.error), " exceeds the MPE of ", Mass(c.mpe)));
-    }
-    if (p.load_mg() > max_mg + 9 * ranges.back().e_mg) {
-      out.reasons.push_back(StrCat("point ", i + 1, ": load ", Mass(Whole(p.load_mg())), " is above Max + 9 e"));
-    }
-    out.points.push_back(std::move(c));
+
+  // Twice the error of one weighing, in mg: E = I - L, or with the change-point weights dL,
+  // E = I + e/2 - dL - L.
+  int64_t TwiceError(const v1::WeighingPoint& p, int64_t e_mg) {
+    if (p.changepoint_mg() > 0)
+      return 2 * p.indication_mg() + e_mg - 2 * p.changepoint_mg() - 2 * p.load_mg();
+    return 2 * (p.indication_mg() - p.load_mg());
   }
-  for (int i = 0; i < u.eccentricity_points_size(); ++i) {
-    const auto& p = u.eccentricity_points(i);
-    CheckedTest c = CheckWeighing("eccentricity", i, p, *cls, ranges, multiplier);
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("eccentricity position ", i + 1, ": error ", Mass(c.error),
-                                   " exceeds the MPE of ", Mass(c.mpe)));
-    }
-    if (3 * p.load_mg() < max_mg) {
-      out.reasons.push_back(StrCat("eccentricity position ", i + 1, ": load ", Mass(Whole(p.load_mg())),
-                                   " is below Max / 3"));
-    }
-    out.auxiliary.push_back(std::move(c));
-  }
-  if (u.repeatability_points_size() == 1) out.reasons.push_back("repeatability needs at least two weighings");
-  if (u.repeatability_points_size() >= 2) {
-    // The results of several weighings of the same load may differ by at most |MPE| at that load.
-    int64_t low = INT64_MAX, high = INT64_MIN, twice_mpe = INT64_MAX;
-    for (const auto& p : u.repeatability_points()) {
-      const int64_t e = IntervalFor(ranges, p.load_mg());
-      const int64_t twice = TwiceError(p, e);
-      low = std::min(low, twice);
-      high = std::max(high, twice);
-      twice_mpe = std::min(twice_mpe, MpeHalfIntervals(*cls, p.load_mg(), e) * e * multiplier);
-    }
+
+  CheckedTest CheckWeighing(const std::string& test, int index, const v1::WeighingPoint& p,
+                            NawiClass cls, const std::vector<Interval>& ranges, int multiplier) {
+    const int64_t e = IntervalFor(ranges, p.load_mg());
     CheckedTest c;
-    c.test = "repeatability";
-    c.error = Reduce(Ratio{high - low, 2});
+    c.test = test;
+    c.index = index;
+    const int64_t twice_error = TwiceError(p, e);
+    const int64_t twice_mpe = MpeHalfIntervals(cls, p.load_mg(), e) * e * multiplier;
+    c.error = Reduce(Ratio{twice_error, 2});
     c.mpe = Reduce(Ratio{twice_mpe, 2});
-    c.pass = high - low <= twice_mpe;
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("repeatability: the weighings differ by ", Mass(c.error), ", more than the MPE of ",
-                                   Mass(c.mpe)));
-    }
-    out.auxiliary.push_back(std::move(c));
+    c.pass = Abs(twice_error) <= twice_mpe;
+    return c;
   }
-  if (u.has_zero_changepoint_mg()) {
-    // At zero: E0 = e/2 - dL, within +-0.25 e (OIML R 76-1 4.5.2).
-    const int64_t e = ranges.front().e_mg;
-    const int64_t twice = e - 2 * u.zero_changepoint_mg();
-    CheckedTest c;
-    c.test = "zero";
-    c.error = Reduce(Ratio{twice, 2});
-    c.mpe = Reduce(Ratio{e, 4});
-    c.pass = 2 * Abs(twice) <= e;
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("zero-setting: error ", Mass(c.error), " exceeds 0.25 e = ", Mass(c.mpe)));
-    }
-    out.auxiliary.push_back(std::move(c));
-  }
-}
 
-// ---- Volume instruments ----
+  void CheckNawiMetadata(const v1::UttpVerification& u, NawiClass cls,
+                         const std::vector<Interval>& ranges, std::vector<std::string>& reasons) {
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      const auto& r = ranges[i];
+      const std::string which = ranges.size() > 1 ? StrCat(" of range ", i + 1) : "";
+      if (r.e_mg <= 0 || r.max_mg <= 0) {
+        reasons.push_back(StrCat("Max and e", which, " are required"));
+        continue;
+      }
+      if (!IsOneTwoFiveDecade(r.e_mg)) {
+        reasons.push_back(
+            StrCat("e", which, " = ", Mass(Whole(r.e_mg)), " is not of the form 1, 2 or 5 x 10^k"));
+      }
+      if (i > 0 && (r.e_mg <= ranges[i - 1].e_mg || r.max_mg <= ranges[i - 1].max_mg)) {
+        reasons.push_back(
+            StrCat("range ", i + 1, ": Max and e must grow from one partial range to the next"));
+      }
+      const ClassRow* row = RowFor(cls, r.e_mg);
+      if (row == nullptr) {
+        reasons.push_back(StrCat("e", which, " = ", Mass(Whole(r.e_mg)),
+                                 " is not allowed for class ", ClassName(cls)));
+        continue;
+      }
+      if (r.max_mg % r.e_mg != 0) {
+        reasons.push_back(StrCat("Max", which, " = ", Mass(Whole(r.max_mg)),
+                                 " is not a whole number of e = ", Mass(Whole(r.e_mg))));
+        continue;
+      }
+      const int64_t n = r.max_mg / r.e_mg;
+      if (n < row->n_min || (row->n_max > 0 && n > row->n_max)) {
+        reasons.push_back(StrCat("n = Max / e", which, " = ", n, " is outside class ",
+                                 ClassName(cls), "'s ", row->n_min, " to ",
+                                 row->n_max > 0 ? StrCat(row->n_max) : std::string("no limit"),
+                                 " for e = ", Mass(Whole(r.e_mg))));
+      }
+    }
+    if (u.d_mg() > 0) {
+      if (!IsOneTwoFiveDecade(u.d_mg())) {
+        reasons.push_back(
+            StrCat("d = ", Mass(Whole(u.d_mg())), " is not of the form 1, 2 or 5 x 10^k"));
+      }
+      if (u.d_mg() > ranges.front().e_mg) {
+        reasons.push_back(StrCat("d = ", Mass(Whole(u.d_mg())),
+                                 " is larger than e = ", Mass(Whole(ranges.front().e_mg))));
+      }
+    }
+    const ClassRow* first = ranges.front().e_mg > 0 ? RowFor(cls, ranges.front().e_mg) : nullptr;
+    if (u.min_mg() > 0 && first != nullptr && u.min_mg() < first->min_in_e * ranges.front().e_mg) {
+      reasons.push_back(StrCat("Min = ", Mass(Whole(u.min_mg())), " is below class ",
+                               ClassName(cls), "'s lower limit of ", first->min_in_e,
+                               " e = ", Mass(Whole(first->min_in_e * ranges.front().e_mg))));
+    }
+  }
 
-// The accuracy class of a fuel dispenser as its line-A MPE in thousandths of a percent.
-std::optional<int64_t> DispenserClass(const std::string& text) {
-  static const std::map<std::string, int64_t, std::less<>> kClasses = {
-      {"0.3", 300}, {"0.5", 500}, {"1", 1000}, {"1.0", 1000}, {"1.5", 1500}, {"2.5", 2500}};
-  auto it = kClasses.find(text.empty() ? "0.5" : text);
-  if (it == kClasses.end()) return std::nullopt;
-  return it->second;
-}
+  void ComputeNawi(const v1::UttpVerification& u, const MetrologySettings& settings,
+                   VerdictResult& out) {
+    const auto cls = ParseNawiClass(u.accuracy_class());
+    if (!cls) {
+      out.reasons.push_back(
+          StrCat("accuracy class \"", u.accuracy_class(), "\" is not I, II, III or IIII"));
+      return;
+    }
+    const std::vector<Interval> ranges = Intervals(u);
+    CheckNawiMetadata(u, *cls, ranges, out.reasons);
+    for (const auto& r : ranges) {
+      if (r.e_mg <= 0) return;  // nothing can be judged without e (said above)
+    }
+    const int multiplier = Multiplier(u.kind(), settings.nawi_tera, settings.nawi_tera_ulang,
+                                      settings.nawi_pengawasan);
+    const int64_t max_mg = ranges.back().max_mg;
+    if (u.weighing_points_size() == 0) out.reasons.push_back("no test point");
+    for (int i = 0; i < u.weighing_points_size(); ++i) {
+      const auto& p = u.weighing_points(i);
+      CheckedTest c = CheckWeighing("point", i, p, *cls, ranges, multiplier);
+      if (!c.pass) {
+        out.reasons.push_back(StrCat("point ", i + 1, " (load ", Mass(Whole(p.load_mg())),
+                                     "): error ", Mass(c.error), " exceeds the MPE of ",
+                                     Mass(c.mpe)));
+      }
+      if (p.load_mg() > max_mg + 9 * ranges.back().e_mg) {
+        out.reasons.push_back(
+            StrCat("point ", i + 1, ": load ", Mass(Whole(p.load_mg())), " is above Max + 9 e"));
+      }
+      out.points.push_back(std::move(c));
+    }
+    for (int i = 0; i < u.eccentricity_points_size(); ++i) {
+      const auto& p = u.eccentricity_points(i);
+      CheckedTest c = CheckWeighing("eccentricity", i, p, *cls, ranges, multiplier);
+      if (!c.pass) {
+        out.reasons.push_back(StrCat("eccentricity position ", i + 1, ": error ", Mass(c.error),
+                                     " exceeds the MPE of ", Mass(c.mpe)));
+      }
+      if (3 * p.load_mg() < max_mg) {
+        out.reasons.push_back(StrCat("eccentricity position ", i + 1, ": load ",
+                                     Mass(Whole(p.load_mg())), " is below Max / 3"));
+      }
+      out.auxiliary.push_back(std::move(c));
+    }
+    if (u.repeatability_points_size() == 1)
+      out.reasons.push_back("repeatability needs at least two weighings");
+    if (u.repeatability_points_size() >= 2) {
+      // The results of several weighings of the same load may differ by at most |MPE| at that load.
+      int64_t low = INT64_MAX, high = INT64_MIN, twice_mpe = INT64_MAX;
+      for (const auto& p : u.repeatability_points()) {
+        const int64_t e = IntervalFor(ranges, p.load_mg());
+        const int64_t twice = TwiceError(p, e);
+        low = std::min(low, twice);
+        high = std::max(high, twice);
+        twice_mpe = std::min(twice_mpe, MpeHalfIntervals(*cls, p.load_mg(), e) * e * multiplier);
+      }
+      CheckedTest c;
+      c.test = "repeatability";
+      c.error = Reduce(Ratio{high - low, 2});
+      c.mpe = Reduce(Ratio{twice_mpe, 2});
+      c.pass = high - low <= twice_mpe;
+      if (!c.pass) {
+        out.reasons.push_back(StrCat("repeatability: the weighings differ by ", Mass(c.error),
+                                     ", more than the MPE of ", Mass(c.mpe)));
+      }
+      out.auxiliary.push_back(std::move(c));
+    }
+    if (u.has_zero_changepoint_mg()) {
+      // At zero: E0 = e/2 - dL, within +-0.25 e (OIML R 76-1 4.5.2).
+      const int64_t e = ranges.front().e_mg;
+      const int64_t twice = e - 2 * u.zero_changepoint_mg();
+      CheckedTest c;
+      c.test = "zero";
+      c.error = Reduce(Ratio{twice, 2});
+      c.mpe = Reduce(Ratio{e, 4});
+      c.pass = 2 * Abs(twice) <= e;
+      if (!c.pass) {
+        out.reasons.push_back(
+            StrCat("zero-setting: error ", Mass(c.error), " exceeds 0.25 e = ", Mass(c.mpe)));
+      }
+      out.auxiliary.push_back(std::move(c));
+    }
+  }
 
-// The table MPE for a quantity of `v` mL, in units of mL / 100 000 (OIML R 117 line A with the
-// small-volume rules below 2 L).
-int64_t TableMpeScaled(int64_t v, int64_t a) {
-  const int64_t ml = g_scale;
-  if (v >= 2000 * ml) return v * a;
-  if (v >= 1000 * ml) return 2000 * ml * a;
-  if (v >= 400 * ml) return 2 * v * a;
-  if (v >= 200 * ml) return 2 * 400 * ml * a;
-  if (v >= 100 * ml) return 4 * v * a;
-  return 4 * 100 * ml * a;
-}
+  // ---- Volume instruments ----
 
-constexpr int64_t kScale = 100000;  // mL / 100 000: one thousandth of a percent of a millilitre
+  // The accuracy class of a fuel dispenser as its line-A MPE in thousandths of a percent.
+  std::optional<int64_t> DispenserClass(const std::string& text) {
+    static const std::map<std::string, int64_t, std::less<>> kClasses = {
+        {"0.3", 300}, {"0.5", 500}, {"1", 1000}, {"1.0", 1000}, {"1.5", 1500}, {"2.5", 2500}};
+    auto it = kClasses.find(text.empty() ? "0.5" : text);
+    if (it == kClasses.end()) return std::nullopt;
+    return it->second;
+  }
 
-void ComputeDispenser(const v1::UttpVerification& u, const MetrologySettings& settings, VerdictResult& out) {
-  const auto a = DispenserClass(u.accuracy_class());
-  if (!a) {
-    out.reasons.push_back(StrCat("accuracy class \"", u.accuracy_class(), "\" is not 0.3, 0.5, 1.0, 1.5 or 2.5"));
-    return;
+  // The table MPE for a quantity of `v` mL, in units of mL / 100 000 (OIML R 117 line A with the
+  // small-volume rules below 2 L).
+  int64_t TableMpeScaled(int64_t v, int64_t a) {
+    const int64_t ml = scale_;
+    if (v >= 2000 * ml) return v * a;
+    if (v >= 1000 * ml) return 2000 * ml * a;
+    if (v >= 400 * ml) return 2 * v * a;
+    if (v >= 200 * ml) return 2 * 400 * ml * a;
+    if (v >= 100 * ml) return 4 * v * a;
+    return 4 * 100 * ml * a;
   }
-  const int multiplier =
-      Multiplier(u.kind(), settings.volume_tera, settings.volume_tera_ulang, settings.volume_pengawasan);
-  // Emin = 2 x MMQ x A / 100 for MMQ >= 2 L, else twice the small-volume value at the MMQ.
-  int64_t emin = 0;
-  if (u.mmq_ml() >= 2000 * g_scale) emin = 2 * u.mmq_ml() * *a;
-  if (u.mmq_ml() > 0 && u.mmq_ml() < 2000 * g_scale) emin = 2 * TableMpeScaled(u.mmq_ml(), *a);
-  if (u.volume_runs_size() == 0) out.reasons.push_back("no run");
-  std::map<std::string, std::vector<int>> by_flow;
-  for (int i = 0; i < u.volume_runs_size(); ++i) {
-    const auto& r = u.volume_runs(i);
-    CheckedTest c;
-    c.test = "run";
-    c.index = i;
-    c.flow = r.flow();
-    const int64_t error = r.indication_ml() - r.actual_ml();
-    const int64_t mpe = std::max(TableMpeScaled(r.actual_ml(), *a), emin) * multiplier;
-    c.error = Whole(error);
-    c.mpe = Reduce(Ratio{mpe, kScale});
-    c.pass = absl::int128(Abs(error)) * kScale <= mpe;
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("run ", i + 1, " (", r.flow(), " flow, ", Volume(Whole(r.actual_ml())),
-                                   "): error ", Volume(c.error), " exceeds the MPE of ", Volume(c.mpe)));
-    }
-    by_flow[r.flow()].push_back(i);
-    out.points.push_back(std::move(c));
-  }
-  if (settings.dispenser_three_flows && u.kind() != v1::VERIFICATION_KIND_PENGAWASAN) {
-    for (const char* flow : {"max", "mid", "min"}) {
-      if (by_flow.count(flow) == 0) out.reasons.push_back(StrCat("no run at the ", flow, " flow rate"));
-    }
-  }
-  // Repeatability: at one flow rate the relative errors E / V may spread at most the limit.
-  const int64_t limit = settings.dispenser_repeatability_milli_percent;
-  for (const auto& [flow, runs] : by_flow) {
-    if (runs.size() < 2) continue;
-    // The widest pair: (Ei / Vi - Ej / Vj) compared exactly by cross-multiplying.
-    size_t hi = 0, lo = 0;
-    auto rel_less = [&](size_t x, size_t y) {
-      const auto& rx = u.volume_runs(runs[x]);
-      const auto& ry = u.volume_runs(runs[y]);
-      return absl::int128(rx.indication_ml() - rx.actual_ml()) * ry.actual_ml() <
-             absl::int128(ry.indication_ml() - ry.actual_ml()) * rx.actual_ml();
-    };
-    for (size_t k = 1; k < runs.size(); ++k) {
-      if (rel_less(hi, k)) hi = k;
-      if (rel_less(k, lo)) lo = k;
-    }
-    const auto& rh = u.volume_runs(runs[hi]);
-    const auto& rl = u.volume_runs(runs[lo]);
-    const int64_t eh = rh.indication_ml() - rh.actual_ml(), el = rl.indication_ml() - rl.actual_ml();
-    // spread = eh / vh - el / vl <= limit / kScale  <=>  (eh vl - el vh) kScale <= limit vh vl
-    const absl::int128 spread = absl::int128(eh) * rl.actual_ml() - absl::int128(el) * rh.actual_ml();
-    CheckedTest c;
-    c.test = "repeatability";
-    c.flow = flow;
-    // In percent of the volume, exact: 100 x spread / (vh vl).
-    const int64_t denominator = rh.actual_ml() * rl.actual_ml();
-    c.error = Reduce(Ratio{static_cast<int64_t>(spread) * 100, denominator});
-    c.mpe = Reduce(Ratio{limit, 1000});
-    c.pass = spread * kScale <= absl::int128(limit) * rh.actual_ml() * rl.actual_ml();
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("repeatability at the ", flow, " flow rate: the errors spread ",
-                                   FormatRatio(c.error, 3), " %, more than ", DecimalText(c.mpe), " %"));
-    }
-    out.auxiliary.push_back(std::move(c));
-  }
-}
 
-void ComputeWaterMeter(const v1::UttpVerification& u, const MetrologySettings& settings, VerdictResult& out) {
-  const std::string cls = u.accuracy_class().empty() ? "2" : u.accuracy_class();
-  if (cls != "1" && cls != "2") {
-    out.reasons.push_back(StrCat("accuracy class \"", u.accuracy_class(), "\" is not 1 or 2"));
-    return;
-  }
-  const int multiplier =
-      Multiplier(u.kind(), settings.volume_tera, settings.volume_tera_ulang, settings.volume_pengawasan);
-  if (u.volume_runs_size() == 0) out.reasons.push_back("no run");
-  for (int i = 0; i < u.volume_runs_size(); ++i) {
-    const auto& r = u.volume_runs(i);
-    CheckedTest c;
-    c.test = "run";
-    c.index = i;
-    c.flow = r.zone();
-    if (r.zone() != "lower" && r.zone() != "upper") {
-      out.reasons.push_back(StrCat("run ", i + 1, ": zone must be lower or upper"));
-      continue;
+  static constexpr int64_t kScale =
+      100000;  // mL / 100 000: one thousandth of a percent of a millilitre
+
+  void ComputeDispenser(const v1::UttpVerification& u, const MetrologySettings& settings,
+                        VerdictResult& out) {
+    const auto a = DispenserClass(u.accuracy_class());
+    if (!a) {
+      out.reasons.push_back(
+          StrCat("accuracy class \"", u.accuracy_class(), "\" is not 0.3, 0.5, 1.0, 1.5 or 2.5"));
+      return;
     }
-    // Percent of the volume: class 2 lower 5, upper 2 (3 above 30 C); class 1 lower 3, upper 1 (2).
-    int64_t percent = cls == "2" ? (r.zone() == "lower" ? 5 : r.above_30c() ? 3 : 2)
-                                 : (r.zone() == "lower" ? 3 : r.above_30c() ? 2 : 1);
-    const int64_t error = r.indication_ml() - r.actual_ml();
-    const int64_t mpe = r.actual_ml() * percent * multiplier;  // mL / 100
-    c.error = Whole(error);
-    c.mpe = Reduce(Ratio{mpe, 100});
-    c.pass = Abs(error) * 100 <= mpe;
-    if (!c.pass) {
-      out.reasons.push_back(StrCat("run ", i + 1, " (", r.zone(), " zone, ", Volume(Whole(r.actual_ml())),
-                                   "): error ", Volume(c.error), " exceeds the MPE of ", Volume(c.mpe)));
+    const int multiplier = Multiplier(u.kind(), settings.volume_tera, settings.volume_tera_ulang,
+                                      settings.volume_pengawasan);
+    // Emin = 2 x MMQ x A / 100 for MMQ >= 2 L, else twice the small-volume value at the MMQ.
+    int64_t emin = 0;
+    if (u.mmq_ml() >= 2000 * scale_) emin = 2 * u.mmq_ml() * *a;
+    if (u.mmq_ml() > 0 && u.mmq_ml() < 2000 * scale_) emin = 2 * TableMpeScaled(u.mmq_ml(), *a);
+    if (u.volume_runs_size() == 0) out.reasons.push_back("no run");
+    std::map<std::string, std::vector<int>> by_flow;
+    for (int i = 0; i < u.volume_runs_size(); ++i) {
+      const auto& r = u.volume_runs(i);
+      CheckedTest c;
+      c.test = "run";
+      c.index = i;
+      c.flow = r.flow();
+      const int64_t error = r.indication_ml() - r.actual_ml();
+      const int64_t mpe = std::max(TableMpeScaled(r.actual_ml(), *a), emin) * multiplier;
+      c.error = Whole(error);
+      c.mpe = Reduce(Ratio{mpe, kScale});
+      c.pass = absl::int128(Abs(error)) * kScale <= mpe;
+      if (!c.pass) {
+        out.reasons.push_back(StrCat("run ", i + 1, " (", r.flow(), " flow, ",
+                                     Volume(Whole(r.actual_ml())), "): error ", Volume(c.error),
+                                     " exceeds the MPE of ", Volume(c.mpe)));
+      }
+      by_flow[r.flow()].push_back(i);
+      out.points.push_back(std::move(c));
     }
-    out.points.push_back(std::move(c));
+    if (settings.dispenser_three_flows && u.kind() != v1::VERIFICATION_KIND_PENGAWASAN) {
+      for (const char* flow : {"max", "mid", "min"}) {
+        if (by_flow.count(flow) == 0)
+          out.reasons.push_back(StrCat("no run at the ", flow, " flow rate"));
+      }
+    }
+    // Repeatability: at one flow rate the relative errors E / V may spread at most the limit.
+    const int64_t limit = settings.dispenser_repeatability_milli_percent;
+    for (const auto& [flow, runs] : by_flow) {
+      if (runs.size() < 2) continue;
+      // The widest pair: (Ei / Vi - Ej / Vj) compared exactly by cross-multiplying.
+      size_t hi = 0, lo = 0;
+      auto rel_less = [&](size_t x, size_t y) {
+        const auto& rx = u.volume_runs(runs[x]);
+        const auto& ry = u.volume_runs(runs[y]);
+        return absl::int128(rx.indication_ml() - rx.actual_ml()) * ry.actual_ml() <
+               absl::int128(ry.indication_ml() - ry.actual_ml()) * rx.actual_ml();
+      };
+      for (size_t k = 1; k < runs.size(); ++k) {
+        if (rel_less(hi, k)) hi = k;
+        if (rel_less(k, lo)) lo = k;
+      }
+      const auto& rh = u.volume_runs(runs[hi]);
+      const auto& rl = u.volume_runs(runs[lo]);
+      const int64_t eh = rh.indication_ml() - rh.actual_ml(),
+                    el = rl.indication_ml() - rl.actual_ml();
+      // spread = eh / vh - el / vl <= limit / kScale  <=>  (eh vl - el vh) kScale <= limit vh vl
+      const absl::int128 spread =
+          absl::int128(eh) * rl.actual_ml() - absl::int128(el) * rh.actual_ml();
+      CheckedTest c;
+      c.test = "repeatability";
+      c.flow = flow;
+      // In percent of the volume, exact: 100 x spread / (vh vl).
+      const int64_t denominator = rh.actual_ml() * rl.actual_ml();
+      c.error = Reduce(Ratio{static_cast<int64_t>(spread) * 100, denominator});
+      c.mpe = Reduce(Ratio{limit, 1000});
+      c.pass = spread * kScale <= absl::int128(limit) * rh.actual_ml() * rl.actual_ml();
+      if (!c.pass) {
+        out.reasons.push_back(StrCat("repeatability at the ", flow,
+                                     " flow rate: the errors spread ", FormatRatio(c.error, 3),
+                                     " %, more than ", DecimalText(c.mpe), " %"));
+      }
+      out.auxiliary.push_back(std::move(c));
+    }
   }
-}
+
+  void ComputeWaterMeter(const v1::UttpVerification& u, const MetrologySettings& settings,
+                         VerdictResult& out) {
+    const std::string cls = u.accuracy_class().empty() ? "2" : u.accuracy_class();
+    if (cls != "1" && cls != "2") {
+      out.reasons.push_back(StrCat("accuracy class \"", u.accuracy_class(), "\" is not 1 or 2"));
+      return;
+    }
+    const int multiplier = Multiplier(u.kind(), settings.volume_tera, settings.volume_tera_ulang,
+                                      settings.volume_pengawasan);
+    if (u.volume_runs_size() == 0) out.reasons.push_back("no run");
+    for (int i = 0; i < u.volume_runs_size(); ++i) {
+      const auto& r = u.volume_runs(i);
+      CheckedTest c;
+      c.test = "run";
+      c.index = i;
+      c.flow = r.zone();
+      if (r.zone() != "lower" && r.zone() != "upper") {
+        out.reasons.push_back(StrCat("run ", i + 1, ": zone must be lower or upper"));
+        continue;
+      }
+      // Percent of the volume: class 2 lower 5, upper 2 (3 above 30 C); class 1 lower 3, upper 1
+      // (2).
+      int64_t percent = cls == "2" ? (r.zone() == "lower" ? 5
+                                      : r.above_30c()     ? 3
+                                                          : 2)
+                                   : (r.zone() == "lower" ? 3
+                                      : r.above_30c()     ? 2
+                                                          : 1);
+      const int64_t error = r.indication_ml() - r.actual_ml();
+      const int64_t mpe = r.actual_ml() * percent * multiplier;  // mL / 100
+      c.error = Whole(error);
+      c.mpe = Reduce(Ratio{mpe, 100});
+      c.pass = Abs(error) * 100 <= mpe;
+      if (!c.pass) {
+        out.reasons.push_back(StrCat("run ", i + 1, " (", r.zone(), " zone, ",
+                                     Volume(Whole(r.actual_ml())), "): error ", Volume(c.error),
+                                     " exceeds the MPE of ", Volume(c.mpe)));
+      }
+      out.points.push_back(std::move(c));
+    }
+  }
+
+ private:
+  const int64_t scale_;
+};
 
 }  // namespace
 
@@ -444,17 +481,17 @@ std::string DecimalText(Ratio r) {
 
 VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory category,
                              const MetrologySettings& settings, int64_t units_per_base) {
-  g_scale = units_per_base > 0 ? units_per_base : 1;
+  Judge judge(units_per_base > 0 ? units_per_base : 1);
   VerdictResult out;
   switch (category) {
     case v1::UTTP_CATEGORY_NAWI:
-      ComputeNawi(u, settings, out);
+      judge.ComputeNawi(u, settings, out);
       break;
     case v1::UTTP_CATEGORY_FUEL_DISPENSER:
-      ComputeDispenser(u, settings, out);
+      judge.ComputeDispenser(u, settings, out);
       break;
     case v1::UTTP_CATEGORY_WATER_METER:
-      ComputeWaterMeter(u, settings, out);
+      judge.ComputeWaterMeter(u, settings, out);
       break;
     default:
       out.reasons.push_back("no verdict rule for this type of instrument yet");
@@ -471,7 +508,8 @@ v1::UttpCategory CategoryOf(const v1::UttpVerification& u, const ReferenceCatalo
   return type != nullptr ? type->category() : v1::UTTP_CATEGORY_UNSPECIFIED;
 }
 
-std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record, const ReferenceCatalog& catalog,
+std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record,
+                                                   const ReferenceCatalog& catalog,
                                                    const MetrologySettings& settings) {
   v1::UttpVerification* u = record.has_uttp_verification() ? record.mutable_uttp_verification()
                             : record.has_correction() && record.correction().has_uttp_verification()
@@ -480,9 +518,12 @@ std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record, const Ref
   if (u == nullptr) return std::nullopt;
   const v1::UttpCategory category = CategoryOf(*u, catalog);
   VerdictResult result = ComputeVerdict(*u, category, settings);
-  const bool has_rule = category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
+  const bool has_rule = category == v1::UTTP_CATEGORY_NAWI ||
+                        category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
                         category == v1::UTTP_CATEGORY_WATER_METER;
-  u->set_computed_verdict(!has_rule ? v1::VERDICT_UNSPECIFIED : result.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
+  u->set_computed_verdict(!has_rule    ? v1::VERDICT_UNSPECIFIED
+                          : result.sah ? v1::VERDICT_SAH
+                                       : v1::VERDICT_BATAL);
   u->clear_verdict_reasons();
   for (const auto& reason : result.reasons) u->add_verdict_reasons(reason);
   return result;
