@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -242,6 +243,50 @@ int RunExport(Session& s, v1::QueryService::Stub& stub, grpc::ClientContext& con
   return kOk;
 }
 
+// `uttp add --interactive`: test points (weighing instruments) or runs (volume instruments) typed
+// one per line, each judged at once with the points before it; an empty line or the end of input
+// finishes.
+int EnterTestsInteractively(Session& s, std::istream& in, v1::UttpCategory category, v1::UttpVerification& u) {
+  const bool volume = category == v1::UTTP_CATEGORY_FUEL_DISPENSER || category == v1::UTTP_CATEGORY_WATER_METER;
+  const std::string form = volume ? "FLOW ACTUAL_ML INDICATION_ML (FLOW max, mid, min; lower, upper, upper30)"
+                                  : "LOAD_MG INDICATION_MG [CHANGEPOINT_MG]";
+  s.err << "enter one " << (volume ? "run" : "test point") << " per line: " << form << "; an empty line ends\n";
+  std::string line;
+  while (true) {
+    s.err << (volume ? "run " : "point ") << (volume ? u.volume_runs_size() : u.weighing_points_size()) + 1 << "> "
+          << std::flush;
+    if (!std::getline(in, line)) break;
+    std::string spec(common::StripAsciiSpace(line));
+    if (spec.empty()) break;
+    std::replace(spec.begin(), spec.end(), ' ', ':');
+    while (spec.find("::") != std::string::npos) spec.replace(spec.find("::"), 2, ":");
+    if (volume) {
+      auto run = ParseRunSpec(spec);
+      if (!run.ok()) {
+        s.err << "  " << run.status().message() << "\n";
+        continue;
+      }
+      *u.add_volume_runs() = *run;
+    } else {
+      auto point = ParsePointSpec(spec, "point");
+      if (!point.ok()) {
+        s.err << "  " << point.status().message() << "\n";
+        continue;
+      }
+      *u.add_weighing_points() = *point;
+    }
+    if (category == v1::UTTP_CATEGORY_UNSPECIFIED) continue;
+    const common::VerdictResult verdict = common::ComputeVerdict(u, category, common::MetrologySettings{});
+    if (!verdict.points.empty()) {
+      common::VerdictResult last;
+      last.points = {verdict.points.back()};
+      const std::string text = VerdictLines(u, last, /*has_rule=*/false);
+      s.out << text.substr(0, text.find('\n') + 1);
+    }
+  }
+  return kOk;
+}
+
 std::string Describe(const v1::Record& r, const common::ReferenceCatalog& catalog) {
   if (!r.has_price_sample()) return "";
   const auto& p = r.price_sample();
@@ -259,7 +304,7 @@ std::string TimeText(std::optional<absl::Time> t, const common::ValidationPolicy
 
 }  // namespace
 
-int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
+int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
   CLI::App app{"pantau: record field observations offline and sync them to the dinas server"};
   app.require_subcommand(1);
   std::string home = DefaultHome();
@@ -349,6 +394,9 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   uttp_add->add_option("--zero-changepoint-mg", zero_changepoint_mg, "weights added at zero until the indication changes");
   uttp_add->add_option("--mmq-ml", mmq_ml, "fuel dispensers: minimum measured quantity, mL");
   uttp_add->add_option("--input", uttp_input, "the test results as JSON (the `uttp check` format) instead of flags");
+  bool interactive = false;
+  uttp_add->add_flag("-i,--interactive", interactive,
+                     "type the test points (or runs) one per line; each is judged as it is entered");
   auto* uttp_check = uttp_cmd->add_subcommand("check", "compute a verdict offline from a JSON file and print it as JSON");
   uttp_check->add_option("--input", uttp_input, "the JSON file, or - for standard input")->required();
   uttp_add->add_option("--seal", seals, "seal number (repeatable)");
@@ -464,7 +512,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (*uttp_check) {
     // Offline and without an account: the verdict of a file's test results, as JSON.
     bool readable = true;
-    const std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+    const std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(in), {})
                                                : ReadFileOr(uttp_input, readable);
     if (!readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
     auto input = ParseCheckInput(text);
@@ -865,7 +913,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     v1::UttpVerification* u = record->mutable_uttp_verification();
     if (!uttp_input.empty()) {
       bool readable = false;
-      std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(std::cin), {})
+      std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(in), {})
                                            : ReadFileOr(uttp_input, readable);
       if (uttp_input != "-" && !readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
       auto parsed = ParseCheckInput(text, /*require_instrument=*/false);
@@ -909,11 +957,22 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     // The verdict, computed here as the server will: each test's error, MPE and pass or fail
     // shown now, and the verdict claimed with the record.
     const v1::UttpCategory category = common::CategoryOf(*u, env.catalog);
+    if (interactive) {
+      if (int rc = EnterTestsInteractively(s, in, category, *u); rc != kOk) return rc;
+    }
     if (category != v1::UTTP_CATEGORY_UNSPECIFIED) {
       const common::VerdictResult verdict = common::ComputeVerdict(*u, category, common::MetrologySettings{});
       const bool has_rule = category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
                             category == v1::UTTP_CATEGORY_WATER_METER;
-      s.out << VerdictLines(*u, verdict, has_rule);
+      std::string lines = VerdictLines(*u, verdict, has_rule);
+      if (interactive) {  // each point was shown as it was entered: the rest only
+        const std::vector<std::string> all = absl::StrSplit(lines, '\n', absl::SkipEmpty());
+        lines.clear();
+        for (const auto& l : all) {
+          if (l.rfind("  point ", 0) != 0 && l.rfind("  run ", 0) != 0) lines += l + "\n";
+        }
+      }
+      s.out << lines;
       if (has_rule) u->set_claimed_verdict(verdict.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
     }
     return CheckAndSave(s, *record, ctx, "UTTP verification");

@@ -5,7 +5,7 @@
 
 int main(int argc, char** argv) {
   try {
-    return pantau::client::RunCli(argc, argv, std::cout, std::cerr);
+    return pantau::client::RunCli(argc, argv, std::cin, std::cout, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "pantau: internal error: " << e.what() << "\n";
     return 1;

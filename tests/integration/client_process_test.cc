@@ -388,6 +388,22 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
   EXPECT_NE(added.out.find("point 1 (load 10000000 mg): error +5000 mg, MPE 5000 mg  pass\nverdict: sah\n"),
             std::string::npos)
       << added.out;
+  // At the fuel pump, runs typed one by one, each judged as it is entered; standard input works
+  // for `uttp check` too.
+  const std::string pump = StrCat(
+      "printf 'max 20000 20100\\nmid 20000 20101\\n\\n' | ", kClient, " --home ", dir_.Sub("laptop"),
+      " uttp add --instrument UTTP-CONTOH-0003 --kind pengawasan --class 0.5 --interactive --at '",
+      common::FormatLocalDate(yesterday), " 11:30'");
+  auto typed = RunCommand({"/bin/sh", "-c", pump});
+  ASSERT_EQ(typed.exit_code, 0) << typed.err;
+  EXPECT_EQ(typed.out.substr(0, typed.out.find("saved")),
+            "  run 1 (max, 20000 mL): error +100 mL, MPE 100 mL  pass\n"
+            "  run 2 (mid, 20000 mL): error +101 mL, MPE 100 mL  FAIL\n"
+            "verdict: batal — run 2 (mid flow, 20000 mL): error 101 mL exceeds the MPE of 100 mL\n")
+      << typed.out;
+  EXPECT_NE(typed.err.find("run 1> run 2> run 3> "), std::string::npos) << typed.err;
+  auto piped = RunCommand({"/bin/sh", "-c", StrCat("cat ", dir_.Sub("cerapan.json"), " | ", kClient, " uttp check --input -")});
+  EXPECT_EQ(nlohmann::json::parse(piped.out)["verdict"], "batal") << piped.err;
   ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
 
   // A verification from a laptop that claims sah where the rule says batal (an old version, a
@@ -419,7 +435,7 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
   auto list = AsSupervisor({"report", "uttp-verifications", "--from", day, "--to", day, "--format", "json"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   auto rows = nlohmann::json::parse(list.out);
-  ASSERT_EQ(rows["rows"].size(), 2u) << list.out;
+  ASSERT_EQ(rows["rows"].size(), 3u) << list.out;
   EXPECT_EQ(rows["rows"][0]["instrument_id"], "UTTP-CONTOH-0001");
   EXPECT_EQ(rows["rows"][0]["computed_verdict"], "sah");
   EXPECT_EQ(rows["rows"][0]["claimed_verdict"], "sah");
@@ -428,6 +444,9 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
   EXPECT_EQ(rows["rows"][1]["claimed_verdict"], "sah");
   EXPECT_EQ(rows["rows"][1]["discrepancy"], true);
   EXPECT_EQ(rows["rows"][1]["reasons"][0], "point 1 (load 5 kg): error 60 g exceeds the MPE of 50 g");
+  EXPECT_EQ(rows["rows"][2]["instrument_id"], "UTTP-CONTOH-0003");  // the pump: batal, claimed batal
+  EXPECT_EQ(rows["rows"][2]["computed_verdict"], "batal");
+  EXPECT_EQ(rows["rows"][2]["discrepancy"], false);
   auto only = AsSupervisor({"report", "uttp-verifications", "--from", day, "--to", day, "--discrepancies",
                             "--format", "csv"});
   EXPECT_EQ(std::count(only.out.begin(), only.out.end(), '\n'), 2) << only.out;  // header + one
