@@ -10,8 +10,10 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
+#include "client/audit_entry.h"
 #include "client/csv_import.h"
 #include "client/entry.h"
 #include "client/laptop_store.h"
@@ -342,17 +344,19 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   price_add->add_option("--note", price.note, "free text");
 
   // audit add
-  std::string outlet, checklist_version = "1", json_file;
+  std::string outlet, checklist_version, json_file;
   std::vector<std::string> answers, findings;
   auto* audit_cmd = app.add_subcommand("audit", "audits of LPG pangkalan and pupuk kios");
   audit_cmd->require_subcommand(1);
   auto* audit_add = audit_cmd->add_subcommand("add", "record an outlet audit");
   audit_add->add_option("--outlet", outlet, "outlet code");
-  audit_add->add_option("--checklist-version", checklist_version, "checklist version answered");
+  audit_add->add_option("--checklist-version", checklist_version, "checklist version answered (default: the one in force on the audit day)");
   audit_add->add_option("--answer", answers, "ITEM=yes|no|NUMBER|Rp NUMBER|NUMBER g (repeatable)");
   audit_add->add_option("--finding", findings, "violation code found (repeatable)");
   audit_add->add_option("--json", json_file, "the audit as JSON (OutletAudit fields) instead of flags");
   audit_add->add_option("--at", at, "when observed (default now)");
+  bool interactive = false;
+  audit_add->add_flag("-i,--interactive", interactive, "walk the checklist, one question at a time");
 
   // followup add
   v1::FollowUp follow;
@@ -394,7 +398,6 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   uttp_add->add_option("--zero-changepoint-mg", zero_changepoint_mg, "weights added at zero until the indication changes");
   uttp_add->add_option("--mmq-ml", mmq_ml, "fuel dispensers: minimum measured quantity, mL");
   uttp_add->add_option("--input", uttp_input, "the test results as JSON (the `uttp check` format) instead of flags");
-  bool interactive = false;
   uttp_add->add_flag("-i,--interactive", interactive,
                      "type the test points (or runs) one per line; each is judged as it is entered");
   auto* uttp_check = uttp_cmd->add_subcommand("check", "compute a verdict offline from a JSON file and print it as JSON");
@@ -857,36 +860,44 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       }
     }
     if (!outlet.empty()) a->set_outlet_code(outlet);
-    if (a->checklist_version().empty()) a->set_checklist_version(checklist_version);
+    if (!checklist_version.empty()) a->set_checklist_version(checklist_version);
     if (const v1::Outlet* o = env.catalog.FindOutlet(a->outlet_code()); o != nullptr && a->outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
       a->set_outlet_kind(o->kind());
     }
+    // The checklist: the version named, else the one in force on the audit's day.
+    const absl::CivilDay day = absl::ToCivilDay(*observed ? **observed : now, s.policy.display_zone);
+    const v1::Checklist* checklist = common::ChecklistFor(*a, env.catalog, day);
+    if (checklist != nullptr) a->set_checklist_version(checklist->version());
     for (const auto& spec : answers) {
       auto eq = spec.find('=');
       if (eq == std::string::npos) {
         return s.Fail(absl::InvalidArgumentError(StrCat("--answer \"", spec, "\": use ITEM=VALUE")));
       }
-      v1::ChecklistAnswer* answer = a->add_answers();
-      answer->set_item_code(spec.substr(0, eq));
-      std::string value = spec.substr(eq + 1);
-      int64_t number = 0;
-      if (value == "yes" || value == "ya") {
-        answer->set_yes(true);
-      } else if (value == "no" || value == "tidak") {
-        answer->set_yes(false);
-      } else if (value.rfind("Rp ", 0) == 0 && absl::SimpleAtoi(value.substr(3), &number)) {
-        answer->set_price_rupiah(number);
-      } else if (value.size() > 2 && value.substr(value.size() - 2) == " g" &&
-                 absl::SimpleAtoi(value.substr(0, value.size() - 2), &number)) {
-        answer->set_weight_g(number);
-      } else if (absl::SimpleAtoi(value, &number)) {
-        answer->set_count(number);
-      } else {
-        return s.Fail(absl::InvalidArgumentError(
-            StrCat("--answer ", spec, ": the value must be yes, no, a number, \"Rp N\" or \"N g\"")));
+      const std::string item_code = spec.substr(0, eq), value = spec.substr(eq + 1);
+      const v1::ChecklistItem* item = nullptr;
+      if (checklist != nullptr) {
+        for (const auto& i : checklist->items()) item = i.code() == item_code ? &i : item;
       }
+      auto answer = item != nullptr ? AnswerFor(*item, value) : UntypedAnswer(item_code, value);
+      if (!answer.ok()) return s.Fail(answer.status());
+      *a->add_answers() = *answer;
     }
-    for (const auto& f : findings) a->add_findings(f);
+    if (interactive) {
+      if (checklist == nullptr) {
+        return s.Fail(absl::FailedPreconditionError(
+            StrCat("no checklist for ", common::OutletKindName(a->outlet_kind()), " on this laptop: run `pantau pull`")));
+      }
+      WalkChecklist(*checklist, *a, in, s.err);
+    }
+    // The findings, by the same rules the server applies, shown before saving; those the
+    // inspector adds with --finding (observed, no rule for them) are kept beside them.
+    std::set<std::string> listed(findings.begin(), findings.end());
+    if (checklist != nullptr) {
+      const auto found = common::EvaluateChecklist(*checklist, *a, env.catalog, day, {"kalsel", "nasional"});
+      s.out << FindingLines(found);
+      for (const auto& f : found) listed.insert(f.code);
+    }
+    for (const auto& f : listed) a->add_findings(f);
     return CheckAndSave(s, *record, ctx, "outlet audit");
   }
 

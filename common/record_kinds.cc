@@ -4,6 +4,7 @@
 
 #include "common/str_cat.h"
 
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/record_kind_table.h"
 #include "common/text.h"
@@ -166,6 +167,30 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
   for (int i = 0; i < a.findings_size(); ++i) {
     CheckCode(errors, StrCat(at, "findings[", i, "]"), a.findings(i), ctx.policy, true);
   }
+  if (a.computed_findings_size() > 0 || a.finding_reasons_size() > 0 || !a.checklist_applied().empty()) {
+    errors.Add(at + "computed_findings", "are computed by the server; leave them (and finding_reasons, checklist_applied) empty");
+  }
+  // Where the dinas keeps checklists for this kind of outlet, the version must be one of them
+  // and the answers must fit it.
+  bool kind_has_checklists = false;
+  for (const auto& key : ctx.catalog.Codes("checklist")) {
+    kind_has_checklists = kind_has_checklists || key.rfind(StrCat(OutletKindName(a.outlet_kind()), "|"), 0) == 0;
+  }
+  if (kind_has_checklists && !a.checklist_version().empty()) {
+    const v1::Checklist* checklist = ctx.catalog.FindChecklist(a.outlet_kind(), a.checklist_version());
+    if (checklist == nullptr) {
+      std::vector<std::string> versions;
+      for (const auto& key : ctx.catalog.Codes("checklist")) {
+        const std::string prefix = StrCat(OutletKindName(a.outlet_kind()), "|");
+        if (key.rfind(prefix, 0) == 0) versions.push_back(key.substr(prefix.size()));
+      }
+      errors.Add(at + "checklist_version", StrCat("no checklist ", a.checklist_version(), " for ",
+                                                  OutletKindName(a.outlet_kind()), "; known versions: ",
+                                                  StrJoin(versions, ", ")));
+    } else {
+      for (const auto& [field, reason] : AnswerProblems(a, *checklist)) errors.Add(at + field, reason);
+    }
+  }
 }
 
 void ValidateFollowUp(const v1::FollowUp& f, const std::string& at, const ValidationContext& ctx,
@@ -183,6 +208,11 @@ void ValidateFollowUp(const v1::FollowUp& f, const std::string& at, const Valida
   }
   if (f.status() == v1::FOLLOW_UP_STATUS_UNSPECIFIED) {
     errors.Add(at + "status", "is required (open or closed)");
+  }
+  // Where the dinas keeps follow-up ladders, the action must be a step of one.
+  if (!ctx.catalog.Codes("follow_up_action").empty() && !f.action_code().empty()) {
+    CheckKnown(errors, at + "action_code", f.action_code(), ctx.catalog.FindFollowUpAction(f.action_code()),
+               "follow_up_action", "follow-up action", ctx.catalog);
   }
 }
 

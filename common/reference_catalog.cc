@@ -9,6 +9,16 @@ namespace {
 
 using v1::ReferenceEntity;
 
+}  // namespace
+
+std::string_view OutletKindName(v1::OutletKind kind) {
+  return kind == v1::OUTLET_KIND_LPG_PANGKALAN ? "lpg_pangkalan"
+         : kind == v1::OUTLET_KIND_PUPUK_KIOS  ? "pupuk_kios"
+                                               : "";
+}
+
+namespace {
+
 std::string_view PriceKindName(v1::ReferencePriceKind kind) {
   switch (kind) {
     case v1::REFERENCE_PRICE_KIND_HET:
@@ -58,6 +68,13 @@ std::string NaturalKey(const ReferenceEntity& e) {
       if (e.manual_realisation().indicator_number() <= 0 || e.manual_realisation().year() <= 0) return "";
       return StrFormatIndicatorYear(e.manual_realisation().indicator_number(),
                                     e.manual_realisation().year());
+    case ReferenceEntity::kChecklist: {
+      const auto& c = e.checklist();
+      if (c.outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED || c.version().empty()) return "";
+      return StrCat(OutletKindName(c.outlet_kind()), "|", c.version());
+    }
+    case ReferenceEntity::kFollowUpAction:
+      return e.follow_up_action().code();
     case ReferenceEntity::ENTITY_NOT_SET:
       return "";
   }
@@ -92,6 +109,10 @@ std::string_view ReferenceTypeName(const ReferenceEntity& entity) {
       return "indicator_target";
     case ReferenceEntity::kManualRealisation:
       return "manual_realisation";
+    case ReferenceEntity::kChecklist:
+      return "checklist";
+    case ReferenceEntity::kFollowUpAction:
+      return "follow_up_action";
     case ReferenceEntity::ENTITY_NOT_SET:
       return "";
   }
@@ -144,6 +165,7 @@ PANTAU_CATALOG_FINDER(FindOutlet, Outlet, "outlet", outlet)
 PANTAU_CATALOG_FINDER(FindUttpType, UttpType, "uttp_type", uttp_type)
 PANTAU_CATALOG_FINDER(FindUttpInstrument, UttpInstrument, "uttp_instrument", uttp_instrument)
 PANTAU_CATALOG_FINDER(FindDevice, Device, "device", device)
+PANTAU_CATALOG_FINDER(FindFollowUpAction, FollowUpAction, "follow_up_action", follow_up_action)
 #undef PANTAU_CATALOG_FINDER
 
 const v1::Indicator* ReferenceCatalog::FindIndicator(int number) const {
@@ -154,6 +176,25 @@ const v1::Indicator* ReferenceCatalog::FindIndicator(int number) const {
 const v1::IndicatorTarget* ReferenceCatalog::FindIndicatorTarget(int number, int year) const {
   const ReferenceEntity* e = Find("indicator_target", StrFormatIndicatorYear(number, year));
   return e == nullptr ? nullptr : &e->indicator_target();
+}
+
+const v1::Checklist* ReferenceCatalog::FindChecklist(v1::OutletKind kind, std::string_view version) const {
+  const ReferenceEntity* e = Find("checklist", StrCat(OutletKindName(kind), "|", version));
+  return e == nullptr ? nullptr : &e->checklist();
+}
+
+const v1::Checklist* ReferenceCatalog::ChecklistInForce(v1::OutletKind kind, absl::CivilDay day) const {
+  const std::string prefix = StrCat("checklist/", OutletKindName(kind), "|");
+  const std::string today = absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  const v1::Checklist* best = nullptr;
+  for (auto it = entities_.lower_bound(prefix); it != entities_.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    const v1::Checklist& c = it->second.checklist();
+    if (c.effective_from() <= today && (best == nullptr || c.effective_from() > best->effective_from() ||
+                                        (c.effective_from() == best->effective_from() && c.version() > best->version()))) {
+      best = &c;
+    }
+  }
+  return best;
 }
 
 const v1::ManualRealisation* ReferenceCatalog::FindManualRealisation(int number, int year) const {

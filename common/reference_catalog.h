@@ -17,8 +17,12 @@
 namespace pantau::common {
 
 // The entity's type name: "kecamatan", "market", "commodity", "subsidised_product",
-// "reference_price", "outlet", "uttp_type", "uttp_instrument", "indicator", "device"; "" when unset.
+// "reference_price", "outlet", "uttp_type", "uttp_instrument", "indicator", "device",
+// "indicator_target", "manual_realisation", "checklist", "follow_up_action"; "" when unset.
 std::string_view ReferenceTypeName(const v1::ReferenceEntity& entity);
+
+// "lpg_pangkalan", "pupuk_kios", or "" for an unspecified kind.
+std::string_view OutletKindName(v1::OutletKind kind);
 
 // A key unique per entity: "<type>/<natural key>", e.g. "market/pasar_marabahan",
 // "reference_price/beras_medium|2|HET|2024-05-01", "indicator/020". INVALID_ARGUMENT when the
@@ -47,6 +51,11 @@ class ReferenceCatalog {
   const v1::Indicator* FindIndicator(int number) const;
   const v1::IndicatorTarget* FindIndicatorTarget(int number, int year) const;
   const v1::ManualRealisation* FindManualRealisation(int number, int year) const;
+  const v1::FollowUpAction* FindFollowUpAction(std::string_view code) const;
+  // The checklist of `kind` with `version`, or the one in force on `day` (the latest
+  // effective_from not after it); nullptr when there is none.
+  const v1::Checklist* FindChecklist(v1::OutletKind kind, std::string_view version) const;
+  const v1::Checklist* ChecklistInForce(v1::OutletKind kind, absl::CivilDay day) const;
 
   // Codes of all entities of `type` (a ReferenceTypeName), in key order.
   std::vector<std::string> Codes(std::string_view type) const;

@@ -22,7 +22,19 @@ struct FileSpec {
   std::string name;
   std::vector<std::string> required_columns;
   RowReader read;
+  // Rows with the same key make one entity (a checklist's items, one per row).
+  bool merge_by_key = false;
 };
+
+v1::ChecklistItemType ParseItemType(std::string_view text) {
+  if (text == "yes_no") return v1::CHECKLIST_ITEM_TYPE_YES_NO;
+  if (text == "count") return v1::CHECKLIST_ITEM_TYPE_COUNT;
+  if (text == "price_rupiah") return v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH;
+  if (text == "weight_g") return v1::CHECKLIST_ITEM_TYPE_WEIGHT_G;
+  if (text == "photo") return v1::CHECKLIST_ITEM_TYPE_PHOTO;
+  if (text == "stock_balance") return v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE;
+  return v1::CHECKLIST_ITEM_TYPE_UNSPECIFIED;
+}
 
 std::string Field(const CsvTable& t, const CsvRow& row, std::string_view column) {
   return std::string(StripAsciiSpace(t.Get(row, column)));
@@ -262,6 +274,49 @@ const std::vector<FileSpec>& Specs() {
          m->set_note(Field(t, r, "note"));
          return error;
        }},
+      {"checklists.csv",
+       {"outlet_kind", "version", "effective_from", "item", "question", "type", "finding", "finding_if", "min",
+        "max", "het_product", "received_item", "sold_item", "on_hand_item"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* c = e.mutable_checklist();
+         c->set_outlet_kind(ParseOutletKind(Field(t, r, "outlet_kind")));
+         if (c->outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) error = "outlet_kind: must be lpg_pangkalan or pupuk_kios";
+         c->set_version(Field(t, r, "version"));
+         c->set_effective_from(Field(t, r, "effective_from"));
+         auto* item = c->add_items();
+         item->set_code(Field(t, r, "item"));
+         item->set_question(Field(t, r, "question"));
+         item->set_type(ParseItemType(Field(t, r, "type")));
+         if (item->type() == v1::CHECKLIST_ITEM_TYPE_UNSPECIFIED && error.empty()) {
+           error = "type: must be yes_no, count, price_rupiah, weight_g, photo or stock_balance";
+         }
+         item->set_finding_code(Field(t, r, "finding"));
+         const std::string finding_if = Field(t, r, "finding_if");
+         if (item->type() == v1::CHECKLIST_ITEM_TYPE_YES_NO && !item->finding_code().empty() &&
+             finding_if != "yes" && finding_if != "no" && error.empty()) {
+           error = "finding_if: yes or no (the answer that is a finding)";
+         }
+         item->set_finding_if_yes(finding_if == "yes");
+         if (!Field(t, r, "min").empty()) item->set_min(IntField(t, r, "min", error));
+         if (!Field(t, r, "max").empty()) item->set_max(IntField(t, r, "max", error));
+         item->set_het_product_code(Field(t, r, "het_product"));
+         item->set_received_item(Field(t, r, "received_item"));
+         item->set_sold_item(Field(t, r, "sold_item"));
+         item->set_on_hand_item(Field(t, r, "on_hand_item"));
+         return error;
+       },
+       /*merge_by_key=*/true},
+      {"follow_up_actions.csv", {"code", "name", "domain", "step"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         std::string error;
+         auto* a = e.mutable_follow_up_action();
+         a->set_code(Field(t, r, "code"));
+         a->set_name(Field(t, r, "name"));
+         a->set_domain(Field(t, r, "domain"));
+         a->set_step(static_cast<int32_t>(IntField(t, r, "step", error)));
+         return error;
+       }},
   };
   return *specs;
 }
@@ -291,10 +346,11 @@ absl::StatusOr<ReferenceFileContents> ParseReferenceCsv(std::string_view file_na
     return absl::InvalidArgumentError(StrCat(file_name, ": ", table.status().message()));
   }
   ReferenceFileContents out;
+  std::vector<int> first_lines;  // merged files: the first line of each entity
   for (const CsvRow& row : table->rows()) {
     v1::ReferenceEntity entity;
     std::string error = spec->read(*table, row, entity);
-    if (error.empty()) {
+    if (error.empty() && !spec->merge_by_key) {
       auto problems = ValidateReferenceEntity(entity);
       if (!problems.empty()) {
         error = StrCat(problems[0].field(), ": ", problems[0].reason());
@@ -302,9 +358,38 @@ absl::StatusOr<ReferenceFileContents> ParseReferenceCsv(std::string_view file_na
     }
     if (!error.empty()) {
       out.errors.push_back(StrCat(file_name, " line ", row.line, ": ", error));
-    } else {
-      out.entities.push_back(std::move(entity));
+      continue;
     }
+    if (spec->merge_by_key) {
+      // A checklist row adds its item to the checklist of the same outlet kind and version.
+      auto key = ReferenceKey(entity);
+      auto same = std::find_if(out.entities.begin(), out.entities.end(),
+                               [&](const v1::ReferenceEntity& e) { return key.ok() && ReferenceKey(e).ok() && *ReferenceKey(e) == *key; });
+      if (same != out.entities.end()) {
+        if (same->checklist().effective_from() != entity.checklist().effective_from()) {
+          out.errors.push_back(StrCat(file_name, " line ", row.line, ": effective_from differs from the checklist's first row"));
+          continue;
+        }
+        *same->mutable_checklist()->add_items() = entity.checklist().items(0);
+        continue;
+      }
+      first_lines.push_back(row.line);
+    }
+    out.entities.push_back(std::move(entity));
+  }
+  if (spec->merge_by_key) {
+    // Whole checklists are checked once all their rows are in.
+    std::vector<v1::ReferenceEntity> sound;
+    for (size_t i = 0; i < out.entities.size(); ++i) {
+      auto problems = ValidateReferenceEntity(out.entities[i]);
+      if (problems.empty()) {
+        sound.push_back(std::move(out.entities[i]));
+      } else {
+        out.errors.push_back(StrCat(file_name, " line ", first_lines[i], ": ", problems[0].field(), ": ",
+                                    problems[0].reason()));
+      }
+    }
+    out.entities = std::move(sound);
   }
   return out;
 }

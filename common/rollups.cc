@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
@@ -118,7 +119,7 @@ absl::Status ApplyAudit(const v1::Record& r, const v1::OutletAudit& a, int sign,
   v1::RollupCell cell = existing.value_or(v1::RollupCell());
   v1::AuditCell* audit = cell.mutable_audit();
   audit->set_audits(audit->audits() + sign);
-  for (const auto& finding : a.findings()) {
+  for (const auto& finding : EffectiveFindings(a)) {
     if (!AdjustCount(audit->mutable_findings(), finding, sign,
                      [](const v1::CodeCount& c) -> const std::string& { return c.code(); },
                      +[](v1::CodeCount* c, const std::string& code) { c->set_code(code); })) {

@@ -4,6 +4,7 @@
 
 #include "common/str_cat.h"
 
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/record_kind_table.h"
 #include "common/text.h"
@@ -211,6 +212,17 @@ std::vector<v1::FieldError> ValidateReferenceEntity(const v1::ReferenceEntity& e
         errors.Add("device.account_name", "is required");
       }
       break;
+    case v1::ReferenceEntity::kChecklist:
+      for (const auto& problem : ChecklistProblems(entity.checklist())) errors.Add("checklist", problem);
+      break;
+    case v1::ReferenceEntity::kFollowUpAction: {
+      const auto& a = entity.follow_up_action();
+      if (a.domain() != "lpg_pangkalan" && a.domain() != "pupuk_kios" && a.domain() != "uttp") {
+        errors.Add("follow_up_action.domain", "must be lpg_pangkalan, pupuk_kios or uttp");
+      }
+      if (a.step() <= 0) errors.Add("follow_up_action.step", "must be 1 or more");
+      break;
+    }
     default:
       break;
   }

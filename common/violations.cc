@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/checklists.h"
 #include "common/dates.h"
 
 namespace pantau::common {
@@ -22,9 +23,7 @@ std::vector<ViolationCase> ViolationCases(const v1::Record& audit, absl::CivilDa
                                           const std::vector<v1::Record>& follow_ups,
                                           absl::CivilDay as_of, int default_due_days) {
   std::vector<ViolationCase> out;
-  std::set<std::string> seen;
-  for (const auto& finding : audit.outlet_audit().findings()) {
-    if (!seen.insert(finding).second) continue;
+  for (const auto& finding : EffectiveFindings(audit.outlet_audit())) {
     ViolationCase c;
     c.audit_id = audit.id();
     c.audit_day = audit_day;

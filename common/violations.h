@@ -29,7 +29,8 @@ struct ViolationCase {
 };
 
 // The cases of `audit` (an effective outlet audit observed on local day `audit_day`), one per
-// distinct finding code. `follow_ups` are the effective follow-up records whose audit_record_id is
+// distinct finding code (common/checklists.h EffectiveFindings: computed by the server's rules or
+// listed by the laptop). `follow_ups` are the effective follow-up records whose audit_record_id is
 // the audit's id; one with an empty finding_code applies to every finding. The latest action (by
 // action date, then record id) decides: closed -> selesai; otherwise the case is due on that
 // action's due date (else action date + `default_due_days`), or audit day + `default_due_days`

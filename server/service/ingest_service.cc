@@ -1,5 +1,6 @@
 #include "server/service/ingest_service.h"
 
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/metrology.h"
 #include "common/record_kinds.h"
@@ -72,9 +73,13 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     }
     // The stored verdict of a UTTP verification is the one computed here; the laptop's claim is
     // kept beside it. The fingerprint stays that of the record as sent, so a replay is a duplicate.
-    if (common::AttachComputedVerdict(record, *catalog, options_.metrology)) {
-      record_bytes = DeterministicBytes(record);
-    }
+    // Likewise an outlet audit's findings: the checklist rules run here, with the HET in force
+    // on the audit's local day.
+    const bool verdict = common::AttachComputedVerdict(record, *catalog, options_.metrology).has_value();
+    const bool findings = common::AttachComputedFindings(
+        record, *catalog, absl::ToCivilDay(common::FromTimestamp(record.observed_at()), options_.zone),
+        options_.het_zones);
+    if (verdict || findings) record_bytes = DeterministicBytes(record);
     storage::RecordWrite& write = writes.emplace_back();
     write.kind = *common::KindOf(record);
     write.index = common::IndexEntriesOf(record);

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "common/dates.h"
 #include "common/metrology.h"
 #include "common/validation.h"
 #include "pantau/v1/sync_service.pb.h"
@@ -23,6 +24,10 @@ struct IngestOptions {
   size_t max_batch_records = 1000;
   // How UTTP verdicts are computed (MPE multipliers per verification kind, limits).
   common::MetrologySettings metrology;
+  // Audit findings: local days in this zone, and the zones searched, in order, for the HET in
+  // force (LPG 3 kg has a provincial HET, pupuk a national one).
+  absl::TimeZone zone = common::DefaultDeploymentZone();
+  std::vector<std::string> het_zones = {"kalsel", "nasional"};
 };
 
 // Running totals of results, for stats and metrics.

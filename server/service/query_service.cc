@@ -3,6 +3,7 @@
 #include <functional>
 #include <set>
 
+#include "common/checklists.h"
 #include "common/coverage.h"
 #include "common/dates.h"
 #include "common/periods.h"
@@ -396,7 +397,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
   for (const auto& id : logical) {
     std::vector<v1::Record> follow_up_originals;
     PANTAU_ASSIGN_OR_RETURN(auto audit, Effective(id, &follow_up_originals));
-    if (!audit || !audit->has_outlet_audit() || audit->outlet_audit().findings_size() == 0) continue;
+    if (!audit || !audit->has_outlet_audit() || common::EffectiveFindings(audit->outlet_audit()).empty()) continue;
     const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(audit->observed_at()), settings_.zone);
     if (day < range.first || day > range.last) continue;
     std::vector<v1::Record> follow_ups;

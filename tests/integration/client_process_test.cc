@@ -285,7 +285,7 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
                          "--price", price, "--at", day + " 09:00"});
     ASSERT_EQ(added.exit_code, 0) << added.err;
   }
-  auto audit = Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1", "--checklist-version", "1",
+  auto audit = Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1",
                        "--finding", "harga_di_atas_het", "--at", t1 + " 10:00"});
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
   ASSERT_EQ(Pantau({"sync"}).exit_code, 0);

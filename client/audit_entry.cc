@@ -1,0 +1,127 @@
+#include "client/audit_entry.h"
+
+#include <istream>
+#include <ostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "common/str_cat.h"
+#include "common/text.h"
+
+namespace pantau::client {
+namespace {
+
+// "19.000", "Rp 19.000", "19000" -> 19000.
+bool ParseRupiah(std::string text, int64_t* out) {
+  text = std::string(common::StripAsciiSpace(text));
+  if (text.rfind("Rp", 0) == 0) text = std::string(common::StripAsciiSpace(text.substr(2)));
+  std::string digits;
+  for (char c : text) {
+    if (c == '.') continue;
+    digits += c;
+  }
+  return !digits.empty() && absl::SimpleAtoi(digits, out) && *out >= 0;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, const std::string& raw) {
+  const std::string text = absl::AsciiStrToLower(std::string(common::StripAsciiSpace(raw)));
+  v1::ChecklistAnswer a;
+  a.set_item_code(item.code());
+  int64_t number = 0;
+  switch (item.type()) {
+    case v1::CHECKLIST_ITEM_TYPE_YES_NO:
+      if (text == "yes" || text == "ya" || text == "y") {
+        a.set_yes(true);
+      } else if (text == "no" || text == "tidak" || text == "t" || text == "n") {
+        a.set_yes(false);
+      } else {
+        return absl::InvalidArgumentError(StrCat(item.code(), ": answer ya or tidak (yes or no)"));
+      }
+      return a;
+    case v1::CHECKLIST_ITEM_TYPE_COUNT:
+      if (!absl::SimpleAtoi(text, &number) || number < 0) {
+        return absl::InvalidArgumentError(StrCat(item.code(), ": answer a count (a whole number)"));
+      }
+      a.set_count(number);
+      return a;
+    case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH:
+      if (!ParseRupiah(raw, &number) || number == 0) {
+        return absl::InvalidArgumentError(StrCat(item.code(), ": answer a price in whole Rupiah (19000 or Rp 19.000)"));
+      }
+      a.set_price_rupiah(number);
+      return a;
+    case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G: {
+      std::string grams = text;
+      if (grams.size() > 1 && grams.back() == 'g') grams = std::string(common::StripAsciiSpace(grams.substr(0, grams.size() - 1)));
+      if (!absl::SimpleAtoi(grams, &number) || number < 0) {
+        return absl::InvalidArgumentError(StrCat(item.code(), ": answer a weight in whole grams (7950 or 7950 g)"));
+      }
+      a.set_weight_g(number);
+      return a;
+    }
+    case v1::CHECKLIST_ITEM_TYPE_PHOTO:
+      if (text.size() != 64 || text.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        return absl::InvalidArgumentError(StrCat(item.code(), ": answer the photo's SHA-256 (64 hex digits)"));
+      }
+      a.set_photo_sha256(text);
+      return a;
+    default:
+      return absl::InvalidArgumentError(StrCat(item.code(), ": is a rule over other items, not a question"));
+  }
+}
+
+absl::StatusOr<v1::ChecklistAnswer> UntypedAnswer(const std::string& item, const std::string& value) {
+  v1::ChecklistAnswer answer;
+  answer.set_item_code(item);
+  int64_t number = 0;
+  if (value == "yes" || value == "ya") {
+    answer.set_yes(true);
+  } else if (value == "no" || value == "tidak") {
+    answer.set_yes(false);
+  } else if (value.rfind("Rp", 0) == 0 && ParseRupiah(value, &number)) {
+    answer.set_price_rupiah(number);
+  } else if (value.size() > 2 && value.substr(value.size() - 2) == " g" &&
+             absl::SimpleAtoi(value.substr(0, value.size() - 2), &number)) {
+    answer.set_weight_g(number);
+  } else if (absl::SimpleAtoi(value, &number)) {
+    answer.set_count(number);
+  } else {
+    return absl::InvalidArgumentError(
+        StrCat("--answer ", item, "=", value, ": the value must be yes, no, a number, \"Rp N\" or \"N g\""));
+  }
+  return answer;
+}
+
+void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::istream& in, std::ostream& out) {
+  out << "checklist " << common::OutletKindName(checklist.outlet_kind()) << " " << checklist.version()
+      << " (an empty answer leaves the item unanswered)\n";
+  for (const auto& item : checklist.items()) {
+    if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;
+    bool answered = false;
+    for (const auto& a : audit.answers()) answered = answered || a.item_code() == item.code();
+    if (answered) continue;
+    while (true) {
+      out << item.question() << " [" << item.code() << "]> " << std::flush;
+      std::string line;
+      if (!std::getline(in, line)) return;
+      if (common::StripAsciiSpace(line).empty()) break;
+      auto answer = AnswerFor(item, line);
+      if (answer.ok()) {
+        *audit.add_answers() = *answer;
+        break;
+      }
+      out << "  " << answer.status().message() << "\n";
+    }
+  }
+}
+
+std::string FindingLines(const std::vector<common::Finding>& findings) {
+  if (findings.empty()) return "findings: none\n";
+  std::string out = StrCat("findings (", findings.size(), "):\n");
+  for (const auto& f : findings) out += StrCat("  ", f.code, " — ", f.reason, "\n");
+  return out;
+}
+
+}  // namespace pantau::client

@@ -1,0 +1,30 @@
+// Entering an outlet audit on the laptop: answers typed as text for a checklist item, the
+// checklist walked at a terminal prompt, and the findings shown before saving. The rules are
+// common/checklists.h, the same the server applies. Thread-safety: stateless.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/checklists.h"
+
+namespace pantau::client {
+
+// An answer typed for `item`: yes/no items take yes, ya, no, tidak; counts a whole number;
+// prices "19000", "19.000" or "Rp 19.000"; weights "7950" or "7950 g"; photos a SHA-256 in hex.
+// INVALID_ARGUMENT saying what the item expects.
+absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, const std::string& text);
+
+// An answer typed without a checklist to say its type: yes / no, "Rp N", "N g", or a count.
+absl::StatusOr<v1::ChecklistAnswer> UntypedAnswer(const std::string& item, const std::string& text);
+
+// Asks every item of `checklist` not yet answered in `audit` on `out`, reading lines from `in`:
+// an empty line leaves it unanswered; a wrong answer is asked again. Stock balances are rules,
+// not questions.
+void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::istream& in, std::ostream& out);
+
+// "findings: none" or one line per finding with its reason.
+std::string FindingLines(const std::vector<common::Finding>& findings);
+
+}  // namespace pantau::client
