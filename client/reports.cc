@@ -334,12 +334,15 @@ Table ViolationsTable(const v1::ListViolationsResponse& v) {
                {"status", "Status", Kind::kText, 9},
                {"hari_terlambat", "Terlambat", Kind::kInteger, 9},
                {"petugas", "Petugas", Kind::kText, 10},
-               {"id_audit", "ID audit", Kind::kText, 26}};
+               {"id_audit", "ID audit", Kind::kText, 26},
+               {"alasan_temuan", "Alasan temuan", Kind::kText, 30},
+               {"riwayat", "Riwayat tindak lanjut", Kind::kText, 40}};
   for (const auto& r : v.rows()) {
     t.rows.push_back({r.audit_day(), r.outlet_name().empty() ? r.outlet_code() : r.outlet_name(), r.outlet_kind(),
                       r.kecamatan_code(), r.finding_code(), StrCat(r.actions()), r.last_action_code(),
                       r.last_action_date(), r.due_date(), r.status(),
-                      r.status() == "terlambat" ? StrCat(r.days_overdue()) : "", r.inspector(), r.audit_record_id()});
+                      r.status() == "terlambat" ? StrCat(r.days_overdue()) : "", r.inspector(), r.audit_record_id(),
+                      r.finding_reason(), absl::StrJoin(r.history(), " | ")});
   }
   return t;
 }

@@ -29,6 +29,35 @@ std::string DeterministicBytes(const v1::Record& record) {
 
 std::string RecordFingerprint(const v1::Record& record) { return Sha256(DeterministicBytes(record)); }
 
+absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
+    const v1::Record& record, const common::ReferenceCatalog& catalog) {
+  std::vector<v1::FieldError> errors;
+  const v1::FollowUp* f = record.has_follow_up() ? &record.follow_up()
+                          : record.has_correction() && record.correction().has_follow_up()
+                              ? &record.correction().follow_up()
+                              : nullptr;
+  if (f == nullptr) return errors;
+  const std::string at = record.has_follow_up() ? "follow_up." : "correction.follow_up.";
+  const v1::FollowUpAction* action = catalog.FindFollowUpAction(f->action_code());
+  if (action == nullptr) return errors;
+  // The action must be a step of the ladder of the audited outlet's kind. An audit not stored
+  // yet (another laptop has not synced) cannot be checked here and is not held against it.
+  PANTAU_ASSIGN_OR_RETURN(auto audit, records_.Get(f->audit_record_id()));
+  if (!audit || !audit->record().has_outlet_audit()) return errors;
+  const std::string kind(common::OutletKindName(audit->record().outlet_audit().outlet_kind()));
+  if (!kind.empty() && action->domain() != kind) {
+    std::vector<std::string> ladder;
+    for (const auto& code : catalog.Codes("follow_up_action")) {
+      if (catalog.FindFollowUpAction(code)->domain() == kind) ladder.push_back(code);
+    }
+    v1::FieldError& e = errors.emplace_back();
+    e.set_field(at + "action_code");
+    e.set_reason(StrCat("\"", f->action_code(), "\" is on the ", action->domain(), " ladder, but audit ",
+                        f->audit_record_id(), " is of a ", kind, "; its ladder: ", StrJoin(ladder, ", ")));
+  }
+  return errors;
+}
+
 absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
                                                      v1::PushRequest request) {
   const size_t n = static_cast<size_t>(request.records_size());
@@ -56,6 +85,9 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     std::string record_bytes = DeterministicBytes(record);
     std::string fingerprint = Sha256(record_bytes);
     std::vector<v1::FieldError> errors = common::ValidateRecord(record, ctx);
+    if (errors.empty()) {
+      PANTAU_ASSIGN_OR_RETURN(errors, CheckAgainstStored(record, *catalog));
+    }
     if (!errors.empty()) {
       // A record accepted earlier stays a harmless duplicate even when it would not pass today's
       // checks (reference data changed, the clock moved): the laptop must be able to retry.

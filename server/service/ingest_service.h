@@ -56,6 +56,11 @@ class IngestService {
   const IngestOptions& options() const { return options_; }
 
  private:
+  // Checks that need what is already stored: a follow-up's action must be on the ladder of the
+  // audited outlet's kind.
+  absl::StatusOr<std::vector<v1::FieldError>> CheckAgainstStored(const v1::Record& record,
+                                                                const common::ReferenceCatalog& catalog);
+
   storage::RecordStore& records_;
   ReferenceService& reference_;
   const Clock& clock_;

@@ -1,6 +1,7 @@
 #include "server/service/query_service.h"
 
 #include <functional>
+#include <map>
 #include <set>
 
 #include "common/checklists.h"
@@ -394,6 +395,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
                                               }));
   }
   std::vector<std::pair<common::ViolationCase, v1::Record>> cases;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> histories;  // (audit, finding)
   for (const auto& id : logical) {
     std::vector<v1::Record> follow_up_originals;
     PANTAU_ASSIGN_OR_RETURN(auto audit, Effective(id, &follow_up_originals));
@@ -407,7 +409,19 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
         follow_ups.push_back(*std::move(effective));
       }
     }
+    std::sort(follow_ups.begin(), follow_ups.end(), [](const v1::Record& a, const v1::Record& b) {
+      return std::tie(a.follow_up().action_date(), a.id()) < std::tie(b.follow_up().action_date(), b.id());
+    });
     for (auto& c : common::ViolationCases(*audit, day, follow_ups, as_of, settings_.follow_up_due_days)) {
+      std::vector<std::string> history;
+      for (const auto& r : follow_ups) {
+        const v1::FollowUp& f = r.follow_up();
+        if (!f.finding_code().empty() && f.finding_code() != c.finding) continue;
+        history.push_back(StrCat(f.action_date(), " ", f.action_code(), f.actor().empty() ? "" : StrCat(" by ", f.actor()),
+                                 f.due_date().empty() ? "" : StrCat(", due ", f.due_date()), ", ",
+                                 f.status() == v1::FOLLOW_UP_STATUS_CLOSED ? "closed" : "open", " (record ", r.id(), ")"));
+      }
+      histories[{c.audit_id, c.finding}] = std::move(history);
       cases.emplace_back(std::move(c), *audit);
     }
   }
@@ -444,6 +458,11 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
     row->set_due_date(common::FormatLocalDate(c.due));
     row->set_status(status);
     row->set_days_overdue(c.days_overdue);
+    for (auto& line : histories[{c.audit_id, c.finding}]) row->add_history(std::move(line));
+    const auto& computed = audit.outlet_audit().computed_findings();
+    for (int k = 0; k < computed.size() && k < audit.outlet_audit().finding_reasons_size(); ++k) {
+      if (computed[k] == c.finding) row->set_finding_reason(audit.outlet_audit().finding_reasons(k));
+    }
   }
   return out;
 }

@@ -114,6 +114,9 @@ v1::ListViolationsResponse Violations() {
   a->set_last_action_date("2026-11-12");
   a->set_due_date("2026-11-26");
   a->set_status("selesai");
+  a->set_finding_reason("harga_jual: Rp 19.000 is above the HET of Rp 18.500 (Kepgub Kalsel 188.44/0385/KUM/2022) in force on 2026-11-02");
+  a->add_history("2026-11-03 teguran_lisan by Dinas, due 2026-11-10, open (record 01KF1)");
+  a->add_history("2026-11-12 teguran_tertulis by Dinas, due 2026-11-26, closed (record 01KF2)");
   auto* b = v.add_rows();
   b->set_audit_record_id("01KAUDIT0000000000000000A2");
   b->set_audit_day("2026-11-09");

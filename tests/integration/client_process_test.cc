@@ -464,6 +464,76 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
   EXPECT_EQ(status["UTTP-CONTOH-0002"], "terlambat");
 }
 
+// Audits against the bundled checklists: the laptop walks the checklist and shows the findings;
+// the server's rules decide, even for a laptop that listed none; a follow-up from another
+// domain's ladder comes back as needing attention, with the reason.
+TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) {
+  const absl::TimeZone wita = common::DefaultDeploymentZone();
+  const std::string yesterday = common::FormatLocalDate(absl::ToCivilDay(absl::Now(), wita) - 1);
+  // Walked at a prompt: papan nama ya, harga 19.000, the rest left unanswered.
+  const std::string walk = StrCat("printf 'ya\\nRp 19.000\\n\\n' | ", kClient, " --home ", dir_.Sub("laptop"),
+                                  " audit add --outlet pkl_contoh_marabahan_1 -i --at '", yesterday, " 09:00'");
+  auto walked = RunCommand({"/bin/sh", "-c", walk});
+  ASSERT_EQ(walked.exit_code, 0) << walked.err;
+  EXPECT_NE(walked.out.find("findings (1):\n  harga_di_atas_het — harga_jual: Rp 19.000 is above the HET of Rp 18.500"),
+            std::string::npos)
+      << walked.out;
+  EXPECT_NE(walked.err.find("[papan_nama]> "), std::string::npos) << walked.err;
+  const std::string audit_id = walked.out.substr(walked.out.find("saved outlet audit ") + 19, 26);
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+
+  // A laptop that says nothing was found although the stock does not add up.
+  const std::string device = Status()["device_id"];
+  v1::Record quiet;
+  quiet.set_id(pantau::testing::TestUlid(static_cast<uint64_t>(absl::ToUnixMillis(absl::Now() - absl::Hours(20))), 7));
+  quiet.set_device_id(device);
+  *quiet.mutable_created_at() = common::ToTimestamp(absl::Now() - absl::Hours(20));
+  *quiet.mutable_observed_at() = common::ToTimestamp(absl::Now() - absl::Hours(20));
+  auto* a = quiet.mutable_outlet_audit();
+  a->set_outlet_code("pkl_contoh_alalak_1");
+  a->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  a->set_checklist_version("2026-1");
+  for (auto [item, count] : {std::pair{"stok_diterima", 560}, {"stok_terjual", 500}, {"stok_ada", 50}}) {
+    auto* answer = a->add_answers();
+    answer->set_item_code(item);
+    answer->set_count(count);
+  }
+  auto stub = v1::SyncService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  auto pushed = pantau::testing::PushBatches(*stub, Token("siti"), {{quiet}});
+  ASSERT_TRUE(pushed.status.ok());
+  ASSERT_EQ(pushed.responses.at(0).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED)
+      << pushed.responses.at(0).results(0).message();
+
+  // A pupuk step on a pangkalan: saved on the laptop (it cannot know), refused by the server.
+  ASSERT_EQ(Pantau({"followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het", "--action",
+                    "rujukan_aph", "--date", yesterday})
+                .exit_code,
+            0);
+  ASSERT_EQ(Pantau({"followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het", "--action",
+                    "teguran_lisan", "--actor", "Bidang Perdagangan", "--date", yesterday})
+                .exit_code,
+            0);
+  EXPECT_EQ(Pantau({"sync"}).exit_code, 0);
+  auto attention = Pantau({"status", "--attention"});
+  EXPECT_NE(attention.out.find("\"rujukan_aph\" is on the pupuk_kios ladder"), std::string::npos) << attention.out;
+
+  ASSERT_EQ(AsSupervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  auto report = AsSupervisor({"report", "violations", "--from", yesterday, "--format", "json"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const auto v = nlohmann::json::parse(report.out);
+  std::map<std::string, nlohmann::json> by_outlet;
+  for (const auto& row : v["rows"]) by_outlet[row["outlet_code"].get<std::string>()] = row;
+  ASSERT_EQ(by_outlet.size(), 2u) << report.out;
+  EXPECT_EQ(by_outlet["pkl_contoh_alalak_1"]["finding_code"], "stok_tidak_sesuai");
+  EXPECT_EQ(by_outlet["pkl_contoh_alalak_1"]["finding_reason"],
+            "stok_seimbang: received 560 but sold 500 + on hand 50 = 550");
+  EXPECT_EQ(by_outlet["pkl_contoh_marabahan_1"]["actions"], "1");
+  ASSERT_EQ(by_outlet["pkl_contoh_marabahan_1"]["history"].size(), 1u);
+  EXPECT_NE(by_outlet["pkl_contoh_marabahan_1"]["history"][0].get<std::string>().find(
+                "teguran_lisan by Bidang Perdagangan"),
+            std::string::npos);
+}
+
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
   auto unknown = Pantau({"price", "add", "--market", "pasar_marabahn", "--commodity", "beras_medium",
                          "--price", "13100"});

@@ -156,6 +156,101 @@ TEST_F(IngestServiceTest, TheStoredVerdictIsComputedAndADifferentClaimIsKeptAsAD
       << response.results(0).message();
 }
 
+TEST_F(IngestServiceTest, AuditFindingsComeFromTheChecklistRulesOnTheServer) {
+  // A one-item price checklist for pangkalan, the Kalsel HET, and two ladder steps.
+  std::vector<v1::ReferenceEntity> data(4);
+  auto* c = data[0].mutable_checklist();
+  c->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  c->set_version("2026-1");
+  c->set_effective_from("2024-01-01");
+  auto* item = c->add_items();
+  item->set_code("harga_jual");
+  item->set_type(v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH);
+  item->set_finding_code("harga_di_atas_het");
+  item->set_het_product_code("lpg_3kg");
+  auto* het = data[1].mutable_reference_price();
+  het->set_product_code("lpg_3kg");
+  het->set_zone("kalsel");
+  het->set_kind(v1::REFERENCE_PRICE_KIND_HET);
+  het->set_price_rupiah(18500);
+  het->set_effective_from("2022-05-11");
+  het->set_regulation("Kepgub Kalsel 188.44/0385/KUM/2022");
+  auto* lpg_step = data[2].mutable_follow_up_action();
+  lpg_step->set_code("teguran_lisan");
+  lpg_step->set_domain("lpg_pangkalan");
+  lpg_step->set_step(1);
+  auto* pupuk_step = data[3].mutable_follow_up_action();
+  pupuk_step->set_code("rujukan_aph");
+  pupuk_step->set_domain("pupuk_kios");
+  pupuk_step->set_step(4);
+  ASSERT_THAT(reference_->Put(data, {}), IsOk());
+
+  // The laptop listed no finding (an old version, say) and one the rules cannot see.
+  v1::Record audit = PriceRecord(TestUlid(5, 1), 0);
+  auto* a = audit.mutable_outlet_audit();
+  a->set_outlet_code("pkl_1");
+  a->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  a->set_checklist_version("2026-1");
+  auto* answer = a->add_answers();
+  answer->set_item_code("harga_jual");
+  answer->set_price_rupiah(19000);
+  a->add_findings("segel_rusak");
+  ASSERT_EQ(Push({audit}).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  const auto stored = (*storage_->records().Get(audit.id()))->record().outlet_audit();
+  EXPECT_EQ(std::vector<std::string>(stored.computed_findings().begin(), stored.computed_findings().end()),
+            std::vector<std::string>{"harga_di_atas_het"});
+  ASSERT_EQ(stored.finding_reasons_size(), 1);
+  EXPECT_NE(stored.finding_reasons(0).find("Rp 19.000 is above the HET of Rp 18.500"), std::string::npos);
+  EXPECT_EQ(stored.checklist_applied(), "lpg_pangkalan 2026-1");
+  EXPECT_EQ(stored.findings_size(), 1);  // what the laptop said is kept
+  // Both count in the roll-up.
+  std::vector<std::string> counted;
+  ASSERT_THAT(storage_->records().ScanRollups(common::DayKey(common::RollupFamily::kAudit, absl::CivilDay(2000, 1, 1)),
+                                              common::DayKey(common::RollupFamily::kAudit, absl::CivilDay(2100, 1, 1)),
+                                              [&](std::string_view, const v1::RollupCell& cell) {
+                                                for (const auto& f : cell.audit().findings()) counted.push_back(f.code());
+                                                return true;
+                                              }),
+              IsOk());
+  EXPECT_EQ(counted, (std::vector<std::string>{"harga_di_atas_het", "segel_rusak"}));
+
+  // An answer that does not fit the checklist, and computed findings set by a laptop, are refused.
+  v1::Record wrong = audit;
+  wrong.set_id(TestUlid(5, 2));
+  wrong.mutable_outlet_audit()->mutable_answers(0)->set_yes(true);
+  wrong.mutable_outlet_audit()->add_computed_findings("harga_di_atas_het");
+  auto refused = Push({wrong});
+  EXPECT_EQ(refused.results(0).outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_NE(refused.results(0).message().find("outlet_audit.answers[0]: harga_jual: expects a price in Rupiah"),
+            std::string::npos)
+      << refused.results(0).message();
+  EXPECT_NE(refused.results(0).message().find("outlet_audit.computed_findings: are computed by the server"),
+            std::string::npos);
+
+  // Follow-ups: a step of the pangkalan ladder is taken; a pupuk step on a pangkalan is refused.
+  auto follow = [&](const std::string& id, const std::string& action) {
+    v1::Record r = PriceRecord(id, 0);
+    auto* f = r.mutable_follow_up();
+    f->set_audit_record_id(audit.id());
+    f->set_finding_code("harga_di_atas_het");
+    f->set_action_code(action);
+    f->set_action_date(common::FormatLocalDate(absl::ToCivilDay(clock_.Now(), common::DefaultDeploymentZone())));
+    f->set_status(v1::FOLLOW_UP_STATUS_OPEN);
+    return r;
+  };
+  auto results = Push({follow(TestUlid(6, 1), "teguran_lisan"), follow(TestUlid(6, 2), "rujukan_aph"),
+                       follow(TestUlid(6, 3), "teguran")});
+  EXPECT_EQ(results.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  EXPECT_EQ(results.results(1).outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_NE(results.results(1).message().find("\"rujukan_aph\" is on the pupuk_kios ladder, but audit " + audit.id() +
+                                              " is of a lpg_pangkalan; its ladder: teguran_lisan"),
+            std::string::npos)
+      << results.results(1).message();
+  EXPECT_EQ(results.results(2).outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_NE(results.results(2).message().find("unknown follow-up action \"teguran\""), std::string::npos)
+      << results.results(2).message();
+}
+
 TEST(AccountServiceTest, TokensAreRandomShownOnceAndStoredAsHashes) {
   auto storage = storage::NewMemoryStorage();
   AccountService accounts(storage->accounts());

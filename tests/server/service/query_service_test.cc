@@ -369,6 +369,10 @@ TEST_F(QueryServiceTest, ViolationsFollowTheirCasesThroughCorrectionsAndVoids) {
   EXPECT_EQ(got->rows(0).outlet_name(), "Pangkalan 1");
   EXPECT_EQ(got->rows(0).outlet_kind(), "lpg_pangkalan");
   EXPECT_EQ(got->rows(0).inspector(), "siti");
+  // The case history, oldest first, each action a record of its own.
+  ASSERT_EQ(got->rows(0).history_size(), 2);
+  EXPECT_EQ(got->rows(0).history(0), "2026-11-03 teguran_lisan, due 2026-11-10, open (record " + TestUlid(6, 1) + ")");
+  EXPECT_EQ(got->rows(0).history(1), "2026-11-12 teguran_tertulis, due 2026-11-26, closed (record " + TestUlid(6, 2) + ")");
   EXPECT_EQ(got->rows(1).status(), "terlambat");  // no action: due 2026-11-23
   EXPECT_EQ(got->rows(1).due_date(), "2026-11-23");
   EXPECT_EQ(got->rows(1).days_overdue(), 5);
@@ -389,6 +393,7 @@ TEST_F(QueryServiceTest, ViolationsFollowTheirCasesThroughCorrectionsAndVoids) {
   ASSERT_EQ(got->rows_size(), 1);
   EXPECT_EQ(got->rows(0).status(), "terlambat");
   EXPECT_EQ(got->rows(0).actions(), 1);
+  EXPECT_EQ(got->rows(0).history_size(), 1);  // the voided action is gone from the case
   EXPECT_EQ(got->rows(0).days_overdue(), 18);
 
   request.set_status("selesai");
