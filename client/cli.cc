@@ -17,6 +17,7 @@
 #include "client/csv_import.h"
 #include "client/entry.h"
 #include "client/laptop_store.h"
+#include "client/photos.h"
 #include "client/reports.h"
 #include "client/xlsx.h"
 #include "pantau/v1/query_service.grpc.pb.h"
@@ -39,6 +40,9 @@ using nlohmann::ordered_json;
 constexpr int kOk = 0;
 constexpr int kFailed = 1;
 constexpr int kRefused = 2;
+// The largest photo a laptop keeps and sends; the server's limit (limits.max_photo_bytes) is the
+// same by default.
+constexpr int64_t kMaxPhotoBytes = 8 << 20;
 
 std::string DefaultHome() {
   if (const char* home = std::getenv("PANTAU_HOME"); home != nullptr && *home != '\0') return home;
@@ -489,6 +493,16 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   report_verifications->add_option("--to", price_to, "last day (default: today)");
   report_verifications->add_flag("--discrepancies", discrepancies_only, "only those whose claimed verdict differs");
 
+  // photo add / get
+  std::string photo_file, photo_sha;
+  auto* photo_cmd = app.add_subcommand("photo", "evidence photos, content-addressed by SHA-256");
+  photo_cmd->require_subcommand(1);
+  auto* photo_add = photo_cmd->add_subcommand("add", "keep a photo on this laptop for `pantau sync`; prints its SHA-256");
+  photo_add->add_option("FILE", photo_file, "the photo")->required();
+  auto* photo_get = photo_cmd->add_subcommand("get", "fetch a photo from the server (supervisor or admin token)");
+  photo_get->add_option("SHA256", photo_sha, "the photo's SHA-256")->required();
+  photo_get->add_option("--out", report_out, "where to write it")->required();
+
   // export
   std::vector<std::string> export_kinds;
   auto* export_cmd = app.add_subcommand("export", "every record observed in a period, one JSON object per line");
@@ -599,6 +613,14 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     if (tty && pushed.progress.answered > 0) err << "\n";
     PullSummary pulled;
     if (pushed.status.ok()) pulled = engine->Pull();
+    // Evidence photos last, each on a stream of its own that resumes where it stopped.
+    LaptopPhotos photos(home);
+    PhotoSyncSummary sent_photos;
+    const size_t photos_pending = photos.Pending().size();
+    if (pushed.status.ok() && pulled.status.ok() && photos_pending > 0) {
+      sent_photos = SyncPhotos(photos, *stub, *ReadToken(s.settings));
+    }
+    if (!sent_photos.status.ok()) pulled.status = sent_photos.status;
     const bool ok = pushed.status.ok() && pulled.status.ok();
     if (ok) (void)s.store->SetLastSync(absl::Now());  // informational: the data is already safe
     auto counts = s.store->Counts();
@@ -613,6 +635,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
                      {"retries", pushed.retries},
                      {"seconds", absl::ToDoubleSeconds(pushed.progress.elapsed)}};
       j["pulled"] = {{"changes", pulled.changes}, {"cursor", pulled.cursor}};
+      j["photos"] = {{"sent", sent_photos.photos_sent}, {"bytes", sent_photos.bytes_sent},
+                     {"pending", photos.Pending().size()}};
       j["pending"] = c.pending;
       j["needs_attention"] = c.needs_attention;
       out << j.dump(2) << "\n";
@@ -623,6 +647,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
             << " need attention (see `pantau status --attention`)";
       }
       out << "; reference data: " << pulled.changes << " changes\n";
+      if (photos_pending > 0) {
+        out << "photos: " << sent_photos.photos_sent << " of " << photos_pending << " sent ("
+            << sent_photos.bytes_sent << " bytes)\n";
+      }
       if (!ok) err << "pantau: sync incomplete: " << Advice(!pushed.status.ok() ? pushed.status : pulled.status, c) << "\n";
     }
     return ok ? kOk : kFailed;
@@ -763,6 +791,43 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(report_out, ": cannot be written")));
       err << "pantau: wrote " << report_out << "\n";
     }
+    return kOk;
+  }
+
+  if (*photo_add) {
+    LaptopPhotos photos(home);
+    auto sha = photos.Add(photo_file, kMaxPhotoBytes);
+    if (!sha.ok()) return s.Fail(sha.status());
+    out << *sha << "\n";
+    err << "pantau: kept " << photo_file << " as photo " << *sha
+        << "; answer a photo item with it (--answer ITEM=" << sha->substr(0, 8) << "...) and run `pantau sync`\n";
+    return kOk;
+  }
+
+  if (*photo_get) {
+    auto token = ReadToken(s.settings);
+    if (!token.ok()) return s.Fail(token.status());
+    if (!IsLoopbackTarget(s.settings.server)) {
+      return s.Fail(absl::FailedPreconditionError("without TLS only a server on this machine is allowed"));
+    }
+    auto stub = v1::QueryService::NewStub(grpc::CreateChannel(s.settings.server, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + *token);
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(5)));
+    v1::GetPhotoRequest request;
+    request.set_sha256(photo_sha);
+    auto reader = stub->GetPhoto(&context, request);
+    std::string bytes;
+    v1::PhotoChunk chunk;
+    while (reader->Read(&chunk)) bytes += chunk.data();
+    if (absl::Status got = FromGrpc(reader->Finish()); !got.ok()) return s.Fail(got, "photo get failed");
+    if (Sha256Hex(bytes) != photo_sha) {
+      return s.Fail(absl::DataLossError("the photo received does not match its SHA-256; try again"));
+    }
+    std::ofstream file(report_out, std::ios::binary | std::ios::trunc);
+    file << bytes;
+    if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(report_out, ": cannot be written")));
+    err << "pantau: wrote " << report_out << " (" << bytes.size() << " bytes)\n";
     return kOk;
   }
 

@@ -46,13 +46,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->queries_ = std::make_unique<service::QueryService>(
       server->storage_->records(), *server->reference_, *server->clock_, options.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
-  server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_,
-                                                     *server->reference_, *server->executor_);
+  server->photos_ = std::make_unique<service::PhotoService>(server->storage_->photos(), options.max_photo_bytes);
+  server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_, *server->reference_,
+                                                     *server->photos_, *server->executor_);
   server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
       *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_);
 
   server->query_rpc_ =
-      std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->executor_);
+      std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->photos_,
+                                      *server->executor_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

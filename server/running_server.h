@@ -14,6 +14,7 @@
 #include "server/service/clock.h"
 #include "server/service/executor.h"
 #include "server/service/ingest_service.h"
+#include "server/service/photo_service.h"
 #include "server/service/query_service.h"
 #include "server/service/reference_service.h"
 #include "server/storage/storage.h"
@@ -21,6 +22,8 @@
 namespace pantau::server {
 
 struct ServerOptions {
+  // The largest evidence photo accepted, in bytes.
+  int64_t max_photo_bytes = 8 << 20;
   // "HOST:PORT" to listen on with plaintext gRPC, loopback only; port 0 picks a free one.
   // Empty: no listening port (in-process channel only).
   std::string grpc_listen;
@@ -75,6 +78,7 @@ class RunningServer {
   std::unique_ptr<service::ReferenceService> reference_;
   std::unique_ptr<service::IngestService> ingest_;
   std::unique_ptr<service::QueryService> queries_;
+  std::unique_ptr<service::PhotoService> photos_;
   std::unique_ptr<service::Executor> executor_;
   std::unique_ptr<grpc::Service> sync_rpc_;
   std::unique_ptr<grpc::Service> admin_rpc_;

@@ -137,4 +137,68 @@ grpc::ServerWriteReactor<v1::ExportRecordsResponse>* QueryRpc::ExportRecords(
   return new ExportReactor(*this, context, *request);
 }
 
+// One photo, read on the executor and sent in chunks of 64 KiB.
+class QueryRpc::PhotoReactor final : public grpc::ServerWriteReactor<v1::PhotoChunk> {
+ public:
+  static constexpr size_t kChunk = 64 << 10;
+
+  PhotoReactor(QueryRpc& service, grpc::CallbackServerContext* context, std::string sha256)
+      : service_(service), context_(context), sha256_(std::move(sha256)) {
+    service_.executor_.Post([this] {
+      auto principal = Authorize(*context_, service_.accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "read photos");
+      if (!principal.ok()) {
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      auto photo = service_.photos_.Get(sha256_);
+      if (!photo.ok()) {
+        Finish(ToGrpcStatus(photo.status()));
+        return;
+      }
+      if (!*photo) {
+        Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "no photo " + sha256_ + " on the server (not synced yet?)"));
+        return;
+      }
+      bytes_ = **std::move(photo);
+      SendNext();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the reader went away"));
+      return;
+    }
+    SendNext();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void SendNext() {
+    if (offset_ >= bytes_.size() && offset_ > 0) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    chunk_.set_sha256(sha256_);
+    chunk_.set_total_bytes(static_cast<int64_t>(bytes_.size()));
+    chunk_.set_offset(static_cast<int64_t>(offset_));
+    chunk_.set_data(bytes_.substr(offset_, kChunk));
+    offset_ += kChunk;  // an empty photo still sends one (empty) chunk
+    StartWrite(&chunk_);
+  }
+
+  QueryRpc& service_;
+  grpc::CallbackServerContext* context_;
+  const std::string sha256_;
+  std::string bytes_;
+  size_t offset_ = 0;
+  v1::PhotoChunk chunk_;
+};
+
+grpc::ServerWriteReactor<v1::PhotoChunk>* QueryRpc::GetPhoto(grpc::CallbackServerContext* context,
+                                                             const v1::GetPhotoRequest* request) {
+  return new PhotoReactor(*this, context, request->sha256());
+}
+
 }  // namespace pantau::rpc

@@ -4,6 +4,7 @@
 #include "pantau/v1/query_service.grpc.pb.h"
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
+#include "server/service/photo_service.h"
 #include "server/service/query_service.h"
 
 namespace pantau::rpc {
@@ -11,8 +12,9 @@ namespace pantau::rpc {
 class QueryRpc final : public v1::QueryService::CallbackService {
  public:
   // All arguments must outlive the gRPC server this service is registered with.
-  QueryRpc(service::AccountService& accounts, service::QueryService& queries, service::Executor& executor)
-      : accounts_(accounts), queries_(queries), executor_(executor) {}
+  QueryRpc(service::AccountService& accounts, service::QueryService& queries, service::PhotoService& photos,
+           service::Executor& executor)
+      : accounts_(accounts), queries_(queries), photos_(photos), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetIndicatorTable(grpc::CallbackServerContext* context,
                                               const v1::GetIndicatorTableRequest* request,
@@ -35,11 +37,14 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* ListUttpVerifications(grpc::CallbackServerContext* context,
                                                   const v1::ListUttpVerificationsRequest* request,
                                                   v1::ListUttpVerificationsResponse* response) override;
+  grpc::ServerWriteReactor<v1::PhotoChunk>* GetPhoto(grpc::CallbackServerContext* context,
+                                                     const v1::GetPhotoRequest* request) override;
   grpc::ServerWriteReactor<v1::ExportRecordsResponse>* ExportRecords(
       grpc::CallbackServerContext* context, const v1::ExportRecordsRequest* request) override;
 
  private:
   class ExportReactor;
+  class PhotoReactor;
 
   // Authorises a supervisor or admin for `action`, then fills `response` with `query`'s answer.
   template <typename Response, typename Query>
@@ -48,6 +53,7 @@ class QueryRpc final : public v1::QueryService::CallbackService {
 
   service::AccountService& accounts_;
   service::QueryService& queries_;
+  service::PhotoService& photos_;
   service::Executor& executor_;
 };
 

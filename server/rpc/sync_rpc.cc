@@ -146,4 +146,65 @@ grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* c
   });
 }
 
+grpc::ServerUnaryReactor* SyncRpc::GetPhotoUploadStatus(grpc::CallbackServerContext* context,
+                                                        const v1::PhotoStatusRequest* request,
+                                                        v1::PhotoStatusResponse* response) {
+  return RunUnary(context, executor_, [this, context, request, response]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
+                               "upload photos");
+    if (!principal.ok()) return principal.status();
+    auto status = photos_.Status(request->sha256());
+    if (!status.ok()) return status.status();
+    *response = *std::move(status);
+    return absl::OkStatus();
+  });
+}
+
+// One upload: each chunk is stored (durably) on the executor before the next is read, so a cut
+// stream keeps every chunk received; the receipt says how far it got.
+class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChunk> {
+ public:
+  UploadReactor(SyncRpc& service, grpc::CallbackServerContext* context, v1::PhotoReceipt* receipt)
+      : service_(service), context_(context), receipt_(receipt) {
+    service_.executor_.Post([this] {
+      auto principal = Authorize(*context_, service_.accounts_,
+                                 {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "upload photos");
+      if (!principal.ok()) {
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      StartRead(&chunk_);
+    });
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client is done (or gone): what arrived is kept
+      Finish(grpc::Status::OK);
+      return;
+    }
+    service_.executor_.Post([this] {
+      auto receipt = service_.photos_.Receive(chunk_);
+      if (!receipt.ok()) {
+        Finish(ToGrpcStatus(receipt.status()));
+        return;
+      }
+      *receipt_ = *std::move(receipt);
+      StartRead(&chunk_);
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  SyncRpc& service_;
+  grpc::CallbackServerContext* context_;
+  v1::PhotoReceipt* receipt_;
+  v1::PhotoChunk chunk_;
+};
+
+grpc::ServerReadReactor<v1::PhotoChunk>* SyncRpc::UploadPhoto(grpc::CallbackServerContext* context,
+                                                              v1::PhotoReceipt* receipt) {
+  return new UploadReactor(*this, context, receipt);
+}
+
 }  // namespace pantau::rpc

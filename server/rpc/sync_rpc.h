@@ -1,4 +1,4 @@
-// gRPC adapter of SyncService: Push, Pull, RegisterDevice. Thin: authenticate, hand the work to
+// gRPC adapter of SyncService: Push, Pull, RegisterDevice, photo uploads. Thin: authenticate, hand the work to
 // the executor, map statuses. Thread-safety: as gRPC requires of a callback service.
 #pragma once
 
@@ -8,6 +8,7 @@
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
 #include "server/service/ingest_service.h"
+#include "server/service/photo_service.h"
 #include "server/service/reference_service.h"
 
 namespace pantau::rpc {
@@ -16,8 +17,8 @@ class SyncRpc final : public v1::SyncService::CallbackService {
  public:
   // All arguments must outlive the gRPC server this service is registered with.
   SyncRpc(service::AccountService& accounts, service::IngestService& ingest,
-          service::ReferenceService& reference, service::Executor& executor)
-      : accounts_(accounts), ingest_(ingest), reference_(reference), executor_(executor) {}
+          service::ReferenceService& reference, service::PhotoService& photos, service::Executor& executor)
+      : accounts_(accounts), ingest_(ingest), reference_(reference), photos_(photos), executor_(executor) {}
 
   grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse>* Push(
       grpc::CallbackServerContext* context) override;
@@ -26,6 +27,11 @@ class SyncRpc final : public v1::SyncService::CallbackService {
   grpc::ServerUnaryReactor* RegisterDevice(grpc::CallbackServerContext* context,
                                            const v1::RegisterDeviceRequest* request,
                                            v1::RegisterDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* GetPhotoUploadStatus(grpc::CallbackServerContext* context,
+                                                 const v1::PhotoStatusRequest* request,
+                                                 v1::PhotoStatusResponse* response) override;
+  grpc::ServerReadReactor<v1::PhotoChunk>* UploadPhoto(grpc::CallbackServerContext* context,
+                                                       v1::PhotoReceipt* receipt) override;
 
   // Push streams open now.
   int open_push_streams() const { return open_push_streams_.load(); }
@@ -33,10 +39,12 @@ class SyncRpc final : public v1::SyncService::CallbackService {
  private:
   class PushReactor;
   class PullReactor;
+  class UploadReactor;
 
   service::AccountService& accounts_;
   service::IngestService& ingest_;
   service::ReferenceService& reference_;
+  service::PhotoService& photos_;
   service::Executor& executor_;
   std::atomic<int> open_push_streams_{0};
 };

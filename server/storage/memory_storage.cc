@@ -254,17 +254,80 @@ class MemoryAccountStore final : public AccountStore {
   std::map<std::string, v1::Account, std::less<>> by_name_;  // guarded by mu_
 };
 
+class MemoryPhotoStore final : public PhotoStore {
+ public:
+  absl::StatusOr<PhotoState> State(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    return StateLocked(sha256);
+  }
+  absl::StatusOr<PhotoState> AppendPart(std::string_view sha256, int64_t total_bytes, int64_t offset,
+                                        std::string_view data) override {
+    std::lock_guard lock(mu_);
+    PhotoState state = StateLocked(sha256);
+    if (state.complete) return state;
+    PANTAU_RETURN_IF_ERROR(CheckPhotoPart(state, total_bytes, offset, data.size()));
+    Upload& u = uploads_[std::string(sha256)];
+    u.total = total_bytes;
+    u.bytes.append(data);
+    return StateLocked(sha256);
+  }
+  absl::StatusOr<std::string> ReadParts(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    auto it = uploads_.find(sha256);
+    return it == uploads_.end() ? std::string() : it->second.bytes;
+  }
+  absl::Status Finish(std::string_view sha256, std::string_view bytes) override {
+    std::lock_guard lock(mu_);
+    photos_[std::string(sha256)] = std::string(bytes);
+    if (auto it = uploads_.find(sha256); it != uploads_.end()) uploads_.erase(it);
+    return absl::OkStatus();
+  }
+  absl::Status Discard(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    if (auto it = uploads_.find(sha256); it != uploads_.end()) uploads_.erase(it);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<std::string>> Read(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    auto it = photos_.find(sha256);
+    if (it == photos_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  struct Upload {
+    int64_t total = 0;
+    std::string bytes;
+  };
+  PhotoState StateLocked(std::string_view sha256) {
+    PhotoState state;
+    if (auto it = photos_.find(sha256); it != photos_.end()) {
+      state.complete = true;
+      state.received_bytes = state.total_bytes = static_cast<int64_t>(it->second.size());
+    } else if (auto up = uploads_.find(sha256); up != uploads_.end()) {
+      state.total_bytes = up->second.total;
+      state.received_bytes = static_cast<int64_t>(up->second.bytes.size());
+    }
+    return state;
+  }
+  std::mutex mu_;
+  std::map<std::string, std::string, std::less<>> photos_;  // guarded by mu_
+  std::map<std::string, Upload, std::less<>> uploads_;      // guarded by mu_
+};
+
 class MemoryStorage final : public Storage {
  public:
   explicit MemoryStorage(absl::TimeZone zone) : records_(zone) {}
   RecordStore& records() override { return records_; }
   ReferenceStore& reference() override { return reference_; }
   AccountStore& accounts() override { return accounts_; }
+  PhotoStore& photos() override { return photos_; }
 
  private:
   MemoryRecordStore records_;
   MemoryReferenceStore reference_;
   MemoryAccountStore accounts_;
+  MemoryPhotoStore photos_;
 };
 
 }  // namespace

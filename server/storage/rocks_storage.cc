@@ -34,8 +34,9 @@ constexpr const char* kReferenceCf = "reference";
 constexpr const char* kReferenceLogCf = "reference_log";
 constexpr const char* kAccountsCf = "accounts";
 constexpr const char* kRollupsCf = "rollups";
+constexpr const char* kPhotosCf = "photos";
 enum CfIndex {
-  kDefault = 0, kRecords, kIndex, kReference, kReferenceLog, kAccounts, kRollups, kCfCount
+  kDefault = 0, kRecords, kIndex, kReference, kReferenceLog, kAccounts, kRollups, kPhotos, kCfCount
 };
 
 constexpr const char* kFormatVersionKey = "format_version";
@@ -124,11 +125,17 @@ class RocksDatabase {
     index_options.memtable_insert_with_hint_prefix_extractor =
         std::make_shared<IndexPrefixTransform>();
 
+    // Photos are large values written once: kept in blob files, so compaction does not rewrite
+    // them.
+    rocksdb::ColumnFamilyOptions photo_options = cf_options;
+    photo_options.enable_blob_files = true;
+    photo_options.min_blob_size = 4096;
+
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
         {rocksdb::kDefaultColumnFamilyName, cf_options}, {kRecordsCf, records_options},
         {kIndexCf, index_options},    {kReferenceCf, cf_options},
         {kReferenceLogCf, cf_options}, {kAccountsCf, cf_options},
-        {kRollupsCf, cf_options}};
+        {kRollupsCf, cf_options}, {kPhotosCf, photo_options}};
     rocksdb::Status s;
     if (o.read_only) {
       s = rocksdb::DB::OpenForReadOnly(options, o.path, cfs, &out->handles_, &out->db_);
@@ -719,13 +726,111 @@ class RocksAccountStore final : public AccountStore {
   std::mutex mu_;  // serialises Create's check and write
 };
 
+// Photos: "p" + sha256 -> the whole photo; "u" + sha256 -> the announced total (decimal);
+// "v" + sha256 + big-endian u64 offset -> one received part.
+class RocksPhotoStore final : public PhotoStore {
+ public:
+  explicit RocksPhotoStore(RocksDatabase& db) : db_(db) {}
+
+  absl::StatusOr<PhotoState> State(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    return StateLocked(sha256);
+  }
+
+  absl::StatusOr<PhotoState> AppendPart(std::string_view sha256, int64_t total_bytes, int64_t offset,
+                                        std::string_view data) override {
+    std::lock_guard lock(mu_);
+    PANTAU_ASSIGN_OR_RETURN(PhotoState state, StateLocked(sha256));
+    if (state.complete) return state;
+    PANTAU_RETURN_IF_ERROR(CheckPhotoPart(state, total_bytes, offset, data.size()));
+    PANTAU_RETURN_IF_ERROR(db_.Write([&](rocksdb::WriteBatch& b) {
+      rocksdb::Status s = b.Put(db_.cf(kPhotos), StrCat("u", sha256), StrCat(total_bytes));
+      if (s.ok()) s = b.Put(db_.cf(kPhotos), PartKey(sha256, offset), data);
+      return s;
+    }));
+    state.total_bytes = total_bytes;
+    state.received_bytes += static_cast<int64_t>(data.size());
+    return state;
+  }
+
+  absl::StatusOr<std::string> ReadParts(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    std::string out;
+    PANTAU_RETURN_IF_ERROR(ScanParts(sha256, [&](std::string_view part) { out.append(part); }));
+    return out;
+  }
+
+  absl::Status Finish(std::string_view sha256, std::string_view bytes) override {
+    std::lock_guard lock(mu_);
+    return db_.Write([&](rocksdb::WriteBatch& b) {
+      rocksdb::Status s = b.Put(db_.cf(kPhotos), StrCat("p", sha256), bytes);
+      if (s.ok()) s = DropParts(b, sha256);
+      return s;
+    });
+  }
+
+  absl::Status Discard(std::string_view sha256) override {
+    std::lock_guard lock(mu_);
+    return db_.Write([&](rocksdb::WriteBatch& b) { return DropParts(b, sha256); });
+  }
+
+  absl::StatusOr<std::optional<std::string>> Read(std::string_view sha256) override {
+    return db_.Get(kPhotos, StrCat("p", sha256));
+  }
+
+ private:
+  static std::string PartKey(std::string_view sha256, int64_t offset) {
+    std::string key = StrCat("v", sha256);
+    for (int shift = 56; shift >= 0; shift -= 8) key.push_back(static_cast<char>((static_cast<uint64_t>(offset) >> shift) & 0xff));
+    return key;
+  }
+
+  absl::Status ScanParts(std::string_view sha256, const std::function<void(std::string_view)>& visit) {
+    const std::string prefix = StrCat("v", sha256);
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kPhotos)));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      visit(std::string_view(it->value().data(), it->value().size()));
+    }
+    return FromRocks(it->status(), "reading photo parts");
+  }
+
+  rocksdb::Status DropParts(rocksdb::WriteBatch& b, std::string_view sha256) {
+    const std::string prefix = StrCat("v", sha256);
+    std::string end = prefix;
+    end.push_back('\xff');
+    rocksdb::Status s = b.DeleteRange(db_.cf(kPhotos), prefix, end + std::string(8, '\xff'));
+    if (s.ok()) s = b.Delete(db_.cf(kPhotos), StrCat("u", sha256));
+    return s;
+  }
+
+  absl::StatusOr<PhotoState> StateLocked(std::string_view sha256) {
+    PhotoState state;
+    PANTAU_ASSIGN_OR_RETURN(auto whole, db_.Get(kPhotos, StrCat("p", sha256)));
+    if (whole) {
+      state.complete = true;
+      state.received_bytes = state.total_bytes = static_cast<int64_t>(whole->size());
+      return state;
+    }
+    PANTAU_ASSIGN_OR_RETURN(auto total, db_.Get(kPhotos, StrCat("u", sha256)));
+    if (!total) return state;
+    state.total_bytes = std::atoll(total->c_str());
+    PANTAU_RETURN_IF_ERROR(
+        ScanParts(sha256, [&](std::string_view part) { state.received_bytes += static_cast<int64_t>(part.size()); }));
+    return state;
+  }
+
+  RocksDatabase& db_;
+  std::mutex mu_;  // one upload step at a time: the offset check and the write are one step
+};
+
 class RocksStorage final : public Storage {
  public:
   RocksStorage(std::unique_ptr<RocksDatabase> db, size_t max_group_records, absl::TimeZone zone)
       : db_(std::move(db)),
         records_(*db_, max_group_records, zone),
         reference_(*db_),
-        accounts_(*db_) {}
+        accounts_(*db_),
+        photos_(*db_) {}
 
   absl::Status Load() {
     PANTAU_RETURN_IF_ERROR(records_.LoadCounts());
@@ -735,6 +840,7 @@ class RocksStorage final : public Storage {
   RecordStore& records() override { return records_; }
   ReferenceStore& reference() override { return reference_; }
   AccountStore& accounts() override { return accounts_; }
+  PhotoStore& photos() override { return photos_; }
 
  private:
   // Declared first so that it is destroyed last, after the stores that use it.
@@ -742,6 +848,7 @@ class RocksStorage final : public Storage {
   RocksRecordStore records_;
   RocksReferenceStore reference_;
   RocksAccountStore accounts_;
+  RocksPhotoStore photos_;
 };
 
 }  // namespace

@@ -116,13 +116,46 @@ class AccountStore {
   virtual absl::Status SetDisabled(std::string_view name, bool disabled) = 0;
 };
 
-// One storage backend: the three stores over one database.
+// What the store holds of one photo.
+struct PhotoState {
+  int64_t received_bytes = 0;  // parts of an upload in progress, or the whole photo
+  int64_t total_bytes = 0;     // as announced by the upload (0 when nothing is held)
+  bool complete = false;
+};
+
+// Evidence photos by SHA-256 (lower-case hex): uploads in parts, kept across restarts, and whole
+// photos stored once. Checking the SHA-256 is the caller's (service) job.
+class PhotoStore {
+ public:
+  virtual ~PhotoStore() = default;
+  virtual absl::StatusOr<PhotoState> State(std::string_view sha256) = 0;
+  // Adds `data` at `offset` of the upload of `sha256` whose size is `total_bytes`, durably.
+  // FAILED_PRECONDITION when `offset` is not the bytes received so far, or the total differs
+  // from the upload's; INVALID_ARGUMENT past the total. A complete photo takes nothing more.
+  virtual absl::StatusOr<PhotoState> AppendPart(std::string_view sha256, int64_t total_bytes, int64_t offset,
+                                                std::string_view data) = 0;
+  // The parts received so far, concatenated.
+  virtual absl::StatusOr<std::string> ReadParts(std::string_view sha256) = 0;
+  // Stores `bytes` as the whole photo and drops its parts, in one synced write.
+  virtual absl::Status Finish(std::string_view sha256, std::string_view bytes) = 0;
+  // Drops the parts of an upload.
+  virtual absl::Status Discard(std::string_view sha256) = 0;
+  // The whole photo, or nullopt.
+  virtual absl::StatusOr<std::optional<std::string>> Read(std::string_view sha256) = 0;
+};
+
+// The rule both backends apply to a part: it continues the upload exactly and stays within the
+// announced total. OK, FAILED_PRECONDITION or INVALID_ARGUMENT as PhotoStore::AppendPart says.
+absl::Status CheckPhotoPart(const PhotoState& state, int64_t total_bytes, int64_t offset, size_t size);
+
+// One storage backend: the stores over one database.
 class Storage {
  public:
   virtual ~Storage() = default;
   virtual RecordStore& records() = 0;
   virtual ReferenceStore& reference() = 0;
   virtual AccountStore& accounts() = 0;
+  virtual PhotoStore& photos() = 0;
 };
 
 }  // namespace pantau::storage

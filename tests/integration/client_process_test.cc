@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "common/dates.h"
@@ -532,6 +533,91 @@ TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) 
   EXPECT_NE(by_outlet["pkl_contoh_marabahan_1"]["history"][0].get<std::string>().find(
                 "teguran_lisan by Bidang Perdagangan"),
             std::string::npos);
+}
+
+// Evidence photos: kept on the laptop by content, uploaded by `pantau sync` on their own stream,
+// an interrupted upload resumed from where the server stopped, stored once, read back by a
+// supervisor byte for byte; a photo over the limit or with the wrong hash is refused.
+TEST_F(ClientProcessTest, EvidencePhotosSyncResumeAndComeBackByteForByte) {
+  std::string photo(300 * 1024 + 17, '\0');
+  std::mt19937 rng(5);
+  for (auto& c : photo) c = static_cast<char>(rng());
+  std::ofstream(dir_.Sub("papan.jpg"), std::ios::binary) << photo;
+  auto added = Pantau({"photo", "add", dir_.Sub("papan.jpg")});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  const std::string sha = added.out.substr(0, 64);
+  EXPECT_EQ(Pantau({"photo", "add", dir_.Sub("papan.jpg")}).out.substr(0, 64), sha);  // kept once
+
+  // Another device already sent the first 100 000 bytes before its link dropped.
+  auto stub = v1::SyncService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  {
+    auto context = pantau::testing::AuthedContext(Token("siti"));
+    v1::PhotoReceipt receipt;
+    auto writer = stub->UploadPhoto(context.get(), &receipt);
+    v1::PhotoChunk chunk;
+    chunk.set_sha256(sha);
+    chunk.set_total_bytes(static_cast<int64_t>(photo.size()));
+    chunk.set_data(photo.substr(0, 100000));
+    ASSERT_TRUE(writer->Write(chunk));
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    EXPECT_EQ(receipt.received_bytes(), 100000);
+    EXPECT_FALSE(receipt.complete());
+  }
+  // The audit references the photo; sync sends the record, then only the rest of the photo.
+  ASSERT_EQ(Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1", "--answer", "foto_papan=" + sha,
+                    "--answer", "papan_nama=ya"})
+                .exit_code,
+            0);
+  auto synced = Pantau({"sync", "--json"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.err << synced.out;
+  auto summary = nlohmann::json::parse(synced.out);
+  EXPECT_EQ(summary["photos"]["sent"], 1);
+  EXPECT_EQ(summary["photos"]["bytes"], static_cast<int64_t>(photo.size()) - 100000);
+  EXPECT_EQ(summary["photos"]["pending"], 0);
+  // A second sync has nothing to send.
+  EXPECT_EQ(nlohmann::json::parse(Pantau({"sync", "--json"}).out)["photos"]["bytes"], 0);
+
+  // The supervisor gets it back, byte for byte; an inspector may not.
+  ASSERT_EQ(AsSupervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  auto got = AsSupervisor({"photo", "get", sha, "--out", dir_.Sub("back.jpg")});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  std::ifstream back(dir_.Sub("back.jpg"), std::ios::binary);
+  std::stringstream bytes;
+  bytes << back.rdbuf();
+  EXPECT_TRUE(bytes.str() == photo);
+  EXPECT_EQ(Pantau({"photo", "get", sha, "--out", dir_.Sub("x.jpg")}).exit_code, 1);
+  EXPECT_EQ(AsSupervisor({"photo", "get", std::string(64, 'c'), "--out", dir_.Sub("y.jpg")}).exit_code, 1);
+
+  // Over the limit: refused on the laptop, and by the server.
+  std::ofstream(dir_.Sub("huge.jpg"), std::ios::binary) << std::string((8 << 20) + 1, 'x');
+  auto huge = Pantau({"photo", "add", dir_.Sub("huge.jpg")});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("over the limit of 8388608 bytes"), std::string::npos) << huge.err;
+  auto upload = [&](const std::string& claimed, const std::string& data, int64_t total) {
+    auto context = pantau::testing::AuthedContext(Token("siti"));
+    v1::PhotoReceipt receipt;
+    auto writer = stub->UploadPhoto(context.get(), &receipt);
+    v1::PhotoChunk chunk;
+    chunk.set_sha256(claimed);
+    chunk.set_total_bytes(total);
+    chunk.set_data(data);
+    writer->Write(chunk);
+    writer->WritesDone();
+    return writer->Finish();
+  };
+  auto too_big = upload(std::string(64, 'd'), "x", (8 << 20) + 1);
+  EXPECT_EQ(too_big.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Bytes that do not hash to the name are dropped, not stored.
+  auto wrong = upload(std::string(64, 'e'), "not this photo", 14);
+  EXPECT_EQ(wrong.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(wrong.error_message().find("do not have that SHA-256"), std::string::npos) << wrong.error_message();
+  v1::PhotoStatusRequest request;
+  request.set_sha256(std::string(64, 'e'));
+  v1::PhotoStatusResponse status;
+  ASSERT_TRUE(stub->GetPhotoUploadStatus(pantau::testing::AuthedContext(Token("siti")).get(), request, &status).ok());
+  EXPECT_EQ(status.received_bytes(), 0);
+  EXPECT_FALSE(status.complete());
 }
 
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {

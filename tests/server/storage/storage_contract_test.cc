@@ -240,6 +240,46 @@ TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
   EXPECT_THAT(store().accounts().SetDisabled("nobody", true), StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_P(StorageContractTest, PhotoUploadsResumeAndPhotosAreStoredOnce) {
+  const std::string sha(64, 'a');
+  PhotoStore& photos = store().photos();
+  EXPECT_EQ(photos.State(sha)->received_bytes, 0);
+  auto first = photos.AppendPart(sha, 10, 0, "abcd");
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->received_bytes, 4);
+  EXPECT_FALSE(first->complete);
+  // A part that does not continue the upload, another total, or one past the end is refused.
+  EXPECT_THAT(photos.AppendPart(sha, 10, 0, "abcd"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(photos.AppendPart(sha, 11, 4, "efgh"), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(photos.AppendPart(sha, 10, 4, "efghijk"), StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_THAT(photos.AppendPart(sha, 10, 4, "efghij"), IsOk());
+  EXPECT_EQ(*photos.ReadParts(sha), "abcdefghij");
+  ASSERT_THAT(photos.Finish(sha, "abcdefghij"), IsOk());
+  auto done = photos.State(sha);
+  EXPECT_TRUE(done->complete);
+  EXPECT_EQ(done->received_bytes, 10);
+  EXPECT_EQ(**photos.Read(sha), "abcdefghij");
+  EXPECT_EQ(*photos.ReadParts(sha), "");  // the parts are gone
+  // Uploading it again takes nothing.
+  auto again = photos.AppendPart(sha, 10, 0, "abcd");
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->complete);
+  // A discarded upload starts over.
+  const std::string other(64, 'b');
+  ASSERT_THAT(photos.AppendPart(other, 3, 0, "xy"), IsOk());
+  ASSERT_THAT(photos.Discard(other), IsOk());
+  EXPECT_EQ(photos.State(other)->received_bytes, 0);
+  EXPECT_FALSE(photos.Read(other)->has_value());
+  if (GetParam() == Backend::kMemory) return;
+  // An upload in progress survives a restart, and resumes where it was.
+  ASSERT_THAT(photos.AppendPart(other, 3, 0, "xy"), IsOk());
+  Reopen();
+  EXPECT_EQ(store().photos().State(other)->received_bytes, 2);
+  ASSERT_THAT(store().photos().AppendPart(other, 3, 2, "z"), IsOk());
+  EXPECT_EQ(*store().photos().ReadParts(other), "xyz");
+  EXPECT_TRUE(store().photos().State(sha)->complete);
+}
+
 TEST_P(StorageContractTest, EverythingAcknowledgedSurvivesReopen) {
   if (GetParam() == Backend::kMemory) GTEST_SKIP() << "in-memory storage is not durable by design";
   auto a = PriceRecord(TestUlid(1, 1), 13100);
