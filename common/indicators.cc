@@ -101,6 +101,31 @@ int64_t FollowUpActions(const CellList& follow_up_cells) {
   return total;
 }
 
+FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCatalog& catalog) {
+  FollowUpsBy out;
+  const auto products = catalog.Codes("subsidised_product");
+  for (const auto& [key, cell] : follow_up_cells) {
+    auto parts = ParseCellKey(key);
+    if (!parts || parts->family != RollupFamily::kFollowUp || parts->codes.empty()) continue;
+    const int64_t n = cell.follow_up().actions();
+    out.total += n;
+    const std::string outlet_code = parts->codes.size() > 1 ? parts->codes[1] : "";
+    const v1::Outlet* outlet = catalog.FindOutlet(outlet_code);
+    std::string kind(outlet != nullptr ? OutletKindName(outlet->kind()) : "");
+    if (kind.empty()) {
+      const v1::FollowUpAction* action = catalog.FindFollowUpAction(parts->codes[0]);
+      kind = action != nullptr ? action->domain() : "unknown";
+    }
+    out.by_kind[kind] += n;
+    out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code() : "unknown"] += n;
+    for (const auto& product : products) {
+      const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
+      if (p != nullptr && OutletKindName(p->outlet_kind()) == kind) out.by_product[product] += n;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 bool InRegistry(const v1::UttpInstrument& u, int year) {

@@ -55,6 +55,16 @@ OutletsAudited CountOutletsAuditedFromKeys(const std::vector<std::string>& audit
 // Jumlah tindak lanjut terhadap pelanggaran barang bersubsidi: follow-up actions recorded (by
 // action date) among `follow_up_cells`.
 int64_t FollowUpActions(const CellList& follow_up_cells);
+// The same split like the outlets audited: by the audited outlet's kind (or, when the audit was
+// not on the server yet, the action's ladder), by product sold there, and by kecamatan ("unknown"
+// when the outlet is not known).
+struct FollowUpsBy {
+  int64_t total = 0;
+  std::map<std::string, int64_t> by_kind;
+  std::map<std::string, int64_t> by_product;
+  std::map<std::string, int64_t> by_kecamatan;
+};
+FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCatalog& catalog);
 
 // Prosentase alat UTTP yang ditera/tera ulang.
 enum class UttpDefinition {

@@ -209,6 +209,9 @@ void ValidateFollowUp(const v1::FollowUp& f, const std::string& at, const Valida
   if (f.status() == v1::FOLLOW_UP_STATUS_UNSPECIFIED) {
     errors.Add(at + "status", "is required (open or closed)");
   }
+  if (!f.audit_outlet_code().empty()) {
+    errors.Add(at + "audit_outlet_code", "is set by the server; leave it empty");
+  }
   // Where the dinas keeps follow-up ladders, the action must be a step of one.
   if (!ctx.catalog.Codes("follow_up_action").empty() && !f.action_code().empty()) {
     CheckKnown(errors, at + "action_code", f.action_code(), ctx.catalog.FindFollowUpAction(f.action_code()),

@@ -134,7 +134,7 @@ absl::Status ApplyAudit(const v1::Record& r, const v1::OutletAudit& a, int sign,
 absl::Status ApplyFollowUp(const v1::Record& r, const v1::FollowUp& f, int sign, absl::TimeZone zone,
                            CellStore& cells) {
   const absl::CivilDay day = ParseLocalDate(f.action_date()).value_or(LocalDay(r.observed_at(), zone));
-  const std::string key = FollowUpCellKey(day, f.action_code());
+  const std::string key = FollowUpCellKey(day, f.action_code(), f.audit_outlet_code());
   PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
   v1::RollupCell cell = existing.value_or(v1::RollupCell());
   v1::FollowUpCell* follow = cell.mutable_follow_up();
@@ -201,8 +201,8 @@ std::string PriceCellKey(absl::CivilDay day, std::string_view commodity, std::st
 std::string AuditCellKey(absl::CivilDay day, std::string_view outlet) {
   return Key(RollupFamily::kAudit, DayNumber(day), {outlet});
 }
-std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code) {
-  return Key(RollupFamily::kFollowUp, DayNumber(day), {action_code});
+std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code, std::string_view outlet) {
+  return Key(RollupFamily::kFollowUp, DayNumber(day), {action_code, outlet});
 }
 std::string UttpCellKey(int year, std::string_view instrument) {
   return Key(RollupFamily::kUttp, static_cast<uint32_t>(year), {instrument});

@@ -21,14 +21,14 @@ namespace pantau::common {
 enum class RollupFamily : char {
   kPrice = 'P',     // day, commodity, market
   kAudit = 'A',     // day, outlet
-  kFollowUp = 'F',  // day, action code
+  kFollowUp = 'F',  // day, action code, audited outlet ("" when unknown)
   kUttp = 'U',      // year, instrument
 };
 
 // Keys sort by family, then time (big-endian day number since 1970-01-01, or year), then codes.
 std::string PriceCellKey(absl::CivilDay day, std::string_view commodity, std::string_view market);
 std::string AuditCellKey(absl::CivilDay day, std::string_view outlet);
-std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code);
+std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code, std::string_view outlet = "");
 std::string UttpCellKey(int year, std::string_view instrument);
 // The first key of `family` on `day` (for price, audit, follow-up cells): scans of a period run
 // from DayKey(first day) to DayKey(last day + 1).

@@ -30,7 +30,7 @@ std::string DeterministicBytes(const v1::Record& record) {
 std::string RecordFingerprint(const v1::Record& record) { return Sha256(DeterministicBytes(record)); }
 
 absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
-    const v1::Record& record, const common::ReferenceCatalog& catalog) {
+    const v1::Record& record, const common::ReferenceCatalog& catalog, const BatchAudits& batch) {
   std::vector<v1::FieldError> errors;
   const v1::FollowUp* f = record.has_follow_up() ? &record.follow_up()
                           : record.has_correction() && record.correction().has_follow_up()
@@ -42,9 +42,9 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
   if (action == nullptr) return errors;
   // The action must be a step of the ladder of the audited outlet's kind. An audit not stored
   // yet (another laptop has not synced) cannot be checked here and is not held against it.
-  PANTAU_ASSIGN_OR_RETURN(auto audit, records_.Get(f->audit_record_id()));
-  if (!audit || !audit->record().has_outlet_audit()) return errors;
-  const std::string kind(common::OutletKindName(audit->record().outlet_audit().outlet_kind()));
+  PANTAU_ASSIGN_OR_RETURN(auto audit, AuditOf(f->audit_record_id(), batch));
+  if (!audit) return errors;
+  const std::string kind(common::OutletKindName(audit->outlet_kind()));
   if (!kind.empty() && action->domain() != kind) {
     std::vector<std::string> ladder;
     for (const auto& code : catalog.Codes("follow_up_action")) {
@@ -56,6 +56,26 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
                         f->audit_record_id(), " is of a ", kind, "; its ladder: ", StrJoin(ladder, ", ")));
   }
   return errors;
+}
+
+absl::StatusOr<std::optional<v1::OutletAudit>> IngestService::AuditOf(std::string_view audit_id,
+                                                                       const BatchAudits& batch) {
+  if (auto it = batch.find(audit_id); it != batch.end()) return it->second;
+  PANTAU_ASSIGN_OR_RETURN(auto audit, records_.Get(audit_id));
+  if (!audit || !audit->record().has_outlet_audit()) return std::nullopt;
+  return audit->record().outlet_audit();
+}
+
+absl::StatusOr<bool> IngestService::AttachAuditOutlet(v1::Record& record, const BatchAudits& batch) {
+  v1::FollowUp* f = record.has_follow_up() ? record.mutable_follow_up()
+                    : record.has_correction() && record.correction().has_follow_up()
+                        ? record.mutable_correction()->mutable_follow_up()
+                        : nullptr;
+  if (f == nullptr) return false;
+  PANTAU_ASSIGN_OR_RETURN(auto audit, AuditOf(f->audit_record_id(), batch));
+  if (!audit) return false;
+  f->set_audit_outlet_code(audit->outlet_code());
+  return true;
 }
 
 absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
@@ -74,6 +94,7 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
   response.set_batch_number(request.batch_number());
   std::vector<storage::RecordWrite> writes;
   std::vector<size_t> write_positions;  // batch position of each write
+  BatchAudits batch_audits;             // audits of this batch, for follow-ups in it
   writes.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     v1::RecordResult* result = response.add_results();
@@ -86,7 +107,7 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     std::string fingerprint = Sha256(record_bytes);
     std::vector<v1::FieldError> errors = common::ValidateRecord(record, ctx);
     if (errors.empty()) {
-      PANTAU_ASSIGN_OR_RETURN(errors, CheckAgainstStored(record, *catalog));
+      PANTAU_ASSIGN_OR_RETURN(errors, CheckAgainstStored(record, *catalog, batch_audits));
     }
     if (!errors.empty()) {
       // A record accepted earlier stays a harmless duplicate even when it would not pass today's
@@ -111,7 +132,10 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     const bool findings = common::AttachComputedFindings(
         record, *catalog, absl::ToCivilDay(common::FromTimestamp(record.observed_at()), options_.zone),
         options_.het_zones);
-    if (verdict || findings) record_bytes = DeterministicBytes(record);
+    // And a follow-up carries its audit's outlet, for the IKK breakdowns.
+    PANTAU_ASSIGN_OR_RETURN(const bool outlet, AttachAuditOutlet(record, batch_audits));
+    if (verdict || findings || outlet) record_bytes = DeterministicBytes(record);
+    if (record.has_outlet_audit()) batch_audits[record.id()] = record.outlet_audit();
     storage::RecordWrite& write = writes.emplace_back();
     write.kind = *common::KindOf(record);
     write.index = common::IndexEntriesOf(record);

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <map>
+#include <optional>
 #include <cstdint>
 
 #include "absl/status/statusor.h"
@@ -58,8 +60,14 @@ class IngestService {
  private:
   // Checks that need what is already stored: a follow-up's action must be on the ladder of the
   // audited outlet's kind.
+  using BatchAudits = std::map<std::string, v1::OutletAudit, std::less<>>;
   absl::StatusOr<std::vector<v1::FieldError>> CheckAgainstStored(const v1::Record& record,
-                                                                const common::ReferenceCatalog& catalog);
+                                                                const common::ReferenceCatalog& catalog,
+                                                                const BatchAudits& batch);
+  // The audit `audit_id`: earlier in this batch, or stored; nullopt when neither.
+  absl::StatusOr<std::optional<v1::OutletAudit>> AuditOf(std::string_view audit_id, const BatchAudits& batch);
+  // Sets a follow-up's audit_outlet_code from its audit; false when there is nothing to set.
+  absl::StatusOr<bool> AttachAuditOutlet(v1::Record& record, const BatchAudits& batch);
 
   storage::RecordStore& records_;
   ReferenceService& reference_;

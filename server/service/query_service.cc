@@ -202,9 +202,14 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
         for (const auto& [k, v] : outlets.by_kecamatan) (*row->mutable_breakdown())[StrCat("kecamatan:", k)] = v;
         break;
       }
-      case v1::INDICATOR_COMPUTATION_FOLLOW_UPS:
-        realisasi = common::Whole(common::FollowUpActions(follow_ups));
+      case v1::INDICATOR_COMPUTATION_FOLLOW_UPS: {
+        auto actions = common::FollowUpActionsBy(follow_ups, *catalog);
+        realisasi = common::Whole(actions.total);
+        for (const auto& [k, v] : actions.by_kind) (*row->mutable_breakdown())[StrCat("jenis:", k)] = v;
+        for (const auto& [k, v] : actions.by_product) (*row->mutable_breakdown())[StrCat("produk:", k)] = v;
+        for (const auto& [k, v] : actions.by_kecamatan) (*row->mutable_breakdown())[StrCat("kecamatan:", k)] = v;
         break;
+      }
       case v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: {
         auto coverage = common::UttpVerifiedPercentIn(uttp, *catalog, first, last, settings_.uttp_definition);
         realisasi = coverage.percent;

@@ -201,6 +201,26 @@ TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
   Push({follow});
   EXPECT_EQ(Realisasi("2026-Q1", 22), "1");
   EXPECT_EQ(Realisasi("2026-Q2", 22), "0");
+  // The action is counted by its audit's outlet: kind, product sold there, kecamatan. An audit and
+  // its action in one batch count the same way; an action whose audit the server has not seen yet
+  // counts as "unknown".
+  v1::Record same_batch_audit = Audit(3, "pkl_1", Wita(2026, 4, 6, 9, 0));
+  v1::Record same_batch = follow;
+  same_batch.set_id(TestUlid(6, 2));
+  same_batch.mutable_follow_up()->set_audit_record_id(same_batch_audit.id());
+  same_batch.mutable_follow_up()->set_action_date("2026-04-06");
+  v1::Record orphan = follow;
+  orphan.set_id(TestUlid(6, 3));
+  orphan.mutable_follow_up()->set_audit_record_id(TestUlid(5, 99));
+  orphan.mutable_follow_up()->set_action_date("2026-04-07");
+  Push({same_batch_audit, same_batch, orphan});
+  table = queries_->IndicatorTable("2026");
+  const auto& actions = Row(*table, 22);
+  EXPECT_EQ(actions.realisasi().text(), "3");
+  EXPECT_EQ(actions.breakdown().at("kecamatan:marabahan"), 2);
+  EXPECT_EQ(actions.breakdown().at("kecamatan:unknown"), 1);
+  EXPECT_EQ(actions.breakdown().at("jenis:lpg_pangkalan"), 2);
+  EXPECT_EQ(actions.breakdown().at("jenis:unknown"), 1);
 
   Push({SahTeraUlang(TestUlid(7, 1), "UTTP-1", Wita(2026, 4, 1, 9, 0))});
   table = queries_->IndicatorTable("2026");
