@@ -349,6 +349,21 @@ absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCove
   return out;
 }
 
+absl::StatusOr<std::set<std::string>> QueryService::LogicalIds(common::IndexKind kind,
+                                                               const std::set<std::string>& values,
+                                                               absl::CivilDay first, absl::CivilDay last) {
+  const absl::Time from = absl::FromCivil(first, settings_.zone);
+  const absl::Time to = absl::FromCivil(last + 1, settings_.zone);
+  std::set<std::string> logical;
+  for (const auto& value : values) {
+    PANTAU_RETURN_IF_ERROR(records_.ScanIndex(kind, value, from, to, [&](const v1::StoredRecord& s) {
+      logical.insert(common::LogicalId(s.record()));
+      return true;
+    }));
+  }
+  return logical;
+}
+
 absl::StatusOr<std::optional<v1::Record>> QueryService::Effective(std::string_view id,
                                                                   std::vector<v1::Record>* follow_ups) {
   PANTAU_ASSIGN_OR_RETURN(auto original, records_.Get(id));
@@ -389,16 +404,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
     if (parts && cell.audit().findings_size() > 0) outlets.insert(parts->codes[0]);
   }
   // Their audits (originals and corrections) observed in the period, as logical records.
-  const absl::Time from = absl::FromCivil(range.first, settings_.zone);
-  const absl::Time to = absl::FromCivil(range.last + 1, settings_.zone);
-  std::set<std::string> logical;
-  for (const auto& outlet : outlets) {
-    PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kOutlet, outlet, from, to,
-                                              [&](const v1::StoredRecord& s) {
-                                                logical.insert(common::LogicalId(s.record()));
-                                                return true;
-                                              }));
-  }
+  PANTAU_ASSIGN_OR_RETURN(auto logical, LogicalIds(common::IndexKind::kOutlet, outlets, range.first, range.last));
   std::vector<std::pair<common::ViolationCase, v1::Record>> cases;
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> histories;  // (audit, finding)
   for (const auto& id : logical) {
@@ -525,16 +531,8 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
   for (const auto& key : keys) {
     if (auto parts = common::ParseCellKey(key)) instruments.insert(parts->codes[0]);
   }
-  const absl::Time from = absl::FromCivil(range.first, settings_.zone);
-  const absl::Time to = absl::FromCivil(range.last + 1, settings_.zone);
-  std::set<std::string> logical;
-  for (const auto& id : instruments) {
-    PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kInstrument, id, from, to,
-                                              [&](const v1::StoredRecord& s) {
-                                                logical.insert(common::LogicalId(s.record()));
-                                                return true;
-                                              }));
-  }
+  PANTAU_ASSIGN_OR_RETURN(auto logical,
+                          LogicalIds(common::IndexKind::kInstrument, instruments, range.first, range.last));
   auto verdict_name = [](v1::Verdict v) {
     return v == v1::VERDICT_SAH ? "sah" : v == v1::VERDICT_BATAL ? "batal" : "";
   };

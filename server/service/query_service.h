@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,10 @@ class QueryService {
   absl::StatusOr<std::optional<v1::Record>> Effective(std::string_view id,
                                                       std::vector<v1::Record>* follow_ups);
   absl::CivilDay Today() const;
+  // The logical records with an index entry (kind, one of `values`) observed on local days
+  // [first, last]: originals and amendments both name their logical record.
+  absl::StatusOr<std::set<std::string>> LogicalIds(common::IndexKind kind, const std::set<std::string>& values,
+                                                   absl::CivilDay first, absl::CivilDay last);
 
   storage::RecordStore& records_;
   ReferenceService& reference_;
