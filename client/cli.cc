@@ -106,13 +106,32 @@ absl::StatusOr<std::string> ReadToken(const LaptopSettings& settings) {
   return token;
 }
 
-absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server) {
+// The channel to the server: TLS verified against `ca_file` when one is set; plaintext only to a
+// server on this machine.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server, const std::string& ca_file) {
+  if (!ca_file.empty()) {
+    bool ok = false;
+    std::string pem = ReadFileOr(ca_file, ok);
+    if (!ok || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return absl::FailedPreconditionError(StrCat(ca_file, ": cannot be read as a CA certificate (PEM)"));
+    }
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem;
+    return grpc::CreateChannel(server, grpc::SslCredentials(ssl));
+  }
   if (!IsLoopbackTarget(server)) {
     return absl::FailedPreconditionError(
         StrCat("refusing to send a token in plaintext to ", server,
-               ": without TLS only a server on this machine (127.0.0.1, localhost) is allowed"));
+               ": log in with --ca-file (the dinas's CA certificate) to use TLS; without it only a server on "
+               "this machine (127.0.0.1, localhost) is allowed"));
   }
-  return v1::SyncService::NewStub(grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+  return grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+}
+
+absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server, const std::string& ca_file) {
+  auto channel = Channel(server, ca_file);
+  if (!channel.ok()) return channel.status();
+  return v1::SyncService::NewStub(*channel);
 }
 
 // What an inspector should do about a failed sync, with the state of the outbox.
@@ -322,6 +341,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   login->add_option("--server", server, "HOST:PORT of the dinas server")->required();
   login->add_option("--token-file", token_file, "file holding your token")->required();
   login->add_option("--description", description, "what this laptop is (shown to the admin)");
+  std::string ca_file;
+  login->add_option("--ca-file", ca_file, "the dinas's CA certificate (PEM): connect with TLS and verify the server");
 
   auto* pull = app.add_subcommand("pull", "fetch reference-data changes from the server");
   bool json = false, attention = false;
@@ -545,7 +566,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
                          std::unique_ptr<SyncEngine>& engine) -> absl::Status {
     auto token = ReadToken(s.settings);
     if (!token.ok()) return token.status();
-    auto connected = Connect(s.settings.server);
+    auto connected = Connect(s.settings.server, s.settings.ca_file);
     if (!connected.ok()) return connected.status();
     stub = *std::move(connected);
     SyncOptions options;
@@ -558,7 +579,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     bool ok = false;
     std::string token(common::StripAsciiSpace(ReadFileOr(token_file, ok)));
     if (!ok || token.empty()) return s.Fail(absl::InvalidArgumentError(StrCat(token_file, ": no token in it")));
-    auto connected = Connect(server);
+    if (!ca_file.empty()) ca_file = std::filesystem::absolute(ca_file).string();
+    auto connected = Connect(server, ca_file);
     if (!connected.ok()) return s.Fail(connected.status());
     SyncOptions options;
     options.token = token;
@@ -569,6 +591,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     }
     LaptopSettings settings = s.settings;
     settings.server = server;
+    settings.ca_file = ca_file;
     settings.token_file = std::filesystem::absolute(token_file).string();
     settings.account = device->account_name();
     absl::Status saved = s.store->SaveSettings(settings);
@@ -661,14 +684,12 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   if (reporting || *export_cmd) {
     auto token = ReadToken(s.settings);
     if (!token.ok()) return s.Fail(token.status());
-    if (!IsLoopbackTarget(s.settings.server)) {
-      return s.Fail(absl::FailedPreconditionError("without TLS only a server on this machine is allowed"));
-    }
     if (report_format == "xlsx" && report_out.empty()) {
       return s.Fail(absl::InvalidArgumentError("--format xlsx needs --out FILE.xlsx"));
     }
-    auto stub = v1::QueryService::NewStub(
-        grpc::CreateChannel(s.settings.server, grpc::InsecureChannelCredentials()));
+    auto channel = Channel(s.settings.server, s.settings.ca_file);
+    if (!channel.ok()) return s.Fail(channel.status());
+    auto stub = v1::QueryService::NewStub(*channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
     const absl::CivilDay today = absl::ToCivilDay(now, s.policy.display_zone);
@@ -807,10 +828,9 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   if (*photo_get) {
     auto token = ReadToken(s.settings);
     if (!token.ok()) return s.Fail(token.status());
-    if (!IsLoopbackTarget(s.settings.server)) {
-      return s.Fail(absl::FailedPreconditionError("without TLS only a server on this machine is allowed"));
-    }
-    auto stub = v1::QueryService::NewStub(grpc::CreateChannel(s.settings.server, grpc::InsecureChannelCredentials()));
+    auto channel = Channel(s.settings.server, s.settings.ca_file);
+    if (!channel.ok()) return s.Fail(channel.status());
+    auto stub = v1::QueryService::NewStub(*channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(5)));

@@ -78,6 +78,7 @@ class RocksLaptopStore final : public LaptopStore {
     PANTAU_ASSIGN_OR_RETURN(s.token_file, GetString(kMeta, "settings/token_file"));
     PANTAU_ASSIGN_OR_RETURN(s.account, GetString(kMeta, "settings/account"));
     PANTAU_ASSIGN_OR_RETURN(s.device_id, GetString(kMeta, "settings/device_id"));
+    PANTAU_ASSIGN_OR_RETURN(s.ca_file, GetString(kMeta, "settings/ca_file"));
     if (s.device_id.empty()) {
       PANTAU_ASSIGN_OR_RETURN(std::string random, RandomBytes(6));
       s.device_id = StrCat("laptop-", HexOf(random));
@@ -93,6 +94,7 @@ class RocksLaptopStore final : public LaptopStore {
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/server", s.server)));
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/token_file", s.token_file)));
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/account", s.account)));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/ca_file", s.ca_file)));
     if (!s.device_id.empty()) {
       PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/device_id", s.device_id)));
     }

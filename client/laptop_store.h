@@ -26,6 +26,7 @@ struct LaptopSettings {
   std::string token_file;  // path of the file holding the bearer token
   std::string account;     // account name the server reported at login
   std::string device_id;   // this laptop's id, made at the first run
+  std::string ca_file;     // CA certificate (PEM) the server is verified against; empty: plaintext to loopback
 };
 
 struct OutboxCounts {

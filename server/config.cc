@@ -95,6 +95,8 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "limits.max_message_bytes",
       "limits.shutdown_grace_seconds",
       "limits.max_photo_bytes",
+      "tls.cert_file",
+      "tls.key_file",
       "indicators.uttp_definition",
       "reports.price_schedule",
       "reports.follow_up_due_days",
@@ -126,6 +128,8 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
   int64_t grace = absl::ToInt64Seconds(c.server.shutdown_grace);
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.shutdown_grace_seconds", 0, 600, &grace));
   c.server.shutdown_grace = absl::Seconds(grace);
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "tls.cert_file", &c.server.tls_cert_file));
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "tls.key_file", &c.server.tls_key_file));
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.max_photo_bytes", 1 << 10, 1 << 30, &c.server.max_photo_bytes));
   std::string uttp_definition;
   PANTAU_RETURN_IF_ERROR(ReadString(table, "indicators.uttp_definition", &uttp_definition));

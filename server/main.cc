@@ -74,6 +74,9 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
     config = *parsed;
     if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
     if (!flags.server.grpc_listen.empty()) config.server.grpc_listen = flags.server.grpc_listen;
+    if (!flags.server.tls_cert_file.empty()) config.server.tls_cert_file = flags.server.tls_cert_file;
+    if (!flags.server.tls_key_file.empty()) config.server.tls_key_file = flags.server.tls_key_file;
+    config.server.insecure_plaintext_anywhere |= flags.server.insecure_plaintext_anywhere;
   }
   if (config.server.grpc_listen.empty()) config.server.grpc_listen = "127.0.0.1:50051";
 
@@ -89,7 +92,8 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
   auto server = RunningServer::Start(config.server, *std::move(store));
   if (!server.ok()) return Fail(server.status());
   const std::string host = config.server.grpc_listen.substr(0, config.server.grpc_listen.rfind(':'));
-  std::cerr << "pantau-server: serving gRPC on " << host << ":" << (*server)->grpc_port()
+  std::cerr << "pantau-server: serving gRPC" << (config.server.tls_cert_file.empty() ? "" : " with TLS") << " on "
+            << host << ":" << (*server)->grpc_port()
             << " with data in " << config.data_dir << " (Ctrl-C to stop)\n";
   if (!port_file.empty()) {
     absl::Status written = WriteFileAtomically(port_file, StrCat((*server)->grpc_port(), "\n"), 0644);
@@ -221,6 +225,10 @@ int main(int argc, char** argv) {
                     "HOST:PORT, loopback only without TLS (default 127.0.0.1:50051; port 0 = any)");
   serve->add_option("--config", config_file, "TOML settings file; flags override it");
   serve->add_option("--port-file", port_file, "write the bound port here once serving");
+  serve->add_option("--tls-cert", serve_config.server.tls_cert_file, "PEM certificate (chain) of the server: serve TLS");
+  serve->add_option("--tls-key", serve_config.server.tls_key_file, "PEM private key of the server");
+  serve->add_flag("--insecure-plaintext-anywhere", serve_config.server.insecure_plaintext_anywhere,
+                  "allow plaintext on a non-loopback address (tests on a closed network only)");
 
   std::string data_dir, name, role, token_file, folder;
   bool json = false;

@@ -3,6 +3,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "server/rpc/admin_rpc.h"
@@ -10,6 +13,17 @@
 #include "server/rpc/sync_rpc.h"
 
 namespace pantau::server {
+
+// A PEM file's text; FAILED_PRECONDITION naming the file when it cannot be read or is no PEM.
+absl::StatusOr<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().find("-----BEGIN ") == std::string::npos) {
+    return absl::FailedPreconditionError(StrCat(path, ": cannot be read as a PEM file"));
+  }
+  return text.str();
+}
 
 bool IsLoopbackListenAddress(std::string_view host_port) {
   std::string_view host = host_port;
@@ -28,7 +42,22 @@ bool IsLoopbackListenAddress(std::string_view host_port) {
 absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     const ServerOptions& options, std::unique_ptr<storage::Storage> storage,
     std::unique_ptr<service::Clock> clock) {
-  if (!options.grpc_listen.empty() && !IsLoopbackListenAddress(options.grpc_listen)) {
+  const bool tls = !options.tls_cert_file.empty() || !options.tls_key_file.empty();
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  if (tls) {
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      return absl::InvalidArgumentError("TLS needs both the certificate and the key file");
+    }
+    auto cert = ReadPem(options.tls_cert_file);
+    if (!cert.ok()) return cert.status();
+    auto key = ReadPem(options.tls_key_file);
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({*key, *cert});
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  if (!tls && !options.insecure_plaintext_anywhere && !options.grpc_listen.empty() &&
+      !IsLoopbackListenAddress(options.grpc_listen)) {
     return absl::FailedPreconditionError(
         StrCat("refusing plaintext gRPC on ", options.grpc_listen,
                ": without TLS the server listens on loopback only (127.0.0.1, ::1, localhost)"));
@@ -60,7 +89,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   if (!options.grpc_listen.empty()) {
-    builder.AddListeningPort(options.grpc_listen, grpc::InsecureServerCredentials(),
+    builder.AddListeningPort(options.grpc_listen, credentials,
                              &server->port_);
   }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);

@@ -22,6 +22,12 @@
 namespace pantau::server {
 
 struct ServerOptions {
+  // TLS: PEM files of the server's certificate (chain) and private key. With both set the gRPC
+  // listener speaks TLS on any address; without, plaintext on loopback only.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Plaintext on a non-loopback address, for tests on a closed network only.
+  bool insecure_plaintext_anywhere = false;
   // The largest evidence photo accepted, in bytes.
   int64_t max_photo_bytes = 8 << 20;
   // "HOST:PORT" to listen on with plaintext gRPC, loopback only; port 0 picks a free one.

@@ -620,6 +620,49 @@ TEST_F(ClientProcessTest, EvidencePhotosSyncResumeAndComeBackByteForByte) {
   EXPECT_FALSE(status.complete());
 }
 
+// TLS: certificates from deploy/make-certs.sh; a laptop trusting the dinas's CA syncs, one
+// trusting another CA (or none) is refused; off loopback the server needs TLS.
+TEST_F(ClientProcessTest, TlsWithTheDinasCaAndRefusalsOtherwise) {
+  const std::string script = std::string(PANTAU_SOURCE_DIR) + "/deploy/make-certs.sh";
+  ASSERT_EQ(RunCommand({"/bin/bash", script, dir_.Sub("ca-dinas")}).exit_code, 0);
+  ASSERT_EQ(RunCommand({"/bin/bash", script, dir_.Sub("ca-other")}).exit_code, 0);
+  server_->Stop(SIGTERM);
+  server_->set_extra_args({"--tls-cert", dir_.Sub("ca-dinas/server.pem"), "--tls-key", dir_.Sub("ca-dinas/server.key")});
+  ASSERT_TRUE(server_->Start()) << "see " << server_->log_path();
+  const std::string address = server_->address();
+
+  auto login = [&](const std::string& home, const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub(home), "login", "--server", address,
+                                     "--token-file", dir_.Sub("siti.token")};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return RunCommand(argv);
+  };
+  auto good = login("tls-laptop", {"--ca-file", dir_.Sub("ca-dinas/ca.pem")});
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  ASSERT_EQ(RunCommand({kClient, "--home", dir_.Sub("tls-laptop"), "price", "add", "--market", "pasar_marabahan",
+                        "--commodity", "beras_medium", "--price", "13100"})
+                .exit_code,
+            0);
+  auto synced = RunCommand({kClient, "--home", dir_.Sub("tls-laptop"), "sync"});
+  EXPECT_EQ(synced.exit_code, 0) << synced.err;
+  EXPECT_NE(synced.out.find("delivered 1 records"), std::string::npos) << synced.out;
+
+  auto other = login("other-laptop", {"--ca-file", dir_.Sub("ca-other/ca.pem")});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("login failed"), std::string::npos) << other.err;
+  auto plaintext = login("plain-laptop", {});
+  EXPECT_EQ(plaintext.exit_code, 1) << plaintext.err;
+  auto no_ca = login("bad-ca-laptop", {"--ca-file", dir_.Sub("nothing.pem")});
+  EXPECT_NE(no_ca.err.find("cannot be read as a CA certificate"), std::string::npos) << no_ca.err;
+
+  // Off loopback: plaintext is refused, TLS is served.
+  auto refused = RunCommand({kServer, "serve", "--data-dir", dir_.Sub("data2"), "--grpc-listen", "0.0.0.0:0"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("refusing plaintext gRPC on 0.0.0.0:0"), std::string::npos) << refused.err;
+  server_->Stop(SIGTERM);
+  ASSERT_TRUE(server_->Start("0.0.0.0:0")) << "see " << server_->log_path();
+}
+
 TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
   auto unknown = Pantau({"price", "add", "--market", "pasar_marabahn", "--commodity", "beras_medium",
                          "--price", "13100"});

@@ -91,8 +91,10 @@ ServerProcess::~ServerProcess() {
 
 bool ServerProcess::Start(const std::string& listen) {
   std::filesystem::remove(port_file_);
-  pid_ = Spawn({binary_, "serve", "--data-dir", data_dir_, "--grpc-listen", listen,
-                "--port-file", port_file_},
+  std::vector<std::string> argv = {binary_, "serve", "--data-dir", data_dir_, "--grpc-listen", listen,
+                                   "--port-file", port_file_};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  pid_ = Spawn(argv,
                scratch_dir_ + "/server.out", log_path_ + (starts_++ > 0 ? "." + std::to_string(starts_) : ""));
   if (pid_ <= 0) return false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

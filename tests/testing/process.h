@@ -32,6 +32,8 @@ class ServerProcess {
 
   // Starts the server and waits until it has written its port (up to 60 s). False on failure.
   bool Start(const std::string& listen = "127.0.0.1:0");
+  // Arguments added to `serve` from the next Start on (e.g. --tls-cert, --tls-key).
+  void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
   // Sends `signal` and waits for the exit; returns the exit code, or -signal if killed.
   int Stop(int signal);
   int port() const { return port_; }
@@ -44,6 +46,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int port_ = 0;
   int starts_ = 0;
+  std::vector<std::string> extra_args_;
 };
 
 }  // namespace pantau::testing
