@@ -1058,8 +1058,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     }
     if (category != v1::UTTP_CATEGORY_UNSPECIFIED) {
       const common::VerdictResult verdict = common::ComputeVerdict(*u, category, common::MetrologySettings{});
-      const bool has_rule = category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
-                            category == v1::UTTP_CATEGORY_WATER_METER;
+      const bool has_rule = common::HasVerdictRule(category);
       std::string lines = VerdictLines(*u, verdict, has_rule);
       if (interactive) {  // each point was shown as it was entered: the rest only
         const std::vector<std::string> all = absl::StrSplit(lines, '\n', absl::SkipEmpty());

@@ -501,6 +501,11 @@ VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory cat
   return out;
 }
 
+bool HasVerdictRule(v1::UttpCategory category) {
+  return category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
+         category == v1::UTTP_CATEGORY_WATER_METER;
+}
+
 v1::UttpCategory CategoryOf(const v1::UttpVerification& u, const ReferenceCatalog& catalog) {
   const v1::UttpInstrument* instrument = catalog.FindUttpInstrument(u.instrument_id());
   if (instrument == nullptr) return v1::UTTP_CATEGORY_UNSPECIFIED;
@@ -518,9 +523,7 @@ std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record,
   if (u == nullptr) return std::nullopt;
   const v1::UttpCategory category = CategoryOf(*u, catalog);
   VerdictResult result = ComputeVerdict(*u, category, settings);
-  const bool has_rule = category == v1::UTTP_CATEGORY_NAWI ||
-                        category == v1::UTTP_CATEGORY_FUEL_DISPENSER ||
-                        category == v1::UTTP_CATEGORY_WATER_METER;
+  const bool has_rule = HasVerdictRule(category);
   u->set_computed_verdict(!has_rule    ? v1::VERDICT_UNSPECIFIED
                           : result.sah ? v1::VERDICT_SAH
                                        : v1::VERDICT_BATAL);

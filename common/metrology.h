@@ -80,6 +80,10 @@ struct VerdictResult {
 VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory category,
                              const MetrologySettings& settings, int64_t units_per_base = 1);
 
+// True for the categories a rule computes verdicts for: weighing instruments, fuel dispensers,
+// water meters.
+bool HasVerdictRule(v1::UttpCategory category);
+
 // The category of the instrument `u` names (registry -> type), or UNSPECIFIED when unknown.
 v1::UttpCategory CategoryOf(const v1::UttpVerification& u, const ReferenceCatalog& catalog);
 
