@@ -61,6 +61,13 @@ std::string ReadFileOr(const std::string& path, bool& ok) {
   return s.str();
 }
 
+// The text of `path`, or of `in` when `path` is "-"; `ok` says whether it could be read.
+std::string ReadInputOr(const std::string& path, std::istream& in, bool& ok) {
+  if (path != "-") return ReadFileOr(path, ok);
+  ok = true;
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 bool IsLoopbackTarget(const std::string& host_port) {
   std::string host = host_port.substr(0, host_port.rfind(':'));
   if (host == "[::1]" || host == "localhost") return true;
@@ -549,9 +556,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   Session s{nullptr, {}, out, err, {}};
   if (*uttp_check) {
     // Offline and without an account: the verdict of a file's test results, as JSON.
-    bool readable = true;
-    const std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(in), {})
-                                               : ReadFileOr(uttp_input, readable);
+    bool readable = false;
+    const std::string text = ReadInputOr(uttp_input, in, readable);
     if (!readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
     auto input = ParseCheckInput(text);
     if (!input.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": ", input.status().message())));
@@ -1009,9 +1015,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     v1::UttpVerification* u = record->mutable_uttp_verification();
     if (!uttp_input.empty()) {
       bool readable = false;
-      std::string text = uttp_input == "-" ? std::string(std::istreambuf_iterator<char>(in), {})
-                                           : ReadFileOr(uttp_input, readable);
-      if (uttp_input != "-" && !readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
+      std::string text = ReadInputOr(uttp_input, in, readable);
+      if (!readable) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": cannot be read")));
       auto parsed = ParseCheckInput(text, /*require_instrument=*/false);
       if (!parsed.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": ", parsed.status().message())));
       *u = parsed->verification;

@@ -5,18 +5,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "absl/strings/str_split.h"
 #include "client/xlsx.h"
 #include "tests/testing/process.h"
+#include "tests/testing/test_support.h"
 
 namespace pantau::client {
 namespace {
+
+using ::pantau::testing::ExpectGolden;
 
 v1::GetIndicatorTableResponse Table() {
   v1::GetIndicatorTableResponse t;
@@ -57,18 +58,6 @@ v1::GetIndicatorTableResponse Table() {
   (*r24->mutable_breakdown())["potensi"] = 247;
   r24->set_source("otomatis");
   return t;
-}
-
-void ExpectGolden(const std::string& name, const std::string& actual) {
-  const std::string path = std::string(PANTAU_SOURCE_DIR) + "/tests/golden/" + name;
-  if (std::getenv("PANTAU_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path << " is missing";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "differs from " << path;
 }
 
 TEST(ReportsTest, IkkCsvMatchesTheGoldenFile) { ExpectGolden("ikk_2026.csv", IkkCsv(Table())); }

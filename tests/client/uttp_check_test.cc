@@ -3,22 +3,12 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include "tests/testing/test_support.h"
 
 namespace pantau::client {
 namespace {
 
-void ExpectGolden(const std::string& name, const std::string& actual) {
-  const std::string path = std::string(PANTAU_SOURCE_DIR) + "/tests/golden/" + name;
-  if (std::getenv("PANTAU_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << actual;
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << path << " is missing";
-  std::stringstream expected;
-  expected << in.rdbuf();
-  EXPECT_EQ(actual, expected.str()) << "differs from " << path;
-}
+using ::pantau::testing::ExpectGolden;
 
 std::string Check(const std::string& json) {
   auto input = ParseCheckInput(json);

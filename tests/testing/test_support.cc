@@ -1,9 +1,12 @@
 #include "tests/testing/test_support.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <array>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "common/dates.h"
 #include "common/ulid.h"
@@ -115,6 +118,16 @@ v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time o
   p->set_price_rupiah(price_rupiah);
   p->set_unit("kg");
   return r;
+}
+
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(PANTAU_SOURCE_DIR) + "/tests/golden/" + name;
+  if (std::getenv("PANTAU_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << actual;
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path << " is missing";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "differs from " << path;
 }
 
 }  // namespace pantau::testing

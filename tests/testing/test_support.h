@@ -70,4 +70,8 @@ v1::ReferenceEntity BerasMediumHet();
 // A valid price sample by "siti" on "laptop-siti", observed at `observed`.
 v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time observed = TestNow());
 
+// Compares `actual` with tests/golden/`name` byte for byte. With PANTAU_UPDATE_GOLDEN=1 in the
+// environment it first writes `actual` there (review the diff before committing).
+void ExpectGolden(const std::string& name, const std::string& actual);
+
 }  // namespace pantau::testing
