@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "client/admin_cli.h"
 #include "client/audit_entry.h"
 #include "client/csv_import.h"
 #include "client/entry.h"
@@ -533,6 +534,9 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
 
   // export
   std::vector<std::string> export_kinds;
+  AdminFlags admin_flags;
+  AdminCommands admin(app, admin_flags);
+
   auto* export_cmd = app.add_subcommand("export", "every record observed in a period, one JSON object per line");
   export_cmd->add_option("--from", price_from, "first day YYYY-MM-DD")->required();
   export_cmd->add_option("--to", price_to, "last day YYYY-MM-DD")->required();
@@ -828,6 +832,16 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     out << *sha << "\n";
     err << "pantau: kept " << photo_file << " as photo " << *sha
         << "; answer a photo item with it (--answer ITEM=" << sha->substr(0, 8) << "...) and run `pantau sync`\n";
+    return kOk;
+  }
+
+  if (admin.parsed()) {
+    auto token = ReadToken(s.settings);
+    if (!token.ok()) return s.Fail(token.status());
+    auto channel = Channel(s.settings.server, s.settings.ca_file);
+    if (!channel.ok()) return s.Fail(channel.status());
+    auto stub = v1::AdminService::NewStub(*channel);
+    if (absl::Status done = admin.Run(*stub, *token, out, err); !done.ok()) return s.Fail(done, "admin");
     return kOk;
   }
 

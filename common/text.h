@@ -10,6 +10,9 @@ namespace pantau::common {
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
+// At most `max_bytes` of `text`, cut at a character boundary so well-formed UTF-8 stays so.
+std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
+
 // Levenshtein distance in bytes.
 size_t EditDistance(std::string_view a, std::string_view b);
 

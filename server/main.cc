@@ -11,8 +11,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "absl/strings/str_split.h"
+#include "common/dates.h"
 #include "common/record_kinds.h"
+#include "common/status_macros.h"
 #include "common/str_cat.h"
+#include "common/text.h"
 #include "server/config.h"
 #include "server/reference_import.h"
 #include "server/rpc/admin_rpc.h"
@@ -108,46 +112,134 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
   return 0;
 }
 
-int AddAccount(const std::string& data_dir, const std::string& name, const std::string& role_name,
-               const std::string& token_file) {
-  auto role = service::RoleFromName(role_name);
-  if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor or admin"));
-  auto store = OpenStore(data_dir);
-  if (!store.ok()) return Fail(store.status());
-  service::AccountService accounts((*store)->accounts());
-  auto created = accounts.Create(name, *role);
-  if (!created.ok()) return Fail(created.status());
+// The account tools work on a stopped server's data directory, as the local admin.
+struct OfflineAccounts {
+  std::unique_ptr<storage::Storage> store;
+  service::SystemClock clock;
+  std::unique_ptr<service::ReferenceService> reference;
+  std::unique_ptr<service::AccountService> accounts;
+};
+
+const service::Actor kLocalAdmin{"pantau-server", "local"};
+
+absl::StatusOr<std::unique_ptr<OfflineAccounts>> OpenAccounts(const std::string& data_dir) {
+  auto out = std::make_unique<OfflineAccounts>();
+  PANTAU_ASSIGN_OR_RETURN(out->store, OpenStore(data_dir));
+  PANTAU_ASSIGN_OR_RETURN(out->reference, service::ReferenceService::Create(out->store->reference(), out->clock));
+  out->accounts = std::make_unique<service::AccountService>(out->store->accounts(), out->store->audit(),
+                                                            *out->reference, out->clock);
+  return out;
+}
+
+// "--expires YYYY-MM-DD": the token works through that local day.
+absl::StatusOr<std::optional<absl::Time>> ParseExpiry(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto day = common::ParseLocalDate(text);
+  if (!day) return absl::InvalidArgumentError(StrCat("--expires \"", text, "\": use YYYY-MM-DD"));
+  return absl::FromCivil(*day + 1, common::DefaultDeploymentZone());
+}
+
+v1::AccountScope ParseScope(const std::string& kecamatan, const std::string& bidang) {
+  v1::AccountScope scope;
+  for (const auto& k : absl::StrSplit(kecamatan, ',', absl::SkipWhitespace())) {
+    scope.add_kecamatan_codes(std::string(common::StripAsciiSpace(std::string(k))));
+  }
+  for (const auto& b : absl::StrSplit(bidang, ',', absl::SkipWhitespace())) {
+    scope.add_bidang(std::string(common::StripAsciiSpace(std::string(b))));
+  }
+  return scope;
+}
+
+int PrintToken(const std::string& what, const std::string& token, const std::string& token_file) {
   if (!token_file.empty()) {
-    absl::Status written = WriteFileAtomically(token_file, created->token + "\n", 0600);
+    absl::Status written = WriteFileAtomically(token_file, token + "\n", 0600);
     if (!written.ok()) return Fail(written);
-    std::cerr << "pantau-server: account \"" << name << "\" (" << role_name
-              << ") created; its token is in " << token_file << " (readable by you only)\n";
+    std::cerr << "pantau-server: " << what << "; the token is in " << token_file << " (readable by you only)\n";
   } else {
-    std::cerr << "pantau-server: account \"" << name << "\" (" << role_name
-              << ") created; its token is below and is never shown again\n";
-    std::cout << created->token << "\n";
+    std::cerr << "pantau-server: " << what << "; the token is below and is never shown again\n";
+    std::cout << token << "\n";
   }
   return 0;
 }
 
-int DisableAccount(const std::string& data_dir, const std::string& name) {
-  auto store = OpenStore(data_dir);
-  if (!store.ok()) return Fail(store.status());
-  absl::Status disabled = (*store)->accounts().SetDisabled(name, true);
-  if (!disabled.ok()) return Fail(disabled);
-  std::cerr << "pantau-server: account \"" << name << "\" disabled; its token is refused from now on\n";
+struct AccountFlags {
+  std::string name, role, token_file, expires, kecamatan, bidang;
+};
+
+int AddAccount(const std::string& data_dir, const AccountFlags& f) {
+  auto role = service::RoleFromName(f.role);
+  if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor or admin"));
+  auto expiry = ParseExpiry(f.expires);
+  if (!expiry.ok()) return Fail(expiry.status());
+  auto tools = OpenAccounts(data_dir);
+  if (!tools.ok()) return Fail(tools.status());
+  auto created = (*tools)->accounts->Create(f.name, *role, *expiry, ParseScope(f.kecamatan, f.bidang), kLocalAdmin);
+  if (!created.ok()) return Fail(created.status());
+  return PrintToken(StrCat("account \"", f.name, "\" (", f.role, ") created"), created->token, f.token_file);
+}
+
+int RotateToken(const std::string& data_dir, const AccountFlags& f) {
+  auto expiry = ParseExpiry(f.expires);
+  if (!expiry.ok()) return Fail(expiry.status());
+  auto tools = OpenAccounts(data_dir);
+  if (!tools.ok()) return Fail(tools.status());
+  auto rotated = (*tools)->accounts->Rotate(f.name, *expiry, kLocalAdmin);
+  if (!rotated.ok()) return Fail(rotated.status());
+  return PrintToken(StrCat("account \"", f.name, "\" has a new token; the old one is refused"), rotated->token,
+                    f.token_file);
+}
+
+int RevokeAccount(const std::string& data_dir, const std::string& name) {
+  auto tools = OpenAccounts(data_dir);
+  if (!tools.ok()) return Fail(tools.status());
+  auto revoked = (*tools)->accounts->Revoke(name, kLocalAdmin);
+  if (!revoked.ok()) return Fail(revoked.status());
+  std::cerr << "pantau-server: account \"" << name << "\" revoked; its token is refused from now on\n";
+  return 0;
+}
+
+int ScopeAccount(const std::string& data_dir, const AccountFlags& f) {
+  auto tools = OpenAccounts(data_dir);
+  if (!tools.ok()) return Fail(tools.status());
+  auto changed = (*tools)->accounts->SetScope(f.name, ParseScope(f.kecamatan, f.bidang), kLocalAdmin);
+  if (!changed.ok()) return Fail(changed.status());
+  std::cerr << "pantau-server: account \"" << f.name << "\" scope changed\n";
   return 0;
 }
 
 int ListAccounts(const std::string& data_dir) {
-  auto store = OpenStore(data_dir);
-  if (!store.ok()) return Fail(store.status());
-  service::AccountService accounts((*store)->accounts());
-  auto list = accounts.List();
+  auto tools = OpenAccounts(data_dir);
+  if (!tools.ok()) return Fail(tools.status());
+  auto list = (*tools)->accounts->List();
   if (!list.ok()) return Fail(list.status());
   for (const auto& a : *list) {
-    std::cout << a.name() << "\t" << service::RoleName(a.role()) << (a.disabled() ? "\tdisabled" : "")
-              << "\n";
+    std::cout << a.name() << "\t" << service::RoleName(a.role()) << (a.disabled() ? "\trevoked" : "\tactive");
+    if (a.has_expires_at()) {
+      std::cout << "\texpires " << common::FormatLocalMinute(common::FromTimestamp(a.expires_at()),
+                                                            common::DefaultDeploymentZone());
+    }
+    if (a.scope().kecamatan_codes_size() > 0) std::cout << "\tkecamatan " << StrJoin(a.scope().kecamatan_codes(), ",");
+    if (a.scope().bidang_size() > 0) std::cout << "\tbidang " << StrJoin(a.scope().bidang(), ",");
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int AuditLog(const std::string& data_dir) {
+  auto store = OpenStore(data_dir, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  uint64_t after = 0;
+  while (true) {
+    auto page = (*store)->audit().Scan(after, 1000);
+    if (!page.ok()) return Fail(page.status());
+    if (page->empty()) break;
+    for (const auto& e : *page) {
+      std::cout << e.sequence() << "\t"
+                << common::FormatLocalMinute(common::FromTimestamp(e.at()), common::DefaultDeploymentZone())
+                << "\t" << (e.actor().empty() ? "-" : e.actor()) << "\t" << e.peer() << "\t" << e.action()
+                << "\t" << e.target() << "\t" << e.outcome() << "\t" << e.detail() << "\n";
+      after = e.sequence();
+    }
   }
   return 0;
 }
@@ -230,20 +322,37 @@ int main(int argc, char** argv) {
   serve->add_flag("--insecure-plaintext-anywhere", serve_config.server.insecure_plaintext_anywhere,
                   "allow plaintext on a non-loopback address (tests on a closed network only)");
 
-  std::string data_dir, name, role, token_file, folder;
+  std::string data_dir, folder;
+  AccountFlags account;
   bool json = false;
-  auto* accounts = app.add_subcommand("accounts", "manage accounts (server stopped)");
+  auto* accounts = app.add_subcommand("accounts", "manage accounts (server stopped; running: pantau admin)");
   accounts->require_subcommand(1);
   auto* add = accounts->add_subcommand("add", "create an account and print its token once");
   add->add_option("--data-dir", data_dir, "data directory")->required();
-  add->add_option("--name", name, "account name (a-z, 0-9, . _ -)")->required();
-  add->add_option("--role", role, "inspector, supervisor or admin")->required();
-  add->add_option("--token-file", token_file, "write the token to this file (mode 0600) instead");
-  auto* disable = accounts->add_subcommand("disable", "revoke an account's token");
-  disable->add_option("--data-dir", data_dir, "data directory")->required();
-  disable->add_option("--name", name, "account name")->required();
+  add->add_option("--name", account.name, "account name (a-z, 0-9, . _ -)")->required();
+  add->add_option("--role", account.role, "inspector, supervisor or admin")->required();
+  add->add_option("--token-file", account.token_file, "write the token to this file (mode 0600) instead");
+  add->add_option("--expires", account.expires, "YYYY-MM-DD: the token works through that day");
+  add->add_option("--kecamatan", account.kecamatan, "comma-separated kecamatan codes the account is limited to");
+  add->add_option("--bidang", account.bidang, "supervisors: koperasi, perindustrian and/or perdagangan");
+  auto* revoke = accounts->add_subcommand("revoke", "refuse an account's token from now on");
+  revoke->alias("disable");
+  revoke->add_option("--data-dir", data_dir, "data directory")->required();
+  revoke->add_option("--name", account.name, "account name")->required();
+  auto* rotate = accounts->add_subcommand("rotate", "give an account a new token (the old one is refused)");
+  rotate->add_option("--data-dir", data_dir, "data directory")->required();
+  rotate->add_option("--name", account.name, "account name")->required();
+  rotate->add_option("--token-file", account.token_file, "write the token to this file (mode 0600) instead");
+  rotate->add_option("--expires", account.expires, "YYYY-MM-DD: the token works through that day");
+  auto* scope = accounts->add_subcommand("scope", "set the kecamatan/bidang an account is limited to");
+  scope->add_option("--data-dir", data_dir, "data directory")->required();
+  scope->add_option("--name", account.name, "account name")->required();
+  scope->add_option("--kecamatan", account.kecamatan, "comma-separated kecamatan codes (empty: no limit)");
+  scope->add_option("--bidang", account.bidang, "supervisors: koperasi, perindustrian and/or perdagangan");
   auto* list = accounts->add_subcommand("list", "list accounts (never their tokens)");
   list->add_option("--data-dir", data_dir, "data directory")->required();
+  auto* audit = app.add_subcommand("audit-log", "print the audit log (admin actions, failed sign-ins)");
+  audit->add_option("--data-dir", data_dir, "data directory")->required();
 
   auto* import = app.add_subcommand("import-reference", "load a reference-data folder of CSV files");
   import->add_option("--data-dir", data_dir, "data directory")->required();
@@ -264,9 +373,12 @@ int main(int argc, char** argv) {
   }
   try {
     if (*serve) return Serve(serve_config, config_file, port_file);
-    if (*add) return AddAccount(data_dir, name, role, token_file);
+    if (*add) return AddAccount(data_dir, account);
     if (*list) return ListAccounts(data_dir);
-    if (*disable) return DisableAccount(data_dir, name);
+    if (*revoke) return RevokeAccount(data_dir, account.name);
+    if (*rotate) return RotateToken(data_dir, account);
+    if (*scope) return ScopeAccount(data_dir, account);
+    if (*audit) return AuditLog(data_dir);
     if (*import) return ImportReference(data_dir, folder);
     if (*stats) return Stats(data_dir, json);
     if (*rebuild) return RebuildRollups(data_dir);

@@ -66,10 +66,12 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->options_ = options;
   server->clock_ = std::move(clock);
   server->storage_ = std::move(storage);
-  server->accounts_ = std::make_unique<service::AccountService>(server->storage_->accounts());
   PANTAU_ASSIGN_OR_RETURN(server->reference_,
                           service::ReferenceService::Create(server->storage_->reference(),
                                                             *server->clock_));
+  server->accounts_ = std::make_unique<service::AccountService>(
+      server->storage_->accounts(), server->storage_->audit(), *server->reference_, *server->clock_,
+      options.throttle);
   server->ingest_ = std::make_unique<service::IngestService>(
       server->storage_->records(), *server->reference_, *server->clock_, options.ingest);
   server->queries_ = std::make_unique<service::QueryService>(
@@ -126,8 +128,8 @@ void RunningServer::Shutdown() {
   executor_.reset();
   queries_.reset();
   ingest_.reset();
-  reference_.reset();
   accounts_.reset();
+  reference_.reset();
   storage_.reset();
 }
 

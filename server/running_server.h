@@ -36,6 +36,8 @@ struct ServerOptions {
   int executor_threads = 8;
   service::IngestOptions ingest;
   service::IkkSettings ikk;
+  // Back-off on repeated failed authentication from one address.
+  service::ThrottleOptions throttle;
   // Largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
   // How long in-flight calls get to finish at shutdown before they are cancelled.
@@ -80,8 +82,8 @@ class RunningServer {
   ServerOptions options_;
   std::unique_ptr<service::Clock> clock_;
   std::unique_ptr<storage::Storage> storage_;
-  std::unique_ptr<service::AccountService> accounts_;
   std::unique_ptr<service::ReferenceService> reference_;
+  std::unique_ptr<service::AccountService> accounts_;
   std::unique_ptr<service::IngestService> ingest_;
   std::unique_ptr<service::QueryService> queries_;
   std::unique_ptr<service::PhotoService> photos_;

@@ -1,9 +1,19 @@
 #include "server/rpc/admin_rpc.h"
 
+#include "common/dates.h"
 #include "common/record_kinds.h"
+#include "common/str_cat.h"
 #include "server/rpc/call_support.h"
 
 namespace pantau::rpc {
+namespace {
+
+std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timestamp& ts) {
+  if (!has) return std::nullopt;
+  return common::FromTimestamp(ts);
+}
+
+}  // namespace
 
 absl::StatusOr<v1::GetRecordCountsResponse> CountRecords(storage::RecordStore& records) {
   auto counts = records.CountByKind();
@@ -30,7 +40,14 @@ grpc::ServerUnaryReactor* AdminRpc::PutReference(grpc::CallbackServerContext* co
     std::vector<v1::ReferenceEntity> removals(request->removals().begin(),
                                               request->removals().end());
     auto result = reference_.Put(upserts, removals);
+    absl::Status logged = accounts_.Audit(
+        ActorOf(*context, *principal), "reference.put", "",
+        result.status(),
+        result.ok() ? StrCat(upserts.size(), " upserts, ", removals.size(), " removals sent; ",
+                             result->changed, " changed; now at change ", result->last_sequence)
+                    : StrCat(upserts.size(), " upserts, ", removals.size(), " removals sent"));
     if (!result.ok()) return result.status();
+    if (!logged.ok()) return logged;
     response->set_changed(result->changed);
     response->set_last_sequence(result->last_sequence);
     return absl::OkStatus();
@@ -43,7 +60,9 @@ grpc::ServerUnaryReactor* AdminRpc::CreateAccount(grpc::CallbackServerContext* c
   return RunUnary(context, executor_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "create accounts");
     if (!principal.ok()) return principal.status();
-    auto created = accounts_.Create(request->name(), request->role());
+    auto created = accounts_.Create(request->name(), request->role(),
+                                    OptionalTime(request->has_expires_at(), request->expires_at()),
+                                    request->scope(), ActorOf(*context, *principal));
     if (!created.ok()) return created.status();
     *response->mutable_account() = created->account;
     response->set_token(created->token);
@@ -60,6 +79,61 @@ grpc::ServerUnaryReactor* AdminRpc::ListAccounts(grpc::CallbackServerContext* co
     auto accounts = accounts_.List();
     if (!accounts.ok()) return accounts.status();
     for (auto& a : *accounts) *response->add_accounts() = std::move(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::RevokeAccount(grpc::CallbackServerContext* context,
+                                                  const v1::RevokeAccountRequest* request,
+                                                  v1::RevokeAccountResponse* response) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "revoke accounts");
+    if (!principal.ok()) return principal.status();
+    auto revoked = accounts_.Revoke(request->name(), ActorOf(*context, *principal));
+    if (!revoked.ok()) return revoked.status();
+    *response->mutable_account() = *std::move(revoked);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::RotateToken(grpc::CallbackServerContext* context,
+                                                const v1::RotateTokenRequest* request,
+                                                v1::RotateTokenResponse* response) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "rotate tokens");
+    if (!principal.ok()) return principal.status();
+    auto rotated = accounts_.Rotate(request->name(),
+                                    OptionalTime(request->has_expires_at(), request->expires_at()),
+                                    ActorOf(*context, *principal));
+    if (!rotated.ok()) return rotated.status();
+    *response->mutable_account() = rotated->account;
+    response->set_token(rotated->token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::SetAccountScope(grpc::CallbackServerContext* context,
+                                                    const v1::SetAccountScopeRequest* request,
+                                                    v1::SetAccountScopeResponse* response) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "change account scopes");
+    if (!principal.ok()) return principal.status();
+    auto changed = accounts_.SetScope(request->name(), request->scope(), ActorOf(*context, *principal));
+    if (!changed.ok()) return changed.status();
+    *response->mutable_account() = *std::move(changed);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ListAuditLog(grpc::CallbackServerContext* context,
+                                                 const v1::ListAuditLogRequest* request,
+                                                 v1::ListAuditLogResponse* response) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "read the audit log");
+    if (!principal.ok()) return principal.status();
+    auto page = accounts_.ListAudit(request->after_sequence(), request->limit());
+    if (!page.ok()) return page.status();
+    *response = *std::move(page);
     return absl::OkStatus();
   });
 }

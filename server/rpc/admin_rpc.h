@@ -25,6 +25,18 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* ListAccounts(grpc::CallbackServerContext* context,
                                          const v1::ListAccountsRequest* request,
                                          v1::ListAccountsResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeAccount(grpc::CallbackServerContext* context,
+                                          const v1::RevokeAccountRequest* request,
+                                          v1::RevokeAccountResponse* response) override;
+  grpc::ServerUnaryReactor* RotateToken(grpc::CallbackServerContext* context,
+                                        const v1::RotateTokenRequest* request,
+                                        v1::RotateTokenResponse* response) override;
+  grpc::ServerUnaryReactor* SetAccountScope(grpc::CallbackServerContext* context,
+                                            const v1::SetAccountScopeRequest* request,
+                                            v1::SetAccountScopeResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditLog(grpc::CallbackServerContext* context,
+                                         const v1::ListAuditLogRequest* request,
+                                         v1::ListAuditLogResponse* response) override;
   grpc::ServerUnaryReactor* GetRecordCounts(grpc::CallbackServerContext* context,
                                             const v1::GetRecordCountsRequest* request,
                                             v1::GetRecordCountsResponse* response) override;

@@ -12,11 +12,29 @@ std::string BearerToken(const grpc::CallbackServerContext& context) {
   return std::string(value.substr(kBearer.size()));
 }
 
+std::string PeerAddress(const grpc::CallbackServerContext& context) {
+  std::string peer = context.peer();
+  if (peer.empty()) return "unknown";
+  // "ipv4:1.2.3.4:5678", "ipv6:[::1]:5678": drop the port. Others (in-process) stay whole.
+  if (peer.rfind("ipv4:", 0) == 0 || peer.rfind("ipv6:", 0) == 0) {
+    const size_t colon = peer.rfind(':');
+    const size_t bracket = peer.rfind(']');
+    if (colon != std::string::npos && colon > 4 && (bracket == std::string::npos || colon > bracket)) {
+      peer.resize(colon);
+    }
+  }
+  return peer;
+}
+
+service::Actor ActorOf(const grpc::CallbackServerContext& context, const service::Principal& principal) {
+  return service::Actor{principal.name, PeerAddress(context)};
+}
+
 absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& context,
                                              service::AccountService& accounts,
                                              std::initializer_list<v1::Role> allowed,
                                              std::string_view action) {
-  auto principal = accounts.Authenticate(BearerToken(context));
+  auto principal = accounts.Authenticate(BearerToken(context), PeerAddress(context));
   if (!principal.ok()) return principal.status();
   absl::Status role = service::RequireRole(*principal, allowed, action);
   if (!role.ok()) return role;

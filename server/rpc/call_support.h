@@ -18,6 +18,13 @@ namespace pantau::rpc {
 // The bearer token of the call's "authorization: Bearer <token>" metadata, or "".
 std::string BearerToken(const grpc::CallbackServerContext& context);
 
+// The caller's address without its port ("ipv4:10.0.0.5", "ipv6:[::1]", "in-process"): the key of
+// the back-off on failed authentication and the "from where" of the audit log.
+std::string PeerAddress(const grpc::CallbackServerContext& context);
+
+// The audit log's view of an authenticated caller.
+service::Actor ActorOf(const grpc::CallbackServerContext& context, const service::Principal& principal);
+
 // Authenticates the caller and checks its role.
 absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& context,
                                              service::AccountService& accounts,

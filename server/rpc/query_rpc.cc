@@ -10,7 +10,7 @@ grpc::ServerUnaryReactor* QueryRpc::Read(grpc::CallbackServerContext* context, R
   return RunUnary(context, executor_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, action);
     if (!principal.ok()) return principal.status();
-    auto answer = query();
+    auto answer = query(*principal);
     if (!answer.ok()) return answer.status();
     *response = *std::move(answer);
     return absl::OkStatus();
@@ -21,46 +21,46 @@ grpc::ServerUnaryReactor* QueryRpc::GetIndicatorTable(grpc::CallbackServerContex
                                                       const v1::GetIndicatorTableRequest* request,
                                                       v1::GetIndicatorTableResponse* response) {
   return Read(context, response, "read the indicator table",
-              [=, this] { return queries_.IndicatorTable(request->period()); });
+              [=, this](const service::Principal& who) { return queries_.IndicatorTable(request->period(), who); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::GetPriceStatistics(grpc::CallbackServerContext* context,
                                                        const v1::GetPriceStatisticsRequest* request,
                                                        v1::GetPriceStatisticsResponse* response) {
   return Read(context, response, "read price statistics",
-              [=, this] { return queries_.PriceStatistics(*request); });
+              [=, this](const service::Principal& who) { return queries_.PriceStatistics(*request, who); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::GetPriceStability(grpc::CallbackServerContext* context,
                                                       const v1::GetPriceStabilityRequest* request,
                                                       v1::GetPriceStabilityResponse* response) {
   return Read(context, response, "read price stability",
-              [=, this] { return queries_.PriceStability(*request); });
+              [=, this](const service::Principal& who) { return queries_.PriceStability(*request, who); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::GetCoverage(grpc::CallbackServerContext* context,
                                                 const v1::GetCoverageRequest* request,
                                                 v1::GetCoverageResponse* response) {
-  return Read(context, response, "read coverage", [=, this] { return queries_.Coverage(*request); });
+  return Read(context, response, "read coverage", [=, this](const service::Principal& who) { return queries_.Coverage(*request, who); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::ListViolations(grpc::CallbackServerContext* context,
                                                    const v1::ListViolationsRequest* request,
                                                    v1::ListViolationsResponse* response) {
-  return Read(context, response, "list violations", [=, this] { return queries_.Violations(*request); });
+  return Read(context, response, "list violations", [=, this](const service::Principal& who) { return queries_.Violations(*request, who); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::ListUttpDue(grpc::CallbackServerContext* context,
                                                 const v1::ListUttpDueRequest* request,
                                                 v1::ListUttpDueResponse* response) {
-  return Read(context, response, "list UTTP due dates", [=, this] { return queries_.UttpDue(*request); });
+  return Read(context, response, "list UTTP due dates", [=, this](const service::Principal& who) { return queries_.UttpDue(*request, who); });
 }
 
 grpc::ServerUnaryReactor* QueryRpc::ListUttpVerifications(grpc::CallbackServerContext* context,
                                                           const v1::ListUttpVerificationsRequest* request,
                                                           v1::ListUttpVerificationsResponse* response) {
   return Read(context, response, "list UTTP verifications",
-              [=, this] { return queries_.UttpVerifications(*request); });
+              [=, this](const service::Principal& who) { return queries_.UttpVerifications(*request, who); });
 }
 
 // One export: a chunk of records read on the executor just before it is sent, so memory stays
@@ -79,7 +79,8 @@ class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::Export
         Finish(ToGrpcStatus(principal.status()));
         return;
       }
-      if (absl::Status valid = service_.queries_.CheckExport(request_); !valid.ok()) {
+      principal_ = *std::move(principal);
+      if (absl::Status valid = service_.queries_.CheckExport(request_, principal_); !valid.ok()) {
         Finish(ToGrpcStatus(valid));
         return;
       }
@@ -109,7 +110,7 @@ class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::Export
         Finish(grpc::Status(grpc::StatusCode::CANCELLED, "export cancelled"));
         return;
       }
-      auto done = service_.queries_.ExportChunk(request_, cursor_, kChunk, &response_);
+      auto done = service_.queries_.ExportChunk(request_, cursor_, kChunk, &response_, principal_);
       if (!done.ok()) {
         Finish(ToGrpcStatus(done.status()));
         return;
@@ -127,6 +128,7 @@ class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::Export
   QueryRpc& service_;
   grpc::CallbackServerContext* context_;
   const v1::ExportRecordsRequest request_;
+  service::Principal principal_;
   service::QueryService::ExportCursor cursor_;
   v1::ExportRecordsResponse response_;
   bool last_ = false;  // the chunk being written is the last one
@@ -148,6 +150,10 @@ class QueryRpc::PhotoReactor final : public grpc::ServerWriteReactor<v1::PhotoCh
       auto principal = Authorize(*context_, service_.accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "read photos");
       if (!principal.ok()) {
         Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      if (absl::Status seen = service_.photos_.Admit(*principal); !seen.ok()) {
+        Finish(ToGrpcStatus(seen));
         return;
       }
       auto photo = service_.photos_.Get(sha256_);

@@ -1,7 +1,15 @@
 #include "server/service/account_service.h"
 
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/dates.h"
+#include "common/scope.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
+#include "common/text.h"
 #include "server/service/digest.h"
 
 namespace pantau::service {
@@ -9,6 +17,10 @@ namespace {
 
 constexpr std::string_view kTokenPrefix = "pantau_";
 constexpr size_t kTokenRandomBytes = 32;
+// Longer than any token this server makes; a longer one is refused before hashing.
+constexpr size_t kMaxTokenBytes = 256;
+constexpr uint32_t kDefaultAuditPage = 1000;
+constexpr uint32_t kMaxAuditPage = 10000;
 
 bool IsValidAccountName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
@@ -24,7 +36,38 @@ v1::AccountSummary Summary(const v1::Account& a) {
   s.set_name(a.name());
   s.set_role(a.role());
   s.set_disabled(a.disabled());
+  if (a.has_created_at()) *s.mutable_created_at() = a.created_at();
+  if (a.has_token_issued_at()) *s.mutable_token_issued_at() = a.token_issued_at();
+  if (a.has_expires_at()) *s.mutable_expires_at() = a.expires_at();
+  if (a.has_scope()) *s.mutable_scope() = a.scope();
   return s;
+}
+
+std::string ScopeText(const v1::AccountScope& scope) {
+  std::vector<std::string> parts;
+  if (scope.kecamatan_codes_size() > 0) parts.push_back(StrCat("kecamatan ", StrJoin(scope.kecamatan_codes(), ",")));
+  if (scope.bidang_size() > 0) parts.push_back(StrCat("bidang ", StrJoin(scope.bidang(), ",")));
+  return parts.empty() ? "no limit" : StrJoin(parts, "; ");
+}
+
+std::string ExpiryText(std::optional<absl::Time> t) {
+  return t ? StrCat("expires ", absl::FormatTime("%Y-%m-%d %H:%M UTC", *t, absl::UTCTimeZone())) : "no expiry";
+}
+
+// A fresh token and its hash, set on `account`.
+absl::StatusOr<std::string> NewToken(v1::Account& account, absl::Time now,
+                                     std::optional<absl::Time> expires_at) {
+  PANTAU_ASSIGN_OR_RETURN(std::string random, SecureRandomBytes(kTokenRandomBytes));
+  std::string token = StrCat(kTokenPrefix, HexEncode(random));
+  account.set_token_sha256(Sha256(token));
+  *account.mutable_token_issued_at() = common::ToTimestamp(now);
+  if (expires_at) {
+    *account.mutable_expires_at() = common::ToTimestamp(*expires_at);
+  } else {
+    account.clear_expires_at();
+  }
+  account.set_disabled(false);
+  return token;
 }
 
 }  // namespace
@@ -61,36 +104,119 @@ absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::R
                                             "; that needs the role ", StrJoin(names, " or ")));
 }
 
-absl::StatusOr<CreatedAccount> AccountService::Create(std::string_view name, v1::Role role) {
-  if (!IsValidAccountName(name)) {
+absl::Status AccountService::CheckScope(v1::Role role, const v1::AccountScope& scope) {
+  if (scope.kecamatan_codes_size() == 0 && scope.bidang_size() == 0) return absl::OkStatus();
+  if (role == v1::ROLE_ADMIN) {
+    return absl::InvalidArgumentError("an admin account cannot be limited: give it no kecamatan and no bidang");
+  }
+  if (role == v1::ROLE_INSPECTOR && scope.bidang_size() > 0) {
     return absl::InvalidArgumentError(
-        StrCat("account name \"", name, "\": use 1 to 64 of a-z, 0-9, '.', '_' and '-'"));
+        "inspectors are assigned kecamatan only; every field record is Bidang Perdagangan's work");
   }
-  if (role != v1::ROLE_INSPECTOR && role != v1::ROLE_SUPERVISOR && role != v1::ROLE_ADMIN) {
-    return absl::InvalidArgumentError("role must be inspector, supervisor or admin");
+  const auto catalog = reference_.catalog();
+  std::set<std::string_view> seen;
+  for (const auto& code : scope.kecamatan_codes()) {
+    if (catalog->FindKecamatan(code) == nullptr) {
+      return absl::InvalidArgumentError(StrCat("kecamatan \"", common::TruncateUtf8(code, 64),
+                                               "\" is not in the reference data (see kecamatan.csv)"));
+    }
+    if (!seen.insert(code).second) {
+      return absl::InvalidArgumentError(StrCat("kecamatan \"", code, "\" is named twice"));
+    }
   }
-  PANTAU_ASSIGN_OR_RETURN(std::string random, SecureRandomBytes(kTokenRandomBytes));
-  CreatedAccount created;
-  created.token = StrCat(kTokenPrefix, HexEncode(random));
-  v1::Account account;
-  account.set_name(std::string(name));
-  account.set_role(role);
-  account.set_token_sha256(Sha256(created.token));
-  PANTAU_RETURN_IF_ERROR(store_.Create(account));
-  created.account = Summary(account);
+  for (const auto& word : scope.bidang()) {
+    if (std::find(std::begin(common::kBidangWords), std::end(common::kBidangWords), word) == std::end(common::kBidangWords)) {
+      return absl::InvalidArgumentError(StrCat("bidang \"", common::TruncateUtf8(word, 64),
+                                               "\": use koperasi, perindustrian or perdagangan"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AccountService::CheckExpiry(std::optional<absl::Time> expires_at) {
+  if (expires_at && *expires_at <= clock_.Now()) {
+    return absl::InvalidArgumentError("the expiry is in the past: give a later date");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Account> AccountService::Find(std::string_view name) {
+  PANTAU_ASSIGN_OR_RETURN(auto account, store_.FindByName(name));
+  if (!account) return absl::NotFoundError(StrCat("no account \"", common::TruncateUtf8(name, 64), "\""));
+  return *std::move(account);
+}
+
+absl::StatusOr<CreatedAccount> AccountService::Create(std::string_view name, v1::Role role,
+                                                      std::optional<absl::Time> expires_at,
+                                                      const v1::AccountScope& scope, const Actor& actor) {
+  auto created = [&]() -> absl::StatusOr<CreatedAccount> {
+    if (!IsValidAccountName(name)) {
+      return absl::InvalidArgumentError(
+          StrCat("account name \"", common::TruncateUtf8(name, 64), "\": use 1 to 64 of a-z, 0-9, '.', '_' and '-'"));
+    }
+    if (role != v1::ROLE_INSPECTOR && role != v1::ROLE_SUPERVISOR && role != v1::ROLE_ADMIN) {
+      return absl::InvalidArgumentError("role must be inspector, supervisor or admin");
+    }
+    PANTAU_RETURN_IF_ERROR(CheckExpiry(expires_at));
+    PANTAU_RETURN_IF_ERROR(CheckScope(role, scope));
+    const absl::Time now = clock_.Now();
+    v1::Account account;
+    account.set_name(std::string(name));
+    account.set_role(role);
+    *account.mutable_created_at() = common::ToTimestamp(now);
+    if (scope.kecamatan_codes_size() > 0 || scope.bidang_size() > 0) *account.mutable_scope() = scope;
+    CreatedAccount out;
+    PANTAU_ASSIGN_OR_RETURN(out.token, NewToken(account, now, expires_at));
+    PANTAU_RETURN_IF_ERROR(store_.Create(account));
+    out.account = Summary(account);
+    return out;
+  }();
+  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.create", name, created.status(),
+                               StrCat("role ", RoleName(role), "; ", ScopeText(scope), "; ", ExpiryText(expires_at))));
   return created;
 }
 
-absl::StatusOr<Principal> AccountService::Authenticate(std::string_view token) {
+absl::Status AccountService::Refuse(std::string_view peer, std::string_view account, absl::Status why) {
+  const absl::Duration block = throttle_.Failure(peer, clock_.Now());
+  PANTAU_RETURN_IF_ERROR(Audit(Actor{"", std::string(peer)}, "auth.failure", account, why));
+  if (block > absl::ZeroDuration()) {
+    PANTAU_RETURN_IF_ERROR(Audit(Actor{"", std::string(peer)}, "auth.blocked", "", absl::OkStatus(),
+                                 StrCat("refused for ", absl::FormatDuration(block), " after repeated failures")));
+  }
+  return why;
+}
+
+absl::StatusOr<Principal> AccountService::Authenticate(std::string_view token, std::string_view peer) {
+  const absl::Time now = clock_.Now();
+  PANTAU_RETURN_IF_ERROR(throttle_.Check(peer, now));
   if (token.empty()) {
-    return absl::UnauthenticatedError("no bearer token: send \"authorization: Bearer <token>\"");
+    return Refuse(peer, "", absl::UnauthenticatedError("no bearer token: send \"authorization: Bearer <token>\""));
   }
-  // The lookup is by the token's hash, so no comparison of secret bytes depends on their value.
-  PANTAU_ASSIGN_OR_RETURN(auto account, store_.FindByTokenHash(Sha256(token)));
-  if (!account || account->disabled()) {
-    return absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)");
+  if (token.size() > kMaxTokenBytes) {
+    return Refuse(peer, "", absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)"));
   }
-  return Principal{account->name(), account->role()};
+  // The lookup is keyed by the token's SHA-256, so the index walk reveals nothing about the
+  // token's bytes; the stored hash is then compared in constant time.
+  const std::string hash = Sha256(token);
+  PANTAU_ASSIGN_OR_RETURN(auto account, store_.FindByTokenHash(hash));
+  if (!account || account->token_sha256().size() != hash.size() ||
+      CRYPTO_memcmp(account->token_sha256().data(), hash.data(), hash.size()) != 0) {
+    return Refuse(peer, "", absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)"));
+  }
+  if (account->disabled()) {
+    return Refuse(peer, account->name(),
+                  absl::UnauthenticatedError(StrCat("the token of account \"", account->name(),
+                                                    "\" was revoked; ask the admin for a new one")));
+  }
+  if (account->has_expires_at() && now >= common::FromTimestamp(account->expires_at())) {
+    return Refuse(peer, account->name(),
+                  absl::UnauthenticatedError(StrCat(
+                      "the token of account \"", account->name(), "\" expired on ",
+                      absl::FormatTime("%Y-%m-%d %H:%M UTC", common::FromTimestamp(account->expires_at()),
+                                       absl::UTCTimeZone()),
+                      "; ask the admin for a new one (pantau admin rotate-token)")));
+  }
+  return Principal{account->name(), account->role(), account->scope()};
 }
 
 absl::StatusOr<std::vector<v1::AccountSummary>> AccountService::List() {
@@ -98,6 +224,77 @@ absl::StatusOr<std::vector<v1::AccountSummary>> AccountService::List() {
   std::vector<v1::AccountSummary> out;
   for (const auto& a : accounts) out.push_back(Summary(a));
   return out;
+}
+
+absl::StatusOr<v1::AccountSummary> AccountService::Revoke(std::string_view name, const Actor& actor) {
+  auto revoked = [&]() -> absl::StatusOr<v1::AccountSummary> {
+    PANTAU_ASSIGN_OR_RETURN(v1::Account account, Find(name));
+    if (!account.disabled()) {
+      account.set_disabled(true);
+      PANTAU_RETURN_IF_ERROR(store_.Update(account));
+    }
+    return Summary(account);
+  }();
+  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.revoke", name, revoked.status()));
+  return revoked;
+}
+
+absl::StatusOr<CreatedAccount> AccountService::Rotate(std::string_view name,
+                                                      std::optional<absl::Time> expires_at,
+                                                      const Actor& actor) {
+  auto rotated = [&]() -> absl::StatusOr<CreatedAccount> {
+    PANTAU_RETURN_IF_ERROR(CheckExpiry(expires_at));
+    PANTAU_ASSIGN_OR_RETURN(v1::Account account, Find(name));
+    CreatedAccount out;
+    PANTAU_ASSIGN_OR_RETURN(out.token, NewToken(account, clock_.Now(), expires_at));
+    PANTAU_RETURN_IF_ERROR(store_.Update(account));
+    out.account = Summary(account);
+    return out;
+  }();
+  PANTAU_RETURN_IF_ERROR(Audit(actor, "token.rotate", name, rotated.status(), ExpiryText(expires_at)));
+  return rotated;
+}
+
+absl::StatusOr<v1::AccountSummary> AccountService::SetScope(std::string_view name,
+                                                            const v1::AccountScope& scope,
+                                                            const Actor& actor) {
+  auto changed = [&]() -> absl::StatusOr<v1::AccountSummary> {
+    PANTAU_ASSIGN_OR_RETURN(v1::Account account, Find(name));
+    PANTAU_RETURN_IF_ERROR(CheckScope(account.role(), scope));
+    if (scope.kecamatan_codes_size() > 0 || scope.bidang_size() > 0) {
+      *account.mutable_scope() = scope;
+    } else {
+      account.clear_scope();
+    }
+    PANTAU_RETURN_IF_ERROR(store_.Update(account));
+    return Summary(account);
+  }();
+  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.scope", name, changed.status(), ScopeText(scope)));
+  return changed;
+}
+
+absl::Status AccountService::Audit(const Actor& actor, std::string_view action, std::string_view target,
+                                   const absl::Status& outcome, std::string_view detail) {
+  v1::AuditEntry entry;
+  *entry.mutable_at() = common::ToTimestamp(clock_.Now());
+  entry.set_actor(actor.name);
+  entry.set_peer(std::string(common::TruncateUtf8(actor.peer, 128)));
+  entry.set_action(std::string(action));
+  entry.set_target(std::string(common::TruncateUtf8(target, 128)));
+  entry.set_outcome(outcome.ok() ? "ok" : std::string(common::TruncateUtf8(outcome.ToString(), 1024)));
+  entry.set_detail(std::string(common::TruncateUtf8(detail, 1024)));
+  return audit_.Append(std::move(entry)).status();
+}
+
+absl::StatusOr<v1::ListAuditLogResponse> AccountService::ListAudit(uint64_t after, uint32_t limit) {
+  if (limit == 0) limit = kDefaultAuditPage;
+  limit = std::min(limit, kMaxAuditPage);
+  v1::ListAuditLogResponse response;
+  PANTAU_ASSIGN_OR_RETURN(auto entries, audit_.Scan(after, limit));
+  for (auto& e : entries) *response.add_entries() = std::move(e);
+  PANTAU_ASSIGN_OR_RETURN(uint64_t last, audit_.LastSequence());
+  response.set_last_sequence(last);
+  return response;
 }
 
 }  // namespace pantau::service

@@ -1,23 +1,26 @@
-// Accounts and bearer tokens. A token is 256 random bits, shown once at creation and stored only
-// as its SHA-256. Thread-safety: thread-safe.
+// Accounts and bearer tokens: create, list, revoke, rotate, expiry, scope; authentication with
+// back-off per peer; and the audit log of admin actions and authentication failures.
+// A token is 256 random bits, shown once at creation or rotation and stored only as its SHA-256.
+// No method ever writes a token into the audit log or an error message.
+// Thread-safety: thread-safe.
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "pantau/v1/admin_service.pb.h"
+#include "server/service/auth_throttle.h"
+#include "server/service/clock.h"
+#include "server/service/principal.h"
+#include "server/service/reference_service.h"
 #include "server/storage/storage.h"
 
 namespace pantau::service {
-
-// Who is calling, once authenticated.
-struct Principal {
-  std::string name;
-  v1::Role role = v1::ROLE_UNSPECIFIED;
-};
 
 struct CreatedAccount {
   v1::AccountSummary account;
@@ -34,19 +37,52 @@ absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::R
 
 class AccountService {
  public:
-  explicit AccountService(storage::AccountStore& store) : store_(store) {}
+  // `reference` checks the kecamatan named in scopes.
+  AccountService(storage::AccountStore& store, storage::AuditLog& audit, ReferenceService& reference,
+                 const Clock& clock, ThrottleOptions throttle = {})
+      : store_(store), audit_(audit), reference_(reference), clock_(clock), throttle_(throttle) {}
 
-  // Creates an account with a fresh token. INVALID_ARGUMENT for a bad name or role,
-  // ALREADY_EXISTS when the name is taken.
-  absl::StatusOr<CreatedAccount> Create(std::string_view name, v1::Role role);
+  // Creates an account with a fresh token. INVALID_ARGUMENT for a bad name, role, expiry or
+  // scope; ALREADY_EXISTS when the name is taken.
+  absl::StatusOr<CreatedAccount> Create(std::string_view name, v1::Role role,
+                                        std::optional<absl::Time> expires_at,
+                                        const v1::AccountScope& scope, const Actor& actor);
+  // Kept for tests and tools: no expiry, no scope, acting as "pantau-server" locally.
+  absl::StatusOr<CreatedAccount> Create(std::string_view name, v1::Role role) {
+    return Create(name, role, std::nullopt, {}, Actor{"pantau-server", "local"});
+  }
 
-  // The account holding `token`. UNAUTHENTICATED when no enabled account does.
-  absl::StatusOr<Principal> Authenticate(std::string_view token);
+  // The account holding `token`. UNAUTHENTICATED when no account does, it is revoked or its
+  // token expired; RESOURCE_EXHAUSTED while `peer` is backing off after repeated failures.
+  // Failures go to the audit log (never the token).
+  absl::StatusOr<Principal> Authenticate(std::string_view token, std::string_view peer);
 
   absl::StatusOr<std::vector<v1::AccountSummary>> List();
+  // Revokes the token. NOT_FOUND for an unknown account.
+  absl::StatusOr<v1::AccountSummary> Revoke(std::string_view name, const Actor& actor);
+  // A new token for `name`; the old one is refused from the same durable write on.
+  absl::StatusOr<CreatedAccount> Rotate(std::string_view name, std::optional<absl::Time> expires_at,
+                                        const Actor& actor);
+  absl::StatusOr<v1::AccountSummary> SetScope(std::string_view name, const v1::AccountScope& scope,
+                                              const Actor& actor);
+
+  // Appends one entry to the audit log (for admin actions done elsewhere, such as reference data).
+  absl::Status Audit(const Actor& actor, std::string_view action, std::string_view target,
+                     const absl::Status& outcome, std::string_view detail = "");
+  absl::StatusOr<v1::ListAuditLogResponse> ListAudit(uint64_t after, uint32_t limit);
 
  private:
+  absl::Status CheckScope(v1::Role role, const v1::AccountScope& scope);
+  absl::Status CheckExpiry(std::optional<absl::Time> expires_at);
+  absl::StatusOr<v1::Account> Find(std::string_view name);
+  // Logs the failure and counts it against `peer`.
+  absl::Status Refuse(std::string_view peer, std::string_view account, absl::Status why);
+
   storage::AccountStore& store_;
+  storage::AuditLog& audit_;
+  ReferenceService& reference_;
+  const Clock& clock_;
+  AuthThrottle throttle_;
 };
 
 }  // namespace pantau::service

@@ -4,6 +4,7 @@
 #include "common/dates.h"
 #include "common/metrology.h"
 #include "common/record_kinds.h"
+#include "common/scope.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "common/ulid.h"
@@ -58,6 +59,22 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
   return errors;
 }
 
+std::vector<v1::FieldError> ScopeErrors(const v1::Record& record, const Principal& pusher,
+                                        const common::ReferenceCatalog& catalog) {
+  if (pusher.scope.kecamatan_codes_size() == 0) return {};
+  auto place = common::PlaceOf(record, catalog);
+  if (!place || common::KecamatanInScope(pusher.scope, place->kecamatan)) return {};
+  const v1::Kecamatan* k = catalog.FindKecamatan(place->kecamatan);
+  std::vector<v1::FieldError> errors(1);
+  errors[0].set_field(place->field);
+  errors[0].set_reason(StrCat(place->what, " ", place->code, " is in kecamatan ",
+                              k != nullptr ? StrCat(k->name(), " (", place->kecamatan, ")") : place->kecamatan,
+                              ", outside the kecamatan assigned to account \"", pusher.name, "\" (",
+                              StrJoin(pusher.scope.kecamatan_codes(), ", "),
+                              "); ask the admin to extend the assignment (pantau admin scope)"));
+  return errors;
+}
+
 absl::StatusOr<std::optional<v1::OutletAudit>> IngestService::AuditOf(std::string_view audit_id,
                                                                        const BatchAudits& batch) {
   if (auto it = batch.find(audit_id); it != batch.end()) return it->second;
@@ -109,6 +126,12 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     if (errors.empty()) {
       PANTAU_ASSIGN_OR_RETURN(errors, CheckAgainstStored(record, *catalog, batch_audits));
     }
+    // A follow-up carries its audit's outlet (for the IKK breakdowns and the scope check).
+    bool outlet = false;
+    if (errors.empty()) {
+      PANTAU_ASSIGN_OR_RETURN(outlet, AttachAuditOutlet(record, batch_audits));
+      errors = ScopeErrors(record, pusher, *catalog);
+    }
     if (!errors.empty()) {
       // A record accepted earlier stays a harmless duplicate even when it would not pass today's
       // checks (reference data changed, the clock moved): the laptop must be able to retry.
@@ -132,8 +155,6 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     const bool findings = common::AttachComputedFindings(
         record, *catalog, absl::ToCivilDay(common::FromTimestamp(record.observed_at()), options_.zone),
         options_.het_zones);
-    // And a follow-up carries its audit's outlet, for the IKK breakdowns.
-    PANTAU_ASSIGN_OR_RETURN(const bool outlet, AttachAuditOutlet(record, batch_audits));
     if (verdict || findings || outlet) record_bytes = DeterministicBytes(record);
     if (record.has_outlet_audit()) batch_audits[record.id()] = record.outlet_audit();
     storage::RecordWrite& write = writes.emplace_back();

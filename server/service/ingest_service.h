@@ -76,6 +76,11 @@ class IngestService {
   IngestCounters counters_;
 };
 
+// The refusal of a record outside the kecamatan assigned to `pusher` (empty when it is inside,
+// the pusher has no assignment, or the record's place is unknown). docs/security.md.
+std::vector<v1::FieldError> ScopeErrors(const v1::Record& record, const Principal& pusher,
+                                        const common::ReferenceCatalog& catalog);
+
 // SHA-256 of the deterministic serialisation of `record`: equal for equal content.
 std::string RecordFingerprint(const v1::Record& record);
 

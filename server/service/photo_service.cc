@@ -1,5 +1,6 @@
 #include "server/service/photo_service.h"
 
+#include "common/scope.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "server/service/digest.h"
@@ -47,6 +48,13 @@ absl::StatusOr<v1::PhotoReceipt> PhotoService::Receive(const v1::PhotoChunk& chu
   receipt.set_received_bytes(state.received_bytes);
   receipt.set_complete(state.complete);
   return receipt;
+}
+
+absl::Status PhotoService::Admit(const Principal& who) {
+  if (who.scope.kecamatan_codes_size() == 0 && who.scope.bidang_size() == 0) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      StrCat("account \"", who.name, "\" sees ", common::ScopeDescription(who.scope),
+             " only, and a photo is fetched by its hash without a place: ask an unlimited supervisor or the admin"));
 }
 
 absl::StatusOr<std::optional<std::string>> PhotoService::Get(const std::string& sha256) {

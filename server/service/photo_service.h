@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "pantau/v1/sync_service.pb.h"
+#include "server/service/principal.h"
 #include "server/storage/storage.h"
 
 namespace pantau::service {
@@ -26,6 +27,10 @@ class PhotoService {
   // mismatch drops what was received and is INVALID_ARGUMENT. INVALID_ARGUMENT for a photo over
   // the limit; FAILED_PRECONDITION for a chunk that does not continue the upload (ask Status).
   absl::StatusOr<v1::PhotoReceipt> Receive(const v1::PhotoChunk& chunk);
+
+  // OK when `who` may read photos by hash: an account limited to kecamatan or to a bidang other
+  // than perdagangan is refused (a photo names no place; docs/security.md).
+  static absl::Status Admit(const Principal& who);
 
   // The stored photo, or nullopt.
   absl::StatusOr<std::optional<std::string>> Get(const std::string& sha256);

@@ -12,6 +12,7 @@
 #include "common/price_stats.h"
 #include "common/rollups.h"
 #include "common/status_macros.h"
+#include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/uttp_due.h"
 #include "common/violations.h"
@@ -56,6 +57,53 @@ v1::ExactValue ToExactValue(common::Ratio r, bool percent) {
   return v;
 }
 
+absl::Status QueryService::Admit(const Principal& who, std::string_view what, bool field_records,
+                                 bool regency_wide) const {
+  if (field_records && !common::BidangInScope(who.scope, common::kFieldRecordsBidang)) {
+    return absl::PermissionDeniedError(StrCat("account \"", who.name, "\" sees ", common::ScopeDescription(who.scope),
+                                              " only; ", what, " come from Bidang Perdagangan's field records"));
+  }
+  if (regency_wide && who.scope.kecamatan_codes_size() > 0) {
+    return absl::PermissionDeniedError(
+        StrCat(what, " covers the whole kabupaten, and account \"", who.name, "\" sees ",
+               common::ScopeDescription(who.scope), " only; ask for one market of those kecamatan (--market) "
+               "or ask the admin"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status QueryService::AdmitMarket(const Principal& who, std::string_view market) const {
+  if (Sees(who, *reference_.catalog(), "market", market)) return absl::OkStatus();
+  return absl::PermissionDeniedError(StrCat("market ", market, " is outside what account \"", who.name, "\" sees (",
+                                            common::ScopeDescription(who.scope), ")"));
+}
+
+bool QueryService::Sees(const Principal& who, const common::ReferenceCatalog& catalog, std::string_view what,
+                        std::string_view code) {
+  if (who.scope.kecamatan_codes_size() == 0) return true;
+  const std::string* kecamatan = nullptr;
+  if (what == "market") {
+    if (const auto* m = catalog.FindMarket(code)) kecamatan = &m->kecamatan_code();
+  } else if (what == "outlet") {
+    if (const auto* o = catalog.FindOutlet(code)) kecamatan = &o->kecamatan_code();
+  } else if (what == "instrument") {
+    if (const auto* i = catalog.FindUttpInstrument(code)) kecamatan = &i->kecamatan_code();
+  }
+  return kecamatan != nullptr && common::KecamatanInScope(who.scope, *kecamatan);
+}
+
+absl::StatusOr<bool> QueryService::SeesRecord(const Principal& who, const common::ReferenceCatalog& catalog,
+                                              const v1::Record& record) {
+  if (who.scope.kecamatan_codes_size() == 0) return true;
+  if (record.has_void_()) {
+    PANTAU_ASSIGN_OR_RETURN(auto target, records_.Get(record.void_().target_id()));
+    if (!target || target->record().has_void_()) return false;
+    return SeesRecord(who, catalog, target->record());
+  }
+  auto place = common::PlaceOf(record, catalog);
+  return place.has_value() && common::KecamatanInScope(who.scope, place->kecamatan);
+}
+
 absl::StatusOr<common::CellList> QueryService::Cells(std::string from, std::string to,
                                                     const std::function<bool(std::string_view)>& want) {
   common::CellList cells;
@@ -81,7 +129,9 @@ absl::StatusOr<std::vector<std::string>> QueryService::Keys(std::string from, st
 }
 
 absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
-    const v1::GetPriceStatisticsRequest& request) {
+    const v1::GetPriceStatisticsRequest& request, const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "price statistics", /*field_records=*/true, /*regency_wide=*/false));
+  if (!request.market_code().empty()) PANTAU_RETURN_IF_ERROR(AdmitMarket(who, request.market_code()));
   const auto catalog = reference_.catalog();
   const v1::Commodity* commodity = catalog->FindCommodity(request.commodity_code());
   if (commodity == nullptr) {
@@ -121,6 +171,7 @@ absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
     auto parts = common::ParseCellKey(key);
     if (!parts || parts->codes.size() != 2 || parts->codes[0] != request.commodity_code()) continue;
     if (!request.market_code().empty() && parts->codes[1] != request.market_code()) continue;
+    if (!Sees(who, *catalog, "market", parts->codes[1])) continue;
     markets.insert(parts->codes[1]);
     cells.emplace_back(std::move(key), std::move(cell));
   }
@@ -159,7 +210,9 @@ absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
   return out;
 }
 
-absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::string_view label) {
+absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::string_view label,
+                                                                          const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "the IKK table", /*field_records=*/false, /*regency_wide=*/true));
   auto period = common::ParsePeriod(label);
   if (!period) {
     return absl::InvalidArgumentError(StrCat("period \"", label,
@@ -186,6 +239,7 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
   const int year = static_cast<int>(last.year());
   for (const auto& code : catalog->Codes("indicator")) {
     const v1::Indicator& indicator = catalog->entities().at(StrCat("indicator/", code)).indicator();
+    if (!common::IndicatorInScope(who.scope, indicator.bidang())) continue;
     v1::IndicatorRow* row = out.add_rows();
     *row->mutable_indicator() = indicator;
     std::optional<common::Ratio> realisasi;
@@ -246,7 +300,11 @@ absl::CivilDay QueryService::Today() const {
 }
 
 absl::StatusOr<v1::GetPriceStabilityResponse> QueryService::PriceStability(
-    const v1::GetPriceStabilityRequest& request) {
+    const v1::GetPriceStabilityRequest& request, const Principal& who) {
+  // Stability compares markets across the regency: a kecamatan-limited account names its market.
+  PANTAU_RETURN_IF_ERROR(
+      Admit(who, "price stability", /*field_records=*/true, /*regency_wide=*/request.market_code().empty()));
+  if (!request.market_code().empty()) PANTAU_RETURN_IF_ERROR(AdmitMarket(who, request.market_code()));
   PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
   const std::string by = request.by().empty() ? "month" : request.by();
   common::PriceBucket bucket = common::PriceBucket::kMonth;
@@ -292,7 +350,10 @@ absl::StatusOr<v1::GetPriceStabilityResponse> QueryService::PriceStability(
   return out;
 }
 
-absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCoverageRequest& request) {
+absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCoverageRequest& request,
+                                                               const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "coverage", /*field_records=*/true, /*regency_wide=*/false));
+  if (!request.market_code().empty()) PANTAU_RETURN_IF_ERROR(AdmitMarket(who, request.market_code()));
   PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 366));
   std::vector<std::string> names(request.weekdays().begin(), request.weekdays().end());
   if (names.empty()) names = settings_.price_schedule;
@@ -306,6 +367,7 @@ absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCove
     }
     markets = {request.market_code()};
   }
+  std::erase_if(markets, [&](const std::string& m) { return !Sees(who, *catalog, "market", m); });
   if (!request.commodity_code().empty()) {
     if (catalog->FindCommodity(request.commodity_code()) == nullptr) {
       return absl::InvalidArgumentError(StrCat("unknown commodity \"", request.commodity_code(), "\""));
@@ -382,7 +444,8 @@ absl::StatusOr<std::optional<v1::Record>> QueryService::Effective(std::string_vi
 }
 
 absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
-    const v1::ListViolationsRequest& request) {
+    const v1::ListViolationsRequest& request, const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "violations", /*field_records=*/true, /*regency_wide=*/false));
   PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
   const std::string& wanted = request.status();
   if (!wanted.empty() && wanted != "terbuka" && wanted != "terlambat" && wanted != "selesai") {
@@ -401,7 +464,9 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
   std::set<std::string> outlets;
   for (const auto& [key, cell] : cells) {
     auto parts = common::ParseCellKey(key);
-    if (parts && cell.audit().findings_size() > 0) outlets.insert(parts->codes[0]);
+    if (parts && cell.audit().findings_size() > 0 && Sees(who, *catalog, "outlet", parts->codes[0])) {
+      outlets.insert(parts->codes[0]);
+    }
   }
   // Their audits (originals and corrections) observed in the period, as logical records.
   PANTAU_ASSIGN_OR_RETURN(auto logical, LogicalIds(common::IndexKind::kOutlet, outlets, range.first, range.last));
@@ -478,7 +543,9 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
   return out;
 }
 
-absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttpDueRequest& request) {
+absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttpDueRequest& request,
+                                                              const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "UTTP due lists", /*field_records=*/true, /*regency_wide=*/false));
   absl::CivilDay as_of = Today();
   if (!request.as_of().empty()) {
     auto parsed = common::ParseLocalDate(request.as_of());
@@ -497,10 +564,13 @@ absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttp
   out.set_as_of(common::FormatLocalDate(as_of));
   out.set_within_days(within);
   for (const auto& id : catalog->Codes("uttp_instrument")) {
-    if (common::InServiceOn(*catalog->FindUttpInstrument(id), as_of)) out.set_registry(out.registry() + 1);
+    if (common::InServiceOn(*catalog->FindUttpInstrument(id), as_of) && Sees(who, *catalog, "instrument", id)) {
+      out.set_registry(out.registry() + 1);
+    }
   }
   for (const auto& due : common::UttpDueList(cells, *catalog, as_of, within, request.include_valid())) {
     const v1::UttpInstrument& instrument = *catalog->FindUttpInstrument(due.instrument);
+    if (!Sees(who, *catalog, "instrument", due.instrument)) continue;
     v1::UttpDueRow* row = out.add_rows();
     row->set_instrument_id(due.instrument);
     row->set_type_code(instrument.type_code());
@@ -521,7 +591,8 @@ absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttp
 }
 
 absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerifications(
-    const v1::ListUttpVerificationsRequest& request) {
+    const v1::ListUttpVerificationsRequest& request, const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "UTTP verifications", /*field_records=*/true, /*regency_wide=*/false));
   PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
   const auto catalog = reference_.catalog();
   // Instruments with a verification in the period's years, from the UTTP cells.
@@ -529,7 +600,8 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
                                           common::YearKey(static_cast<int>(range.last.year()) + 1)));
   std::set<std::string> instruments;
   for (const auto& key : keys) {
-    if (auto parts = common::ParseCellKey(key)) instruments.insert(parts->codes[0]);
+    auto parts = common::ParseCellKey(key);
+    if (parts && Sees(who, *catalog, "instrument", parts->codes[0])) instruments.insert(parts->codes[0]);
   }
   PANTAU_ASSIGN_OR_RETURN(auto logical,
                           LogicalIds(common::IndexKind::kInstrument, instruments, range.first, range.last));
@@ -578,7 +650,8 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
   return out;
 }
 
-absl::Status QueryService::CheckExport(const v1::ExportRecordsRequest& request) const {
+absl::Status QueryService::CheckExport(const v1::ExportRecordsRequest& request, const Principal& who) const {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "the record export", /*field_records=*/true, /*regency_wide=*/false));
   PANTAU_RETURN_IF_ERROR(ParseRange(request.from(), request.to(), 100 * 366).status());
   for (const auto& kind : request.kinds()) {
     if (!common::KindFromName(kind)) {
@@ -592,7 +665,7 @@ absl::Status QueryService::CheckExport(const v1::ExportRecordsRequest& request) 
 
 absl::StatusOr<bool> QueryService::ExportChunk(const v1::ExportRecordsRequest& request,
                                                ExportCursor& cursor, int max_records,
-                                               v1::ExportRecordsResponse* out) {
+                                               v1::ExportRecordsResponse* out, const Principal& who) {
   PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 100 * 366));
   std::set<common::RecordKind> kinds;
   for (const auto& k : request.kinds()) kinds.insert(*common::KindFromName(k));
@@ -618,6 +691,17 @@ absl::StatusOr<bool> QueryService::ExportChunk(const v1::ExportRecordsRequest& r
         }
         return true;
       }));
+  // Outside the scan: deciding on a void reads its target.
+  if (who.scope.kecamatan_codes_size() > 0) {
+    const auto catalog = reference_.catalog();
+    auto* records = out->mutable_records();
+    int kept = 0;
+    for (int i = 0; i < records->size(); ++i) {
+      PANTAU_ASSIGN_OR_RETURN(bool sees, SeesRecord(who, *catalog, records->Get(i).record()));
+      if (sees) records->SwapElements(kept++, i);
+    }
+    records->DeleteSubrange(kept, records->size() - kept);
+  }
   return !stopped;
 }
 

@@ -15,6 +15,7 @@
 #include "common/indicators.h"
 #include "pantau/v1/query_service.pb.h"
 #include "server/service/clock.h"
+#include "server/service/principal.h"
 #include "server/service/reference_service.h"
 #include "server/storage/storage.h"
 
@@ -49,31 +50,37 @@ class QueryService {
                IkkSettings settings)
       : records_(records), reference_(reference), clock_(clock), settings_(std::move(settings)) {}
 
+  // Every query answers for `who` (default: no limit; the RPC layer checks roles): an account
+  // limited to bidang sees only those IKK rows, and field-record queries only with perdagangan;
+  // one limited to kecamatan sees only the markets, outlets and instruments there, and is
+  // refused (PERMISSION_DENIED) what covers the whole kabupaten. docs/security.md.
+
   // INVALID_ARGUMENT for a period label that is not one.
-  absl::StatusOr<v1::GetIndicatorTableResponse> IndicatorTable(std::string_view period_label);
+  absl::StatusOr<v1::GetIndicatorTableResponse> IndicatorTable(std::string_view period_label,
+                                                               const Principal& who = {});
 
   // INVALID_ARGUMENT for an unknown commodity, bad dates or bucket. Changes look back up to
   // 400 days before `from` for the previous observation.
   absl::StatusOr<v1::GetPriceStatisticsResponse> PriceStatistics(
-      const v1::GetPriceStatisticsRequest& request);
+      const v1::GetPriceStatisticsRequest& request, const Principal& who = {});
 
   // KV antar waktu per commodity, their mean, and the disparity between markets. At most three
   // years at a time.
   absl::StatusOr<v1::GetPriceStabilityResponse> PriceStability(
-      const v1::GetPriceStabilityRequest& request);
+      const v1::GetPriceStabilityRequest& request, const Principal& who = {});
 
   // Coverage of the price schedule by market x commodity. At most 366 days at a time.
-  absl::StatusOr<v1::GetCoverageResponse> Coverage(const v1::GetCoverageRequest& request);
+  absl::StatusOr<v1::GetCoverageResponse> Coverage(const v1::GetCoverageRequest& request, const Principal& who = {});
 
   // Every finding of the effective outlet audits of the period, with its follow-up status.
-  absl::StatusOr<v1::ListViolationsResponse> Violations(const v1::ListViolationsRequest& request);
+  absl::StatusOr<v1::ListViolationsResponse> Violations(const v1::ListViolationsRequest& request, const Principal& who = {});
 
   // Instruments in service whose tera ulang is overdue or due within the window.
-  absl::StatusOr<v1::ListUttpDueResponse> UttpDue(const v1::ListUttpDueRequest& request);
+  absl::StatusOr<v1::ListUttpDueResponse> UttpDue(const v1::ListUttpDueRequest& request, const Principal& who = {});
 
   // UTTP verifications of a period (effective versions), with verdicts and discrepancies.
   absl::StatusOr<v1::ListUttpVerificationsResponse> UttpVerifications(
-      const v1::ListUttpVerificationsRequest& request);
+      const v1::ListUttpVerificationsRequest& request, const Principal& who = {});
 
   // The export, a chunk at a time: where the previous chunk ended.
   struct ExportCursor {
@@ -81,11 +88,11 @@ class QueryService {
     std::string id;  // empty: nothing sent yet
   };
   // INVALID_ARGUMENT for bad dates or an unknown kind; checked before the first chunk.
-  absl::Status CheckExport(const v1::ExportRecordsRequest& request) const;
+  absl::Status CheckExport(const v1::ExportRecordsRequest& request, const Principal& who = {}) const;
   // Fills `out` with up to `max_records` records after `cursor` and moves the cursor. True when
   // the export is complete (this chunk, possibly empty, is the last).
   absl::StatusOr<bool> ExportChunk(const v1::ExportRecordsRequest& request, ExportCursor& cursor,
-                           int max_records, v1::ExportRecordsResponse* out);
+                           int max_records, v1::ExportRecordsResponse* out, const Principal& who = {});
 
  private:
   // Cells with keys in [from, to), decoding only those `want` accepts (all when empty).
@@ -98,6 +105,14 @@ class QueryService {
   absl::StatusOr<std::optional<v1::Record>> Effective(std::string_view id,
                                                       std::vector<v1::Record>* follow_ups);
   absl::CivilDay Today() const;
+  // PERMISSION_DENIED when `who` may not see `what` (docs/security.md).
+  absl::Status Admit(const Principal& who, std::string_view what, bool field_records, bool regency_wide) const;
+  absl::Status AdmitMarket(const Principal& who, std::string_view market) const;
+  // Whether `who` sees the market, outlet or instrument `code`.
+  static bool Sees(const Principal& who, const common::ReferenceCatalog& catalog, std::string_view what,
+                   std::string_view code);
+  absl::StatusOr<bool> SeesRecord(const Principal& who, const common::ReferenceCatalog& catalog,
+                                  const v1::Record& record);
   // The logical records with an index entry (kind, one of `values`) observed on local days
   // [first, last]: originals and amendments both name their logical record.
   absl::StatusOr<std::set<std::string>> LogicalIds(common::IndexKind kind, const std::set<std::string>& values,

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/reference_catalog.h"
-#include "server/service/account_service.h"
+#include "server/service/principal.h"
 #include "server/service/clock.h"
 #include "server/storage/storage.h"
 

@@ -235,11 +235,11 @@ class MemoryAccountStore final : public AccountStore {
     if (it == by_name_.end()) return std::nullopt;
     return it->second;
   }
-  absl::Status SetDisabled(std::string_view name, bool disabled) override {
+  absl::Status Update(const v1::Account& account) override {
     std::lock_guard lock(mu_);
-    auto it = by_name_.find(name);
-    if (it == by_name_.end()) return absl::NotFoundError(StrCat("no account \"", name, "\""));
-    it->second.set_disabled(disabled);
+    auto it = by_name_.find(account.name());
+    if (it == by_name_.end()) return absl::NotFoundError(StrCat("no account \"", account.name(), "\""));
+    it->second = account;
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<v1::Account>> List() override {
@@ -252,6 +252,30 @@ class MemoryAccountStore final : public AccountStore {
  private:
   std::mutex mu_;
   std::map<std::string, v1::Account, std::less<>> by_name_;  // guarded by mu_
+};
+
+class MemoryAuditLog final : public AuditLog {
+ public:
+  absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) override {
+    std::lock_guard lock(mu_);
+    entry.set_sequence(entries_.size() + 1);
+    entries_.push_back(std::move(entry));
+    return entries_.size();
+  }
+  absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<v1::AuditEntry> out;
+    for (uint64_t i = after; i < entries_.size() && out.size() < limit; ++i) out.push_back(entries_[i]);
+    return out;
+  }
+  absl::StatusOr<uint64_t> LastSequence() override {
+    std::lock_guard lock(mu_);
+    return entries_.size();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<v1::AuditEntry> entries_;  // guarded by mu_; entry i has sequence i + 1
 };
 
 class MemoryPhotoStore final : public PhotoStore {
@@ -322,12 +346,14 @@ class MemoryStorage final : public Storage {
   ReferenceStore& reference() override { return reference_; }
   AccountStore& accounts() override { return accounts_; }
   PhotoStore& photos() override { return photos_; }
+  AuditLog& audit() override { return audit_; }
 
  private:
   MemoryRecordStore records_;
   MemoryReferenceStore reference_;
   MemoryAccountStore accounts_;
   MemoryPhotoStore photos_;
+  MemoryAuditLog audit_;
 };
 
 }  // namespace

@@ -694,13 +694,17 @@ class RocksAccountStore final : public AccountStore {
     return account;
   }
 
-  absl::Status SetDisabled(std::string_view name, bool disabled) override {
+  absl::Status Update(const v1::Account& account) override {
     std::lock_guard lock(mu_);
-    PANTAU_ASSIGN_OR_RETURN(auto account, FindByName(name));
-    if (!account) return absl::NotFoundError(StrCat("no account \"", name, "\""));
-    account->set_disabled(disabled);
+    PANTAU_ASSIGN_OR_RETURN(auto stored, FindByName(account.name()));
+    if (!stored) return absl::NotFoundError(StrCat("no account \"", account.name(), "\""));
     return db_.Write([&](rocksdb::WriteBatch& b) {
-      return b.Put(db_.cf(kAccounts), NameKey(name), Serialize(*account));
+      rocksdb::Status s = b.Put(db_.cf(kAccounts), NameKey(account.name()), Serialize(account));
+      if (s.ok() && stored->token_sha256() != account.token_sha256()) {
+        s = b.Delete(db_.cf(kAccounts), TokenKey(stored->token_sha256()));
+        if (s.ok()) s = b.Put(db_.cf(kAccounts), TokenKey(account.token_sha256()), account.name());
+      }
+      return s;
     });
   }
 
@@ -723,7 +727,62 @@ class RocksAccountStore final : public AccountStore {
   static std::string TokenKey(std::string_view hash) { return StrCat("token/", hash); }
 
   RocksDatabase& db_;
-  std::mutex mu_;  // serialises Create's check and write
+  std::mutex mu_;  // serialises Create's and Update's check and write
+};
+
+// The audit log lives in the accounts family under "audit/" + big-endian sequence, so that a
+// data directory of an earlier version opens (also read-only) without a new family.
+class RocksAuditLog final : public AuditLog {
+ public:
+  explicit RocksAuditLog(RocksDatabase& db) : db_(db) {}
+
+  absl::Status Load() {
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
+    it->SeekForPrev(Key(~uint64_t{0}));
+    if (it->Valid() && it->key().starts_with(kPrefix)) {
+      std::string_view key(it->key().data(), it->key().size());
+      auto sequence = DecodeUint64(key.substr(kPrefix.size()));
+      if (!sequence) return absl::DataLossError("an audit log key does not decode");
+      sequence_ = *sequence;
+    }
+    return FromRocks(it->status(), "reading the audit log");
+  }
+
+  absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) override {
+    std::lock_guard lock(mu_);
+    entry.set_sequence(sequence_ + 1);
+    PANTAU_RETURN_IF_ERROR(db_.Write([&](rocksdb::WriteBatch& b) {
+      return b.Put(db_.cf(kAccounts), Key(entry.sequence()), Serialize(entry));
+    }));
+    return ++sequence_;
+  }
+
+  absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) override {
+    std::vector<v1::AuditEntry> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
+    for (it->Seek(Key(after + 1)); it->Valid() && it->key().starts_with(kPrefix) && out.size() < limit;
+         it->Next()) {
+      v1::AuditEntry& entry = out.emplace_back();
+      if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("an audit log entry does not decode");
+      }
+    }
+    PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "audit log scan"));
+    return out;
+  }
+
+  absl::StatusOr<uint64_t> LastSequence() override {
+    std::lock_guard lock(mu_);
+    return sequence_;
+  }
+
+ private:
+  static constexpr std::string_view kPrefix = "audit/";
+  static std::string Key(uint64_t sequence) { return StrCat(kPrefix, EncodeUint64(sequence)); }
+
+  RocksDatabase& db_;
+  std::mutex mu_;
+  uint64_t sequence_ = 0;  // guarded by mu_
 };
 
 // Photos: "p" + sha256 -> the whole photo; "u" + sha256 -> the announced total (decimal);
@@ -830,10 +889,12 @@ class RocksStorage final : public Storage {
         records_(*db_, max_group_records, zone),
         reference_(*db_),
         accounts_(*db_),
-        photos_(*db_) {}
+        photos_(*db_),
+        audit_(*db_) {}
 
   absl::Status Load() {
     PANTAU_RETURN_IF_ERROR(records_.LoadCounts());
+    PANTAU_RETURN_IF_ERROR(audit_.Load());
     return reference_.LoadSequence();
   }
 
@@ -841,6 +902,7 @@ class RocksStorage final : public Storage {
   ReferenceStore& reference() override { return reference_; }
   AccountStore& accounts() override { return accounts_; }
   PhotoStore& photos() override { return photos_; }
+  AuditLog& audit() override { return audit_; }
 
  private:
   // Declared first so that it is destroyed last, after the stores that use it.
@@ -849,6 +911,7 @@ class RocksStorage final : public Storage {
   RocksReferenceStore reference_;
   RocksAccountStore accounts_;
   RocksPhotoStore photos_;
+  RocksAuditLog audit_;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The server's storage, behind interfaces: field records with their secondary indexes,
-// reference data with its change log, and accounts. Two implementations: RocksDB (durable,
+// reference data with its change log, accounts, photos and the audit log. Two implementations: RocksDB (durable,
 // rocks_storage.h) and in-memory (memory_storage.h), held to one contract test suite.
 // Thread-safety: every method of every store may be called concurrently.
 #pragma once
@@ -111,9 +111,23 @@ class AccountStore {
   virtual absl::StatusOr<std::optional<v1::Account>> FindByName(std::string_view name) = 0;
   // All accounts, by name.
   virtual absl::StatusOr<std::vector<v1::Account>> List() = 0;
-  // Disables or re-enables an account (a disabled account's token is refused). NOT_FOUND when
-  // there is no such account.
-  virtual absl::Status SetDisabled(std::string_view name, bool disabled) = 0;
+  // Replaces the stored account of the same name in one durable step; when its token hash
+  // changed, the old hash finds nothing from then on. NOT_FOUND when there is no such account.
+  virtual absl::Status Update(const v1::Account& account) = 0;
+};
+
+// The append-only audit log: entries are numbered 1, 2, ... in the order they are appended, and
+// never changed or removed.
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  // Stores `entry` durably with the next sequence number (entry.sequence is ignored) and
+  // returns that number.
+  virtual absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) = 0;
+  // Up to `limit` entries with sequence > `after`, ascending.
+  virtual absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) = 0;
+  // The highest sequence given so far (0 when none).
+  virtual absl::StatusOr<uint64_t> LastSequence() = 0;
 };
 
 // What the store holds of one photo.
@@ -156,6 +170,7 @@ class Storage {
   virtual ReferenceStore& reference() = 0;
   virtual AccountStore& accounts() = 0;
   virtual PhotoStore& photos() = 0;
+  virtual AuditLog& audit() = 0;
 };
 
 }  // namespace pantau::storage

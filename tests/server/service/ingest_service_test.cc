@@ -251,30 +251,6 @@ TEST_F(IngestServiceTest, AuditFindingsComeFromTheChecklistRulesOnTheServer) {
       << results.results(2).message();
 }
 
-TEST(AccountServiceTest, TokensAreRandomShownOnceAndStoredAsHashes) {
-  auto storage = storage::NewMemoryStorage();
-  AccountService accounts(storage->accounts());
-  auto a = accounts.Create("siti", v1::ROLE_INSPECTOR);
-  auto b = accounts.Create("budi", v1::ROLE_SUPERVISOR);
-  ASSERT_THAT(a, IsOk());
-  ASSERT_THAT(b, IsOk());
-  EXPECT_NE(a->token, b->token);
-  EXPECT_GE(a->token.size(), 7u + 64u);  // 256 random bits in hex
-  auto stored = storage->accounts().FindByName("siti");
-  EXPECT_EQ((*stored)->token_sha256().find(a->token), std::string::npos);
-  EXPECT_EQ((*stored)->token_sha256().size(), 32u);
-  auto who = accounts.Authenticate(a->token);
-  ASSERT_THAT(who, IsOk());
-  EXPECT_EQ(who->name, "siti");
-  EXPECT_THAT(accounts.Authenticate(a->token + "x"), StatusIs(absl::StatusCode::kUnauthenticated));
-  EXPECT_THAT(accounts.Authenticate(""), StatusIs(absl::StatusCode::kUnauthenticated));
-  EXPECT_THAT(accounts.Create("siti", v1::ROLE_ADMIN), StatusIs(absl::StatusCode::kAlreadyExists));
-  EXPECT_THAT(accounts.Create("Siti Aminah", v1::ROLE_ADMIN),
-              StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(RequireRole(*who, {v1::ROLE_ADMIN}, "create accounts"),
-              StatusIs(absl::StatusCode::kPermissionDenied));
-}
-
 TEST(ReferenceServiceTest, RefusesBadEntitiesWholeAndBindsDevicesToOneInspector) {
   FakeClock clock(TestNow());
   auto storage = storage::NewMemoryStorage();
@@ -294,6 +270,75 @@ TEST(ReferenceServiceTest, RefusesBadEntitiesWholeAndBindsDevicesToOneInspector)
   EXPECT_THAT((*reference)->RegisterDevice({"budi", v1::ROLE_INSPECTOR}, "laptop-1", ""),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_NE((*reference)->catalog()->FindDevice("laptop-1"), nullptr);
+}
+
+}  // namespace
+}  // namespace pantau::service
+
+namespace pantau::service {
+namespace {
+
+TEST_F(IngestServiceTest, AnInspectorAssignedKecamatanIsRefusedRecordsElsewhereWithTheReason) {
+  std::vector<v1::ReferenceEntity> more(4);
+  more[3].mutable_follow_up_action()->set_code("teguran_lisan");
+  more[3].mutable_follow_up_action()->set_name("Teguran lisan");
+  more[3].mutable_follow_up_action()->set_domain("lpg_pangkalan");
+  more[3].mutable_follow_up_action()->set_step(1);
+  more[0].mutable_kecamatan()->set_code("alalak");
+  more[0].mutable_kecamatan()->set_name("Alalak");
+  more[1].mutable_market()->set_code("pasar_alalak");
+  more[1].mutable_market()->set_name("Pasar Alalak");
+  more[1].mutable_market()->set_kecamatan_code("alalak");
+  auto* o = more[2].mutable_outlet();
+  o->set_code("pkl_2");
+  o->set_name("Pangkalan 2");
+  o->set_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  o->set_kecamatan_code("alalak");
+  ASSERT_THAT(reference_->Put(more, {}), IsOk());
+  v1::AccountScope scope;
+  scope.add_kecamatan_codes("marabahan");
+  const Principal siti("siti", v1::ROLE_INSPECTOR, scope);
+
+  auto in_scope = PriceRecord(TestUlid(1, 1), 13100);
+  auto elsewhere = PriceRecord(TestUlid(1, 2), 13100);
+  elsewhere.mutable_price_sample()->set_market_code("pasar_alalak");
+  // An audit of pkl_2 from before siti's assignment, then her follow-up on it.
+  v1::Record audit = PriceRecord(TestUlid(2, 1), 0);
+  audit.mutable_outlet_audit()->set_outlet_code("pkl_2");
+  audit.mutable_outlet_audit()->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  audit.mutable_outlet_audit()->set_checklist_version("1");
+  audit.mutable_outlet_audit()->add_findings("harga_di_atas_het");
+  v1::PushRequest by_admin;
+  *by_admin.add_records() = audit;
+  auto admin_push = ingest_->Push(Principal("siti", v1::ROLE_INSPECTOR), by_admin);
+  ASSERT_THAT(admin_push, IsOk());
+  ASSERT_EQ(admin_push->results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << admin_push->results(0).message();
+  v1::Record follow_up = PriceRecord(TestUlid(3, 1), 0);
+  auto* f = follow_up.mutable_follow_up();
+  f->set_audit_record_id(audit.id());
+  f->set_finding_code("harga_di_atas_het");
+  f->set_action_code("teguran_lisan");
+  f->set_action_date("2026-11-24");
+  f->set_status(v1::FOLLOW_UP_STATUS_OPEN);
+
+  auto response = Push({in_scope, elsewhere, follow_up}, siti);
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_EQ(response.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  EXPECT_EQ(response.results(1).outcome(), v1::PUSH_OUTCOME_INVALID);
+  ASSERT_EQ(response.results(1).errors_size(), 1);
+  EXPECT_EQ(response.results(1).errors(0).field(), "price_sample.market_code");
+  EXPECT_NE(response.results(1).message().find(
+                "market pasar_alalak is in kecamatan Alalak (alalak), outside the kecamatan assigned to account "
+                "\"siti\" (marabahan)"),
+            std::string::npos)
+      << response.results(1).message();
+  EXPECT_EQ(response.results(2).outcome(), v1::PUSH_OUTCOME_INVALID) << response.results(2).message();
+  EXPECT_EQ(response.results(2).errors(0).field(), "follow_up.audit_record_id");
+  EXPECT_FALSE(storage_->records().Get(elsewhere.id())->has_value());
+  // Once the assignment covers alalak, the same record goes in.
+  scope.add_kecamatan_codes("alalak");
+  auto later = Push({elsewhere}, Principal("siti", v1::ROLE_INSPECTOR, scope));
+  EXPECT_EQ(later.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << later.results(0).message();
 }
 
 }  // namespace

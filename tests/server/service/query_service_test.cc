@@ -543,3 +543,151 @@ TEST_F(QueryServiceTest, UttpVerificationsShowTheComputedVerdictAndDiscrepancies
 
 }  // namespace
 }  // namespace pantau::service
+
+namespace pantau::service {
+namespace {
+
+// A second kecamatan with its own market, outlet and instrument, and IKK rows of two bidang.
+class ScopedQueryTest : public QueryServiceTest {
+ protected:
+  void SetUp() override {
+    QueryServiceTest::SetUp();
+    std::vector<v1::ReferenceEntity> more(5);
+    more[0].mutable_kecamatan()->set_code("alalak");
+    more[0].mutable_kecamatan()->set_name("Alalak");
+    auto* m = more[1].mutable_market();
+    m->set_code("pasar_alalak");
+    m->set_name("Pasar Alalak");
+    m->set_kecamatan_code("alalak");
+    auto* o = more[2].mutable_outlet();
+    o->set_code("pkl_2");
+    o->set_name("Pangkalan 2");
+    o->set_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+    o->set_kecamatan_code("alalak");
+    auto* koperasi = more[3].mutable_indicator();
+    koperasi->set_number(1);
+    koperasi->set_name("indikator 1");
+    koperasi->set_computation(v1::INDICATOR_COMPUTATION_MANUAL);
+    koperasi->set_bidang("Bidang Koperasi dan Usaha Mikro");
+    auto* perdagangan = more[4].mutable_indicator();
+    perdagangan->set_number(20);
+    perdagangan->set_name("indikator 20");
+    perdagangan->set_computation(v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED);
+    perdagangan->set_bidang("Bidang Perdagangan");
+    ASSERT_THAT(reference_->Put(more, {}), IsOk());
+  }
+
+  static Principal Limited(std::vector<std::string> kecamatan, std::vector<std::string> bidang = {}) {
+    v1::AccountScope scope;
+    for (auto& k : kecamatan) scope.add_kecamatan_codes(k);
+    for (auto& b : bidang) scope.add_bidang(b);
+    return Principal("camat_view", v1::ROLE_SUPERVISOR, scope);
+  }
+};
+
+v1::Record InMarket(v1::Record r, const std::string& market) {
+  r.mutable_price_sample()->set_market_code(market);
+  return r;
+}
+
+TEST_F(ScopedQueryTest, AKecamatanLimitedSupervisorSeesOnlyItsMarketsOutletsAndRecords) {
+  const auto marabahan_audit = Audit(1, "pkl_1", Wita(2026, 11, 2, 10, 0));
+  const auto alalak_audit = Audit(2, "pkl_2", Wita(2026, 11, 3, 10, 0));
+  Push({PriceRecord(TestUlid(1, 1), 13100, Wita(2026, 11, 3, 9, 0)),
+        InMarket(PriceRecord(TestUlid(1, 2), 13500, Wita(2026, 11, 3, 9, 5)), "pasar_alalak"), marabahan_audit,
+        alalak_audit});
+  v1::Record void_alalak = PriceRecord(TestUlid(3, 1), 0, Wita(2026, 11, 4, 9, 0));
+  void_alalak.mutable_void_()->set_target_id(TestUlid(1, 2));
+  void_alalak.mutable_void_()->set_reason("salah pasar");
+  v1::Record void_marabahan = PriceRecord(TestUlid(3, 2), 0, Wita(2026, 11, 4, 9, 1));
+  void_marabahan.mutable_void_()->set_target_id(TestUlid(1, 1));
+  void_marabahan.mutable_void_()->set_reason("salah harga");
+  Push({void_alalak, void_marabahan});
+  const Principal alalak = Limited({"alalak"});
+
+  // Prices: only the market in scope; naming another market is refused.
+  v1::GetPriceStatisticsRequest prices;
+  prices.set_commodity_code("beras_medium");
+  prices.set_from("2026-11-01");
+  prices.set_to("2026-11-30");
+  auto everyone = queries_->PriceStatistics(prices);
+  ASSERT_THAT(everyone, IsOk());
+  EXPECT_EQ(everyone->points_size(), 0);  // both samples were voided
+  auto seen = queries_->PriceStatistics(prices, alalak);
+  ASSERT_THAT(seen, IsOk());
+  for (const auto& p : seen->points()) EXPECT_EQ(p.market_code(), "pasar_alalak");
+  prices.set_market_code("pasar_marabahan");
+  auto refused = queries_->PriceStatistics(prices, alalak);
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_NE(refused.status().message().find("market pasar_marabahan is outside"), std::string::npos);
+
+  // Violations: only pkl_2's case, and the totals count only it.
+  v1::ListViolationsRequest violations;
+  violations.set_from("2026-11-01");
+  violations.set_to("2026-11-30");
+  violations.set_as_of("2026-11-28");
+  auto all_cases = queries_->Violations(violations);
+  ASSERT_THAT(all_cases, IsOk());
+  EXPECT_EQ(all_cases->rows_size(), 2);
+  auto cases = queries_->Violations(violations, alalak);
+  ASSERT_THAT(cases, IsOk());
+  ASSERT_EQ(cases->rows_size(), 1);
+  EXPECT_EQ(cases->rows(0).outlet_code(), "pkl_2");
+  EXPECT_EQ(cases->open() + cases->overdue() + cases->closed(), 1);
+
+  // Coverage: only pasar_alalak, totals over it alone.
+  v1::GetCoverageRequest coverage;
+  coverage.set_from("2026-11-01");
+  coverage.set_to("2026-11-30");
+  auto covered = queries_->Coverage(coverage, alalak);
+  ASSERT_THAT(covered, IsOk());
+  ASSERT_EQ(covered->markets_size(), 1);
+  EXPECT_EQ(covered->markets(0).market_code(), "pasar_alalak");
+  EXPECT_EQ(covered->scheduled(), covered->markets(0).scheduled());
+
+  // Regency-wide figures are refused; stability of one market in scope is answered.
+  EXPECT_THAT(queries_->IndicatorTable("2026", alalak), StatusIs(absl::StatusCode::kPermissionDenied));
+  v1::GetPriceStabilityRequest stability;
+  stability.set_from("2026-01-01");
+  stability.set_to("2026-12-31");
+  EXPECT_THAT(queries_->PriceStability(stability, alalak), StatusIs(absl::StatusCode::kPermissionDenied));
+  stability.set_market_code("pasar_alalak");
+  EXPECT_THAT(queries_->PriceStability(stability, alalak), IsOk());
+
+  // The export: the alalak price, its void and audit; nothing of marabahan.
+  v1::ExportRecordsRequest exported;
+  exported.set_from("2026-11-01");
+  exported.set_to("2026-11-30");
+  ASSERT_THAT(queries_->CheckExport(exported, alalak), IsOk());
+  QueryService::ExportCursor cursor;
+  std::set<std::string> ids;
+  while (true) {
+    v1::ExportRecordsResponse chunk;
+    auto done = queries_->ExportChunk(exported, cursor, 2, &chunk, alalak);
+    ASSERT_THAT(done, IsOk());
+    for (const auto& r : chunk.records()) ids.insert(r.record().id());
+    if (*done) break;
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{TestUlid(1, 2), TestUlid(3, 1), alalak_audit.id()}));
+}
+
+TEST_F(ScopedQueryTest, ABidangLimitedSupervisorSeesOnlyThoseIkkRowsAndNoFieldRecordsOutsidePerdagangan) {
+  auto koperasi = queries_->IndicatorTable("2026", Limited({}, {"koperasi"}));
+  ASSERT_THAT(koperasi, IsOk());
+  ASSERT_EQ(koperasi->rows_size(), 1);
+  EXPECT_EQ(koperasi->rows(0).indicator().number(), 1);
+  auto perdagangan = queries_->IndicatorTable("2026", Limited({}, {"perdagangan"}));
+  ASSERT_THAT(perdagangan, IsOk());
+  ASSERT_EQ(perdagangan->rows_size(), 1);
+  EXPECT_EQ(perdagangan->rows(0).indicator().number(), 20);
+  v1::ListViolationsRequest violations;
+  violations.set_from("2026-11-01");
+  violations.set_to("2026-11-30");
+  auto refused = queries_->Violations(violations, Limited({}, {"koperasi"}));
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_NE(refused.status().message().find("Bidang Perdagangan"), std::string::npos) << refused.status();
+  EXPECT_THAT(queries_->Violations(violations, Limited({}, {"perdagangan"})), IsOk());
+}
+
+}  // namespace
+}  // namespace pantau::service

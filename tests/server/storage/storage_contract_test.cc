@@ -1,6 +1,8 @@
 // One contract, two backends: every scenario runs against the in-memory and the RocksDB storage.
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 #include <algorithm>
 #include <atomic>
 #include <random>
@@ -235,9 +237,61 @@ TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
   EXPECT_EQ((*found)->name(), "siti");
   EXPECT_FALSE(store().accounts().FindByTokenHash(std::string(32, 'y'))->has_value());
   EXPECT_EQ(store().accounts().List()->size(), 1u);
-  ASSERT_THAT(store().accounts().SetDisabled("siti", true), IsOk());
+  a.set_disabled(true);
+  ASSERT_THAT(store().accounts().Update(a), IsOk());
   EXPECT_TRUE((*store().accounts().FindByTokenHash(std::string(32, 'x')))->disabled());
-  EXPECT_THAT(store().accounts().SetDisabled("nobody", true), StatusIs(absl::StatusCode::kNotFound));
+  v1::Account nobody;
+  nobody.set_name("nobody");
+  EXPECT_THAT(store().accounts().Update(nobody), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(StorageContractTest, ATokenRotatedAwayFindsNothingAndTheNewOneFindsTheAccount) {
+  v1::Account a;
+  a.set_name("siti");
+  a.set_role(v1::ROLE_INSPECTOR);
+  a.set_token_sha256(std::string(32, 'x'));
+  ASSERT_THAT(store().accounts().Create(a), IsOk());
+  a.set_token_sha256(std::string(32, 'z'));
+  a.mutable_scope()->add_kecamatan_codes("marabahan");
+  ASSERT_THAT(store().accounts().Update(a), IsOk());
+  Reopen();
+  EXPECT_FALSE(store().accounts().FindByTokenHash(std::string(32, 'x'))->has_value());
+  auto found = store().accounts().FindByTokenHash(std::string(32, 'z'));
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->scope().kecamatan_codes(0), "marabahan");
+  EXPECT_EQ(store().accounts().List()->size(), 1u);
+}
+
+TEST_P(StorageContractTest, TheAuditLogNumbersEntriesInOrderAndKeepsThemAcrossRestarts) {
+  AuditLog& log = store().audit();
+  EXPECT_EQ(*log.LastSequence(), 0u);
+  for (int i = 1; i <= 5; ++i) {
+    v1::AuditEntry e;
+    e.set_action("account.create");
+    e.set_target(absl::StrCat("user", i));
+    e.set_sequence(999);  // ignored: the log numbers entries itself
+    auto seq = log.Append(e);
+    ASSERT_THAT(seq, IsOk());
+    EXPECT_EQ(*seq, static_cast<uint64_t>(i));
+  }
+  Reopen();
+  AuditLog& reopened = store().audit();
+  EXPECT_EQ(*reopened.LastSequence(), 5u);
+  auto page = reopened.Scan(2, 2);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].sequence(), 3u);
+  EXPECT_EQ((*page)[0].target(), "user3");
+  EXPECT_EQ((*page)[1].sequence(), 4u);
+  // Numbering continues after a restart, and accounts in the same family do not disturb it.
+  v1::Account account;
+  account.set_name("zz");
+  account.set_token_sha256("hash");
+  ASSERT_THAT(store().accounts().Create(account), IsOk());
+  EXPECT_EQ(*reopened.Append(v1::AuditEntry()), 6u);
+  EXPECT_EQ(reopened.Scan(0, 100)->size(), 6u);
+  EXPECT_TRUE(reopened.Scan(6, 100)->empty());
 }
 
 TEST_P(StorageContractTest, PhotoUploadsResumeAndPhotosAreStoredOnce) {

@@ -1,0 +1,232 @@
+#include "client/admin_cli.h"
+
+#include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+
+#include "absl/strings/str_split.h"
+#include "client/reports.h"
+#include "client/sync_engine.h"
+#include "common/dates.h"
+#include "common/str_cat.h"
+#include "common/text.h"
+
+namespace pantau::client {
+namespace {
+
+std::optional<v1::Role> RoleFromName(std::string_view name) {
+  if (name == "inspector") return v1::ROLE_INSPECTOR;
+  if (name == "supervisor") return v1::ROLE_SUPERVISOR;
+  if (name == "admin") return v1::ROLE_ADMIN;
+  return std::nullopt;
+}
+
+std::string RoleText(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_INSPECTOR:
+      return "inspector";
+    case v1::ROLE_SUPERVISOR:
+      return "supervisor";
+    case v1::ROLE_ADMIN:
+      return "admin";
+    default:
+      return "-";
+  }
+}
+
+// "--expires YYYY-MM-DD": the token works through that local day (WITA).
+absl::Status SetExpiry(const std::string& text, google::protobuf::Timestamp* out, bool* has) {
+  *has = false;
+  if (text.empty()) return absl::OkStatus();
+  auto day = common::ParseLocalDate(text);
+  if (!day) return absl::InvalidArgumentError(StrCat("--expires \"", text, "\": use YYYY-MM-DD"));
+  *out = common::ToTimestamp(absl::FromCivil(*day + 1, common::DefaultDeploymentZone()));
+  *has = true;
+  return absl::OkStatus();
+}
+
+v1::AccountScope ScopeOf(const AdminFlags& f) {
+  v1::AccountScope scope;
+  for (const auto& k : absl::StrSplit(f.kecamatan, ',', absl::SkipWhitespace())) {
+    scope.add_kecamatan_codes(std::string(common::StripAsciiSpace(std::string(k))));
+  }
+  for (const auto& b : absl::StrSplit(f.bidang, ',', absl::SkipWhitespace())) {
+    scope.add_bidang(std::string(common::StripAsciiSpace(std::string(b))));
+  }
+  return scope;
+}
+
+std::string WhenText(const google::protobuf::Timestamp& ts) {
+  return common::FormatLocalMinute(common::FromTimestamp(ts), common::DefaultDeploymentZone());
+}
+
+// The new token: into --token-file (0600, written before it is named) or onto `out`.
+absl::Status HandOver(const std::string& token, const std::string& token_file, const std::string& what,
+                      std::ostream& out, std::ostream& err) {
+  if (token_file.empty()) {
+    err << "pantau: " << what << "; the token is below and is never shown again\n";
+    out << token << "\n";
+    return absl::OkStatus();
+  }
+  const std::string tmp = token_file + ".tmp";
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) return absl::UnavailableError(StrCat(tmp, ": cannot be written"));
+    if (chmod(tmp.c_str(), 0600) != 0) return absl::UnavailableError(StrCat(tmp, ": chmod failed"));
+    file << token << "\n";
+    if (!file.good()) return absl::UnavailableError(StrCat(tmp, ": cannot be written"));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, token_file, ec);
+  if (ec) return absl::UnavailableError(StrCat(token_file, ": ", ec.message()));
+  err << "pantau: " << what << "; the token is in " << token_file << " (readable by you only)\n";
+  return absl::OkStatus();
+}
+
+Table AccountsTable(const v1::ListAccountsResponse& list) {
+  Table t;
+  t.title = "Akun";
+  t.columns = {{"name", "Akun", Table::Kind::kText, 16},       {"role", "Peran", Table::Kind::kText, 10},
+               {"status", "Status", Table::Kind::kText, 8},    {"expires", "Berlaku s.d.", Table::Kind::kText, 22},
+               {"kecamatan", "Kecamatan", Table::Kind::kText, 24}, {"bidang", "Bidang", Table::Kind::kText, 16},
+               {"token_issued", "Token dibuat", Table::Kind::kText, 22}};
+  for (const auto& a : list.accounts()) {
+    t.rows.push_back({a.name(), RoleText(a.role()), a.disabled() ? "revoked" : "active",
+                      a.has_expires_at() ? WhenText(a.expires_at()) : "",
+                      StrJoin(a.scope().kecamatan_codes(), ","), StrJoin(a.scope().bidang(), ","),
+                      a.has_token_issued_at() ? WhenText(a.token_issued_at()) : ""});
+  }
+  return t;
+}
+
+Table AuditTable(const v1::ListAuditLogResponse& log) {
+  Table t;
+  t.title = "Log audit";
+  t.notes.push_back(StrCat("last entry: ", log.last_sequence()));
+  t.columns = {{"sequence", "No", Table::Kind::kInteger, 6},  {"at", "Waktu", Table::Kind::kText, 22},
+               {"actor", "Oleh", Table::Kind::kText, 14},     {"peer", "Dari", Table::Kind::kText, 20},
+               {"action", "Tindakan", Table::Kind::kText, 15}, {"target", "Sasaran", Table::Kind::kText, 14},
+               {"outcome", "Hasil", Table::Kind::kText, 30},  {"detail", "Keterangan", Table::Kind::kText, 40}};
+  for (const auto& e : log.entries()) {
+    t.rows.push_back({StrCat(e.sequence()), WhenText(e.at()), e.actor(), e.peer(), e.action(), e.target(),
+                      e.outcome(), e.detail()});
+  }
+  return t;
+}
+
+absl::Status Print(const Table& table, const google::protobuf::Message& response, const std::string& format,
+                   std::ostream& out) {
+  if (format == "json") {
+    out << ResponseJson(response);
+  } else if (format == "csv") {
+    out << TableCsv(table);
+  } else if (format == "table") {
+    out << TableText(table);
+  } else {
+    return absl::InvalidArgumentError("--format must be table, csv or json");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+AdminCommands::AdminCommands(CLI::App& app, AdminFlags& flags) : flags_(flags) {
+  admin_ = app.add_subcommand("admin", "accounts, tokens, scopes and the audit log (needs an admin token)");
+  admin_->require_subcommand(1);
+  list_ = admin_->add_subcommand("accounts", "list accounts: role, status, expiry, scope (never tokens)");
+  list_->add_option("--format", flags.format, "table, csv or json");
+  add_ = admin_->add_subcommand("add", "create an account; its token is shown once");
+  add_->add_option("--name", flags.name, "account name (a-z, 0-9, . _ -)")->required();
+  add_->add_option("--role", flags.role, "inspector, supervisor or admin")->required();
+  revoke_ = admin_->add_subcommand("revoke", "refuse an account's token from now on");
+  revoke_->add_option("--name", flags.name, "account name")->required();
+  rotate_ = admin_->add_subcommand("rotate-token", "a new token for an account; the old one stops working");
+  rotate_->add_option("--name", flags.name, "account name")->required();
+  for (CLI::App* c : {add_, rotate_}) {
+    c->add_option("--expires", flags.expires, "YYYY-MM-DD: the token works through that day (default: no expiry)");
+    c->add_option("--token-file", flags.token_file, "write the token to this file (mode 0600) instead of the screen");
+  }
+  scope_ = admin_->add_subcommand("scope", "limit an account to kecamatan (and supervisors to bidang)");
+  scope_->add_option("--name", flags.name, "account name")->required();
+  for (CLI::App* c : {add_, scope_}) {
+    c->add_option("--kecamatan", flags.kecamatan, "comma-separated kecamatan codes (empty: all)");
+    c->add_option("--bidang", flags.bidang, "supervisors: koperasi, perindustrian and/or perdagangan");
+  }
+  audit_ = admin_->add_subcommand("audit-log", "admin actions and failed sign-ins, oldest first");
+  audit_->add_option("--after", flags.after, "only entries after this number");
+  audit_->add_option("--limit", flags.limit, "at most this many (default 1000)");
+  audit_->add_option("--format", flags.format, "table, csv or json");
+}
+
+absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std::string& token,
+                                std::ostream& out, std::ostream& err) const {
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + token);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  const AdminFlags& f = flags_;
+  if (list_->parsed()) {
+    v1::ListAccountsResponse response;
+    if (absl::Status s = FromGrpc(stub.ListAccounts(&context, {}, &response)); !s.ok()) return s;
+    return Print(AccountsTable(response), response, f.format, out);
+  }
+  if (add_->parsed()) {
+    v1::CreateAccountRequest request;
+    auto role = RoleFromName(f.role);
+    if (!role) return absl::InvalidArgumentError("--role must be inspector, supervisor or admin");
+    request.set_name(f.name);
+    request.set_role(*role);
+    bool has = false;
+    if (absl::Status s = SetExpiry(f.expires, request.mutable_expires_at(), &has); !s.ok()) return s;
+    if (!has) request.clear_expires_at();
+    *request.mutable_scope() = ScopeOf(f);
+    v1::CreateAccountResponse response;
+    if (absl::Status s = FromGrpc(stub.CreateAccount(&context, request, &response)); !s.ok()) return s;
+    return HandOver(response.token(), f.token_file, StrCat("account \"", f.name, "\" (", f.role, ") created"), out,
+                    err);
+  }
+  if (revoke_->parsed()) {
+    v1::RevokeAccountRequest request;
+    request.set_name(f.name);
+    v1::RevokeAccountResponse response;
+    if (absl::Status s = FromGrpc(stub.RevokeAccount(&context, request, &response)); !s.ok()) return s;
+    out << "account " << f.name << " revoked: its token is refused from now on\n";
+    return absl::OkStatus();
+  }
+  if (rotate_->parsed()) {
+    v1::RotateTokenRequest request;
+    request.set_name(f.name);
+    bool has = false;
+    if (absl::Status s = SetExpiry(f.expires, request.mutable_expires_at(), &has); !s.ok()) return s;
+    if (!has) request.clear_expires_at();
+    v1::RotateTokenResponse response;
+    if (absl::Status s = FromGrpc(stub.RotateToken(&context, request, &response)); !s.ok()) return s;
+    return HandOver(response.token(), f.token_file,
+                    StrCat("account \"", f.name, "\" has a new token; the old one is refused"), out, err);
+  }
+  if (scope_->parsed()) {
+    v1::SetAccountScopeRequest request;
+    request.set_name(f.name);
+    *request.mutable_scope() = ScopeOf(f);
+    v1::SetAccountScopeResponse response;
+    if (absl::Status s = FromGrpc(stub.SetAccountScope(&context, request, &response)); !s.ok()) return s;
+    const auto& scope = response.account().scope();
+    out << "account " << f.name << ": kecamatan "
+        << (scope.kecamatan_codes_size() > 0 ? StrJoin(scope.kecamatan_codes(), ",") : "(all)") << "; bidang "
+        << (scope.bidang_size() > 0 ? StrJoin(scope.bidang(), ",") : "(all)") << "\n";
+    return absl::OkStatus();
+  }
+  if (audit_->parsed()) {
+    v1::ListAuditLogRequest request;
+    request.set_after_sequence(f.after);
+    request.set_limit(f.limit);
+    v1::ListAuditLogResponse response;
+    if (absl::Status s = FromGrpc(stub.ListAuditLog(&context, request, &response)); !s.ok()) return s;
+    return Print(AuditTable(response), response, f.format, out);
+  }
+  return absl::InvalidArgumentError("pantau admin: name a subcommand");
+}
+
+}  // namespace pantau::client

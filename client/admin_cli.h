@@ -1,0 +1,42 @@
+// `pantau admin ...`: accounts, tokens, scopes and the audit log of a running server, through
+// AdminService with an admin token. Thread-safety: single-threaded (one CLI run).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <iosfwd>
+#include <string>
+
+#include "absl/status/status.h"
+#include "pantau/v1/admin_service.grpc.pb.h"
+
+namespace pantau::client {
+
+struct AdminFlags {
+  std::string name, role, expires, kecamatan, bidang, token_file;
+  std::string format = "table";
+  uint64_t after = 0;
+  uint32_t limit = 0;
+};
+
+class AdminCommands {
+ public:
+  // Adds `admin` and its subcommands to `app`, filling `flags`.
+  AdminCommands(CLI::App& app, AdminFlags& flags);
+  bool parsed() const { return admin_->parsed(); }
+  // Runs the parsed subcommand against `stub` with `token`. Output for people and programs on
+  // `out`; the new token goes to --token-file (mode 0600) or `out`, never anywhere else.
+  absl::Status Run(v1::AdminService::StubInterface& stub, const std::string& token, std::ostream& out,
+                   std::ostream& err) const;
+
+ private:
+  const AdminFlags& flags_;
+  CLI::App* admin_;
+  CLI::App* list_;
+  CLI::App* add_;
+  CLI::App* revoke_;
+  CLI::App* rotate_;
+  CLI::App* scope_;
+  CLI::App* audit_;
+};
+
+}  // namespace pantau::client

@@ -1,0 +1,78 @@
+#include "common/scope.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "common/str_cat.h"
+
+namespace pantau::common {
+namespace {
+
+std::optional<RecordPlace> Place(std::string field, std::string what, std::string code,
+                                 const std::string* kecamatan) {
+  if (kecamatan == nullptr) return std::nullopt;
+  return RecordPlace{std::move(field), std::move(what), std::move(code), *kecamatan};
+}
+
+template <typename Body>
+std::optional<RecordPlace> PlaceOfBody(const Body& body, const std::string& prefix,
+                                       const ReferenceCatalog& catalog) {
+  if (body.has_price_sample()) {
+    const auto* m = catalog.FindMarket(body.price_sample().market_code());
+    return Place(prefix + "price_sample.market_code", "market", body.price_sample().market_code(),
+                 m ? &m->kecamatan_code() : nullptr);
+  }
+  if (body.has_outlet_audit()) {
+    const auto* o = catalog.FindOutlet(body.outlet_audit().outlet_code());
+    return Place(prefix + "outlet_audit.outlet_code", "outlet", body.outlet_audit().outlet_code(),
+                 o ? &o->kecamatan_code() : nullptr);
+  }
+  if (body.has_follow_up()) {
+    if (body.follow_up().audit_outlet_code().empty()) return std::nullopt;
+    const auto* o = catalog.FindOutlet(body.follow_up().audit_outlet_code());
+    return Place(prefix + "follow_up.audit_record_id", "outlet", body.follow_up().audit_outlet_code(),
+                 o ? &o->kecamatan_code() : nullptr);
+  }
+  if (body.has_uttp_verification()) {
+    const auto* i = catalog.FindUttpInstrument(body.uttp_verification().instrument_id());
+    return Place(prefix + "uttp_verification.instrument_id", "instrument",
+                 body.uttp_verification().instrument_id(), i ? &i->kecamatan_code() : nullptr);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<RecordPlace> PlaceOf(const v1::Record& record, const ReferenceCatalog& catalog) {
+  if (record.has_correction()) return PlaceOfBody(record.correction(), "correction.", catalog);
+  return PlaceOfBody(record, "", catalog);
+}
+
+bool KecamatanInScope(const v1::AccountScope& scope, std::string_view kecamatan) {
+  if (scope.kecamatan_codes_size() == 0) return true;
+  return std::find(scope.kecamatan_codes().begin(), scope.kecamatan_codes().end(), kecamatan) !=
+         scope.kecamatan_codes().end();
+}
+
+bool BidangInScope(const v1::AccountScope& scope, std::string_view bidang) {
+  if (scope.bidang_size() == 0) return true;
+  return std::find(scope.bidang().begin(), scope.bidang().end(), bidang) != scope.bidang().end();
+}
+
+bool IndicatorInScope(const v1::AccountScope& scope, std::string_view indicator_bidang) {
+  if (scope.bidang_size() == 0) return true;
+  const std::string lower = absl::AsciiStrToLower(std::string(indicator_bidang));
+  for (const auto& word : scope.bidang()) {
+    if (!word.empty() && lower.find(absl::AsciiStrToLower(word)) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string ScopeDescription(const v1::AccountScope& scope) {
+  std::vector<std::string> parts;
+  if (scope.kecamatan_codes_size() > 0) parts.push_back(StrCat("kecamatan ", StrJoin(scope.kecamatan_codes(), ", ")));
+  if (scope.bidang_size() > 0) parts.push_back(StrCat("bidang ", StrJoin(scope.bidang(), ", ")));
+  return parts.empty() ? "everything" : StrJoin(parts, "; ");
+}
+
+}  // namespace pantau::common

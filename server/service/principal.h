@@ -1,0 +1,28 @@
+// Who is calling, once authenticated, and who acts, for the audit log.
+// Thread-safety: plain values.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "pantau/v1/admin_service.pb.h"
+
+namespace pantau::service {
+
+struct Principal {
+  Principal() = default;
+  Principal(std::string name_in, v1::Role role_in, v1::AccountScope scope_in = {})
+      : name(std::move(name_in)), role(role_in), scope(std::move(scope_in)) {}
+
+  std::string name;
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  v1::AccountScope scope;  // empty lists: no limit
+};
+
+// An account name ("" before authentication) and where the call came from.
+struct Actor {
+  std::string name;
+  std::string peer;
+};
+
+}  // namespace pantau::service
