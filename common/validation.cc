@@ -130,8 +130,11 @@ std::vector<v1::FieldError> ValidateRecord(const v1::Record& record, const Valid
 
 std::string DescribeRecordErrors(std::string_view record_id, size_t index_in_batch,
                                  const std::vector<v1::FieldError>& errors) {
-  std::string who = record_id.empty() ? StrCat("record #", index_in_batch + 1, " of the batch")
-                                      : StrCat("record ", record_id);
+  // An id longer than any ULID is shown cut, so an error never echoes a huge input back.
+  std::string who = record_id.empty()     ? StrCat("record #", index_in_batch + 1, " of the batch")
+                    : record_id.size() > 40 ? StrCat("record #", index_in_batch + 1, " (id \"",
+                                                     TruncateUtf8(record_id, 26), "...\", ", record_id.size(), " bytes)")
+                                          : StrCat("record ", record_id);
   std::vector<std::string> parts;
   for (const auto& e : errors) parts.push_back(StrCat(e.field(), ": ", e.reason()));
   return StrCat(who, ": ", StrJoin(parts, "; "));

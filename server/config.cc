@@ -95,6 +95,12 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "limits.max_message_bytes",
       "limits.shutdown_grace_seconds",
       "limits.max_photo_bytes",
+      "limits.max_streams",
+      "limits.max_streams_per_connection",
+      "limits.max_connection_age_minutes",
+      "limits.memory_quota_mib",
+      "security.failed_sign_ins_before_backoff",
+      "security.max_backoff_seconds",
       "tls.cert_file",
       "tls.key_file",
       "indicators.uttp_definition",
@@ -131,6 +137,20 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
   PANTAU_RETURN_IF_ERROR(ReadString(table, "tls.cert_file", &c.server.tls_cert_file));
   PANTAU_RETURN_IF_ERROR(ReadString(table, "tls.key_file", &c.server.tls_key_file));
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.max_photo_bytes", 1 << 10, 1 << 30, &c.server.max_photo_bytes));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.max_streams", 1, 100000, &c.server.max_streams));
+  PANTAU_RETURN_IF_ERROR(
+      ReadInt(table, "limits.max_streams_per_connection", 1, 1000, &c.server.max_streams_per_connection));
+  int64_t age_minutes = absl::ToInt64Minutes(c.server.max_connection_age);
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.max_connection_age_minutes", 1, 24 * 60, &age_minutes));
+  c.server.max_connection_age = absl::Minutes(age_minutes);
+  int64_t quota_mib = c.server.memory_quota_bytes >> 20;
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "limits.memory_quota_mib", 64, 1 << 20, &quota_mib));
+  c.server.memory_quota_bytes = quota_mib << 20;
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "security.failed_sign_ins_before_backoff", 1, 1000,
+                                &c.server.throttle.free_failures));
+  int64_t max_backoff = absl::ToInt64Seconds(c.server.throttle.max_block);
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "security.max_backoff_seconds", 1, 24 * 3600, &max_backoff));
+  c.server.throttle.max_block = absl::Seconds(max_backoff);
   std::string uttp_definition;
   PANTAU_RETURN_IF_ERROR(ReadString(table, "indicators.uttp_definition", &uttp_definition));
   if (uttp_definition == "verified_in_year") {

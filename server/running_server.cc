@@ -78,14 +78,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
       server->storage_->records(), *server->reference_, *server->clock_, options.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->photos_ = std::make_unique<service::PhotoService>(server->storage_->photos(), options.max_photo_bytes);
+  server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams);
   server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_, *server->reference_,
-                                                     *server->photos_, *server->executor_);
+                                                     *server->photos_, *server->executor_, *server->streams_);
   server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
       *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_);
 
   server->query_rpc_ =
       std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->photos_,
-                                      *server->executor_);
+                                      *server->executor_, *server->streams_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -96,6 +97,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_streams_per_connection);
+  auto millis = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, millis(options.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, millis(options.connection_age_grace));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, millis(options.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, millis(options.keepalive_timeout));
+  grpc::ResourceQuota quota("pantau-server");
+  quota.Resize(static_cast<size_t>(options.memory_quota_bytes));
+  builder.SetResourceQuota(quota);
   builder.RegisterService(server->sync_rpc_.get());
   builder.RegisterService(server->admin_rpc_.get());
   builder.RegisterService(server->query_rpc_.get());
@@ -125,6 +135,7 @@ void RunningServer::Shutdown() {
   sync_rpc_.reset();
   admin_rpc_.reset();
   query_rpc_.reset();
+  streams_.reset();
   executor_.reset();
   queries_.reset();
   ingest_.reset();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/rpc/call_support.h"
 #include "server/service/account_service.h"
 #include "server/service/clock.h"
 #include "server/service/executor.h"
@@ -40,6 +41,19 @@ struct ServerOptions {
   service::ThrottleOptions throttle;
   // Largest gRPC message accepted, in bytes.
   int max_message_bytes = 16 << 20;
+  // Streaming calls (Push, Pull, photo uploads and downloads, exports) open at once, server-wide;
+  // and per connection (HTTP/2 concurrent streams).
+  int max_streams = 256;
+  int max_streams_per_connection = 16;
+  // A connection is closed (GOAWAY) after this age, and its calls cancelled after the grace:
+  // no call, however slow or idle its client, lasts longer than their sum. Laptops reconnect.
+  absl::Duration max_connection_age = absl::Minutes(60);
+  absl::Duration connection_age_grace = absl::Minutes(5);
+  // Pings on idle connections find dead peers, whose calls are then cancelled.
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  // Memory gRPC may use for its buffers, across all calls.
+  int64_t memory_quota_bytes = int64_t{1} << 30;
   // How long in-flight calls get to finish at shutdown before they are cancelled.
   absl::Duration shutdown_grace = absl::Seconds(5);
 };
@@ -88,6 +102,7 @@ class RunningServer {
   std::unique_ptr<service::QueryService> queries_;
   std::unique_ptr<service::PhotoService> photos_;
   std::unique_ptr<service::Executor> executor_;
+  std::unique_ptr<rpc::StreamSlots> streams_;
   std::unique_ptr<grpc::Service> sync_rpc_;
   std::unique_ptr<grpc::Service> admin_rpc_;
   std::unique_ptr<grpc::Service> query_rpc_;

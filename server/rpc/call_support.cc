@@ -1,5 +1,7 @@
 #include "server/rpc/call_support.h"
 
+#include "common/str_cat.h"
+
 namespace pantau::rpc {
 
 std::string BearerToken(const grpc::CallbackServerContext& context) {
@@ -41,11 +43,30 @@ absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& 
   return principal;
 }
 
+StreamSlot::StreamSlot(StreamSlots& slots) : slots_(slots) {
+  if (slots_.open_.fetch_add(1) >= slots_.max_) {
+    slots_.open_.fetch_sub(1);
+    status_ = absl::ResourceExhaustedError(
+        StrCat("the server has its maximum of ", slots_.max_, " streams open; try again in a minute"));
+  }
+}
+
+StreamSlot::~StreamSlot() {
+  if (status_.ok()) slots_.open_.fetch_sub(1);
+}
+
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    service::Executor& executor,
                                    std::function<absl::Status()> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor.Post([reactor, work = std::move(work)] { reactor->Finish(ToGrpcStatus(work())); });
+  executor.Post([context, reactor, work = std::move(work)] {
+    // A call whose client gave up (or whose deadline passed) while it waited is not run.
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled or its deadline passed"));
+      return;
+    }
+    reactor->Finish(ToGrpcStatus(work()));
+  });
   return reactor;
 }
 

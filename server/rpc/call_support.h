@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <functional>
 #include <initializer_list>
 
@@ -30,6 +31,35 @@ absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& 
                                              service::AccountService& accounts,
                                              std::initializer_list<v1::Role> allowed,
                                              std::string_view action);
+
+// The cap on streaming calls open at once, server-wide (limits.max_streams): a stream beyond it
+// is answered RESOURCE_EXHAUSTED at once, before any work. Thread-safety: thread-safe.
+class StreamSlots {
+ public:
+  explicit StreamSlots(int max) : max_(max) {}
+  int open() const { return open_.load(); }
+  int max() const { return max_; }
+
+ private:
+  friend class StreamSlot;
+  const int max_;
+  std::atomic<int> open_{0};
+};
+
+// One slot, held for the life of a stream's reactor.
+class StreamSlot {
+ public:
+  explicit StreamSlot(StreamSlots& slots);
+  ~StreamSlot();
+  StreamSlot(const StreamSlot&) = delete;
+  StreamSlot& operator=(const StreamSlot&) = delete;
+  // OK when the slot is held; RESOURCE_EXHAUSTED when the server had none free.
+  const absl::Status& status() const { return status_; }
+
+ private:
+  StreamSlots& slots_;
+  absl::Status status_;
+};
 
 // Runs `work` (authorisation included) on `executor` and finishes the call with its status.
 // `work` fills the response; it runs after this returns, on an executor thread.

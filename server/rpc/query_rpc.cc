@@ -71,7 +71,11 @@ class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::Export
 
   ExportReactor(QueryRpc& service, grpc::CallbackServerContext* context,
                 const v1::ExportRecordsRequest& request)
-      : service_(service), context_(context), request_(request) {
+      : service_(service), context_(context), slot_(service.streams_), request_(request) {
+    if (!slot_.status().ok()) {
+      Finish(ToGrpcStatus(slot_.status()));
+      return;
+    }
     service_.executor_.Post([this] {
       auto principal = Authorize(*context_, service_.accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
                                  "export records");
@@ -127,6 +131,7 @@ class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::Export
 
   QueryRpc& service_;
   grpc::CallbackServerContext* context_;
+  StreamSlot slot_;
   const v1::ExportRecordsRequest request_;
   service::Principal principal_;
   service::QueryService::ExportCursor cursor_;
@@ -145,7 +150,11 @@ class QueryRpc::PhotoReactor final : public grpc::ServerWriteReactor<v1::PhotoCh
   static constexpr size_t kChunk = 64 << 10;
 
   PhotoReactor(QueryRpc& service, grpc::CallbackServerContext* context, std::string sha256)
-      : service_(service), context_(context), sha256_(std::move(sha256)) {
+      : service_(service), context_(context), slot_(service.streams_), sha256_(std::move(sha256)) {
+    if (!slot_.status().ok()) {
+      Finish(ToGrpcStatus(slot_.status()));
+      return;
+    }
     service_.executor_.Post([this] {
       auto principal = Authorize(*context_, service_.accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "read photos");
       if (!principal.ok()) {
@@ -196,6 +205,7 @@ class QueryRpc::PhotoReactor final : public grpc::ServerWriteReactor<v1::PhotoCh
 
   QueryRpc& service_;
   grpc::CallbackServerContext* context_;
+  StreamSlot slot_;
   const std::string sha256_;
   std::string bytes_;
   size_t offset_ = 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "pantau/v1/query_service.grpc.pb.h"
+#include "server/rpc/call_support.h"
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
 #include "server/service/photo_service.h"
@@ -13,8 +14,8 @@ class QueryRpc final : public v1::QueryService::CallbackService {
  public:
   // All arguments must outlive the gRPC server this service is registered with.
   QueryRpc(service::AccountService& accounts, service::QueryService& queries, service::PhotoService& photos,
-           service::Executor& executor)
-      : accounts_(accounts), queries_(queries), photos_(photos), executor_(executor) {}
+           service::Executor& executor, StreamSlots& streams)
+      : accounts_(accounts), queries_(queries), photos_(photos), executor_(executor), streams_(streams) {}
 
   grpc::ServerUnaryReactor* GetIndicatorTable(grpc::CallbackServerContext* context,
                                               const v1::GetIndicatorTableRequest* request,
@@ -55,6 +56,7 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   service::QueryService& queries_;
   service::PhotoService& photos_;
   service::Executor& executor_;
+  StreamSlots& streams_;
 };
 
 }  // namespace pantau::rpc

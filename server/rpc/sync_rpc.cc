@@ -3,16 +3,24 @@
 #include "server/rpc/call_support.h"
 #include "server/rpc/grpc_status.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
+
+#include "common/str_cat.h"
+
 namespace pantau::rpc {
 
 // One Push stream: read a batch, ingest it on the executor (durable before answered), write the
 // answer, read the next. One batch in flight per stream; concurrency comes from several streams,
 // whose synced writes the store groups.
-class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse> {
+class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   PushReactor(SyncRpc& service, grpc::CallbackServerContext* context)
-      : service_(service), context_(context) {
+      : service_(service), context_(context), slot_(service.streams_) {
     service_.open_push_streams_++;
+    if (!slot_.status().ok()) {
+      Finish(ToGrpcStatus(slot_.status()));
+      return;
+    }
     service_.executor_.Post([this] {
       auto principal = Authorize(*context_, service_.accounts_,
                                  {v1::ROLE_INSPECTOR, v1::ROLE_ADMIN}, "push field records");
@@ -21,7 +29,7 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushReques
         return;
       }
       principal_ = *std::move(principal);
-      StartRead(&request_);
+      StartRead(&request_bytes_);
     });
   }
 
@@ -30,15 +38,27 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushReques
       Finish(grpc::Status::OK);
       return;
     }
+    ++messages_;
     service_.executor_.Post([this] {
-      auto response = service_.ingest_.Push(principal_, std::move(request_));
-      request_.Clear();
+      v1::PushRequest request;
+      grpc::ProtoBufferReader reader(&request_bytes_);
+      const bool parsed = request.ParseFromZeroCopyStream(&reader);
+      request_bytes_.Clear();
+      if (!parsed) {
+        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            StrCat("message ", messages_, " of this push is not a PushRequest (cut short, a text "
+                                   "that is not UTF-8, or nested too deeply); nothing of it was stored")));
+        return;
+      }
+      auto response = service_.ingest_.Push(principal_, std::move(request));
       if (!response.ok()) {
         Finish(ToGrpcStatus(response.status()));
         return;
       }
-      response_ = *std::move(response);
-      StartWrite(&response_);
+      const std::string bytes = response->SerializeAsString();
+      grpc::Slice slice(bytes);
+      response_bytes_ = grpc::ByteBuffer(&slice, 1);
+      StartWrite(&response_bytes_);
     });
   }
 
@@ -47,7 +67,7 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushReques
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the answer could not be sent"));
       return;
     }
-    StartRead(&request_);
+    StartRead(&request_bytes_);
   }
 
   void OnDone() override {
@@ -58,9 +78,11 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<v1::PushReques
  private:
   SyncRpc& service_;
   grpc::CallbackServerContext* context_;
+  StreamSlot slot_;
   service::Principal principal_;
-  v1::PushRequest request_;
-  v1::PushResponse response_;
+  int64_t messages_ = 0;  // PushRequests read so far
+  grpc::ByteBuffer request_bytes_;
+  grpc::ByteBuffer response_bytes_;
 };
 
 // One Pull: changes after the cursor in messages of at most kChunk changes, each read from the
@@ -71,7 +93,11 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
   static constexpr int kChunk = 500;
 
   PullReactor(SyncRpc& service, grpc::CallbackServerContext* context, uint64_t after)
-      : service_(service), context_(context), cursor_(after) {
+      : service_(service), context_(context), slot_(service.streams_), cursor_(after) {
+    if (!slot_.status().ok()) {
+      Finish(ToGrpcStatus(slot_.status()));
+      return;
+    }
     service_.executor_.Post([this] {
       auto principal =
           Authorize(*context_, service_.accounts_,
@@ -117,11 +143,12 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
 
   SyncRpc& service_;
   grpc::CallbackServerContext* context_;
+  StreamSlot slot_;
   uint64_t cursor_;
   v1::PullResponse response_;
 };
 
-grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse>* SyncRpc::Push(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* SyncRpc::Push(
     grpc::CallbackServerContext* context) {
   return new PushReactor(*this, context);
 }
@@ -165,7 +192,11 @@ grpc::ServerUnaryReactor* SyncRpc::GetPhotoUploadStatus(grpc::CallbackServerCont
 class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChunk> {
  public:
   UploadReactor(SyncRpc& service, grpc::CallbackServerContext* context, v1::PhotoReceipt* receipt)
-      : service_(service), context_(context), receipt_(receipt) {
+      : service_(service), context_(context), slot_(service.streams_), receipt_(receipt) {
+    if (!slot_.status().ok()) {
+      Finish(ToGrpcStatus(slot_.status()));
+      return;
+    }
     service_.executor_.Post([this] {
       auto principal = Authorize(*context_, service_.accounts_,
                                  {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "upload photos");
@@ -198,6 +229,7 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
  private:
   SyncRpc& service_;
   grpc::CallbackServerContext* context_;
+  StreamSlot slot_;
   v1::PhotoReceipt* receipt_;
   v1::PhotoChunk chunk_;
 };

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "pantau/v1/sync_service.grpc.pb.h"
+#include "server/rpc/call_support.h"
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
 #include "server/service/ingest_service.h"
@@ -13,15 +14,28 @@
 
 namespace pantau::rpc {
 
-class SyncRpc final : public v1::SyncService::CallbackService {
+// Push is registered raw (bytes in, bytes out) so that a message that does not parse as a
+// PushRequest is answered INVALID_ARGUMENT saying so, rather than looking like the end of the
+// stream; the other methods are typed.
+using SyncServiceBase = v1::SyncService::WithRawCallbackMethod_Push<
+    v1::SyncService::WithCallbackMethod_Pull<v1::SyncService::WithCallbackMethod_RegisterDevice<
+        v1::SyncService::WithCallbackMethod_GetPhotoUploadStatus<
+            v1::SyncService::WithCallbackMethod_UploadPhoto<v1::SyncService::Service>>>>>;
+
+class SyncRpc final : public SyncServiceBase {
  public:
   // All arguments must outlive the gRPC server this service is registered with.
   SyncRpc(service::AccountService& accounts, service::IngestService& ingest,
-          service::ReferenceService& reference, service::PhotoService& photos, service::Executor& executor)
-      : accounts_(accounts), ingest_(ingest), reference_(reference), photos_(photos), executor_(executor) {}
+          service::ReferenceService& reference, service::PhotoService& photos, service::Executor& executor,
+          StreamSlots& streams)
+      : accounts_(accounts),
+        ingest_(ingest),
+        reference_(reference),
+        photos_(photos),
+        executor_(executor),
+        streams_(streams) {}
 
-  grpc::ServerBidiReactor<v1::PushRequest, v1::PushResponse>* Push(
-      grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Push(grpc::CallbackServerContext* context) override;
   grpc::ServerWriteReactor<v1::PullResponse>* Pull(grpc::CallbackServerContext* context,
                                                    const v1::PullRequest* request) override;
   grpc::ServerUnaryReactor* RegisterDevice(grpc::CallbackServerContext* context,
@@ -46,6 +60,7 @@ class SyncRpc final : public v1::SyncService::CallbackService {
   service::ReferenceService& reference_;
   service::PhotoService& photos_;
   service::Executor& executor_;
+  StreamSlots& streams_;
   std::atomic<int> open_push_streams_{0};
 };
 

@@ -682,3 +682,98 @@ TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
 
 }  // namespace
 }  // namespace pantau::integration
+
+namespace pantau::integration {
+namespace {
+
+TEST_F(ClientProcessTest, TheAdminManagesAccountsFromALaptopAndScopesHold) {
+  auto as_admin = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("admin-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_admin({"login", "--server", address_, "--token-file", dir_.Sub("admin.token")}).exit_code, 0);
+  // An inspector for Marabahan, a supervisor for Alalak; tokens straight into 0600 files.
+  auto rudi = as_admin({"admin", "add", "--name", "rudi", "--role", "inspector", "--kecamatan", "marabahan",
+                        "--expires", "2099-12-31", "--token-file", dir_.Sub("rudi.token")});
+  ASSERT_EQ(rudi.exit_code, 0) << rudi.err;
+  EXPECT_EQ(rudi.out, "");  // the token went to the file, not the screen
+  EXPECT_EQ(std::filesystem::status(dir_.Sub("rudi.token")).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto camat = as_admin({"admin", "add", "--name", "pengawas_alalak", "--role", "supervisor", "--kecamatan",
+                         "alalak", "--token-file", dir_.Sub("pengawas.token")});
+  ASSERT_EQ(camat.exit_code, 0) << camat.err;
+  auto unknown = as_admin({"admin", "add", "--name", "x", "--role", "inspector", "--kecamatan", "atlantis"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("\"atlantis\" is not in the reference data"), std::string::npos) << unknown.err;
+  auto list = as_admin({"admin", "accounts", "--format", "csv"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("rudi,inspector,active,2100-01-01 00:00 WITA,marabahan,,"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(Token("rudi")), std::string::npos);
+
+  // Rudi's laptop: a price in Marabahan goes in; one in Alalak (Handil Bakti) is refused with the
+  // reason, and stays on the laptop.
+  auto as_rudi = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("rudi-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_rudi({"login", "--server", address_, "--token-file", dir_.Sub("rudi.token")}).exit_code, 0);
+  ASSERT_EQ(as_rudi({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                     "13100"}).exit_code, 0);
+  ASSERT_EQ(as_rudi({"price", "add", "--market", "pasar_handil_bakti", "--commodity", "beras_medium", "--price",
+                     "13200"}).exit_code, 0);
+  auto sync = as_rudi({"sync"});
+  auto attention = as_rudi({"status", "--attention"});
+  EXPECT_NE(attention.out.find("market pasar_handil_bakti is in kecamatan Alalak (alalak), outside the kecamatan "
+                               "assigned to account \"rudi\" (marabahan)"),
+            std::string::npos)
+      << sync.out << sync.err << attention.out;
+
+  // The Alalak supervisor sees Handil Bakti's prices only, and not the regency's IKK table.
+  auto as_camat = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("camat-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_camat({"login", "--server", address_, "--token-file", dir_.Sub("pengawas.token")}).exit_code, 0);
+  auto ikk = as_camat({"report", "ikk"});
+  EXPECT_EQ(ikk.exit_code, 1);
+  EXPECT_NE(ikk.err.find("covers the whole kabupaten"), std::string::npos) << ikk.err;
+  auto marabahan = as_camat({"report", "prices", "--commodity", "beras_medium", "--market", "pasar_marabahan",
+                             "--from", "2026-01-01", "--to", "2026-12-31"});
+  EXPECT_EQ(marabahan.exit_code, 1);
+  EXPECT_NE(marabahan.err.find("market pasar_marabahan is outside"), std::string::npos) << marabahan.err;
+
+  // Rotation: the old token stops working at once, the new one works; revocation ends it.
+  auto rotated = as_admin({"admin", "rotate-token", "--name", "rudi", "--token-file", dir_.Sub("rudi2.token")});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  EXPECT_EQ(as_rudi({"pull"}).exit_code, 1);
+  ASSERT_EQ(as_rudi({"login", "--server", address_, "--token-file", dir_.Sub("rudi2.token")}).exit_code, 0);
+  ASSERT_EQ(as_admin({"admin", "revoke", "--name", "rudi"}).exit_code, 0);
+  auto refused = as_rudi({"pull"});
+  EXPECT_EQ(refused.exit_code, 1);
+
+  // Every admin action is in the audit log, with who and from where; no token anywhere in it.
+  auto log = as_admin({"admin", "audit-log", "--format", "csv"});
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  for (const char* line : {",admin,ipv4:127.0.0.1,account.create,rudi,ok,", ",admin,ipv4:127.0.0.1,token.rotate,rudi,ok,",
+                           ",admin,ipv4:127.0.0.1,account.revoke,rudi,ok,", ",,ipv4:127.0.0.1,auth.failure,rudi,"}) {
+    EXPECT_NE(log.out.find(line), std::string::npos) << line << "\n" << log.out;
+  }
+  for (const char* name : {"rudi", "rudi2", "admin", "pengawas"}) {
+    EXPECT_EQ(log.out.find(Token(name).substr(7, 20)), std::string::npos) << name;
+  }
+  // And in the server's own log neither.
+  std::ifstream server_log(server_->log_path());
+  std::stringstream server_text;
+  server_text << server_log.rdbuf();
+  for (const char* name : {"rudi", "rudi2", "admin", "pengawas", "siti"}) {
+    EXPECT_EQ(server_text.str().find(Token(name).substr(7, 20)), std::string::npos) << name;
+  }
+  // Inspectors and supervisors cannot administer.
+  EXPECT_EQ(as_camat({"admin", "accounts"}).exit_code, 1);
+}
+
+}  // namespace
+}  // namespace pantau::integration

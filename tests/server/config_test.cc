@@ -86,6 +86,22 @@ TEST(ServeConfigTest, TheShippedExampleParses) {
   EXPECT_EQ(c->server.ikk.price_schedule, (std::vector<std::string>{"selasa"}));
 }
 
+TEST(ServeConfigTest, LimitsAndBackOffAreRead) {
+  auto c = ParseServeConfig(
+      "[limits]\nmax_streams = 7\nmax_streams_per_connection = 3\nmax_connection_age_minutes = 90\n"
+      "memory_quota_mib = 256\n[security]\nfailed_sign_ins_before_backoff = 3\nmax_backoff_seconds = 60\n",
+      ServeConfig{});
+  ASSERT_THAT(c, IsOk());
+  EXPECT_EQ(c->server.max_streams, 7);
+  EXPECT_EQ(c->server.max_streams_per_connection, 3);
+  EXPECT_EQ(c->server.max_connection_age, absl::Minutes(90));
+  EXPECT_EQ(c->server.memory_quota_bytes, int64_t{256} << 20);
+  EXPECT_EQ(c->server.throttle.free_failures, 3);
+  EXPECT_EQ(c->server.throttle.max_block, absl::Seconds(60));
+  EXPECT_THAT(ParseServeConfig("[limits]\nmax_streams = 0\n", ServeConfig{}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST(LoopbackTest, OnlyLoopbackAddressesArePlaintextSafe) {
   for (const char* ok : {"127.0.0.1:50051", "127.1.2.3:0", "localhost:1", "[::1]:50051"}) {
     EXPECT_TRUE(IsLoopbackListenAddress(ok)) << ok;
