@@ -344,7 +344,8 @@ class Judge {
     }
     // Repeatability: at one flow rate the relative errors E / V may spread at most the limit.
     const int64_t limit = settings.dispenser_repeatability_milli_percent;
-    for (const auto& [flow, runs] : by_flow) {
+    for (const auto& flow_runs : by_flow) {
+      const auto& runs = flow_runs.second;  // a plain reference: lambdas may not capture bindings
       if (runs.size() < 2) continue;
       // The widest pair: (Ei / Vi - Ej / Vj) compared exactly by cross-multiplying.
       size_t hi = 0, lo = 0;
@@ -367,14 +368,14 @@ class Judge {
           absl::int128(eh) * rl.actual_ml() - absl::int128(el) * rh.actual_ml();
       CheckedTest c;
       c.test = "repeatability";
-      c.flow = flow;
+      c.flow = flow_runs.first;
       // In percent of the volume, exact: 100 x spread / (vh vl).
       const int64_t denominator = rh.actual_ml() * rl.actual_ml();
       c.error = Reduce(Ratio{static_cast<int64_t>(spread) * 100, denominator});
       c.mpe = Reduce(Ratio{limit, 1000});
       c.pass = spread * kScale <= absl::int128(limit) * rh.actual_ml() * rl.actual_ml();
       if (!c.pass) {
-        out.reasons.push_back(StrCat("repeatability at the ", flow,
+        out.reasons.push_back(StrCat("repeatability at the ", flow_runs.first,
                                      " flow rate: the errors spread ", FormatRatio(c.error, 3),
                                      " %, more than ", DecimalText(c.mpe), " %"));
       }

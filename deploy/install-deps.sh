@@ -8,6 +8,7 @@ packages=(
   librocksdb-dev libboost-dev libssl-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev faketime python3-openpyxl
+  clang libclang-rt-14-dev
 )
 
 missing=()
