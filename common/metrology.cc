@@ -1,5 +1,7 @@
 #include "common/metrology.h"
 
+#include <limits>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -21,6 +23,68 @@ Ratio Reduce(Ratio r) {
   }
   if (a <= 1) return r;
   return Ratio{r.numerator / a, r.denominator / a};
+}
+
+// n / d in lowest terms. When that still does not fit 64 bits (only for inputs near
+// kMaxQuantity, never for a real instrument) both are scaled down together: the text shown is
+// then rounded, while every pass/fail decision is taken on the exact 128-bit values.
+Ratio ReduceWide(absl::int128 n, absl::int128 d) {
+  if (d < 0) {
+    n = -n;
+    d = -d;
+  }
+  absl::int128 a = n < 0 ? -n : n, b = d;
+  while (b != 0) {
+    const absl::int128 t = a % b;
+    a = b;
+    b = t;
+  }
+  if (a > 1) {
+    n /= a;
+    d /= a;
+  }
+  const absl::int128 limit = std::numeric_limits<int64_t>::max();
+  while (n > limit || n < -limit || d > limit) {
+    n /= 2;
+    d /= 2;
+  }
+  return Ratio{static_cast<int64_t>(n), d == 0 ? 1 : static_cast<int64_t>(d)};
+}
+
+// Any quantity of a verification beyond this (in its unit) is refused before any arithmetic:
+// 10^15 mg is a million tonnes, 10^15 mL a million cubic metres. Within it no step overflows.
+constexpr int64_t kMaxQuantity = 1'000'000'000'000'000;
+
+bool QuantityInRange(int64_t v) { return v >= -kMaxQuantity && v <= kMaxQuantity; }
+
+// The first quantity of `u` out of range, as "field: value", or "".
+std::string QuantityOutOfRange(const v1::UttpVerification& u) {
+  auto check = [](std::string_view name, int64_t v) {
+    return QuantityInRange(v) ? std::string() : StrCat(name, " = ", v);
+  };
+  for (auto [name, v] : {std::pair<std::string_view, int64_t>{"max_mg", u.max_mg()}, {"min_mg", u.min_mg()},
+                         {"e_mg", u.e_mg()}, {"d_mg", u.d_mg()}, {"mmq_ml", u.mmq_ml()},
+                         {"zero_changepoint_mg", u.zero_changepoint_mg()}}) {
+    if (auto bad = check(name, v); !bad.empty()) return bad;
+  }
+  for (const auto& r : u.ranges()) {
+    for (int64_t v : {r.max_mg(), r.e_mg()}) {
+      if (auto bad = check("ranges", v); !bad.empty()) return bad;
+    }
+  }
+  for (const auto* points : {&u.weighing_points(), &u.eccentricity_points(), &u.repeatability_points()}) {
+    for (const auto& p : *points) {
+      for (int64_t v : {p.load_mg(), p.indication_mg(), p.changepoint_mg()}) {
+        if (auto bad = check("a weighing point", v); !bad.empty()) return bad;
+      }
+    }
+  }
+  for (const auto& r : u.volume_runs()) {
+    for (int64_t v : {r.actual_ml(), r.indication_ml()}) {
+      if (auto bad = check("a volume run", v); !bad.empty()) return bad;
+    }
+  }
+  return "";
 }
 
 // The rules, for quantities in 1/scale of a milligram or millilitre (1 unless a finer unit is
@@ -369,9 +433,9 @@ class Judge {
       CheckedTest c;
       c.test = "repeatability";
       c.flow = flow_runs.first;
-      // In percent of the volume, exact: 100 x spread / (vh vl).
-      const int64_t denominator = rh.actual_ml() * rl.actual_ml();
-      c.error = Reduce(Ratio{static_cast<int64_t>(spread) * 100, denominator});
+      // In percent of the volume, exact: 100 x spread / (vh vl), in 128 bits (each factor may
+      // be up to kMaxQuantity).
+      c.error = ReduceWide(spread * 100, absl::int128(rh.actual_ml()) * rl.actual_ml());
       c.mpe = Reduce(Ratio{limit, 1000});
       c.pass = spread * kScale <= absl::int128(limit) * rh.actual_ml() * rl.actual_ml();
       if (!c.pass) {
@@ -484,6 +548,12 @@ VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory cat
                              const MetrologySettings& settings, int64_t units_per_base) {
   Judge judge(units_per_base > 0 ? units_per_base : 1);
   VerdictResult out;
+  if (HasVerdictRule(category)) {
+    if (const std::string bad = QuantityOutOfRange(u); !bad.empty()) {
+      out.reasons.push_back(StrCat(bad, " is beyond any instrument (at most 10^15 in its unit); check the entry"));
+      return out;
+    }
+  }
   switch (category) {
     case v1::UTTP_CATEGORY_NAWI:
       judge.ComputeNawi(u, settings, out);

@@ -99,8 +99,9 @@ absl::Status Missing(const std::string& what) {
 absl::Status ApplyPrice(const v1::Record& r, const v1::PriceSample& p, int sign, absl::TimeZone zone,
                         CellStore& cells) {
   const std::string key = PriceCellKey(LocalDay(r.observed_at(), zone), p.commodity_code(), p.market_code());
-  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
-  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  // Changed in place: a copy per record would cost the whole cell (every trader of the day).
+  PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const found, cells.Mutable(key));
+  v1::RollupCell& cell = *found;
   v1::PriceCell* price = cell.mutable_price();
   if (!AdjustSorted(price->mutable_prices_rupiah(), p.price_rupiah(), sign) ||
       !AdjustCount(price->mutable_traders(), p.trader(), sign,
@@ -109,14 +110,15 @@ absl::Status ApplyPrice(const v1::Record& r, const v1::PriceSample& p, int sign,
     return Missing(StrCat("price ", r.id()));
   }
   if (price->prices_rupiah_size() == 0) return cells.Delete(key);
-  return cells.Put(key, cell);
+  return absl::OkStatus();
 }
 
 absl::Status ApplyAudit(const v1::Record& r, const v1::OutletAudit& a, int sign, absl::TimeZone zone,
                         CellStore& cells) {
   const std::string key = AuditCellKey(LocalDay(r.observed_at(), zone), a.outlet_code());
-  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
-  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  // Changed in place: a copy per record would cost the whole cell (every trader of the day).
+  PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const found, cells.Mutable(key));
+  v1::RollupCell& cell = *found;
   v1::AuditCell* audit = cell.mutable_audit();
   audit->set_audits(audit->audits() + sign);
   for (const auto& finding : EffectiveFindings(a)) {
@@ -128,29 +130,31 @@ absl::Status ApplyAudit(const v1::Record& r, const v1::OutletAudit& a, int sign,
   }
   if (audit->audits() < 0) return Missing(StrCat("audit ", r.id()));
   if (audit->audits() == 0) return cells.Delete(key);
-  return cells.Put(key, cell);
+  return absl::OkStatus();
 }
 
 absl::Status ApplyFollowUp(const v1::Record& r, const v1::FollowUp& f, int sign, absl::TimeZone zone,
                            CellStore& cells) {
   const absl::CivilDay day = ParseLocalDate(f.action_date()).value_or(LocalDay(r.observed_at(), zone));
   const std::string key = FollowUpCellKey(day, f.action_code(), f.audit_outlet_code());
-  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
-  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  // Changed in place: a copy per record would cost the whole cell (every trader of the day).
+  PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const found, cells.Mutable(key));
+  v1::RollupCell& cell = *found;
   v1::FollowUpCell* follow = cell.mutable_follow_up();
   follow->set_actions(follow->actions() + sign);
   if (f.status() == v1::FOLLOW_UP_STATUS_CLOSED) follow->set_closed(follow->closed() + sign);
   if (follow->actions() < 0 || follow->closed() < 0) return Missing(StrCat("follow-up ", r.id()));
   if (follow->actions() == 0) return cells.Delete(key);
-  return cells.Put(key, cell);
+  return absl::OkStatus();
 }
 
 absl::Status ApplyUttp(const v1::Record& r, const v1::UttpVerification& u, int sign, absl::TimeZone zone,
                        CellStore& cells) {
   const absl::CivilDay day = LocalDay(r.observed_at(), zone);
   const std::string key = UttpCellKey(static_cast<int>(day.year()), u.instrument_id());
-  PANTAU_ASSIGN_OR_RETURN(auto existing, cells.Get(key));
-  v1::RollupCell cell = existing.value_or(v1::RollupCell());
+  // Changed in place: a copy per record would cost the whole cell (every trader of the day).
+  PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const found, cells.Mutable(key));
+  v1::RollupCell& cell = *found;
   v1::UttpCell* uttp = cell.mutable_uttp();
   switch (u.kind()) {
     case v1::VERIFICATION_KIND_TERA:
@@ -190,7 +194,7 @@ absl::Status ApplyUttp(const v1::Record& r, const v1::UttpVerification& u, int s
     return Missing(StrCat("verification ", r.id()));
   }
   if (uttp->tera() + uttp->tera_ulang() + uttp->pengawasan() == 0) return cells.Delete(key);
-  return cells.Put(key, cell);
+  return absl::OkStatus();
 }
 
 }  // namespace

@@ -58,8 +58,10 @@ std::optional<v1::Record> EffectiveRecord(const v1::Record* original,
 class CellStore {
  public:
   virtual ~CellStore() = default;
-  virtual absl::StatusOr<std::optional<v1::RollupCell>> Get(const std::string& key) = 0;
-  virtual absl::Status Put(const std::string& key, const v1::RollupCell& cell) = 0;
+  // The cell at `key`, to be changed in place; an empty cell when there is none yet. The
+  // pointer stays valid until the next call. A caller that fails leaves the store to be
+  // discarded (both backends apply a write's cells only when all of it succeeded).
+  virtual absl::StatusOr<v1::RollupCell*> Mutable(const std::string& key) = 0;
   virtual absl::Status Delete(const std::string& key) = 0;
 };
 

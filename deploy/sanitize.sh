@@ -14,7 +14,6 @@ cmake --build "$build_dir" -j "$(nproc)"
 # library loads before the ASan runtime.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:verify_asan_link_order=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0}
 # The large-backlog test with 10 000 records instead of 100 000: every step is several times slower.
 export PANTAU_TEST_BACKLOG=${PANTAU_TEST_BACKLOG:-10000}
 cd "$build_dir"

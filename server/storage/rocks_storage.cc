@@ -441,17 +441,17 @@ class RocksRecordStore final : public RecordStore {
       return out;
     }
 
-    absl::StatusOr<std::optional<v1::RollupCell>> Get(const std::string& key) override {
-      if (auto it = cells_.find(key); it != cells_.end()) return it->second;
-      PANTAU_ASSIGN_OR_RETURN(auto bytes, db_.Get(kRollups, key));
-      if (!bytes) return std::nullopt;
-      v1::RollupCell cell;
-      if (!cell.ParseFromString(*bytes)) return absl::DataLossError("a roll-up cell does not decode");
-      return cell;
-    }
-    absl::Status Put(const std::string& key, const v1::RollupCell& cell) override {
-      cells_[key] = cell;
-      return absl::OkStatus();
+    absl::StatusOr<v1::RollupCell*> Mutable(const std::string& key) override {
+      auto it = cells_.find(key);
+      if (it == cells_.end()) {
+        PANTAU_ASSIGN_OR_RETURN(auto bytes, db_.Get(kRollups, key));
+        v1::RollupCell cell;
+        if (bytes && !cell.ParseFromString(*bytes)) return absl::DataLossError("a roll-up cell does not decode");
+        it = cells_.emplace(key, std::move(cell)).first;
+      } else if (!it->second) {
+        it->second.emplace();  // deleted earlier in this group: starts empty again
+      }
+      return &*it->second;
     }
     absl::Status Delete(const std::string& key) override {
       cells_[key] = std::nullopt;

@@ -33,16 +33,7 @@ absl::Status UpdateRollupsForInsert(const v1::Record& inserted, RecordLookup& lo
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<v1::RollupCell>> MemoryCellStore::Get(const std::string& key) {
-  auto it = cells_.find(key);
-  if (it == cells_.end()) return std::nullopt;
-  return it->second;
-}
-
-absl::Status MemoryCellStore::Put(const std::string& key, const v1::RollupCell& cell) {
-  cells_[key] = cell;
-  return absl::OkStatus();
-}
+absl::StatusOr<v1::RollupCell*> MemoryCellStore::Mutable(const std::string& key) { return &cells_[key]; }
 
 absl::Status MemoryCellStore::Delete(const std::string& key) {
   cells_.erase(key);

@@ -32,8 +32,7 @@ absl::Status UpdateRollupsForInsert(const v1::Record& inserted, RecordLookup& lo
 // Cells in memory, sorted by key: the rebuild's accumulator, and the in-memory backend's store.
 class MemoryCellStore final : public common::CellStore {
  public:
-  absl::StatusOr<std::optional<v1::RollupCell>> Get(const std::string& key) override;
-  absl::Status Put(const std::string& key, const v1::RollupCell& cell) override;
+  absl::StatusOr<v1::RollupCell*> Mutable(const std::string& key) override;
   absl::Status Delete(const std::string& key) override;
   const std::map<std::string, v1::RollupCell>& cells() const { return cells_; }
   std::map<std::string, v1::RollupCell>& cells() { return cells_; }

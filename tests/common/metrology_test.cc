@@ -398,3 +398,32 @@ TEST(MetrologyPropertyTest, AVerdictDoesNotDependOnTheUnit) {
 
 }  // namespace
 }  // namespace pantau::common
+
+namespace pantau::common {
+namespace {
+
+// Found by fuzz_record_validation: 2 x a load near INT64_MIN overflowed. Every quantity is now
+// bounded at 10^15 of its unit before any arithmetic — at the bound judged, one beyond refused.
+TEST(MetrologyTest, QuantitiesBeyondAnyInstrumentAreRefusedBeforeAnyArithmetic) {
+  const int64_t bound = 1'000'000'000'000'000;
+  auto u = Scale("III", 30000000, 5000);
+  AddPoint(u, -4705815380679982976, 0);
+  auto refused = ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{});
+  EXPECT_FALSE(refused.sah);
+  ASSERT_EQ(refused.reasons.size(), 1u);
+  EXPECT_EQ(refused.reasons[0],
+            "a weighing point = -4705815380679982976 is beyond any instrument (at most 10^15 in its unit); check the entry");
+  for (int64_t extreme : {bound + 1, -bound - 1, INT64_MAX, INT64_MIN}) {
+    auto pump = Pump({{"max", extreme, 20000}, {"mid", 20000, 20000}, {"min", 20000, 20000}});
+    auto v = PumpVerdict(pump);
+    EXPECT_FALSE(v.sah);
+    EXPECT_NE(v.reasons[0].find("is beyond any instrument"), std::string::npos) << v.reasons[0];
+  }
+  // At the bound itself the rules run (and find the absurd run batal) without overflow.
+  auto at_bound = PumpVerdict(Pump({{"max", bound, bound - 1}, {"mid", bound, -bound}, {"min", 1, bound}}));
+  EXPECT_FALSE(at_bound.sah);
+  EXPECT_EQ(at_bound.reasons[0].find("is beyond any instrument"), std::string::npos) << at_bound.reasons[0];
+}
+
+}  // namespace
+}  // namespace pantau::common

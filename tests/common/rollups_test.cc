@@ -16,15 +16,7 @@ using ::pantau::testing::TestUlid;
 
 class MapCells final : public CellStore {
  public:
-  absl::StatusOr<std::optional<v1::RollupCell>> Get(const std::string& key) override {
-    auto it = cells.find(key);
-    if (it == cells.end()) return std::nullopt;
-    return it->second;
-  }
-  absl::Status Put(const std::string& key, const v1::RollupCell& cell) override {
-    cells[key] = cell;
-    return absl::OkStatus();
-  }
+  absl::StatusOr<v1::RollupCell*> Mutable(const std::string& key) override { return &cells[key]; }
   absl::Status Delete(const std::string& key) override {
     cells.erase(key);
     return absl::OkStatus();
