@@ -11,52 +11,20 @@
 #include "client/reports.h"
 #include "client/sync_engine.h"
 #include "common/dates.h"
+#include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
 namespace pantau::client {
 namespace {
 
-std::optional<v1::Role> RoleFromName(std::string_view name) {
-  if (name == "inspector") return v1::ROLE_INSPECTOR;
-  if (name == "supervisor") return v1::ROLE_SUPERVISOR;
-  if (name == "admin") return v1::ROLE_ADMIN;
-  return std::nullopt;
-}
-
-std::string RoleText(v1::Role role) {
-  switch (role) {
-    case v1::ROLE_INSPECTOR:
-      return "inspector";
-    case v1::ROLE_SUPERVISOR:
-      return "supervisor";
-    case v1::ROLE_ADMIN:
-      return "admin";
-    default:
-      return "-";
-  }
-}
-
-// "--expires YYYY-MM-DD": the token works through that local day (WITA).
+// "--expires YYYY-MM-DD" into `out`; `has` says whether one was given.
 absl::Status SetExpiry(const std::string& text, google::protobuf::Timestamp* out, bool* has) {
-  *has = false;
-  if (text.empty()) return absl::OkStatus();
-  auto day = common::ParseLocalDate(text);
-  if (!day) return absl::InvalidArgumentError(StrCat("--expires \"", text, "\": use YYYY-MM-DD"));
-  *out = common::ToTimestamp(absl::FromCivil(*day + 1, common::DefaultDeploymentZone()));
-  *has = true;
+  auto expiry = common::ExpiryAfterLocalDay(text, common::DefaultDeploymentZone());
+  if (!expiry.ok()) return expiry.status();
+  *has = expiry->has_value();
+  if (*has) *out = common::ToTimestamp(**expiry);
   return absl::OkStatus();
-}
-
-v1::AccountScope ScopeOf(const AdminFlags& f) {
-  v1::AccountScope scope;
-  for (const auto& k : absl::StrSplit(f.kecamatan, ',', absl::SkipWhitespace())) {
-    scope.add_kecamatan_codes(std::string(common::StripAsciiSpace(std::string(k))));
-  }
-  for (const auto& b : absl::StrSplit(f.bidang, ',', absl::SkipWhitespace())) {
-    scope.add_bidang(std::string(common::StripAsciiSpace(std::string(b))));
-  }
-  return scope;
 }
 
 std::string WhenText(const google::protobuf::Timestamp& ts) {
@@ -94,7 +62,7 @@ Table AccountsTable(const v1::ListAccountsResponse& list) {
                {"kecamatan", "Kecamatan", Table::Kind::kText, 24}, {"bidang", "Bidang", Table::Kind::kText, 16},
                {"token_issued", "Token dibuat", Table::Kind::kText, 22}};
   for (const auto& a : list.accounts()) {
-    t.rows.push_back({a.name(), RoleText(a.role()), a.disabled() ? "revoked" : "active",
+    t.rows.push_back({a.name(), std::string(common::RoleName(a.role())), a.disabled() ? "revoked" : "active",
                       a.has_expires_at() ? WhenText(a.expires_at()) : "",
                       StrJoin(a.scope().kecamatan_codes(), ","), StrJoin(a.scope().bidang(), ","),
                       a.has_token_issued_at() ? WhenText(a.token_issued_at()) : ""});
@@ -174,14 +142,14 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
   }
   if (add_->parsed()) {
     v1::CreateAccountRequest request;
-    auto role = RoleFromName(f.role);
+    auto role = common::RoleFromName(f.role);
     if (!role) return absl::InvalidArgumentError("--role must be inspector, supervisor or admin");
     request.set_name(f.name);
     request.set_role(*role);
     bool has = false;
     if (absl::Status s = SetExpiry(f.expires, request.mutable_expires_at(), &has); !s.ok()) return s;
     if (!has) request.clear_expires_at();
-    *request.mutable_scope() = ScopeOf(f);
+    *request.mutable_scope() = common::ScopeFromLists(f.kecamatan, f.bidang);
     v1::CreateAccountResponse response;
     if (absl::Status s = FromGrpc(stub.CreateAccount(&context, request, &response)); !s.ok()) return s;
     return HandOver(response.token(), f.token_file, StrCat("account \"", f.name, "\" (", f.role, ") created"), out,
@@ -209,7 +177,7 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
   if (scope_->parsed()) {
     v1::SetAccountScopeRequest request;
     request.set_name(f.name);
-    *request.mutable_scope() = ScopeOf(f);
+    *request.mutable_scope() = common::ScopeFromLists(f.kecamatan, f.bidang);
     v1::SetAccountScopeResponse response;
     if (absl::Status s = FromGrpc(stub.SetAccountScope(&context, request, &response)); !s.ok()) return s;
     const auto& scope = response.account().scope();

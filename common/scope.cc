@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "common/dates.h"
 #include "common/str_cat.h"
+#include "common/text.h"
 
 namespace pantau::common {
 namespace {
@@ -73,6 +76,43 @@ std::string ScopeDescription(const v1::AccountScope& scope) {
   if (scope.kecamatan_codes_size() > 0) parts.push_back(StrCat("kecamatan ", StrJoin(scope.kecamatan_codes(), ", ")));
   if (scope.bidang_size() > 0) parts.push_back(StrCat("bidang ", StrJoin(scope.bidang(), ", ")));
   return parts.empty() ? "everything" : StrJoin(parts, "; ");
+}
+
+v1::AccountScope ScopeFromLists(std::string_view kecamatan, std::string_view bidang) {
+  v1::AccountScope scope;
+  // Debian's abseil has its own string_view: split std::strings into std::strings.
+  const std::vector<std::string> codes = absl::StrSplit(std::string(kecamatan), ',', absl::SkipWhitespace());
+  for (const auto& k : codes) scope.add_kecamatan_codes(std::string(StripAsciiSpace(k)));
+  const std::vector<std::string> words = absl::StrSplit(std::string(bidang), ',', absl::SkipWhitespace());
+  for (const auto& b : words) scope.add_bidang(std::string(StripAsciiSpace(b)));
+  return scope;
+}
+
+absl::StatusOr<std::optional<absl::Time>> ExpiryAfterLocalDay(std::string_view date, absl::TimeZone zone) {
+  if (date.empty()) return std::nullopt;
+  auto day = ParseLocalDate(date);
+  if (!day) return absl::InvalidArgumentError(StrCat("--expires \"", date, "\": use YYYY-MM-DD"));
+  return absl::FromCivil(*day + 1, zone);
+}
+
+std::string_view RoleName(v1::Role role) {
+  switch (role) {
+    case v1::ROLE_INSPECTOR:
+      return "inspector";
+    case v1::ROLE_SUPERVISOR:
+      return "supervisor";
+    case v1::ROLE_ADMIN:
+      return "admin";
+    default:
+      return "none";
+  }
+}
+
+std::optional<v1::Role> RoleFromName(std::string_view name) {
+  if (name == "inspector") return v1::ROLE_INSPECTOR;
+  if (name == "supervisor") return v1::ROLE_SUPERVISOR;
+  if (name == "admin") return v1::ROLE_ADMIN;
+  return std::nullopt;
 }
 
 }  // namespace pantau::common

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/admin_service.pb.h"
 #include "pantau/v1/records.pb.h"
@@ -40,5 +42,16 @@ bool IndicatorInScope(const v1::AccountScope& scope, std::string_view indicator_
 
 // "kecamatan marabahan, rantau_badauh": the scope in words, for messages.
 std::string ScopeDescription(const v1::AccountScope& scope);
+
+// A scope from the comma-separated lists people type ("marabahan, alalak"); blanks are skipped.
+v1::AccountScope ScopeFromLists(std::string_view kecamatan, std::string_view bidang);
+
+// `--expires YYYY-MM-DD`: the token works through that local day, so it expires at the start of
+// the next one in `zone`. nullopt for "" (no expiry); INVALID_ARGUMENT for a date that is not one.
+absl::StatusOr<std::optional<absl::Time>> ExpiryAfterLocalDay(std::string_view date, absl::TimeZone zone);
+
+// "inspector", "supervisor", "admin" <-> Role ("none" for an unset role).
+std::string_view RoleName(v1::Role role);
+std::optional<v1::Role> RoleFromName(std::string_view name);
 
 }  // namespace pantau::common

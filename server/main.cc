@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/record_kinds.h"
+#include "common/scope.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -131,25 +132,6 @@ absl::StatusOr<std::unique_ptr<OfflineAccounts>> OpenAccounts(const std::string&
   return out;
 }
 
-// "--expires YYYY-MM-DD": the token works through that local day.
-absl::StatusOr<std::optional<absl::Time>> ParseExpiry(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  auto day = common::ParseLocalDate(text);
-  if (!day) return absl::InvalidArgumentError(StrCat("--expires \"", text, "\": use YYYY-MM-DD"));
-  return absl::FromCivil(*day + 1, common::DefaultDeploymentZone());
-}
-
-v1::AccountScope ParseScope(const std::string& kecamatan, const std::string& bidang) {
-  v1::AccountScope scope;
-  for (const auto& k : absl::StrSplit(kecamatan, ',', absl::SkipWhitespace())) {
-    scope.add_kecamatan_codes(std::string(common::StripAsciiSpace(std::string(k))));
-  }
-  for (const auto& b : absl::StrSplit(bidang, ',', absl::SkipWhitespace())) {
-    scope.add_bidang(std::string(common::StripAsciiSpace(std::string(b))));
-  }
-  return scope;
-}
-
 int PrintToken(const std::string& what, const std::string& token, const std::string& token_file) {
   if (!token_file.empty()) {
     absl::Status written = WriteFileAtomically(token_file, token + "\n", 0600);
@@ -169,17 +151,17 @@ struct AccountFlags {
 int AddAccount(const std::string& data_dir, const AccountFlags& f) {
   auto role = service::RoleFromName(f.role);
   if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor or admin"));
-  auto expiry = ParseExpiry(f.expires);
+  auto expiry = common::ExpiryAfterLocalDay(f.expires, common::DefaultDeploymentZone());
   if (!expiry.ok()) return Fail(expiry.status());
   auto tools = OpenAccounts(data_dir);
   if (!tools.ok()) return Fail(tools.status());
-  auto created = (*tools)->accounts->Create(f.name, *role, *expiry, ParseScope(f.kecamatan, f.bidang), kLocalAdmin);
+  auto created = (*tools)->accounts->Create(f.name, *role, *expiry, common::ScopeFromLists(f.kecamatan, f.bidang), kLocalAdmin);
   if (!created.ok()) return Fail(created.status());
   return PrintToken(StrCat("account \"", f.name, "\" (", f.role, ") created"), created->token, f.token_file);
 }
 
 int RotateToken(const std::string& data_dir, const AccountFlags& f) {
-  auto expiry = ParseExpiry(f.expires);
+  auto expiry = common::ExpiryAfterLocalDay(f.expires, common::DefaultDeploymentZone());
   if (!expiry.ok()) return Fail(expiry.status());
   auto tools = OpenAccounts(data_dir);
   if (!tools.ok()) return Fail(tools.status());
@@ -201,7 +183,7 @@ int RevokeAccount(const std::string& data_dir, const std::string& name) {
 int ScopeAccount(const std::string& data_dir, const AccountFlags& f) {
   auto tools = OpenAccounts(data_dir);
   if (!tools.ok()) return Fail(tools.status());
-  auto changed = (*tools)->accounts->SetScope(f.name, ParseScope(f.kecamatan, f.bidang), kLocalAdmin);
+  auto changed = (*tools)->accounts->SetScope(f.name, common::ScopeFromLists(f.kecamatan, f.bidang), kLocalAdmin);
   if (!changed.ok()) return Fail(changed.status());
   std::cerr << "pantau-server: account \"" << f.name << "\" scope changed\n";
   return 0;

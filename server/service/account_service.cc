@@ -43,13 +43,6 @@ v1::AccountSummary Summary(const v1::Account& a) {
   return s;
 }
 
-std::string ScopeText(const v1::AccountScope& scope) {
-  std::vector<std::string> parts;
-  if (scope.kecamatan_codes_size() > 0) parts.push_back(StrCat("kecamatan ", StrJoin(scope.kecamatan_codes(), ",")));
-  if (scope.bidang_size() > 0) parts.push_back(StrCat("bidang ", StrJoin(scope.bidang(), ",")));
-  return parts.empty() ? "no limit" : StrJoin(parts, "; ");
-}
-
 std::string ExpiryText(std::optional<absl::Time> t) {
   return t ? StrCat("expires ", absl::FormatTime("%Y-%m-%d %H:%M UTC", *t, absl::UTCTimeZone())) : "no expiry";
 }
@@ -71,26 +64,6 @@ absl::StatusOr<std::string> NewToken(v1::Account& account, absl::Time now,
 }
 
 }  // namespace
-
-std::string_view RoleName(v1::Role role) {
-  switch (role) {
-    case v1::ROLE_INSPECTOR:
-      return "inspector";
-    case v1::ROLE_SUPERVISOR:
-      return "supervisor";
-    case v1::ROLE_ADMIN:
-      return "admin";
-    default:
-      return "none";
-  }
-}
-
-std::optional<v1::Role> RoleFromName(std::string_view name) {
-  if (name == "inspector") return v1::ROLE_INSPECTOR;
-  if (name == "supervisor") return v1::ROLE_SUPERVISOR;
-  if (name == "admin") return v1::ROLE_ADMIN;
-  return std::nullopt;
-}
 
 absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::Role> allowed,
                          std::string_view action) {
@@ -172,7 +145,7 @@ absl::StatusOr<CreatedAccount> AccountService::Create(std::string_view name, v1:
     return out;
   }();
   PANTAU_RETURN_IF_ERROR(Audit(actor, "account.create", name, created.status(),
-                               StrCat("role ", RoleName(role), "; ", ScopeText(scope), "; ", ExpiryText(expires_at))));
+                               StrCat("role ", RoleName(role), "; ", common::ScopeDescription(scope), "; ", ExpiryText(expires_at))));
   return created;
 }
 
@@ -269,7 +242,7 @@ absl::StatusOr<v1::AccountSummary> AccountService::SetScope(std::string_view nam
     PANTAU_RETURN_IF_ERROR(store_.Update(account));
     return Summary(account);
   }();
-  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.scope", name, changed.status(), ScopeText(scope)));
+  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.scope", name, changed.status(), common::ScopeDescription(scope)));
   return changed;
 }
 

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "pantau/v1/admin_service.pb.h"
+#include "common/scope.h"
 #include "server/service/auth_throttle.h"
 #include "server/service/clock.h"
 #include "server/service/principal.h"
@@ -27,9 +28,8 @@ struct CreatedAccount {
   std::string token;  // the only copy; never logged
 };
 
-// "inspector", "supervisor", "admin" <-> Role.
-std::string_view RoleName(v1::Role role);
-std::optional<v1::Role> RoleFromName(std::string_view name);
+using common::RoleFromName;
+using common::RoleName;
 
 // OK when `principal` has one of `allowed`; PERMISSION_DENIED naming the action otherwise.
 absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::Role> allowed,
