@@ -359,6 +359,12 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   auto* status = app.add_subcommand("status", "what is pending, delivered, or needs attention");
   status->add_flag("--json", json, "print JSON");
   status->add_flag("--attention", attention, "list the records that need attention, with reasons");
+  std::vector<std::string> requeue_ids;
+  bool requeue_all = false;
+  auto* requeue = app.add_subcommand(
+      "requeue", "send refused records again, once what refused them is fixed on the server (then `pantau sync`)");
+  requeue->add_option("ID", requeue_ids, "record ids, as `pantau status --attention` lists them");
+  requeue->add_flag("--all", requeue_all, "every refused record");
 
   // price add
   PriceInput price;
@@ -868,6 +874,23 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     file << bytes;
     if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(report_out, ": cannot be written")));
     err << "pantau: wrote " << report_out << " (" << bytes.size() << " bytes)\n";
+    return kOk;
+  }
+
+  if (*requeue) {
+    std::vector<std::string> ids = requeue_ids;
+    if (requeue_all) {
+      absl::Status scanned = s.store->ScanAttention([&](const v1::OutboxEntry& e) {
+        if (e.outcome() != v1::PUSH_OUTCOME_CONFLICT) ids.push_back(e.record().id());
+        return true;
+      });
+      if (!scanned.ok()) return s.Fail(scanned);
+    }
+    if (ids.empty()) return s.Fail(absl::InvalidArgumentError("name record ids or --all"));
+    for (const auto& id : ids) {
+      if (absl::Status done = s.store->Requeue(id, now); !done.ok()) return s.Fail(done);
+    }
+    out << ids.size() << " record" << (ids.size() == 1 ? "" : "s") << " pending again; run `pantau sync`\n";
     return kOk;
   }
 

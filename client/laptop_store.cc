@@ -212,6 +212,34 @@ class RocksLaptopStore final : public LaptopStore {
     return Write(batch);
   }
 
+  absl::Status Requeue(std::string_view id, absl::Time now) override {
+    PANTAU_ASSIGN_OR_RETURN(auto entry, Get(id));
+    if (!entry) return absl::NotFoundError(StrCat("no record ", id, " on this laptop"));
+    if (entry->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+      return absl::FailedPreconditionError(StrCat("record ", id, " does not need attention"));
+    }
+    if (entry->outcome() == v1::PUSH_OUTCOME_CONFLICT) {
+      return absl::FailedPreconditionError(StrCat(
+          "record ", id, " conflicts with a different record of the same id on the server; sending it again "
+          "cannot help: enter it anew"));
+    }
+    entry->set_state(v1::OUTBOX_STATE_PENDING);
+    entry->set_outcome(v1::PUSH_OUTCOME_UNSPECIFIED);
+    entry->clear_errors();
+    entry->clear_message();
+    *entry->mutable_state_changed_at() = common::ToTimestamp(now);
+    rocksdb::WriteBatch batch;
+    const std::string key(id);
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kOutbox), key, entry->SerializeAsString())));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Delete(cf(kAttention), key)));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kPending), key, rocksdb::Slice())));
+    PANTAU_ASSIGN_OR_RETURN(uint64_t pending, GetCount(kPendingCount));
+    PANTAU_ASSIGN_OR_RETURN(uint64_t flagged, GetCount(kAttentionCount));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kPendingCount, EncodeU64(pending + 1))));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kAttentionCount, EncodeU64(flagged - 1))));
+    return Write(batch);
+  }
+
   absl::StatusOr<OutboxCounts> Counts() override {
     OutboxCounts c;
     PANTAU_ASSIGN_OR_RETURN(c.pending, GetCount(kPendingCount));

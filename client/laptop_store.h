@@ -59,6 +59,11 @@ class LaptopStore {
   // reasons. INVALID_ARGUMENT when the answer does not match the batch (nothing changed).
   virtual absl::Status ApplyResults(const std::vector<v1::Record>& records,
                                     const v1::PushResponse& response, absl::Time now) = 0;
+  // Makes a record that needs attention because it was refused (INVALID) pending again, to be
+  // sent as it is once what refused it has changed on the server (reference data, the
+  // account's kecamatan). One synced write. NOT_FOUND for an unknown id; FAILED_PRECONDITION when
+  // it does not need attention, or was a CONFLICT (its id is taken: resending cannot help).
+  virtual absl::Status Requeue(std::string_view id, absl::Time now) = 0;
   virtual absl::StatusOr<OutboxCounts> Counts() = 0;
   // Entries needing attention, oldest first.
   virtual absl::Status ScanAttention(const std::function<bool(const v1::OutboxEntry&)>& visit) = 0;

@@ -84,6 +84,37 @@ TEST_F(LaptopStoreTest, RecordsMoveFromPendingOnlyOnAnAnswerAndSurviveReopen) {
   EXPECT_EQ((*store_->Get(records[1].id()))->record().price_sample().price_rupiah(), 13001);
 }
 
+TEST_F(LaptopStoreTest, ARefusedRecordRequeuedIsPendingAgainAndAConflictIsNot) {
+  std::vector<v1::Record> records = {PriceRecord(TestUlid(2, 1), 13100), PriceRecord(TestUlid(2, 2), 13200),
+                                     PriceRecord(TestUlid(2, 3), 13300)};
+  for (const auto& r : records) ASSERT_THAT(store_->Add(r, TestNow()), IsOk());
+  ASSERT_THAT(store_->ApplyResults(records,
+                                   Answer(records, {v1::PUSH_OUTCOME_INVALID, v1::PUSH_OUTCOME_CONFLICT,
+                                                    v1::PUSH_OUTCOME_ACCEPTED}),
+                                   TestNow()),
+              IsOk());
+  ASSERT_THAT(store_->Requeue(records[0].id(), TestNow()), IsOk());
+  EXPECT_THAT(store_->Requeue(records[0].id(), TestNow()), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Requeue(records[1].id(), TestNow()), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Requeue(records[2].id(), TestNow()), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Requeue(TestUlid(9, 9), TestNow()), StatusIs(absl::StatusCode::kNotFound));
+  Reopen();  // one synced write
+  auto counts = store_->Counts();
+  EXPECT_EQ(counts->pending, 1u);
+  EXPECT_EQ(counts->needs_attention, 1u);
+  EXPECT_EQ(counts->acknowledged, 1u);
+  auto pending = store_->NextPending("", 10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id(), records[0].id());
+  auto entry = *store_->Get(records[0].id());
+  EXPECT_EQ(entry->state(), v1::OUTBOX_STATE_PENDING);
+  EXPECT_EQ(entry->errors_size(), 0);
+  // Sent again and accepted this time.
+  ASSERT_THAT(store_->ApplyResults(*pending, Answer(*pending, {v1::PUSH_OUTCOME_ACCEPTED}), TestNow()), IsOk());
+  EXPECT_EQ(store_->Counts()->acknowledged, 2u);
+  EXPECT_EQ(store_->Counts()->pending, 0u);
+}
+
 TEST_F(LaptopStoreTest, AnAnswerThatDoesNotMatchTheBatchChangesNothing) {
   std::vector<v1::Record> batch = {PriceRecord(TestUlid(1, 1), 13000), PriceRecord(TestUlid(1, 2), 13000)};
   ASSERT_THAT(store_->AddNew(batch, TestNow()), IsOk());

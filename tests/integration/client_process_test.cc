@@ -735,6 +735,17 @@ TEST_F(ClientProcessTest, TheAdminManagesAccountsFromALaptopAndScopesHold) {
             std::string::npos)
       << sync.out << sync.err << attention.out;
 
+  // The admin extends rudi's assignment; the refused record goes again, as it was, and is stored.
+  auto extended = as_admin({"admin", "scope", "--name", "rudi", "--kecamatan", "marabahan,alalak"});
+  ASSERT_EQ(extended.exit_code, 0) << extended.err;
+  EXPECT_EQ(extended.out, "account rudi: kecamatan marabahan,alalak; bidang (all)\n");
+  auto requeued = as_rudi({"requeue", "--all"});
+  ASSERT_EQ(requeued.exit_code, 0) << requeued.err;
+  EXPECT_EQ(requeued.out, "1 record pending again; run `pantau sync`\n");
+  auto resent = as_rudi({"sync"});
+  EXPECT_EQ(resent.exit_code, 0) << resent.err;
+  EXPECT_NE(resent.out.find("delivered 1 records"), std::string::npos) << resent.out;
+
   // The Alalak supervisor sees Handil Bakti's prices only, and not the regency's IKK table.
   auto as_camat = [&](std::vector<std::string> args) {
     std::vector<std::string> argv = {kClient, "--home", dir_.Sub("camat-laptop")};
