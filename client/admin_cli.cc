@@ -8,7 +8,7 @@
 #include <ostream>
 
 #include "absl/strings/str_split.h"
-#include "client/reports.h"
+#include "common/report/tables.h"
 #include "client/sync_engine.h"
 #include "common/dates.h"
 #include "common/scope.h"
@@ -17,6 +17,8 @@
 
 namespace pantau::client {
 namespace {
+
+using namespace ::pantau::report;  // the report tables and workbooks
 
 // "--expires YYYY-MM-DD" into `out`; `has` says whether one was given.
 absl::Status SetExpiry(const std::string& text, google::protobuf::Timestamp* out, bool* has) {
@@ -108,7 +110,7 @@ AdminCommands::AdminCommands(CLI::App& app, AdminFlags& flags) : flags_(flags) {
   list_->add_option("--format", flags.format, "table, csv or json");
   add_ = admin_->add_subcommand("add", "create an account; its token is shown once");
   add_->add_option("--name", flags.name, "account name (a-z, 0-9, . _ -)")->required();
-  add_->add_option("--role", flags.role, "inspector, supervisor or admin")->required();
+  add_->add_option("--role", flags.role, "inspector, supervisor, admin or monitor (metrics only)")->required();
   revoke_ = admin_->add_subcommand("revoke", "refuse an account's token from now on");
   revoke_->add_option("--name", flags.name, "account name")->required();
   rotate_ = admin_->add_subcommand("rotate-token", "a new token for an account; the old one stops working");
@@ -143,7 +145,7 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
   if (add_->parsed()) {
     v1::CreateAccountRequest request;
     auto role = common::RoleFromName(f.role);
-    if (!role) return absl::InvalidArgumentError("--role must be inspector, supervisor or admin");
+    if (!role) return absl::InvalidArgumentError("--role must be inspector, supervisor, admin or monitor (metrics only)");
     request.set_name(f.name);
     request.set_role(*role);
     bool has = false;

@@ -19,8 +19,8 @@
 #include "client/entry.h"
 #include "client/laptop_store.h"
 #include "client/photos.h"
-#include "client/reports.h"
-#include "client/xlsx.h"
+#include "common/report/tables.h"
+#include "common/report/xlsx.h"
 #include "pantau/v1/query_service.grpc.pb.h"
 #include "client/sync_engine.h"
 #include "client/uttp_check.h"
@@ -35,6 +35,8 @@
 
 namespace pantau::client {
 namespace {
+
+using namespace ::pantau::report;  // the report tables and workbooks
 
 using nlohmann::ordered_json;
 

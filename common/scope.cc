@@ -103,6 +103,8 @@ std::string_view RoleName(v1::Role role) {
       return "supervisor";
     case v1::ROLE_ADMIN:
       return "admin";
+    case v1::ROLE_MONITOR:
+      return "monitor";
     default:
       return "none";
   }
@@ -112,6 +114,7 @@ std::optional<v1::Role> RoleFromName(std::string_view name) {
   if (name == "inspector") return v1::ROLE_INSPECTOR;
   if (name == "supervisor") return v1::ROLE_SUPERVISOR;
   if (name == "admin") return v1::ROLE_ADMIN;
+  if (name == "monitor") return v1::ROLE_MONITOR;
   return std::nullopt;
 }
 

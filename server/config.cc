@@ -103,6 +103,11 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "security.max_backoff_seconds",
       "tls.cert_file",
       "tls.key_file",
+      "http.listen",
+      "backup.dir",
+      "backup.every_hours",
+      "backup.keep",
+      "log.level",
       "indicators.uttp_definition",
       "reports.price_schedule",
       "reports.follow_up_due_days",
@@ -151,6 +156,21 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
   int64_t max_backoff = absl::ToInt64Seconds(c.server.throttle.max_block);
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "security.max_backoff_seconds", 1, 24 * 3600, &max_backoff));
   c.server.throttle.max_block = absl::Seconds(max_backoff);
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "http.listen", &c.server.http_listen));
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "backup.dir", &c.server.backup_dir));
+  int64_t backup_hours = absl::ToInt64Hours(c.server.backup_every);
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "backup.every_hours", 0, 24 * 31, &backup_hours));
+  c.server.backup_every = absl::Hours(backup_hours);
+  int64_t keep = c.server.backup_keep;
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "backup.keep", 1, 1000, &keep));
+  c.server.backup_keep = static_cast<int>(keep);
+  if (c.server.backup_every > absl::ZeroDuration() && c.server.backup_dir.empty()) {
+    return absl::InvalidArgumentError("backup.every_hours: needs backup.dir, the folder the backups go to");
+  }
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "log.level", &c.log_level));
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
+    return absl::InvalidArgumentError("log.level: must be debug, info, warn or error");
+  }
   std::string uttp_definition;
   PANTAU_RETURN_IF_ERROR(ReadString(table, "indicators.uttp_definition", &uttp_definition));
   if (uttp_definition == "verified_in_year") {

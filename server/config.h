@@ -13,6 +13,7 @@ namespace pantau::server {
 struct ServeConfig {
   std::string data_dir;
   ServerOptions server;
+  std::string log_level = "info";  // debug, info, warn or error
 };
 
 // Applies the settings found in `toml_text` over `base`. INVALID_ARGUMENT naming the key for an

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <grpcpp/grpcpp.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include "server/rpc/admin_rpc.h"
 #include "server/running_server.h"
 #include "server/service/account_service.h"
+#include "server/service/log.h"
 #include "server/storage/rocks_storage.h"
 
 namespace pantau::server {
@@ -68,7 +71,8 @@ absl::StatusOr<std::unique_ptr<storage::Storage>> OpenStore(const std::string& d
   return storage::OpenRocksStorage(options);
 }
 
-int Serve(ServeConfig config, const std::string& config_file, const std::string& port_file) {
+int Serve(ServeConfig config, const std::string& config_file, const std::string& port_file,
+          const std::string& http_port_file) {
   if (!config_file.empty()) {
     auto text = ReadFile(config_file);
     if (!text.ok()) return Fail(text.status());
@@ -82,8 +86,19 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
     if (!flags.server.tls_cert_file.empty()) config.server.tls_cert_file = flags.server.tls_cert_file;
     if (!flags.server.tls_key_file.empty()) config.server.tls_key_file = flags.server.tls_key_file;
     config.server.insecure_plaintext_anywhere |= flags.server.insecure_plaintext_anywhere;
+    if (!flags.server.http_listen.empty()) config.server.http_listen = flags.server.http_listen;
+    if (!flags.server.backup_dir.empty()) config.server.backup_dir = flags.server.backup_dir;
+    if (flags.server.backup_every > absl::ZeroDuration()) config.server.backup_every = flags.server.backup_every;
+    if (flags.server.backup_keep != ServerOptions{}.backup_keep) config.server.backup_keep = flags.server.backup_keep;
+    if (flags.log_level != ServeConfig{}.log_level) config.log_level = flags.log_level;
   }
   if (config.server.grpc_listen.empty()) config.server.grpc_listen = "127.0.0.1:50051";
+  if (!service::log::SetLevel(config.log_level)) {
+    return Fail(absl::InvalidArgumentError("--log-level must be debug, info, warn or error"));
+  }
+  if (config.server.backup_every > absl::ZeroDuration() && config.server.backup_dir.empty()) {
+    return Fail(absl::InvalidArgumentError("--backup-every-hours needs --backup-dir, the folder the backups go to"));
+  }
 
   // SIGINT and SIGTERM are taken synchronously below; block them before any thread starts.
   sigset_t signals;
@@ -97,19 +112,27 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
   auto server = RunningServer::Start(config.server, *std::move(store));
   if (!server.ok()) return Fail(server.status());
   const std::string host = config.server.grpc_listen.substr(0, config.server.grpc_listen.rfind(':'));
-  std::cerr << "pantau-server: serving gRPC" << (config.server.tls_cert_file.empty() ? "" : " with TLS") << " on "
-            << host << ":" << (*server)->grpc_port()
-            << " with data in " << config.data_dir << " (Ctrl-C to stop)\n";
+  const bool tls = !config.server.tls_cert_file.empty();
+  nlohmann::ordered_json serving = {{"grpc", StrCat(host, ":", (*server)->grpc_port())}, {"tls", tls}, {"data_dir", config.data_dir}};
+  if ((*server)->http_port() != 0) {
+    const std::string& h = config.server.http_listen;
+    serving["http"] = StrCat(tls ? "https://" : "http://", h.substr(0, h.rfind(':')), ":", (*server)->http_port());
+  }
+  service::log::Info("server.serving", serving);
   if (!port_file.empty()) {
     absl::Status written = WriteFileAtomically(port_file, StrCat((*server)->grpc_port(), "\n"), 0644);
     if (!written.ok()) return Fail(written);
   }
+  if (!http_port_file.empty()) {
+    absl::Status written = WriteFileAtomically(http_port_file, StrCat((*server)->http_port(), "\n"), 0644);
+    if (!written.ok()) return Fail(written);
+  }
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  std::cerr << "pantau-server: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
-            << ": finishing in-flight pushes and closing\n";
+  service::log::Info("server.stopping", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
+                                         {"detail", "finishing in-flight pushes and closing"}});
   (*server)->Shutdown();
-  std::cerr << "pantau-server: stopped cleanly\n";
+  service::log::Info("server.stopped", {{"detail", "stopped cleanly"}});
   return 0;
 }
 
@@ -150,7 +173,7 @@ struct AccountFlags {
 
 int AddAccount(const std::string& data_dir, const AccountFlags& f) {
   auto role = service::RoleFromName(f.role);
-  if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor or admin"));
+  if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor, admin or monitor (metrics only)"));
   auto expiry = common::ExpiryAfterLocalDay(f.expires, common::DefaultDeploymentZone());
   if (!expiry.ok()) return Fail(expiry.status());
   auto tools = OpenAccounts(data_dir);
@@ -283,6 +306,99 @@ int Stats(const std::string& data_dir, bool json) {
   return 0;
 }
 
+// A backup: by the running server (an admin token, AdminService.CreateBackup) or, with the
+// server stopped, by this process on the data directory itself.
+int Backup(const std::string& data_dir, const std::string& to, int keep, const std::string& server_address,
+           const std::string& token_file, const std::string& ca_file) {
+  if (!token_file.empty()) {
+    auto token = ReadFile(token_file);
+    if (!token.ok()) return Fail(token.status());
+    std::string t = *token;
+    while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    if (!ca_file.empty()) {
+      auto ca = ReadFile(ca_file);
+      if (!ca.ok()) return Fail(ca.status());
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = *ca;
+      credentials = grpc::SslCredentials(ssl);
+    } else if (IsLoopbackListenAddress(server_address)) {
+      credentials = grpc::InsecureChannelCredentials();
+    } else {
+      return Fail(absl::FailedPreconditionError(
+          StrCat("refusing to send a token in plaintext to ", server_address, ": give --ca-file")));
+    }
+    auto stub = v1::AdminService::NewStub(grpc::CreateChannel(server_address, credentials));
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + t);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(6));
+    v1::CreateBackupRequest request;
+    request.set_backup_dir(to);
+    request.set_keep(keep);
+    v1::CreateBackupResponse response;
+    grpc::Status status = stub->CreateBackup(&context, request, &response);
+    if (!status.ok()) {
+      return Fail(absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                               StrCat("the server at ", server_address, " did not back up: ", status.error_message())));
+    }
+    std::cerr << "pantau-server: backup " << response.backup_id() << " made by the running server in "
+              << response.backup_dir() << " (" << response.bytes() << " bytes, " << response.files() << " files)\n";
+    return 0;
+  }
+  if (to.empty()) return Fail(absl::InvalidArgumentError("--to is required"));
+  auto store = OpenStore(data_dir);
+  if (!store.ok()) {
+    return Fail(absl::Status(store.status().code(),
+                             StrCat(store.status().message(),
+                                    "\n(is the server running? then give --token-file with an admin token, and it "
+                                    "makes the backup itself)")));
+  }
+  auto made = (*store)->Backup(to, keep > 0 ? keep : 0);
+  if (!made.ok()) return Fail(made.status());
+  std::cerr << "pantau-server: backup " << made->id << " of " << data_dir << " in " << to << " (" << made->bytes
+            << " bytes, " << made->files << " files)\n";
+  return 0;
+}
+
+int VerifyBackups(const std::string& from, uint32_t id) {
+  auto list = storage::ListBackups(from);
+  if (!list.ok()) return Fail(list.status());
+  if (list->empty()) return Fail(absl::NotFoundError(StrCat(from, " holds no backup")));
+  int damaged = 0, checked = 0;
+  for (const auto& b : *list) {
+    if (id != 0 && b.id != id) continue;
+    ++checked;
+    absl::Status verified = storage::VerifyBackup(from, b.id);
+    std::cout << b.id << "\t" << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", b.created, absl::UTCTimeZone()) << "\t"
+              << b.bytes << " bytes\t" << b.files << " files\t" << (verified.ok() ? "ok" : verified.message())
+              << "\n";
+    damaged += !verified.ok();
+  }
+  if (checked == 0) return Fail(absl::NotFoundError(StrCat(from, " has no backup ", id)));
+  if (damaged > 0) {
+    std::cerr << "pantau-server: " << damaged << " of " << checked << " backups are damaged\n";
+    return 1;
+  }
+  std::cerr << "pantau-server: " << checked << " backup(s) verified: every file has its size and checksum\n";
+  return 0;
+}
+
+int Restore(const std::string& from, uint32_t id, const std::string& data_dir) {
+  if (data_dir.empty()) return Fail(absl::InvalidArgumentError("--data-dir is required"));
+  auto restored = storage::RestoreBackup(from, id, data_dir);
+  if (!restored.ok()) return Fail(restored.status());
+  // Open it once: the restored store must be one this build reads.
+  auto store = OpenStore(data_dir, /*read_only=*/true);
+  if (!store.ok()) return Fail(store.status());
+  auto counts = rpc::CountRecords((*store)->records());
+  if (!counts.ok()) return Fail(counts.status());
+  std::cerr << "pantau-server: backup " << restored->id << " of "
+            << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->created, absl::UTCTimeZone()) << " restored into "
+            << data_dir << ": " << counts->total() << " records; start the server with --data-dir " << data_dir
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 }  // namespace pantau::server
 
@@ -303,6 +419,15 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-key", serve_config.server.tls_key_file, "PEM private key of the server");
   serve->add_flag("--insecure-plaintext-anywhere", serve_config.server.insecure_plaintext_anywhere,
                   "allow plaintext on a non-loopback address (tests on a closed network only)");
+  std::string http_port_file;
+  int backup_every_hours = 0;
+  serve->add_option("--http-listen", serve_config.server.http_listen,
+                    "HOST:PORT of the HTTP side (health, metrics, JSON API); loopback only without TLS");
+  serve->add_option("--http-port-file", http_port_file, "write the bound HTTP port here once serving");
+  serve->add_option("--backup-dir", serve_config.server.backup_dir, "folder of the scheduled backups");
+  serve->add_option("--backup-every-hours", backup_every_hours, "make a backup this often (0: no schedule)");
+  serve->add_option("--backup-keep", serve_config.server.backup_keep, "keep this many newest backups (default 7)");
+  serve->add_option("--log-level", serve_config.log_level, "debug, info (default), warn or error");
 
   std::string data_dir, folder;
   AccountFlags account;
@@ -312,7 +437,7 @@ int main(int argc, char** argv) {
   auto* add = accounts->add_subcommand("add", "create an account and print its token once");
   add->add_option("--data-dir", data_dir, "data directory")->required();
   add->add_option("--name", account.name, "account name (a-z, 0-9, . _ -)")->required();
-  add->add_option("--role", account.role, "inspector, supervisor or admin")->required();
+  add->add_option("--role", account.role, "inspector, supervisor, admin or monitor (metrics only)")->required();
   add->add_option("--token-file", account.token_file, "write the token to this file (mode 0600) instead");
   add->add_option("--expires", account.expires, "YYYY-MM-DD: the token works through that day");
   add->add_option("--kecamatan", account.kecamatan, "comma-separated kecamatan codes the account is limited to");
@@ -344,6 +469,24 @@ int main(int argc, char** argv) {
                                      "recompute every roll-up from the records (server stopped)");
   rebuild->add_option("--data-dir", data_dir, "data directory")->required();
 
+  std::string backup_to, backup_from, backup_server = "127.0.0.1:50051", backup_token_file, backup_ca_file;
+  int backup_keep = 0;
+  uint32_t backup_id = 0;
+  auto* backup = app.add_subcommand("backup", "back up the store (the running server with --token-file, else offline)");
+  backup->add_option("--data-dir", data_dir, "data directory (server stopped)");
+  backup->add_option("--to", backup_to, "backup folder (with --token-file: default the server's [backup] dir)");
+  backup->add_option("--keep", backup_keep, "then keep only the newest N backups there");
+  backup->add_option("--server", backup_server, "the running server (default 127.0.0.1:50051)");
+  backup->add_option("--token-file", backup_token_file, "an admin token: the running server makes the backup");
+  backup->add_option("--ca-file", backup_ca_file, "CA certificate of a TLS server");
+  auto* restore = app.add_subcommand("restore", "restore a backup into a new data directory");
+  restore->add_option("--from", backup_from, "backup folder")->required();
+  restore->add_option("--data-dir", data_dir, "new, empty data directory")->required();
+  restore->add_option("--backup-id", backup_id, "which backup (default the newest)");
+  auto* verify = app.add_subcommand("verify-backup", "check every file of the backups against its checksum");
+  verify->add_option("--from", backup_from, "backup folder")->required();
+  verify->add_option("--backup-id", backup_id, "only this backup (default all)");
+
   auto* stats = app.add_subcommand("stats", "record counts per kind");
   stats->add_option("--data-dir", data_dir, "data directory")->required();
   stats->add_flag("--json", json, "print JSON");
@@ -354,7 +497,13 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   try {
-    if (*serve) return Serve(serve_config, config_file, port_file);
+    if (*serve) {
+      serve_config.server.backup_every = absl::Hours(backup_every_hours);
+      return Serve(serve_config, config_file, port_file, http_port_file);
+    }
+    if (*backup) return Backup(data_dir, backup_to, backup_keep, backup_server, backup_token_file, backup_ca_file);
+    if (*restore) return Restore(backup_from, backup_id, data_dir);
+    if (*verify) return VerifyBackups(backup_from, backup_id);
     if (*add) return AddAccount(data_dir, account);
     if (*list) return ListAccounts(data_dir);
     if (*revoke) return RevokeAccount(data_dir, account.name);

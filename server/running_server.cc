@@ -6,11 +6,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/dates.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "server/rpc/admin_rpc.h"
 #include "server/rpc/query_rpc.h"
 #include "server/rpc/sync_rpc.h"
+#include "server/service/log.h"
+#include "server/storage/rocks_storage.h"
 
 namespace pantau::server {
 
@@ -72,8 +75,12 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->accounts_ = std::make_unique<service::AccountService>(
       server->storage_->accounts(), server->storage_->audit(), *server->reference_, *server->clock_,
       options.throttle);
+  service::Metrics* metrics = server->metrics_.get();
+  server->accounts_->set_metrics(metrics);
+  server->storage_->SetSyncedWriteObserver([metrics](size_t records) { metrics->ObserveSyncedWrite(records); });
   server->ingest_ = std::make_unique<service::IngestService>(
       server->storage_->records(), *server->reference_, *server->clock_, options.ingest);
+  server->ingest_->set_metrics(metrics);
   server->queries_ = std::make_unique<service::QueryService>(
       server->storage_->records(), *server->reference_, *server->clock_, options.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
@@ -81,8 +88,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams);
   server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_, *server->reference_,
                                                      *server->photos_, *server->executor_, *server->streams_);
+  RunningServer* self = server.get();
   server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
-      *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_);
+      *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_,
+      [self](const std::string& dir, int keep) { return self->BackupNow(dir, keep); });
 
   server->query_rpc_ =
       std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->photos_,
@@ -116,7 +125,119 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
                                          " (address in use or not local?)"));
   }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+
+  server->api_ = std::make_unique<http::Api>(http::Api::Dependencies{
+      *server->accounts_, *server->queries_, *server->metrics_, [self] { return self->Ready(); },
+      [self] { return self->SampleMetrics(); }, *server->clock_});
+  if (!options.http_listen.empty()) {
+    http::ListenerOptions http_options;
+    http_options.listen = options.http_listen;
+    if (tls) {
+      PANTAU_ASSIGN_OR_RETURN(http_options.tls_cert_pem, ReadPem(options.tls_cert_file));
+      PANTAU_ASSIGN_OR_RETURN(http_options.tls_key_pem, ReadPem(options.tls_key_file));
+    }
+    http_options.insecure_plaintext_anywhere = options.insecure_plaintext_anywhere;
+    http_options.max_connections = options.max_streams;
+    http_options.max_connection_age = options.max_connection_age;
+    PANTAU_ASSIGN_OR_RETURN(server->http_,
+                            http::Listener::Start(http_options, *server->api_, *server->executor_, *server->metrics_));
+  }
+  if (!options.backup_dir.empty()) {
+    // The age of the newest backup already there counts from its creation, across restarts.
+    auto existing = storage::ListBackups(options.backup_dir);
+    if (existing.ok() && !existing->empty()) server->last_backup_ = existing->back().created;
+  }
+  server->maintainer_ = std::thread([self] { self->Maintain(); });
+  service::log::Info("server.start", {{"grpc_port", server->port_},
+                                      {"http_port", server->http_port()},
+                                      {"tls", tls},
+                                      {"backup_dir", options.backup_dir},
+                                      {"backup_every_minutes", absl::ToInt64Minutes(options.backup_every)}});
   return server;
+}
+
+absl::Status RunningServer::Ready() {
+  if (shutting_down_.load()) return absl::UnavailableError("the server is shutting down");
+  return storage_->Writable();
+}
+
+absl::StatusOr<v1::CreateBackupResponse> RunningServer::BackupNow(const std::string& dir_in, int keep_in) {
+  const std::string dir = dir_in.empty() ? options_.backup_dir : dir_in;
+  const int keep = keep_in > 0 ? keep_in : options_.backup_keep;
+  if (dir.empty()) {
+    return absl::FailedPreconditionError(
+        "no backup folder given and none configured ([backup] dir in the settings file, or --backup-dir)");
+  }
+  std::lock_guard one_at_a_time(backup_mu_);
+  const absl::Time started = absl::Now();
+  auto made = storage_->Backup(dir, keep);
+  {
+    std::lock_guard lock(maintain_mu_);
+    if (made.ok()) last_backup_ = made->created;
+    last_backup_failed_ = !made.ok();
+    last_attempt_ = absl::Now();
+  }
+  if (!made.ok()) {
+    service::log::Error("backup.failed", {{"backup_dir", dir}, {"reason", made.status().message()}});
+    return made.status();
+  }
+  service::log::Info("backup.done", {{"backup_dir", dir},
+                                     {"backup_id", made->id},
+                                     {"bytes", made->bytes},
+                                     {"files", made->files},
+                                     {"kept", keep},
+                                     {"ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
+  v1::CreateBackupResponse out;
+  out.set_backup_dir(dir);
+  out.set_backup_id(made->id);
+  *out.mutable_created_at() = common::ToTimestamp(made->created);
+  out.set_bytes(made->bytes);
+  out.set_files(made->files);
+  return out;
+}
+
+service::Metrics::Sample RunningServer::SampleMetrics() {
+  service::Metrics::Sample sample;
+  sample.open_streams = streams_ != nullptr ? streams_->open() : 0;
+  sample.open_http_connections = http_ != nullptr ? http_->open_connections() : 0;
+  sample.store = storage_->Figures();
+  sample.ready = Ready().ok();
+  sample.now = absl::Now();
+  std::lock_guard lock(maintain_mu_);
+  sample.last_backup = last_backup_;
+  sample.last_backup_failed = last_backup_failed_;
+  return sample;
+}
+
+void RunningServer::Maintain() {
+  constexpr absl::Duration kHealthEvery = absl::Seconds(2);
+  constexpr absl::Duration kRetryAfterFailure = absl::Minutes(10);
+  bool serving = true;
+  std::unique_lock lock(maintain_mu_);
+  while (!stop_maintaining_) {
+    lock.unlock();
+    const bool ready = Ready().ok();
+    if (ready != serving && grpc_server_ != nullptr) {
+      grpc_server_->GetHealthCheckService()->SetServingStatus(ready);
+      service::log::Warn(ready ? "server.ready" : "server.not_ready", {{"reason", std::string(Ready().message())}});
+      serving = ready;
+    }
+    lock.lock();
+    if (options_.backup_every > absl::ZeroDuration() && !options_.backup_dir.empty()) {
+      // A failed attempt is retried after ten minutes (or the period, when shorter).
+      const absl::Time due = last_backup_failed_
+                                 ? last_attempt_ + std::min(options_.backup_every, kRetryAfterFailure)
+                             : last_backup_ ? *last_backup_ + options_.backup_every
+                                            : absl::InfinitePast();
+      if (absl::Now() >= due) {
+        lock.unlock();
+        (void)BackupNow("", 0);  // logged and shown in the metrics either way
+        lock.lock();
+        continue;
+      }
+    }
+    maintain_cv_.wait_for(lock, absl::ToChronoMilliseconds(kHealthEvery), [this] { return stop_maintaining_; });
+  }
 }
 
 RunningServer::~RunningServer() { Shutdown(); }
@@ -124,6 +245,14 @@ RunningServer::~RunningServer() { Shutdown(); }
 void RunningServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  shutting_down_ = true;
+  {
+    std::lock_guard lock(maintain_mu_);
+    stop_maintaining_ = true;
+  }
+  maintain_cv_.notify_all();
+  if (maintainer_.joinable()) maintainer_.join();
+  if (http_ != nullptr) http_->Shutdown();
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     grpc_server_->Shutdown(std::chrono::system_clock::now() +
@@ -131,6 +260,8 @@ void RunningServer::Shutdown() {
     grpc_server_->Wait();
   }
   if (executor_ != nullptr) executor_->Shutdown();
+  http_.reset();
+  api_.reset();
   grpc_server_.reset();
   sync_rpc_.reset();
   admin_rpc_.reset();

@@ -6,12 +6,21 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "server/rpc/call_support.h"
+#include "pantau/v1/admin_service.pb.h"
+#include "server/http/api.h"
+#include "server/http/listener.h"
 #include "server/service/account_service.h"
+#include "server/service/metrics.h"
 #include "server/service/clock.h"
 #include "server/service/executor.h"
 #include "server/service/ingest_service.h"
@@ -56,6 +65,14 @@ struct ServerOptions {
   int64_t memory_quota_bytes = int64_t{1} << 30;
   // How long in-flight calls get to finish at shutdown before they are cancelled.
   absl::Duration shutdown_grace = absl::Seconds(5);
+  // "HOST:PORT" of the HTTP side (health, metrics, JSON API, downloads); empty: none. Same TLS
+  // and loopback rule as gRPC; port 0 picks a free one.
+  std::string http_listen;
+  // Backups: the folder of scheduled backups (also the default of CreateBackup), how often (zero:
+  // no schedule), and how many are kept there.
+  std::string backup_dir;
+  absl::Duration backup_every = absl::ZeroDuration();
+  int backup_keep = 7;
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost" (with a port, "[::1]:50051" style for IPv6).
@@ -80,6 +97,17 @@ class RunningServer {
 
   // The bound port; 0 when not listening.
   int grpc_port() const { return port_; }
+  int http_port() const { return http_ != nullptr ? http_->port() : 0; }
+
+  // OK when the server takes records: not shutting down, and the store takes writes. /readyz and
+  // the gRPC health service answer from this.
+  absl::Status Ready();
+  // A backup of the store into `dir` ("" the configured folder), keeping the newest `keep` there
+  // (0: the configured number). FAILED_PRECONDITION when no folder is given or configured.
+  absl::StatusOr<v1::CreateBackupResponse> BackupNow(const std::string& dir, int keep);
+  service::Metrics& metrics() { return *metrics_; }
+  // The gauges of /metrics, now.
+  service::Metrics::Sample SampleMetrics();
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
   storage::Storage& storage() { return *storage_; }
@@ -93,8 +121,12 @@ class RunningServer {
  private:
   // Declaration order is construction order; destruction runs backwards, so the gRPC server and
   // its services go before the executor, and the executor before the storage it writes to.
+  // The schedule's thread: backups when due, and the gRPC health status kept equal to Ready().
+  void Maintain();
+
   ServerOptions options_;
   std::unique_ptr<service::Clock> clock_;
+  std::unique_ptr<service::Metrics> metrics_ = std::make_unique<service::Metrics>();
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<service::ReferenceService> reference_;
   std::unique_ptr<service::AccountService> accounts_;
@@ -107,8 +139,20 @@ class RunningServer {
   std::unique_ptr<grpc::Service> admin_rpc_;
   std::unique_ptr<grpc::Service> query_rpc_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::Listener> http_;
   int port_ = 0;
   bool shut_down_ = false;
+  std::atomic<bool> shutting_down_{false};
+
+  std::mutex maintain_mu_;
+  std::condition_variable maintain_cv_;
+  bool stop_maintaining_ = false;                // guarded by maintain_mu_
+  std::optional<absl::Time> last_backup_;        // guarded by maintain_mu_
+  bool last_backup_failed_ = false;              // guarded by maintain_mu_
+  absl::Time last_attempt_ = absl::InfinitePast();  // guarded by maintain_mu_
+  std::mutex backup_mu_;                         // one backup at a time
+  std::thread maintainer_;
 };
 
 }  // namespace pantau::server

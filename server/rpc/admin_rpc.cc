@@ -152,4 +152,22 @@ grpc::ServerUnaryReactor* AdminRpc::GetRecordCounts(grpc::CallbackServerContext*
   });
 }
 
+grpc::ServerUnaryReactor* AdminRpc::CreateBackup(grpc::CallbackServerContext* context,
+                                                 const v1::CreateBackupRequest* request,
+                                                 v1::CreateBackupResponse* response) {
+  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "make backups");
+    if (!principal.ok()) return principal.status();
+    if (!backup_) return absl::UnimplementedError("this server makes no backups");
+    auto made = backup_(request->backup_dir(), request->keep());
+    absl::Status logged = accounts_.Audit(
+        ActorOf(*context, *principal), "backup.create", made.ok() ? made->backup_dir() : request->backup_dir(),
+        made.status(), made.ok() ? StrCat("backup ", made->backup_id(), ", ", made->bytes(), " bytes") : "");
+    if (!made.ok()) return made.status();
+    if (!logged.ok()) return logged;
+    *response = *std::move(made);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace pantau::rpc

@@ -1,6 +1,8 @@
 // gRPC adapter of AdminService. Thread-safety: as gRPC requires of a callback service.
 #pragma once
 
+#include <functional>
+
 #include "pantau/v1/admin_service.grpc.pb.h"
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
@@ -12,9 +14,12 @@ namespace pantau::rpc {
 class AdminRpc final : public v1::AdminService::CallbackService {
  public:
   // All arguments must outlive the gRPC server this service is registered with.
+  // Makes a backup into a folder ("" the configured one), keeping the newest `keep` (0: the configured number).
+  using BackupFn = std::function<absl::StatusOr<v1::CreateBackupResponse>(const std::string& dir, int keep)>;
   AdminRpc(service::AccountService& accounts, service::ReferenceService& reference,
-           storage::RecordStore& records, service::Executor& executor)
-      : accounts_(accounts), reference_(reference), records_(records), executor_(executor) {}
+           storage::RecordStore& records, service::Executor& executor, BackupFn backup = {})
+      : accounts_(accounts), reference_(reference), records_(records), executor_(executor),
+        backup_(std::move(backup)) {}
 
   grpc::ServerUnaryReactor* PutReference(grpc::CallbackServerContext* context,
                                          const v1::PutReferenceRequest* request,
@@ -40,12 +45,16 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* GetRecordCounts(grpc::CallbackServerContext* context,
                                             const v1::GetRecordCountsRequest* request,
                                             v1::GetRecordCountsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
+                                         const v1::CreateBackupRequest* request,
+                                         v1::CreateBackupResponse* response) override;
 
  private:
   service::AccountService& accounts_;
   service::ReferenceService& reference_;
   storage::RecordStore& records_;
   service::Executor& executor_;
+  BackupFn backup_;
 };
 
 // Record counts per kind, as the admin RPC and `pantau-server stats` report them.

@@ -6,6 +6,7 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 
 #include "common/str_cat.h"
+#include "server/service/log.h"
 
 namespace pantau::rpc {
 
@@ -29,6 +30,7 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
         return;
       }
       principal_ = *std::move(principal);
+      service::log::Info("push.open", {{"request_id", request_id_}, {"account", principal_.name}, {"peer", peer_}});
       StartRead(&request_bytes_);
     });
   }
@@ -50,11 +52,20 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
                                    "that is not UTF-8, or nested too deeply); nothing of it was stored")));
         return;
       }
+      const absl::Time started = absl::Now();
+      const int records = request.records_size();
+      const int64_t batch_number = request.batch_number();
       auto response = service_.ingest_.Push(principal_, std::move(request));
       if (!response.ok()) {
+        service::log::Error("push.batch_failed", {{"request_id", request_id_},
+                                                  {"account", principal_.name},
+                                                  {"batch", batch_number},
+                                                  {"records", records},
+                                                  {"reason", response.status().message()}});
         Finish(ToGrpcStatus(response.status()));
         return;
       }
+      LogBatch(*response, records, absl::Now() - started);
       const std::string bytes = response->SerializeAsString();
       grpc::Slice slice(bytes);
       response_bytes_ = grpc::ByteBuffer(&slice, 1);
@@ -71,15 +82,56 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
   }
 
   void OnDone() override {
+    if (!principal_.name.empty()) {
+      service::log::Info("push.close", {{"request_id", request_id_}, {"account", principal_.name}, {"batches", batches_}});
+    }
     service_.open_push_streams_--;
     delete this;
   }
 
  private:
+  // One line per batch; a refused record's reasons at debug level (record ids and field names,
+  // never a credential).
+  void LogBatch(const v1::PushResponse& response, int records, absl::Duration took) {
+    ++batches_;
+    int64_t counts[4] = {0, 0, 0, 0};
+    for (const auto& r : response.results()) {
+      switch (r.outcome()) {
+        case v1::PUSH_OUTCOME_ACCEPTED:
+          ++counts[0];
+          break;
+        case v1::PUSH_OUTCOME_DUPLICATE:
+          ++counts[1];
+          break;
+        case v1::PUSH_OUTCOME_CONFLICT:
+          ++counts[2];
+          service::log::Debug("push.record_conflict", {{"request_id", request_id_}, {"record_id", r.record_id()}});
+          break;
+        default:
+          ++counts[3];
+          service::log::Debug("push.record_invalid",
+                              {{"request_id", request_id_}, {"record_id", r.record_id()}, {"message", r.message()}});
+          break;
+      }
+    }
+    service::log::Info("push.batch", {{"request_id", request_id_},
+                                      {"account", principal_.name},
+                                      {"batch", response.batch_number()},
+                                      {"records", records},
+                                      {"accepted", counts[0]},
+                                      {"duplicate", counts[1]},
+                                      {"conflict", counts[2]},
+                                      {"invalid", counts[3]},
+                                      {"ms", absl::ToInt64Milliseconds(took)}});
+  }
+
   SyncRpc& service_;
   grpc::CallbackServerContext* context_;
   StreamSlot slot_;
   service::Principal principal_;
+  const std::string request_id_ = service::log::NewRequestId();  // ties this stream's log lines
+  const std::string peer_ = PeerAddress(*context_);
+  int64_t batches_ = 0;
   int64_t messages_ = 0;  // PushRequests read so far
   grpc::ByteBuffer request_bytes_;
   grpc::ByteBuffer response_bytes_;

@@ -1,5 +1,6 @@
 #include "server/service/account_service.h"
 
+
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "common/str_cat.h"
 #include "common/text.h"
 #include "server/service/digest.h"
+#include "server/service/log.h"
 
 namespace pantau::service {
 namespace {
@@ -79,8 +81,9 @@ absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::R
 
 absl::Status AccountService::CheckScope(v1::Role role, const v1::AccountScope& scope) {
   if (scope.kecamatan_codes_size() == 0 && scope.bidang_size() == 0) return absl::OkStatus();
-  if (role == v1::ROLE_ADMIN) {
-    return absl::InvalidArgumentError("an admin account cannot be limited: give it no kecamatan and no bidang");
+  if (role == v1::ROLE_ADMIN || role == v1::ROLE_MONITOR) {
+    return absl::InvalidArgumentError(StrCat("an ", RoleName(role),
+                                             " account cannot be limited: give it no kecamatan and no bidang"));
   }
   if (role == v1::ROLE_INSPECTOR && scope.bidang_size() > 0) {
     return absl::InvalidArgumentError(
@@ -127,8 +130,9 @@ absl::StatusOr<CreatedAccount> AccountService::Create(std::string_view name, v1:
       return absl::InvalidArgumentError(
           StrCat("account name \"", common::TruncateUtf8(name, 64), "\": use 1 to 64 of a-z, 0-9, '.', '_' and '-'"));
     }
-    if (role != v1::ROLE_INSPECTOR && role != v1::ROLE_SUPERVISOR && role != v1::ROLE_ADMIN) {
-      return absl::InvalidArgumentError("role must be inspector, supervisor or admin");
+    if (role != v1::ROLE_INSPECTOR && role != v1::ROLE_SUPERVISOR && role != v1::ROLE_ADMIN &&
+        role != v1::ROLE_MONITOR) {
+      return absl::InvalidArgumentError("role must be inspector, supervisor, admin or monitor");
     }
     PANTAU_RETURN_IF_ERROR(CheckExpiry(expires_at));
     PANTAU_RETURN_IF_ERROR(CheckScope(role, scope));
@@ -149,7 +153,10 @@ absl::StatusOr<CreatedAccount> AccountService::Create(std::string_view name, v1:
   return created;
 }
 
-absl::Status AccountService::Refuse(std::string_view peer, std::string_view account, absl::Status why) {
+absl::Status AccountService::Refuse(std::string_view peer, std::string_view account, AuthFailure reason,
+                                    absl::Status why) {
+  if (metrics_ != nullptr) metrics_->CountAuthFailure(reason);
+  log::Warn("auth.failure", {{"peer", peer}, {"account", account}, {"reason", why.message()}});
   const absl::Duration block = throttle_.Failure(peer, clock_.Now());
   PANTAU_RETURN_IF_ERROR(Audit(Actor{"", std::string(peer)}, "auth.failure", account, why));
   if (block > absl::ZeroDuration()) {
@@ -161,12 +168,15 @@ absl::Status AccountService::Refuse(std::string_view peer, std::string_view acco
 
 absl::StatusOr<Principal> AccountService::Authenticate(std::string_view token, std::string_view peer) {
   const absl::Time now = clock_.Now();
-  PANTAU_RETURN_IF_ERROR(throttle_.Check(peer, now));
+  if (absl::Status open = throttle_.Check(peer, now); !open.ok()) {
+    if (metrics_ != nullptr) metrics_->CountAuthFailure(AuthFailure::kBlocked);
+    return open;
+  }
   if (token.empty()) {
-    return Refuse(peer, "", absl::UnauthenticatedError("no bearer token: send \"authorization: Bearer <token>\""));
+    return Refuse(peer, "", AuthFailure::kNoToken, absl::UnauthenticatedError("no bearer token: send \"authorization: Bearer <token>\""));
   }
   if (token.size() > kMaxTokenBytes) {
-    return Refuse(peer, "", absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)"));
+    return Refuse(peer, "", AuthFailure::kUnknownToken, absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)"));
   }
   // The lookup is keyed by the token's SHA-256, so the index walk reveals nothing about the
   // token's bytes; the stored hash is then compared in constant time.
@@ -174,15 +184,15 @@ absl::StatusOr<Principal> AccountService::Authenticate(std::string_view token, s
   PANTAU_ASSIGN_OR_RETURN(auto account, store_.FindByTokenHash(hash));
   if (!account || account->token_sha256().size() != hash.size() ||
       CRYPTO_memcmp(account->token_sha256().data(), hash.data(), hash.size()) != 0) {
-    return Refuse(peer, "", absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)"));
+    return Refuse(peer, "", AuthFailure::kUnknownToken, absl::UnauthenticatedError("the token is not valid (unknown, revoked or mistyped)"));
   }
   if (account->disabled()) {
-    return Refuse(peer, account->name(),
+    return Refuse(peer, account->name(), AuthFailure::kRevoked,
                   absl::UnauthenticatedError(StrCat("the token of account \"", account->name(),
                                                     "\" was revoked; ask the admin for a new one")));
   }
   if (account->has_expires_at() && now >= common::FromTimestamp(account->expires_at())) {
-    return Refuse(peer, account->name(),
+    return Refuse(peer, account->name(), AuthFailure::kExpired,
                   absl::UnauthenticatedError(StrCat(
                       "the token of account \"", account->name(), "\" expired on ",
                       absl::FormatTime("%Y-%m-%d %H:%M UTC", common::FromTimestamp(account->expires_at()),

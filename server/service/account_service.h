@@ -17,6 +17,7 @@
 #include "common/scope.h"
 #include "server/service/auth_throttle.h"
 #include "server/service/clock.h"
+#include "server/service/metrics.h"
 #include "server/service/principal.h"
 #include "server/service/reference_service.h"
 #include "server/storage/storage.h"
@@ -37,6 +38,9 @@ absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::R
 
 class AccountService {
  public:
+  // Refused authentications are counted in `metrics` too (set before serving; may stay unset).
+  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
+
   // `reference` checks the kecamatan named in scopes.
   AccountService(storage::AccountStore& store, storage::AuditLog& audit, ReferenceService& reference,
                  const Clock& clock, ThrottleOptions throttle = {})
@@ -76,13 +80,14 @@ class AccountService {
   absl::Status CheckExpiry(std::optional<absl::Time> expires_at);
   absl::StatusOr<v1::Account> Find(std::string_view name);
   // Logs the failure and counts it against `peer`.
-  absl::Status Refuse(std::string_view peer, std::string_view account, absl::Status why);
+  absl::Status Refuse(std::string_view peer, std::string_view account, AuthFailure reason, absl::Status why);
 
   storage::AccountStore& store_;
   storage::AuditLog& audit_;
   ReferenceService& reference_;
   const Clock& clock_;
   AuthThrottle throttle_;
+  Metrics* metrics_ = nullptr;
 };
 
 }  // namespace pantau::service

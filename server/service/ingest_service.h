@@ -15,6 +15,7 @@
 #include "pantau/v1/sync_service.pb.h"
 #include "server/service/account_service.h"
 #include "server/service/clock.h"
+#include "server/service/metrics.h"
 #include "server/service/reference_service.h"
 #include "server/storage/storage.h"
 
@@ -55,6 +56,8 @@ class IngestService {
   absl::StatusOr<v1::PushResponse> Push(const Principal& pusher, v1::PushRequest request);
 
   const IngestCounters& counters() const { return counters_; }
+  // Results and batch latencies go to `metrics` too (set before serving; may stay unset).
+  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
   const IngestOptions& options() const { return options_; }
 
  private:
@@ -74,6 +77,7 @@ class IngestService {
   const Clock& clock_;
   const IngestOptions options_;
   IngestCounters counters_;
+  Metrics* metrics_ = nullptr;
 };
 
 // The refusal of a record outside the kecamatan assigned to `pusher` (empty when it is inside,

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -19,6 +20,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 #include "server/storage/key_codec.h"
@@ -87,6 +89,33 @@ class IndexPrefixTransform final : public rocksdb::SliceTransform {
     return key.size() > 1 && std::memchr(key.data() + 1, '\0', key.size() - 1) != nullptr;
   }
 };
+
+BackupInfo ToBackupInfo(const rocksdb::BackupInfo& info) {
+  BackupInfo out;
+  out.id = info.backup_id;
+  out.created = absl::FromUnixSeconds(info.timestamp);
+  out.bytes = info.size;
+  out.files = info.number_files;
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngine>> OpenBackupEngine(const std::string& dir) {
+  rocksdb::BackupEngineOptions options(dir);
+  options.sync = true;  // a backup that returned is on disk
+  rocksdb::BackupEngine* engine = nullptr;
+  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(options, rocksdb::Env::Default(), &engine);
+  if (!s.ok()) return FromRocks(s, StrCat("opening the backup folder ", dir));
+  return std::unique_ptr<rocksdb::BackupEngine>(engine);
+}
+
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenBackupsReadOnly(const std::string& dir) {
+  if (!std::filesystem::is_directory(dir)) return absl::NotFoundError(StrCat(dir, ": no such backup folder"));
+  rocksdb::BackupEngineOptions options(dir);
+  rocksdb::BackupEngineReadOnly* engine = nullptr;
+  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(options, rocksdb::Env::Default(), &engine);
+  if (!s.ok()) return FromRocks(s, StrCat("opening the backup folder ", dir));
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(engine);
+}
 
 class RocksDatabase {
  public:
@@ -162,6 +191,7 @@ class RocksDatabase {
 
   rocksdb::DB* db() { return db_; }
   rocksdb::ColumnFamilyHandle* cf(CfIndex i) { return handles_[i]; }
+  const std::vector<rocksdb::ColumnFamilyHandle*>& handles() const { return handles_; }
 
   // Builds a batch with `fill` and writes it with a synced WAL.
   template <typename Fill>
@@ -548,12 +578,18 @@ class RocksRecordStore final : public RecordStore {
     }
     PANTAU_RETURN_IF_ERROR(view.WriteCells(batch));
     PANTAU_RETURN_IF_ERROR(db_.WriteSynced(batch));
+    if (observer_) observer_(inserted.size());
     std::lock_guard lock(counts_mu_);
     counts_ = counts;
     return absl::OkStatus();
   }
 
+ public:
+  void SetObserver(SyncedWriteObserver observer) { observer_ = std::move(observer); }
+
+ private:
   RocksDatabase& db_;
+  SyncedWriteObserver observer_;  // set before writes start
   const size_t max_group_records_;
   const absl::TimeZone zone_;
 
@@ -904,7 +940,72 @@ class RocksStorage final : public Storage {
   PhotoStore& photos() override { return photos_; }
   AuditLog& audit() override { return audit_; }
 
+  StoreFigures Figures() override {
+    rocksdb::DB* db = db_->db();
+    StoreFigures out;
+    auto sum = [&](const std::string& property) {
+      uint64_t total = 0;
+      for (auto* cf : db_->handles()) {
+        uint64_t value = 0;
+        if (db->GetIntProperty(cf, property, &value)) total += value;
+      }
+      return total;
+    };
+    out.live_data_bytes = sum(rocksdb::DB::Properties::kEstimateLiveDataSize);
+    out.memtable_bytes = sum(rocksdb::DB::Properties::kCurSizeAllMemTables);
+    out.pending_compaction_bytes = sum(rocksdb::DB::Properties::kEstimatePendingCompactionBytes);
+    for (auto* cf : db_->handles()) {
+      std::map<std::string, std::string> stats;
+      if (!db->GetMapProperty(cf, rocksdb::DB::Properties::kCFStats, &stats)) continue;
+      for (const char* key : {"io_stalls.total_stop", "io_stalls.total_slowdown"}) {
+        auto it = stats.find(key);
+        if (it != stats.end()) out.write_stalls += std::strtoull(it->second.c_str(), nullptr, 10);
+      }
+    }
+    uint64_t stopped = 0;
+    out.writes_stopped = db->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &stopped) && stopped != 0;
+    return out;
+  }
+
+  absl::Status Writable() override {
+    if (read_only_) return absl::FailedPreconditionError("the store is open read-only");
+    uint64_t errors = 0;
+    if (db_->db()->GetIntProperty(rocksdb::DB::Properties::kBackgroundErrors, &errors) && errors > 0) {
+      return absl::UnavailableError(StrCat(errors, " background error(s) in the store (disk full or failing?); "
+                                           "writes are refused until the server is restarted"));
+    }
+    uint64_t stopped = 0;
+    if (db_->db()->GetIntProperty(rocksdb::DB::Properties::kIsWriteStopped, &stopped) && stopped != 0) {
+      return absl::UnavailableError("writes are stopped while compaction catches up");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<BackupInfo> Backup(const std::string& backup_dir, int keep) override {
+    std::lock_guard lock(backup_mu_);  // one backup at a time into a folder
+    PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupEngine(backup_dir));
+    rocksdb::CreateBackupOptions options;
+    options.flush_before_backup = true;  // the backup is the SST files alone, no WAL to replay
+    rocksdb::BackupID id = 0;
+    rocksdb::IOStatus s = engine->CreateNewBackupWithMetadata(options, db_->db(), StrCat("pantau format ", kFormatVersion), &id);
+    if (!s.ok()) return FromRocks(s, StrCat("backing up into ", backup_dir));
+    if (keep > 0) {
+      s = engine->PurgeOldBackups(static_cast<uint32_t>(keep));
+      if (!s.ok()) return FromRocks(s, StrCat("removing old backups from ", backup_dir));
+    }
+    rocksdb::BackupInfo info;
+    rocksdb::Status got = engine->GetBackupInfo(id, &info);
+    if (!got.ok()) return FromRocks(got, "reading the new backup's details");
+    return ToBackupInfo(info);
+  }
+
+  void SetSyncedWriteObserver(SyncedWriteObserver observer) override { records_.SetObserver(std::move(observer)); }
+
+  void set_read_only(bool read_only) { read_only_ = read_only; }
+
  private:
+  std::mutex backup_mu_;
+  bool read_only_ = false;
   // Declared first so that it is destroyed last, after the stores that use it.
   std::unique_ptr<RocksDatabase> db_;
   RocksRecordStore records_;
@@ -921,7 +1022,48 @@ absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& op
   auto storage =
       std::make_unique<RocksStorage>(std::move(db), options.max_group_records, options.zone);
   PANTAU_RETURN_IF_ERROR(storage->Load());
+  storage->set_read_only(options.read_only);
   return std::unique_ptr<Storage>(std::move(storage));
+}
+
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {
+  PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupsReadOnly(backup_dir));
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  std::vector<BackupInfo> out;
+  for (const auto& i : infos) out.push_back(ToBackupInfo(i));
+  return out;
+}
+
+absl::Status VerifyBackup(const std::string& backup_dir, uint32_t id) {
+  PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupsReadOnly(backup_dir));
+  rocksdb::IOStatus s = engine->VerifyBackup(id, /*verify_with_checksum=*/true);
+  if (!s.ok()) return absl::DataLossError(StrCat("backup ", id, " in ", backup_dir, " is damaged: ", s.ToString()));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, uint32_t id, const std::string& data_dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(data_dir, ec) && !std::filesystem::is_empty(data_dir, ec)) {
+    return absl::FailedPreconditionError(
+        StrCat(data_dir, " is not empty: restore into a new folder, then point the server at it"));
+  }
+  PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupsReadOnly(backup_dir));
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  if (infos.empty()) return absl::NotFoundError(StrCat(backup_dir, " holds no backup"));
+  if (id == 0) id = infos.back().backup_id;
+  const rocksdb::BackupInfo* chosen = nullptr;
+  for (const auto& i : infos) {
+    if (i.backup_id == id) chosen = &i;
+  }
+  if (chosen == nullptr) return absl::NotFoundError(StrCat(backup_dir, " has no backup ", id));
+  rocksdb::IOStatus s = engine->VerifyBackup(id, /*verify_with_checksum=*/true);
+  if (!s.ok()) return absl::DataLossError(StrCat("backup ", id, " in ", backup_dir, " is damaged: ", s.ToString()));
+  std::filesystem::create_directories(data_dir, ec);
+  s = engine->RestoreDBFromBackup(rocksdb::RestoreOptions(), id, data_dir, data_dir);
+  if (!s.ok()) return FromRocks(s, StrCat("restoring backup ", id, " into ", data_dir));
+  return ToBackupInfo(*chosen);
 }
 
 }  // namespace pantau::storage

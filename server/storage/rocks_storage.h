@@ -29,4 +29,12 @@ struct RocksOptions {
 
 absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options);
 
+// Backups (Storage::Backup makes them, from the running server). Oldest first.
+absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+// Reads every file of backup `id` and checks its size and checksum. DATA_LOSS when one differs.
+absl::Status VerifyBackup(const std::string& backup_dir, uint32_t id);
+// Restores backup `id` (0: the newest) into `data_dir`, which must be empty or absent; the backup
+// is verified first. FAILED_PRECONDITION for a non-empty folder, NOT_FOUND for no such backup.
+absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, uint32_t id, const std::string& data_dir);
+
 }  // namespace pantau::storage

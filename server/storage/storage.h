@@ -162,6 +162,26 @@ class PhotoStore {
 // announced total. OK, FAILED_PRECONDITION or INVALID_ARGUMENT as PhotoStore::AppendPart says.
 absl::Status CheckPhotoPart(const PhotoState& state, int64_t total_bytes, int64_t offset, size_t size);
 
+// What an operator watches of the store (metrics). Zero where a backend has no such figure.
+struct StoreFigures {
+  uint64_t live_data_bytes = 0;           // estimated size of the live data
+  uint64_t memtable_bytes = 0;            // all memtables, all families
+  uint64_t pending_compaction_bytes = 0;  // estimated bytes compaction still has to rewrite
+  uint64_t write_stalls = 0;              // writes stopped or slowed since the store opened
+  bool writes_stopped = false;            // writes stopped right now
+};
+
+// One backup of the store, as its backup folder lists it.
+struct BackupInfo {
+  uint32_t id = 0;
+  absl::Time created;
+  uint64_t bytes = 0;
+  uint32_t files = 0;
+};
+
+// Told of every synced write of records, with the number of records in it (group commit).
+using SyncedWriteObserver = std::function<void(size_t records)>;
+
 // One storage backend: the stores over one database.
 class Storage {
  public:
@@ -171,6 +191,20 @@ class Storage {
   virtual AccountStore& accounts() = 0;
   virtual PhotoStore& photos() = 0;
   virtual AuditLog& audit() = 0;
+
+  virtual StoreFigures Figures() { return {}; }
+  // OK when the store takes writes; otherwise why not (read-only, a background error such as a
+  // full disk).
+  virtual absl::Status Writable() { return absl::OkStatus(); }
+  // A consistent backup into `backup_dir` while writes go on; then only the newest `keep` backups
+  // are kept there (0: all). UNIMPLEMENTED for a backend without backups.
+  virtual absl::StatusOr<BackupInfo> Backup(const std::string& backup_dir, int keep) {
+    (void)backup_dir;
+    (void)keep;
+    return absl::UnimplementedError("this store has no backups (in-memory)");
+  }
+  // Set once, before writes start.
+  virtual void SetSyncedWriteObserver(SyncedWriteObserver observer) { (void)observer; }
 };
 
 }  // namespace pantau::storage

@@ -53,6 +53,7 @@ class SecurityTest : public ::testing::Test {
     tokens_["inspector"] = server_->accounts().Create("siti", v1::ROLE_INSPECTOR)->token;
     tokens_["supervisor"] = server_->accounts().Create("kabid", v1::ROLE_SUPERVISOR)->token;
     tokens_["admin"] = server_->accounts().Create("admin", v1::ROLE_ADMIN)->token;
+    tokens_["monitor"] = server_->accounts().Create("prometheus", v1::ROLE_MONITOR)->token;
   }
 
   // A normal push by siti: one record, accepted. Proves the server still serves.
@@ -156,6 +157,8 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
   tokens_["none"] = "";
   tokens_["forged"] = "pantau_" + std::string(64, '0');
 
+  v1::CreateBackupRequest backup_request;
+  backup_request.set_backup_dir(dir_.Sub("matrix-backups"));
   auto& s = *sync_;
   auto& q = *query_;
   auto& a = *admin_;
@@ -220,6 +223,8 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
        admins},
       {"AdminService.GetRecordCounts",
        Unary<v1::GetRecordCountsRequest, v1::GetRecordCountsResponse>(a, &A::GetRecordCounts), readers},
+      {"AdminService.CreateBackup",
+       Unary<v1::CreateBackupRequest, v1::CreateBackupResponse>(a, &A::CreateBackup, backup_request), admins},
   };
   // Every RPC of the three services is in the matrix.
   size_t methods = 0;
@@ -231,7 +236,9 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
   EXPECT_EQ(matrix.size(), methods);
 
   for (const auto& entry : matrix) {
-    for (const std::string who : {"none", "forged", "revoked", "expired", "inspector", "supervisor", "admin"}) {
+    // A monitor token (for Prometheus) reads /metrics and nothing over gRPC.
+    for (const std::string who :
+         {"none", "forged", "revoked", "expired", "inspector", "supervisor", "admin", "monitor"}) {
       SCOPED_TRACE(entry.name + " as " + who);
       const StatusCode code = entry.call(tokens_[who]);
       if (who == "none" || who == "forged" || who == "revoked" || who == "expired") {

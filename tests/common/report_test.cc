@@ -1,6 +1,6 @@
 // Golden files: the CSV and JSON forms of an IKK table are pinned byte for byte. To accept a
 // deliberate change, rerun with PANTAU_UPDATE_GOLDEN=1 and review the diff.
-#include "client/reports.h"
+#include "common/report/tables.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,11 +10,11 @@
 #include <map>
 
 #include "absl/strings/str_split.h"
-#include "client/xlsx.h"
+#include "common/report/xlsx.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_support.h"
 
-namespace pantau::client {
+namespace pantau::report {
 namespace {
 
 using ::pantau::testing::ExpectGolden;
@@ -304,4 +304,4 @@ TEST(SignatoryTest, ReadsKnownKeysAndNamesAMisspeltOne) {
 }
 
 }  // namespace
-}  // namespace pantau::client
+}  // namespace pantau::report

@@ -1,4 +1,4 @@
-#include "client/reports.h"
+#include "common/report/tables.h"
 
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -7,7 +7,7 @@
 #include "common/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 
-namespace pantau::client {
+namespace pantau::report {
 namespace {
 
 std::string CsvField(const std::string& text) {
@@ -393,4 +393,4 @@ Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& v) {
   return t;
 }
 
-}  // namespace pantau::client
+}  // namespace pantau::report

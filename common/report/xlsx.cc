@@ -1,15 +1,17 @@
-#include "client/xlsx.h"
+#include "common/report/xlsx.h"
 
 #include <xlsxwriter.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "common/str_cat.h"
 
-namespace pantau::client {
+namespace pantau::report {
 namespace {
 
 // One workbook being written; closes (and so frees) it on every path.
@@ -253,4 +255,38 @@ absl::Status WriteTableXlsx(const Table& table, const Signatory& signatory, cons
   return book.Close();
 }
 
-}  // namespace pantau::client
+namespace {
+
+// Writes a workbook with `write` into a private temporary folder and returns its bytes.
+template <typename Write>
+absl::StatusOr<std::string> InMemory(Write write) {
+  std::error_code ec;
+  std::string pattern = (std::filesystem::temp_directory_path(ec) / "pantau-xlsx-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) return absl::UnavailableError("no temporary folder for the workbook");
+  const std::filesystem::path dir = pattern;
+  const std::string path = (dir / "report.xlsx").string();
+  absl::Status written = write(path);
+  std::string bytes;
+  if (written.ok()) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream all;
+    all << in.rdbuf();
+    if (!in) written = absl::UnavailableError("the workbook could not be read back");
+    bytes = all.str();
+  }
+  std::filesystem::remove_all(dir, ec);
+  if (!written.ok()) return written;
+  return bytes;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> IkkXlsxBytes(const v1::GetIndicatorTableResponse& table, const Signatory& signatory) {
+  return InMemory([&](const std::string& path) { return WriteIkkXlsx(table, signatory, path); });
+}
+
+absl::StatusOr<std::string> TableXlsxBytes(const Table& table, const Signatory& signatory) {
+  return InMemory([&](const std::string& path) { return WriteTableXlsx(table, signatory, path); });
+}
+
+}  // namespace pantau::report

@@ -8,9 +8,9 @@
 #include "google/protobuf/message.h"
 #include "pantau/v1/query_service.pb.h"
 
-namespace pantau::client {
+namespace pantau::report {
 
-// A report as a table, written out as text, CSV or XLSX (client/xlsx.h) alike.
+// A report as a table, written out as text, CSV or XLSX (common/report/xlsx.h) alike.
 struct Table {
   enum class Kind { kText, kInteger, kNumber, kPercent };  // kPercent: always 2 decimals
   struct Column {
@@ -55,4 +55,4 @@ std::string PriceTable(const v1::GetPriceStatisticsResponse& stats);
 std::string PriceCsv(const v1::GetPriceStatisticsResponse& stats);
 std::string PriceJson(const v1::GetPriceStatisticsResponse& stats);
 
-}  // namespace pantau::client
+}  // namespace pantau::report

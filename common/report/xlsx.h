@@ -10,10 +10,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "client/reports.h"
+#include "common/report/tables.h"
 #include "pantau/v1/query_service.pb.h"
 
-namespace pantau::client {
+namespace pantau::report {
 
 // Who signs the report, printed under the table:
 //   Marabahan, 28 November 2026
@@ -44,4 +44,8 @@ absl::Status WriteIkkXlsx(const v1::GetIndicatorTableResponse& table, const Sign
                           const std::string& path);
 absl::Status WriteTableXlsx(const Table& table, const Signatory& signatory, const std::string& path);
 
-}  // namespace pantau::client
+// The same workbooks as bytes (for an HTTP download); written through a private temporary folder.
+absl::StatusOr<std::string> IkkXlsxBytes(const v1::GetIndicatorTableResponse& table, const Signatory& signatory);
+absl::StatusOr<std::string> TableXlsxBytes(const Table& table, const Signatory& signatory);
+
+}  // namespace pantau::report
