@@ -106,6 +106,8 @@ class RunningServer {
   // (0: the configured number). FAILED_PRECONDITION when no folder is given or configured.
   absl::StatusOr<v1::CreateBackupResponse> BackupNow(const std::string& dir, int keep);
   service::Metrics& metrics() { return *metrics_; }
+  // The HTTP side's request handling (also when no HTTP port is open).
+  http::Api& http_api() { return *api_; }
   // The gauges of /metrics, now.
   service::Metrics::Sample SampleMetrics();
   std::shared_ptr<grpc::Channel> InProcessChannel();

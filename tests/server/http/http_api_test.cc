@@ -1,0 +1,364 @@
+// The HTTP side's request handling as a function (no sockets): health and readiness against the
+// gRPC health service, metrics (counted from real pushes, checked by promtool), the JSON API
+// against the QueryService it mirrors, CSV/XLSX downloads, roles, scopes, errors and back-off —
+// on a RocksDB store.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_split.h"
+#include "common/report/tables.h"
+#include "common/report/xlsx.h"
+#include "common/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "server/http/api.h"
+#include "server/running_server.h"
+#include "server/storage/rocks_storage.h"
+#include "tests/testing/process.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::http {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::PriceRecord;
+using ::pantau::testing::RunCommand;
+using ::pantau::testing::TempDir;
+using ::pantau::testing::TestNow;
+using ::pantau::testing::TestUlid;
+
+std::string Header(const Response& r, const std::string& name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+// Every non-empty cell of a workbook, read by openpyxl (tests/tools/xlsx_cells.py).
+std::string Cells(const std::string& path) {
+  auto result = RunCommand({"/usr/bin/python3", std::string(PANTAU_SOURCE_DIR) + "/tests/tools/xlsx_cells.py", path});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return result.out;
+}
+
+// The value of the sample line `name` (with its labels) in a metrics text; -1 when absent.
+double MetricValue(const std::string& text, const std::string& name) {
+  for (const std::string& line : std::vector<std::string>(absl::StrSplit(text, '\n'))) {
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  }
+  return -1;
+}
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(server::ServerOptions{}); }
+
+  void Start(server::ServerOptions options, bool read_only = false) {
+    server_.reset();
+    storage::RocksOptions rocks;
+    rocks.path = dir_.Sub(StrCat("db", ++starts_));
+    if (read_only) {
+      auto created = storage::OpenRocksStorage(rocks);  // create it, then reopen read-only
+      ASSERT_THAT(created, IsOk());
+      created->reset();
+      rocks.read_only = true;
+    }
+    auto store = storage::OpenRocksStorage(rocks);
+    ASSERT_THAT(store, IsOk());
+    auto started = server::RunningServer::Start(options, *std::move(store),
+                                                std::make_unique<service::FakeClock>(TestNow()));
+    ASSERT_THAT(started, IsOk());
+    server_ = *std::move(started);
+    if (read_only) return;
+    ASSERT_THAT(server_->reference().Put(pantau::testing::TestReferenceData(), {}), IsOk());
+    for (auto [name, role] : {std::pair{"siti", v1::ROLE_INSPECTOR}, std::pair{"kabid", v1::ROLE_SUPERVISOR},
+                              std::pair{"admin", v1::ROLE_ADMIN}, std::pair{"prometheus", v1::ROLE_MONITOR}}) {
+      auto created = server_->accounts().Create(name, role);
+      ASSERT_THAT(created, IsOk());
+      tokens_[name] = created->token;
+    }
+    v1::AccountScope marabahan;
+    marabahan.add_kecamatan_codes("marabahan");
+    auto limited = server_->accounts().Create("camat", v1::ROLE_SUPERVISOR, std::nullopt, marabahan, {"admin", "local"});
+    ASSERT_THAT(limited, IsOk());
+    tokens_["camat"] = limited->token;
+  }
+
+  Response Get(const std::string& target, const std::string& account = "", const std::string& peer = "ipv4:10.0.0.7") {
+    Request request;
+    request.method = "GET";
+    request.target = target;
+    if (!account.empty()) request.authorization = "Bearer " + (tokens_.count(account) ? tokens_[account] : account);
+    request.peer = peer;
+    request.request_id = "test";
+    return server_->http_api().Handle(request);
+  }
+
+  // Pushes `records` as siti; returns the response.
+  v1::PushResponse Push(std::vector<v1::Record> records) {
+    v1::PushRequest request;
+    request.set_batch_number(++batches_);
+    for (auto& r : records) *request.add_records() = std::move(r);
+    auto response = server_->ingest().Push(service::Principal("siti", v1::ROLE_INSPECTOR), std::move(request));
+    EXPECT_THAT(response, IsOk());
+    return response.ok() ? *response : v1::PushResponse{};
+  }
+
+  // Three price samples on 2026-11-23 and 2026-11-24 in Pasar Marabahan.
+  std::vector<v1::Record> Samples() {
+    return {PriceRecord(TestUlid(1, 1), 13100, TestNow() - absl::Hours(26)),
+            PriceRecord(TestUlid(1, 2), 13300, TestNow() - absl::Hours(1)),
+            PriceRecord(TestUlid(1, 3), 13200, TestNow() - absl::Hours(2))};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<server::RunningServer> server_;
+  std::map<std::string, std::string> tokens_;
+  int64_t batches_ = 0;
+  int starts_ = 0;
+};
+
+TEST_F(HttpApiTest, HealthAnswersWithoutATokenAndReadinessMatchesGrpcHealth) {
+  auto healthz = Get("/healthz");
+  EXPECT_EQ(healthz.status, 200);
+  EXPECT_EQ(healthz.body, "ok\n");
+  auto readyz = Get("/readyz");
+  EXPECT_EQ(readyz.status, 200);
+  EXPECT_EQ(readyz.body, "ready\n");
+  auto health = grpc::health::v1::Health::NewStub(server_->InProcessChannel());
+  grpc::health::v1::HealthCheckResponse answer;
+  grpc::ClientContext context;
+  ASSERT_TRUE(health->Check(&context, {}, &answer).ok());
+  EXPECT_EQ(answer.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(HttpApiTest, AStoreThatTakesNoWritesIsNotReadyOnBothSides) {
+  Start(server::ServerOptions{}, /*read_only=*/true);
+  auto readyz = Get("/readyz");
+  EXPECT_EQ(readyz.status, 503);
+  EXPECT_EQ(readyz.body, "not ready: the store is open read-only\n");
+  EXPECT_EQ(Get("/healthz").status, 200);  // the process is up all the same
+  // The gRPC health service turns NOT_SERVING within the maintenance period (2 s).
+  auto health = grpc::health::v1::Health::NewStub(server_->InProcessChannel());
+  grpc::health::v1::HealthCheckResponse answer;
+  for (int i = 0; i < 100; ++i) {
+    grpc::ClientContext context;
+    ASSERT_TRUE(health->Check(&context, {}, &answer).ok());
+    if (answer.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(answer.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+}
+
+TEST_F(HttpApiTest, MetricsCountWhatHappenedAndPassPromtool) {
+  // 3 accepted; then the same 3 again (duplicates), a conflict and an invalid record.
+  Push(Samples());
+  auto again = Samples();
+  again.push_back(PriceRecord(TestUlid(1, 1), 13999, TestNow() - absl::Hours(26)));  // same id, other content
+  again.push_back(PriceRecord("not-a-ulid", 13100));
+  Push(again);
+  EXPECT_EQ(Get("/metrics").status, 401);                    // no token
+  EXPECT_EQ(Get("/metrics", "pantau_" + std::string(64, '1')).status, 401);  // unknown token
+  auto inspector = Get("/metrics", "siti");
+  EXPECT_EQ(inspector.status, 403);
+  EXPECT_NE(inspector.body.find("may not read the metrics"), std::string::npos) << inspector.body;
+
+  auto metrics = Get("/metrics", "prometheus");
+  ASSERT_EQ(metrics.status, 200) << metrics.body;
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& m = metrics.body;
+  EXPECT_EQ(MetricValue(m, R"(pantau_records_total{kind="price_sample",result="accepted"})"), 3);
+  EXPECT_EQ(MetricValue(m, R"(pantau_records_total{kind="price_sample",result="duplicate"})"), 3);
+  EXPECT_EQ(MetricValue(m, R"(pantau_records_total{kind="price_sample",result="conflict"})"), 1);
+  EXPECT_EQ(MetricValue(m, R"(pantau_records_total{kind="price_sample",result="invalid"})"), 1);
+  EXPECT_EQ(MetricValue(m, "pantau_push_batch_seconds_count"), 2);
+  // Every accepted record went through a synced write; duplicates and conflicts wrote nothing.
+  EXPECT_EQ(MetricValue(m, "pantau_records_per_synced_write_sum"), 3);
+  EXPECT_EQ(MetricValue(m, R"(pantau_auth_failures_total{reason="no_token"})"), 1);
+  EXPECT_EQ(MetricValue(m, R"(pantau_auth_failures_total{reason="unknown_token"})"), 1);
+  EXPECT_EQ(MetricValue(m, "pantau_open_streams"), 0);
+  EXPECT_EQ(MetricValue(m, "pantau_ready"), 1);
+  EXPECT_GT(MetricValue(m, "pantau_rocksdb_memtable_bytes"), 0);
+  EXPECT_GE(MetricValue(m, "pantau_rocksdb_live_data_bytes"), 0);
+  EXPECT_EQ(MetricValue(m, "pantau_rocksdb_write_stalls"), 0);
+  EXPECT_NE(m.find("pantau_backup_age_seconds +Inf"), std::string::npos);  // no backup yet
+  EXPECT_NE(m.find("pantau_rocksdb_pending_compaction_bytes"), std::string::npos);
+
+  // Prometheus's own checker reads it as valid exposition format.
+  const std::string file = dir_.Sub("metrics.txt");
+  std::ofstream(file) << m;
+  auto checked = RunCommand({"/bin/sh", "-c", "promtool check metrics < " + file});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  // And the checker does catch a broken exposition (the check can fail).
+  std::ofstream(file) << m << "pantau_broken{ 1\n";
+  EXPECT_NE(RunCommand({"/bin/sh", "-c", "promtool check metrics < " + file}).exit_code, 0);
+}
+
+TEST_F(HttpApiTest, TheJsonApiAnswersWhatQueryServiceAnswers) {
+  Push(Samples());
+  const service::Principal kabid("kabid", v1::ROLE_SUPERVISOR);
+
+  v1::GetPriceStatisticsRequest prices;
+  prices.set_commodity_code("beras_medium");
+  prices.set_from("2026-11-01");
+  prices.set_to("2026-11-30");
+  auto expected_prices = server_->queries().PriceStatistics(prices, kabid);
+  ASSERT_THAT(expected_prices, IsOk());
+  ASSERT_GT(expected_prices->points_size(), 0);
+  auto json = Get("/api/v1/prices?commodity_code=beras_medium&from=2026-11-01&to=2026-11-30", "kabid");
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(json.content_type, "application/json");
+  EXPECT_EQ(json.body, report::PriceJson(*expected_prices));
+  EXPECT_NE(json.body.find("13200"), std::string::npos);
+
+  auto table = server_->queries().IndicatorTable("2026", kabid);
+  ASSERT_THAT(table, IsOk());
+  EXPECT_EQ(Get("/api/v1/indicators?period=2026", "kabid").body, report::IkkJson(*table));
+  EXPECT_EQ(Get("/api/v1/indicators.json?period=2026", "admin").body, report::IkkJson(*table));
+
+  v1::ListUttpDueRequest due;
+  due.set_within_days(30);
+  due.set_include_valid(true);
+  auto expected_due = server_->queries().UttpDue(due, kabid);
+  ASSERT_THAT(expected_due, IsOk());
+  EXPECT_EQ(Get("/api/v1/uttp-due?within_days=30&include_valid=true", "kabid").body,
+            report::ResponseJson(*expected_due));
+
+  // The index lists every report with its parameters.
+  auto index = Get("/api/v1", "kabid");
+  ASSERT_EQ(index.status, 200);
+  for (const char* path : {"/api/v1/indicators", "/api/v1/prices", "/api/v1/price-stability", "/api/v1/coverage",
+                           "/api/v1/violations", "/api/v1/uttp-due", "/api/v1/uttp-verifications"}) {
+    EXPECT_NE(index.body.find(path), std::string::npos) << path;
+  }
+}
+
+TEST_F(HttpApiTest, CsvAndXlsxDownloadsAreTheLaptopsReportsAsAttachments) {
+  Push(Samples());
+  v1::GetPriceStatisticsRequest prices;
+  prices.set_commodity_code("beras_medium");
+  prices.set_from("2026-11-01");
+  prices.set_to("2026-11-30");
+  auto answer = server_->queries().PriceStatistics(prices, service::Principal("kabid", v1::ROLE_SUPERVISOR));
+  ASSERT_THAT(answer, IsOk());
+
+  auto csv = Get("/api/v1/prices.csv?commodity_code=beras_medium&from=2026-11-01&to=2026-11-30", "kabid");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(Header(csv, "Content-Disposition"), "attachment; filename=\"pantau-prices-2026-11-01-2026-11-30.csv\"");
+  EXPECT_EQ(csv.body, report::PriceCsv(*answer));
+
+  auto xlsx = Get("/api/v1/prices.xlsx?commodity_code=beras_medium&from=2026-11-01&to=2026-11-30", "kabid");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_EQ(Header(xlsx, "Content-Disposition"), "attachment; filename=\"pantau-prices-2026-11-01-2026-11-30.xlsx\"");
+  ASSERT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip container
+  std::ofstream(dir_.Sub("served.xlsx"), std::ios::binary) << xlsx.body;
+  // The workbook the laptop writes for the same answer, signed the same day, has the same cells.
+  report::Signatory signatory;
+  signatory.date = report::IndonesianDate(absl::CivilDay(2026, 11, 24));
+  ASSERT_THAT(report::WriteTableXlsx(report::PriceStatisticsTable(*answer), signatory, dir_.Sub("laptop.xlsx")), IsOk());
+  const std::string served = Cells(dir_.Sub("served.xlsx"));
+  EXPECT_NE(served.find("13200"), std::string::npos) << served;
+  EXPECT_EQ(served, Cells(dir_.Sub("laptop.xlsx")));
+
+  auto ikk = Get("/api/v1/indicators.xlsx?period=2026", "kabid");
+  ASSERT_EQ(ikk.status, 200) << ikk.body;
+  EXPECT_EQ(Header(ikk, "Content-Disposition"), "attachment; filename=\"pantau-indicators-2026.xlsx\"");
+  std::ofstream(dir_.Sub("ikk.xlsx"), std::ios::binary) << ikk.body;
+  EXPECT_NE(Cells(dir_.Sub("ikk.xlsx")).find("Capaian"), std::string::npos);
+}
+
+TEST_F(HttpApiTest, RolesAndScopesAreTheOnesOfGrpc) {
+  Push(Samples());
+  auto inspector = Get("/api/v1/prices?commodity_code=beras_medium", "siti");
+  EXPECT_EQ(inspector.status, 403);
+  EXPECT_NE(inspector.body.find("account \\\"siti\\\" (inspector) may not read reports"), std::string::npos)
+      << inspector.body;
+  EXPECT_EQ(Get("/api/v1/coverage", "prometheus").status, 403);
+  EXPECT_EQ(Get("/api/v1", "siti").status, 403);
+
+  // A supervisor limited to a kecamatan is refused the regency-wide IKK table, with the service's words.
+  v1::AccountScope scope;
+  scope.add_kecamatan_codes("marabahan");
+  auto refused = server_->queries().IndicatorTable("2026", service::Principal("camat", v1::ROLE_SUPERVISOR, scope));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  auto limited = Get("/api/v1/indicators?period=2026", "camat");
+  EXPECT_EQ(limited.status, 403);
+  EXPECT_NE(limited.body.find("PERMISSION_DENIED"), std::string::npos);
+  const std::string words(refused.status().message().substr(0, 40));
+  EXPECT_NE(limited.body.find(words), std::string::npos) << limited.body << "\n" << words;
+  // ... and sees its own markets' prices.
+  EXPECT_EQ(Get("/api/v1/prices?commodity_code=beras_medium&from=2026-11-01&to=2026-11-30", "camat").status, 200);
+
+  // A revoked token is refused from then on.
+  ASSERT_THAT(server_->accounts().Revoke("kabid", {"admin", "local"}), IsOk());
+  auto revoked = Get("/api/v1/indicators?period=2026", "kabid");
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_EQ(Header(revoked, "WWW-Authenticate"), "Bearer realm=\"pantau\"");
+  EXPECT_NE(revoked.body.find("was revoked"), std::string::npos) << revoked.body;
+}
+
+TEST_F(HttpApiTest, BadRequestsGetAClearErrorNamingTheParameter) {
+  struct Case {
+    std::string target;
+    int status;
+    std::string words;
+  };
+  const std::vector<Case> cases = {
+      {"/api/v1/prices?bogus=1", 400, "unknown parameter \\\"bogus\\\"; this report takes: commodity_code, market_code"},
+      {"/api/v1/prices?from=2026-11-01&from=2026-11-02", 400, "parameter \\\"from\\\" is given twice"},
+      {"/api/v1/uttp-due?within_days=tiga", 400, "parameter \\\"within_days\\\" = \\\"tiga\\\": expected a whole number"},
+      {"/api/v1/uttp-due?include_valid=mungkin", 400, "expected true or false"},
+      {"/api/v1/prices?commodity_code=%G1", 400, "not followed by two hex digits"},
+      {"/api/v1/prices?commodity_code=beras%5", 400, "not followed by two hex digits"},
+      {"/api/v1/indicators?period=tahun-ini", 400, "INVALID_ARGUMENT"},
+      {"/api/v1/harga", 404, "no report \\\"harga\\\""},
+      {"/admin", 404, "no such page"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.target);
+    auto r = Get(c.target, "kabid");
+    EXPECT_EQ(r.status, c.status) << r.body;
+    EXPECT_NE(r.body.find(c.words), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("\"request_id\": \"test\""), std::string::npos) << r.body;
+  }
+  // Percent-encoding is decoded: "beras%5Fmedium" is beras_medium.
+  EXPECT_EQ(Get("/api/v1/prices?commodity_code=beras%5Fmedium&from=2026-11-01&to=2026-11-30", "kabid").status, 200);
+  Request post;
+  post.method = "POST";
+  post.target = "/api/v1/prices";
+  post.peer = "ipv4:10.0.0.7";
+  auto refused = server_->http_api().Handle(post);
+  EXPECT_EQ(refused.status, 405);
+  EXPECT_EQ(Header(refused, "Allow"), "GET");
+}
+
+TEST_F(HttpApiTest, RepeatedBadTokensBackOffAndAreAuditedAsOverGrpc) {
+  server::ServerOptions options;
+  options.throttle.free_failures = 2;
+  Start(options);
+  const std::string guess = "pantau_" + std::string(64, 'a');
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Get("/api/v1/indicators?period=2026", guess, "ipv4:10.9.9.9").status, 401);
+  // Now even the right token from that address waits; another address is unaffected.
+  auto blocked = Get("/api/v1/indicators?period=2026", "kabid", "ipv4:10.9.9.9");
+  EXPECT_EQ(blocked.status, 429);
+  EXPECT_EQ(Header(blocked, "Retry-After"), "60");
+  EXPECT_NE(blocked.body.find("too many failed sign-ins"), std::string::npos) << blocked.body;
+  EXPECT_EQ(Get("/api/v1/indicators?period=2026", "kabid", "ipv4:10.0.0.8").status, 200);
+  auto audit = server_->accounts().ListAudit(0, 100);
+  ASSERT_THAT(audit, IsOk());
+  int failures = 0;
+  for (const auto& e : audit->entries()) {
+    failures += e.action() == "auth.failure" && e.peer() == "ipv4:10.9.9.9";
+    EXPECT_EQ(e.detail().find(guess), std::string::npos);
+  }
+  EXPECT_EQ(failures, 3);
+  auto metrics = Get("/metrics", "prometheus", "ipv4:10.0.0.8");
+  EXPECT_EQ(MetricValue(metrics.body, R"(pantau_auth_failures_total{reason="blocked"})"), 1);
+}
+
+}  // namespace
+}  // namespace pantau::http
