@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Pantau on this machine: installs what is missing, builds, creates ./var/ with the bundled
-# reference data and demo accounts (tokens in ./var/tokens/), and serves gRPC on 127.0.0.1 until
-# Ctrl-C. Safe to run again: existing data and accounts are kept.
+# reference data and demo accounts (tokens in ./var/tokens/), and serves gRPC and HTTP on 127.0.0.1
+# (daily backups into ./var/backups/) until Ctrl-C. Safe to run again: existing data and accounts are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
@@ -11,13 +11,14 @@ server="$build_dir/server/pantau-server"
 var=var
 data="$var/data"
 listen=${PANTAU_GRPC_LISTEN:-127.0.0.1:50051}
+http_listen=${PANTAU_HTTP_LISTEN:-127.0.0.1:8080}
 mkdir -p "$var/tokens"
 chmod 700 "$var/tokens"
 
 "$server" import-reference --data-dir "$data" deploy/reference
 
 # Demo accounts, one per role; a token file is written only when the account is new.
-for account in admin:admin kabid:supervisor siti:inspector; do
+for account in admin:admin kabid:supervisor siti:inspector prometheus:monitor; do
   name=${account%%:*}
   role=${account##*:}
   if [ ! -f "$var/tokens/$name.token" ]; then
@@ -26,12 +27,14 @@ for account in admin:admin kabid:supervisor siti:inspector; do
   fi
 done
 
-"$server" serve --data-dir "$data" --grpc-listen "$listen" --port-file "$var/server.port" &
+rm -f "$var/server.port"
+"$server" serve --data-dir "$data" --grpc-listen "$listen" --port-file "$var/server.port" \
+  --http-listen "$http_listen" --backup-dir "$var/backups" --backup-every-hours 24 2>>"$var/server.log" &
 server_pid=$!
 trap 'kill -INT "$server_pid" 2>/dev/null; wait "$server_pid"; exit 0' INT TERM
 for _ in $(seq 1 300); do
   [ -s "$var/server.port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "quickstart: the server did not start" >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "quickstart: the server did not start; see $var/server.log" >&2; tail -5 "$var/server.log" >&2; exit 1; }
   sleep 0.1
 done
 
@@ -69,8 +72,12 @@ fi
 
 cat <<MSG
 
-Pantau is serving on $listen with data in $data.
-Demo tokens (one file per account): $var/tokens/admin.token, kabid.token, siti.token
+Pantau is serving gRPC on $listen and HTTP on http://$http_listen, with data in $data
+(backups daily into $var/backups; the server's log, one JSON object per line: $var/server.log).
+Demo tokens (one file per account): $var/tokens/admin.token, kabid.token, siti.token, prometheus.token
+  curl http://$http_listen/readyz
+  curl -H "Authorization: Bearer \$(cat $var/tokens/prometheus.token)" http://$http_listen/metrics
+  curl -OJ -H "Authorization: Bearer \$(cat $var/tokens/kabid.token)" "http://$http_listen/api/v1/indicators.xlsx?period=$(date +%Y)"
 The demo inspector's laptop: $client --home $laptop status
 Stop with Ctrl-C; run this script again to start where you left off.
 

@@ -102,6 +102,25 @@ TEST(ServeConfigTest, LimitsAndBackOffAreRead) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(ServeConfigTest, HttpBackupsAndLogLevelAreRead) {
+  auto c = ParseServeConfig(
+      "[http]\nlisten = \"127.0.0.1:8080\"\n[backup]\ndir = \"/srv/backup\"\nevery_hours = 24\nkeep = 14\n"
+      "[log]\nlevel = \"debug\"\n",
+      ServeConfig{});
+  ASSERT_THAT(c, IsOk());
+  EXPECT_EQ(c->server.http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->server.backup_dir, "/srv/backup");
+  EXPECT_EQ(c->server.backup_every, absl::Hours(24));
+  EXPECT_EQ(c->server.backup_keep, 14);
+  EXPECT_EQ(c->log_level, "debug");
+  // A schedule needs a folder; levels and retention are checked.
+  auto no_dir = ParseServeConfig("[backup]\nevery_hours = 24\n", ServeConfig{});
+  EXPECT_THAT(no_dir, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(no_dir.status().message().find("needs backup.dir"), std::string::npos);
+  EXPECT_THAT(ParseServeConfig("[log]\nlevel = \"loud\"\n", ServeConfig{}), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseServeConfig("[backup]\nkeep = 0\n", ServeConfig{}), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST(LoopbackTest, OnlyLoopbackAddressesArePlaintextSafe) {
   for (const char* ok : {"127.0.0.1:50051", "127.1.2.3:0", "localhost:1", "[::1]:50051"}) {
     EXPECT_TRUE(IsLoopbackListenAddress(ok)) << ok;
