@@ -367,6 +367,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       "requeue", "send refused records again, once what refused them is fixed on the server (then `pantau sync`)");
   requeue->add_option("ID", requeue_ids, "record ids, as `pantau status --attention` lists them");
   requeue->add_flag("--all", requeue_all, "every refused record");
+  std::string requeue_delivered_since;
+  requeue->add_option("--delivered-since", requeue_delivered_since,
+                      "YYYY-MM-DD: send again every record delivered since that day (the server was restored "
+                      "from an older backup; it stores each record once)");
 
   // price add
   PriceInput price;
@@ -879,6 +883,14 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     return kOk;
   }
 
+  if (*requeue && !requeue_delivered_since.empty()) {
+    auto day = common::ParseLocalDate(requeue_delivered_since);
+    if (!day) return s.Fail(absl::InvalidArgumentError("--delivered-since: a date YYYY-MM-DD"));
+    auto resent = s.store->ResendDeliveredSince(absl::FromCivil(*day, common::DefaultDeploymentZone()), now);
+    if (!resent.ok()) return s.Fail(resent.status());
+    out << *resent << " delivered record" << (*resent == 1 ? "" : "s") << " pending again; run `pantau sync`\n";
+    return kOk;
+  }
   if (*requeue) {
     std::vector<std::string> ids = requeue_ids;
     if (requeue_all) {

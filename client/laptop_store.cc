@@ -240,6 +240,35 @@ class RocksLaptopStore final : public LaptopStore {
     return Write(batch);
   }
 
+  absl::StatusOr<uint64_t> ResendDeliveredSince(absl::Time since, absl::Time now) override {
+    rocksdb::WriteBatch batch;
+    uint64_t resent = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kOutbox)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      v1::OutboxEntry entry;
+      if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(StrCat("outbox entry ", it->key().ToString(), " does not decode"));
+      }
+      if (entry.state() != v1::OUTBOX_STATE_ACKNOWLEDGED || common::FromTimestamp(entry.state_changed_at()) < since) {
+        continue;
+      }
+      entry.set_state(v1::OUTBOX_STATE_PENDING);
+      entry.set_outcome(v1::PUSH_OUTCOME_UNSPECIFIED);
+      *entry.mutable_state_changed_at() = common::ToTimestamp(now);
+      PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kOutbox), it->key(), entry.SerializeAsString())));
+      PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kPending), it->key(), rocksdb::Slice())));
+      ++resent;
+    }
+    PANTAU_RETURN_IF_ERROR(Check(it->status()));
+    if (resent == 0) return resent;
+    PANTAU_ASSIGN_OR_RETURN(uint64_t pending, GetCount(kPendingCount));
+    PANTAU_ASSIGN_OR_RETURN(uint64_t acked, GetCount(kAcknowledgedCount));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kPendingCount, EncodeU64(pending + resent))));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kAcknowledgedCount, EncodeU64(acked - resent))));
+    PANTAU_RETURN_IF_ERROR(Write(batch));
+    return resent;
+  }
+
   absl::StatusOr<OutboxCounts> Counts() override {
     OutboxCounts c;
     PANTAU_ASSIGN_OR_RETURN(c.pending, GetCount(kPendingCount));

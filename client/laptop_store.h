@@ -64,6 +64,10 @@ class LaptopStore {
   // account's kecamatan). One synced write. NOT_FOUND for an unknown id; FAILED_PRECONDITION when
   // it does not need attention, or was a CONFLICT (its id is taken: resending cannot help).
   virtual absl::Status Requeue(std::string_view id, absl::Time now) = 0;
+  // Makes every record the server acknowledged at or after `since` pending again (after the
+  // server was restored from a backup older than them; the server stores each once, so the
+  // ones it still has come back DUPLICATE). One synced write; returns how many.
+  virtual absl::StatusOr<uint64_t> ResendDeliveredSince(absl::Time since, absl::Time now) = 0;
   virtual absl::StatusOr<OutboxCounts> Counts() = 0;
   // Entries needing attention, oldest first.
   virtual absl::Status ScanAttention(const std::function<bool(const v1::OutboxEntry&)>& visit) = 0;

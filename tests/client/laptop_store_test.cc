@@ -115,6 +115,39 @@ TEST_F(LaptopStoreTest, ARefusedRecordRequeuedIsPendingAgainAndAConflictIsNot) {
   EXPECT_EQ(store_->Counts()->pending, 0u);
 }
 
+TEST_F(LaptopStoreTest, RecordsDeliveredSinceADayArePendingAgainAfterAServerRestore) {
+  // Three records delivered on the day before, two on the day, one refused, one still pending.
+  std::vector<v1::Record> early = {PriceRecord(TestUlid(3, 1), 13100), PriceRecord(TestUlid(3, 2), 13200),
+                                   PriceRecord(TestUlid(3, 3), 13300)};
+  std::vector<v1::Record> late = {PriceRecord(TestUlid(3, 4), 13400), PriceRecord(TestUlid(3, 5), 13500),
+                                  PriceRecord(TestUlid(3, 6), 13600)};
+  ASSERT_THAT(store_->AddNew(early, TestNow() - absl::Hours(30)), IsOk());
+  ASSERT_THAT(store_->ApplyResults(early, Answer(early, std::vector<v1::PushOutcome>(3, v1::PUSH_OUTCOME_ACCEPTED)),
+                                   TestNow() - absl::Hours(30)),
+              IsOk());
+  ASSERT_THAT(store_->AddNew(late, TestNow()), IsOk());
+  ASSERT_THAT(store_->ApplyResults(late,
+                                   Answer(late, {v1::PUSH_OUTCOME_ACCEPTED, v1::PUSH_OUTCOME_DUPLICATE,
+                                                 v1::PUSH_OUTCOME_INVALID}),
+                                   TestNow()),
+              IsOk());
+  ASSERT_THAT(store_->Add(PriceRecord(TestUlid(3, 7), 13700), TestNow()), IsOk());
+  auto resent = store_->ResendDeliveredSince(TestNow() - absl::Hours(2), TestNow());
+  ASSERT_THAT(resent, IsOk());
+  EXPECT_EQ(*resent, 2u);  // the two delivered on the day; not the refused one, not the earlier ones
+  Reopen();                // one synced write
+  auto counts = store_->Counts();
+  EXPECT_EQ(counts->pending, 3u);
+  EXPECT_EQ(counts->acknowledged, 3u);
+  EXPECT_EQ(counts->needs_attention, 1u);
+  auto pending = store_->NextPending("", 10);
+  ASSERT_EQ(pending->size(), 3u);
+  EXPECT_EQ((*pending)[0].id(), late[0].id());
+  EXPECT_EQ((*pending)[1].id(), late[1].id());
+  // Nothing delivered since: nothing to do.
+  EXPECT_EQ(*store_->ResendDeliveredSince(TestNow() + absl::Hours(1), TestNow()), 0u);
+}
+
 TEST_F(LaptopStoreTest, AnAnswerThatDoesNotMatchTheBatchChangesNothing) {
   std::vector<v1::Record> batch = {PriceRecord(TestUlid(1, 1), 13000), PriceRecord(TestUlid(1, 2), 13000)};
   ASSERT_THAT(store_->AddNew(batch, TestNow()), IsOk());

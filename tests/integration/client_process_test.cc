@@ -793,3 +793,50 @@ TEST_F(ClientProcessTest, TheAdminManagesAccountsFromALaptopAndScopesHold) {
 
 }  // namespace
 }  // namespace pantau::integration
+
+namespace pantau::integration {
+namespace {
+
+// The admin restores last night's backup: what laptops delivered after it is missing on the
+// server until they send it again (`pantau requeue --delivered-since`); the server stores each
+// record once, so what it still has comes back DUPLICATE.
+TEST_F(ClientProcessTest, AfterARestoreLaptopsSendAgainWhatTheBackupLacks) {
+  auto add = [&](const std::string& price) {
+    return Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price", price})
+        .exit_code;
+  };
+  ASSERT_EQ(add("13100"), 0);
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  // Last night's backup, made by the running server.
+  auto backup = RunCommand({kServer, "backup", "--server", address_, "--token-file", dir_.Sub("admin.token"), "--to",
+                            dir_.Sub("backups")});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  ASSERT_EQ(add("13200"), 0);
+  ASSERT_EQ(add("13300"), 0);
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  EXPECT_EQ(ServerPriceSamples(), 3u);
+
+  // The disk dies; the admin restores into a new folder and serves it on the same address.
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  auto restored = RunCommand({kServer, "restore", "--from", dir_.Sub("backups"), "--data-dir", dir_.Sub("restored")});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  std::filesystem::create_directories(dir_.Sub("restored-run"));
+  server_ = std::make_unique<ServerProcess>(kServer, dir_.Sub("restored"), dir_.Sub("restored-run"));
+  ASSERT_TRUE(server_->Start(address_)) << "see " << server_->log_path();
+  EXPECT_EQ(ServerPriceSamples(), 1u);
+
+  const std::string today =
+      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), common::DefaultDeploymentZone()));
+  auto requeued = Pantau({"requeue", "--delivered-since", today});
+  ASSERT_EQ(requeued.exit_code, 0) << requeued.err;
+  EXPECT_NE(requeued.out.find("3 delivered records pending again"), std::string::npos) << requeued.out;
+  auto synced = Pantau({"sync"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.err;
+  EXPECT_EQ(ServerPriceSamples(), 3u);
+  EXPECT_EQ(Status()["pending"], 0);
+  EXPECT_EQ(Status()["acknowledged"], 3);
+  EXPECT_EQ(Pantau({"requeue", "--delivered-since", "kemarin"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace pantau::integration
