@@ -15,7 +15,7 @@ fi
 cmake --build "$build_dir" -j "$(nproc)" --target fuzz_targets
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-for target in record_validation csv_import key_decoding push; do
+for target in record_validation csv_import key_decoding push http_api; do
   binary="$build_dir/tests/fuzz/fuzz_$target"
   corpus="$build_dir/corpus/$target"
   mkdir -p "$corpus"

@@ -9,7 +9,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev faketime python3-openpyxl
   clang libclang-rt-14-dev
-  prometheus-cpp-dev libspdlog-dev prometheus
+  prometheus-cpp-dev libspdlog-dev prometheus systemd
 )
 
 missing=()

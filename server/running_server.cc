@@ -251,14 +251,15 @@ void RunningServer::Shutdown() {
     stop_maintaining_ = true;
   }
   maintain_cv_.notify_all();
-  if (maintainer_.joinable()) maintainer_.join();
-  if (http_ != nullptr) http_->Shutdown();
+  if (maintainer_.joinable()) maintainer_.join();  // after a backup in progress
+  // While gRPC calls finish (up to the grace), HTTP still answers: /readyz says 503.
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     grpc_server_->Shutdown(std::chrono::system_clock::now() +
                            absl::ToChronoMilliseconds(options_.shutdown_grace));
     grpc_server_->Wait();
   }
+  if (http_ != nullptr) http_->Shutdown();
   if (executor_ != nullptr) executor_->Shutdown();
   http_.reset();
   api_.reset();

@@ -91,8 +91,9 @@ class RunningServer {
   RunningServer(const RunningServer&) = delete;
   RunningServer& operator=(const RunningServer&) = delete;
 
-  // Health turns NOT_SERVING, new calls are refused, in-flight pushes finish (up to the grace
-  // period), queued storage work drains, then the store closes. Idempotent.
+  // Health turns NOT_SERVING (gRPC health and /readyz), new calls are refused, in-flight pushes
+  // finish (up to the grace period) while HTTP still answers, then HTTP stops, queued storage work
+  // drains, and the store closes. A backup in progress finishes first. Idempotent.
   void Shutdown();
 
   // The bound port; 0 when not listening.
