@@ -112,6 +112,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "reports.price_schedule",
       "reports.follow_up_due_days",
       "reports.uttp_due_window_days",
+      "reports.signatory_file",
       "metrology.nawi_tera_multiplier",
       "metrology.nawi_tera_ulang_multiplier",
       "metrology.nawi_pengawasan_multiplier",
@@ -187,6 +188,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
     return absl::InvalidArgumentError("reports.price_schedule: name at least one day");
   }
   PANTAU_RETURN_IF_ERROR(ReadInt(table, "reports.follow_up_due_days", 1, 365, &c.server.ikk.follow_up_due_days));
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "reports.signatory_file", &c.server.signatory_file));
   PANTAU_RETURN_IF_ERROR(
       ReadInt(table, "reports.uttp_due_window_days", 1, 3660, &c.server.ikk.uttp_due_window_days));
   common::MetrologySettings& m = c.server.ingest.metrology;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/dates.h"
+#include "common/report/xlsx.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "server/rpc/admin_rpc.h"
@@ -126,9 +127,17 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
 
+  report::Signatory signatory;
+  if (!options.signatory_file.empty()) {
+    std::ifstream in(options.signatory_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) return absl::FailedPreconditionError(StrCat(options.signatory_file, ": cannot be read"));
+    PANTAU_ASSIGN_OR_RETURN(signatory, report::ParseSignatory(text.str(), options.signatory_file));
+  }
   server->api_ = std::make_unique<http::Api>(http::Api::Dependencies{
       *server->accounts_, *server->queries_, *server->metrics_, [self] { return self->Ready(); },
-      [self] { return self->SampleMetrics(); }, *server->clock_});
+      [self] { return self->SampleMetrics(); }, *server->clock_, signatory});
   if (!options.http_listen.empty()) {
     http::ListenerOptions http_options;
     http_options.listen = options.http_listen;

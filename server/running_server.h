@@ -73,6 +73,9 @@ struct ServerOptions {
   std::string backup_dir;
   absl::Duration backup_every = absl::ZeroDuration();
   int backup_keep = 7;
+  // Who signs the XLSX downloads: a JSON file as the laptop's signatory.json ("" : a blank line
+  // for the name). Read at start; an unreadable or wrong file stops the start.
+  std::string signatory_file;
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost" (with a port, "[::1]:50051" style for IPv6).

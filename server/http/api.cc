@@ -126,7 +126,9 @@ absl::Status FillRequest(const Params& params, Message& request) {
   const auto& d = *request.GetDescriptor();
   const auto& reflection = *request.GetReflection();
   std::set<std::string> seen;
-  for (const auto& [name, value] : params) {
+  for (const auto& param : params) {
+    const std::string& name = param.first;  // not a structured binding: clang 14 cannot capture one
+    const std::string& value = param.second;
     const FieldDescriptor* field = d.FindFieldByName(name);
     if (field == nullptr) {
       return absl::InvalidArgumentError(StrCat("unknown parameter \"", common::TruncateUtf8(name, 64),
@@ -436,8 +438,10 @@ Response Api::Handle(const Request& request) {
   auto message = report->new_request();
   if (absl::Status filled = FillRequest(*params, *message); !filled.ok()) return Error(filled, request);
 
-  report::Signatory signatory;
-  signatory.date = report::IndonesianDate(absl::ToCivilDay(deps_.clock.Now(), common::DefaultDeploymentZone()));
+  report::Signatory signatory = deps_.signatory;
+  if (signatory.date.empty()) {
+    signatory.date = report::IndonesianDate(absl::ToCivilDay(deps_.clock.Now(), common::DefaultDeploymentZone()));
+  }
   auto response = report->run(deps_.queries, *message, *principal, format, signatory);
   if (!response.ok()) return Error(response.status(), request);
   return *std::move(response);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/report/xlsx.h"
 #include "server/service/account_service.h"
 #include "server/service/metrics.h"
 #include "server/service/query_service.h"
@@ -52,6 +53,8 @@ class Api {
     std::function<service::Metrics::Sample()> sample;
     // "Today" for the signature date of workbooks.
     const service::Clock& clock;
+    // Who signs the workbooks (the date, when empty, is the day of the download).
+    report::Signatory signatory = {};
   };
   explicit Api(Dependencies deps) : deps_(std::move(deps)) {}
 

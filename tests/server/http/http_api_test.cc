@@ -271,6 +271,29 @@ TEST_F(HttpApiTest, CsvAndXlsxDownloadsAreTheLaptopsReportsAsAttachments) {
   EXPECT_NE(Cells(dir_.Sub("ikk.xlsx")).find("Capaian"), std::string::npos);
 }
 
+TEST_F(HttpApiTest, WorkbooksAreSignedByTheConfiguredSignatory) {
+  std::ofstream(dir_.Sub("signatory.json"))
+      << R"({"name": "Drs. H. Ahmad Fauzi, M.Si", "rank": "Pembina Tingkat I", "nip": "19700101 199003 1 001"})";
+  server::ServerOptions options;
+  options.signatory_file = dir_.Sub("signatory.json");
+  Start(options);
+  auto ikk = Get("/api/v1/indicators.xlsx?period=2026", "kabid");
+  ASSERT_EQ(ikk.status, 200) << ikk.body;
+  std::ofstream(dir_.Sub("signed.xlsx"), std::ios::binary) << ikk.body;
+  const std::string cells = Cells(dir_.Sub("signed.xlsx"));
+  EXPECT_NE(cells.find("Drs. H. Ahmad Fauzi, M.Si"), std::string::npos) << cells;
+  EXPECT_NE(cells.find("NIP. 19700101 199003 1 001"), std::string::npos) << cells;
+  EXPECT_NE(cells.find("24 November 2026"), std::string::npos) << cells;  // the day of the download
+  // A misspelt key stops the start, naming the file and the key.
+  std::ofstream(dir_.Sub("bad.json")) << R"({"nama": "x"})";
+  options.signatory_file = dir_.Sub("bad.json");
+  storage::RocksOptions rocks;
+  rocks.path = dir_.Sub("bad-db");
+  auto refused = server::RunningServer::Start(options, *storage::OpenRocksStorage(rocks));
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("nama"), std::string::npos) << refused.status();
+}
+
 TEST_F(HttpApiTest, RolesAndScopesAreTheOnesOfGrpc) {
   Push(Samples());
   auto inspector = Get("/api/v1/prices?commodity_code=beras_medium", "siti");
