@@ -31,6 +31,9 @@
 namespace pantau::server {
 namespace {
 
+// The running server's Unix socket, in its data directory (mode 0600).
+constexpr const char* kLocalSocket = "admin.sock";
+
 int Fail(const absl::Status& status) {
   std::cerr << "pantau-server: " << status.message() << "\n";
   return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
@@ -109,6 +112,13 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
 
   auto store = OpenStore(config.data_dir);
   if (!store.ok()) return Fail(store.status());
+  // `pantau-server backup --data-dir` reaches the running server through this socket.
+  const std::string socket_path = (std::filesystem::path(config.data_dir) / kLocalSocket).string();
+  if (socket_path.size() < 100) {
+    config.server.local_socket = socket_path;
+  } else {
+    service::log::Warn("server.no_local_socket", {{"path", socket_path}, {"reason", "too long for a Unix socket"}});
+  }
   auto server = RunningServer::Start(config.server, *std::move(store));
   if (!server.ok()) return Fail(server.status());
   const std::string host = config.server.grpc_listen.substr(0, config.server.grpc_listen.rfind(':'));
@@ -306,10 +316,41 @@ int Stats(const std::string& data_dir, bool json) {
   return 0;
 }
 
-// A backup: by the running server (an admin token, AdminService.CreateBackup) or, with the
-// server stopped, by this process on the data directory itself.
+// Asks the running server for a backup (AdminService.CreateBackup) on `channel`.
+int BackupByServer(const std::shared_ptr<grpc::Channel>& channel, const std::string& token, const std::string& where,
+                   const std::string& to, int keep) {
+  auto stub = v1::AdminService::NewStub(channel);
+  grpc::ClientContext context;
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(6));
+  v1::CreateBackupRequest request;
+  request.set_backup_dir(to.empty() ? "" : std::filesystem::absolute(to).string());
+  request.set_keep(keep);
+  v1::CreateBackupResponse response;
+  grpc::Status status = stub->CreateBackup(&context, request, &response);
+  if (!status.ok()) {
+    return Fail(absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                             StrCat("the server at ", where, " did not back up: ", status.error_message())));
+  }
+  std::cerr << "pantau-server: backup " << response.backup_id() << " made by the running server in "
+            << response.backup_dir() << " (" << response.bytes() << " bytes, " << response.files() << " files)\n";
+  return 0;
+}
+
+// A backup: by the running server (over its Unix socket in the data directory, or with an admin
+// token over the network) or, with the server stopped, by this process on the data directory.
 int Backup(const std::string& data_dir, const std::string& to, int keep, const std::string& server_address,
            const std::string& token_file, const std::string& ca_file) {
+  if (token_file.empty() && !data_dir.empty()) {
+    const std::string socket_path = (std::filesystem::path(data_dir) / kLocalSocket).string();
+    if (std::filesystem::exists(socket_path)) {
+      auto channel = grpc::CreateChannel("unix:" + socket_path, grpc::InsecureChannelCredentials());
+      // A socket left by a server that died answers nothing: then the store is free (below).
+      if (channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5))) {
+        return BackupByServer(channel, "", socket_path, to, keep);
+      }
+    }
+  }
   if (!token_file.empty()) {
     auto token = ReadFile(token_file);
     if (!token.ok()) return Fail(token.status());
@@ -328,30 +369,15 @@ int Backup(const std::string& data_dir, const std::string& to, int keep, const s
       return Fail(absl::FailedPreconditionError(
           StrCat("refusing to send a token in plaintext to ", server_address, ": give --ca-file")));
     }
-    auto stub = v1::AdminService::NewStub(grpc::CreateChannel(server_address, credentials));
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + t);
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(6));
-    v1::CreateBackupRequest request;
-    request.set_backup_dir(to);
-    request.set_keep(keep);
-    v1::CreateBackupResponse response;
-    grpc::Status status = stub->CreateBackup(&context, request, &response);
-    if (!status.ok()) {
-      return Fail(absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                               StrCat("the server at ", server_address, " did not back up: ", status.error_message())));
-    }
-    std::cerr << "pantau-server: backup " << response.backup_id() << " made by the running server in "
-              << response.backup_dir() << " (" << response.bytes() << " bytes, " << response.files() << " files)\n";
-    return 0;
+    return BackupByServer(grpc::CreateChannel(server_address, credentials), t, server_address, to, keep);
   }
   if (to.empty()) return Fail(absl::InvalidArgumentError("--to is required"));
   auto store = OpenStore(data_dir);
   if (!store.ok()) {
     return Fail(absl::Status(store.status().code(),
                              StrCat(store.status().message(),
-                                    "\n(is the server running? then give --token-file with an admin token, and it "
-                                    "makes the backup itself)")));
+                                    "\n(is the server running? then it makes the backup itself when reached: run "
+                                    "this as the server's user, or give --server and --token-file with an admin token)")));
   }
   auto made = (*store)->Backup(to, keep > 0 ? keep : 0);
   if (!made.ok()) return Fail(made.status());

@@ -3,6 +3,10 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -105,6 +109,15 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     builder.AddListeningPort(options.grpc_listen, credentials,
                              &server->port_);
   }
+  int local_port = 0;
+  if (!options.local_socket.empty()) {
+    if (options.local_socket.size() >= sizeof(sockaddr_un{}.sun_path)) {
+      return absl::InvalidArgumentError(StrCat(options.local_socket, ": too long for a Unix socket path"));
+    }
+    std::error_code ec;
+    std::filesystem::remove(options.local_socket, ec);  // left by a server that crashed
+    builder.AddListeningPort("unix:" + options.local_socket, grpc::InsecureServerCredentials(), &local_port);
+  }
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_streams_per_connection);
@@ -124,6 +137,11 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     server->grpc_server_.reset();
     return absl::UnavailableError(StrCat("cannot listen on ", options.grpc_listen,
                                          " (address in use or not local?)"));
+  }
+  if (!options.local_socket.empty()) {
+    if (local_port == 0 || chmod(options.local_socket.c_str(), 0600) != 0) {
+      return absl::UnavailableError(StrCat("cannot serve on the Unix socket ", options.local_socket));
+    }
   }
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
 
@@ -269,6 +287,10 @@ void RunningServer::Shutdown() {
     grpc_server_->Wait();
   }
   if (http_ != nullptr) http_->Shutdown();
+  if (!options_.local_socket.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(options_.local_socket, ec);
+  }
   if (executor_ != nullptr) executor_->Shutdown();
   http_.reset();
   api_.reset();

@@ -73,6 +73,10 @@ struct ServerOptions {
   std::string backup_dir;
   absl::Duration backup_every = absl::ZeroDuration();
   int backup_keep = 7;
+  // A Unix socket (mode 0600) on which gRPC is also served; `pantau-server backup --data-dir`
+  // reaches the running server through it without a token: whoever may open it may read the
+  // data directory anyway. "" : none. `serve` puts it in the data directory.
+  std::string local_socket;
   // Who signs the XLSX downloads: a JSON file as the laptop's signatory.json ("" : a blank line
   // for the name). Read at start; an unreadable or wrong file stops the start.
   std::string signatory_file;
