@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -331,9 +332,13 @@ Response Index() {
   return r;
 }
 
+// The token of "Authorization: Bearer <token>" (the scheme in any case, RFC 7235), or "".
 std::string BearerToken(std::string_view authorization) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.substr(0, kBearer.size()) != kBearer) return "";
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() < kBearer.size()) return "";
+  for (size_t i = 0; i < kBearer.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) return "";
+  }
   return std::string(authorization.substr(kBearer.size()));
 }
 

@@ -165,6 +165,14 @@ TEST_F(HttpApiTest, MetricsCountWhatHappenedAndPassPromtool) {
   EXPECT_EQ(inspector.status, 403);
   EXPECT_NE(inspector.body.find("may not read the metrics"), std::string::npos) << inspector.body;
 
+  Request lower;  // the scheme is case-insensitive
+  lower.method = "GET";
+  lower.target = "/metrics";
+  lower.authorization = "bearer " + tokens_["prometheus"];
+  lower.peer = "ipv4:10.0.0.7";
+  EXPECT_EQ(server_->http_api().Handle(lower).status, 200);
+  lower.authorization = "Basic " + tokens_["prometheus"];
+  EXPECT_EQ(server_->http_api().Handle(lower).status, 401);
   auto metrics = Get("/metrics", "prometheus");
   ASSERT_EQ(metrics.status, 200) << metrics.body;
   EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
@@ -176,7 +184,7 @@ TEST_F(HttpApiTest, MetricsCountWhatHappenedAndPassPromtool) {
   EXPECT_EQ(MetricValue(m, "pantau_push_batch_seconds_count"), 2);
   // Every accepted record went through a synced write; duplicates and conflicts wrote nothing.
   EXPECT_EQ(MetricValue(m, "pantau_records_per_synced_write_sum"), 3);
-  EXPECT_EQ(MetricValue(m, R"(pantau_auth_failures_total{reason="no_token"})"), 1);
+  EXPECT_EQ(MetricValue(m, R"(pantau_auth_failures_total{reason="no_token"})"), 2);  // none, and Basic
   EXPECT_EQ(MetricValue(m, R"(pantau_auth_failures_total{reason="unknown_token"})"), 1);
   EXPECT_EQ(MetricValue(m, "pantau_open_streams"), 0);
   EXPECT_EQ(MetricValue(m, "pantau_ready"), 1);
