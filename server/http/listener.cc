@@ -107,14 +107,16 @@ class Listener::Impl {
   ~Impl() { Shutdown(); }
 
   int port() const { return port_; }
-  int open_connections() const { return open_.load(); }
+  int open_connections() const { return open_->load(); }
 
   // Everything a session needs from its listener.
   const ListenerOptions& options() const { return options_; }
   Api& api() { return api_; }
   service::Executor& executor() { return executor_; }
   service::Metrics& metrics() { return metrics_; }
-  std::atomic<int>& open() { return open_; }
+  // Shared with the sessions: a session whose handler the stopped io_context destroys late still
+  // has its counter.
+  const std::shared_ptr<std::atomic<int>>& open() { return open_; }
 
  private:
   void Accept();
@@ -128,7 +130,7 @@ class Listener::Impl {
   std::optional<net::ssl::context> ssl_;
   bool tls_ = false;
   int port_ = 0;
-  std::atomic<int> open_{0};
+  std::shared_ptr<std::atomic<int>> open_ = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> stopped_{false};
   std::vector<std::thread> threads_;
 };
@@ -141,10 +143,11 @@ template <typename Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Listener::Impl& listener, Stream stream, std::string peer)
-      : listener_(listener), stream_(std::move(stream)), peer_(std::move(peer)), opened_(absl::Now()) {
-    listener_.open()++;
+      : listener_(listener), open_(listener.open()), stream_(std::move(stream)), peer_(std::move(peer)),
+        opened_(absl::Now()) {
+    ++*open_;
   }
-  ~Session() { listener_.open()--; }
+  ~Session() { --*open_; }
 
   void Start() {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -250,6 +253,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   Listener::Impl& listener_;
+  const std::shared_ptr<std::atomic<int>> open_;
   Stream stream_;
   const std::string peer_;
   const absl::Time opened_;
@@ -272,7 +276,7 @@ void Listener::Impl::Accept() {
     beast::error_code peer_ec;
     const auto endpoint = socket.remote_endpoint(peer_ec);
     const std::string peer = peer_ec ? "unknown" : PeerName(endpoint);
-    if (open_.load() >= options_.max_connections) {
+    if (open_->load() >= options_.max_connections) {
       // Over the limit: a short answer, written synchronously, and the connection closed.
       static constexpr std::string_view kBusy =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 60\r\n"
