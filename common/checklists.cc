@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "absl/numeric/int128.h"
 #include "common/dates.h"
 #include "common/str_cat.h"
 
@@ -11,6 +12,18 @@ namespace pantau::common {
 namespace {
 
 using Type = v1::ChecklistItemType;
+
+std::string Int128Text(absl::int128 v) {
+  if (v == 0) return "0";
+  const bool negative = v < 0;
+  absl::uint128 m = negative ? -absl::uint128(v) : absl::uint128(v);
+  std::string digits;
+  while (m > 0) {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
+    m /= 10;
+  }
+  return negative ? "-" + digits : digits;
+}
 
 const v1::ChecklistAnswer* AnswerTo(const v1::OutletAudit& audit, const std::string& item) {
   for (const auto& a : audit.answers()) {
@@ -163,10 +176,12 @@ std::vector<Finding> EvaluateChecklist(const v1::Checklist& checklist, const v1:
             !sold->has_count() || !on_hand->has_count()) {
           break;
         }
-        if (received->count() != sold->count() + on_hand->count()) {
+        // In 128 bits: the laptop checks answers before validation has bounded them.
+        const absl::int128 accounted = absl::int128(sold->count()) + on_hand->count();
+        if (absl::int128(received->count()) != accounted) {
           out.push_back({item.finding_code(), item.code(),
                          StrCat(item.code(), ": received ", received->count(), " but sold ", sold->count(),
-                                " + on hand ", on_hand->count(), " = ", sold->count() + on_hand->count())});
+                                " + on hand ", on_hand->count(), " = ", Int128Text(accounted))});
         }
         break;
       }

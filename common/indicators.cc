@@ -1,5 +1,7 @@
 #include "common/indicators.h"
 
+#include <limits>
+
 #include <map>
 #include <set>
 
@@ -14,11 +16,40 @@ namespace pantau::common {
 Ratio Whole(int64_t n) { return Ratio{n, 1}; }
 Ratio Milli(int64_t thousandths) { return Ratio{thousandths, 1000}; }
 
+Ratio RatioOf(absl::int128 numerator, absl::int128 denominator) {
+  if (denominator == 0) return Ratio{0, 0};
+  if (denominator < 0) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  const absl::int128 limit = std::numeric_limits<int64_t>::max();
+  auto fits = [&] { return numerator <= limit && numerator >= -limit && denominator <= limit; };
+  if (!fits()) {  // reduce to lowest terms; as they are when they fit, so figures read as before
+    absl::int128 a = numerator < 0 ? -numerator : numerator, b = denominator;
+    while (b != 0) {
+      const absl::int128 t = a % b;
+      a = b;
+      b = t;
+    }
+    if (a > 1) {
+      numerator /= a;
+      denominator /= a;
+    }
+  }
+  while (!fits()) {
+    numerator /= 2;
+    denominator /= 2;
+    if (denominator == 0) denominator = 1;
+  }
+  return Ratio{static_cast<int64_t>(numerator), static_cast<int64_t>(denominator)};
+}
+
 std::string FormatRatio(Ratio r, int decimals) {
   if (r.denominator == 0) return "-";
   if (r.denominator < 0) r = Ratio{-r.numerator, -r.denominator};
   // Negative values: the magnitude rounded half away from zero, with a minus sign.
   if (r.numerator < 0) {
+    if (r.numerator == std::numeric_limits<int64_t>::min()) r = RatioOf(r.numerator, r.denominator);  // -x must not wrap
     std::string magnitude = FormatRatio(Ratio{-r.numerator, r.denominator}, decimals);
     return magnitude.find_first_not_of("0.") == std::string::npos ? magnitude : "-" + magnitude;
   }
@@ -40,7 +71,8 @@ std::string FormatRatio(Ratio r, int decimals) {
 std::optional<Ratio> Capaian(Ratio realisasi, Ratio target) {
   if (target.numerator == 0 || target.denominator == 0) return std::nullopt;
   // (rn / rd) / (tn / td) * 100 = rn * td * 100 / (rd * tn)
-  return Ratio{realisasi.numerator * target.denominator * 100, realisasi.denominator * target.numerator};
+  return RatioOf(absl::int128(realisasi.numerator) * target.denominator * 100,
+                 absl::int128(realisasi.denominator) * target.numerator);
 }
 
 int64_t BahanPokokMonitored(const CellList& price_cells) {
@@ -176,14 +208,14 @@ UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCa
   }
   out.registry = static_cast<int64_t>(registry.size());
   out.verified = static_cast<int64_t>(verified.size());
-  if (out.registry > 0) out.percent = Ratio{out.verified * 100, out.registry};
+  if (out.registry > 0) out.percent = RatioOf(absl::int128(out.verified) * 100, out.registry);
   return out;
 }
 
 std::optional<Ratio> ManualRealisationValue(const ReferenceCatalog& catalog, int indicator, int year) {
   const v1::ManualRealisation* m = catalog.FindManualRealisation(indicator, year);
   if (m == nullptr) return std::nullopt;
-  if (m->denominator() > 0) return Ratio{m->numerator() * 100, m->denominator()};
+  if (m->denominator() > 0) return RatioOf(absl::int128(m->numerator()) * 100, m->denominator());
   return Milli(m->value_milli());
 }
 

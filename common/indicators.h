@@ -7,9 +7,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+
+#include "absl/numeric/int128.h"
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "absl/numeric/int128.h"
 
 #include "common/reference_catalog.h"
 #include "common/rollups.h"
@@ -23,6 +27,11 @@ struct Ratio {
   bool operator==(const Ratio&) const = default;
 };
 Ratio Whole(int64_t n);
+// numerator / denominator computed in 128 bits, with a positive denominator. When it does not fit
+// 64 bits it is reduced to lowest terms, and should it still not fit (no real figure comes near:
+// record quantities have ceilings), both are halved until it does, keeping about 18 significant
+// digits: it never wraps.
+Ratio RatioOf(absl::int128 numerator, absl::int128 denominator);
 Ratio Milli(int64_t thousandths);
 // `decimals` places, rounded half away from zero: FormatRatio({215 * 100, 247}, 2) == "87.04",
 // FormatRatio({-1, 8}, 2) == "-0.13".

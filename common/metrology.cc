@@ -7,6 +7,7 @@
 #include <map>
 
 #include "absl/numeric/int128.h"
+#include "common/record_kinds.h"
 #include "common/str_cat.h"
 
 namespace pantau::common {
@@ -53,7 +54,7 @@ Ratio ReduceWide(absl::int128 n, absl::int128 d) {
 
 // Any quantity of a verification beyond this (in its unit) is refused before any arithmetic:
 // 10^15 mg is a million tonnes, 10^15 mL a million cubic metres. Within it no step overflows.
-constexpr int64_t kMaxQuantity = 1'000'000'000'000'000;
+constexpr int64_t kMaxQuantity = kMaxMetrologyUnits;
 
 bool QuantityInRange(int64_t v) { return v >= -kMaxQuantity && v <= kMaxQuantity; }
 

@@ -23,13 +23,15 @@ uint64_t IntegerSqrt(absl::uint128 x) {
 }
 
 struct Sums {
-  int64_t sum = 0;
+  absl::int128 sum = 0;
   int64_t count = 0;
 };
 
 }  // namespace
 
-int64_t RoundedMean(int64_t sum, int64_t count) { return (2 * sum + count) / (2 * count); }
+int64_t RoundedMean(absl::int128 sum, int64_t count) {
+  return static_cast<int64_t>((2 * sum + count) / (absl::int128(2) * count));
+}
 
 std::optional<int64_t> KvHundredths(const std::vector<int64_t>& values) {
   const int64_t n = static_cast<int64_t>(values.size());

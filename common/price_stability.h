@@ -9,14 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "common/indicators.h"
 #include "common/price_stats.h"
 #include "common/reference_catalog.h"
 
 namespace pantau::common {
 
-// sum / count rounded half up to a whole number. REQUIRES: sum >= 0, count > 0.
-int64_t RoundedMean(int64_t sum, int64_t count);
+// sum / count rounded half up to a whole number, in 128 bits (a sum of a year's prices cannot
+// wrap). REQUIRES: sum >= 0, count > 0, and the mean fits 64 bits (it is at most the largest value).
+int64_t RoundedMean(absl::int128 sum, int64_t count);
 
 // Koefisien variasi = sample standard deviation (n - 1) / mean x 100 of `values`, in hundredths
 // of a percent, rounded half up: {100, 110, 120} -> 909 (9.09 %). Computed exactly: the square

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "absl/numeric/int128.h"
 #include "common/dates.h"
 #include "common/periods.h"
 
@@ -53,11 +54,13 @@ std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view comm
     p.last = a.last;
     p.samples = static_cast<int64_t>(a.prices.size());
     p.traders = static_cast<int64_t>(a.traders.size());
-    int64_t sum = 0;
+    // Sums and products in 128 bits (docs/security.md): nothing here can wrap.
+    absl::int128 sum = 0;
     for (int64_t v : a.prices) sum += v;
-    p.mean = Ratio{sum, p.samples};
+    p.mean = RatioOf(sum, p.samples);
     const size_t n = a.prices.size();
-    p.median = n % 2 == 1 ? Whole(a.prices[n / 2]) : Ratio{a.prices[n / 2 - 1] + a.prices[n / 2], 2};
+    p.median = n % 2 == 1 ? Whole(a.prices[n / 2])
+                          : RatioOf(absl::int128(a.prices[n / 2 - 1]) + a.prices[n / 2], 2);
     p.min_rupiah = a.prices.front();
     p.max_rupiah = a.prices.back();
     if (previous != nullptr) {
@@ -65,12 +68,12 @@ std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view comm
       // mean - prev = sum/n - psum/pn = (sum*pn - psum*n) / (n*pn)
       const Ratio& m = p.mean;
       const Ratio& pm = previous->mean;
-      p.change_rupiah = Ratio{m.numerator * pm.denominator - pm.numerator * m.denominator,
-                              m.denominator * pm.denominator};
+      const absl::int128 difference =
+          absl::int128(m.numerator) * pm.denominator - absl::int128(pm.numerator) * m.denominator;
+      p.change_rupiah = RatioOf(difference, absl::int128(m.denominator) * pm.denominator);
       // 100 * change / prev = 100 * (m - pm) / pm = 100 * (mn*pd - pn*md) / (md * pn)
       if (pm.numerator != 0) {
-        p.change_percent = Ratio{100 * (m.numerator * pm.denominator - pm.numerator * m.denominator),
-                                 m.denominator * pm.numerator};
+        p.change_percent = RatioOf(100 * difference, absl::int128(m.denominator) * pm.numerator);
       }
     }
     for (auto kind : {v1::REFERENCE_PRICE_KIND_HET, v1::REFERENCE_PRICE_KIND_HAP}) {
@@ -82,8 +85,8 @@ std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view comm
           p.reference_regulation = ref->regulation();
           // 100 * (mean - ref) / ref
           p.above_reference_percent =
-              Ratio{100 * (p.mean.numerator - ref->price_rupiah() * p.mean.denominator),
-                    p.mean.denominator * ref->price_rupiah()};
+              RatioOf(100 * (absl::int128(p.mean.numerator) - absl::int128(ref->price_rupiah()) * p.mean.denominator),
+                      absl::int128(p.mean.denominator) * ref->price_rupiah());
           break;
         }
       }

@@ -27,16 +27,32 @@ void CheckKnown(FieldErrorList& errors, const std::string& path, const std::stri
   errors.Add(path, reason);
 }
 
+// Above `max` is refused whatever the inspector confirms (docs/security.md, absolute ceilings):
+// no sum or product of accepted values can then wrap.
+void CheckCeiling(FieldErrorList& errors, const std::string& path, int64_t value, int64_t max,
+                  std::string_view unit) {
+  if (value > max) {
+    errors.Add(path, StrCat("is above the absolute ceiling of ", max, unit.empty() ? "" : " ", unit, " (got ",
+                            value, "); no confirmation can pass it: check the number of digits"));
+  }
+}
+
 void CheckPositive(FieldErrorList& errors, const std::string& path, int64_t value,
-                   std::string_view unit) {
+                   std::string_view unit, int64_t max) {
   if (value <= 0) {
     errors.Add(path, StrCat("must be greater than 0 ", unit, " (got ", value, ")"));
+  } else {
+    CheckCeiling(errors, path, value, max, unit);
   }
 }
 
 void CheckNonNegative(FieldErrorList& errors, const std::string& path, int64_t value,
-                      std::string_view unit) {
-  if (value < 0) errors.Add(path, StrCat("must not be negative ", unit, " (got ", value, ")"));
+                      std::string_view unit, int64_t max) {
+  if (value < 0) {
+    errors.Add(path, StrCat("must not be negative ", unit, " (got ", value, ")"));
+  } else {
+    CheckCeiling(errors, path, value, max, unit);
+  }
 }
 
 void CheckDate(FieldErrorList& errors, const std::string& path, const std::string& value,
@@ -51,7 +67,7 @@ void CheckDate(FieldErrorList& errors, const std::string& path, const std::strin
 }
 
 // Largest pack price and size accepted: keeps pack arithmetic far from int64 overflow.
-constexpr int64_t kMaxPackPriceRupiah = 1'000'000'000'000;  // Rp 1 trillion
+constexpr int64_t kMaxPackPriceRupiah = kMaxRupiah;
 constexpr int64_t kMaxPackSizeMilli = 1'000'000'000;        // a million units
 
 void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
@@ -64,7 +80,7 @@ void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
   const v1::Commodity* commodity = catalog.FindCommodity(p.commodity_code());
   CheckKnown(errors, at + "commodity_code", p.commodity_code(), commodity, "commodity",
              "commodity", catalog);
-  CheckPositive(errors, at + "price_rupiah", p.price_rupiah(), "Rupiah");
+  CheckPositive(errors, at + "price_rupiah", p.price_rupiah(), "Rupiah", kMaxRupiah);
   if (p.unit().empty()) {
     // With an unknown commodity the unit is unknowable too: that error alone is the useful one.
     if (commodity != nullptr || p.commodity_code().empty()) {
@@ -145,13 +161,13 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
         errors.Add(path, "has no answer");
         break;
       case v1::ChecklistAnswer::kCount:
-        CheckNonNegative(errors, path + ".count", answer.count(), "");
+        CheckNonNegative(errors, path + ".count", answer.count(), "", kMaxCount);
         break;
       case v1::ChecklistAnswer::kPriceRupiah:
-        CheckPositive(errors, path + ".price_rupiah", answer.price_rupiah(), "Rupiah");
+        CheckPositive(errors, path + ".price_rupiah", answer.price_rupiah(), "Rupiah", kMaxRupiah);
         break;
       case v1::ChecklistAnswer::kWeightG:
-        CheckNonNegative(errors, path + ".weight_g", answer.weight_g(), "grams");
+        CheckNonNegative(errors, path + ".weight_g", answer.weight_g(), "grams", kMaxWeightG);
         break;
       case v1::ChecklistAnswer::kPhotoSha256: {
         const std::string& h = answer.photo_sha256();
@@ -228,38 +244,38 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
   if (u.kind() == v1::VERIFICATION_KIND_UNSPECIFIED) {
     errors.Add(at + "kind", "is required (tera, tera ulang or pengawasan)");
   }
-  CheckNonNegative(errors, at + "max_mg", u.max_mg(), "mg");
-  CheckNonNegative(errors, at + "min_mg", u.min_mg(), "mg");
-  CheckNonNegative(errors, at + "e_mg", u.e_mg(), "mg");
-  CheckNonNegative(errors, at + "d_mg", u.d_mg(), "mg");
+  CheckNonNegative(errors, at + "max_mg", u.max_mg(), "mg", kMaxMetrologyUnits);
+  CheckNonNegative(errors, at + "min_mg", u.min_mg(), "mg", kMaxMetrologyUnits);
+  CheckNonNegative(errors, at + "e_mg", u.e_mg(), "mg", kMaxMetrologyUnits);
+  CheckNonNegative(errors, at + "d_mg", u.d_mg(), "mg", kMaxMetrologyUnits);
   if (u.weighing_points_size() == 0 && u.volume_runs_size() == 0) {
     errors.Add(at + "weighing_points", "at least one test point or volume run is required");
   }
   if (u.computed_verdict() != v1::VERDICT_UNSPECIFIED || u.verdict_reasons_size() > 0) {
     errors.Add(at + "computed_verdict", "is computed by the server; leave it (and verdict_reasons) empty");
   }
-  CheckNonNegative(errors, at + "mmq_ml", u.mmq_ml(), "mL");
-  if (u.has_zero_changepoint_mg()) CheckNonNegative(errors, at + "zero_changepoint_mg", u.zero_changepoint_mg(), "mg");
+  CheckNonNegative(errors, at + "mmq_ml", u.mmq_ml(), "mL", kMaxMetrologyUnits);
+  if (u.has_zero_changepoint_mg()) CheckNonNegative(errors, at + "zero_changepoint_mg", u.zero_changepoint_mg(), "mg", kMaxMetrologyUnits);
   for (int i = 0; i < u.ranges_size(); ++i) {
     const std::string path = StrCat(at, "ranges[", i, "]");
-    CheckPositive(errors, path + ".max_mg", u.ranges(i).max_mg(), "mg");
-    CheckPositive(errors, path + ".e_mg", u.ranges(i).e_mg(), "mg");
+    CheckPositive(errors, path + ".max_mg", u.ranges(i).max_mg(), "mg", kMaxMetrologyUnits);
+    CheckPositive(errors, path + ".e_mg", u.ranges(i).e_mg(), "mg", kMaxMetrologyUnits);
   }
   for (const auto* list : {&u.eccentricity_points(), &u.repeatability_points()}) {
     const std::string name = list == &u.eccentricity_points() ? "eccentricity_points" : "repeatability_points";
     for (int i = 0; i < list->size(); ++i) {
       const std::string path = StrCat(at, name, "[", i, "]");
-      CheckPositive(errors, path + ".load_mg", (*list)[i].load_mg(), "mg");
-      CheckNonNegative(errors, path + ".indication_mg", (*list)[i].indication_mg(), "mg");
-      CheckNonNegative(errors, path + ".changepoint_mg", (*list)[i].changepoint_mg(), "mg");
+      CheckPositive(errors, path + ".load_mg", (*list)[i].load_mg(), "mg", kMaxMetrologyUnits);
+      CheckNonNegative(errors, path + ".indication_mg", (*list)[i].indication_mg(), "mg", kMaxMetrologyUnits);
+      CheckNonNegative(errors, path + ".changepoint_mg", (*list)[i].changepoint_mg(), "mg", kMaxMetrologyUnits);
     }
   }
   for (int i = 0; i < u.weighing_points_size(); ++i) {
     const auto& p = u.weighing_points(i);
     const std::string path = StrCat(at, "weighing_points[", i, "]");
-    CheckPositive(errors, path + ".load_mg", p.load_mg(), "mg");
-    CheckNonNegative(errors, path + ".indication_mg", p.indication_mg(), "mg");
-    CheckNonNegative(errors, path + ".changepoint_mg", p.changepoint_mg(), "mg");
+    CheckPositive(errors, path + ".load_mg", p.load_mg(), "mg", kMaxMetrologyUnits);
+    CheckNonNegative(errors, path + ".indication_mg", p.indication_mg(), "mg", kMaxMetrologyUnits);
+    CheckNonNegative(errors, path + ".changepoint_mg", p.changepoint_mg(), "mg", kMaxMetrologyUnits);
   }
   for (int i = 0; i < u.volume_runs_size(); ++i) {
     const auto& r = u.volume_runs(i);
@@ -271,8 +287,8 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
     } else if (r.flow() != "max" && r.flow() != "mid" && r.flow() != "min") {
       errors.Add(path + ".flow", StrCat("must be max, mid or min (got \"", r.flow(), "\")"));
     }
-    CheckPositive(errors, path + ".actual_ml", r.actual_ml(), "mL");
-    CheckNonNegative(errors, path + ".indication_ml", r.indication_ml(), "mL");
+    CheckPositive(errors, path + ".actual_ml", r.actual_ml(), "mL", kMaxMetrologyUnits);
+    CheckNonNegative(errors, path + ".indication_ml", r.indication_ml(), "mL", kMaxMetrologyUnits);
   }
 }
 

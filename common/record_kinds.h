@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,14 @@ enum class RecordKind {
   kVoid = 5,
 };
 inline constexpr size_t kRecordKindCount = 6;
+
+// Absolute ceilings of quantities in a record (docs/security.md). Above them a value is refused,
+// whatever the inspector confirms; below them no sum over a year of records, and no product in a
+// report's arithmetic (done in 128 bits), can wrap.
+inline constexpr int64_t kMaxRupiah = 1'000'000'000'000;          // Rp 1 triliun: a price, a pack price
+inline constexpr int64_t kMaxCount = 1'000'000'000;               // cylinders, sacks
+inline constexpr int64_t kMaxWeightG = 1'000'000'000'000;         // 1 000 000 tonnes
+inline constexpr int64_t kMaxMetrologyUnits = 1'000'000'000'000'000;  // mg or mL: 1 000 000 tonnes
 
 // The kind of `record`, or nullopt when no body is set.
 std::optional<RecordKind> KindOf(const v1::Record& record);

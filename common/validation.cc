@@ -18,6 +18,22 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
+// One string field's value: not longer than the limit; text (not bytes) is valid UTF-8 with no NUL
+// and no bidirectional override.
+void CheckString(const std::string& v, const FieldDescriptor* field, const std::string& path,
+                 const ValidationPolicy& policy, FieldErrorList& errors) {
+  if (v.size() > policy.max_text_bytes) {
+    errors.Add(path, StrCat("is ", v.size(), " bytes long; at most ", policy.max_text_bytes));
+    return;
+  }
+  if (field->type() != FieldDescriptor::TYPE_STRING) return;
+  if (!IsValidUtf8(v)) {
+    errors.Add(path, "is not valid UTF-8 text");
+  } else if (std::string why = UnsafeTextReason(v); !why.empty()) {
+    errors.Add(path, why);
+  }
+}
+
 // Every string field of `message`, at any depth: valid UTF-8 and not longer than the limit; every
 // repeated field: not longer than the limit. One generic walk, so no field can be forgotten.
 void CheckTextAndSizes(const Message& message, const std::string& at, const ValidationPolicy& policy,
@@ -38,12 +54,7 @@ void CheckTextAndSizes(const Message& message, const std::string& at, const Vali
         if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
           std::string scratch;
           const std::string& v = reflection->GetRepeatedStringReference(message, field, i, &scratch);
-          if (v.size() > policy.max_text_bytes) {
-            errors.Add(item, StrCat("is ", v.size(), " bytes long; at most ",
-                                          policy.max_text_bytes));
-          } else if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(v)) {
-            errors.Add(item, "is not valid UTF-8 text");
-          }
+          CheckString(v, field, item, policy, errors);
         } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           CheckTextAndSizes(reflection->GetRepeatedMessage(message, field, i), item + ".", policy,
                             errors);
@@ -54,12 +65,7 @@ void CheckTextAndSizes(const Message& message, const std::string& at, const Vali
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       std::string scratch;
       const std::string& v = reflection->GetStringReference(message, field, &scratch);
-      if (v.size() > policy.max_text_bytes) {
-        errors.Add(path, StrCat("is ", v.size(), " bytes long; at most ",
-                                      policy.max_text_bytes));
-      } else if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(v)) {
-        errors.Add(path, "is not valid UTF-8 text");
-      }
+      CheckString(v, field, path, policy, errors);
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       CheckTextAndSizes(reflection->GetMessage(message, field), path + ".", policy, errors);
     }

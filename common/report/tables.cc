@@ -10,15 +10,41 @@
 namespace pantau::report {
 namespace {
 
+// A number as the reports write it ("-1250", "+3.5", "-0,25"): no spreadsheet reads it as a formula.
+bool IsPlainNumber(const std::string& text) {
+  size_t i = (!text.empty() && (text[0] == '-' || text[0] == '+')) ? 1 : 0;
+  bool digits = false;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      digits = true;
+    } else if ((c == '.' || c == ',') && !point && digits) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  return digits && text.back() >= '0' && text.back() <= '9';
+}
+
+}  // namespace
+
 std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
+  // A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first) is neutralised with a
+  // leading apostrophe and quoted (OWASP, CSV injection); numbers are left as they are.
+  const bool formula = !text.empty() && std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos &&
+                       !IsPlainNumber(text);
+  if (!formula && text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = formula ? "\"'" : "\"";
   for (char c : text) {
     if (c == '"') out += '"';
     out += c;
   }
   return out + "\"";
 }
+
+namespace {
 
 // Width in characters of UTF-8 text (counts code points).
 size_t Width(const std::string& text) {

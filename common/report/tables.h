@@ -25,6 +25,10 @@ struct Table {
   std::vector<std::vector<std::string>> rows;  // "" is a missing value: "-" on a terminal
 };
 std::string TableText(const Table& table);
+// One CSV field (RFC 4180 quoting). Text a spreadsheet would run as a formula (first character
+// =, +, -, @, tab or CR, and not a plain number) gets a leading apostrophe, quoted (OWASP).
+std::string CsvField(const std::string& text);
+
 // RFC 4180, a header row of the column keys; missing values are empty fields.
 std::string TableCsv(const Table& table);
 // Any response as JSON with the proto field names (what programs read).

@@ -33,35 +33,12 @@ Response Text(int status, std::string body) {
   return r;
 }
 
-std::string_view CodeName(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-      return "INVALID_ARGUMENT";
-    case absl::StatusCode::kUnauthenticated:
-      return "UNAUTHENTICATED";
-    case absl::StatusCode::kPermissionDenied:
-      return "PERMISSION_DENIED";
-    case absl::StatusCode::kNotFound:
-      return "NOT_FOUND";
-    case absl::StatusCode::kResourceExhausted:
-      return "RESOURCE_EXHAUSTED";
-    case absl::StatusCode::kFailedPrecondition:
-      return "FAILED_PRECONDITION";
-    case absl::StatusCode::kUnavailable:
-      return "UNAVAILABLE";
-    case absl::StatusCode::kUnimplemented:
-      return "UNIMPLEMENTED";
-    default:
-      return "INTERNAL";
-  }
-}
-
 // {"error": {"code": "INVALID_ARGUMENT", "message": "..."}, "request_id": "..."}
 Response Error(const absl::Status& status, const Request& request) {
   Response r;
   r.status = HttpStatusOf(status);
   nlohmann::ordered_json body;
-  body["error"]["code"] = CodeName(status.code());
+  body["error"]["code"] = absl::StatusCodeToString(status.code());  // the gRPC code's own name
   body["error"]["message"] = status.message();
   body["request_id"] = request.request_id;
   r.body = body.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -332,16 +309,6 @@ Response Index() {
   return r;
 }
 
-// The token of "Authorization: Bearer <token>" (the scheme in any case, RFC 7235), or "".
-std::string BearerToken(std::string_view authorization) {
-  constexpr std::string_view kBearer = "bearer ";
-  if (authorization.size() < kBearer.size()) return "";
-  for (size_t i = 0; i < kBearer.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) return "";
-  }
-  return std::string(authorization.substr(kBearer.size()));
-}
-
 }  // namespace
 
 int HttpStatusOf(const absl::Status& status) {
@@ -392,7 +359,7 @@ Response Api::Handle(const Request& request) {
     return ready.ok() ? Text(200, "ready\n") : Text(503, StrCat("not ready: ", ready.message(), "\n"));
   }
 
-  auto principal = deps_.accounts.Authenticate(BearerToken(request.authorization), request.peer);
+  auto principal = deps_.accounts.Authenticate(service::BearerToken(request.authorization), request.peer);
   if (!principal.ok()) return Error(principal.status(), request);
 
   if (path == "/metrics") {

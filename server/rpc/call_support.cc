@@ -8,10 +8,7 @@ std::string BearerToken(const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
   if (it == metadata.end()) return "";
-  std::string_view value(it->second.data(), it->second.size());
-  constexpr std::string_view kBearer = "Bearer ";
-  if (value.substr(0, kBearer.size()) != kBearer) return "";
-  return std::string(value.substr(kBearer.size()));
+  return std::string(service::BearerToken(std::string_view(it->second.data(), it->second.size())));
 }
 
 std::string PeerAddress(const grpc::CallbackServerContext& context) {
@@ -41,6 +38,19 @@ absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& 
   absl::Status role = service::RequireRole(*principal, allowed, action);
   if (!role.ok()) return role;
   return principal;
+}
+
+absl::StatusOr<service::Principal> Reauthorize(const grpc::CallbackServerContext& context,
+                                               service::AccountService& accounts,
+                                               const service::Principal& principal,
+                                               std::initializer_list<v1::Role> allowed, std::string_view action) {
+  auto now = accounts.Recheck(principal, BearerToken(context), PeerAddress(context));
+  if (!now.ok()) return now.status();
+  if (now->generation != principal.generation) {
+    absl::Status role = service::RequireRole(*now, allowed, action);
+    if (!role.ok()) return role;
+  }
+  return now;
 }
 
 StreamSlot::StreamSlot(StreamSlots& slots) : slots_(slots) {

@@ -32,6 +32,14 @@ absl::StatusOr<service::Principal> Authorize(const grpc::CallbackServerContext& 
                                              std::initializer_list<v1::Role> allowed,
                                              std::string_view action);
 
+// For each later message of a stream: the caller as `principal`, or authenticated again when an
+// account changed or the token expired since (AccountService::Recheck) — a revoked, rotated-out or
+// expired token ends the stream with UNAUTHENTICATED, a changed scope applies from then on.
+absl::StatusOr<service::Principal> Reauthorize(const grpc::CallbackServerContext& context,
+                                               service::AccountService& accounts,
+                                               const service::Principal& principal,
+                                               std::initializer_list<v1::Role> allowed, std::string_view action);
+
 // The cap on streaming calls open at once, server-wide (limits.max_streams): a stream beyond it
 // is answered RESOURCE_EXHAUSTED at once, before any work. Thread-safety: thread-safe.
 class StreamSlots {

@@ -24,7 +24,8 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
     }
     service_.executor_.Post([this] {
       auto principal = Authorize(*context_, service_.accounts_,
-                                 {v1::ROLE_INSPECTOR, v1::ROLE_ADMIN}, "push field records");
+                                 {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
+                                 "push field records");
       if (!principal.ok()) {
         Finish(ToGrpcStatus(principal.status()));
         return;
@@ -52,6 +53,16 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
                                    "that is not UTF-8, or nested too deeply); nothing of it was stored")));
         return;
       }
+      // An account revoked, rotated or re-scoped since the last batch is checked again.
+      auto principal = Reauthorize(*context_, service_.accounts_, principal_,
+                                   {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "push field records");
+      if (!principal.ok()) {
+        service::log::Warn("push.refused", {{"request_id", request_id_}, {"account", principal_.name},
+                                            {"reason", principal.status().message()}});
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      principal_ = *std::move(principal);
       const absl::Time started = absl::Now();
       const int records = request.records_size();
       const int64_t batch_number = request.batch_number();
@@ -158,6 +169,7 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
         Finish(ToGrpcStatus(principal.status()));
         return;
       }
+      principal_ = *std::move(principal);
       SendNextChunk();
     });
   }
@@ -175,6 +187,13 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
  private:
   // Runs on the executor.
   void SendNextChunk() {
+    auto principal = Reauthorize(*context_, service_.accounts_, principal_,
+                                 {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "pull reference data");
+    if (!principal.ok()) {
+      Finish(ToGrpcStatus(principal.status()));
+      return;
+    }
+    principal_ = *std::move(principal);
     response_.Clear();
     absl::Status status = service_.reference_.ScanChanges(cursor_, [&](const v1::ReferenceChange& c) {
       *response_.add_changes() = c;
@@ -184,19 +203,24 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
       Finish(ToGrpcStatus(status));
       return;
     }
-    if (response_.changes_size() == 0) {
+    // The first message always goes out, empty when the laptop is current (or its cursor is
+    // beyond the server's, after a restore): it carries the server's sequence.
+    if (response_.changes_size() == 0 && sent_any_) {
       Finish(grpc::Status::OK);
       return;
     }
-    cursor_ = response_.changes(response_.changes_size() - 1).sequence();
+    if (response_.changes_size() > 0) cursor_ = response_.changes(response_.changes_size() - 1).sequence();
     response_.set_server_sequence(service_.reference_.catalog()->sequence());
+    sent_any_ = true;
     StartWrite(&response_);
   }
 
   SyncRpc& service_;
   grpc::CallbackServerContext* context_;
   StreamSlot slot_;
+  service::Principal principal_;
   uint64_t cursor_;
+  bool sent_any_ = false;
   v1::PullResponse response_;
 };
 
@@ -256,6 +280,7 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
         Finish(ToGrpcStatus(principal.status()));
         return;
       }
+      principal_ = *std::move(principal);
       StartRead(&chunk_);
     });
   }
@@ -266,6 +291,13 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
       return;
     }
     service_.executor_.Post([this] {
+      auto principal = Reauthorize(*context_, service_.accounts_, principal_,
+                                   {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "upload photos");
+      if (!principal.ok()) {
+        Finish(ToGrpcStatus(principal.status()));
+        return;
+      }
+      principal_ = *std::move(principal);
       auto receipt = service_.photos_.Receive(chunk_);
       if (!receipt.ok()) {
         Finish(ToGrpcStatus(receipt.status()));
@@ -282,6 +314,7 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
   SyncRpc& service_;
   grpc::CallbackServerContext* context_;
   StreamSlot slot_;
+  service::Principal principal_;
   v1::PhotoReceipt* receipt_;
   v1::PhotoChunk chunk_;
 };

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "common/dates.h"
@@ -66,6 +67,15 @@ absl::StatusOr<std::string> NewToken(v1::Account& account, absl::Time now,
 }
 
 }  // namespace
+
+std::string_view BearerToken(std::string_view authorization) {
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() < kBearer.size()) return "";
+  for (size_t i = 0; i < kBearer.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) != kBearer[i]) return "";
+  }
+  return authorization.substr(kBearer.size());
+}
 
 absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::Role> allowed,
                          std::string_view action) {
@@ -167,6 +177,7 @@ absl::Status AccountService::Refuse(std::string_view peer, std::string_view acco
 }
 
 absl::StatusOr<Principal> AccountService::Authenticate(std::string_view token, std::string_view peer) {
+  const uint64_t generation = generation_.load();  // read before the account: a later change is seen next time
   const absl::Time now = clock_.Now();
   if (absl::Status open = throttle_.Check(peer, now); !open.ok()) {
     if (metrics_ != nullptr) metrics_->CountAuthFailure(AuthFailure::kBlocked);
@@ -199,7 +210,19 @@ absl::StatusOr<Principal> AccountService::Authenticate(std::string_view token, s
                                        absl::UTCTimeZone()),
                       "; ask the admin for a new one (pantau admin rotate-token)")));
   }
-  return Principal{account->name(), account->role(), account->scope()};
+  Principal principal{account->name(), account->role(), account->scope()};
+  if (account->has_expires_at()) principal.expires_at = common::FromTimestamp(account->expires_at());
+  principal.generation = generation;
+  return principal;
+}
+
+absl::StatusOr<Principal> AccountService::Recheck(const Principal& principal, std::string_view token,
+                                                  std::string_view peer) {
+  if (principal.generation == generation_.load() &&
+      (!principal.expires_at || clock_.Now() < *principal.expires_at)) {
+    return principal;
+  }
+  return Authenticate(token, peer);
 }
 
 absl::StatusOr<std::vector<v1::AccountSummary>> AccountService::List() {
@@ -215,6 +238,7 @@ absl::StatusOr<v1::AccountSummary> AccountService::Revoke(std::string_view name,
     if (!account.disabled()) {
       account.set_disabled(true);
       PANTAU_RETURN_IF_ERROR(store_.Update(account));
+      generation_++;
     }
     return Summary(account);
   }();
@@ -231,6 +255,7 @@ absl::StatusOr<CreatedAccount> AccountService::Rotate(std::string_view name,
     CreatedAccount out;
     PANTAU_ASSIGN_OR_RETURN(out.token, NewToken(account, clock_.Now(), expires_at));
     PANTAU_RETURN_IF_ERROR(store_.Update(account));
+    generation_++;
     out.account = Summary(account);
     return out;
   }();
@@ -250,6 +275,7 @@ absl::StatusOr<v1::AccountSummary> AccountService::SetScope(std::string_view nam
       account.clear_scope();
     }
     PANTAU_RETURN_IF_ERROR(store_.Update(account));
+    generation_++;
     return Summary(account);
   }();
   PANTAU_RETURN_IF_ERROR(Audit(actor, "account.scope", name, changed.status(), common::ScopeDescription(scope)));

@@ -5,6 +5,7 @@
 // Thread-safety: thread-safe.
 #pragma once
 
+#include <atomic>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ struct CreatedAccount {
 
 using common::RoleFromName;
 using common::RoleName;
+
+// The token of an "authorization: Bearer <token>" value (the scheme in any case, RFC 7235), or ""
+// for any other value. The one parser for gRPC metadata and HTTP headers.
+std::string_view BearerToken(std::string_view authorization);
 
 // OK when `principal` has one of `allowed`; PERMISSION_DENIED naming the action otherwise.
 absl::Status RequireRole(const Principal& principal, std::initializer_list<v1::Role> allowed,
@@ -61,6 +66,14 @@ class AccountService {
   // Failures go to the audit log (never the token).
   absl::StatusOr<Principal> Authenticate(std::string_view token, std::string_view peer);
 
+  // For a stream open for a while: `principal` as it is, when no account changed since it was
+  // authenticated and its token has not expired; otherwise `token` is authenticated again, so a
+  // revoked, rotated-out or expired token is refused and a changed scope applies. Cheap in the
+  // usual case (an atomic load and a clock read).
+  absl::StatusOr<Principal> Recheck(const Principal& principal, std::string_view token, std::string_view peer);
+  // Counts every change of an account (revoke, rotate, scope).
+  uint64_t generation() const { return generation_.load(); }
+
   absl::StatusOr<std::vector<v1::AccountSummary>> List();
   // Revokes the token. NOT_FOUND for an unknown account.
   absl::StatusOr<v1::AccountSummary> Revoke(std::string_view name, const Actor& actor);
@@ -88,6 +101,7 @@ class AccountService {
   const Clock& clock_;
   AuthThrottle throttle_;
   Metrics* metrics_ = nullptr;
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace pantau::service

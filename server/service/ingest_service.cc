@@ -59,6 +59,67 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
   return errors;
 }
 
+absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckChangeRights(
+    const v1::Record& record, const Principal& pusher, const common::ReferenceCatalog& catalog,
+    const BatchIds& batch, const std::vector<storage::RecordWrite>& writes) {
+  std::vector<v1::FieldError> errors;
+  const bool is_void = record.has_void_();
+  if (!is_void && !record.has_correction()) {
+    if (pusher.role == v1::ROLE_SUPERVISOR) {
+      v1::FieldError& e = errors.emplace_back();
+      e.set_field("body");
+      e.set_reason(StrCat("account \"", pusher.name,
+                          "\" is a supervisor: supervisors send only corrections and voids; new field records "
+                          "come from inspectors"));
+    }
+    return errors;
+  }
+  const std::string field = is_void ? "void.target_id" : "correction.target_id";
+  const std::string& target_id = is_void ? record.void_().target_id() : record.correction().target_id();
+  const v1::Record* target = nullptr;
+  std::optional<v1::StoredRecord> stored;
+  if (auto it = batch.find(target_id); it != batch.end()) {
+    target = &writes[it->second].stored.record();
+  } else {
+    PANTAU_ASSIGN_OR_RETURN(stored, records_.Get(target_id));
+    if (stored) target = &stored->record();
+  }
+  v1::FieldError e;
+  e.set_field(field);
+  const std::string_view verb = is_void ? "void" : "correct";
+  if (target == nullptr) {
+    e.set_reason(StrCat("record ", target_id, " is not stored on the server (never delivered, or refused), so there "
+                        "is nothing to ", verb, "; if it was refused, fix it with a new record instead"));
+    errors.push_back(std::move(e));
+    return errors;
+  }
+  const bool may_change_others = pusher.role == v1::ROLE_SUPERVISOR || pusher.role == v1::ROLE_ADMIN;
+  if (target->author() != pusher.name && !may_change_others) {
+    e.set_reason(StrCat("record ", target_id, " was recorded by \"", target->author(), "\"; only its author, a "
+                        "supervisor or an admin may ", verb, " it"));
+    errors.push_back(std::move(e));
+    return errors;
+  }
+  if (!common::BidangInScope(pusher.scope, common::kFieldRecordsBidang)) {
+    e.set_reason(StrCat("account \"", pusher.name, "\" is limited to bidang ", StrJoin(pusher.scope.bidang(), ", "),
+                        "; field records are bidang ", common::kFieldRecordsBidang, "'s"));
+    errors.push_back(std::move(e));
+    return errors;
+  }
+  if (pusher.scope.kecamatan_codes_size() > 0) {
+    auto place = common::PlaceOf(*target, catalog);
+    if (!place || !common::KecamatanInScope(pusher.scope, place->kecamatan)) {
+      e.set_reason(StrCat("record ", target_id, place ? StrCat(" is at ", place->what, " ", place->code, " in kecamatan ",
+                                                               place->kecamatan.empty() ? "(none)" : place->kecamatan)
+                                                      : std::string(" has no place in the reference data"),
+                          ", outside the kecamatan assigned to account \"", pusher.name, "\" (",
+                          StrJoin(pusher.scope.kecamatan_codes(), ", "), ")"));
+      errors.push_back(std::move(e));
+    }
+  }
+  return errors;
+}
+
 std::vector<v1::FieldError> ScopeErrors(const v1::Record& record, const Principal& pusher,
                                         const common::ReferenceCatalog& catalog) {
   if (pusher.scope.kecamatan_codes_size() == 0) return {};
@@ -114,6 +175,7 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
   std::vector<storage::RecordWrite> writes;
   std::vector<size_t> write_positions;  // batch position of each write
   BatchAudits batch_audits;             // audits of this batch, for follow-ups in it
+  BatchIds batch_ids;                   // accepted records of this batch, for corrections and voids in it
   writes.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     v1::RecordResult* result = response.add_results();
@@ -128,6 +190,9 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     std::vector<v1::FieldError> errors = common::ValidateRecord(record, ctx);
     if (errors.empty()) {
       PANTAU_ASSIGN_OR_RETURN(errors, CheckAgainstStored(record, *catalog, batch_audits));
+    }
+    if (errors.empty()) {
+      PANTAU_ASSIGN_OR_RETURN(errors, CheckChangeRights(record, pusher, *catalog, batch_ids, writes));
     }
     // A follow-up carries its audit's outlet (for the IKK breakdowns and the scope check).
     bool outlet = false;
@@ -160,6 +225,7 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
         options_.het_zones);
     if (verdict || findings || outlet) record_bytes = DeterministicBytes(record);
     if (record.has_outlet_audit()) batch_audits[record.id()] = record.outlet_audit();
+    batch_ids.emplace(record.id(), writes.size());
     storage::RecordWrite& write = writes.emplace_back();
     write.kind = *common::KindOf(record);
     write.index = common::IndexEntriesOf(record);

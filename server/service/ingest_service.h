@@ -67,6 +67,14 @@ class IngestService {
   absl::StatusOr<std::vector<v1::FieldError>> CheckAgainstStored(const v1::Record& record,
                                                                 const common::ReferenceCatalog& catalog,
                                                                 const BatchAudits& batch);
+  // A correction or void changes a record that is stored (or earlier in this batch), whose author
+  // is the pusher unless the pusher is a supervisor or admin, and whose place is in the pusher's
+  // scope. `batch` maps the ids of this batch's accepted records to their place in `writes`.
+  using BatchIds = std::map<std::string, size_t, std::less<>>;
+  absl::StatusOr<std::vector<v1::FieldError>> CheckChangeRights(const v1::Record& record, const Principal& pusher,
+                                                                const common::ReferenceCatalog& catalog,
+                                                                const BatchIds& batch,
+                                                                const std::vector<storage::RecordWrite>& writes);
   // The audit `audit_id`: earlier in this batch, or stored; nullopt when neither.
   absl::StatusOr<std::optional<v1::OutletAudit>> AuditOf(std::string_view audit_id, const BatchAudits& batch);
   // Sets a follow-up's audit_outlet_code from its audit; false when there is nothing to set.

@@ -2,9 +2,12 @@
 // Thread-safety: plain values.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/time/time.h"
 #include "pantau/v1/admin_service.pb.h"
 
 namespace pantau::service {
@@ -17,6 +20,10 @@ struct Principal {
   std::string name;
   v1::Role role = v1::ROLE_UNSPECIFIED;
   v1::AccountScope scope;  // empty lists: no limit
+  // Set by AccountService::Authenticate: when the token stops working, and the service's account
+  // generation then, so a long stream can tell cheaply whether it must check the account again.
+  std::optional<absl::Time> expires_at;
+  uint64_t generation = 0;
 };
 
 // An account name ("" before authentication) and where the call came from.

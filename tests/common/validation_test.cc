@@ -109,6 +109,34 @@ TEST_F(ValidationTest, EachProblemNamesItsFieldAndReason) {
   }
 }
 
+TEST_F(ValidationTest, FreeTextWithANulOrABidirectionalOverrideIsRefused) {
+  struct Case {
+    std::string text;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {std::string("Toko\0Ani", 8), "NUL"},
+      {"Toko \u202EinA", "U+202E"},   // RIGHT-TO-LEFT OVERRIDE
+      {"Toko \u202AAni", "U+202A"},   // LEFT-TO-RIGHT EMBEDDING
+      {"Toko \u2066Ani\u2069", "U+2066"},  // LEFT-TO-RIGHT ISOLATE
+      {"Toko \u2069", "U+2069"},
+  };
+  for (const auto& c : cases) {
+    auto r = Valid();
+    r.mutable_price_sample()->set_trader(c.text);
+    auto errors = Validate(r);
+    ASSERT_FALSE(errors.empty()) << c.reason;
+    EXPECT_EQ(errors[0].field(), "price_sample.trader");
+    EXPECT_NE(errors[0].reason().find(c.reason), std::string::npos) << errors[0].reason();
+  }
+  // The neighbours of those code points, and ordinary Indonesian text, stay accepted.
+  for (std::string ok : {"Toko \u2029Ani", "Toko \u2065", "Toko \u202FAni", "H. Ma'ruf & Sdr. \"Ani\"", "=1+1"}) {
+    auto r = Valid();
+    r.set_note(ok);
+    EXPECT_TRUE(Validate(r).empty()) << ok;
+  }
+}
+
 TEST_F(ValidationTest, ClockSkewBoundaryIsInclusive) {
   v1::Record r = Valid();
   *r.mutable_observed_at() = ToTimestamp(TestNow() + policy_.max_clock_skew);

@@ -3,6 +3,7 @@
 // file is found), and the schedule keeps the configured number.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -161,28 +162,55 @@ TEST_F(BackupTest, TheScheduleBacksUpWhileRecordsArriveAndKeepsTheNewestOnes) {
   options.backup_every = absl::Milliseconds(300);
   options.backup_keep = 2;
   Start(options);
+  // An operator verifies backups over and over while the schedule makes new ones and removes old
+  // ones: a backup is either whole or gone (NOT_FOUND), never reported damaged.
+  std::atomic<bool> stop{false};
+  std::atomic<int> verified{0};
+  std::vector<std::string> false_alarms;
+  std::thread verifier([&] {
+    while (!stop.load()) {
+      auto listed = storage::ListBackups(dir_.Sub("backups"));
+      if (!listed.ok()) continue;  // before the first backup
+      for (const auto& b : *listed) {
+        absl::Status s = storage::VerifyBackup(dir_.Sub("backups"), b.id);
+        if (s.ok()) {
+          verified++;
+        } else if (s.code() != absl::StatusCode::kNotFound) {
+          false_alarms.push_back(s.ToString());
+        }
+      }
+    }
+  });
   // Records keep arriving while the schedule runs.
   for (uint32_t i = 0; i < 20; ++i) {
     Push({PriceRecord(TestUlid(10, i), 13100 + i, TestNow() - absl::Minutes(100 - i))});
     std::this_thread::sleep_for(std::chrono::milliseconds(60));
   }
-  std::vector<storage::BackupInfo> backups;
-  for (int i = 0; i < 100; ++i) {
+  for (int i = 0; i < 200; ++i) {
     auto listed = storage::ListBackups(dir_.Sub("backups"));
     ASSERT_THAT(listed, IsOk());
-    backups = *listed;
-    if (backups.size() == 2 && backups.back().id >= 3) break;
+    if (listed->size() == 2 && listed->back().id >= 3) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(backups.size(), 2u);  // older ones were removed
-  EXPECT_GE(backups.back().id, 3u);
-  for (const auto& b : backups) EXPECT_THAT(storage::VerifyBackup(dir_.Sub("backups"), b.id), IsOk());
+  stop = true;
+  verifier.join();
+  EXPECT_THAT(false_alarms, ::testing::IsEmpty());
+  EXPECT_GT(verified.load(), 0);
   auto sample = server_->SampleMetrics();
   ASSERT_TRUE(sample.last_backup.has_value());
   EXPECT_FALSE(sample.last_backup_failed);
   EXPECT_LT(sample.now - *sample.last_backup, absl::Seconds(60));
-  // Each restores to a store that opens, with at most the records pushed.
+  // With the schedule stopped, exactly the newest two are left, and each verifies.
   server_.reset();
+  auto listed = storage::ListBackups(dir_.Sub("backups"));
+  ASSERT_THAT(listed, IsOk());
+  const std::vector<storage::BackupInfo> backups = *listed;
+  ASSERT_EQ(backups.size(), 2u);  // older ones were removed
+  EXPECT_GE(backups.back().id, 3u);
+  for (const auto& b : backups) EXPECT_THAT(storage::VerifyBackup(dir_.Sub("backups"), b.id), IsOk());
+  EXPECT_THAT(storage::VerifyBackup(dir_.Sub("backups"), backups.front().id - 1),
+              StatusIs(absl::StatusCode::kNotFound));
+  // Each restores to a store that opens, with at most the records pushed.
   auto restored = storage::RestoreBackup(dir_.Sub("backups"), backups.back().id, dir_.Sub("restored"));
   ASSERT_THAT(restored, IsOk());
   auto store = Open(dir_.Sub("restored"));

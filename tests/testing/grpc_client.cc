@@ -44,6 +44,8 @@ PullResult PullChanges(v1::SyncService::StubInterface& stub, const std::string& 
   int messages = 0;
   while (reader->Read(&response)) {
     for (const auto& c : response.changes()) result.changes.push_back(c);
+    result.server_sequence = response.server_sequence();
+    ++result.messages;
     if (max_messages > 0 && ++messages >= max_messages) {
       context->TryCancel();
       break;

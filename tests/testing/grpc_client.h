@@ -28,6 +28,8 @@ PushResult PushBatches(v1::SyncService::StubInterface& stub, const std::string& 
 struct PullResult {
   grpc::Status status;
   std::vector<v1::ReferenceChange> changes;
+  int messages = 0;
+  uint64_t server_sequence = 0;  // as the last message said
 };
 
 // Pulls every change after `after`; stops early after `max_messages` messages when > 0.

@@ -8,11 +8,13 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "pantau/v1/query_service.grpc.pb.h"
 #include "server/running_server.h"
+#include "server/service/digest.h"
 #include "server/storage/rocks_storage.h"
 #include "tests/testing/grpc_client.h"
 #include "tests/testing/test_support.h"
@@ -165,7 +167,7 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
   using S = v1::SyncService::Stub;
   using Q = v1::QueryService::Stub;
   using A = v1::AdminService::Stub;
-  const std::set<std::string> inspector_admin{"inspector", "admin"}, everyone{"inspector", "supervisor", "admin"},
+  const std::set<std::string> everyone{"inspector", "supervisor", "admin"},
       readers{"supervisor", "admin"}, admins{"admin"};
   struct Entry {
     std::string name;
@@ -174,7 +176,7 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
   };
   std::vector<Entry> matrix = {
       {"SyncService.Push",
-       [&](const std::string& token) { return PushBatches(s, token, {{}}).status.error_code(); }, inspector_admin},
+       [&](const std::string& token) { return PushBatches(s, token, {{}}).status.error_code(); }, everyone},
       {"SyncService.Pull", ServerStream<v1::PullRequest, v1::PullResponse>(s, &S::Pull), everyone},
       {"SyncService.RegisterDevice",
        Unary<v1::RegisterDeviceRequest, v1::RegisterDeviceResponse>(s, &S::RegisterDevice), everyone},
@@ -482,6 +484,161 @@ TEST_F(SecurityTest, StreamsOverTheServerWideCapAreRefusedUntilOneCloses) {
     s->WritesDone();
     (void)s->Finish();
   }
+}
+
+// An account revoked, rotated or expired while its streams are open: the next batch, chunk or
+// message ends the stream with UNAUTHENTICATED; a changed scope applies from the next batch on.
+TEST_F(SecurityTest, RevocationRotationExpiryAndScopeReachStreamsAlreadyOpen) {
+  Start(server::ServerOptions{});
+  const service::Actor admin{"admin", "local"};
+  // An inspector account with its laptop registered.
+  auto inspector = [&](const std::string& name, std::optional<absl::Time> expires = std::nullopt) {
+    auto created = server_->accounts().Create(name, v1::ROLE_INSPECTOR, expires, {}, admin);
+    EXPECT_THAT(created, IsOk());
+    EXPECT_THAT(server_->reference().RegisterDevice(service::Principal(name, v1::ROLE_INSPECTOR), "laptop-" + name, ""),
+                IsOk());
+    return created.ok() ? created->token : std::string();
+  };
+  auto record = [](uint32_t n, const std::string& name) {
+    v1::Record r = PriceRecord(TestUlid(70, n), 13100);
+    r.set_device_id("laptop-" + name);
+    return r;
+  };
+  std::string who;  // the account pushing on the stream below
+  auto push_one = [&](grpc::ClientReaderWriter<v1::PushRequest, v1::PushResponse>& stream, uint32_t n) {
+    v1::PushRequest request;
+    request.set_batch_number(n);
+    *request.add_records() = record(n, who);
+    EXPECT_TRUE(stream.Write(request));
+    v1::PushResponse answer;
+    return stream.Read(&answer) ? std::optional<v1::PushResponse>(answer) : std::nullopt;
+  };
+  // Revoked.
+  {
+    who = "rina";
+    auto context = AuthedContext(inspector(who));
+    auto stream = sync_->Push(context.get());
+    auto first = push_one(*stream, 1);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << first->results(0).message();
+    ASSERT_THAT(server_->accounts().Revoke(who, admin), IsOk());
+    EXPECT_FALSE(push_one(*stream, 2).has_value());
+    grpc::Status status = stream->Finish();
+    EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_NE(status.error_message().find("revoked"), std::string::npos) << status.error_message();
+    EXPECT_FALSE(server_->storage().records().Get(TestUlid(70, 2))->has_value());
+  }
+  // Rotated: the old token's stream ends, the new token works.
+  {
+    who = "budi";
+    auto context = AuthedContext(inspector(who));
+    auto stream = sync_->Push(context.get());
+    ASSERT_TRUE(push_one(*stream, 3).has_value());
+    auto rotated = server_->accounts().Rotate("budi", std::nullopt, admin);
+    ASSERT_THAT(rotated, IsOk());
+    EXPECT_FALSE(push_one(*stream, 4).has_value());
+    EXPECT_EQ(stream->Finish().error_code(), StatusCode::UNAUTHENTICATED);
+    auto fresh = PushBatches(*sync_, rotated->token, {{record(5, who)}});
+    ASSERT_TRUE(fresh.status.ok()) << fresh.status.error_message();
+    EXPECT_EQ(fresh.responses[0].results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << fresh.responses[0].results(0).message();
+  }
+  // Expired while the stream is open (no account changed: the expiry itself is checked).
+  {
+    who = "magang";
+    auto context = AuthedContext(inspector(who, TestNow() + absl::Hours(1)));
+    auto stream = sync_->Push(context.get());
+    ASSERT_TRUE(push_one(*stream, 6).has_value());
+    clock_->Advance(absl::Hours(1));
+    EXPECT_FALSE(push_one(*stream, 7).has_value());
+    grpc::Status status = stream->Finish();
+    EXPECT_EQ(status.error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_NE(status.error_message().find("expired"), std::string::npos) << status.error_message();
+  }
+  // A scope narrowed while the stream is open applies to the next batch.
+  std::vector<v1::ReferenceEntity> alalak(1);
+  alalak[0].mutable_kecamatan()->set_code("alalak");
+  alalak[0].mutable_kecamatan()->set_name("Alalak");
+  ASSERT_THAT(server_->reference().Put(alalak, {}), IsOk());
+  {
+    who = "ani";
+    auto context = AuthedContext(inspector(who));
+    auto stream = sync_->Push(context.get());
+    ASSERT_TRUE(push_one(*stream, 8).has_value());
+    v1::AccountScope scope;
+    scope.add_kecamatan_codes("alalak");
+    ASSERT_THAT(server_->accounts().SetScope("ani", scope, admin), IsOk());
+    auto second = push_one(*stream, 9);
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(second->results(0).outcome(), v1::PUSH_OUTCOME_INVALID) << second->results(0).message();
+    EXPECT_NE(second->results(0).message().find("outside the kecamatan assigned"), std::string::npos);
+    ASSERT_TRUE(stream->WritesDone());
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+  // Pull: a revoked account's stream ends at the next message. Flow control keeps the server a
+  // few messages ahead of the reader at most (no BDP probing on this channel): 40 messages of
+  // changes cannot all be on their way when the account is revoked.
+  const std::string puller = inspector("pulang");
+  constexpr int kMarkets = 20000;
+  std::vector<v1::ReferenceEntity> markets(kMarkets);
+  for (int i = 0; i < kMarkets; ++i) {
+    markets[i].mutable_market()->set_code("pasar_" + std::to_string(i));
+    markets[i].mutable_market()->set_name("Pasar " + std::to_string(i));
+  }
+  ASSERT_THAT(server_->reference().Put(markets, {}), IsOk());
+  {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    auto channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(server_->grpc_port()),
+                                             grpc::InsecureChannelCredentials(), args);
+    auto stub = v1::SyncService::NewStub(channel);
+    auto context = AuthedContext(puller);
+    v1::PullRequest request;
+    auto reader = stub->Pull(context.get(), request);
+    v1::PullResponse message;
+    ASSERT_TRUE(reader->Read(&message));
+    size_t received = static_cast<size_t>(message.changes_size());
+    ASSERT_THAT(server_->accounts().Revoke("pulang", admin), IsOk());
+    while (reader->Read(&message)) received += static_cast<size_t>(message.changes_size());
+    EXPECT_EQ(reader->Finish().error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_LT(received, static_cast<size_t>(kMarkets));
+  }
+  // Photo upload: the chunk after the revocation is refused, the one before it is kept.
+  const std::string photographer = inspector("foto");
+  {
+    const std::string photo(2 * 64 * 1024, 'p');
+    const std::string sha = service::HexEncode(service::Sha256(photo));
+    auto context = AuthedContext(photographer);
+    v1::PhotoReceipt receipt;
+    auto writer = sync_->UploadPhoto(context.get(), &receipt);
+    v1::PhotoChunk chunk;
+    chunk.set_sha256(sha);
+    chunk.set_total_bytes(static_cast<int64_t>(photo.size()));
+    chunk.set_offset(0);
+    chunk.set_data(photo.substr(0, 64 * 1024));
+    ASSERT_TRUE(writer->Write(chunk));
+    auto received_bytes = [&] {
+      auto status_context = AuthedContext(tokens_["admin"]);
+      v1::PhotoStatusRequest request;
+      request.set_sha256(sha);
+      v1::PhotoStatusResponse response;
+      EXPECT_TRUE(sync_->GetPhotoUploadStatus(status_context.get(), request, &response).ok());
+      return response.received_bytes();
+    };
+    int64_t received = 0;
+    for (int i = 0; i < 200 && received == 0; ++i) {
+      received = received_bytes();
+      if (received == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(received, 64 * 1024);
+    ASSERT_THAT(server_->accounts().Revoke("foto", admin), IsOk());
+    chunk.set_offset(64 * 1024);
+    chunk.set_data(photo.substr(64 * 1024));
+    (void)writer->Write(chunk);
+    writer->WritesDone();
+    EXPECT_EQ(writer->Finish().error_code(), StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(received_bytes(), 64 * 1024);
+  }
+  ExpectServing(1);
 }
 
 }  // namespace

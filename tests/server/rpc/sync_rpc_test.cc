@@ -2,6 +2,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <thread>
 
 #include "common/dates.h"
@@ -118,8 +119,11 @@ TEST_F(SyncRpcTest, UnauthenticatedAndWrongRoleCallsAreRefused) {
   EXPECT_EQ(none.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
   auto wrong = PushBatches(*sync_, "pantau_0000", {Batch(0, 1)});
   EXPECT_EQ(wrong.status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // A supervisor may push corrections and voids only: a new price sample is refused record by record.
   auto supervisor = PushBatches(*sync_, supervisor_, {Batch(0, 1)});
-  EXPECT_EQ(supervisor.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(supervisor.status.ok()) << supervisor.status.error_message();
+  ASSERT_EQ(supervisor.responses.size(), 1u);
+  EXPECT_EQ(supervisor.responses[0].results(0).outcome(), v1::PUSH_OUTCOME_INVALID);
   EXPECT_EQ(StoredPriceSamples(), 0u);
 
   v1::CreateAccountRequest create;
@@ -184,7 +188,25 @@ TEST_F(SyncRpcTest, PullReturnsExactlyTheChangesAfterACursorAndResumes) {
   auto delta = PullChanges(*sync_, inspector_, base + 1200);
   ASSERT_EQ(delta.changes.size(), 1u);
   EXPECT_EQ(delta.changes[0].entity().market().name(), "Pasar Tujuh");
-  EXPECT_TRUE(PullChanges(*sync_, inspector_, base + 1201).changes.empty());
+  auto current = PullChanges(*sync_, inspector_, base + 1201);
+  EXPECT_TRUE(current.changes.empty());
+  EXPECT_EQ(current.messages, 1);  // an empty answer still says where the server is
+  EXPECT_EQ(current.server_sequence, base + 1201);
+}
+
+TEST_F(SyncRpcTest, ACursorBeyondTheServersGetsNoChangeAndTheServersSequence) {
+  const uint64_t base = server_->reference().catalog()->sequence();
+  ASSERT_GT(base, 0u);
+  // A laptop that pulled from a server later restored from an older backup, and a cursor at the
+  // very end of the range (after + 1 must not wrap to 0 and return everything).
+  for (uint64_t after : {base + 1, base + 1000, std::numeric_limits<uint64_t>::max() - 1,
+                         std::numeric_limits<uint64_t>::max()}) {
+    auto pulled = PullChanges(*sync_, inspector_, after);
+    ASSERT_TRUE(pulled.status.ok()) << after;
+    EXPECT_TRUE(pulled.changes.empty()) << after;
+    EXPECT_EQ(pulled.messages, 1) << after;
+    EXPECT_EQ(pulled.server_sequence, base) << after;
+  }
 }
 
 TEST_F(SyncRpcTest, ALaptopRegistersOnceAndItsRecordsAreThenAccepted) {

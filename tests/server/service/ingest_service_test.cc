@@ -341,5 +341,110 @@ TEST_F(IngestServiceTest, AnInspectorAssignedKecamatanIsRefusedRecordsElsewhereW
   EXPECT_EQ(later.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << later.results(0).message();
 }
 
+// Who may correct or void a record: its author, a supervisor or an admin, each only inside their
+// scope; every other attempt is INVALID naming target_id and the reason, and the record stays.
+TEST_F(IngestServiceTest, OnlyTheAuthorASupervisorOrAnAdminMayChangeARecordAndOnlyInTheirScope) {
+  std::vector<v1::ReferenceEntity> more(1);
+  more[0].mutable_kecamatan()->set_code("alalak");
+  more[0].mutable_kecamatan()->set_name("Alalak");
+  ASSERT_THAT(reference_->Put(more, {}), IsOk());
+  auto scoped = [](std::string kecamatan, std::string bidang = "") {
+    v1::AccountScope scope;
+    if (!kecamatan.empty()) scope.add_kecamatan_codes(kecamatan);
+    if (!bidang.empty()) scope.add_bidang(bidang);
+    return scope;
+  };
+  struct Actor {
+    std::string label;
+    Principal who;
+    std::string refusal;  // "" when allowed
+  };
+  const std::vector<Actor> actors = {
+      {"author", Principal("siti", v1::ROLE_INSPECTOR), ""},
+      {"another inspector", Principal("budi", v1::ROLE_INSPECTOR), "was recorded by \"siti\"; only its author"},
+      {"the author, now assigned elsewhere", Principal("siti", v1::ROLE_INSPECTOR, scoped("alalak")),
+       "outside the kecamatan assigned to account \"siti\" (alalak)"},
+      {"supervisor", Principal("kabid", v1::ROLE_SUPERVISOR), ""},
+      {"supervisor of marabahan", Principal("kasi", v1::ROLE_SUPERVISOR, scoped("marabahan")), ""},
+      {"supervisor of alalak", Principal("kasi", v1::ROLE_SUPERVISOR, scoped("alalak")),
+       "in kecamatan marabahan, outside the kecamatan assigned to account \"kasi\" (alalak)"},
+      {"supervisor of koperasi", Principal("kabid_kop", v1::ROLE_SUPERVISOR, scoped("", "koperasi")),
+       "limited to bidang koperasi"},
+      {"admin", Principal("admin", v1::ROLE_ADMIN), ""},
+  };
+  for (const auto& actor : actors) {
+    ASSERT_THAT(reference_->RegisterDevice(actor.who, "laptop-" + actor.who.name, "laptop"), IsOk());
+  }
+  uint32_t n = 0;
+  for (const bool is_void : {true, false}) {
+    for (const bool is_audit : {false, true}) {
+      for (const auto& actor : actors) {
+        SCOPED_TRACE(actor.label + (is_void ? " voids " : " corrects ") + (is_audit ? "an audit" : "a price"));
+        ++n;
+        v1::Record target = PriceRecord(TestUlid(10, n), 13100);
+        if (is_audit) {
+          target.mutable_outlet_audit()->set_outlet_code("pkl_1");
+          target.mutable_outlet_audit()->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+          target.mutable_outlet_audit()->set_checklist_version("1");
+        }
+        ASSERT_EQ(Push({target}).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << Push({target}).results(0).message();
+        v1::Record change = PriceRecord(TestUlid(11, n), 0);
+        change.set_device_id("laptop-" + actor.who.name);
+        if (is_void) {
+          change.mutable_void_()->set_target_id(target.id());
+          change.mutable_void_()->set_reason("salah pasar");
+        } else {
+          auto* c = change.mutable_correction();
+          c->set_target_id(target.id());
+          c->set_reason("salah ketik");
+          if (is_audit) {
+            *c->mutable_outlet_audit() = target.outlet_audit();
+          } else {
+            *c->mutable_price_sample() = target.price_sample();
+            c->mutable_price_sample()->set_price_rupiah(13200);
+          }
+        }
+        auto result = Push({change}, actor.who).results(0);
+        if (actor.refusal.empty()) {
+          EXPECT_EQ(result.outcome(), v1::PUSH_OUTCOME_ACCEPTED) << result.message();
+          EXPECT_TRUE(storage_->records().Get(change.id())->has_value());
+        } else {
+          EXPECT_EQ(result.outcome(), v1::PUSH_OUTCOME_INVALID);
+          ASSERT_EQ(result.errors_size(), 1);
+          EXPECT_EQ(result.errors(0).field(), is_void ? "void.target_id" : "correction.target_id");
+          EXPECT_NE(result.errors(0).reason().find(actor.refusal), std::string::npos) << result.errors(0).reason();
+          EXPECT_FALSE(storage_->records().Get(change.id())->has_value());
+        }
+      }
+    }
+  }
+  // A change of a record the server never stored is refused, whoever sends it; one of a record
+  // earlier in the same batch is accepted.
+  v1::Record orphan = PriceRecord(TestUlid(12, 1), 0);
+  orphan.mutable_void_()->set_target_id(TestUlid(12, 99));
+  orphan.mutable_void_()->set_reason("dobel");
+  for (const Principal& who : {Principal("siti", v1::ROLE_INSPECTOR), Principal("admin", v1::ROLE_ADMIN)}) {
+    orphan.set_device_id("laptop-" + who.name);
+    auto result = Push({orphan}, who).results(0);
+    EXPECT_EQ(result.outcome(), v1::PUSH_OUTCOME_INVALID);
+    ASSERT_EQ(result.errors_size(), 1);
+    EXPECT_EQ(result.errors(0).field(), "void.target_id");
+    EXPECT_NE(result.errors(0).reason().find("is not stored on the server"), std::string::npos);
+  }
+  v1::Record fresh = PriceRecord(TestUlid(12, 2), 13100);
+  v1::Record its_void = PriceRecord(TestUlid(12, 3), 0);
+  its_void.mutable_void_()->set_target_id(fresh.id());
+  its_void.mutable_void_()->set_reason("dobel");
+  auto both = Push({fresh, its_void});
+  EXPECT_EQ(both.results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED);
+  EXPECT_EQ(both.results(1).outcome(), v1::PUSH_OUTCOME_ACCEPTED) << both.results(1).message();
+  // A supervisor sends changes, never new field records.
+  v1::Record own_record = PriceRecord(TestUlid(12, 4), 13100);
+  own_record.set_device_id("laptop-kabid");
+  auto own = Push({own_record}, Principal("kabid", v1::ROLE_SUPERVISOR)).results(0);
+  EXPECT_EQ(own.outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_EQ(own.errors(0).field(), "body");
+}
+
 }  // namespace
 }  // namespace pantau::service

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -216,6 +217,15 @@ TEST_P(StorageContractTest, ReferenceApplyNumbersRealChangesOnlyAndScansAfterACu
   }), IsOk());
   EXPECT_EQ(seen, (std::vector<uint64_t>{data.size() + 1, data.size() + 2}));
   EXPECT_EQ(*store().reference().LastSequence(), data.size() + 2);
+  // Cursors at or beyond the last change find nothing; the largest one must not wrap to 0.
+  for (uint64_t after : {uint64_t{data.size() + 2}, uint64_t{1} << 40, std::numeric_limits<uint64_t>::max()}) {
+    size_t found = 0;
+    ASSERT_THAT(store().reference().ScanChanges(after, [&](const v1::ReferenceChange&) {
+      ++found;
+      return true;
+    }), IsOk());
+    EXPECT_EQ(found, 0u) << after;
+  }
 
   v1::ReferenceEntity keyless;
   keyless.mutable_market()->set_name("no code");
