@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <fstream>
 #include <sstream>
 
@@ -131,6 +133,31 @@ TEST_F(ChecklistTest, YesNoWeightAndStockBalanceAtTheirBoundaries) {
   auto partial = Lpg();
   Answer(partial, "stok_diterima", 100, "count");
   EXPECT_TRUE(Findings(partial, day_).empty());
+}
+
+// The laptop evaluates answers before validation bounds them: counts at INT64_MAX must give the
+// true sum in the reason, never a wrapped one ("= -2").
+TEST_F(ChecklistTest, AStockBalanceOfExtremeCountsNeverWraps) {
+  auto a = Lpg();
+  Answer(a, "stok_diterima", 1, "count");
+  Answer(a, "stok_terjual", std::numeric_limits<int64_t>::max(), "count");
+  Answer(a, "stok_ada", std::numeric_limits<int64_t>::max(), "count");
+  const v1::Checklist* checklist = ChecklistFor(a, catalog_, day_);
+  ASSERT_NE(checklist, nullptr);
+  auto findings = EvaluateChecklist(*checklist, a, catalog_, day_, {"kalsel", "nasional"});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].code, "stok_tidak_sesuai");
+  EXPECT_NE(findings[0].reason.find("= 18446744073709551614"), std::string::npos) << findings[0].reason;
+  // The largest sum that balances is recognised as balanced.
+  a.mutable_answers(0)->set_count(std::numeric_limits<int64_t>::max());
+  a.mutable_answers(1)->set_count(std::numeric_limits<int64_t>::max() - 5);
+  a.mutable_answers(2)->set_count(5);
+  EXPECT_TRUE(EvaluateChecklist(*checklist, a, catalog_, day_, {"kalsel", "nasional"}).empty());
+  a.mutable_answers(1)->set_count(std::numeric_limits<int64_t>::min());
+  a.mutable_answers(2)->set_count(std::numeric_limits<int64_t>::min());
+  findings = EvaluateChecklist(*checklist, a, catalog_, day_, {"kalsel", "nasional"});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].reason.find("= -18446744073709551616"), std::string::npos) << findings[0].reason;
 }
 
 TEST_F(ChecklistTest, VersionsAreChosenByDateAndNeverRewriteOldAudits) {

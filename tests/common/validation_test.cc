@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <limits>
 
 #include "common/dates.h"
 #include "common/record_kinds.h"
@@ -134,6 +136,67 @@ TEST_F(ValidationTest, FreeTextWithANulOrABidirectionalOverrideIsRefused) {
     auto r = Valid();
     r.set_note(ok);
     EXPECT_TRUE(Validate(r).empty()) << ok;
+  }
+}
+
+// Absolute ceilings: at the ceiling a confirmed value passes, one above it is refused whatever
+// the confirmation, and so is INT64_MAX (docs/security.md).
+TEST_F(ValidationTest, QuantitiesHaveAbsoluteCeilingsNoConfirmationPasses) {
+  auto ceiling_errors = [&](const v1::Record& r) {
+    std::vector<std::string> found;
+    for (const auto& e : Validate(r)) {
+      if (e.reason().find("absolute ceiling") != std::string::npos) found.push_back(e.field());
+    }
+    return found;
+  };
+  for (int64_t price : {kMaxRupiah - 1, kMaxRupiah, kMaxRupiah + 1, std::numeric_limits<int64_t>::max()}) {
+    auto r = Valid();
+    r.mutable_price_sample()->set_price_rupiah(price);
+    r.mutable_price_sample()->set_confirm_reason("harga memang setinggi itu");
+    auto errors = Validate(r);
+    if (price <= kMaxRupiah) {
+      EXPECT_TRUE(errors.empty()) << price << ": " << errors[0].reason();
+    } else {
+      ASSERT_EQ(errors.size(), 1u) << price;
+      EXPECT_EQ(errors[0].field(), "price_sample.price_rupiah");
+      EXPECT_NE(errors[0].reason().find("absolute ceiling of 1000000000000 Rupiah"), std::string::npos)
+          << errors[0].reason();
+    }
+  }
+  struct Case {
+    const char* kind;
+    int64_t max;
+    const char* field;
+  };
+  for (const Case& c : {Case{"count", kMaxCount, "outlet_audit.answers[0].count"},
+                        Case{"weight", kMaxWeightG, "outlet_audit.answers[0].weight_g"},
+                        Case{"price", kMaxRupiah, "outlet_audit.answers[0].price_rupiah"}}) {
+    for (int64_t v : {c.max, c.max + 1, std::numeric_limits<int64_t>::max()}) {
+      v1::Record r = PriceRecord(TestUlid(2, 1), 0);
+      auto* audit = r.mutable_outlet_audit();
+      audit->set_outlet_code("pkl_1");
+      audit->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+      auto* answer = audit->add_answers();
+      answer->set_item_code("stok_ada");
+      if (std::string(c.kind) == "count") answer->set_count(v);
+      if (std::string(c.kind) == "weight") answer->set_weight_g(v);
+      if (std::string(c.kind) == "price") answer->set_price_rupiah(v);
+      const auto fields = ceiling_errors(r);
+      if (v <= c.max) {
+        EXPECT_TRUE(fields.empty()) << c.kind << " " << v;
+      } else {
+        EXPECT_EQ(fields, std::vector<std::string>{c.field}) << c.kind << " " << v;
+      }
+    }
+  }
+  // Metrology quantities: 10^15 mg or mL.
+  for (int64_t v : {kMaxMetrologyUnits, kMaxMetrologyUnits + 1}) {
+    v1::Record r = PriceRecord(TestUlid(3, 1), 0);
+    auto* u = r.mutable_uttp_verification();
+    u->set_instrument_id("UTTP-1");
+    u->set_max_mg(v);
+    const auto fields = ceiling_errors(r);
+    EXPECT_EQ(std::count(fields.begin(), fields.end(), "uttp_verification.max_mg"), v > kMaxMetrologyUnits ? 1 : 0) << v;
   }
 }
 

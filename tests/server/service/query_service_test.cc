@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/dates.h"
+#include "common/record_kinds.h"
 #include "server/service/ingest_service.h"
 #include "server/storage/memory_storage.h"
 #include "tests/testing/test_support.h"
@@ -277,6 +278,71 @@ v1::Record PriceAt(uint32_t n, int64_t price, absl::Time at, const std::string& 
   v1::Record r = PriceRecord(TestUlid(9, n), price, at);
   r.mutable_price_sample()->set_market_code(market);
   return r;
+}
+
+// Extremes through roll-ups and every price report: the means, changes and percentages of prices at
+// the absolute ceiling are exact (they wrapped in 64 bits: Rp 13.000 and a confirmed INT64_MAX
+// once gave a mean of -4611686018427381404.50; 3 500 samples at the ceiling on two days overflowed
+// the change in percent).
+TEST_F(QueryServiceTest, PricesAtTheCeilingGiveExactFiguresInEveryReport) {
+  clock_.Set(Wita(2026, 11, 30, 12, 0));
+  auto sample = [](uint32_t group, uint32_t n, int64_t price, absl::Time at) {
+    v1::Record r = PriceRecord(TestUlid(group, n), price, at);
+    r.mutable_price_sample()->set_trader("pedagang " + std::to_string(n));
+    r.mutable_price_sample()->set_confirm_reason("diperiksa ulang");
+    return r;
+  };
+  // The reported case, at the ceiling instead of INT64_MAX (which is now refused).
+  Push({sample(40, 0, 13000, Wita(2026, 11, 2, 9, 0)), sample(40, 1, common::kMaxRupiah, Wita(2026, 11, 2, 9, 5))});
+  constexpr uint32_t kSamples = 3500;
+  for (uint32_t day : {3u, 4u}) {
+    for (uint32_t first = 0; first < kSamples; first += 500) {
+      std::vector<v1::Record> batch;
+      for (uint32_t n = first; n < first + 500; ++n) {
+        const int64_t price = day == 3 ? common::kMaxRupiah : common::kMaxRupiah - 2000;
+        batch.push_back(sample(40 + day, n, price, Wita(2026, 11, static_cast<int>(day), 9, 0) + absl::Seconds(n)));
+      }
+      Push(std::move(batch));
+    }
+  }
+  v1::GetPriceStatisticsRequest request;
+  request.set_commodity_code("beras_medium");
+  request.set_market_code("pasar_marabahan");
+  request.set_from("2026-11-01");
+  request.set_to("2026-11-30");
+  auto stats = queries_->PriceStatistics(request);
+  ASSERT_THAT(stats, IsOk());
+  ASSERT_EQ(stats->points_size(), 3);
+  EXPECT_EQ(stats->points(0).mean_rupiah().text(), "500000006500");
+  EXPECT_EQ(stats->points(0).median_rupiah().text(), "500000006500");
+  EXPECT_EQ(stats->points(1).mean_rupiah().text(), "1000000000000");
+  EXPECT_EQ(stats->points(2).mean_rupiah().text(), "999999998000");
+  EXPECT_EQ(stats->points(2).samples(), kSamples);
+  // -2000 / 10^12 x 100 = -0.0000002 %: exactly, as a ratio.
+  const auto& change = stats->points(2).change_percent();
+  EXPECT_EQ(absl::int128(change.numerator()) * 10'000'000, absl::int128(-2) * change.denominator());
+  EXPECT_EQ(stats->points(2).change_rupiah().text(), "-2000");
+  // +99.9999987 % from day 2 to 3: 10^12 against 500000006500.
+  const auto& up = stats->points(1).change_percent();
+  EXPECT_EQ(absl::int128(up.numerator()) * 500000006500, absl::int128(100) * (1'000'000'000'000 - 500000006500) * up.denominator());
+  for (const auto& p : stats->points()) {
+    EXPECT_GT(p.mean_rupiah().numerator(), 0);
+    EXPECT_GT(p.mean_rupiah().denominator(), 0);
+  }
+  // Stability, coverage and the IKK table take the same cells without failing or going negative.
+  v1::GetPriceStabilityRequest stability;
+  stability.set_from("2026-01-01");
+  stability.set_to("2026-12-31");
+  auto kv = queries_->PriceStability(stability);
+  ASSERT_THAT(kv, IsOk());
+  for (const auto& row : kv->rows()) {
+    for (int64_t mean : row.period_means_rupiah()) EXPECT_GT(mean, 0);
+  }
+  EXPECT_THAT(queries_->IndicatorTable("2026"), IsOk());
+  v1::GetCoverageRequest coverage;
+  coverage.set_from("2026-11-01");
+  coverage.set_to("2026-11-30");
+  EXPECT_THAT(queries_->Coverage(coverage), IsOk());
 }
 
 TEST_F(QueryServiceTest, PriceStabilityOverAYearFromTheStoredSamples) {
