@@ -45,8 +45,10 @@ absl::StatusOr<CsvImport> ParsePriceCsv(
                                     "\" is not a date and time (YYYY-MM-DD HH:MM)"));
       continue;
     }
+    // The laptop is part of the key: the same row imported on two laptops is two records (two
+    // inspectors' samples), on one laptop it stays one however often it is imported.
     const std::string content_key =
-        StrCat("price|", input.market, "|", input.commodity, "|", input.trader, "|",
+        StrCat("price|", ctx.device_id, "|", ctx.account, "|", input.market, "|", input.commodity, "|", input.trader, "|",
                absl::ToUnixMicros(*input.observed), "|", input.price_rupiah, "|",
                input.pack_quantity, "|", input.pack_unit);
     auto record = BuildPriceSample(input, ctx, DeterministicRecordId(*input.observed, content_key));

@@ -21,8 +21,9 @@ struct CsvImport {
 
 // Columns (header row required, any order): market, commodity, price_rupiah, observed_at
 // (as `--at` takes it), and optionally trader, pack_quantity, pack_unit, confirm_reason, note.
-// A row's id is a ULID with the observed time and the SHA-256 of the row's values; its created_at
-// is its observed time, so the same row always makes the same record. `recent_prices(commodity)`
+// A row's id is a ULID with the observed time and the SHA-256 of the laptop (device and account)
+// and the row's values; its created_at is its observed time, so the same row imported again on the
+// same laptop makes the same record, and on another laptop another one. `recent_prices(commodity)`
 // gives the inspector's recent prices for the median check; rows of the file count too.
 absl::StatusOr<CsvImport> ParsePriceCsv(
     std::string_view text, const EntryContext& ctx,

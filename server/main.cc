@@ -291,7 +291,7 @@ int RebuildRollups(const std::string& data_dir) {
 int Stats(const std::string& data_dir, bool json) {
   auto store = OpenStore(data_dir, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
-  auto counts = rpc::CountRecords((*store)->records());
+  auto counts = service::CountRecords((*store)->records());
   if (!counts.ok()) return Fail(counts.status());
   auto sequence = (*store)->reference().LastSequence();
   if (!sequence.ok()) return Fail(sequence.status());
@@ -416,7 +416,7 @@ int Restore(const std::string& from, uint32_t id, const std::string& data_dir) {
   // Open it once: the restored store must be one this build reads.
   auto store = OpenStore(data_dir, /*read_only=*/true);
   if (!store.ok()) return Fail(store.status());
-  auto counts = rpc::CountRecords((*store)->records());
+  auto counts = service::CountRecords((*store)->records());
   if (!counts.ok()) return Fail(counts.status());
   std::cerr << "pantau-server: backup " << restored->id << " of "
             << absl::FormatTime("%Y-%m-%d %H:%M:%S UTC", restored->created, absl::UTCTimeZone()) << " restored into "

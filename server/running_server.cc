@@ -95,7 +95,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
                                                      *server->photos_, *server->executor_, *server->streams_);
   RunningServer* self = server.get();
   server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
-      *server->accounts_, *server->reference_, server->storage_->records(), *server->executor_,
+      *server->accounts_, *server->reference_, *server->ingest_, *server->executor_,
       [self](const std::string& dir, int keep) { return self->BackupNow(dir, keep); });
 
   server->query_rpc_ =

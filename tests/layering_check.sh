@@ -12,7 +12,8 @@ check() {
     "common;#include <(fstream|iostream|filesystem|cstdio)>;common/ does no I/O (but common/report/xlsx.cc)"
     "server/service;#include [<\"](grpcpp/|rocksdb/|server/rpc/);services use no gRPC or RocksDB"
     "server/storage;#include [<\"](grpcpp/|server/service/|server/rpc/);storage knows no transport or services"
-    "server/rpc;#include [<\"]rocksdb/;RPC adapters reach storage only through interfaces"
+    "server/rpc;#include [<\"](rocksdb/|server/storage/);RPC adapters reach storage only through services"
+    "server/http;#include [<\"](rocksdb/|grpcpp/|server/storage/|server/rpc/);the HTTP side reaches storage only through services, and no gRPC"
     "client;#include [<\"]server/;the laptop client does not use server code"
   )
   for rule in "${rules[@]}"; do
@@ -50,6 +51,16 @@ if [ "${1:-}" = "--self-test" ]; then
   rm "$tmp/common/bad.cc"
   echo '#include "rocksdb/db.h"' >"$tmp/server/service/bad.cc"
   check "$tmp" >/dev/null && { echo "self-test: service including rocksdb was not caught"; exit 1; }
+  rm "$tmp/server/service/bad.cc"
+  mkdir -p "$tmp/server/rpc" "$tmp/server/http"
+  echo '#include "server/storage/storage.h"' >"$tmp/server/rpc/bad.cc"
+  check "$tmp" >/dev/null && { echo "self-test: rpc including storage was not caught"; exit 1; }
+  rm "$tmp/server/rpc/bad.cc"
+  echo '#include "server/storage/storage.h"' >"$tmp/server/http/bad.cc"
+  check "$tmp" >/dev/null && { echo "self-test: http including storage was not caught"; exit 1; }
+  rm "$tmp/server/http/bad.cc"
+  echo '#include <grpcpp/grpcpp.h>' >"$tmp/server/http/bad.cc"
+  check "$tmp" >/dev/null && { echo "self-test: http including grpcpp was not caught"; exit 1; }
   echo "self-test passed"
   exit 0
 fi

@@ -1,7 +1,6 @@
 #include "server/rpc/admin_rpc.h"
 
 #include "common/dates.h"
-#include "common/record_kinds.h"
 #include "common/str_cat.h"
 #include "server/rpc/call_support.h"
 
@@ -14,21 +13,6 @@ std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timesta
 }
 
 }  // namespace
-
-absl::StatusOr<v1::GetRecordCountsResponse> CountRecords(storage::RecordStore& records) {
-  auto counts = records.CountByKind();
-  if (!counts.ok()) return counts.status();
-  v1::GetRecordCountsResponse out;
-  uint64_t total = 0;
-  for (auto kind : common::AllRecordKinds()) {
-    v1::RecordCount* c = out.add_counts();
-    c->set_kind(std::string(common::KindName(kind)));
-    c->set_count((*counts)[static_cast<size_t>(kind)]);
-    total += c->count();
-  }
-  out.set_total(total);
-  return out;
-}
 
 grpc::ServerUnaryReactor* AdminRpc::PutReference(grpc::CallbackServerContext* context,
                                                  const v1::PutReferenceRequest* request,
@@ -145,7 +129,7 @@ grpc::ServerUnaryReactor* AdminRpc::GetRecordCounts(grpc::CallbackServerContext*
     auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
                                "read record counts");
     if (!principal.ok()) return principal.status();
-    auto counts = CountRecords(records_);
+    auto counts = ingest_.CountRecords();
     if (!counts.ok()) return counts.status();
     *response = *std::move(counts);
     return absl::OkStatus();

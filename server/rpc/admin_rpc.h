@@ -6,8 +6,8 @@
 #include "pantau/v1/admin_service.grpc.pb.h"
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
+#include "server/service/ingest_service.h"
 #include "server/service/reference_service.h"
-#include "server/storage/storage.h"
 
 namespace pantau::rpc {
 
@@ -17,8 +17,8 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   // Makes a backup into a folder ("" the configured one), keeping the newest `keep` (0: the configured number).
   using BackupFn = std::function<absl::StatusOr<v1::CreateBackupResponse>(const std::string& dir, int keep)>;
   AdminRpc(service::AccountService& accounts, service::ReferenceService& reference,
-           storage::RecordStore& records, service::Executor& executor, BackupFn backup = {})
-      : accounts_(accounts), reference_(reference), records_(records), executor_(executor),
+           service::IngestService& ingest, service::Executor& executor, BackupFn backup = {})
+      : accounts_(accounts), reference_(reference), ingest_(ingest), executor_(executor),
         backup_(std::move(backup)) {}
 
   grpc::ServerUnaryReactor* PutReference(grpc::CallbackServerContext* context,
@@ -52,12 +52,9 @@ class AdminRpc final : public v1::AdminService::CallbackService {
  private:
   service::AccountService& accounts_;
   service::ReferenceService& reference_;
-  storage::RecordStore& records_;
+  service::IngestService& ingest_;  // record counts
   service::Executor& executor_;
   BackupFn backup_;
 };
-
-// Record counts per kind, as the admin RPC and `pantau-server stats` report them.
-absl::StatusOr<v1::GetRecordCountsResponse> CountRecords(storage::RecordStore& records);
 
 }  // namespace pantau::rpc

@@ -28,6 +28,21 @@ std::string DeterministicBytes(const v1::Record& record) {
 
 }  // namespace
 
+absl::StatusOr<v1::GetRecordCountsResponse> CountRecords(storage::RecordStore& records) {
+  auto counts = records.CountByKind();
+  if (!counts.ok()) return counts.status();
+  v1::GetRecordCountsResponse out;
+  uint64_t total = 0;
+  for (auto kind : common::AllRecordKinds()) {
+    v1::RecordCount* c = out.add_counts();
+    c->set_kind(std::string(common::KindName(kind)));
+    c->set_count((*counts)[static_cast<size_t>(kind)]);
+    total += c->count();
+  }
+  out.set_total(total);
+  return out;
+}
+
 std::string RecordFingerprint(const v1::Record& record) { return Sha256(DeterministicBytes(record)); }
 
 absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(

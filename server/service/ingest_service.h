@@ -12,6 +12,7 @@
 #include "common/dates.h"
 #include "common/metrology.h"
 #include "common/validation.h"
+#include "pantau/v1/admin_service.pb.h"
 #include "pantau/v1/sync_service.pb.h"
 #include "server/service/account_service.h"
 #include "server/service/clock.h"
@@ -42,6 +43,9 @@ struct IngestCounters {
   std::atomic<uint64_t> batches{0};
 };
 
+// Record counts per kind, as the admin RPC and `pantau-server stats` report them.
+absl::StatusOr<v1::GetRecordCountsResponse> CountRecords(storage::RecordStore& records);
+
 class IngestService {
  public:
   IngestService(storage::RecordStore& records, ReferenceService& reference, const Clock& clock,
@@ -56,6 +60,8 @@ class IngestService {
   absl::StatusOr<v1::PushResponse> Push(const Principal& pusher, v1::PushRequest request);
 
   const IngestCounters& counters() const { return counters_; }
+  // Records stored per kind (AdminService.GetRecordCounts).
+  absl::StatusOr<v1::GetRecordCountsResponse> CountRecords() { return service::CountRecords(records_); }
   // Results and batch latencies go to `metrics` too (set before serving; may stay unset).
   void set_metrics(Metrics* metrics) { metrics_ = metrics; }
   const IngestOptions& options() const { return options_; }

@@ -105,6 +105,14 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
   }
   EXPECT_EQ(common::FromTimestamp(first->records[0].observed_at()),
             absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 0), common::DefaultDeploymentZone()));
+
+  // The same file on another inspector's laptop: other ids, so both laptops' rows are kept.
+  EntryContext other = Ctx();
+  other.account = "budi";
+  other.device_id = "laptop-budi";
+  auto third = ParsePriceCsv(csv, other, none);
+  ASSERT_EQ(third->records.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_NE(third->records[i].id(), first->records[i].id());
 }
 
 TEST_F(EntryTest, CsvImportNeedsItsColumns) {

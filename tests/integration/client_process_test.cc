@@ -151,6 +151,43 @@ TEST_F(ClientProcessTest, ALargeBacklogArrivesExactlyOnce) {
   EXPECT_EQ(ServerPriceSamples(), static_cast<uint64_t>(n));
 }
 
+// One spreadsheet imported on two inspectors' laptops: every row is two records (one per laptop),
+// none a conflict; importing it again on either laptop adds nothing.
+TEST_F(ClientProcessTest, TwoLaptopsImportingOneSpreadsheetDeliverEachRowOncePerLaptop) {
+  auto stub = v1::AdminService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  v1::CreateAccountRequest create;
+  create.set_name("budi");
+  create.set_role(v1::ROLE_INSPECTOR);
+  v1::CreateAccountResponse created;
+  ASSERT_TRUE(stub->CreateAccount(pantau::testing::AuthedContext(Token("admin")).get(), create, &created).ok());
+  {
+    std::ofstream out(dir_.Sub("budi.token"));
+    out << created.token() << "\n";
+  }
+  auto as_budi = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("budi-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_budi({"login", "--server", address_, "--token-file", dir_.Sub("budi.token")}).exit_code, 0);
+  const std::string csv = WriteBacklogCsv(40, "pasar-hari-ini.csv");
+  for (int round = 0; round < 2; ++round) {
+    auto siti = Pantau({"import", "prices", csv});
+    ASSERT_EQ(siti.exit_code, 0) << siti.err;
+    EXPECT_NE(siti.out.find(round == 0 ? "imported 40 new" : "imported 0 new"), std::string::npos) << siti.out;
+    auto budi = as_budi({"import", "prices", csv});
+    ASSERT_EQ(budi.exit_code, 0) << budi.err;
+    EXPECT_NE(budi.out.find(round == 0 ? "imported 40 new" : "imported 0 new"), std::string::npos) << budi.out;
+    EXPECT_EQ(Pantau({"sync"}).exit_code, 0);
+    EXPECT_EQ(as_budi({"sync"}).exit_code, 0);
+  }
+  EXPECT_EQ(ServerPriceSamples(), 80u);
+  EXPECT_EQ(Status()["needs_attention"], 0);
+  auto budi_status = as_budi({"status", "--json"});
+  ASSERT_EQ(budi_status.exit_code, 0) << budi_status.err;
+  EXPECT_EQ(nlohmann::json::parse(budi_status.out)["needs_attention"], 0);
+}
+
 TEST_F(ClientProcessTest, TheServerKilledMidSyncAndRestartedEndsWithEveryRecordOnce) {
   ASSERT_EQ(Pantau({"import", "prices", WriteBacklogCsv(30000, "b.csv")}).exit_code, 0);
   pid_t sync = StartSync();
