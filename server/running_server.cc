@@ -90,17 +90,21 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
       server->storage_->records(), *server->reference_, *server->clock_, options.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->photos_ = std::make_unique<service::PhotoService>(server->storage_->photos(), options.max_photo_bytes);
-  server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams);
-  server->sync_rpc_ = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_, *server->reference_,
-                                                     *server->photos_, *server->executor_, *server->streams_);
+  server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams, server->metrics_.get());
+  auto sync_rpc = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_, *server->reference_,
+                                                 *server->photos_, *server->executor_, *server->streams_);
   RunningServer* self = server.get();
-  server->admin_rpc_ = std::make_unique<rpc::AdminRpc>(
+  auto admin_rpc = std::make_unique<rpc::AdminRpc>(
       *server->accounts_, *server->reference_, *server->ingest_, *server->executor_,
       [self](const std::string& dir, int keep) { return self->BackupNow(dir, keep); });
-
-  server->query_rpc_ =
-      std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->photos_,
-                                      *server->executor_, *server->streams_);
+  auto query_rpc = std::make_unique<rpc::QueryRpc>(*server->accounts_, *server->queries_, *server->photos_,
+                                                   *server->executor_, *server->streams_);
+  sync_rpc->set_metrics(server->metrics_.get());
+  admin_rpc->set_metrics(server->metrics_.get());
+  query_rpc->set_metrics(server->metrics_.get());
+  server->sync_rpc_ = std::move(sync_rpc);
+  server->admin_rpc_ = std::move(admin_rpc);
+  server->query_rpc_ = std::move(query_rpc);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <map>
@@ -37,6 +38,8 @@ Response Text(int status, std::string body) {
 Response Error(const absl::Status& status, const Request& request) {
   Response r;
   r.status = HttpStatusOf(status);
+  const std::optional<int64_t> throttled = service::ThrottledFor(status);
+  if (throttled) r.status = 429;  // the sign-in back-off: Too Many Requests, with the wait
   nlohmann::ordered_json body;
   body["error"]["code"] = absl::StatusCodeToString(status.code());  // the gRPC code's own name
   body["error"]["message"] = status.message();
@@ -45,7 +48,11 @@ Response Error(const absl::Status& status, const Request& request) {
   if (status.code() == absl::StatusCode::kUnauthenticated) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"pantau\"");
   }
-  if (status.code() == absl::StatusCode::kResourceExhausted) r.headers.emplace_back("Retry-After", "60");
+  if (throttled) {
+    r.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(*throttled, 1)));
+  } else if (status.code() == absl::StatusCode::kResourceExhausted || status.code() == absl::StatusCode::kUnavailable) {
+    r.headers.emplace_back("Retry-After", "60");
+  }
   return r;
 }
 

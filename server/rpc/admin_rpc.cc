@@ -17,7 +17,7 @@ std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timesta
 grpc::ServerUnaryReactor* AdminRpc::PutReference(grpc::CallbackServerContext* context,
                                                  const v1::PutReferenceRequest* request,
                                                  v1::PutReferenceResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "change reference data");
     if (!principal.ok()) return principal.status();
     std::vector<v1::ReferenceEntity> upserts(request->upserts().begin(), request->upserts().end());
@@ -41,7 +41,7 @@ grpc::ServerUnaryReactor* AdminRpc::PutReference(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* AdminRpc::CreateAccount(grpc::CallbackServerContext* context,
                                                   const v1::CreateAccountRequest* request,
                                                   v1::CreateAccountResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "create accounts");
     if (!principal.ok()) return principal.status();
     auto created = accounts_.Create(request->name(), request->role(),
@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* AdminRpc::CreateAccount(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* AdminRpc::ListAccounts(grpc::CallbackServerContext* context,
                                                  const v1::ListAccountsRequest*,
                                                  v1::ListAccountsResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "list accounts");
     if (!principal.ok()) return principal.status();
     auto accounts = accounts_.List();
@@ -70,7 +70,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListAccounts(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* AdminRpc::RevokeAccount(grpc::CallbackServerContext* context,
                                                   const v1::RevokeAccountRequest* request,
                                                   v1::RevokeAccountResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "revoke accounts");
     if (!principal.ok()) return principal.status();
     auto revoked = accounts_.Revoke(request->name(), ActorOf(*context, *principal));
@@ -83,7 +83,7 @@ grpc::ServerUnaryReactor* AdminRpc::RevokeAccount(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* AdminRpc::RotateToken(grpc::CallbackServerContext* context,
                                                 const v1::RotateTokenRequest* request,
                                                 v1::RotateTokenResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "rotate tokens");
     if (!principal.ok()) return principal.status();
     auto rotated = accounts_.Rotate(request->name(),
@@ -99,7 +99,7 @@ grpc::ServerUnaryReactor* AdminRpc::RotateToken(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* AdminRpc::SetAccountScope(grpc::CallbackServerContext* context,
                                                     const v1::SetAccountScopeRequest* request,
                                                     v1::SetAccountScopeResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "change account scopes");
     if (!principal.ok()) return principal.status();
     auto changed = accounts_.SetScope(request->name(), request->scope(), ActorOf(*context, *principal));
@@ -112,7 +112,7 @@ grpc::ServerUnaryReactor* AdminRpc::SetAccountScope(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AdminRpc::ListAuditLog(grpc::CallbackServerContext* context,
                                                  const v1::ListAuditLogRequest* request,
                                                  v1::ListAuditLogResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "read the audit log");
     if (!principal.ok()) return principal.status();
     auto page = accounts_.ListAudit(request->after_sequence(), request->limit());
@@ -125,7 +125,7 @@ grpc::ServerUnaryReactor* AdminRpc::ListAuditLog(grpc::CallbackServerContext* co
 grpc::ServerUnaryReactor* AdminRpc::GetRecordCounts(grpc::CallbackServerContext* context,
                                                     const v1::GetRecordCountsRequest*,
                                                     v1::GetRecordCountsResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
                                "read record counts");
     if (!principal.ok()) return principal.status();
@@ -139,7 +139,7 @@ grpc::ServerUnaryReactor* AdminRpc::GetRecordCounts(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AdminRpc::CreateBackup(grpc::CallbackServerContext* context,
                                                  const v1::CreateBackupRequest* request,
                                                  v1::CreateBackupResponse* response) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     // Over the server's Unix socket (mode 0600, in the data directory) the caller is the local
     // admin, as for the offline tools; anywhere else it needs an admin token.
     const bool local = context->peer().rfind("unix:", 0) == 0;

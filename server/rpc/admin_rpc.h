@@ -49,11 +49,15 @@ class AdminRpc final : public v1::AdminService::CallbackService {
                                          const v1::CreateBackupRequest* request,
                                          v1::CreateBackupResponse* response) override;
 
+  // Refused calls are counted here (set before serving; may stay unset).
+  void set_metrics(service::Metrics* metrics) { metrics_ = metrics; }
+
  private:
   service::AccountService& accounts_;
   service::ReferenceService& reference_;
   service::IngestService& ingest_;  // record counts
   service::Executor& executor_;
+  service::Metrics* metrics_ = nullptr;
   BackupFn backup_;
 };
 

@@ -56,8 +56,9 @@ absl::StatusOr<service::Principal> Reauthorize(const grpc::CallbackServerContext
 StreamSlot::StreamSlot(StreamSlots& slots) : slots_(slots) {
   if (slots_.open_.fetch_add(1) >= slots_.max_) {
     slots_.open_.fetch_sub(1);
-    status_ = absl::ResourceExhaustedError(
-        StrCat("the server has its maximum of ", slots_.max_, " streams open; try again in a minute"));
+    status_ = absl::UnavailableError(
+        StrCat("the server is busy: it has its maximum of ", slots_.max_, " streams open; try again in a moment"));
+    if (slots_.metrics_ != nullptr) slots_.metrics_->CountRefusal(service::Refusal::kStreamCap, std::string(status_.message()));
   }
 }
 
@@ -65,13 +66,13 @@ StreamSlot::~StreamSlot() {
   if (status_.ok()) slots_.open_.fetch_sub(1);
 }
 
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   service::Executor& executor,
-                                   std::function<absl::Status()> work) {
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, service::Executor& executor,
+                                   service::Metrics* metrics, std::function<absl::Status()> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor.Post([context, reactor, work = std::move(work)] {
+  executor.Post([context, reactor, work = std::move(work), metrics] {
     // A call whose client gave up (or whose deadline passed) while it waited is not run.
     if (context->IsCancelled()) {
+      if (metrics != nullptr) metrics->CountRefusal(service::Refusal::kExpiredCall, "a call whose client gave up was not run");
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled or its deadline passed"));
       return;
     }

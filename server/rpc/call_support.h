@@ -13,6 +13,7 @@
 #include "server/rpc/grpc_status.h"
 #include "server/service/account_service.h"
 #include "server/service/executor.h"
+#include "server/service/metrics.h"
 
 namespace pantau::rpc {
 
@@ -41,16 +42,18 @@ absl::StatusOr<service::Principal> Reauthorize(const grpc::CallbackServerContext
                                                std::initializer_list<v1::Role> allowed, std::string_view action);
 
 // The cap on streaming calls open at once, server-wide (limits.max_streams): a stream beyond it
-// is answered RESOURCE_EXHAUSTED at once, before any work. Thread-safety: thread-safe.
+// is answered UNAVAILABLE at once, before any work (the laptop backs off and tries again), and
+// counted in `metrics` (may be null). Thread-safety: thread-safe.
 class StreamSlots {
  public:
-  explicit StreamSlots(int max) : max_(max) {}
+  explicit StreamSlots(int max, service::Metrics* metrics = nullptr) : max_(max), metrics_(metrics) {}
   int open() const { return open_.load(); }
   int max() const { return max_; }
 
  private:
   friend class StreamSlot;
   const int max_;
+  service::Metrics* const metrics_;
   std::atomic<int> open_{0};
 };
 
@@ -61,7 +64,7 @@ class StreamSlot {
   ~StreamSlot();
   StreamSlot(const StreamSlot&) = delete;
   StreamSlot& operator=(const StreamSlot&) = delete;
-  // OK when the slot is held; RESOURCE_EXHAUSTED when the server had none free.
+  // OK when the slot is held; UNAVAILABLE when the server had none free.
   const absl::Status& status() const { return status_; }
 
  private:
@@ -71,7 +74,8 @@ class StreamSlot {
 
 // Runs `work` (authorisation included) on `executor` and finishes the call with its status.
 // `work` fills the response; it runs after this returns, on an executor thread.
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   service::Executor& executor, std::function<absl::Status()> work);
+// A call whose client gave up while it waited is not run, and counted in `metrics` (may be null).
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, service::Executor& executor,
+                                   service::Metrics* metrics, std::function<absl::Status()> work);
 
 }  // namespace pantau::rpc

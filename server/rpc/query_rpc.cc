@@ -7,7 +7,7 @@ namespace pantau::rpc {
 template <typename Response, typename Query>
 grpc::ServerUnaryReactor* QueryRpc::Read(grpc::CallbackServerContext* context, Response* response,
                                          std::string_view action, Query query) {
-  return RunUnary(context, executor_, [=, this]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, action);
     if (!principal.ok()) return principal.status();
     auto answer = query(*principal);

@@ -43,6 +43,9 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerWriteReactor<v1::ExportRecordsResponse>* ExportRecords(
       grpc::CallbackServerContext* context, const v1::ExportRecordsRequest* request) override;
 
+  // Refused calls are counted here (set before serving; may stay unset).
+  void set_metrics(service::Metrics* metrics) { metrics_ = metrics; }
+
  private:
   class ExportReactor;
   class PhotoReactor;
@@ -56,6 +59,7 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   service::QueryService& queries_;
   service::PhotoService& photos_;
   service::Executor& executor_;
+  service::Metrics* metrics_ = nullptr;
   StreamSlots& streams_;
 };
 

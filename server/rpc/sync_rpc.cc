@@ -237,7 +237,7 @@ grpc::ServerWriteReactor<v1::PullResponse>* SyncRpc::Pull(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* context,
                                                   const v1::RegisterDeviceRequest* request,
                                                   v1::RegisterDeviceResponse* response) {
-  return RunUnary(context, executor_, [this, context, request, response]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [this, context, request, response]() -> absl::Status {
     auto principal = Authorize(*context, accounts_,
                                {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
                                "register a laptop");
@@ -252,7 +252,7 @@ grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* SyncRpc::GetPhotoUploadStatus(grpc::CallbackServerContext* context,
                                                         const v1::PhotoStatusRequest* request,
                                                         v1::PhotoStatusResponse* response) {
-  return RunUnary(context, executor_, [this, context, request, response]() -> absl::Status {
+  return RunUnary(context, executor_, metrics_, [this, context, request, response]() -> absl::Status {
     auto principal = Authorize(*context, accounts_, {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
                                "upload photos");
     if (!principal.ok()) return principal.status();

@@ -50,6 +50,9 @@ class SyncRpc final : public SyncServiceBase {
   // Push streams open now.
   int open_push_streams() const { return open_push_streams_.load(); }
 
+  // Refused calls are counted here (set before serving; may stay unset).
+  void set_metrics(service::Metrics* metrics) { metrics_ = metrics; }
+
  private:
   class PushReactor;
   class PullReactor;
@@ -60,6 +63,7 @@ class SyncRpc final : public SyncServiceBase {
   service::ReferenceService& reference_;
   service::PhotoService& photos_;
   service::Executor& executor_;
+  service::Metrics* metrics_ = nullptr;
   StreamSlots& streams_;
   std::atomic<int> open_push_streams_{0};
 };

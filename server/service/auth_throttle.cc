@@ -2,18 +2,29 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "common/str_cat.h"
 
 namespace pantau::service {
+
+std::optional<int64_t> ThrottledFor(const absl::Status& status) {
+  auto payload = status.GetPayload(absl::string_view(kRetryAfterPayload.data(), kRetryAfterPayload.size()));
+  int64_t seconds = 0;
+  if (!payload || !absl::SimpleAtoi(std::string(*payload), &seconds)) return std::nullopt;
+  return seconds;
+}
 
 absl::Status AuthThrottle::Check(std::string_view peer, absl::Time now) {
   std::lock_guard lock(mu_);
   auto it = peers_.find(peer);
   if (it == peers_.end() || now >= it->second.blocked_until) return absl::OkStatus();
   const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(it->second.blocked_until - now, absl::Seconds(1)));
-  return absl::ResourceExhaustedError(
+  absl::Status blocked = absl::UnavailableError(
       StrCat("too many failed sign-ins from this address (", it->second.failures,
              "); try again in ", seconds, " s with the right token"));
+  blocked.SetPayload(absl::string_view(kRetryAfterPayload.data(), kRetryAfterPayload.size()),
+                     absl::Cord(std::to_string(seconds)));
+  return blocked;
 }
 
 absl::Duration AuthThrottle::Failure(std::string_view peer, absl::Time now) {

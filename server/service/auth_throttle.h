@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,11 @@
 #include "absl/time/time.h"
 
 namespace pantau::service {
+
+// The payload of a back-off refusal: the seconds to wait, as decimal text.
+inline constexpr std::string_view kRetryAfterPayload = "type.pantau/retry-after-seconds";
+// The wait of a back-off refusal; nullopt for any other status.
+std::optional<int64_t> ThrottledFor(const absl::Status& status);
 
 struct ThrottleOptions {
   int free_failures = 5;
@@ -30,7 +36,9 @@ class AuthThrottle {
  public:
   explicit AuthThrottle(ThrottleOptions options = {}) : options_(options) {}
 
-  // OK, or RESOURCE_EXHAUSTED saying how long `peer` must wait.
+  // OK, or UNAVAILABLE saying how long `peer` must wait (temporary: a laptop behind the same
+  // address with a right token backs off and tries again), with that wait in seconds as the
+  // status's kRetryAfterPayload.
   absl::Status Check(std::string_view peer, absl::Time now);
 
   // Counts a failure of `peer`; returns the block it starts (zero when none).

@@ -10,9 +10,13 @@
 #include <limits>
 
 #include "common/record_kinds.h"
+#include "server/service/log.h"
 
 namespace pantau::service {
 namespace {
+
+constexpr std::array<const char*, kRefusalCount> kRefusalNames = {
+    "stream_cap", "http_connections", "http_per_address", "expired_call", "over_limit", "write_failed"};
 
 constexpr std::array<const char*, 4> kOutcomes = {"accepted", "duplicate", "conflict", "invalid"};
 
@@ -64,6 +68,11 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                    .Register(*registry_);
   const std::array<const char*, 5> reasons = {"no_token", "unknown_token", "revoked", "expired", "blocked"};
   for (size_t i = 0; i < reasons.size(); ++i) auth_failures_[i] = &auth.Add({{"reason", reasons[i]}});
+  auto& refused = BuildCounter()
+                      .Name("pantau_refused_total")
+                      .Help("Calls, streams and connections refused before any work, by reason")
+                      .Register(*registry_);
+  for (size_t i = 0; i < kRefusalCount; ++i) refusals_[i] = &refused.Add({{"reason", kRefusalNames[i]}});
   http_family_ = &BuildCounter()
                       .Name("pantau_http_requests_total")
                       .Help("HTTP requests answered, by status code")
@@ -99,6 +108,25 @@ void Metrics::ObservePushBatch(absl::Duration latency) { push_latency_->Observe(
 void Metrics::ObserveSyncedWrite(size_t records) { synced_write_records_->Observe(static_cast<double>(records)); }
 
 void Metrics::CountAuthFailure(AuthFailure reason) { auth_failures_[static_cast<size_t>(reason)]->Increment(); }
+
+void Metrics::CountRefusal(Refusal reason, std::string_view detail) {
+  const size_t i = static_cast<size_t>(reason);
+  refusals_[i]->Increment();
+  uint64_t suppressed = 0;
+  {
+    std::lock_guard lock(refusal_log_mu_);
+    RefusalLog& log = refusal_log_[i];
+    const absl::Time now = absl::Now();
+    if (now - log.last_logged < absl::Seconds(10)) {
+      ++log.since;
+      return;
+    }
+    suppressed = log.since;
+    log.since = 0;
+    log.last_logged = now;
+  }
+  log::Warn("refused", {{"reason", kRefusalNames[i]}, {"detail", detail}, {"refused_since_last_line", suppressed}});
+}
 
 void Metrics::CountHttpRequest(int status) {
   std::lock_guard lock(http_mu_);

@@ -26,6 +26,13 @@ class Family;
 
 namespace pantau::service {
 
+// Why a call or stream was refused before any work (pantau_refused_total's "reason" label):
+// the server-wide stream cap, an HTTP connection limit (all, or per address), a call whose client
+// had given up while it waited, a batch or message over its limit, a store that failed one
+// writer's batch in a group commit.
+enum class Refusal { kStreamCap, kHttpConnections, kHttpPerAddress, kExpiredCall, kOverLimit, kWriteFailed };
+inline constexpr size_t kRefusalCount = 6;
+
 // Why an authentication was refused (the "reason" label).
 enum class AuthFailure { kNoToken, kUnknownToken, kRevoked, kExpired, kBlocked };
 
@@ -43,6 +50,9 @@ class Metrics {
   // One synced write of the store, with the records it made durable.
   void ObserveSyncedWrite(size_t records);
   void CountAuthFailure(AuthFailure reason);
+  // One refused call, stream or connection; also logged at warning level, at most once per
+  // reason every 10 s (with the number refused since), so a storm does not flood the log.
+  void CountRefusal(Refusal reason, std::string_view detail);
   // One HTTP request answered, by status code.
   void CountHttpRequest(int status);
 
@@ -66,6 +76,13 @@ class Metrics {
   prometheus::Histogram* push_latency_;
   prometheus::Histogram* synced_write_records_;
   std::array<prometheus::Counter*, 5> auth_failures_;
+  std::array<prometheus::Counter*, kRefusalCount> refusals_;
+  struct RefusalLog {
+    absl::Time last_logged = absl::InfinitePast();
+    uint64_t since = 0;  // refused since then, not logged
+  };
+  std::mutex refusal_log_mu_;
+  std::array<RefusalLog, kRefusalCount> refusal_log_;  // guarded by refusal_log_mu_
   std::mutex http_mu_;
   prometheus::Family<prometheus::Counter>* http_family_;
   std::map<int, prometheus::Counter*> http_requests_;  // guarded by http_mu_

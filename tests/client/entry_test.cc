@@ -107,6 +107,10 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
             absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 0), common::DefaultDeploymentZone()));
 
   // The same file on another inspector's laptop: other ids, so both laptops' rows are kept.
+  v1::ReferenceEntity budis_laptop;
+  budis_laptop.mutable_device()->set_id("laptop-budi");
+  budis_laptop.mutable_device()->set_account_name("budi");
+  catalog_.Upsert(budis_laptop);
   EntryContext other = Ctx();
   other.account = "budi";
   other.device_id = "laptop-budi";

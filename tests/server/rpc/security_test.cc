@@ -269,7 +269,7 @@ TEST_F(SecurityTest, RepeatedFailedSignInsBackOffAndTheAuditLogShowsThemWithoutT
   auto context = AuthedContext(tokens_["admin"]);
   v1::ListAuditLogResponse log;
   grpc::Status blocked = admin_->ListAuditLog(context.get(), {}, &log);
-  EXPECT_EQ(blocked.error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(blocked.error_code(), StatusCode::UNAVAILABLE);
   EXPECT_NE(blocked.error_message().find("too many failed sign-ins"), std::string::npos) << blocked.error_message();
   clock_->Advance(absl::Seconds(1));
   auto later = AuthedContext(tokens_["admin"]);
@@ -463,8 +463,11 @@ TEST_F(SecurityTest, StreamsOverTheServerWideCapAreRefusedUntilOneCloses) {
     ASSERT_TRUE(streams.back()->Read(&answer));
   }
   auto fourth = PushBatches(*sync_, siti, {{PriceRecord(TestUlid(1, 1), 13100)}});
-  EXPECT_EQ(fourth.status.error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(fourth.status.error_code(), StatusCode::UNAVAILABLE);
   EXPECT_NE(fourth.status.error_message().find("maximum of 3 streams"), std::string::npos);
+  // Counted by reason in /metrics (and logged, rate-limited).
+  const std::string metrics = server_->metrics().Render(server_->SampleMetrics());
+  EXPECT_NE(metrics.find("pantau_refused_total{reason=\"stream_cap\"} 1\n"), std::string::npos) << metrics;
   // Unary calls are not streams: a supervisor still reads.
   auto context = AuthedContext(tokens_["supervisor"]);
   v1::GetRecordCountsResponse counts;

@@ -157,7 +157,7 @@ TEST_F(AccountServiceTest, RepeatedFailuresFromOnePeerBackOffWhileOthersAreServe
   // The sixth failure starts a one-second block; then even a right token waits.
   EXPECT_THAT(accounts_->Authenticate("pantau_guess", attacker), StatusIs(absl::StatusCode::kUnauthenticated));
   auto blocked = accounts_->Authenticate(siti->token, attacker);
-  EXPECT_THAT(blocked, StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(blocked, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_NE(blocked.status().message().find("try again in 1 s"), std::string::npos) << blocked.status();
   // Another address is not affected.
   EXPECT_THAT(accounts_->Authenticate(siti->token, "ipv4:10.0.0.2"), IsOk());
@@ -166,7 +166,7 @@ TEST_F(AccountServiceTest, RepeatedFailuresFromOnePeerBackOffWhileOthersAreServe
   EXPECT_THAT(accounts_->Authenticate(siti->token, attacker), IsOk());
   EXPECT_THAT(accounts_->Authenticate("pantau_guess", attacker), StatusIs(absl::StatusCode::kUnauthenticated));
   clock_.Advance(absl::Milliseconds(1999));
-  EXPECT_THAT(accounts_->Authenticate(siti->token, attacker), StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(accounts_->Authenticate(siti->token, attacker), StatusIs(absl::StatusCode::kUnavailable));
   clock_.Advance(absl::Milliseconds(1));
   EXPECT_THAT(accounts_->Authenticate(siti->token, attacker), IsOk());
   // Fifteen quiet minutes forget the peer.
@@ -188,7 +188,7 @@ TEST(AuthThrottleTest, BlocksDoubleUpToTheCapAndThePeerTableIsBounded) {
   EXPECT_EQ(throttle.Failure("a", t), absl::Seconds(4));
   for (int i = 0; i < 20; ++i) (void)throttle.Failure("a", t);
   EXPECT_EQ(throttle.Failure("a", t), absl::Minutes(5));
-  EXPECT_THAT(throttle.Check("a", t + absl::Minutes(5) - absl::Seconds(1)), StatusIs(absl::StatusCode::kResourceExhausted));
+  EXPECT_THAT(throttle.Check("a", t + absl::Minutes(5) - absl::Seconds(1)), StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(throttle.Check("a", t + absl::Minutes(5)), IsOk());
   (void)throttle.Failure("b", t + absl::Seconds(1));
   (void)throttle.Failure("c", t + absl::Seconds(2));
