@@ -43,6 +43,8 @@ using nlohmann::ordered_json;
 constexpr int kOk = 0;
 constexpr int kFailed = 1;
 constexpr int kRefused = 2;
+// `pantau sync`: everything that could be sent was, but records on this laptop need attention.
+constexpr int kNeedsAttention = 3;
 // The largest photo a laptop keeps and sends; the server's limit (limits.max_photo_bytes) is the
 // same by default.
 constexpr int64_t kMaxPhotoBytes = 8 << 20;
@@ -116,6 +118,23 @@ absl::StatusOr<std::string> ReadToken(const LaptopSettings& settings) {
   return token;
 }
 
+// Channel settings for a field link: keepalive pings every 15 s (also with no call open, and with
+// no data to send) so a link gone silent is found within about 25 s and the connection replaced;
+// reconnecting after a server restart is tried at least every 5 s. The server permits these pings.
+grpc::ChannelArguments LinkArguments() {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 15000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+  // A channel of its own connections: after a stall, a new channel means a new TCP connection, not
+  // the dead one from the process-wide pool.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return args;
+}
+
 // The channel to the server: TLS verified against `ca_file` when one is set; plaintext only to a
 // server on this machine.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server, const std::string& ca_file) {
@@ -127,7 +146,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server
     }
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = pem;
-    return grpc::CreateChannel(server, grpc::SslCredentials(ssl));
+    return grpc::CreateCustomChannel(server, grpc::SslCredentials(ssl), LinkArguments());
   }
   if (!IsLoopbackTarget(server)) {
     return absl::FailedPreconditionError(
@@ -135,7 +154,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server
                ": log in with --ca-file (the dinas's CA certificate) to use TLS; without it only a server on "
                "this machine (127.0.0.1, localhost) is allowed"));
   }
-  return grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), LinkArguments());
 }
 
 absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server, const std::string& ca_file) {
@@ -145,10 +164,15 @@ absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string
 }
 
 // What an inspector should do about a failed sync, with the state of the outbox.
-std::string Advice(const absl::Status& status, const OutboxCounts& counts) {
+std::string Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file = "") {
   std::string nothing_lost = StrCat("nothing is lost: ", counts.pending,
                                     counts.pending == 1 ? " record is" : " records are",
                                     " still pending on this laptop");
+  if (IsCertificateProblem(status)) {
+    return StrCat("the server's certificate is not signed by the CA in ", ca_file.empty() ? "(none)" : ca_file,
+                  " (", status.message(), "): ask the admin for the dinas's CA certificate and run `pantau login` "
+                  "with --ca-file; ", nothing_lost);
+  }
   switch (status.code()) {
     case absl::StatusCode::kUnauthenticated:
       return StrCat("the server refused the token (revoked, expired or mistyped): ask the admin "
@@ -358,6 +382,14 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   bool json = false, attention = false;
   auto* sync = app.add_subcommand("sync", "send every pending record, then pull");
   sync->add_flag("--json", json, "print a JSON summary");
+  int answer_timeout_seconds = 30;
+  int retry_for_seconds = 180;
+  sync->add_option("--answer-timeout", answer_timeout_seconds,
+                   "seconds to wait for the server's answer to a batch before the link counts as stalled")
+      ->check(CLI::Range(1, 3600));
+  sync->add_option("--retry-for", retry_for_seconds,
+                   "seconds to keep trying while the server cannot be reached (restarting, busy, no link)")
+      ->check(CLI::Range(0, 86400));
   auto* status = app.add_subcommand("status", "what is pending, delivered, or needs attention");
   status->add_flag("--json", json, "print JSON");
   status->add_flag("--attention", attention, "list the records that need attention, with reasons");
@@ -593,6 +625,20 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     stub = *std::move(connected);
     SyncOptions options;
     options.token = *token;
+    options.answer_deadline = absl::Seconds(answer_timeout_seconds);
+    options.retry_for = absl::Seconds(retry_for_seconds);
+    options.reconnect = [server = s.settings.server, ca_file = s.settings.ca_file]()
+        -> std::unique_ptr<v1::SyncService::StubInterface> {
+      auto fresh = Connect(server, ca_file);
+      if (!fresh.ok()) return nullptr;
+      return *std::move(fresh);
+    };
+    options.on_retry = [&s](const absl::Status& why, absl::Duration wait) {
+      s.err << "pantau: " << (IsTransient(why) ? "waiting for the server" : "retrying") << " ("
+            << common::TruncateUtf8(std::string_view(why.message().data(), why.message().size()), 200) << "); trying again in "
+            << std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))) << " s\n"
+            << std::flush;
+    };
     engine = std::make_unique<SyncEngine>(*s.store, *stub, options, sleeper);
     return absl::OkStatus();
   };
@@ -606,6 +652,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     if (!connected.ok()) return s.Fail(connected.status());
     SyncOptions options;
     options.token = token;
+    options.retry_for = absl::Seconds(10);  // the inspector is waiting at the keyboard
     SyncEngine engine(*s.store, **connected, options, sleeper);
     auto device = engine.RegisterDevice(s.settings.device_id, description);
     if (!device.ok()) {
@@ -669,11 +716,24 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     const bool ok = pushed.status.ok() && pulled.status.ok();
     if (ok) (void)s.store->SetLastSync(absl::Now());  // informational: the data is already safe
     auto counts = s.store->Counts();
-    OutboxCounts c = counts.ok() ? *counts : OutboxCounts{};
+    if (!counts.ok()) return s.Fail(counts.status(), "the outbox could not be read after the sync");
+    const OutboxCounts c = *counts;
+    // What went wrong, in the inspector's terms: delivering records, or (after every record was
+    // delivered) fetching reference data or sending photos.
+    std::string failure;
+    if (!pushed.status.ok()) {
+      failure = StrCat("delivering records failed: ", Advice(pushed.status, c, s.settings.ca_file));
+    } else if (!pulled.status.ok()) {
+      failure = StrCat("every record was delivered, but ", !sent_photos.status.ok() ? "sending photos" : "fetching reference data",
+                       " failed: ",
+                       IsCertificateProblem(pulled.status)
+                           ? Advice(pulled.status, c, s.settings.ca_file)
+                           : StrCat(pulled.status.message(), "; run `pantau sync` again when the link is back"));
+    }
     if (json) {
       ordered_json j;
       j["status"] = ok ? "ok" : "error";
-      if (!ok) j["error"] = Advice(!pushed.status.ok() ? pushed.status : pulled.status, c);
+      if (!ok) j["error"] = failure;
       j["pushed"] = {{"records", pushed.progress.answered},
                      {"acknowledged", pushed.progress.acknowledged},
                      {"needs_attention", pushed.progress.needs_attention},
@@ -696,9 +756,14 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
         out << "photos: " << sent_photos.photos_sent << " of " << photos_pending << " sent ("
             << sent_photos.bytes_sent << " bytes)\n";
       }
-      if (!ok) err << "pantau: sync incomplete: " << Advice(!pushed.status.ok() ? pushed.status : pulled.status, c) << "\n";
+      if (!ok) err << "pantau: sync incomplete: " << failure << "\n";
+      if (ok && c.needs_attention > 0) {
+        err << "pantau: " << c.needs_attention << (c.needs_attention == 1 ? " record needs" : " records need")
+            << " attention: see `pantau status --attention`\n";
+      }
     }
-    return ok ? kOk : kFailed;
+    if (!ok) return kFailed;
+    return c.needs_attention > 0 ? kNeedsAttention : kOk;
   }
 
   bool reporting = false;

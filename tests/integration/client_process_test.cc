@@ -21,6 +21,7 @@
 #include "common/str_cat.h"
 #include "common/ulid.h"
 #include "pantau/v1/admin_service.grpc.pb.h"
+#include "tests/testing/fault_proxy.h"
 #include "tests/testing/grpc_client.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_support.h"
@@ -36,6 +37,11 @@ using ::pantau::testing::TempDir;
 const std::string kServer = PANTAU_SERVER_BINARY;
 const std::string kClient = PANTAU_CLIENT_BINARY;
 const std::string kReference = std::string(PANTAU_SOURCE_DIR) + "/deploy/reference";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 class ClientProcessTest : public ::testing::Test {
  protected:
@@ -194,17 +200,117 @@ TEST_F(ClientProcessTest, TheServerKilledMidSyncAndRestartedEndsWithEveryRecordO
   ASSERT_GT(sync, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(server_->Stop(SIGKILL), -SIGKILL);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   ASSERT_TRUE(server_->Start(address_)) << "restart on " << address_;
-  const int first = pantau::testing::WaitCommand(sync);  // it may finish by itself after retries
-  if (first != 0) {
-    auto second = Pantau({"sync", "--json"});
-    ASSERT_EQ(second.exit_code, 0) << second.err;
-  }
+  // The same sync waits the restart out and finishes by itself.
+  const int first = pantau::testing::WaitCommand(sync);
+  EXPECT_EQ(first, 0) << ReadFile(dir_.Sub("sync.err"));
   EXPECT_EQ(ServerPriceSamples(), 30000u);
   auto status = Status();
   EXPECT_EQ(status["pending"], 0);
   EXPECT_EQ(status["acknowledged"], 30000);
+}
+
+// A laptop that reaches the server through a link the test breaks (tests/testing/fault_proxy.h).
+class FaultyLinkTest : public ClientProcessTest {
+ protected:
+  void SetUp() override {
+    ClientProcessTest::SetUp();
+    if (HasFatalFailure()) return;
+    proxy_ = std::make_unique<pantau::testing::FaultProxy>(server_->port());
+    auto login = Field({"login", "--server", proxy_->address(), "--token-file", dir_.Sub("siti.token")});
+    ASSERT_EQ(login.exit_code, 0) << login.err;
+  }
+
+  CommandResult Field(std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("field-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  }
+
+  // `pantau sync` on the field laptop in the background, ended by `timeout` if it ever hangs.
+  pid_t StartFieldSync(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {"/usr/bin/timeout", "150", kClient, "--home", dir_.Sub("field-laptop"), "sync"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return pantau::testing::StartCommand(argv, dir_.Sub("field-sync.out"), dir_.Sub("field-sync.err"));
+  }
+
+  void WaitForBytes(uint64_t bytes) {
+    for (int i = 0; i < 1000 && proxy_->bytes_from_server() < bytes; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  void ExpectAllDelivered(uint64_t n) {
+    EXPECT_EQ(ServerPriceSamples(), n);
+    auto status = Field({"status", "--json"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    auto j = nlohmann::json::parse(status.out);
+    EXPECT_EQ(j["pending"], 0);
+    EXPECT_EQ(j["acknowledged"], n);
+  }
+
+  std::unique_ptr<pantau::testing::FaultProxy> proxy_;
+};
+
+// The link goes silent mid-stream with its TCP connection open: the sync notices within its answer
+// timeout, drops the connection, opens a new one and finishes.
+TEST_F(FaultyLinkTest, ALinkGoneSilentMidStreamIsCutAndTheSyncFinishes) {
+  ASSERT_EQ(Field({"import", "prices", WriteBacklogCsv(20000, "b.csv")}).exit_code, 0);
+  pid_t sync = StartFieldSync({"--answer-timeout", "2"});
+  ASSERT_GT(sync, 0);
+  WaitForBytes(20000);
+  proxy_->StallOpenConnections();
+  EXPECT_EQ(pantau::testing::WaitCommand(sync), 0) << ReadFile(dir_.Sub("field-sync.err"));
+  EXPECT_NE(ReadFile(dir_.Sub("field-sync.err")).find("no answer from the server within 2s (the link stalled)"),
+            std::string::npos)
+      << ReadFile(dir_.Sub("field-sync.err"));
+  EXPECT_GE(proxy_->connections(), 2);
+  ExpectAllDelivered(20000);
+}
+
+// Every connection is cut after 64 KiB from the server: the sync goes on over new connections.
+TEST_F(FaultyLinkTest, ConnectionsCutAfterAFewBytesStillDeliverEveryRecordOnce) {
+  ASSERT_EQ(Field({"import", "prices", WriteBacklogCsv(5000, "b.csv")}).exit_code, 0);
+  proxy_->set_cut_after_bytes(64 * 1024);
+  proxy_->set_delay_ms(1);
+  pid_t sync = StartFieldSync();
+  ASSERT_GT(sync, 0);
+  EXPECT_EQ(pantau::testing::WaitCommand(sync), 0) << ReadFile(dir_.Sub("field-sync.err"));
+  EXPECT_GE(proxy_->connections(), 2);
+  ExpectAllDelivered(5000);
+}
+
+// No server behind the address for a while (refused, then a server restarted on another port):
+// the sync says it is waiting, and finishes once the server answers.
+TEST_F(FaultyLinkTest, ASyncWaitsForARefusingLinkAndAServerBackOnAnotherPort) {
+  ASSERT_EQ(Field({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                   "13100"}).exit_code, 0);
+  proxy_->set_mode(pantau::testing::FaultProxy::Mode::kRefuse);
+  pid_t sync = StartFieldSync();
+  ASSERT_GT(sync, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(server_->Stop(SIGKILL), -SIGKILL);
+  ASSERT_TRUE(server_->Start()) << "see " << server_->log_path();
+  proxy_->set_target(server_->port());
+  proxy_->set_mode(pantau::testing::FaultProxy::Mode::kPass);
+  EXPECT_EQ(pantau::testing::WaitCommand(sync), 0) << ReadFile(dir_.Sub("field-sync.err"));
+  EXPECT_NE(ReadFile(dir_.Sub("field-sync.err")).find("pantau: waiting for the server ("), std::string::npos)
+      << ReadFile(dir_.Sub("field-sync.err"));
+  ExpectAllDelivered(1);
+}
+
+// Given up after --retry-for: the message tells a link problem from a push or pull problem, and
+// nothing is lost.
+TEST_F(FaultyLinkTest, GivingUpSaysWhatFailedAndKeepsTheRecords) {
+  ASSERT_EQ(Field({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                   "13100"}).exit_code, 0);
+  proxy_->set_mode(pantau::testing::FaultProxy::Mode::kRefuse);
+  auto failed = Field({"sync", "--retry-for", "2"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("delivering records failed: the server could not be reached"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("1 record is still pending"), std::string::npos) << failed.err;
 }
 
 TEST_F(ClientProcessTest, TheClientKilledMidSyncAndRunAgainEndsWithEveryRecordOnce) {
@@ -267,8 +373,9 @@ TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhen
                        "-5h");
   ASSERT_EQ(behind.exit_code, 0) << behind.err;
   auto sync = Pantau({"sync"});
-  EXPECT_EQ(sync.exit_code, 0) << sync.err;
+  EXPECT_EQ(sync.exit_code, 3) << sync.err;  // delivered, but a record needs attention
   EXPECT_NE(sync.out.find("delivered 1 records; 1 need attention"), std::string::npos) << sync.out;
+  EXPECT_NE(sync.err.find("1 record needs attention: see `pantau status --attention`"), std::string::npos) << sync.err;
   auto status = Pantau({"status", "--attention"});
   EXPECT_NE(status.out.find("ahead of the server clock"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("check the laptop's date, time and time zone"), std::string::npos);
@@ -556,7 +663,7 @@ TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) 
                     "teguran_lisan", "--actor", "Bidang Perdagangan", "--date", yesterday})
                 .exit_code,
             0);
-  EXPECT_EQ(Pantau({"sync"}).exit_code, 0);
+  EXPECT_EQ(Pantau({"sync"}).exit_code, 3);  // one follow-up refused: needs attention
   auto attention = Pantau({"status", "--attention"});
   EXPECT_NE(attention.out.find("\"rujukan_aph\" is on the pupuk_kios ladder"), std::string::npos) << attention.out;
 
