@@ -8,7 +8,11 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -102,12 +106,33 @@ class Listener::Impl {
     ioc_.stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
+    *stopped_flag_ = true;
   }
 
   ~Impl() { Shutdown(); }
 
   int port() const { return port_; }
   int open_connections() const { return open_->load(); }
+
+  // Connections open per peer address: taken at accept, given back when the session ends.
+  // False when `peer` has its maximum open, or when the server is near its limit and `peer`
+  // already has a connection (the reserve is for addresses with none).
+  bool TakeAddressSlot(const std::string& peer, int open_now) {
+    std::lock_guard lock(per_address_mu_);
+    int& n = per_address_[peer];
+    const int reserve = options_.max_connections / 16;
+    if (n >= options_.max_connections_per_address || (n > 0 && open_now >= options_.max_connections - reserve)) {
+      if (n == 0) per_address_.erase(peer);
+      return false;
+    }
+    ++n;
+    return true;
+  }
+  void GiveAddressSlot(const std::string& peer) {
+    std::lock_guard lock(per_address_mu_);
+    auto it = per_address_.find(peer);
+    if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
+  }
 
   // Everything a session needs from its listener.
   const ListenerOptions& options() const { return options_; }
@@ -117,6 +142,8 @@ class Listener::Impl {
   // Shared with the sessions: a session whose handler the stopped io_context destroys late still
   // has its counter.
   const std::shared_ptr<std::atomic<int>>& open() { return open_; }
+  // Set when the listener shuts down: a session destroyed later touches nothing of it.
+  const std::shared_ptr<std::atomic<bool>>& stopped_flag() { return stopped_flag_; }
 
  private:
   void Accept();
@@ -131,7 +158,10 @@ class Listener::Impl {
   bool tls_ = false;
   int port_ = 0;
   std::shared_ptr<std::atomic<int>> open_ = std::make_shared<std::atomic<int>>(0);
+  std::mutex per_address_mu_;
+  std::map<std::string, int> per_address_;  // guarded by per_address_mu_
   std::atomic<bool> stopped_{false};
+  std::shared_ptr<std::atomic<bool>> stopped_flag_ = std::make_shared<std::atomic<bool>>(false);
   std::vector<std::thread> threads_;
 };
 
@@ -142,12 +172,16 @@ namespace {
 template <typename Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
+  // The session holds one of `peer`'s address slots (taken by the acceptor) and gives it back.
   Session(Listener::Impl& listener, Stream stream, std::string peer)
       : listener_(listener), open_(listener.open()), stream_(std::move(stream)), peer_(std::move(peer)),
         opened_(absl::Now()) {
     ++*open_;
   }
-  ~Session() { --*open_; }
+  ~Session() {
+    if (!*stopped_) listener_.GiveAddressSlot(peer_);
+    --*open_;
+  }
 
   void Start() {
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
@@ -166,9 +200,49 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     parser_.emplace();
     parser_->header_limit(listener_.options().max_header_bytes);
     parser_->body_limit(listener_.options().max_body_bytes);
-    // The first request must arrive within the read timeout; later ones within the idle timeout.
+    // The first request's line and headers must arrive within the header timeout; later ones
+    // within the idle timeout. The body then has the read timeout.
     beast::get_lowest_layer(stream_).expires_after(
-        Chrono(requests_ == 0 ? listener_.options().read_timeout : listener_.options().idle_timeout));
+        Chrono(requests_ == 0 ? listener_.options().header_timeout : listener_.options().idle_timeout));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  // RFC 9112: a Transfer-Encoding other than exactly "chunked", or with a Content-Length too, and a
+  // request without exactly one Host, are refused and the connection closed (no request smuggling).
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    const auto& header = parser_->get();
+    std::string problem;
+    if (header.count(bhttp::field::transfer_encoding) > 0) {
+      std::string te;
+      const auto range = header.equal_range(bhttp::field::transfer_encoding);
+      for (auto it = range.first; it != range.second; ++it) {
+        if (!te.empty()) te += ",";
+        te += std::string(it->value());
+      }
+      std::string trimmed;
+      for (char c : te) {
+        if (c != ' ' && c != '\t') trimmed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (trimmed != "chunked") {
+        problem = "Transfer-Encoding other than \"chunked\" is not accepted";
+      } else if (header.count(bhttp::field::content_length) > 0) {
+        problem = "Transfer-Encoding and Content-Length together are not accepted";
+      }
+    }
+    if (problem.empty() && header.count(bhttp::field::host) != 1) {
+      problem = header.count(bhttp::field::host) == 0 ? "a Host header is required" : "more than one Host header";
+    }
+    if (!problem.empty()) {
+      Response r;
+      r.status = 400;
+      r.content_type = "text/plain; charset=utf-8";
+      r.body = problem + "\n";
+      keep_alive_ = false;
+      return Write(std::move(r), "", "");
+    }
+    beast::get_lowest_layer(stream_).expires_after(Chrono(listener_.options().read_timeout));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
@@ -221,7 +295,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       service::log::Info("http.request", {{"request_id", request_id},
                                           {"peer", peer_},
                                           {"method", method},
-                                          {"target", target.substr(0, 300)},
+                                          // without its query string: a token wrongly put there never reaches the log
+                                          {"target", target.substr(0, std::min<size_t>(target.find('?'), 300))},
                                           {"status", status},
                                           {"ms", absl::ToInt64Milliseconds(absl::Now() - started_)}});
     }
@@ -254,6 +329,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   Listener::Impl& listener_;
   const std::shared_ptr<std::atomic<int>> open_;
+  const std::shared_ptr<std::atomic<bool>> stopped_ = listener_.stopped_flag();
   Stream stream_;
   const std::string peer_;
   const absl::Time opened_;
@@ -276,13 +352,18 @@ void Listener::Impl::Accept() {
     beast::error_code peer_ec;
     const auto endpoint = socket.remote_endpoint(peer_ec);
     const std::string peer = peer_ec ? "unknown" : PeerName(endpoint);
-    if (open_->load() >= options_.max_connections) {
-      // Over the limit: a short answer, written synchronously, and the connection closed.
+    const int open_now = open_->load();
+    const bool over_all = open_now >= options_.max_connections;
+    if (over_all || !TakeAddressSlot(peer, open_now)) {
+      // Over a limit: a short answer, written synchronously, and the connection closed.
       static constexpr std::string_view kBusy =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 60\r\n"
           "Connection: close\r\nContent-Length: 45\r\n\r\ntoo many connections open; try again shortly\n";
       if (!tls_) net::write(socket, net::buffer(kBusy.data(), kBusy.size()), peer_ec);
       metrics_.CountHttpRequest(503);
+      metrics_.CountRefusal(over_all ? service::Refusal::kHttpConnections : service::Refusal::kHttpPerAddress,
+                            StrCat("HTTP connection from ", peer, " refused: ",
+                                   over_all ? "the server's connection limit" : "that address's connection limit"));
       socket.close(peer_ec);
       return Accept();
     }

@@ -25,13 +25,20 @@ struct ListenerOptions {
   // Limits, as gRPC's: the request line and headers, and a body (GET requests have none).
   uint32_t max_header_bytes = 16 << 10;
   uint64_t max_body_bytes = 64 << 10;
-  // A request must arrive within this, and an answer be taken within write_timeout.
+  // The request line and headers of a connection's first request must arrive within
+  // header_timeout (a connection that sends nothing gives its slot back quickly); its body within
+  // read_timeout; an answer must be taken within write_timeout.
+  absl::Duration header_timeout = absl::Seconds(5);
   absl::Duration read_timeout = absl::Seconds(30);
   absl::Duration write_timeout = absl::Minutes(5);
   // Idle keep-alive connections are closed after this.
   absl::Duration idle_timeout = absl::Seconds(60);
-  // Connections open at once; one more is answered 503 and closed.
+  // Connections open at once; one more is answered 503 and closed. The last max_connections / 16
+  // slots are kept for addresses with no connection open yet (a health check, Prometheus, another
+  // supervisor), so a flood cannot keep them out.
   int max_connections = 256;
+  // Connections open at once from one address; one more is answered 503 and closed.
+  int max_connections_per_address = 32;
   // No connection serves requests longer than this (as gRPC's max connection age).
   absl::Duration max_connection_age = absl::Minutes(60);
   int threads = 2;

@@ -211,6 +211,8 @@ TEST_F(OperationsTest, HttpSideBackupsAndLogsOfARunningServer) {
   EXPECT_EQ(RawExchange(http_port_, huge).substr(0, 12), "HTTP/1.1 431");
   EXPECT_EQ(RawExchange(http_port_, "NONSENSE\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
   EXPECT_EQ(Get(Url("/healthz")).status, 200);
+  // A token wrongly put in the query string never reaches the log: targets are logged without it.
+  EXPECT_EQ(Get(Url(StrCat("/api/v1/indicators?period=2026&access_token=", tokens_["kabid"]))).status, 401);
 
   EXPECT_EQ(server_->Stop(SIGTERM), 0);
 
@@ -237,6 +239,8 @@ TEST_F(OperationsTest, HttpSideBackupsAndLogsOfARunningServer) {
   EXPECT_EQ(pushes, 2);
   EXPECT_NE(log.find("\"event\":\"backup.done\""), std::string::npos);
   EXPECT_NE(log.find("\"event\":\"http.request\""), std::string::npos);
+  EXPECT_NE(log.find("\"target\":\"/api/v1/indicators\""), std::string::npos);
+  EXPECT_EQ(log.find("access_token"), std::string::npos);
   for (const auto& [name, token] : tokens_) EXPECT_EQ(log.find(token), std::string::npos) << name << "'s token is logged";
 
   // The backup verifies and restores to exactly the 120 records pushed before it.

@@ -26,7 +26,14 @@ using ::pantau::testing::TempDir;
 // A connected socket to 127.0.0.1:port, closed on destruction.
 class Connection {
  public:
-  explicit Connection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  // `from`: the local address to connect from (any of 127.0.0.0/8 is this machine).
+  explicit Connection(int port, const char* from = nullptr) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (from != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      inet_pton(AF_INET, from, &local.sin_addr);
+      (void)bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof(local));
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -155,6 +162,65 @@ TEST_F(ListenerTest, ReadyzTurns503WhileTheServerShutsDown) {
   EXPECT_TRUE(stream->Finish().ok());
   stopping.join();
   EXPECT_FALSE(Connection(port).connected());
+}
+
+// 120 idle connections from two addresses that send nothing: each address gets at most 32 slots,
+// the last 4 of 64 stay free for an address with none (a health check is served at once), and
+// every idle connection is closed after the 5 s header deadline.
+TEST_F(ListenerTest, AFloodOfIdleConnectionsCannotKeepAHealthCheckOut) {
+  server::ServerOptions options;
+  options.max_streams = 64;  // the HTTP connection limit too
+  Start(options);
+  std::vector<std::unique_ptr<Connection>> flood;
+  for (const char* from : {"127.0.0.2", "127.0.0.3"}) {
+    for (int i = 0; i < 60; ++i) {
+      flood.push_back(std::make_unique<Connection>(server_->http_port(), from));
+      ASSERT_TRUE(flood.back()->connected());
+    }
+  }
+  // Let the acceptor take them all: the refused ones get a 503 at once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string health =
+      Exchange(server_->http_port(), "GET /healthz HTTP/1.1\r\nHost: pantau\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(health.substr(0, 15), "HTTP/1.1 200 OK") << health;
+  EXPECT_LE(server_->SampleMetrics().open_http_connections, 60);
+  // The idle ones are closed by the header deadline; the refused ones were answered 503.
+  int refused = 0, closed_silently = 0;
+  for (auto& c : flood) {
+    const std::string got = c->ReadAll();  // up to 5 s each, but the deadline passes during the first
+    if (got.substr(0, 12) == "HTTP/1.1 503") {
+      ++refused;
+    } else if (got.empty()) {
+      ++closed_silently;
+    }
+  }
+  EXPECT_EQ(refused + closed_silently, 120);
+  EXPECT_EQ(closed_silently, 60);  // 32 of the first address, 28 of the second (4 kept free)
+  const std::string metrics = server_->metrics().Render(server_->SampleMetrics());
+  EXPECT_NE(metrics.find("pantau_refused_total{reason=\"http_per_address\"} "), std::string::npos);
+  EXPECT_EQ(server_->SampleMetrics().open_http_connections, 0);
+}
+
+// RFC 9112: request smuggling shapes are refused with 400 and the connection closed.
+TEST_F(ListenerTest, TransferEncodingOtherThanChunkedAndAMissingOrDoubledHostAre400) {
+  Start(server::ServerOptions{});
+  const int port = server_->http_port();
+  for (const std::string& request : {
+           std::string("GET /healthz HTTP/1.1\r\nHost: pantau\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+           std::string("GET /healthz HTTP/1.1\r\nHost: pantau\r\nTransfer-Encoding: chunked, identity\r\n\r\n"),
+           std::string("GET /healthz HTTP/1.1\r\nHost: pantau\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n"),
+           std::string("GET /healthz HTTP/1.1\r\nHost: pantau\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n"),
+           std::string("GET /healthz HTTP/1.1\r\n\r\n"),
+           std::string("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
+       }) {
+    const std::string answer = Exchange(port, request + "GET /healthz HTTP/1.1\r\nHost: pantau\r\n\r\n");
+    EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 400") << request << "\n" << answer;
+    EXPECT_EQ(Count(answer, "Server: pantau-server"), 1u) << "the connection must close after the 400: " << answer;
+  }
+  // Exactly "chunked" (any case) is fine.
+  const std::string chunked = Exchange(
+      port, "GET /healthz HTTP/1.1\r\nHost: pantau\r\nTransfer-Encoding: Chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.substr(0, 15), "HTTP/1.1 200 OK") << chunked;
 }
 
 }  // namespace
