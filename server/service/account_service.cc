@@ -232,58 +232,68 @@ absl::StatusOr<std::vector<v1::AccountSummary>> AccountService::List() {
   return out;
 }
 
+// A change of one account and its audit entry, in one durable write under the store's lock (so two
+// changes at once never undo each other, and none is stored unaudited). A change that is refused
+// is audited on its own, with its reason, and changes nothing.
+absl::StatusOr<v1::Account> AccountService::ChangeAccount(std::string_view name, const Actor& actor,
+                                                          std::string_view action, std::string detail,
+                                                          const std::function<absl::Status(v1::Account&)>& change) {
+  auto changed = store_.Change(name, change, AuditEntryOf(actor, action, name, absl::OkStatus(), detail));
+  if (!changed.ok()) {
+    PANTAU_RETURN_IF_ERROR(Audit(actor, action, name, changed.status(), detail));
+    return changed.status();
+  }
+  generation_++;
+  return changed;
+}
+
 absl::StatusOr<v1::AccountSummary> AccountService::Revoke(std::string_view name, const Actor& actor) {
-  auto revoked = [&]() -> absl::StatusOr<v1::AccountSummary> {
-    PANTAU_ASSIGN_OR_RETURN(v1::Account account, Find(name));
-    if (!account.disabled()) {
-      account.set_disabled(true);
-      PANTAU_RETURN_IF_ERROR(store_.Update(account));
-      generation_++;
-    }
-    return Summary(account);
-  }();
-  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.revoke", name, revoked.status()));
-  return revoked;
+  PANTAU_ASSIGN_OR_RETURN(v1::Account account, ChangeAccount(name, actor, "account.revoke", "", [](v1::Account& a) {
+                            a.set_disabled(true);
+                            return absl::OkStatus();
+                          }));
+  return Summary(account);
 }
 
 absl::StatusOr<CreatedAccount> AccountService::Rotate(std::string_view name,
                                                       std::optional<absl::Time> expires_at,
                                                       const Actor& actor) {
-  auto rotated = [&]() -> absl::StatusOr<CreatedAccount> {
-    PANTAU_RETURN_IF_ERROR(CheckExpiry(expires_at));
-    PANTAU_ASSIGN_OR_RETURN(v1::Account account, Find(name));
-    CreatedAccount out;
-    PANTAU_ASSIGN_OR_RETURN(out.token, NewToken(account, clock_.Now(), expires_at));
-    PANTAU_RETURN_IF_ERROR(store_.Update(account));
-    generation_++;
-    out.account = Summary(account);
-    return out;
-  }();
-  PANTAU_RETURN_IF_ERROR(Audit(actor, "token.rotate", name, rotated.status(), ExpiryText(expires_at)));
-  return rotated;
+  CreatedAccount out;
+  absl::Status expiry = CheckExpiry(expires_at);
+  const absl::Time now = clock_.Now();
+  PANTAU_ASSIGN_OR_RETURN(v1::Account account,
+                          ChangeAccount(name, actor, "token.rotate", ExpiryText(expires_at), [&](v1::Account& a) {
+                            PANTAU_RETURN_IF_ERROR(expiry);
+                            PANTAU_ASSIGN_OR_RETURN(out.token, NewToken(a, now, expires_at));
+                            return absl::OkStatus();
+                          }));
+  out.account = Summary(account);
+  return out;
 }
 
 absl::StatusOr<v1::AccountSummary> AccountService::SetScope(std::string_view name,
                                                             const v1::AccountScope& scope,
                                                             const Actor& actor) {
-  auto changed = [&]() -> absl::StatusOr<v1::AccountSummary> {
-    PANTAU_ASSIGN_OR_RETURN(v1::Account account, Find(name));
-    PANTAU_RETURN_IF_ERROR(CheckScope(account.role(), scope));
-    if (scope.kecamatan_codes_size() > 0 || scope.bidang_size() > 0) {
-      *account.mutable_scope() = scope;
-    } else {
-      account.clear_scope();
-    }
-    PANTAU_RETURN_IF_ERROR(store_.Update(account));
-    generation_++;
-    return Summary(account);
-  }();
-  PANTAU_RETURN_IF_ERROR(Audit(actor, "account.scope", name, changed.status(), common::ScopeDescription(scope)));
-  return changed;
+  PANTAU_ASSIGN_OR_RETURN(v1::Account account,
+                          ChangeAccount(name, actor, "account.scope", common::ScopeDescription(scope), [&](v1::Account& a) {
+                            PANTAU_RETURN_IF_ERROR(CheckScope(a.role(), scope));
+                            if (scope.kecamatan_codes_size() > 0 || scope.bidang_size() > 0) {
+                              *a.mutable_scope() = scope;
+                            } else {
+                              a.clear_scope();
+                            }
+                            return absl::OkStatus();
+                          }));
+  return Summary(account);
 }
 
 absl::Status AccountService::Audit(const Actor& actor, std::string_view action, std::string_view target,
                                    const absl::Status& outcome, std::string_view detail) {
+  return audit_.Append(AuditEntryOf(actor, action, target, outcome, detail)).status();
+}
+
+v1::AuditEntry AccountService::AuditEntryOf(const Actor& actor, std::string_view action, std::string_view target,
+                                            const absl::Status& outcome, std::string_view detail) {
   v1::AuditEntry entry;
   *entry.mutable_at() = common::ToTimestamp(clock_.Now());
   entry.set_actor(actor.name);
@@ -292,7 +302,7 @@ absl::Status AccountService::Audit(const Actor& actor, std::string_view action, 
   entry.set_target(std::string(common::TruncateUtf8(target, 128)));
   entry.set_outcome(outcome.ok() ? "ok" : std::string(common::TruncateUtf8(outcome.ToString(), 1024)));
   entry.set_detail(std::string(common::TruncateUtf8(detail, 1024)));
-  return audit_.Append(std::move(entry)).status();
+  return entry;
 }
 
 absl::StatusOr<v1::ListAuditLogResponse> AccountService::ListAudit(uint64_t after, uint32_t limit) {

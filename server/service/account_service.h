@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -90,6 +91,11 @@ class AccountService {
 
  private:
   absl::Status CheckScope(v1::Role role, const v1::AccountScope& scope);
+  absl::StatusOr<v1::Account> ChangeAccount(std::string_view name, const Actor& actor, std::string_view action,
+                                            std::string detail,
+                                            const std::function<absl::Status(v1::Account&)>& change);
+  v1::AuditEntry AuditEntryOf(const Actor& actor, std::string_view action, std::string_view target,
+                              const absl::Status& outcome, std::string_view detail);
   absl::Status CheckExpiry(std::optional<absl::Time> expires_at);
   absl::StatusOr<v1::Account> Find(std::string_view name);
   // Logs the failure and counts it against `peer`.

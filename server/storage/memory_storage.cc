@@ -212,8 +212,33 @@ class MemoryReferenceStore final : public ReferenceStore {
   uint64_t sequence_ = 0;                                // guarded by mu_
 };
 
+class MemoryAuditLog final : public AuditLog {
+ public:
+  absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) override {
+    std::lock_guard lock(mu_);
+    entry.set_sequence(entries_.size() + 1);
+    entries_.push_back(std::move(entry));
+    return entries_.size();
+  }
+  absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<v1::AuditEntry> out;
+    for (uint64_t i = after; i < entries_.size() && out.size() < limit; ++i) out.push_back(entries_[i]);
+    return out;
+  }
+  absl::StatusOr<uint64_t> LastSequence() override {
+    std::lock_guard lock(mu_);
+    return entries_.size();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<v1::AuditEntry> entries_;  // guarded by mu_; entry i has sequence i + 1
+};
+
 class MemoryAccountStore final : public AccountStore {
  public:
+  explicit MemoryAccountStore(MemoryAuditLog& audit) : audit_(audit) {}
   absl::Status Create(const v1::Account& account) override {
     std::lock_guard lock(mu_);
     if (by_name_.count(account.name()) > 0) {
@@ -242,6 +267,18 @@ class MemoryAccountStore final : public AccountStore {
     it->second = account;
     return absl::OkStatus();
   }
+  absl::StatusOr<v1::Account> Change(std::string_view name, const std::function<absl::Status(v1::Account&)>& change,
+                                     v1::AuditEntry audit) override {
+    std::lock_guard lock(mu_);
+    auto it = by_name_.find(name);
+    if (it == by_name_.end()) return absl::NotFoundError(StrCat("no account \"", name, "\""));
+    v1::Account account = it->second;
+    PANTAU_RETURN_IF_ERROR(change(account));
+    account.set_name(it->second.name());
+    PANTAU_RETURN_IF_ERROR(audit_.Append(std::move(audit)).status());  // in memory nothing fails between the two
+    it->second = account;
+    return account;
+  }
   absl::StatusOr<std::vector<v1::Account>> List() override {
     std::lock_guard lock(mu_);
     std::vector<v1::Account> out;
@@ -250,32 +287,9 @@ class MemoryAccountStore final : public AccountStore {
   }
 
  private:
+  MemoryAuditLog& audit_;
   std::mutex mu_;
   std::map<std::string, v1::Account, std::less<>> by_name_;  // guarded by mu_
-};
-
-class MemoryAuditLog final : public AuditLog {
- public:
-  absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) override {
-    std::lock_guard lock(mu_);
-    entry.set_sequence(entries_.size() + 1);
-    entries_.push_back(std::move(entry));
-    return entries_.size();
-  }
-  absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) override {
-    std::lock_guard lock(mu_);
-    std::vector<v1::AuditEntry> out;
-    for (uint64_t i = after; i < entries_.size() && out.size() < limit; ++i) out.push_back(entries_[i]);
-    return out;
-  }
-  absl::StatusOr<uint64_t> LastSequence() override {
-    std::lock_guard lock(mu_);
-    return entries_.size();
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<v1::AuditEntry> entries_;  // guarded by mu_; entry i has sequence i + 1
 };
 
 class MemoryPhotoStore final : public PhotoStore {
@@ -351,9 +365,9 @@ class MemoryStorage final : public Storage {
  private:
   MemoryRecordStore records_;
   MemoryReferenceStore reference_;
-  MemoryAccountStore accounts_;
+  MemoryAuditLog audit_;  // before the accounts, which append to it
+  MemoryAccountStore accounts_{audit_};
   MemoryPhotoStore photos_;
-  MemoryAuditLog audit_;
 };
 
 }  // namespace

@@ -741,9 +741,71 @@ class RocksReferenceStore final : public ReferenceStore {
   uint64_t sequence_ = 0;  // guarded by mu_
 };
 
+// The audit log lives in the accounts family under "audit/" + big-endian sequence, so that a
+// data directory of an earlier version opens (also read-only) without a new family.
+class RocksAuditLog final : public AuditLog {
+ public:
+  explicit RocksAuditLog(RocksDatabase& db) : db_(db) {}
+
+  absl::Status Load() {
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
+    it->SeekForPrev(Key(~uint64_t{0}));
+    if (it->Valid() && it->key().starts_with(kPrefix)) {
+      std::string_view key(it->key().data(), it->key().size());
+      auto sequence = DecodeUint64(key.substr(kPrefix.size()));
+      if (!sequence) return absl::DataLossError("an audit log key does not decode");
+      sequence_ = *sequence;
+    }
+    return FromRocks(it->status(), "reading the audit log");
+  }
+
+  absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) override { return AppendWith(std::move(entry), {}); }
+
+  // Appends `entry` in one durable write together with what `more` adds to the batch; the
+  // sequence is used only when the write succeeds.
+  absl::StatusOr<uint64_t> AppendWith(v1::AuditEntry entry,
+                                      const std::function<rocksdb::Status(rocksdb::WriteBatch&)>& more) {
+    std::lock_guard lock(mu_);
+    entry.set_sequence(sequence_ + 1);
+    PANTAU_RETURN_IF_ERROR(db_.Write([&](rocksdb::WriteBatch& b) {
+      rocksdb::Status s = b.Put(db_.cf(kAccounts), Key(entry.sequence()), Serialize(entry));
+      if (s.ok() && more) s = more(b);
+      return s;
+    }));
+    return ++sequence_;
+  }
+
+  absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) override {
+    std::vector<v1::AuditEntry> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
+    for (it->Seek(Key(after + 1)); it->Valid() && it->key().starts_with(kPrefix) && out.size() < limit;
+         it->Next()) {
+      v1::AuditEntry& entry = out.emplace_back();
+      if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("an audit log entry does not decode");
+      }
+    }
+    PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "audit log scan"));
+    return out;
+  }
+
+  absl::StatusOr<uint64_t> LastSequence() override {
+    std::lock_guard lock(mu_);
+    return sequence_;
+  }
+
+ private:
+  static constexpr std::string_view kPrefix = "audit/";
+  static std::string Key(uint64_t sequence) { return StrCat(kPrefix, EncodeUint64(sequence)); }
+
+  RocksDatabase& db_;
+  std::mutex mu_;
+  uint64_t sequence_ = 0;  // guarded by mu_
+};
+
 class RocksAccountStore final : public AccountStore {
  public:
-  explicit RocksAccountStore(RocksDatabase& db) : db_(db) {}
+  RocksAccountStore(RocksDatabase& db, RocksAuditLog& audit) : db_(db), audit_(audit) {}
 
   absl::Status Create(const v1::Account& account) override {
     std::lock_guard lock(mu_);
@@ -786,6 +848,25 @@ class RocksAccountStore final : public AccountStore {
     });
   }
 
+  absl::StatusOr<v1::Account> Change(std::string_view name, const std::function<absl::Status(v1::Account&)>& change,
+                                     v1::AuditEntry audit) override {
+    std::lock_guard lock(mu_);
+    PANTAU_ASSIGN_OR_RETURN(auto stored, FindByName(name));
+    if (!stored) return absl::NotFoundError(StrCat("no account \"", name, "\""));
+    v1::Account account = *stored;
+    PANTAU_RETURN_IF_ERROR(change(account));
+    account.set_name(stored->name());
+    PANTAU_RETURN_IF_ERROR(audit_.AppendWith(std::move(audit), [&](rocksdb::WriteBatch& b) {
+      rocksdb::Status s = b.Put(db_.cf(kAccounts), NameKey(account.name()), Serialize(account));
+      if (s.ok() && stored->token_sha256() != account.token_sha256()) {
+        s = b.Delete(db_.cf(kAccounts), TokenKey(stored->token_sha256()));
+        if (s.ok()) s = b.Put(db_.cf(kAccounts), TokenKey(account.token_sha256()), account.name());
+      }
+      return s;
+    }).status());
+    return account;
+  }
+
   absl::StatusOr<std::vector<v1::Account>> List() override {
     std::vector<v1::Account> out;
     std::unique_ptr<rocksdb::Iterator> it(
@@ -805,62 +886,8 @@ class RocksAccountStore final : public AccountStore {
   static std::string TokenKey(std::string_view hash) { return StrCat("token/", hash); }
 
   RocksDatabase& db_;
-  std::mutex mu_;  // serialises Create's and Update's check and write
-};
-
-// The audit log lives in the accounts family under "audit/" + big-endian sequence, so that a
-// data directory of an earlier version opens (also read-only) without a new family.
-class RocksAuditLog final : public AuditLog {
- public:
-  explicit RocksAuditLog(RocksDatabase& db) : db_(db) {}
-
-  absl::Status Load() {
-    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
-    it->SeekForPrev(Key(~uint64_t{0}));
-    if (it->Valid() && it->key().starts_with(kPrefix)) {
-      std::string_view key(it->key().data(), it->key().size());
-      auto sequence = DecodeUint64(key.substr(kPrefix.size()));
-      if (!sequence) return absl::DataLossError("an audit log key does not decode");
-      sequence_ = *sequence;
-    }
-    return FromRocks(it->status(), "reading the audit log");
-  }
-
-  absl::StatusOr<uint64_t> Append(v1::AuditEntry entry) override {
-    std::lock_guard lock(mu_);
-    entry.set_sequence(sequence_ + 1);
-    PANTAU_RETURN_IF_ERROR(db_.Write([&](rocksdb::WriteBatch& b) {
-      return b.Put(db_.cf(kAccounts), Key(entry.sequence()), Serialize(entry));
-    }));
-    return ++sequence_;
-  }
-
-  absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) override {
-    std::vector<v1::AuditEntry> out;
-    std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
-    for (it->Seek(Key(after + 1)); it->Valid() && it->key().starts_with(kPrefix) && out.size() < limit;
-         it->Next()) {
-      v1::AuditEntry& entry = out.emplace_back();
-      if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::DataLossError("an audit log entry does not decode");
-      }
-    }
-    PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "audit log scan"));
-    return out;
-  }
-
-  absl::StatusOr<uint64_t> LastSequence() override {
-    std::lock_guard lock(mu_);
-    return sequence_;
-  }
-
- private:
-  static constexpr std::string_view kPrefix = "audit/";
-  static std::string Key(uint64_t sequence) { return StrCat(kPrefix, EncodeUint64(sequence)); }
-
-  RocksDatabase& db_;
-  std::mutex mu_;
-  uint64_t sequence_ = 0;  // guarded by mu_
+  RocksAuditLog& audit_;
+  std::mutex mu_;  // serialises Create's, Update's and Change's check and write
 };
 
 // Photos: "p" + sha256 -> the whole photo; "u" + sha256 -> the announced total (decimal);
@@ -966,9 +993,9 @@ class RocksStorage final : public Storage {
       : db_(std::move(db)),
         records_(*db_, max_group_records, zone),
         reference_(*db_),
-        accounts_(*db_),
-        photos_(*db_),
-        audit_(*db_) {}
+        audit_(*db_),
+        accounts_(*db_, audit_),
+        photos_(*db_) {}
 
   absl::Status Load() {
     PANTAU_RETURN_IF_ERROR(records_.LoadCounts());
@@ -1055,9 +1082,9 @@ class RocksStorage final : public Storage {
   std::unique_ptr<RocksDatabase> db_;
   RocksRecordStore records_;
   RocksReferenceStore reference_;
+  RocksAuditLog audit_;  // before the accounts, which append to it
   RocksAccountStore accounts_;
   RocksPhotoStore photos_;
-  RocksAuditLog audit_;
 };
 
 }  // namespace

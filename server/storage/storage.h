@@ -114,6 +114,14 @@ class AccountStore {
   // Replaces the stored account of the same name in one durable step; when its token hash
   // changed, the old hash finds nothing from then on. NOT_FOUND when there is no such account.
   virtual absl::Status Update(const v1::Account& account) = 0;
+  // Reads the account `name`, lets `change` modify it, and writes it and `audit` (appended to the
+  // audit log with the next sequence) in one durable write, all under the store's lock: two
+  // changes at once never undo each other, and no change is stored without its audit entry.
+  // NOT_FOUND when there is no such account; an error of `change` writes nothing and is returned.
+  // The name cannot change. Returns the account as stored.
+  virtual absl::StatusOr<v1::Account> Change(std::string_view name,
+                                             const std::function<absl::Status(v1::Account&)>& change,
+                                             v1::AuditEntry audit) = 0;
 };
 
 // The append-only audit log: entries are numbered 1, 2, ... in the order they are appended, and

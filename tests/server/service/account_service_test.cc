@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "common/dates.h"
 #include "server/storage/memory_storage.h"
 #include "tests/testing/test_support.h"
@@ -242,6 +244,34 @@ TEST_F(AccountServiceTest, TheAuditLogRecordsWhoDidWhatFromWhereAndNeverAToken) 
   ASSERT_EQ(page->entries_size(), 1);
   EXPECT_EQ(page->entries(0).sequence(), 5u);
   EXPECT_EQ(page->last_sequence(), 6u);
+}
+
+// A revocation and a scope change at the same moment: both apply, whichever ran first, and both
+// are in the audit log (before, each read the whole account and wrote it back: the later write
+// could bring a revoked account back).
+TEST_F(AccountServiceTest, ARevocationIsNeverUndoneByAConcurrentScopeChange) {
+  v1::AccountScope scope;
+  scope.add_kecamatan_codes("marabahan");
+  for (int round = 0; round < 100; ++round) {
+    const std::string name = "petugas" + std::to_string(round);
+    ASSERT_THAT(accounts_->Create(name, v1::ROLE_INSPECTOR), IsOk());
+    std::thread revoke([&] { EXPECT_THAT(accounts_->Revoke(name, {"admin", "local"}), IsOk()); });
+    std::thread rescope([&] { EXPECT_THAT(accounts_->SetScope(name, scope, {"admin", "local"}), IsOk()); });
+    revoke.join();
+    rescope.join();
+    auto stored = storage_->accounts().FindByName(name);
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    EXPECT_TRUE((*stored)->disabled()) << name;
+    EXPECT_EQ((*stored)->scope().kecamatan_codes_size(), 1) << name;
+  }
+  int revocations = 0, scopes = 0;
+  for (const auto& e : Log()) {
+    if (e.outcome() != "ok") continue;
+    revocations += e.action() == "account.revoke";
+    scopes += e.action() == "account.scope";
+  }
+  EXPECT_EQ(revocations, 100);
+  EXPECT_EQ(scopes, 100);
 }
 
 }  // namespace

@@ -255,6 +255,67 @@ TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
   EXPECT_THAT(store().accounts().Update(nobody), StatusIs(absl::StatusCode::kNotFound));
 }
 
+// Account changes from several threads at once: each is applied to what the one before it stored
+// (none is lost: a revocation is never undone by a scope change read before it), and each is in the
+// audit log, with its account, from the same write.
+TEST_P(StorageContractTest, ConcurrentAccountChangesNeverUndoEachOtherAndEachIsAudited) {
+  constexpr int kAccounts = 50;
+  constexpr int kThreads = 4;
+  constexpr int kChangesPerThread = 25;
+  for (int a = 0; a < kAccounts; ++a) {
+    v1::Account account;
+    account.set_name("akun" + std::to_string(a));
+    account.set_role(v1::ROLE_INSPECTOR);
+    account.set_token_sha256(std::string(31, 'x') + static_cast<char>('A' + a));
+    ASSERT_THAT(store().accounts().Create(account), IsOk());
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int a = 0; a < kAccounts; ++a) {
+        for (int k = 0; k < kChangesPerThread; ++k) {
+          v1::AuditEntry entry;
+          entry.set_action("account.scope");
+          entry.set_target("akun" + std::to_string(a));
+          const std::string code = "kec" + std::to_string(t) + "_" + std::to_string(k);
+          auto changed = store().accounts().Change("akun" + std::to_string(a), [&](v1::Account& account) {
+            account.mutable_scope()->add_kecamatan_codes(code);  // read-modify-write of the same list
+            if (t == 0 && k == 0) account.set_disabled(true);
+            return absl::OkStatus();
+          }, entry);
+          EXPECT_THAT(changed, IsOk());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int a = 0; a < kAccounts; ++a) {
+    auto account = store().accounts().FindByName("akun" + std::to_string(a));
+    ASSERT_THAT(account, IsOk());
+    ASSERT_TRUE(account->has_value());
+    EXPECT_EQ((*account)->scope().kecamatan_codes_size(), kThreads * kChangesPerThread);
+    EXPECT_TRUE((*account)->disabled());
+  }
+  auto log = store().audit().Scan(0, 100000);
+  ASSERT_THAT(log, IsOk());
+  EXPECT_EQ(log->size(), static_cast<size_t>(kAccounts * kThreads * kChangesPerThread));
+  for (size_t i = 0; i < log->size(); ++i) EXPECT_EQ((*log)[i].sequence(), i + 1);
+  // A refused change writes nothing, not even its audit entry; an unknown account is NOT_FOUND.
+  v1::AuditEntry entry;
+  EXPECT_THAT(store().accounts().Change("akun0", [](v1::Account&) { return absl::InvalidArgumentError("no"); }, entry),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(store().accounts().Change("tidak_ada", [](v1::Account&) { return absl::OkStatus(); }, entry),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(*store().audit().LastSequence(), static_cast<uint64_t>(kAccounts * kThreads * kChangesPerThread));
+  // A token changed by Change: the old hash finds nothing, the new one the account.
+  ASSERT_THAT(store().accounts().Change("akun1", [](v1::Account& account) {
+    account.set_token_sha256(std::string(32, 'n'));
+    return absl::OkStatus();
+  }, entry), IsOk());
+  EXPECT_FALSE(store().accounts().FindByTokenHash(std::string(31, 'x') + 'B')->has_value());
+  EXPECT_EQ((*store().accounts().FindByTokenHash(std::string(32, 'n')))->name(), "akun1");
+}
+
 TEST_P(StorageContractTest, ATokenRotatedAwayFindsNothingAndTheNewOneFindsTheAccount) {
   v1::Account a;
   a.set_name("siti");
