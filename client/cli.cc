@@ -278,15 +278,23 @@ int RunExport(Session& s, v1::QueryService::Stub& stub, grpc::ClientContext& con
   v1::ExportRecordsResponse chunk;
   uint64_t count = 0;
   std::string line;
-  while (reader->Read(&chunk)) {
+  absl::Status converted;
+  while (converted.ok() && reader->Read(&chunk)) {
     for (const auto& r : chunk.records()) {
       line.clear();
-      if (!google::protobuf::util::MessageToJsonString(r, &line, options).ok()) continue;
+      auto json = google::protobuf::util::MessageToJsonString(r, &line, options);
+      if (!json.ok()) {  // never a silent gap in an export
+        converted = absl::DataLossError(StrCat("record ", r.record().id(), " could not be written as JSON (",
+                                               std::string(json.message()), "); the export is incomplete"));
+        context.TryCancel();
+        break;
+      }
       sink << line << "\n";
       ++count;
     }
   }
   absl::Status finished = FromGrpc(reader->Finish());
+  if (!converted.ok()) finished = converted;
   if (!out_path.empty()) {
     file.close();
     if (!finished.ok() || !file) {
@@ -779,6 +787,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     auto stub = v1::QueryService::NewStub(*channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
+    // Reports answer in seconds; an export of a year streams for longer, but not for ever.
+    context.set_deadline(std::chrono::system_clock::now() + (*export_cmd ? std::chrono::minutes(30) : std::chrono::minutes(2)));
     const absl::CivilDay today = absl::ToCivilDay(now, s.policy.display_zone);
     const std::string today_text = common::FormatLocalDate(today);
     const int this_year = static_cast<int>(today.year());
@@ -930,6 +940,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     auto stub = v1::QueryService::NewStub(*channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
+    // Reports answer in seconds; an export of a year streams for longer, but not for ever.
+    context.set_deadline(std::chrono::system_clock::now() + (*export_cmd ? std::chrono::minutes(30) : std::chrono::minutes(2)));
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(5)));
     v1::GetPhotoRequest request;
     request.set_sha256(photo_sha);
@@ -981,10 +993,11 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     auto cursor = s.store->ReferenceCursor();
     std::vector<v1::OutboxEntry> flagged;
     if (attention) {
-      (void)s.store->ScanAttention([&](const v1::OutboxEntry& e) {
+      absl::Status scanned = s.store->ScanAttention([&](const v1::OutboxEntry& e) {
         flagged.push_back(e);
         return true;
       });
+      if (!scanned.ok()) return s.Fail(scanned, "the records that need attention could not be read");
     }
     std::optional<absl::Time> pulled_at = last_pull.ok() ? *last_pull : std::nullopt;
     if (json) {

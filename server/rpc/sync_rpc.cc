@@ -68,11 +68,20 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
       const int64_t batch_number = request.batch_number();
       auto response = service_.ingest_.Push(principal_, std::move(request));
       if (!response.ok()) {
-        service::log::Error("push.batch_failed", {{"request_id", request_id_},
-                                                  {"account", principal_.name},
-                                                  {"batch", batch_number},
-                                                  {"records", records},
-                                                  {"reason", response.status().message()}});
+        // Counted, and logged at most once per 10 s (a laptop retrying a batch the store cannot
+        // take must not flood the log); nothing of the batch was stored.
+        if (service_.metrics_ != nullptr) {
+          service_.metrics_->CountRefusal(
+              service::Refusal::kWriteFailed,
+              StrCat("batch ", batch_number, " of account ", principal_.name, " (", records,
+                     " records, request ", request_id_, "): ", response.status().ToString()));
+        } else {
+          service::log::Error("push.batch_failed", {{"request_id", request_id_},
+                                                    {"account", principal_.name},
+                                                    {"batch", batch_number},
+                                                    {"records", records},
+                                                    {"reason", response.status().message()}});
+        }
         Finish(ToGrpcStatus(response.status()));
         return;
       }

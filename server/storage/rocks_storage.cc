@@ -334,18 +334,28 @@ class RocksRecordStore final : public RecordStore {
 
     // Only the leader runs this, so the checks below see every earlier commit and nothing can
     // interleave between check and write.
-    absl::Status status = CommitGroup(group);
+    bool write_failed = false;
+    absl::Status status = CommitGroup(group, write_failed);
+    for (Writer* w : group) w->status = status;
+    if (!status.ok() && !write_failed && group.size() > 1) {
+      // The group failed before anything was written (a stored record that does not decode, a
+      // roll-up that cannot be updated): one writer's records, not the store. Each writer is
+      // committed on its own, so only the one at fault gets the error.
+      for (Writer* w : group) {
+        bool failed = false;
+        w->status = CommitGroup({w}, failed);
+      }
+    }
 
     lock.lock();
     for (Writer* w : group) {
       writers_.pop_front();
-      w->status = status;
       w->done = true;
       if (w != &self) w->cv.notify_one();
     }
     if (!writers_.empty()) writers_.front()->cv.notify_one();
     lock.unlock();
-    if (!status.ok()) return status;
+    if (!self.status.ok()) return self.status;
     return std::move(self.outcomes);
   }
 
@@ -546,7 +556,10 @@ class RocksRecordStore final : public RecordStore {
     std::map<std::string, std::optional<v1::RollupCell>> cells_;
   };
 
-  absl::Status CommitGroup(const std::vector<Writer*>& group) {
+  // Builds the group's write batch and writes it synced. `write_failed` tells a failure of the
+  // write itself (the store) from one found while building (a record of the group).
+  absl::Status CommitGroup(const std::vector<Writer*>& group, bool& write_failed) {
+    write_failed = false;
     rocksdb::WriteBatch batch;
     GroupView view(db_);
     RecordCounts counts;
@@ -618,7 +631,10 @@ class RocksRecordStore final : public RecordStore {
       if (!s.ok()) return FromRocks(s, "building a write batch");
     }
     PANTAU_RETURN_IF_ERROR(view.WriteCells(batch));
-    PANTAU_RETURN_IF_ERROR(db_.WriteSynced(batch));
+    if (absl::Status written = db_.WriteSynced(batch); !written.ok()) {
+      write_failed = true;
+      return written;
+    }
     if (observer_) observer_(inserted.size());
     std::lock_guard lock(counts_mu_);
     counts_ = counts;

@@ -17,6 +17,7 @@
 #include "server/service/ingest_service.h"
 #include "server/storage/key_codec.h"
 #include "server/storage/memory_storage.h"
+#include "rocksdb/db.h"
 #include "server/storage/rocks_storage.h"
 #include "tests/testing/test_support.h"
 
@@ -258,6 +259,63 @@ TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
 // Account changes from several threads at once: each is applied to what the one before it stored
 // (none is lost: a revocation is never undone by a scope change read before it), and each is in the
 // audit log, with its account, from the same write.
+// A stored record that does not decode (damage on disk) fails the writer whose batch names it, with
+// DATA_LOSS naming the record; the other writers sharing its group commit are committed.
+TEST_P(StorageContractTest, OneWritersBadRecordNeverFailsTheOthersInItsGroup) {
+  if (GetParam() == Backend::kMemory) GTEST_SKIP() << "no group commit in memory";
+  const std::string damaged = TestUlid(66, 1);
+  storage_.reset();
+  {
+    std::vector<std::string> families;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_.Sub("db"), &families).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("db"), descriptors, &handles, &raw).ok());
+    for (size_t i = 0; i < families.size(); ++i) {
+      if (families[i] == "records") {
+        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[i], damaged, "\xff\xff\xff").ok());
+      }
+    }
+    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    delete raw;
+  }
+  Reopen();
+  constexpr int kThreads = 6;
+  constexpr int kRounds = 60;
+  std::atomic<int> good_failures{0}, bad_failures{0}, bad_named{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        if (t == 0) {  // the laptop whose batch names the damaged record, again and again
+          auto result = store().records().Append(Writes({PriceRecord(damaged, 13100)}));
+          if (!result.ok()) {
+            bad_failures++;
+            if (result.status().code() == absl::StatusCode::kDataLoss &&
+                result.status().message().find(damaged) != std::string::npos) {
+              bad_named++;
+            }
+          }
+        } else {
+          auto result = store().records().Append(
+              Writes({PriceRecord(TestUlid(67 + t, static_cast<uint32_t>(round)), 13100 + round)}));
+          if (!result.ok()) good_failures++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(good_failures.load(), 0);
+  EXPECT_EQ(bad_failures.load(), kRounds);
+  EXPECT_EQ(bad_named.load(), kRounds);
+  auto counts = store().records().CountByKind();
+  ASSERT_THAT(counts, IsOk());
+  EXPECT_EQ((*counts)[static_cast<size_t>(common::RecordKind::kPriceSample)],
+            static_cast<uint64_t>((kThreads - 1) * kRounds));
+}
+
 TEST_P(StorageContractTest, ConcurrentAccountChangesNeverUndoEachOtherAndEachIsAudited) {
   constexpr int kAccounts = 50;
   constexpr int kThreads = 4;
