@@ -54,11 +54,13 @@ class RocksLaptopStore final : public LaptopStore {
     delete db_;
   }
 
-  absl::Status Open(const std::string& home) {
+  absl::Status Open(const std::string& home, rocksdb::Env* env, bool sync_writes) {
     std::error_code ec;
     std::filesystem::create_directories(home, ec);
     if (ec) return absl::UnavailableError(StrCat(home, ": ", ec.message()));
+    sync_writes_ = sync_writes;
     rocksdb::Options options;
+    if (env != nullptr) options.env = env;
     options.create_if_missing = true;
     options.create_missing_column_families = true;
     options.keep_log_file_num = 3;
@@ -356,7 +358,7 @@ class RocksLaptopStore final : public LaptopStore {
 
   absl::Status Write(rocksdb::WriteBatch& batch) {
     rocksdb::WriteOptions options;
-    options.sync = true;
+    options.sync = sync_writes_;
     return FromRocks(db_->Write(options, &batch), "synced write");
   }
 
@@ -382,14 +384,20 @@ class RocksLaptopStore final : public LaptopStore {
   }
 
   rocksdb::DB* db_ = nullptr;
+  bool sync_writes_ = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LaptopStore>> LaptopStore::Open(const std::string& home) {
+  return Open(home, nullptr, true);
+}
+
+absl::StatusOr<std::unique_ptr<LaptopStore>> LaptopStore::Open(const std::string& home, rocksdb::Env* env,
+                                                               bool sync_writes) {
   auto store = std::make_unique<RocksLaptopStore>();
-  PANTAU_RETURN_IF_ERROR(store->Open(home));
+  PANTAU_RETURN_IF_ERROR(store->Open(home, env, sync_writes));
   return std::unique_ptr<LaptopStore>(std::move(store));
 }
 

@@ -19,6 +19,10 @@
 #include "pantau/v1/laptop.pb.h"
 #include "pantau/v1/sync_service.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace pantau::client {
 
 struct LaptopSettings {
@@ -40,6 +44,10 @@ class LaptopStore {
   // Opens (creating when missing) the store in `home`/db. FAILED_PRECONDITION when another
   // `pantau` is using the same home folder.
   static absl::StatusOr<std::unique_ptr<LaptopStore>> Open(const std::string& home);
+  // The same in a given RocksDB environment (tests: a file system that simulates a power cut);
+  // `sync_writes` false only to prove such a test notices a missing sync.
+  static absl::StatusOr<std::unique_ptr<LaptopStore>> Open(const std::string& home, rocksdb::Env* env,
+                                                           bool sync_writes = true);
   virtual ~LaptopStore() = default;
 
   // Settings; the device id is generated and saved on the first call.

@@ -170,7 +170,9 @@ class RocksDatabase {
 
   static absl::StatusOr<std::unique_ptr<RocksDatabase>> Open(const RocksOptions& o) {
     auto out = std::make_unique<RocksDatabase>();
+    out->sync_writes_ = o.sync_writes;
     rocksdb::Options options;
+    if (o.env != nullptr) options.env = o.env;
     options.create_if_missing = !o.read_only;
     options.create_missing_column_families = !o.read_only;
     options.IncreaseParallelism(2);
@@ -245,7 +247,7 @@ class RocksDatabase {
 
   absl::Status WriteSynced(rocksdb::WriteBatch& batch) {
     rocksdb::WriteOptions options;
-    options.sync = true;
+    options.sync = sync_writes_;
     return FromRocks(db_->Write(options, &batch), "synced write");
   }
 
@@ -265,6 +267,7 @@ class RocksDatabase {
 
  private:
   rocksdb::DB* db_ = nullptr;
+  bool sync_writes_ = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 

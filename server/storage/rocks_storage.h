@@ -15,10 +15,20 @@
 #include "absl/time/time.h"
 #include "server/storage/storage.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace pantau::storage {
 
 struct RocksOptions {
   std::string path;
+  // The environment RocksDB works in (files, threads, clock); null: the machine's. Tests pass one
+  // whose file system forgets what was not synced, to simulate a power cut.
+  rocksdb::Env* env = nullptr;
+  // Every write is synced before it returns (acknowledged means durable). Never false in a
+  // server; false only so that the power-cut test can prove it notices the difference.
+  bool sync_writes = true;
   // Most records in one group commit.
   size_t max_group_records = 4000;
   // Open read-only (stats while the server is stopped). Fails if the store does not exist.
