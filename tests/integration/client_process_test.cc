@@ -313,6 +313,54 @@ TEST_F(FaultyLinkTest, GivingUpSaysWhatFailedAndKeepsTheRecords) {
   EXPECT_NE(failed.err.find("1 record is still pending"), std::string::npos) << failed.err;
 }
 
+// A storm: 24 laptops sync at once against a server that takes 4 streams. The refused ones are told
+// UNAVAILABLE ("busy"), wait and try again; every laptop ends at exit 0 with every record stored
+// once, and the refusals are counted.
+TEST_F(ClientProcessTest, ManyLaptopsSyncingAtOnceAgainstASmallStreamCapAllFinish) {
+  {
+    std::ofstream config(dir_.Sub("storm.toml"));
+    config << "[limits]\nmax_streams = 4\n";
+  }
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  server_->set_extra_args({"--config", dir_.Sub("storm.toml")});
+  ASSERT_TRUE(server_->Start(address_)) << "see " << server_->log_path();
+  constexpr int kLaptops = 24;
+  constexpr int kRecords = 300;
+  auto stub = v1::AdminService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
+  const std::string csv = WriteBacklogCsv(kRecords, "storm.csv");
+  for (int i = 0; i < kLaptops; ++i) {
+    const std::string name = "petugas" + std::to_string(i);
+    v1::CreateAccountRequest create;
+    create.set_name(name);
+    create.set_role(v1::ROLE_INSPECTOR);
+    v1::CreateAccountResponse created;
+    ASSERT_TRUE(stub->CreateAccount(pantau::testing::AuthedContext(Token("admin")).get(), create, &created).ok());
+    {
+      std::ofstream out(dir_.Sub(name + ".token"));
+      out << created.token() << "\n";
+    }
+    const std::string home = dir_.Sub(name + "-laptop");
+    auto login = RunCommand({kClient, "--home", home, "login", "--server", address_, "--token-file", dir_.Sub(name + ".token")});
+    ASSERT_EQ(login.exit_code, 0) << login.err;
+    ASSERT_EQ(RunCommand({kClient, "--home", home, "import", "prices", csv}).exit_code, 0);
+  }
+  std::vector<pid_t> syncs;
+  for (int i = 0; i < kLaptops; ++i) {
+    const std::string name = "petugas" + std::to_string(i);
+    syncs.push_back(pantau::testing::StartCommand(
+        {"/usr/bin/timeout", "300", kClient, "--home", dir_.Sub(name + "-laptop"), "sync"},
+        dir_.Sub(name + ".out"), dir_.Sub(name + ".err")));
+  }
+  int waited = 0;
+  for (int i = 0; i < kLaptops; ++i) {
+    const int code = pantau::testing::WaitCommand(syncs[static_cast<size_t>(i)]);
+    EXPECT_EQ(code, 0) << "laptop " << i << ": " << ReadFile(dir_.Sub("petugas" + std::to_string(i) + ".err"));
+    waited += ReadFile(dir_.Sub("petugas" + std::to_string(i) + ".err")).find("waiting for the server") != std::string::npos;
+  }
+  EXPECT_EQ(ServerPriceSamples(), static_cast<uint64_t>(kLaptops * kRecords));
+  EXPECT_GT(waited, 0) << "with 4 streams for 24 laptops some must have waited";
+}
+
 TEST_F(ClientProcessTest, TheClientKilledMidSyncAndRunAgainEndsWithEveryRecordOnce) {
   ASSERT_EQ(Pantau({"import", "prices", WriteBacklogCsv(30000, "b.csv")}).exit_code, 0);
   std::mt19937 random(std::random_device{}());
