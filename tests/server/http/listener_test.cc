@@ -44,6 +44,7 @@ class Connection {
   }
   ~Connection() { close(fd_); }
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   void Send(const std::string& bytes) { (void)send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
   // Everything until the server closes (or 5 s pass).
   std::string ReadAll() {
@@ -127,6 +128,34 @@ TEST_F(ListenerTest, ConnectionsBeyondTheLimitAreAnswered503) {
     later = Exchange(server_->http_port(), "GET /healthz HTTP/1.1\r\nHost: pantau\r\nConnection: close\r\n\r\n");
   }
   EXPECT_NE(later.find("200 OK"), std::string::npos) << later;
+}
+
+// A keep-alive connection is no session: every request is authenticated again, so a token revoked
+// between two requests on the same connection gets 401 on the second.
+TEST_F(ListenerTest, ARevocationReachesAKeepAliveConnectionAtItsNextRequest) {
+  Start(server::ServerOptions{});
+  auto created = server_->accounts().Create("prometheus", v1::ROLE_MONITOR);
+  ASSERT_THAT(created, IsOk());
+  Connection c(server_->http_port());
+  ASSERT_TRUE(c.connected());
+  const std::string request =
+      "GET /metrics HTTP/1.1\r\nHost: pantau\r\nAuthorization: Bearer " + created->token + "\r\n\r\n";
+  c.Send(request);
+  // Read the first answer (headers and its body) before revoking.
+  std::string first;
+  char buffer[65536];
+  while (first.find("pantau_ready") == std::string::npos) {
+    const ssize_t n = recv(c.fd(), buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    first.append(buffer, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(first.substr(0, 15), "HTTP/1.1 200 OK") << first.substr(0, 200);
+  ASSERT_THAT(server_->accounts().Revoke("prometheus", {"admin", "local"}), IsOk());
+  c.Send("GET /metrics HTTP/1.1\r\nHost: pantau\r\nAuthorization: Bearer " + created->token +
+         "\r\nConnection: close\r\n\r\n");
+  const std::string second = c.ReadAll();
+  EXPECT_NE(second.find("HTTP/1.1 401 Unauthorized"), std::string::npos) << second.substr(0, 300);
+  EXPECT_NE(second.find("was revoked"), std::string::npos) << second.substr(0, 600);
 }
 
 TEST_F(ListenerTest, ReadyzTurns503WhileTheServerShutsDown) {
