@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "client/cli.h"
 #include "common/dates.h"
+#include "rocksdb/db.h"
 #include "tests/testing/power_cut_fs.h"
 #include "tests/testing/test_support.h"
 
@@ -253,6 +257,45 @@ TEST(LaptopPowerCutTest, EverySavedRecordAndAppliedAnswerSurvivesAPowerCut) {
       EXPECT_LT(found, saved.size()) << "without sync the power cut must lose records, or it proves nothing";
     }
   }
+}
+
+// `pantau status --attention` with an outbox entry that does not decode (damage on disk): the
+// command fails and says so, rather than listing fewer records as if that were all of them.
+TEST(CliFailureTest, StatusAttentionFailsWhenTheRecordsCannotBeRead) {
+  TempDir dir;
+  const std::string home = dir.Sub("home");
+  const std::string damaged = TestUlid(95, 1);
+  {
+    auto store = LaptopStore::Open(home);  // creates the store and its families
+    ASSERT_THAT(store, IsOk());
+  }
+  {
+    std::vector<std::string> families;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), home + "/db", &families).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), home + "/db", descriptors, &handles, &raw).ok());
+    for (size_t i = 0; i < families.size(); ++i) {
+      if (families[i] == "attention") {
+        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[i], damaged, "").ok());
+      }
+      if (families[i] == "outbox") {
+        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[i], damaged, "\xff\xff\xff").ok());
+      }
+    }
+    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
+    delete raw;
+  }
+  std::vector<std::string> args = {"pantau", "--home", home, "status", "--attention"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::istringstream in;
+  std::ostringstream out, err;
+  const int code = RunCli(static_cast<int>(argv.size()), argv.data(), in, out, err);
+  EXPECT_EQ(code, 1) << out.str() << err.str();
+  EXPECT_NE(err.str().find("the records that need attention could not be read"), std::string::npos) << err.str();
 }
 
 }  // namespace
