@@ -3,6 +3,7 @@
 // deltas, and a laptop clock hours off (libfaketime).
 #include <signal.h>
 
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include "common/str_cat.h"
 #include "common/ulid.h"
 #include "pantau/v1/admin_service.grpc.pb.h"
+#include "pantau/v1/query_service.grpc.pb.h"
 #include "tests/testing/fault_proxy.h"
 #include "tests/testing/grpc_client.h"
 #include "tests/testing/process.h"
@@ -311,6 +313,80 @@ TEST_F(FaultyLinkTest, GivingUpSaysWhatFailedAndKeepsTheRecords) {
   EXPECT_NE(failed.err.find("delivering records failed: the server could not be reached"), std::string::npos)
       << failed.err;
   EXPECT_NE(failed.err.find("1 record is still pending"), std::string::npos) << failed.err;
+}
+
+// The link breaks after every record was delivered, as the sync fetches reference data (the second
+// call: Push, then Pull): the message says the records are safe and what to do, the exit code is 1,
+// nothing is pending and a later sync fetches the reference data.
+TEST_F(FaultyLinkTest, APullFailingAfterEveryRecordWasDeliveredSaysTheRecordsAreSafe) {
+  ASSERT_EQ(Field({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                   "13100"}).exit_code, 0);
+  const int before = proxy_->calls_opened();
+  proxy_->set_refuse_from_call(2);
+  auto failed = Field({"sync", "--retry-for", "2"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(proxy_->calls_opened(), before + 2);
+  EXPECT_NE(failed.out.find("delivered 1 records"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.err.find("every record was delivered, but fetching reference data failed: "), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("run `pantau sync` again when the link is back"), std::string::npos) << failed.err;
+  EXPECT_EQ(failed.err.find("delivering records failed"), std::string::npos) << failed.err;
+  ExpectAllDelivered(1);
+
+  proxy_->set_refuse_from_call(0);
+  proxy_->set_mode(pantau::testing::FaultProxy::Mode::kPass);
+  auto again = Field({"sync", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["status"], "ok");
+}
+
+// A server whose ExportRecords sends one good record, then one whose created_at is outside the
+// range any date can be written in (no Pantau server stores one: validation refuses it; a damaged
+// store or another server could). It stands in for the server only; the client under test is real.
+class OutOfRangeExportServer final : public v1::QueryService::Service {
+ public:
+  grpc::Status ExportRecords(grpc::ServerContext*, const v1::ExportRecordsRequest*,
+                             grpc::ServerWriter<v1::ExportRecordsResponse>* writer) override {
+    v1::ExportRecordsResponse chunk;
+    auto* good = chunk.add_records();
+    good->mutable_record()->set_id("01J0000000000000000000GOOD");
+    good->mutable_record()->mutable_created_at()->set_seconds(1767225600);
+    auto* bad = chunk.add_records();
+    bad->mutable_record()->set_id("01J00000000000000000000BAD");
+    bad->mutable_record()->mutable_created_at()->set_seconds(int64_t{1} << 50);
+    writer->Write(chunk);
+    return grpc::Status::OK;
+  }
+};
+
+// `pantau export` never leaves a silent gap: a record it cannot write as JSON ends the export with
+// an error naming the record, and with --out no file is left that looks complete.
+TEST_F(FaultyLinkTest, AnExportWithARecordThatCannotBeWrittenAsJsonFailsAndLeavesNoFile) {
+  OutOfRangeExportServer service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  auto fake = builder.BuildAndStart();
+  ASSERT_NE(fake, nullptr);
+  proxy_->set_target(port);
+
+  const std::string out = dir_.Sub("export.jsonl");
+  auto failed = Field({"export", "--from", "2026-01-01", "--to", "2026-01-31", "--out", out});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("pantau: export failed: record 01J00000000000000000000BAD could not be written as JSON ("),
+            std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("the export is incomplete"), std::string::npos) << failed.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));
+
+  auto to_terminal = Field({"export", "--from", "2026-01-01", "--to", "2026-01-31"});
+  EXPECT_EQ(to_terminal.exit_code, 1);
+  EXPECT_NE(to_terminal.out.find("01J0000000000000000000GOOD"), std::string::npos) << to_terminal.out;
+  EXPECT_EQ(to_terminal.out.find("01J00000000000000000000BAD"), std::string::npos) << to_terminal.out;
+  EXPECT_NE(to_terminal.err.find("could not be written as JSON"), std::string::npos) << to_terminal.err;
+  fake->Shutdown();
 }
 
 // A storm: 24 laptops sync at once against a server that takes 4 streams. The refused ones are told

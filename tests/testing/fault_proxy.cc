@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -96,6 +97,37 @@ void FaultProxy::StallOpenConnections() {
   for (auto& link : links_) link->stalled = true;
 }
 
+bool FaultProxy::OpensRefusedCall(Link& link, const char* data, size_t n) {
+  bool refused = false;
+  size_t i = 0;
+  while (i < n) {
+    if (link.preface_left > 0) {
+      const size_t skip = static_cast<size_t>(std::min<uint64_t>(link.preface_left, n - i));
+      link.preface_left -= skip;
+      i += skip;
+    } else if (link.payload_left > 0) {
+      const size_t skip = static_cast<size_t>(std::min<uint64_t>(link.payload_left, n - i));
+      link.payload_left -= skip;
+      i += skip;
+    } else {
+      link.header[link.header_have++] = static_cast<unsigned char>(data[i++]);
+      if (link.header_have < 9) continue;
+      link.header_have = 0;
+      const unsigned char* h = link.header;
+      link.payload_left = (uint64_t{h[0]} << 16) | (uint64_t{h[1]} << 8) | h[2];
+      const uint32_t stream = ((uint32_t{h[5]} & 0x7f) << 24) | (uint32_t{h[6]} << 16) | (uint32_t{h[7]} << 8) | h[8];
+      constexpr unsigned char kHeadersFrame = 0x1;
+      if (h[3] == kHeadersFrame && stream > link.last_stream) {  // a new call
+        link.last_stream = stream;
+        const int opened = ++calls_opened_;
+        const int refuse_from = refuse_from_call_.load();
+        if (refuse_from > 0 && opened >= refuse_from) refused = true;
+      }
+    }
+  }
+  return refused;
+}
+
 void FaultProxy::Accept() {
   while (!stop_) {
     pollfd p{listener_, POLLIN, 0};
@@ -146,6 +178,11 @@ void FaultProxy::Pump(std::shared_ptr<Link> link) {
       }
       size_t forward = static_cast<size_t>(n);
       bool cut = false;
+      if (side == 0 && OpensRefusedCall(*link, buffer, forward)) {
+        mode_ = Mode::kRefuse;
+        CutAll();
+        break;
+      }
       if (side == 1) {
         const uint64_t limit = cut_after_.load();
         const uint64_t before = link->from_server.load();

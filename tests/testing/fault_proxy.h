@@ -40,6 +40,12 @@ class FaultProxy {
   void set_cut_after_bytes(uint64_t bytes) { cut_after_ = bytes; }
   // Closes every open connection at once.
   void CutAll();
+  // The moment the laptop opens its `n`-th gRPC call (HTTP/2 stream) from now on, counted over
+  // every connection, that call's bytes are dropped, every connection is cut and new ones are
+  // refused (0: never). Plaintext HTTP/2 only: the proxy reads the frame headers the laptop sends.
+  void set_refuse_from_call(int n) { refuse_from_call_ = n > 0 ? calls_opened_.load() + n : 0; }
+
+  int calls_opened() const { return calls_opened_.load(); }
 
   uint64_t bytes_from_server() const { return from_server_.load(); }
   int connections() const { return connections_.load(); }
@@ -51,7 +57,15 @@ class FaultProxy {
     std::atomic<bool> closed{false};
     std::atomic<bool> stalled{false};
     std::atomic<uint64_t> from_server{0};
+    // Reading the laptop's HTTP/2 frames: the 24-byte preface, then 9-byte frame headers.
+    uint64_t preface_left = 24;
+    unsigned char header[9] = {};
+    size_t header_have = 0;
+    uint64_t payload_left = 0;
+    uint32_t last_stream = 0;
   };
+  // Counts the calls the laptop opens in `data`; true when the call to refuse is among them.
+  bool OpensRefusedCall(Link& link, const char* data, size_t n);
   void Accept();
   void Pump(std::shared_ptr<Link> link);
   static void Close(Link& link);
@@ -64,6 +78,8 @@ class FaultProxy {
   std::atomic<uint64_t> cut_after_{0};
   std::atomic<uint64_t> from_server_{0};
   std::atomic<int> connections_{0};
+  std::atomic<int> refuse_from_call_{0};
+  std::atomic<int> calls_opened_{0};
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::vector<std::shared_ptr<Link>> links_;  // guarded by mu_
