@@ -16,7 +16,7 @@ namespace pantau::common {
 Ratio Whole(int64_t n) { return Ratio{n, 1}; }
 Ratio Milli(int64_t thousandths) { return Ratio{thousandths, 1000}; }
 
-Ratio RatioOf(absl::int128 numerator, absl::int128 denominator) {
+Ratio RatioOf(absl::int128 numerator, absl::int128 denominator, Reduction reduction) {
   if (denominator == 0) return Ratio{0, 0};
   if (denominator < 0) {
     numerator = -numerator;
@@ -24,7 +24,7 @@ Ratio RatioOf(absl::int128 numerator, absl::int128 denominator) {
   }
   const absl::int128 limit = std::numeric_limits<int64_t>::max();
   auto fits = [&] { return numerator <= limit && numerator >= -limit && denominator <= limit; };
-  if (!fits()) {  // reduce to lowest terms; as they are when they fit, so figures read as before
+  if (reduction == Reduction::kLowestTerms || !fits()) {  // by default as they are when they fit
     absl::int128 a = numerator < 0 ? -numerator : numerator, b = denominator;
     while (b != 0) {
       const absl::int128 t = a % b;

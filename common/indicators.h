@@ -28,10 +28,12 @@ struct Ratio {
 };
 Ratio Whole(int64_t n);
 // numerator / denominator computed in 128 bits, with a positive denominator. When it does not fit
-// 64 bits it is reduced to lowest terms, and should it still not fit (no real figure comes near:
-// record quantities have ceilings), both are halved until it does, keeping about 18 significant
-// digits: it never wraps.
-Ratio RatioOf(absl::int128 numerator, absl::int128 denominator);
+// 64 bits (or always, with kLowestTerms) it is reduced to lowest terms, and should it still not fit
+// (no real figure comes near: record quantities have ceilings), both are halved until it does,
+// keeping about 18 significant digits: it never wraps.
+enum class Reduction { kWhenTooWide, kLowestTerms };
+Ratio RatioOf(absl::int128 numerator, absl::int128 denominator,
+              Reduction reduction = Reduction::kWhenTooWide);
 Ratio Milli(int64_t thousandths);
 // `decimals` places, rounded half away from zero: FormatRatio({215 * 100, 247}, 2) == "87.04",
 // FormatRatio({-1, 8}, 2) == "-0.13".

@@ -26,32 +26,6 @@ Ratio Reduce(Ratio r) {
   return Ratio{r.numerator / a, r.denominator / a};
 }
 
-// n / d in lowest terms. When that still does not fit 64 bits (only for inputs near
-// kMaxQuantity, never for a real instrument) both are scaled down together: the text shown is
-// then rounded, while every pass/fail decision is taken on the exact 128-bit values.
-Ratio ReduceWide(absl::int128 n, absl::int128 d) {
-  if (d < 0) {
-    n = -n;
-    d = -d;
-  }
-  absl::int128 a = n < 0 ? -n : n, b = d;
-  while (b != 0) {
-    const absl::int128 t = a % b;
-    a = b;
-    b = t;
-  }
-  if (a > 1) {
-    n /= a;
-    d /= a;
-  }
-  const absl::int128 limit = std::numeric_limits<int64_t>::max();
-  while (n > limit || n < -limit || d > limit) {
-    n /= 2;
-    d /= 2;
-  }
-  return Ratio{static_cast<int64_t>(n), d == 0 ? 1 : static_cast<int64_t>(d)};
-}
-
 // Any quantity of a verification beyond this (in its unit) is refused before any arithmetic:
 // 10^15 mg is a million tonnes, 10^15 mL a million cubic metres. Within it no step overflows.
 constexpr int64_t kMaxQuantity = kMaxMetrologyUnits;
@@ -436,7 +410,9 @@ class Judge {
       c.flow = flow_runs.first;
       // In percent of the volume, exact: 100 x spread / (vh vl), in 128 bits (each factor may
       // be up to kMaxQuantity).
-      c.error = ReduceWide(spread * 100, absl::int128(rh.actual_ml()) * rl.actual_ml());
+      // In lowest terms; the text shown is rounded only for inputs near kMaxQuantity, while the
+      // pass/fail decision below is taken on the exact 128-bit values.
+      c.error = RatioOf(spread * 100, absl::int128(rh.actual_ml()) * rl.actual_ml(), Reduction::kLowestTerms);
       c.mpe = Reduce(Ratio{limit, 1000});
       c.pass = spread * kScale <= absl::int128(limit) * rh.actual_ml() * rl.actual_ml();
       if (!c.pass) {

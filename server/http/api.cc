@@ -39,7 +39,6 @@ Response Error(const absl::Status& status, const Request& request) {
   Response r;
   r.status = HttpStatusOf(status);
   const std::optional<int64_t> throttled = service::ThrottledFor(status);
-  if (throttled) r.status = 429;  // the sign-in back-off: Too Many Requests, with the wait
   nlohmann::ordered_json body;
   body["error"]["code"] = absl::StatusCodeToString(status.code());  // the gRPC code's own name
   body["error"]["message"] = status.message();
@@ -319,6 +318,9 @@ Response Index() {
 }  // namespace
 
 int HttpStatusOf(const absl::Status& status) {
+  // The sign-in back-off is UNAVAILABLE for gRPC (the laptop waits and tries again) and
+  // 429 Too Many Requests over HTTP, with its wait in Retry-After.
+  if (service::ThrottledFor(status)) return 429;
   switch (status.code()) {
     case absl::StatusCode::kOk:
       return 200;

@@ -64,7 +64,8 @@ class Api {
   Dependencies deps_;
 };
 
-// The HTTP status for a service status (UNAUTHENTICATED 401, PERMISSION_DENIED 403, ...).
+// The HTTP status for a service status (UNAUTHENTICATED 401, PERMISSION_DENIED 403, the sign-in
+// back-off 429, ...).
 int HttpStatusOf(const absl::Status& status);
 
 }  // namespace pantau::http

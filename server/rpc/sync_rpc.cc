@@ -23,9 +23,7 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
       return;
     }
     service_.executor_.Post([this] {
-      auto principal = Authorize(*context_, service_.accounts_,
-                                 {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
-                                 "push field records");
+      auto principal = service_.Caller(*context_, "push field records");
       if (!principal.ok()) {
         Finish(ToGrpcStatus(principal.status()));
         return;
@@ -54,15 +52,13 @@ class SyncRpc::PushReactor final : public grpc::ServerBidiReactor<grpc::ByteBuff
         return;
       }
       // An account revoked, rotated or re-scoped since the last batch is checked again.
-      auto principal = Reauthorize(*context_, service_.accounts_, principal_,
-                                   {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "push field records");
-      if (!principal.ok()) {
+      absl::Status recheck = service_.Recheck(*context_, principal_, "push field records");
+      if (!recheck.ok()) {
         service::log::Warn("push.refused", {{"request_id", request_id_}, {"account", principal_.name},
-                                            {"reason", principal.status().message()}});
-        Finish(ToGrpcStatus(principal.status()));
+                                            {"reason", recheck.message()}});
+        Finish(ToGrpcStatus(recheck));
         return;
       }
-      principal_ = *std::move(principal);
       const absl::Time started = absl::Now();
       const int records = request.records_size();
       const int64_t batch_number = request.batch_number();
@@ -171,9 +167,7 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
       return;
     }
     service_.executor_.Post([this] {
-      auto principal =
-          Authorize(*context_, service_.accounts_,
-                    {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "pull reference data");
+      auto principal = service_.Caller(*context_, "pull reference data");
       if (!principal.ok()) {
         Finish(ToGrpcStatus(principal.status()));
         return;
@@ -196,13 +190,11 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
  private:
   // Runs on the executor.
   void SendNextChunk() {
-    auto principal = Reauthorize(*context_, service_.accounts_, principal_,
-                                 {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "pull reference data");
-    if (!principal.ok()) {
-      Finish(ToGrpcStatus(principal.status()));
+    absl::Status recheck = service_.Recheck(*context_, principal_, "pull reference data");
+    if (!recheck.ok()) {
+      Finish(ToGrpcStatus(recheck));
       return;
     }
-    principal_ = *std::move(principal);
     response_.Clear();
     absl::Status status = service_.reference_.ScanChanges(cursor_, [&](const v1::ReferenceChange& c) {
       *response_.add_changes() = c;
@@ -247,9 +239,7 @@ grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* c
                                                   const v1::RegisterDeviceRequest* request,
                                                   v1::RegisterDeviceResponse* response) {
   return RunUnary(context, executor_, metrics_, [this, context, request, response]() -> absl::Status {
-    auto principal = Authorize(*context, accounts_,
-                               {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
-                               "register a laptop");
+    auto principal = Caller(*context, "register a laptop");
     if (!principal.ok()) return principal.status();
     auto device = reference_.RegisterDevice(*principal, request->device_id(), request->description());
     if (!device.ok()) return device.status();
@@ -262,8 +252,7 @@ grpc::ServerUnaryReactor* SyncRpc::GetPhotoUploadStatus(grpc::CallbackServerCont
                                                         const v1::PhotoStatusRequest* request,
                                                         v1::PhotoStatusResponse* response) {
   return RunUnary(context, executor_, metrics_, [this, context, request, response]() -> absl::Status {
-    auto principal = Authorize(*context, accounts_, {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
-                               "upload photos");
+    auto principal = Caller(*context, "upload photos");
     if (!principal.ok()) return principal.status();
     auto status = photos_.Status(request->sha256());
     if (!status.ok()) return status.status();
@@ -283,8 +272,7 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
       return;
     }
     service_.executor_.Post([this] {
-      auto principal = Authorize(*context_, service_.accounts_,
-                                 {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "upload photos");
+      auto principal = service_.Caller(*context_, "upload photos");
       if (!principal.ok()) {
         Finish(ToGrpcStatus(principal.status()));
         return;
@@ -300,13 +288,11 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
       return;
     }
     service_.executor_.Post([this] {
-      auto principal = Reauthorize(*context_, service_.accounts_, principal_,
-                                   {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "upload photos");
-      if (!principal.ok()) {
-        Finish(ToGrpcStatus(principal.status()));
+      absl::Status recheck = service_.Recheck(*context_, principal_, "upload photos");
+      if (!recheck.ok()) {
+        Finish(ToGrpcStatus(recheck));
         return;
       }
-      principal_ = *std::move(principal);
       auto receipt = service_.photos_.Receive(chunk_);
       if (!receipt.ok()) {
         Finish(ToGrpcStatus(receipt.status()));
@@ -331,6 +317,20 @@ class SyncRpc::UploadReactor final : public grpc::ServerReadReactor<v1::PhotoChu
 grpc::ServerReadReactor<v1::PhotoChunk>* SyncRpc::UploadPhoto(grpc::CallbackServerContext* context,
                                                               v1::PhotoReceipt* receipt) {
   return new UploadReactor(*this, context, receipt);
+}
+
+absl::StatusOr<service::Principal> SyncRpc::Caller(const grpc::CallbackServerContext& context,
+                                                   std::string_view action) const {
+  return Authorize(context, accounts_, {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, action);
+}
+
+absl::Status SyncRpc::Recheck(const grpc::CallbackServerContext& context, service::Principal& principal,
+                              std::string_view action) const {
+  auto current = Reauthorize(context, accounts_, principal, {v1::ROLE_INSPECTOR, v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN},
+                             action);
+  if (!current.ok()) return current.status();
+  principal = *std::move(current);
+  return absl::OkStatus();
 }
 
 }  // namespace pantau::rpc

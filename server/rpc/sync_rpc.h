@@ -58,6 +58,15 @@ class SyncRpc final : public SyncServiceBase {
   class PullReactor;
   class UploadReactor;
 
+  // Every account syncs (inspectors their records, supervisors their corrections and voids, admins
+  // both); `action` names the call in a refusal.
+  absl::StatusOr<service::Principal> Caller(const grpc::CallbackServerContext& context,
+                                            std::string_view action) const;
+  // The caller of an open stream checked again before its next message (see rpc::Reauthorize):
+  // on success `principal` holds the current account.
+  absl::Status Recheck(const grpc::CallbackServerContext& context, service::Principal& principal,
+                       std::string_view action) const;
+
   service::AccountService& accounts_;
   service::IngestService& ingest_;
   service::ReferenceService& reference_;

@@ -6,7 +6,6 @@
 
 #include "client/cli.h"
 #include "common/dates.h"
-#include "rocksdb/db.h"
 #include "tests/testing/power_cut_fs.h"
 #include "tests/testing/test_support.h"
 
@@ -269,25 +268,7 @@ TEST(CliFailureTest, StatusAttentionFailsWhenTheRecordsCannotBeRead) {
     auto store = LaptopStore::Open(home);  // creates the store and its families
     ASSERT_THAT(store, IsOk());
   }
-  {
-    std::vector<std::string> families;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), home + "/db", &families).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), home + "/db", descriptors, &handles, &raw).ok());
-    for (size_t i = 0; i < families.size(); ++i) {
-      if (families[i] == "attention") {
-        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[i], damaged, "").ok());
-      }
-      if (families[i] == "outbox") {
-        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[i], damaged, "\xff\xff\xff").ok());
-      }
-    }
-    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-    delete raw;
-  }
+  ASSERT_TRUE(pantau::testing::PutRaw(home + "/db", {{"attention", damaged, ""}, {"outbox", damaged, "\xff\xff\xff"}}).ok());
   std::vector<std::string> args = {"pantau", "--home", home, "status", "--attention"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -1,7 +1,11 @@
 #include "tests/testing/power_cut_fs.h"
 
+#include <algorithm>
+
 #include <filesystem>
 #include <system_error>
+
+#include "rocksdb/db.h"
 
 namespace pantau::testing {
 namespace {
@@ -180,6 +184,30 @@ uint64_t PowerCutFileSystem::PowerCut() {
   }
   files_.clear();
   return dropped;
+}
+
+rocksdb::Status PutRaw(const std::string& db_dir, const std::vector<RawPut>& puts) {
+  std::vector<std::string> families;
+  rocksdb::Status status = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), db_dir, &families);
+  if (!status.ok()) return status;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  status = rocksdb::DB::Open(rocksdb::DBOptions(), db_dir, descriptors, &handles, &raw);
+  if (!status.ok()) return status;
+  for (const auto& put : puts) {
+    const auto it = std::find(families.begin(), families.end(), put.family);
+    if (it == families.end()) {
+      status = rocksdb::Status::InvalidArgument("no column family " + put.family);
+      break;
+    }
+    status = raw->Put(rocksdb::WriteOptions(), handles[static_cast<size_t>(it - families.begin())], put.key, put.value);
+    if (!status.ok()) break;
+  }
+  for (auto* h : handles) (void)raw->DestroyColumnFamilyHandle(h);
+  delete raw;
+  return status;
 }
 
 }  // namespace pantau::testing

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
@@ -62,5 +63,15 @@ struct PowerCutEnv {
   std::shared_ptr<PowerCutFileSystem> fs = std::make_shared<PowerCutFileSystem>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
 };
+
+// Damage on disk, made to order: writes each (column family, key, value) straight into the
+// closed RocksDB database at `db_dir`, bypassing the code under test (for values that do not
+// decode, or entries an index names that are not there). A family not in the database is an error.
+struct RawPut {
+  std::string family;
+  std::string key;
+  std::string value;
+};
+rocksdb::Status PutRaw(const std::string& db_dir, const std::vector<RawPut>& puts);
 
 }  // namespace pantau::testing

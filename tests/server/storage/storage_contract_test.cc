@@ -17,7 +17,6 @@
 #include "server/service/ingest_service.h"
 #include "server/storage/key_codec.h"
 #include "server/storage/memory_storage.h"
-#include "rocksdb/db.h"
 #include "server/storage/rocks_storage.h"
 #include "tests/testing/power_cut_fs.h"
 #include "tests/testing/test_support.h"
@@ -257,31 +256,13 @@ TEST_P(StorageContractTest, AccountsAreFoundByTokenHashAndNamesAreUnique) {
   EXPECT_THAT(store().accounts().Update(nobody), StatusIs(absl::StatusCode::kNotFound));
 }
 
-// Account changes from several threads at once: each is applied to what the one before it stored
-// (none is lost: a revocation is never undone by a scope change read before it), and each is in the
-// audit log, with its account, from the same write.
 // A stored record that does not decode (damage on disk) fails the writer whose batch names it, with
 // DATA_LOSS naming the record; the other writers sharing its group commit are committed.
 TEST_P(StorageContractTest, OneWritersBadRecordNeverFailsTheOthersInItsGroup) {
   if (GetParam() == Backend::kMemory) GTEST_SKIP() << "no group commit in memory";
   const std::string damaged = TestUlid(66, 1);
   storage_.reset();
-  {
-    std::vector<std::string> families;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_.Sub("db"), &families).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const auto& f : families) descriptors.emplace_back(f, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.Sub("db"), descriptors, &handles, &raw).ok());
-    for (size_t i = 0; i < families.size(); ++i) {
-      if (families[i] == "records") {
-        ASSERT_TRUE(raw->Put(rocksdb::WriteOptions(), handles[i], damaged, "\xff\xff\xff").ok());
-      }
-    }
-    for (auto* h : handles) ASSERT_TRUE(raw->DestroyColumnFamilyHandle(h).ok());
-    delete raw;
-  }
+  ASSERT_TRUE(pantau::testing::PutRaw(dir_.Sub("db"), {{"records", damaged, "\xff\xff\xff"}}).ok());
   Reopen();
   constexpr int kThreads = 6;
   constexpr int kRounds = 60;
@@ -317,6 +298,9 @@ TEST_P(StorageContractTest, OneWritersBadRecordNeverFailsTheOthersInItsGroup) {
             static_cast<uint64_t>((kThreads - 1) * kRounds));
 }
 
+// Account changes from several threads at once: each is applied to what the one before it stored
+// (none is lost: a revocation is never undone by a scope change read before it), and each is in the
+// audit log, with its account, from the same write.
 TEST_P(StorageContractTest, ConcurrentAccountChangesNeverUndoEachOtherAndEachIsAudited) {
   constexpr int kAccounts = 50;
   constexpr int kThreads = 4;
