@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <ostream>
 
@@ -11,6 +13,7 @@
 #include "common/report/tables.h"
 #include "client/sync_engine.h"
 #include "common/dates.h"
+#include "common/reference_folder.h"
 #include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -129,6 +132,15 @@ AdminCommands::AdminCommands(CLI::App& app, AdminFlags& flags) : flags_(flags) {
   audit_->add_option("--after", flags.after, "only entries after this number");
   audit_->add_option("--limit", flags.limit, "at most this many (default 1000)");
   audit_->add_option("--format", flags.format, "table, csv or json");
+  auto* reference = admin_->add_subcommand("reference", "the server's reference data as a folder of CSV files");
+  reference->require_subcommand(1);
+  reference_export_ = reference->add_subcommand("export", "write the reference data in force as CSV files");
+  reference_export_->add_option("--out", flags.folder, "the folder to write (created if needed)")->required();
+  reference_apply_ = reference->add_subcommand(
+      "apply", "make the server's reference data what a folder says (added, changed, retired), at once");
+  reference_apply_->add_option("DIR", flags.folder, "a reference folder, as `export` writes it")->required();
+  reference_apply_->add_flag("--dry-run", flags.dry_run, "print the differences and apply nothing");
+  reference_apply_->add_option("--format", flags.format, "table or json");
 }
 
 absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std::string& token,
@@ -195,6 +207,64 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
     v1::ListAuditLogResponse response;
     if (absl::Status s = FromGrpc(stub.ListAuditLog(&context, request, &response)); !s.ok()) return s;
     return Print(AuditTable(response), response, f.format, out);
+  }
+  if (reference_export_->parsed()) {
+    v1::ExportReferenceResponse response;
+    if (absl::Status s = FromGrpc(stub.ExportReference(&context, {}, &response)); !s.ok()) return s;
+    std::vector<common::ReferenceFile> files;
+    for (const auto& file : response.files()) files.push_back({file.name(), file.text()});
+    if (absl::Status s = common::WriteReferenceFolder(f.folder, files); !s.ok()) return s;
+    out << "wrote " << files.size() << " files to " << f.folder << " (the reference data up to change "
+        << response.sequence() << ")\n";
+    return absl::OkStatus();
+  }
+  if (reference_apply_->parsed()) {
+    auto files = common::ReadReferenceFolder(f.folder);
+    if (!files.ok()) return files.status();
+    v1::ApplyReferenceRequest request;
+    for (const auto& file : *files) {
+      auto* sent = request.add_files();
+      sent->set_name(file.name);
+      sent->set_text(file.text);
+    }
+    request.set_dry_run(f.dry_run);
+    v1::ApplyReferenceResponse response;
+    if (absl::Status s = FromGrpc(stub.ApplyReference(&context, request, &response)); !s.ok()) return s;
+    std::map<std::string, int> counts;
+    for (const auto& d : response.differences()) counts[d.change()]++;
+    if (f.format == "json") {
+      nlohmann::ordered_json j;
+      j["dry_run"] = f.dry_run;
+      j["applied"] = response.applied();
+      j["last_sequence"] = response.last_sequence();
+      j["entities"] = response.entities();
+      j["differences"] = nlohmann::ordered_json::array();
+      for (const auto& d : response.differences()) {
+        j["differences"].push_back({{"file", d.file()}, {"key", d.key()}, {"change", d.change()}});
+      }
+      out << j.dump(2) << "\n";
+      return absl::OkStatus();
+    }
+    if (f.format != "table") return absl::InvalidArgumentError("--format must be table or json");
+    std::string file;
+    for (const auto& d : response.differences()) {
+      if (d.file() != file) out << (file.empty() ? "" : "\n") << d.file() << "\n";
+      file = d.file();
+      out << "  " << d.change() << "  " << d.key() << "\n";
+    }
+    if (!file.empty()) out << "\n";
+    const std::string summary = StrCat(counts["added"], " added, ", counts["changed"], " changed, ", counts["retired"],
+                                       " retired (", response.entities(), " entities in ", files->size(), " files)");
+    if (f.dry_run) {
+      out << "dry run: " << summary << "; nothing applied\n";
+    } else if (response.applied()) {
+      out << "applied: " << summary << "; now at change " << response.last_sequence()
+          << "; laptops get it at their next sync\n";
+    } else {
+      out << "nothing to apply: the server already holds what the folder says (" << response.entities()
+          << " entities)\n";
+    }
+    return absl::OkStatus();
   }
   return absl::InvalidArgumentError("pantau admin: name a subcommand");
 }

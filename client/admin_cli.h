@@ -1,5 +1,5 @@
-// `pantau admin ...`: accounts, tokens, scopes and the audit log of a running server, through
-// AdminService with an admin token. Thread-safety: single-threaded (one CLI run).
+// `pantau admin ...`: accounts, tokens, scopes, the audit log and the reference data of a running
+// server, through AdminService with an admin token. Thread-safety: single-threaded (one CLI run).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,6 +13,8 @@ namespace pantau::client {
 
 struct AdminFlags {
   std::string name, role, expires, kecamatan, bidang, token_file;
+  std::string folder;  // admin reference export --out / apply DIR
+  bool dry_run = false;
   std::string format = "table";
   uint64_t after = 0;
   uint32_t limit = 0;
@@ -37,6 +39,8 @@ class AdminCommands {
   CLI::App* rotate_;
   CLI::App* scope_;
   CLI::App* audit_;
+  CLI::App* reference_export_;
+  CLI::App* reference_apply_;
 };
 
 }  // namespace pantau::client

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -321,6 +322,150 @@ const std::vector<FileSpec>& Specs() {
   return *specs;
 }
 
+
+std::string_view ItemTypeName(v1::ChecklistItemType type) {
+  switch (type) {
+    case v1::CHECKLIST_ITEM_TYPE_YES_NO: return "yes_no";
+    case v1::CHECKLIST_ITEM_TYPE_COUNT: return "count";
+    case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH: return "price_rupiah";
+    case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G: return "weight_g";
+    case v1::CHECKLIST_ITEM_TYPE_PHOTO: return "photo";
+    case v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE: return "stock_balance";
+    default: return "";
+  }
+}
+
+std::string_view UttpCategoryName(v1::UttpCategory category) {
+  switch (category) {
+    case v1::UTTP_CATEGORY_NAWI: return "nawi";
+    case v1::UTTP_CATEGORY_FUEL_DISPENSER: return "fuel_dispenser";
+    case v1::UTTP_CATEGORY_WATER_METER: return "water_meter";
+    case v1::UTTP_CATEGORY_MEASURE: return "measure";
+    default: return "";
+  }
+}
+
+std::string_view ComputationName(v1::IndicatorComputation computation) {
+  switch (computation) {
+    case v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED: return "bahan_pokok_monitored";
+    case v1::INDICATOR_COMPUTATION_OUTLETS_AUDITED: return "outlets_audited";
+    case v1::INDICATOR_COMPUTATION_FOLLOW_UPS: return "follow_ups";
+    case v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: return "uttp_verified_percent";
+    default: return "manual";
+  }
+}
+
+// 87500 -> "87.5", 20000 -> "20": the inverse of ParseMilliText.
+std::string MilliText(int64_t milli) {
+  std::string out = StrCat(milli / 1000);
+  int64_t fraction = milli % 1000;
+  if (fraction == 0) return out;
+  std::string digits = StrCat(fraction + 1000).substr(1);
+  while (digits.back() == '0') digits.pop_back();
+  return out + "." + digits;
+}
+
+using Row = std::vector<std::string>;
+// The rows one entity is written as, in its file's column order (a checklist: a row per item).
+using RowWriter = std::function<std::vector<Row>(const v1::ReferenceEntity&)>;
+
+struct WriterSpec {
+  v1::ReferenceEntity::EntityCase entity_case;
+  RowWriter write;
+};
+
+const std::map<std::string, WriterSpec, std::less<>>& Writers() {
+  using E = v1::ReferenceEntity;
+  static const auto* writers = new std::map<std::string, WriterSpec, std::less<>>{
+      {"kecamatan.csv", {E::kKecamatan, [](const E& e) {
+         return std::vector<Row>{{e.kecamatan().code(), e.kecamatan().name()}};
+       }}},
+      {"markets.csv", {E::kMarket, [](const E& e) {
+         const auto& m = e.market();
+         return std::vector<Row>{{m.code(), m.name(), m.kecamatan_code(), m.verified() ? "yes" : "no"}};
+       }}},
+      {"commodities.csv", {E::kCommodity, [](const E& e) {
+         const auto& c = e.commodity();
+         return std::vector<Row>{{c.code(), c.name(), c.unit(), c.category(), StrCat(c.plausible_min_rupiah()),
+                                  StrCat(c.plausible_max_rupiah())}};
+       }}},
+      {"subsidised_products.csv", {E::kSubsidisedProduct, [](const E& e) {
+         const auto& p = e.subsidised_product();
+         return std::vector<Row>{{p.code(), p.name(), p.unit(), std::string(OutletKindName(p.outlet_kind()))}};
+       }}},
+      {"reference_prices.csv", {E::kReferencePrice, [](const E& e) {
+         const auto& p = e.reference_price();
+         return std::vector<Row>{{p.product_code(), p.zone(), p.kind() == v1::REFERENCE_PRICE_KIND_HAP ? "HAP" : "HET",
+                                  StrCat(p.price_rupiah()), p.effective_from(), p.regulation()}};
+       }}},
+      {"outlets.csv", {E::kOutlet, [](const E& e) {
+         const auto& o = e.outlet();
+         return std::vector<Row>{{o.code(), o.name(), std::string(OutletKindName(o.kind())), o.kecamatan_code(),
+                                  o.registration_number(), o.supplier(), StrCat(o.monthly_allocation_units()),
+                                  StrJoin(o.villages_served(), ";"), o.address()}};
+       }}},
+      {"uttp_types.csv", {E::kUttpType, [](const E& e) {
+         const auto& u = e.uttp_type();
+         return std::vector<Row>{{u.code(), u.name(), std::string(UttpCategoryName(u.category())),
+                                  StrCat(u.reverification_interval_months())}};
+       }}},
+      {"uttp_instruments.csv", {E::kUttpInstrument, [](const E& e) {
+         const auto& u = e.uttp_instrument();
+         return std::vector<Row>{{u.id(), u.type_code(), u.owner(), u.market_code(), u.location(), u.kecamatan_code(),
+                                  u.brand(), u.model(), u.serial(), u.accuracy_class(), StrCat(u.max_mg()),
+                                  StrCat(u.e_mg()), u.registered_on(), u.retired_on()}};
+       }}},
+      {"indicators.csv", {E::kIndicator, [](const E& e) {
+         const auto& i = e.indicator();
+         return std::vector<Row>{{StrCat(i.number()), i.tujuan(), i.sasaran(), i.name(), i.bidang(), i.formula(),
+                                  i.data_source(), i.legal_basis(), std::string(ComputationName(i.computation()))}};
+       }}},
+      {"indicator_targets.csv", {E::kIndicatorTarget, [](const E& e) {
+         const auto& t = e.indicator_target();
+         return std::vector<Row>{{StrCat(t.indicator_number()), StrCat(t.year()), MilliText(t.target_milli())}};
+       }}},
+      {"manual_realisations.csv", {E::kManualRealisation, [](const E& e) {
+         const auto& m = e.manual_realisation();
+         return std::vector<Row>{{StrCat(m.indicator_number()), StrCat(m.year()),
+                                  m.value_milli() == 0 ? "" : MilliText(m.value_milli()), StrCat(m.numerator()),
+                                  StrCat(m.denominator()), m.note()}};
+       }}},
+      {"checklists.csv", {E::kChecklist, [](const E& e) {
+         const auto& c = e.checklist();
+         std::vector<Row> rows;
+         for (const auto& item : c.items()) {
+           const bool has_rule = item.type() == v1::CHECKLIST_ITEM_TYPE_YES_NO && !item.finding_code().empty();
+           rows.push_back({std::string(OutletKindName(c.outlet_kind())), c.version(), c.effective_from(), item.code(),
+                           item.question(), std::string(ItemTypeName(item.type())), item.finding_code(),
+                           has_rule ? (item.finding_if_yes() ? "yes" : "no") : "",
+                           item.has_min() ? StrCat(item.min()) : "", item.has_max() ? StrCat(item.max()) : "",
+                           item.het_product_code(), item.received_item(), item.sold_item(), item.on_hand_item()});
+         }
+         return rows;
+       }}},
+      {"follow_up_actions.csv", {E::kFollowUpAction, [](const E& e) {
+         const auto& a = e.follow_up_action();
+         return std::vector<Row>{{a.code(), a.name(), a.domain(), StrCat(a.step())}};
+       }}},
+  };
+  return *writers;
+}
+
+// A field as RFC 4180 writes it: quoted when it holds a comma, a quote, a line end or spaces at
+// either end (which the reader would otherwise strip).
+std::string CsvCell(const std::string& text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.back() == ' ' || text.front() == '\t' ||
+                                        text.back() == '\t'));
+  if (!quote) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
 const std::vector<std::string>& ReferenceFileNames() {
@@ -376,20 +521,55 @@ absl::StatusOr<ReferenceFileContents> ParseReferenceCsv(std::string_view file_na
       first_lines.push_back(row.line);
     }
     out.entities.push_back(std::move(entity));
+    out.lines.push_back(row.line);
   }
   if (spec->merge_by_key) {
     // Whole checklists are checked once all their rows are in.
     std::vector<v1::ReferenceEntity> sound;
+    std::vector<size_t> sound_lines;
     for (size_t i = 0; i < out.entities.size(); ++i) {
       auto problems = ValidateReferenceEntity(out.entities[i]);
       if (problems.empty()) {
         sound.push_back(std::move(out.entities[i]));
+        sound_lines.push_back(first_lines[i]);
       } else {
         out.errors.push_back(StrCat(file_name, " line ", first_lines[i], ": ", problems[0].field(), ": ",
                                     problems[0].reason()));
       }
     }
     out.entities = std::move(sound);
+    out.lines = std::move(sound_lines);
+  }
+  return out;
+}
+
+std::string_view ReferenceFileOf(const v1::ReferenceEntity& entity) {
+  for (const auto& [name, writer] : Writers()) {
+    if (writer.entity_case == entity.entity_case()) return name;
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> WriteReferenceCsv(std::string_view file_name,
+                                              const std::vector<const v1::ReferenceEntity*>& entities) {
+  const FileSpec* spec = nullptr;
+  for (const auto& s : Specs()) {
+    if (s.name == file_name) spec = &s;
+  }
+  const auto writer = Writers().find(file_name);
+  if (spec == nullptr || writer == Writers().end()) {
+    return absl::InvalidArgumentError(StrCat(file_name, ": not a reference file name"));
+  }
+  std::string out = StrJoin(spec->required_columns, ",") + "\n";
+  for (const v1::ReferenceEntity* entity : entities) {
+    if (entity->entity_case() != writer->second.entity_case) {
+      return absl::InvalidArgumentError(StrCat(file_name, ": cannot hold a ", ReferenceTypeName(*entity)));
+    }
+    for (const auto& row : writer->second.write(*entity)) {
+      std::vector<std::string> cells;
+      for (const auto& field : row) cells.push_back(CsvCell(field));
+      out += StrJoin(cells, ",") + "\n";
+    }
   }
   return out;
 }

@@ -17,6 +17,8 @@ const std::vector<std::string>& ReferenceFileNames();
 
 struct ReferenceFileContents {
   std::vector<v1::ReferenceEntity> entities;
+  // The line of the file each entity starts on (parallel to `entities`).
+  std::vector<size_t> lines;
   // "markets.csv line 4: kecamatan_code: ..." for each bad row.
   std::vector<std::string> errors;
 };
@@ -25,5 +27,15 @@ struct ReferenceFileContents {
 // rows are listed in `errors`, good rows in `entities`.
 absl::StatusOr<ReferenceFileContents> ParseReferenceCsv(std::string_view file_name,
                                                         std::string_view text);
+
+// The file an entity is written to ("markets.csv" for a market); "" for entities that have no
+// file (laptops registered by their inspectors).
+std::string_view ReferenceFileOf(const v1::ReferenceEntity& entity);
+
+// `entities` (all of the file's type) as the text of `file_name`, header first, one row per
+// entity (a checklist: one per item), in the order given: what ParseReferenceCsv reads back into
+// the same entities.
+absl::StatusOr<std::string> WriteReferenceCsv(std::string_view file_name,
+                                              const std::vector<const v1::ReferenceEntity*>& entities);
 
 }  // namespace pantau::common

@@ -17,8 +17,9 @@ struct ImportSummary {
   uint64_t last_sequence = 0;
 };
 
-// Reads every known reference file present in `folder` and applies them all in one atomic step.
-// Any bad row or unknown .csv file fails the whole import (INVALID_ARGUMENT listing every
+// Reads every reference file present in `folder` and adds or changes what they say in one atomic
+// step (ReferenceService::ApplyFiles without retiring: an import never removes). Any bad row,
+// broken reference or unknown .csv file fails the whole import (INVALID_ARGUMENT listing every
 // problem with its file and line), and nothing is stored. Importing the same folder again
 // changes nothing.
 absl::StatusOr<ImportSummary> ImportReferenceFolder(const std::string& folder,

@@ -1,6 +1,9 @@
 #include "server/rpc/admin_rpc.h"
 
+#include <map>
+
 #include "common/dates.h"
+#include "common/reference_change.h"
 #include "common/str_cat.h"
 #include "server/rpc/call_support.h"
 
@@ -34,6 +37,65 @@ grpc::ServerUnaryReactor* AdminRpc::PutReference(grpc::CallbackServerContext* co
     if (!logged.ok()) return logged;
     response->set_changed(result->changed);
     response->set_last_sequence(result->last_sequence);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ExportReference(grpc::CallbackServerContext* context,
+                                                    const v1::ExportReferenceRequest*,
+                                                    v1::ExportReferenceResponse* response) {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "export reference data");
+    if (!principal.ok()) return principal.status();
+    const auto catalog = reference_.catalog();
+    for (auto& f : common::ExportReferenceFiles(*catalog)) {
+      auto* file = response->add_files();
+      file->set_name(std::move(f.name));
+      file->set_text(std::move(f.text));
+    }
+    response->set_sequence(catalog->sequence());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminRpc::ApplyReference(grpc::CallbackServerContext* context,
+                                                   const v1::ApplyReferenceRequest* request,
+                                                   v1::ApplyReferenceResponse* response) {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "change reference data");
+    if (!principal.ok()) return principal.status();
+    std::vector<common::ReferenceFile> files;
+    for (const auto& f : request->files()) files.push_back({f.name(), f.text()});
+    // A kecamatan an account's scope names cannot be retired from under it.
+    auto accounts = accounts_.List();
+    if (!accounts.ok()) return accounts.status();
+    std::multimap<std::string, std::string> in_use;
+    for (const auto& a : *accounts) {
+      for (const auto& code : a.scope().kecamatan_codes()) in_use.emplace(code, StrCat("account ", a.name(), "'s scope"));
+    }
+    auto result = reference_.ApplyFiles(files, common::Retire::kMissingFromTheirFile, request->dry_run(), in_use);
+    if (!request->dry_run()) {
+      std::map<std::string_view, int> counts;
+      if (result.ok()) {
+        for (const auto& d : result->plan.differences) counts[common::ReferenceDifferenceName(d.kind)]++;
+      }
+      absl::Status logged = accounts_.Audit(
+          ActorOf(*context, *principal), "reference.apply", "", result.status(),
+          result.ok() ? StrCat(counts["added"], " added, ", counts["changed"], " changed, ", counts["retired"],
+                               " retired, from ", files.size(), " files; now at change ", result->last_sequence)
+                      : StrCat(files.size(), " files sent"));
+      if (result.ok() && !logged.ok()) return logged;
+    }
+    if (!result.ok()) return result.status();
+    for (const auto& d : result->plan.differences) {
+      auto* out = response->add_differences();
+      out->set_file(d.file);
+      out->set_key(d.key);
+      out->set_change(std::string(common::ReferenceDifferenceName(d.kind)));
+    }
+    response->set_applied(result->applied);
+    response->set_last_sequence(result->last_sequence);
+    response->set_entities(result->plan.entities);
     return absl::OkStatus();
   });
 }

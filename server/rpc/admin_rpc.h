@@ -24,6 +24,12 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* PutReference(grpc::CallbackServerContext* context,
                                          const v1::PutReferenceRequest* request,
                                          v1::PutReferenceResponse* response) override;
+  grpc::ServerUnaryReactor* ExportReference(grpc::CallbackServerContext* context,
+                                            const v1::ExportReferenceRequest* request,
+                                            v1::ExportReferenceResponse* response) override;
+  grpc::ServerUnaryReactor* ApplyReference(grpc::CallbackServerContext* context,
+                                           const v1::ApplyReferenceRequest* request,
+                                           v1::ApplyReferenceResponse* response) override;
   grpc::ServerUnaryReactor* CreateAccount(grpc::CallbackServerContext* context,
                                           const v1::CreateAccountRequest* request,
                                           v1::CreateAccountResponse* response) override;

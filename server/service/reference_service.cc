@@ -1,5 +1,7 @@
 #include "server/service/reference_service.h"
 
+#include <algorithm>
+
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "common/validation.h"
@@ -40,10 +42,37 @@ absl::StatusOr<ReferencePutResult> ReferenceService::Put(
     }
   }
   if (!problems.empty()) {
-    return absl::InvalidArgumentError(StrCat("reference data refused, nothing stored: ",
-                                             StrJoin(problems, "; ")));
+    return absl::InvalidArgumentError(
+        StrCat("reference data refused, nothing stored: ", common::ListProblems(problems, "; ")));
   }
   std::lock_guard write_lock(write_mu_);
+  {
+    // Referential integrity of the result: only problems this change makes.
+    const auto current = catalog();
+    common::ReferenceCatalog after = *current;
+    for (const auto& e : upserts) after.Upsert(e);
+    for (const auto& e : removals) {
+      v1::ReferenceChange removal;
+      removal.set_sequence(after.sequence());
+      *removal.mutable_entity() = e;
+      removal.set_removed(true);
+      after.Apply(removal);
+    }
+    auto by_key = [](const std::string& key) { return key; };
+    const auto before = common::ReferenceIntegrityProblems(*current, by_key);
+    for (auto& p : common::ReferenceIntegrityProblems(after, by_key)) {
+      if (std::find(before.begin(), before.end(), p) == before.end()) problems.push_back(std::move(p));
+    }
+    if (!problems.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat("reference data refused, nothing stored: ", common::ListProblems(problems, "; ")));
+    }
+  }
+  return Commit(upserts, removals);
+}
+
+absl::StatusOr<ReferencePutResult> ReferenceService::Commit(const std::vector<v1::ReferenceEntity>& upserts,
+                                                            const std::vector<v1::ReferenceEntity>& removals) {
   PANTAU_ASSIGN_OR_RETURN(auto changes, store_.Apply(upserts, removals, clock_.Now()));
   ReferencePutResult result;
   result.changed = static_cast<uint32_t>(changes.size());
@@ -54,6 +83,26 @@ absl::StatusOr<ReferencePutResult> ReferenceService::Put(
     catalog_ = std::move(next);
   }
   PANTAU_ASSIGN_OR_RETURN(result.last_sequence, store_.LastSequence());
+  return result;
+}
+
+absl::StatusOr<ReferenceApplyResult> ReferenceService::ApplyFiles(
+    const std::vector<common::ReferenceFile>& files, common::Retire retire, bool dry_run,
+    const std::multimap<std::string, std::string>& kecamatan_in_use) {
+  std::lock_guard write_lock(write_mu_);  // planned against exactly the data it replaces
+  ReferenceApplyResult result;
+  result.plan = common::PlanReferenceChange(*catalog(), files, retire, kecamatan_in_use);
+  if (!result.plan.problems.empty()) {
+    return absl::InvalidArgumentError(
+        StrCat("nothing applied; fix these first:\n  ", common::ListProblems(result.plan.problems, "\n  ")));
+  }
+  if (dry_run || (result.plan.upserts.empty() && result.plan.removals.empty())) {
+    result.last_sequence = catalog()->sequence();
+    return result;
+  }
+  PANTAU_ASSIGN_OR_RETURN(auto committed, Commit(result.plan.upserts, result.plan.removals));
+  result.applied = true;
+  result.last_sequence = committed.last_sequence;
   return result;
 }
 

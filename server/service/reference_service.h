@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/reference_catalog.h"
+#include "common/reference_change.h"
 #include "server/service/principal.h"
 #include "server/service/clock.h"
 #include "server/storage/storage.h"
@@ -19,6 +21,12 @@ namespace pantau::service {
 
 struct ReferencePutResult {
   uint32_t changed = 0;
+  uint64_t last_sequence = 0;
+};
+
+struct ReferenceApplyResult {
+  common::ReferencePlan plan;  // its problems are empty
+  bool applied = false;        // false for a dry run
   uint64_t last_sequence = 0;
 };
 
@@ -31,10 +39,19 @@ class ReferenceService {
   // A consistent snapshot of the catalog; stays valid however long the caller holds it.
   std::shared_ptr<const common::ReferenceCatalog> catalog() const;
 
-  // Validates every entity (INVALID_ARGUMENT naming each bad one; nothing stored), then applies
-  // them atomically.
+  // Validates every entity and the referential integrity of the result (INVALID_ARGUMENT naming
+  // each problem; nothing stored), then applies them atomically.
   absl::StatusOr<ReferencePutResult> Put(const std::vector<v1::ReferenceEntity>& upserts,
                                          const std::vector<v1::ReferenceEntity>& removals);
+
+  // Brings the reference data to what a folder's `files` say (common::PlanReferenceChange) in one
+  // atomic step, planned against the data in force at that moment. Any problem (a bad row, a
+  // broken reference, a kecamatan still named by `kecamatan_in_use`) fails it with
+  // INVALID_ARGUMENT listing every problem with its file and line, and nothing is stored; a dry
+  // run plans and stores nothing.
+  absl::StatusOr<ReferenceApplyResult> ApplyFiles(const std::vector<common::ReferenceFile>& files,
+                                                  common::Retire retire, bool dry_run,
+                                                  const std::multimap<std::string, std::string>& kecamatan_in_use = {});
 
   // Changes after `after_sequence`, ascending; `visit` returns false to stop.
   absl::Status ScanChanges(uint64_t after_sequence,
@@ -49,6 +66,10 @@ class ReferenceService {
       : store_(store), clock_(clock) {}
 
  private:
+  // Stores the changes and swaps in the catalog they make. REQUIRES: write_mu_ held.
+  absl::StatusOr<ReferencePutResult> Commit(const std::vector<v1::ReferenceEntity>& upserts,
+                                            const std::vector<v1::ReferenceEntity>& removals);
+
   storage::ReferenceStore& store_;
   const Clock& clock_;
 

@@ -151,6 +151,7 @@ TEST_F(SyncEngineTest, PullFetchesExactlyTheDeltaAfterTheCursor) {
   v1::ReferenceEntity market;
   market.mutable_market()->set_code("pasar_baru");
   market.mutable_market()->set_name("Pasar Baru");
+  market.mutable_market()->set_kecamatan_code("marabahan");
   ASSERT_THAT(server_->reference().Put({market}, {}), IsOk());
   auto second = engine->Pull();
   ASSERT_THAT(second.status, IsOk());

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "common/dates.h"
+#include "common/reference_csv.h"
 #include "common/str_cat.h"
 #include "common/ulid.h"
 #include "pantau/v1/admin_service.grpc.pb.h"
@@ -958,6 +959,135 @@ TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
 
 namespace pantau::integration {
 namespace {
+
+// Reference data changed while the server serves: export, a market added in the folder, a dry run
+// that applies nothing, the apply, and a laptop that gets the market at its next sync and records
+// a price there. Broken references are listed with file and line and nothing is applied; a
+// kecamatan an account's scope names cannot be retired; the apply is in the audit log.
+TEST_F(ClientProcessTest, ReferenceDataIsExportedChangedAndAppliedWhileTheServerServes) {
+  namespace fs = std::filesystem;
+  auto as_admin = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("admin-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as_admin({"login", "--server", address_, "--token-file", dir_.Sub("admin.token")}).exit_code, 0);
+  const std::string folder = dir_.Sub("reference");
+  auto exported = as_admin({"admin", "reference", "export", "--out", folder});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("wrote 13 files to " + folder), std::string::npos) << exported.out;
+  // What was exported is what was imported: applying it back differs in nothing.
+  for (const char* file : {"kecamatan.csv", "markets.csv", "reference_prices.csv", "checklists.csv"}) {
+    auto text = common::ParseReferenceCsv(file, ReadFile(folder + "/" + file));
+    auto original = common::ParseReferenceCsv(file, ReadFile(kReference + "/" + file));
+    ASSERT_TRUE(text.ok() && original.ok()) << file;
+    ASSERT_EQ(text->entities.size(), original->entities.size()) << file;
+  }
+  auto same = as_admin({"admin", "reference", "apply", folder});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("nothing to apply: the server already holds what the folder says"), std::string::npos)
+      << same.out;
+
+  // A new market, and the price it cannot take yet.
+  {
+    std::ofstream markets(folder + "/markets.csv", std::ios::app);
+    markets << "pasar_baru,Pasar Baru,marabahan,yes\n";
+  }
+  auto before = Pantau({"price", "add", "--market", "pasar_baru", "--commodity", "beras_medium", "--price", "13000"});
+  EXPECT_EQ(before.exit_code, 2);
+  auto dry = as_admin({"admin", "reference", "apply", folder, "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("markets.csv\n  added  market/pasar_baru\n"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("dry run: 1 added, 0 changed, 0 retired"), std::string::npos) << dry.out;
+  auto still = as_admin({"admin", "reference", "apply", folder, "--dry-run", "--format", "json"});
+  ASSERT_EQ(still.exit_code, 0) << still.err;
+  auto still_json = nlohmann::json::parse(still.out);
+  EXPECT_EQ(still_json["applied"], false);  // the first dry run applied nothing
+  ASSERT_EQ(still_json["differences"].size(), 1u);
+  EXPECT_EQ(still_json["differences"][0]["key"], "market/pasar_baru");
+
+  auto applied = as_admin({"admin", "reference", "apply", folder});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.out.find("applied: 1 added, 0 changed, 0 retired"), std::string::npos) << applied.out;
+  // The laptop gets it at its next sync, and a price there goes in.
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  auto after = Pantau({"price", "add", "--market", "pasar_baru", "--commodity", "beras_medium", "--price", "13000"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  EXPECT_EQ(ServerPriceSamples(), 1u);
+
+  // Broken references: every one listed with its file and line; nothing applied.
+  {
+    std::ofstream markets(folder + "/markets.csv", std::ios::app);
+    markets << "pasar_hilang,Pasar Hilang,atlantis,no\n";  // line 8
+    std::ofstream instruments(folder + "/uttp_instruments.csv", std::ios::app);
+    instruments << "UTTP-X,meteran_ajaib,Toko X,,,marabahan,,,,,0,0,2026-01-05,\n";
+  }
+  auto broken = as_admin({"admin", "reference", "apply", folder});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.err.find("nothing applied; fix these first:"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("markets.csv line 8: kecamatan_code: \"atlantis\" is not a kecamatan (kecamatan.csv)"),
+            std::string::npos)
+      << broken.err;
+  EXPECT_NE(broken.err.find("uttp_instruments.csv line 5: type_code: \"meteran_ajaib\" is not a UTTP type"),
+            std::string::npos)
+      << broken.err;
+  auto check = as_admin({"admin", "reference", "export", "--out", dir_.Sub("check")});
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(ReadFile(dir_.Sub("check") + "/markets.csv").find("pasar_hilang"), std::string::npos);
+
+  // Retiring Tamban's kecamatan and market while an account's scope names Tamban is refused.
+  ASSERT_EQ(as_admin({"admin", "scope", "--name", "kabid", "--kecamatan", "tamban"}).exit_code, 0);
+  const std::string folder2 = dir_.Sub("check");
+  auto drop_line = [&](const std::string& path, const std::string& needle) {
+    std::istringstream in(ReadFile(path));
+    std::string line, kept;
+    while (std::getline(in, line)) {
+      if (line.find(needle) == std::string::npos) kept += line + "\n";
+    }
+    std::ofstream(path, std::ios::trunc) << kept;
+  };
+  drop_line(folder2 + "/kecamatan.csv", "tamban,");
+  drop_line(folder2 + "/markets.csv", "pasar_tamban,");
+  auto retiring = as_admin({"admin", "reference", "apply", folder2, "--dry-run"});
+  EXPECT_EQ(retiring.exit_code, 2);
+  EXPECT_NE(retiring.err.find("kecamatan.csv: kecamatan tamban would be retired, but account kabid's scope names it"),
+            std::string::npos)
+      << retiring.err;
+  ASSERT_EQ(as_admin({"admin", "scope", "--name", "kabid", "--kecamatan", ""}).exit_code, 0);
+  auto retired = as_admin({"admin", "reference", "apply", folder2});
+  ASSERT_EQ(retired.exit_code, 0) << retired.err;
+  EXPECT_NE(retired.out.find("kecamatan.csv\n  retired  kecamatan/tamban\n"), std::string::npos) << retired.out;
+  EXPECT_NE(retired.out.find("markets.csv\n  retired  market/pasar_tamban\n"), std::string::npos) << retired.out;
+
+  // The audit log holds who applied what.
+  auto audit = as_admin({"admin", "audit-log", "--format", "csv"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.err;
+  EXPECT_NE(audit.out.find("reference.apply"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("1 added, 0 changed, 0 retired, from 13 files"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("0 added, 0 changed, 2 retired"), std::string::npos) << audit.out;
+}
+
+// import-reference into a stopped store makes the same checks as an apply.
+TEST_F(ClientProcessTest, ImportReferenceRefusesBrokenReferencesWithFileAndLine) {
+  namespace fs = std::filesystem;
+  const std::string folder = dir_.Sub("broken-reference");
+  fs::create_directories(folder);
+  for (const auto& entry : fs::directory_iterator(kReference)) fs::copy(entry.path(), folder + "/" + entry.path().filename().string());
+  {
+    std::ofstream outlets(folder + "/outlets.csv", std::ios::app);
+    outlets << "pkl_baru,Pangkalan Baru,lpg_pangkalan,atlantis,REG-9,Agen X,100,,Jl. X\n";
+    std::ofstream prices(folder + "/reference_prices.csv", std::ios::app);
+    prices << "gula_pasir_ajaib,nasional,HET,20000,2026-01-01,Permendag X\n";
+  }
+  auto imported = RunCommand({kServer, "import-reference", "--data-dir", dir_.Sub("other-data"), folder});
+  EXPECT_NE(imported.exit_code, 0);
+  const std::string said = imported.out + imported.err;
+  EXPECT_NE(said.find("outlets.csv line 6: kecamatan_code: \"atlantis\" is not a kecamatan"), std::string::npos) << said;
+  EXPECT_NE(said.find("reference_prices.csv line 18: product_code: \"gula_pasir_ajaib\" is not a commodity or subsidised product"),
+            std::string::npos)
+      << said;
+}
 
 TEST_F(ClientProcessTest, TheAdminManagesAccountsFromALaptopAndScopesHold) {
   auto as_admin = [&](std::vector<std::string> args) {

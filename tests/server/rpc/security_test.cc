@@ -211,6 +211,10 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
        ServerStream<v1::ExportRecordsRequest, v1::ExportRecordsResponse>(q, &Q::ExportRecords), readers},
       {"AdminService.PutReference", Unary<v1::PutReferenceRequest, v1::PutReferenceResponse>(a, &A::PutReference),
        admins},
+      {"AdminService.ExportReference",
+       Unary<v1::ExportReferenceRequest, v1::ExportReferenceResponse>(a, &A::ExportReference), admins},
+      {"AdminService.ApplyReference",
+       Unary<v1::ApplyReferenceRequest, v1::ApplyReferenceResponse>(a, &A::ApplyReference), admins},
       {"AdminService.CreateAccount",
        Unary<v1::CreateAccountRequest, v1::CreateAccountResponse>(a, &A::CreateAccount), admins},
       {"AdminService.ListAccounts", Unary<v1::ListAccountsRequest, v1::ListAccountsResponse>(a, &A::ListAccounts),
@@ -586,6 +590,7 @@ TEST_F(SecurityTest, RevocationRotationExpiryAndScopeReachStreamsAlreadyOpen) {
   for (int i = 0; i < kMarkets; ++i) {
     markets[i].mutable_market()->set_code("pasar_" + std::to_string(i));
     markets[i].mutable_market()->set_name("Pasar " + std::to_string(i));
+    markets[i].mutable_market()->set_kecamatan_code("marabahan");
   }
   ASSERT_THAT(server_->reference().Put(markets, {}), IsOk());
   {

@@ -159,6 +159,7 @@ TEST_F(SyncRpcTest, PullReturnsExactlyTheChangesAfterACursorAndResumes) {
     auto& m = *markets.emplace_back().mutable_market();
     m.set_code("pasar_" + std::to_string(i));
     m.set_name("Pasar " + std::to_string(i));
+    m.set_kecamatan_code("marabahan");
   }
   v1::PutReferenceRequest put;
   for (const auto& m : markets) *put.add_upserts() = m;

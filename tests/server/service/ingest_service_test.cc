@@ -183,6 +183,18 @@ TEST_F(IngestServiceTest, AuditFindingsComeFromTheChecklistRulesOnTheServer) {
   pupuk_step->set_code("rujukan_aph");
   pupuk_step->set_domain("pupuk_kios");
   pupuk_step->set_step(4);
+  auto* lpg = data.emplace_back().mutable_subsidised_product();
+  lpg->set_code("lpg_3kg");
+  lpg->set_name("LPG 3 kg");
+  lpg->set_unit("tabung");
+  lpg->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  for (int step = 1; step <= 3; ++step) {  // a ladder has every step below the last
+    auto* a = data.emplace_back().mutable_follow_up_action();
+    a->set_code("pupuk_step_" + std::to_string(step));
+    a->set_name("Step " + std::to_string(step));
+    a->set_domain("pupuk_kios");
+    a->set_step(step);
+  }
   ASSERT_THAT(reference_->Put(data, {}), IsOk());
 
   // The laptop listed no finding (an old version, say) and one the rules cannot see.
@@ -270,6 +282,43 @@ TEST(ReferenceServiceTest, RefusesBadEntitiesWholeAndBindsDevicesToOneInspector)
   EXPECT_THAT((*reference)->RegisterDevice({"budi", v1::ROLE_INSPECTOR}, "laptop-1", ""),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_NE((*reference)->catalog()->FindDevice("laptop-1"), nullptr);
+}
+
+// PutReference and folder applies make the same integrity checks: a market whose kecamatan does
+// not exist, or a kecamatan removed from under its market, is refused whole. Data already broken
+// before the change does not block an unrelated change.
+TEST(ReferenceServiceTest, PutRefusesBrokenReferencesItWouldMake) {
+  FakeClock clock(TestNow());
+  auto storage = storage::NewMemoryStorage();
+  auto reference = ReferenceService::Create(storage->reference(), clock);
+  ASSERT_THAT(reference, IsOk());
+  ASSERT_THAT((*reference)->Put(pantau::testing::TestReferenceData(), {}), IsOk());
+  const size_t size = (*reference)->catalog()->size();
+  v1::ReferenceEntity market;
+  market.mutable_market()->set_code("pasar_x");
+  market.mutable_market()->set_name("Pasar X");
+  market.mutable_market()->set_kecamatan_code("atlantis");
+  auto put = (*reference)->Put({market}, {});
+  EXPECT_THAT(put, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(put.status().message().find("market/pasar_x: kecamatan_code: \"atlantis\" is not a kecamatan"),
+            std::string::npos)
+      << put.status().message();
+  EXPECT_EQ((*reference)->catalog()->size(), size);
+
+  v1::ReferenceEntity kecamatan;
+  kecamatan.mutable_kecamatan()->set_code("marabahan");
+  auto removed = (*reference)->Put({}, {kecamatan});
+  EXPECT_THAT(removed, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(removed.status().message().find("market/pasar_marabahan: kecamatan_code: \"marabahan\" is not a kecamatan"),
+            std::string::npos)
+      << removed.status().message();
+  EXPECT_EQ((*reference)->catalog()->size(), size);
+
+  // Once the kecamatan exists, the market goes in.
+  v1::ReferenceEntity atlantis;
+  atlantis.mutable_kecamatan()->set_code("atlantis");
+  atlantis.mutable_kecamatan()->set_name("Atlantis");
+  EXPECT_THAT((*reference)->Put({atlantis, market}, {}), IsOk());
 }
 
 }  // namespace

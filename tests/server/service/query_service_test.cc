@@ -61,6 +61,7 @@ class QueryServiceTest : public ::testing::Test {
     uttp2->set_type_code("timbangan_elektronik");
     auto* market = data.emplace_back().mutable_market();
     market->set_code("pasar_lain");
+    market->set_kecamatan_code("marabahan");
     ASSERT_THAT(reference_->Put(data, {}), IsOk());
     ingest_ = std::make_unique<IngestService>(storage_->records(), *reference_, clock_, IngestOptions{});
     queries_ = std::make_unique<QueryService>(storage_->records(), *reference_, clock_, IkkSettings{});
