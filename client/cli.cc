@@ -809,6 +809,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       } else if (!report_signatory.empty()) {
         return s.Fail(absl::InvalidArgumentError(StrCat(file, ": cannot be read")));
       }
+      // What the file leaves out comes from the deployment this laptop pulled.
+      auto catalog = s.store->LoadCatalog();
+      if (!catalog.ok()) return s.Fail(catalog.status());
+      ApplyDeployment(signatory, catalog->FindDeployment());
     }
     // Every report is a server answer, turned into text or a workbook.
     std::string text;
@@ -1113,7 +1117,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     // inspector adds with --finding (observed, no rule for them) are kept beside them.
     std::set<std::string> listed(findings.begin(), findings.end());
     if (checklist != nullptr) {
-      const auto found = common::EvaluateChecklist(*checklist, *a, env.catalog, day, {"kalsel", "nasional"});
+      const auto found = common::EvaluateChecklist(*checklist, *a, env.catalog, day,
+                                                   env.catalog.PriceZonesOfOutlet(a->outlet_code()));
       s.out << FindingLines(found);
       for (const auto& f : found) listed.insert(f.code);
     }

@@ -198,8 +198,7 @@ std::vector<std::string> EffectiveFindings(const v1::OutletAudit& audit) {
   return std::vector<std::string>(all.begin(), all.end());
 }
 
-bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog, absl::CivilDay day,
-                            const std::vector<std::string>& zones) {
+bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog, absl::CivilDay day) {
   v1::OutletAudit* audit = record.has_outlet_audit() ? record.mutable_outlet_audit()
                            : record.has_correction() && record.correction().has_outlet_audit()
                                ? record.mutable_correction()->mutable_outlet_audit()
@@ -211,6 +210,7 @@ bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog,
   const v1::Checklist* checklist = ChecklistFor(*audit, catalog, day);
   if (checklist == nullptr) return true;
   audit->set_checklist_applied(StrCat(OutletKindName(checklist->outlet_kind()), " ", checklist->version()));
+  const auto zones = catalog.PriceZonesOfOutlet(audit->outlet_code());
   for (const auto& f : EvaluateChecklist(*checklist, *audit, catalog, day, zones)) {
     audit->add_computed_findings(f.code);
     audit->add_finding_reasons(f.reason);

@@ -45,8 +45,8 @@ std::vector<std::string> EffectiveFindings(const v1::OutletAudit& audit);
 
 // Computes the findings of the outlet audit `record` holds (itself or a correction's
 // replacement) and records them in computed_findings, finding_reasons and checklist_applied.
+// The HET is looked for in the audited outlet's price zones (ReferenceCatalog::PriceZonesOfOutlet).
 // False, and `record` untouched, when it holds no audit.
-bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog, absl::CivilDay day,
-                            const std::vector<std::string>& zones);
+bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog, absl::CivilDay day);
 
 }  // namespace pantau::common

@@ -40,7 +40,7 @@ struct PricePoint {
 
 // The series of one commodity in one market. `cells` are that commodity's price cells (any
 // markets, any days, any order); buckets without samples are absent. `zones` are searched in
-// order for a reference price (HET first, then HAP), e.g. {"2", "kalsel", "nasional"}.
+// order for a reference price (HET first, then HAP): the market's (ReferenceCatalog::PriceZonesOfMarket).
 std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view commodity,
                                     std::string_view market, PriceBucket bucket,
                                     const ReferenceCatalog& catalog,

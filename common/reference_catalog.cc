@@ -75,6 +75,8 @@ std::string NaturalKey(const ReferenceEntity& e) {
     }
     case ReferenceEntity::kFollowUpAction:
       return e.follow_up_action().code();
+    case ReferenceEntity::kDeployment:  // one per deployment: a new row replaces it
+      return "current";
     case ReferenceEntity::ENTITY_NOT_SET:
       return "";
   }
@@ -113,6 +115,8 @@ std::string_view ReferenceTypeName(const ReferenceEntity& entity) {
       return "checklist";
     case ReferenceEntity::kFollowUpAction:
       return "follow_up_action";
+    case ReferenceEntity::kDeployment:
+      return "deployment";
     case ReferenceEntity::ENTITY_NOT_SET:
       return "";
   }
@@ -167,6 +171,30 @@ PANTAU_CATALOG_FINDER(FindUttpInstrument, UttpInstrument, "uttp_instrument", utt
 PANTAU_CATALOG_FINDER(FindDevice, Device, "device", device)
 PANTAU_CATALOG_FINDER(FindFollowUpAction, FollowUpAction, "follow_up_action", follow_up_action)
 #undef PANTAU_CATALOG_FINDER
+
+const v1::Deployment* ReferenceCatalog::FindDeployment() const {
+  const ReferenceEntity* e = Find("deployment", "current");
+  return e == nullptr ? nullptr : &e->deployment();
+}
+
+namespace {
+std::vector<std::string> ZonesOr(const google::protobuf::RepeatedPtrField<std::string>& own,
+                                 const v1::Deployment* deployment) {
+  if (!own.empty()) return {own.begin(), own.end()};
+  if (deployment != nullptr) return {deployment->price_zones().begin(), deployment->price_zones().end()};
+  return {};
+}
+}  // namespace
+
+std::vector<std::string> ReferenceCatalog::PriceZonesOfMarket(std::string_view code) const {
+  const v1::Market* market = FindMarket(code);
+  return market == nullptr ? ZonesOr({}, FindDeployment()) : ZonesOr(market->price_zones(), FindDeployment());
+}
+
+std::vector<std::string> ReferenceCatalog::PriceZonesOfOutlet(std::string_view code) const {
+  const v1::Outlet* outlet = FindOutlet(code);
+  return outlet == nullptr ? ZonesOr({}, FindDeployment()) : ZonesOr(outlet->price_zones(), FindDeployment());
+}
 
 const v1::Indicator* ReferenceCatalog::FindIndicator(int number) const {
   const ReferenceEntity* e = Find("indicator", absl::StrFormat("%03d", number));

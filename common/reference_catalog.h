@@ -18,7 +18,8 @@ namespace pantau::common {
 
 // The entity's type name: "kecamatan", "market", "commodity", "subsidised_product",
 // "reference_price", "outlet", "uttp_type", "uttp_instrument", "indicator", "device",
-// "indicator_target", "manual_realisation", "checklist", "follow_up_action"; "" when unset.
+// "indicator_target", "manual_realisation", "checklist", "follow_up_action", "deployment"; ""
+// when unset.
 std::string_view ReferenceTypeName(const v1::ReferenceEntity& entity);
 
 // "lpg_pangkalan", "pupuk_kios", or "" for an unspecified kind.
@@ -52,6 +53,12 @@ class ReferenceCatalog {
   const v1::IndicatorTarget* FindIndicatorTarget(int number, int year) const;
   const v1::ManualRealisation* FindManualRealisation(int number, int year) const;
   const v1::FollowUpAction* FindFollowUpAction(std::string_view code) const;
+  // Who this deployment serves (deployment.csv); nullptr before one is loaded.
+  const v1::Deployment* FindDeployment() const;
+  // The HET/HAP zones searched, in order, for a reference price at a market or an outlet: its own,
+  // else the deployment's (none: no reference price applies).
+  std::vector<std::string> PriceZonesOfMarket(std::string_view code) const;
+  std::vector<std::string> PriceZonesOfOutlet(std::string_view code) const;
   // The checklist of `kind` with `version`, or the one in force on `day` (the latest
   // effective_from not after it); nullptr when there is none.
   const v1::Checklist* FindChecklist(v1::OutletKind kind, std::string_view version) const;

@@ -55,6 +55,15 @@ std::vector<std::string> ReferenceIntegrityProblems(const ReferenceCatalog& cata
     out.push_back(StrCat(where(key), ": ", field, ": \"", value, "\" is not ", what));
   };
   std::map<std::string, std::map<int, std::vector<std::string>>> ladders;  // domain -> step -> keys
+  // The zones the deployment, its markets and outlets name: a reference price elsewhere applies
+  // nowhere (checked once a deployment is loaded).
+  const v1::Deployment* deployment = catalog.FindDeployment();
+  std::set<std::string> zones;
+  if (deployment != nullptr) zones.insert(deployment->price_zones().begin(), deployment->price_zones().end());
+  for (const auto& [key, e] : catalog.entities()) {
+    if (e.has_market()) zones.insert(e.market().price_zones().begin(), e.market().price_zones().end());
+    if (e.has_outlet()) zones.insert(e.outlet().price_zones().begin(), e.outlet().price_zones().end());
+  }
   for (const auto& [key, e] : catalog.entities()) {
     switch (e.entity_case()) {
       case v1::ReferenceEntity::kMarket:
@@ -71,6 +80,11 @@ std::vector<std::string> ReferenceIntegrityProblems(const ReferenceCatalog& cata
         if (!IsProduct(catalog, e.reference_price().product_code())) {
           missing(key, "product_code", e.reference_price().product_code(),
                   "a commodity or subsidised product (commodities.csv, subsidised_products.csv)");
+        }
+        if (deployment != nullptr && !zones.count(e.reference_price().zone())) {
+          missing(key, "zone", e.reference_price().zone(),
+                  "a zone the deployment, a market or an outlet names (price_zones in deployment.csv, markets.csv, "
+                  "outlets.csv)");
         }
         break;
       case v1::ReferenceEntity::kUttpInstrument: {

@@ -77,6 +77,15 @@ std::optional<int64_t> ParseMilliText(const std::string& text) {
   return whole * 1000 + fraction;
 }
 
+// "2; kalsel;nasional" -> {"2", "kalsel", "nasional"}: most specific first.
+std::vector<std::string> ZoneList(const std::string& text) {
+  std::vector<std::string> out;
+  for (auto zone : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
+    out.emplace_back(StripAsciiSpace(std::string_view(zone.data(), zone.size())));
+  }
+  return out;
+}
+
 v1::OutletKind ParseOutletKind(std::string_view text) {
   if (text == "lpg_pangkalan") return v1::OUTLET_KIND_LPG_PANGKALAN;
   if (text == "pupuk_kios") return v1::OUTLET_KIND_PUPUK_KIOS;
@@ -102,6 +111,17 @@ v1::IndicatorComputation ParseComputation(std::string_view text) {
 
 const std::vector<FileSpec>& Specs() {
   static const auto* specs = new std::vector<FileSpec>{
+      {"deployment.csv", {"code", "name", "province", "agency", "seat", "price_zones"},
+       [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
+         auto* d = e.mutable_deployment();
+         d->set_code(Field(t, r, "code"));
+         d->set_name(Field(t, r, "name"));
+         d->set_province(Field(t, r, "province"));
+         d->set_agency(Field(t, r, "agency"));
+         d->set_seat(Field(t, r, "seat"));
+         for (auto& zone : ZoneList(Field(t, r, "price_zones"))) d->add_price_zones(std::move(zone));
+         return std::string();
+       }},
       {"kecamatan.csv", {"code", "name"},
        [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
          auto* k = e.mutable_kecamatan();
@@ -120,6 +140,7 @@ const std::vector<FileSpec>& Specs() {
            return std::string("verified: must be yes or no");
          }
          m->set_verified(verified == "yes");
+         for (auto& zone : ZoneList(Field(t, r, "price_zones"))) m->add_price_zones(std::move(zone));
          return std::string();
        }},
       {"commodities.csv",
@@ -184,6 +205,7 @@ const std::vector<FileSpec>& Specs() {
            o->add_villages_served(std::string(StripAsciiSpace(std::string_view(village.data(), village.size()))));
          }
          o->set_address(Field(t, r, "address"));
+         for (auto& zone : ZoneList(Field(t, r, "price_zones"))) o->add_price_zones(std::move(zone));
          return error;
        }},
       {"uttp_types.csv", {"code", "name", "category", "reverification_interval_months"},
@@ -372,18 +394,25 @@ using RowWriter = std::function<std::vector<Row>(const v1::ReferenceEntity&)>;
 struct WriterSpec {
   v1::ReferenceEntity::EntityCase entity_case;
   RowWriter write;
+  // Optional columns after the required ones (a file without them still reads).
+  std::vector<std::string> extra_columns = {};
 };
 
 const std::map<std::string, WriterSpec, std::less<>>& Writers() {
   using E = v1::ReferenceEntity;
   static const auto* writers = new std::map<std::string, WriterSpec, std::less<>>{
+      {"deployment.csv", {E::kDeployment, [](const E& e) {
+         const auto& d = e.deployment();
+         return std::vector<Row>{{d.code(), d.name(), d.province(), d.agency(), d.seat(), StrJoin(d.price_zones(), ";")}};
+       }}},
       {"kecamatan.csv", {E::kKecamatan, [](const E& e) {
          return std::vector<Row>{{e.kecamatan().code(), e.kecamatan().name()}};
        }}},
       {"markets.csv", {E::kMarket, [](const E& e) {
          const auto& m = e.market();
-         return std::vector<Row>{{m.code(), m.name(), m.kecamatan_code(), m.verified() ? "yes" : "no"}};
-       }}},
+         return std::vector<Row>{
+             {m.code(), m.name(), m.kecamatan_code(), m.verified() ? "yes" : "no", StrJoin(m.price_zones(), ";")}};
+       }, {"price_zones"}}},
       {"commodities.csv", {E::kCommodity, [](const E& e) {
          const auto& c = e.commodity();
          return std::vector<Row>{{c.code(), c.name(), c.unit(), c.category(), StrCat(c.plausible_min_rupiah()),
@@ -402,8 +431,8 @@ const std::map<std::string, WriterSpec, std::less<>>& Writers() {
          const auto& o = e.outlet();
          return std::vector<Row>{{o.code(), o.name(), std::string(OutletKindName(o.kind())), o.kecamatan_code(),
                                   o.registration_number(), o.supplier(), StrCat(o.monthly_allocation_units()),
-                                  StrJoin(o.villages_served(), ";"), o.address()}};
-       }}},
+                                  StrJoin(o.villages_served(), ";"), o.address(), StrJoin(o.price_zones(), ";")}};
+       }, {"price_zones"}}},
       {"uttp_types.csv", {E::kUttpType, [](const E& e) {
          const auto& u = e.uttp_type();
          return std::vector<Row>{{u.code(), u.name(), std::string(UttpCategoryName(u.category())),
@@ -560,7 +589,9 @@ absl::StatusOr<std::string> WriteReferenceCsv(std::string_view file_name,
   if (spec == nullptr || writer == Writers().end()) {
     return absl::InvalidArgumentError(StrCat(file_name, ": not a reference file name"));
   }
-  std::string out = StrJoin(spec->required_columns, ",") + "\n";
+  std::vector<std::string> header = spec->required_columns;
+  header.insert(header.end(), writer->second.extra_columns.begin(), writer->second.extra_columns.end());
+  std::string out = StrJoin(header, ",") + "\n";
   for (const v1::ReferenceEntity* entity : entities) {
     if (entity->entity_case() != writer->second.entity_case) {
       return absl::InvalidArgumentError(StrCat(file_name, ": cannot hold a ", ReferenceTypeName(*entity)));

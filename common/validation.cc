@@ -232,6 +232,15 @@ std::vector<v1::FieldError> ValidateReferenceEntity(const v1::ReferenceEntity& e
       if (a.step() <= 0) errors.Add("follow_up_action.step", "must be 1 or more");
       break;
     }
+    case v1::ReferenceEntity::kDeployment: {
+      const auto& d = entity.deployment();
+      if (d.code().empty()) errors.Add("deployment.code", "is required (the kode wilayah, e.g. 63.04)");
+      if (d.name().empty()) errors.Add("deployment.name", "is required (e.g. Kabupaten Barito Kuala)");
+      if (d.price_zones().empty()) {
+        errors.Add("deployment.price_zones", "name at least one HET/HAP zone, most specific first (e.g. 2;kalsel;nasional)");
+      }
+      break;
+    }
     default:
       break;
   }

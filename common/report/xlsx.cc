@@ -118,6 +118,14 @@ std::string IndonesianDate(absl::CivilDay day) {
   return StrCat(day.day(), " ", kMonths[day.month() - 1], " ", day.year());
 }
 
+void ApplyDeployment(Signatory& signatory, const v1::Deployment* deployment) {
+  if (deployment != nullptr) {
+    if (signatory.agency.empty()) signatory.agency = deployment->agency();
+    if (signatory.place.empty()) signatory.place = deployment->seat();
+  }
+  if (signatory.position.empty() && !signatory.agency.empty()) signatory.position = StrCat("Kepala ", signatory.agency);
+}
+
 absl::StatusOr<Signatory> ParseSignatory(const std::string& json_text, const std::string& file_name) {
   const auto j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {

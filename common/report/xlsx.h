@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "common/report/tables.h"
 #include "pantau/v1/query_service.pb.h"
+#include "pantau/v1/reference.pb.h"
 
 namespace pantau::report {
 
@@ -22,15 +23,20 @@ namespace pantau::report {
 //   NAMA
 //   Pembina Tingkat I
 //   NIP. 19700101 199003 1 001
+// Empty agency, place and position come from the deployment (ApplyDeployment): nothing about one
+// kabupaten is in the code.
 struct Signatory {
-  std::string agency = "Dinas Koperasi, Perindustrian dan Perdagangan Kabupaten Barito Kuala";
-  std::string place = "Marabahan";
-  std::string date;  // "28 November 2026"; empty: the report's day
-  std::string position = "Kepala Dinas Koperasi, Perindustrian dan Perdagangan";
+  std::string agency;    // empty: deployment.csv's agency
+  std::string place;     // empty: deployment.csv's seat
+  std::string date;      // "28 November 2026"; empty: the report's day
+  std::string position;  // empty: "Kepala " and the agency
   std::string name;  // empty: a line to write the name on
   std::string rank;
   std::string nip;
 };
+
+// Fills the signatory's empty agency, place and position from `deployment` (may be null).
+void ApplyDeployment(Signatory& signatory, const v1::Deployment* deployment);
 
 // "28 November 2026".
 std::string IndonesianDate(absl::CivilDay day);

@@ -420,6 +420,8 @@ Response Api::Handle(const Request& request) {
   if (absl::Status filled = FillRequest(*params, *message); !filled.ok()) return Error(filled, request);
 
   report::Signatory signatory = deps_.signatory;
+  const v1::Deployment deployment = deps_.queries.Deployment();
+  report::ApplyDeployment(signatory, &deployment);
   if (signatory.date.empty()) {
     signatory.date = report::IndonesianDate(absl::ToCivilDay(deps_.clock.Now(), common::DefaultDeploymentZone()));
   }

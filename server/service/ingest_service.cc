@@ -236,8 +236,7 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
     // on the audit's local day.
     const bool verdict = common::AttachComputedVerdict(record, *catalog, options_.metrology).has_value();
     const bool findings = common::AttachComputedFindings(
-        record, *catalog, absl::ToCivilDay(common::FromTimestamp(record.observed_at()), options_.zone),
-        options_.het_zones);
+        record, *catalog, absl::ToCivilDay(common::FromTimestamp(record.observed_at()), options_.zone));
     if (verdict || findings || outlet) record_bytes = DeterministicBytes(record);
     if (record.has_outlet_audit()) batch_audits[record.id()] = record.outlet_audit();
     batch_ids.emplace(record.id(), writes.size());

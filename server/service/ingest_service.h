@@ -28,10 +28,9 @@ struct IngestOptions {
   size_t max_batch_records = 1000;
   // How UTTP verdicts are computed (MPE multipliers per verification kind, limits).
   common::MetrologySettings metrology;
-  // Audit findings: local days in this zone, and the zones searched, in order, for the HET in
-  // force (LPG 3 kg has a provincial HET, pupuk a national one).
+  // Audit findings: local days in this zone. The HET in force is looked for in the outlet's price
+  // zones (reference data: outlets.csv, else deployment.csv).
   absl::TimeZone zone = common::DefaultDeploymentZone();
-  std::vector<std::string> het_zones = {"kalsel", "nasional"};
 };
 
 // Running totals of results, for stats and metrics.

@@ -181,7 +181,7 @@ absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
   out.set_unit(commodity->unit());
   for (const auto& market : markets) {
     for (const auto& p : common::PriceSeries(cells, request.commodity_code(), market, bucket,
-                                             *catalog, settings_.price_zones)) {
+                                             *catalog, catalog->PriceZonesOfMarket(market))) {
       if (p.last < *from || p.first > *to) continue;
       v1::PricePointRow* row = out.add_points();
       row->set_market_code(market);

@@ -24,9 +24,6 @@ namespace pantau::service {
 // Choices among the documented alternative definitions (docs/indicators.md).
 struct IkkSettings {
   common::UttpDefinition uttp_definition = common::UttpDefinition::kVerifiedInYear;
-  // Zones searched, in order, for the reference price of a commodity: rice zone 2 (Kalimantan),
-  // the province, then national prices.
-  std::vector<std::string> price_zones = {"2", "kalsel", "nasional"};
   // The price schedule coverage is measured against when a request names none: the weekly
   // Tuesday check of Barito Kuala's markets.
   std::vector<std::string> price_schedule = {"selasa"};
@@ -54,6 +51,13 @@ class QueryService {
   // limited to bidang sees only those IKK rows, and field-record queries only with perdagangan;
   // one limited to kecamatan sees only the markets, outlets and instruments there, and is
   // refused (PERMISSION_DENIED) what covers the whole kabupaten. docs/security.md.
+
+  // Who this deployment serves (deployment.csv), as in force now; empty when none is loaded.
+  v1::Deployment Deployment() const {
+    const auto catalog = reference_.catalog();
+    const v1::Deployment* d = catalog->FindDeployment();
+    return d != nullptr ? *d : v1::Deployment();
+  }
 
   // INVALID_ARGUMENT for a period label that is not one.
   absl::StatusOr<v1::GetIndicatorTableResponse> IndicatorTable(std::string_view period_label,

@@ -183,7 +183,7 @@ TEST(ReferenceChangeTest, UnknownFilesDuplicatesAndBadRowsAreProblems) {
                       "pasar_b,B,marabahan,mungkin\n"}};
   ReferencePlan plan = PlanReferenceChange(catalog, files, Retire::kNo);
   EXPECT_EQ(plan.problems.size(), 3u) << ListProblems(plan.problems, "\n");
-  EXPECT_EQ(plan.problems[0].rfind("pasar.csv: not a reference file (known: kecamatan.csv, markets.csv", 0), 0u);
+  EXPECT_EQ(plan.problems[0].rfind("pasar.csv: not a reference file (known: deployment.csv, kecamatan.csv, markets.csv", 0), 0u);
   EXPECT_TRUE(Has(plan.problems, "markets.csv line 4: verified: must be yes or no"));
   EXPECT_TRUE(Has(plan.problems, "markets.csv line 3: market/pasar_a again (first at markets.csv line 2)"));
   EXPECT_EQ(ListProblems(std::vector<std::string>(60, "x"), ";", 50).substr(99), ";... and 10 more");

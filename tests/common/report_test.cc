@@ -207,6 +207,11 @@ class XlsxTest : public ::testing::Test {
 
 TEST_F(XlsxTest, TheIkkWorkbookReadsBackCellByCell) {
   Signatory signatory;
+  // The agency, the place and the position come from the deployment's row.
+  v1::Deployment deployment;
+  deployment.set_agency("Dinas Koperasi, Perindustrian dan Perdagangan Kabupaten Barito Kuala");
+  deployment.set_seat("Marabahan");
+  ApplyDeployment(signatory, &deployment);
   signatory.date = "31 Desember 2026";
   signatory.name = "H. CONTOH, S.E.";
   signatory.rank = "Pembina Tingkat I";
@@ -236,7 +241,7 @@ TEST_F(XlsxTest, TheIkkWorkbookReadsBackCellByCell) {
       {"J8", "s:otomatis"},
       // The signatory block, two rows under the table.
       {"G11", "s:Marabahan, 31 Desember 2026"},
-      {"G12", "s:Kepala Dinas Koperasi, Perindustrian dan Perdagangan"},
+      {"G12", "s:Kepala Dinas Koperasi, Perindustrian dan Perdagangan Kabupaten Barito Kuala"},
       {"G16", "s:H. CONTOH, S.E."}, {"G17", "s:Pembina Tingkat I"}, {"G18", "s:NIP. 19700101 199003 1 001"},
       {"merged", "A1:J1 A2:J2 A3:J3 G11:J11 G12:J12 G16:J16 G17:J17 G18:J18"},
   };
@@ -294,7 +299,14 @@ TEST(SignatoryTest, ReadsKnownKeysAndNamesAMisspeltOne) {
   auto s = ParseSignatory(R"({"name": "H. CONTOH", "nip": "1970", "place": "Marabahan"})", "ttd.json");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->name, "H. CONTOH");
-  EXPECT_EQ(s->position, "Kepala Dinas Koperasi, Perindustrian dan Perdagangan");  // default kept
+  EXPECT_EQ(s->position, "");  // left to the deployment
+  v1::Deployment kota;
+  kota.set_agency("Dinas Perdagangan Kota Contoh");
+  kota.set_seat("Kota Contoh");
+  ApplyDeployment(*s, &kota);
+  EXPECT_EQ(s->place, "Marabahan");  // the file's own place stays
+  EXPECT_EQ(s->agency, "Dinas Perdagangan Kota Contoh");
+  EXPECT_EQ(s->position, "Kepala Dinas Perdagangan Kota Contoh");
   auto wrong = ParseSignatory(R"({"nama": "H. CONTOH"})", "ttd.json");
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("ttd.json: unknown key \"nama\""), std::string_view::npos);

@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The laptop runs the verdict and the checklist before saving, so they see unvalidated input.
   v1::Record copy = record;
   (void)common::AttachComputedVerdict(copy, catalog, common::MetrologySettings{});
-  (void)common::AttachComputedFindings(copy, catalog, absl::CivilDay(2026, 11, 24), {"kalsel", "nasional"});
+  (void)common::AttachComputedFindings(copy, catalog, absl::CivilDay(2026, 11, 24));
   (void)common::PlaceOf(record, catalog);
   if (errors.empty()) {
     if (!common::KindOf(record)) std::abort();  // a valid record has a kind

@@ -89,6 +89,14 @@ std::vector<v1::ReferenceEntity> TestReferenceData() {
     d->set_id("laptop-siti");
     d->set_account_name("siti");
   }
+  // Last, so the indexes of the entities above stay as tests know them.
+  {
+    auto* d = out.emplace_back().mutable_deployment();
+    d->set_code("63.04");
+    d->set_name("Kabupaten Barito Kuala");
+    d->set_province("Kalimantan Selatan");
+    for (const char* zone : {"2", "kalsel", "nasional"}) d->add_price_zones(zone);
+  }
   return out;
 }
 
