@@ -1,5 +1,6 @@
 #include "common/indicators.h"
 
+#include <algorithm>
 #include <limits>
 
 #include <map>
@@ -7,6 +8,7 @@
 
 #include "absl/numeric/int128.h"
 
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/str_cat.h"
 #include "common/uttp_due.h"
@@ -148,6 +150,55 @@ FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCa
       const v1::FollowUpAction* action = catalog.FindFollowUpAction(parts->codes[0]);
       kind = action != nullptr ? action->domain() : "unknown";
     }
+    out.by_kind[kind] += n;
+    out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code() : "unknown"] += n;
+    for (const auto& product : products) {
+      const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
+      if (p != nullptr && OutletKindName(p->outlet_kind()) == kind) out.by_product[product] += n;
+    }
+  }
+  return out;
+}
+
+ViolationsFollowedUp CountViolationsFollowedUp(
+    const CellList& follow_up_cells, const ReferenceCatalog& catalog,
+    const std::function<std::optional<v1::OutletAudit>(const std::string& audit_id)>& audit_of) {
+  ViolationsFollowedUp out;
+  std::map<std::string, std::set<std::string>> named;  // audit -> findings its actions name ("" = all)
+  std::map<std::string, std::map<std::string, int64_t>> actions;  // audit -> action code -> actions
+  for (const auto& [key, cell] : follow_up_cells) {
+    auto parts = ParseCellKey(key);
+    if (!parts || parts->family != RollupFamily::kFollowUp || parts->codes.empty()) continue;
+    for (const auto& [violation, n] : cell.follow_up().violations()) {
+      const size_t bar = violation.find('|');
+      const std::string audit_id = violation.substr(0, bar);
+      named[audit_id].insert(bar == std::string::npos ? "" : violation.substr(bar + 1));
+      actions[audit_id][parts->codes[0]] += n;
+    }
+  }
+  const auto products = catalog.Codes("subsidised_product");
+  for (const auto& [audit_id, findings] : named) {
+    const std::optional<v1::OutletAudit> audit = audit_of(audit_id);
+    if (!audit) continue;
+    const std::string kind(OutletKindName(audit->outlet_kind()));
+    if (kind != "lpg_pangkalan" && kind != "pupuk_kios") continue;
+    const std::vector<std::string> has = EffectiveFindings(*audit);
+    std::set<std::string> followed;
+    for (const auto& f : findings) {
+      if (f.empty()) {
+        followed.insert(has.begin(), has.end());
+      } else if (std::find(has.begin(), has.end(), f) != has.end()) {
+        followed.insert(f);
+      }
+    }
+    if (followed.empty()) continue;
+    const auto n = static_cast<int64_t>(followed.size());
+    out.total += n;
+    for (const auto& [code, count] : actions[audit_id]) {
+      out.actions += count;
+      out.actions_by_code[code] += count;
+    }
+    const v1::Outlet* outlet = catalog.FindOutlet(audit->outlet_code());
     out.by_kind[kind] += n;
     out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code() : "unknown"] += n;
     for (const auto& product : products) {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <optional>
 
 #include "absl/numeric/int128.h"
@@ -76,6 +78,26 @@ struct FollowUpsBy {
   std::map<std::string, int64_t> by_kecamatan;
 };
 FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCatalog& catalog);
+
+// Jumlah pelanggaran barang bersubsidi (row 22) as the dinas's formula reads it: the violations
+// (one finding of one audit) found by LPG 3 kg pangkalan and pupuk kios audits that were followed
+// up by an action dated in the period, each counted once however many actions it had. `audit_of`
+// gives the effective outlet audit of an id, or nothing when it is not stored, was voided, or is
+// not an outlet audit (a UTTP verification): its follow-ups never count. An action naming no
+// finding follows up every finding of its audit; a finding the (corrected) audit no longer has
+// does not count. The breakdown is as FollowUpActionsBy's, in violations, plus "tindakan:ACTION"
+// (actions by ladder step) and the total of actions in `actions`.
+struct ViolationsFollowedUp {
+  int64_t total = 0;    // violations
+  int64_t actions = 0;  // actions on them (the documented alternative count)
+  std::map<std::string, int64_t> by_kind;
+  std::map<std::string, int64_t> by_product;
+  std::map<std::string, int64_t> by_kecamatan;
+  std::map<std::string, int64_t> actions_by_code;
+};
+ViolationsFollowedUp CountViolationsFollowedUp(
+    const CellList& follow_up_cells, const ReferenceCatalog& catalog,
+    const std::function<std::optional<v1::OutletAudit>(const std::string& audit_id)>& audit_of);
 
 // Prosentase alat UTTP yang ditera/tera ulang.
 enum class UttpDefinition {

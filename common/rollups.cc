@@ -143,7 +143,11 @@ absl::Status ApplyFollowUp(const v1::Record& r, const v1::FollowUp& f, int sign,
   v1::FollowUpCell* follow = cell.mutable_follow_up();
   follow->set_actions(follow->actions() + sign);
   if (f.status() == v1::FOLLOW_UP_STATUS_CLOSED) follow->set_closed(follow->closed() + sign);
-  if (follow->actions() < 0 || follow->closed() < 0) return Missing(StrCat("follow-up ", r.id()));
+  auto& violations = *follow->mutable_violations();
+  const std::string violation = StrCat(f.audit_record_id(), "|", f.finding_code());
+  const int64_t on_violation = (violations[violation] += sign);
+  if (on_violation == 0) violations.erase(violation);
+  if (follow->actions() < 0 || follow->closed() < 0 || on_violation < 0) return Missing(StrCat("follow-up ", r.id()));
   if (follow->actions() == 0) return cells.Delete(key);
   return absl::OkStatus();
 }

@@ -109,6 +109,7 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "backup.keep",
       "log.level",
       "indicators.uttp_definition",
+      "indicators.follow_up_count",
       "reports.price_schedule",
       "reports.follow_up_due_days",
       "reports.uttp_due_window_days",
@@ -180,6 +181,15 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
     c.server.ikk.uttp_definition = common::UttpDefinition::kValidMark;
   } else if (!uttp_definition.empty()) {
     return absl::InvalidArgumentError("indicators.uttp_definition: verified_in_year or valid_mark");
+  }
+  std::string follow_up_count;
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "indicators.follow_up_count", &follow_up_count));
+  if (follow_up_count == "violations") {
+    c.server.ikk.follow_up_count = service::FollowUpCount::kViolations;
+  } else if (follow_up_count == "actions") {
+    c.server.ikk.follow_up_count = service::FollowUpCount::kActions;
+  } else if (!follow_up_count.empty()) {
+    return absl::InvalidArgumentError("indicators.follow_up_count: violations or actions");
   }
   PANTAU_RETURN_IF_ERROR(ReadStringList(table, "reports.price_schedule", &c.server.ikk.price_schedule));
   if (auto days = common::ParseWeekdays(c.server.ikk.price_schedule); !days.ok()) {

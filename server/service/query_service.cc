@@ -257,11 +257,28 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
         break;
       }
       case v1::INDICATOR_COMPUTATION_FOLLOW_UPS: {
-        auto actions = common::FollowUpActionsBy(follow_ups, *catalog);
-        realisasi = common::Whole(actions.total);
-        for (const auto& [k, v] : actions.by_kind) (*row->mutable_breakdown())[StrCat("jenis:", k)] = v;
-        for (const auto& [k, v] : actions.by_product) (*row->mutable_breakdown())[StrCat("produk:", k)] = v;
-        for (const auto& [k, v] : actions.by_kecamatan) (*row->mutable_breakdown())[StrCat("kecamatan:", k)] = v;
+        // Each violation once (docs/indicators.md, row 22): the audits its actions name, as they
+        // stand now (a voided audit, or a UTTP verification, is no subsidised-goods violation).
+        absl::Status looked_up;
+        auto audit_of = [&](const std::string& id) -> std::optional<v1::OutletAudit> {
+          auto audit = Effective(id, nullptr);
+          if (!audit.ok()) {
+            looked_up.Update(audit.status());
+            return std::nullopt;
+          }
+          if (!*audit || !(*audit)->has_outlet_audit()) return std::nullopt;
+          return (*audit)->outlet_audit();
+        };
+        auto counted = common::CountViolationsFollowedUp(follow_ups, *catalog, audit_of);
+        PANTAU_RETURN_IF_ERROR(looked_up);
+        realisasi = common::Whole(settings_.follow_up_count == FollowUpCount::kActions ? counted.actions : counted.total);
+        auto& breakdown = *row->mutable_breakdown();
+        for (const auto& [k, v] : counted.by_kind) breakdown[StrCat("jenis:", k)] = v;
+        for (const auto& [k, v] : counted.by_product) breakdown[StrCat("produk:", k)] = v;
+        for (const auto& [k, v] : counted.by_kecamatan) breakdown[StrCat("kecamatan:", k)] = v;
+        breakdown["pelanggaran"] = counted.total;
+        breakdown["tindakan"] = counted.actions;
+        for (const auto& [k, v] : counted.actions_by_code) breakdown[StrCat("tindakan:", k)] = v;
         break;
       }
       case v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: {

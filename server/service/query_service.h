@@ -21,8 +21,12 @@
 
 namespace pantau::service {
 
+// Row 22: violations followed up, each once (the dinas's formula), or every action taken.
+enum class FollowUpCount { kViolations, kActions };
+
 // Choices among the documented alternative definitions (docs/indicators.md).
 struct IkkSettings {
+  FollowUpCount follow_up_count = FollowUpCount::kViolations;
   common::UttpDefinition uttp_definition = common::UttpDefinition::kVerifiedInYear;
   // The price schedule coverage is measured against when a request names none: the weekly
   // Tuesday check of Barito Kuala's markets.

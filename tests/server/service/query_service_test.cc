@@ -203,9 +203,9 @@ TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
   Push({follow});
   EXPECT_EQ(Realisasi("2026-Q1", 22), "1");
   EXPECT_EQ(Realisasi("2026-Q2", 22), "0");
-  // The action is counted by its audit's outlet: kind, product sold there, kecamatan. An audit and
-  // its action in one batch count the same way; an action whose audit the server has not seen yet
-  // counts as "unknown".
+  // The violation is counted by its audit's outlet: kind, product sold there, kecamatan. An audit
+  // and its action in one batch count the same way; an action whose audit the server has not seen
+  // yet counts once the audit arrives.
   v1::Record same_batch_audit = Audit(3, "pkl_1", Wita(2026, 4, 6, 9, 0));
   v1::Record same_batch = follow;
   same_batch.set_id(TestUlid(6, 2));
@@ -217,12 +217,16 @@ TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
   orphan.mutable_follow_up()->set_action_date("2026-04-07");
   Push({same_batch_audit, same_batch, orphan});
   table = queries_->IndicatorTable("2026");
-  const auto& actions = Row(*table, 22);
-  EXPECT_EQ(actions.realisasi().text(), "3");
-  EXPECT_EQ(actions.breakdown().at("kecamatan:marabahan"), 2);
-  EXPECT_EQ(actions.breakdown().at("kecamatan:unknown"), 1);
-  EXPECT_EQ(actions.breakdown().at("jenis:lpg_pangkalan"), 2);
-  EXPECT_EQ(actions.breakdown().at("jenis:unknown"), 1);
+  EXPECT_EQ(Row(*table, 22).realisasi().text(), "2");
+  EXPECT_EQ(Row(*table, 22).breakdown().at("kecamatan:marabahan"), 2);
+  EXPECT_EQ(Row(*table, 22).breakdown().count("kecamatan:unknown"), 0u);
+  Push({Audit(99, "pkl_1", Wita(2026, 4, 7, 8, 0))});
+  table = queries_->IndicatorTable("2026");
+  const auto& violations = Row(*table, 22);
+  EXPECT_EQ(violations.realisasi().text(), "3");
+  EXPECT_EQ(violations.breakdown().at("kecamatan:marabahan"), 3);
+  EXPECT_EQ(violations.breakdown().at("jenis:lpg_pangkalan"), 3);
+  EXPECT_EQ(violations.breakdown().at("tindakan"), 3);
 
   Push({SahTeraUlang(TestUlid(7, 1), "UTTP-1", Wita(2026, 4, 1, 9, 0))});
   table = queries_->IndicatorTable("2026");
@@ -233,6 +237,71 @@ TEST_F(QueryServiceTest, OutletsFollowUpsAndUttpOnHandComputedCases) {
   EXPECT_EQ(row.capaian().text(), "62.50");    // 50 / 80 x 100
   EXPECT_EQ(row.breakdown().at("potensi"), 2);
   EXPECT_EQ(Realisasi("2026-Q1", 24), "0.00");
+}
+
+// Row 22, "Jumlah pelanggaran barang bersubsidi": violations followed up in the period, each once
+// however many actions it had; a follow-up naming a finding its audit lacks is refused with the
+// audit's findings; a follow-up of a UTTP verification never counts; a voided audit's stop
+// counting; "actions" is the alternative setting, and the breakdown shows both.
+TEST_F(QueryServiceTest, Row22CountsEachViolationFollowedUpOnce) {
+  v1::Record audit = Audit(10, "pkl_1", Wita(2026, 3, 2, 9, 0));
+  audit.mutable_outlet_audit()->add_findings("stok_tidak_sesuai");  // two violations
+  Push({audit});
+  auto action = [&](uint32_t n, const std::string& target, const std::string& finding, const std::string& day) {
+    v1::Record r = PriceRecord(TestUlid(6, n), 0, Wita(2026, 3, 2, 12, 0));
+    auto* f = r.mutable_follow_up();
+    f->set_audit_record_id(target);
+    f->set_finding_code(finding);
+    f->set_action_code("teguran_tertulis");
+    f->set_action_date(day);
+    f->set_status(v1::FOLLOW_UP_STATUS_OPEN);
+    return r;
+  };
+  // Three actions on one violation: one violation.
+  Push({action(10, audit.id(), "harga_di_atas_het", "2026-03-03"), action(11, audit.id(), "harga_di_atas_het", "2026-03-10"),
+        action(12, audit.id(), "harga_di_atas_het", "2026-04-02")});
+  EXPECT_EQ(Realisasi("2026-Q1", 22), "1");
+  EXPECT_EQ(Realisasi("2026-Q2", 22), "1");
+  EXPECT_EQ(Realisasi("2026", 22), "1");
+  auto table = queries_->IndicatorTable("2026");
+  EXPECT_EQ(Row(*table, 22).breakdown().at("pelanggaran"), 1);
+  EXPECT_EQ(Row(*table, 22).breakdown().at("tindakan"), 3);
+  EXPECT_EQ(Row(*table, 22).breakdown().at("tindakan:teguran_tertulis"), 3);
+  // An action on the other finding: a second violation.
+  Push({action(13, audit.id(), "stok_tidak_sesuai", "2026-05-04")});
+  EXPECT_EQ(Realisasi("2026", 22), "2");
+  EXPECT_EQ(Realisasi("2026-Q1", 22), "1");
+
+  // A finding the audit does not have: refused, with the audit's findings.
+  v1::PushRequest ghost;
+  *ghost.add_records() = action(14, audit.id(), "timbangan_rusak", "2026-05-05");
+  auto refused = ingest_->Push({"siti", v1::ROLE_INSPECTOR}, ghost);
+  ASSERT_THAT(refused, IsOk());
+  EXPECT_EQ(refused->results(0).outcome(), v1::PUSH_OUTCOME_INVALID);
+  EXPECT_NE(refused->results(0).message().find("follow_up.finding_code: \"timbangan_rusak\" is not a finding of audit " +
+                                               audit.id() + "; its findings: harga_di_atas_het, stok_tidak_sesuai"),
+            std::string::npos)
+      << refused->results(0).message();
+
+  // A UTTP verification "followed up": stored, never a subsidised-goods violation.
+  const v1::Record uttp = SahTeraUlang(TestUlid(7, 5), "UTTP-1", Wita(2026, 4, 1, 9, 0));
+  Push({uttp, action(15, uttp.id(), "tidak_bertanda_tera", "2026-04-03")});
+  EXPECT_EQ(Realisasi("2026", 22), "2");
+
+  // The alternative setting counts the actions on the same violations.
+  IkkSettings by_actions;
+  by_actions.follow_up_count = FollowUpCount::kActions;
+  QueryService actions(storage_->records(), *reference_, clock_, by_actions);
+  auto counted = actions.IndicatorTable("2026");
+  ASSERT_THAT(counted, IsOk());
+  EXPECT_EQ(Row(*counted, 22).realisasi().text(), "4");
+
+  // The audit voided: its violations are gone, and with them its follow-ups.
+  v1::Record void_audit = PriceRecord(TestUlid(3, 10), 0);
+  void_audit.mutable_void_()->set_target_id(audit.id());
+  void_audit.mutable_void_()->set_reason("salah pangkalan");
+  Push({void_audit});
+  EXPECT_EQ(Realisasi("2026", 22), "0");
 }
 
 TEST_F(QueryServiceTest, PriceStatisticsLookBeforeTheRangeForThePreviousObservation) {
