@@ -347,7 +347,9 @@ Table CoverageTable(const v1::GetCoverageResponse& c) {
 Table ViolationsTable(const v1::ListViolationsResponse& v) {
   Table t;
   t.title = StrCat("Pelanggaran dan tindak lanjut ", v.from(), " s.d. ", v.to(), " (per ", v.as_of(), ")");
-  t.notes.push_back(StrCat("Terbuka ", v.open(), ", terlambat ", v.overdue(), ", selesai ", v.closed()));
+  t.notes.push_back(StrCat("Terbuka ", v.open(), ", terlambat ", v.overdue(), ", selesai ", v.closed(),
+                           v.closed_late() > 0 ? StrCat(" (", v.closed_late(), " selesai terlambat)") : ""));
+  t.notes.push_back("Kolom Terlambat: hari lewat batas (terlambat), atau hari selesai setelah batas (selesai)");
   t.columns = {{"tanggal_audit", "Audit", Kind::kText, 10},
                {"outlet", "Outlet", Kind::kText, 18},
                {"jenis", "Jenis", Kind::kText, 13},
@@ -367,7 +369,10 @@ Table ViolationsTable(const v1::ListViolationsResponse& v) {
     t.rows.push_back({r.audit_day(), r.outlet_name().empty() ? r.outlet_code() : r.outlet_name(), r.outlet_kind(),
                       r.kecamatan_code(), r.finding_code(), StrCat(r.actions()), r.last_action_code(),
                       r.last_action_date(), r.due_date(), r.status(),
-                      r.status() == "terlambat" ? StrCat(r.days_overdue()) : "", r.inspector(), r.audit_record_id(),
+                      r.status() == "terlambat"                      ? StrCat(r.days_overdue())
+                      : r.status() == "selesai" && r.days_late() > 0 ? StrCat(r.days_late())
+                                                                     : "",
+                      r.inspector(), r.audit_record_id(),
                       r.finding_reason(), absl::StrJoin(r.history(), " | ")});
   }
   return t;

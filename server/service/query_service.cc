@@ -510,6 +510,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
       for (const auto& r : follow_ups) {
         const v1::FollowUp& f = r.follow_up();
         if (!f.finding_code().empty() && f.finding_code() != c.finding) continue;
+        if (auto date = common::ParseLocalDate(f.action_date()); date && *date > as_of) continue;  // not yet
         history.push_back(StrCat(f.action_date(), " ", f.action_code(), f.actor().empty() ? "" : StrCat(" by ", f.actor()),
                                  f.due_date().empty() ? "" : StrCat(", due ", f.due_date()), ", ",
                                  f.status() == v1::FOLLOW_UP_STATUS_CLOSED ? "closed" : "open", " (record ", r.id(), ")"));
@@ -531,6 +532,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
     if (c.status == common::CaseStatus::kOpen) out.set_open(out.open() + 1);
     if (c.status == common::CaseStatus::kOverdue) out.set_overdue(out.overdue() + 1);
     if (c.status == common::CaseStatus::kClosed) out.set_closed(out.closed() + 1);
+    if (c.status == common::CaseStatus::kClosed && c.days_late > 0) out.set_closed_late(out.closed_late() + 1);
     if (!wanted.empty() && wanted != status) continue;
     v1::ViolationRow* row = out.add_rows();
     row->set_audit_record_id(c.audit_id);
@@ -551,6 +553,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
     row->set_due_date(common::FormatLocalDate(c.due));
     row->set_status(status);
     row->set_days_overdue(c.days_overdue);
+    row->set_days_late(c.days_late);
     for (auto& line : histories[{c.audit_id, c.finding}]) row->add_history(std::move(line));
     const auto& computed = audit.outlet_audit().computed_findings();
     for (int k = 0; k < computed.size() && k < audit.outlet_audit().finding_reasons_size(); ++k) {

@@ -87,5 +87,51 @@ TEST(ViolationsTest, AuditWithoutFindingsHasNoCase) {
   EXPECT_TRUE(ViolationCases(Audit({}), kAuditDay, {}, absl::CivilDay(2026, 11, 28), 14).empty());
 }
 
+// As of a day, only the actions dated on or before it are known; a case closed after its due date
+// is selesai, late by the days between; closed on time it is not late; reopened it is due again.
+TEST(ViolationsTest, AsOfADayUsesOnlyTheActionsKnownThenAndClosedLateShowsTheDays) {
+  const auto audit = Audit({"harga_di_atas_het"});
+  std::vector<v1::Record> actions = {
+      Action("01F1", "harga_di_atas_het", "teguran_lisan", "2026-11-05", "2026-11-12", false),
+      Action("01F2", "harga_di_atas_het", "teguran_tertulis", "2026-11-20", "", true),
+      Action("01F3", "harga_di_atas_het", "laporan_pertamina", "2026-11-25", "2026-12-01", false),
+  };
+  auto at = [&](int day) { return ViolationCases(audit, kAuditDay, actions, absl::CivilDay(2026, 11, day), 14)[0]; };
+  // 4 November: no action yet, due audit day + 14 (16 November).
+  auto c = at(4);
+  EXPECT_EQ(c.actions, 0);
+  EXPECT_EQ(c.status, CaseStatus::kOpen);
+  EXPECT_EQ(c.due, absl::CivilDay(2026, 11, 16));
+  // 12 November: the first action, due that day: still open at the boundary.
+  c = at(12);
+  EXPECT_EQ(c.actions, 1);
+  EXPECT_EQ(c.status, CaseStatus::kOpen);
+  EXPECT_EQ(c.due, absl::CivilDay(2026, 11, 12));
+  // 13 November: one day past it.
+  c = at(13);
+  EXPECT_EQ(c.status, CaseStatus::kOverdue);
+  EXPECT_EQ(c.days_overdue, 1);
+  // 20 November: closed, 8 days after the 12th.
+  c = at(20);
+  EXPECT_EQ(c.actions, 2);
+  EXPECT_EQ(c.status, CaseStatus::kClosed);
+  EXPECT_EQ(c.days_late, 8);
+  EXPECT_EQ(c.last_action_code, "teguran_tertulis");
+  // 25 November: reopened by a later action, due 1 December.
+  c = at(25);
+  EXPECT_EQ(c.actions, 3);
+  EXPECT_EQ(c.status, CaseStatus::kOpen);
+  EXPECT_EQ(c.days_late, 0);
+  EXPECT_EQ(c.due, absl::CivilDay(2026, 12, 1));
+
+  // Closed on the due date itself: on time; the day after: one day late.
+  for (auto [date, late] : {std::pair{"2026-11-12", 0}, std::pair{"2026-11-13", 1}}) {
+    std::vector<v1::Record> two = {actions[0], Action("01F9", "harga_di_atas_het", "teguran_tertulis", date, "", true)};
+    auto closed = ViolationCases(audit, kAuditDay, two, absl::CivilDay(2026, 11, 30), 14)[0];
+    EXPECT_EQ(closed.status, CaseStatus::kClosed) << date;
+    EXPECT_EQ(closed.days_late, late) << date;
+  }
+}
+
 }  // namespace
 }  // namespace pantau::common

@@ -534,6 +534,20 @@ TEST_F(QueryServiceTest, ViolationsFollowTheirCasesThroughCorrectionsAndVoids) {
   EXPECT_EQ(got->rows(1).days_overdue(), 5);
   EXPECT_EQ(got->closed(), 1);
   EXPECT_EQ(got->overdue(), 1);
+  // Closed on the 12th, due by the 10th: closed late by 2 days.
+  EXPECT_EQ(got->rows(0).days_late(), 2);
+  EXPECT_EQ(got->closed_late(), 1);
+  // As of the 11th only the first action had been taken: overdue by a day, one action in its history.
+  v1::ListViolationsRequest earlier = request;
+  earlier.set_as_of("2026-11-11");
+  auto then = queries_->Violations(earlier);
+  ASSERT_THAT(then, IsOk());
+  EXPECT_EQ(then->rows(0).status(), "terlambat");
+  EXPECT_EQ(then->rows(0).days_overdue(), 1);
+  EXPECT_EQ(then->rows(0).actions(), 1);
+  EXPECT_EQ(then->rows(0).history_size(), 1);
+  EXPECT_EQ(then->rows(0).days_late(), 0);
+  EXPECT_EQ(then->closed(), 0);
 
   // The closing action is voided: the first case is open again, overdue since the 10th.
   v1::Record void_action = PriceRecord(TestUlid(3, 9), 0, Wita(2026, 11, 27, 9, 0));
