@@ -41,7 +41,10 @@ std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view comm
     a.first = period.first;
     a.last = period.last;
     for (int64_t p : cell.price().prices_rupiah()) a.prices.push_back(p);
-    for (const auto& t : cell.price().traders()) a.traders.insert(t.trader());
+    // Samples without a trader's name are samples, never a distinct trader.
+    for (const auto& t : cell.price().traders()) {
+      if (!t.trader().empty()) a.traders.insert(t.trader());
+    }
   }
   std::vector<PricePoint> out;
   const PricePoint* previous = nullptr;

@@ -27,6 +27,20 @@ class PriceStatsTest : public ::testing::Test {
   const std::vector<std::string> zones_ = {"2", "kalsel", "nasional"};
 };
 
+// Samples without a trader's name (the roll-up keeps them under "") are samples, not a trader.
+TEST_F(PriceStatsTest, SamplesWithoutATraderNameAreNotADistinctTrader) {
+  const absl::CivilDay mon(2026, 11, 23);
+  v1::RollupCell cell = Cell({13000, 13100, 13200}, {"Ani"});
+  auto* nameless = cell.mutable_price()->add_traders();
+  nameless->set_trader("");
+  nameless->set_count(2);
+  CellList cells = {{PriceCellKey(mon, "beras_medium", "pasar_a"), cell}};
+  auto series = PriceSeries(cells, "beras_medium", "pasar_a", PriceBucket::kDay, catalog_, zones_);
+  ASSERT_EQ(series.size(), 1u);
+  EXPECT_EQ(series[0].samples, 3);
+  EXPECT_EQ(series[0].traders, 1);
+}
+
 TEST_F(PriceStatsTest, DailyStatisticsChangesAcrossAMissingDayAndTheHet) {
   const absl::CivilDay mon(2026, 11, 23);
   CellList cells = {
