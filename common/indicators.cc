@@ -94,6 +94,17 @@ int64_t BahanPokokMonitoredFromKeys(const std::vector<std::string>& price_cell_k
   return static_cast<int64_t>(commodities.size());
 }
 
+namespace {
+
+// What an outlet is registered to sell (outlets.csv products); "unknown" when the registry names
+// nothing, or the outlet is not in it. Never every product of its kind.
+std::vector<std::string> ProductsSoldAt(const v1::Outlet* outlet) {
+  if (outlet == nullptr || outlet->products().empty()) return {"unknown"};
+  return {outlet->products().begin(), outlet->products().end()};
+}
+
+}  // namespace
+
 OutletsAudited CountOutletsAudited(const CellList& audit_cells, const ReferenceCatalog& catalog) {
   std::vector<std::string> keys;
   for (const auto& [key, cell] : audit_cells) {
@@ -111,7 +122,6 @@ OutletsAudited CountOutletsAuditedFromKeys(const std::vector<std::string>& audit
   }
   OutletsAudited out;
   out.total = static_cast<int64_t>(outlets.size());
-  const auto products = catalog.Codes("subsidised_product");
   for (const auto& code : outlets) {
     const v1::Outlet* outlet = catalog.FindOutlet(code);
     const v1::OutletKind kind = outlet != nullptr ? outlet->kind() : v1::OUTLET_KIND_UNSPECIFIED;
@@ -121,10 +131,7 @@ OutletsAudited CountOutletsAuditedFromKeys(const std::vector<std::string>& audit
     out.by_kind[kind_name]++;
     out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code()
                                                                             : "unknown"]++;
-    for (const auto& product : products) {
-      const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
-      if (p != nullptr && p->outlet_kind() == kind) out.by_product[product]++;
-    }
+    for (const auto& product : ProductsSoldAt(outlet)) out.by_product[product]++;
   }
   return out;
 }
@@ -137,7 +144,6 @@ int64_t FollowUpActions(const CellList& follow_up_cells) {
 
 FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCatalog& catalog) {
   FollowUpsBy out;
-  const auto products = catalog.Codes("subsidised_product");
   for (const auto& [key, cell] : follow_up_cells) {
     auto parts = ParseCellKey(key);
     if (!parts || parts->family != RollupFamily::kFollowUp || parts->codes.empty()) continue;
@@ -152,10 +158,7 @@ FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCa
     }
     out.by_kind[kind] += n;
     out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code() : "unknown"] += n;
-    for (const auto& product : products) {
-      const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
-      if (p != nullptr && OutletKindName(p->outlet_kind()) == kind) out.by_product[product] += n;
-    }
+    for (const auto& product : ProductsSoldAt(outlet)) out.by_product[product] += n;
   }
   return out;
 }
@@ -176,7 +179,6 @@ ViolationsFollowedUp CountViolationsFollowedUp(
       actions[audit_id][parts->codes[0]] += n;
     }
   }
-  const auto products = catalog.Codes("subsidised_product");
   for (const auto& [audit_id, findings] : named) {
     const std::optional<v1::OutletAudit> audit = audit_of(audit_id);
     if (!audit) continue;
@@ -201,21 +203,19 @@ ViolationsFollowedUp CountViolationsFollowedUp(
     const v1::Outlet* outlet = catalog.FindOutlet(audit->outlet_code());
     out.by_kind[kind] += n;
     out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code() : "unknown"] += n;
-    for (const auto& product : products) {
-      const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
-      if (p != nullptr && OutletKindName(p->outlet_kind()) == kind) out.by_product[product] += n;
-    }
+    for (const auto& product : ProductsSoldAt(outlet)) out.by_product[product] += n;
   }
   return out;
 }
 
 namespace {
 
-bool InRegistry(const v1::UttpInstrument& u, int year) {
+// In the potensi of a period: registered by its last day, and not retired before its first.
+bool InRegistry(const v1::UttpInstrument& u, absl::CivilDay first, absl::CivilDay last) {
   auto registered = ParseLocalDate(u.registered_on());
   auto retired = ParseLocalDate(u.retired_on());
-  if (registered && *registered > absl::CivilDay(year, 12, 31)) return false;
-  if (retired && *retired < absl::CivilDay(year, 1, 1)) return false;
+  if (registered && *registered > last) return false;
+  if (retired && *retired < first) return false;
   return true;
 }
 
@@ -231,10 +231,9 @@ UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCa
                                    absl::CivilDay first, absl::CivilDay last,
                                    UttpDefinition definition) {
   UttpCoverage out;
-  const int year = static_cast<int>(last.year());
   std::set<std::string> registry;
   for (const auto& id : catalog.Codes("uttp_instrument")) {
-    if (InRegistry(*catalog.FindUttpInstrument(id), year)) registry.insert(id);
+    if (InRegistry(*catalog.FindUttpInstrument(id), first, last)) registry.insert(id);
   }
   const std::string first_text = FormatLocalDate(first), last_text = FormatLocalDate(last);
   std::set<std::string> verified;

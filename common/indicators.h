@@ -53,7 +53,8 @@ int64_t BahanPokokMonitoredFromKeys(const std::vector<std::string>& price_cell_k
 
 // Jumlah barang / produk tertentu yang diawasi: distinct outlets audited among `audit_cells`, with
 // the split by outlet kind ("lpg_pangkalan", "pupuk_kios"), by product (the subsidised products
-// sold by that kind of outlet) and by kecamatan, from the outlet registry.
+// each outlet is registered to sell, outlets.csv `products`; "unknown" when it names none) and by
+// kecamatan, from the outlet registry.
 struct OutletsAudited {
   int64_t total = 0;
   std::map<std::string, int64_t> by_kind;

@@ -75,6 +75,14 @@ std::vector<std::string> ReferenceIntegrityProblems(const ReferenceCatalog& cata
         if (catalog.FindKecamatan(e.outlet().kecamatan_code()) == nullptr) {
           missing(key, "kecamatan_code", e.outlet().kecamatan_code(), "a kecamatan (kecamatan.csv)");
         }
+        for (const auto& product : e.outlet().products()) {
+          const v1::SubsidisedProduct* p = catalog.FindSubsidisedProduct(product);
+          if (p == nullptr || p->outlet_kind() != e.outlet().kind()) {
+            missing(key, "products", product,
+                    StrCat("a subsidised product a ", OutletKindName(e.outlet().kind()),
+                           " sells (subsidised_products.csv)"));
+          }
+        }
         break;
       case v1::ReferenceEntity::kReferencePrice:
         if (!IsProduct(catalog, e.reference_price().product_code())) {

@@ -61,7 +61,7 @@ std::string ListProblems(const std::vector<std::string>& problems, std::string_v
 
 // The referential-integrity problems of `catalog`, each "<where>: <field>: <reason>", where
 // `where(key)` places the entity with that ReferenceKey ("markets.csv line 4", or "market x").
-// Checked: a market's, outlet's and instrument's kecamatan; an instrument's UTTP type and market;
+// Checked: a market's, outlet's and instrument's kecamatan; an outlet's products (of its kind); an instrument's UTTP type and market;
 // a reference price's product and zone (once a deployment names its zones); a checklist price rule's product; every follow-up ladder's steps
 // (1, 2, ... each once); the indicator of a target or manual realisation.
 std::vector<std::string> ReferenceIntegrityProblems(const ReferenceCatalog& catalog,

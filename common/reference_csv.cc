@@ -77,7 +77,8 @@ std::optional<int64_t> ParseMilliText(const std::string& text) {
   return whole * 1000 + fraction;
 }
 
-// "2; kalsel;nasional" -> {"2", "kalsel", "nasional"}: most specific first.
+// "2; kalsel;nasional" -> {"2", "kalsel", "nasional"}, in order (zones: most specific first); also
+// an outlet's products.
 std::vector<std::string> ZoneList(const std::string& text) {
   std::vector<std::string> out;
   for (auto zone : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
@@ -206,6 +207,7 @@ const std::vector<FileSpec>& Specs() {
          }
          o->set_address(Field(t, r, "address"));
          for (auto& zone : ZoneList(Field(t, r, "price_zones"))) o->add_price_zones(std::move(zone));
+         for (auto& product : ZoneList(Field(t, r, "products"))) o->add_products(std::move(product));
          return error;
        }},
       {"uttp_types.csv", {"code", "name", "category", "reverification_interval_months"},
@@ -431,8 +433,9 @@ const std::map<std::string, WriterSpec, std::less<>>& Writers() {
          const auto& o = e.outlet();
          return std::vector<Row>{{o.code(), o.name(), std::string(OutletKindName(o.kind())), o.kecamatan_code(),
                                   o.registration_number(), o.supplier(), StrCat(o.monthly_allocation_units()),
-                                  StrJoin(o.villages_served(), ";"), o.address(), StrJoin(o.price_zones(), ";")}};
-       }, {"price_zones"}}},
+                                  StrJoin(o.villages_served(), ";"), o.address(), StrJoin(o.price_zones(), ";"),
+                                  StrJoin(o.products(), ";")}};
+       }, {"price_zones", "products"}}},
       {"uttp_types.csv", {E::kUttpType, [](const E& e) {
          const auto& u = e.uttp_type();
          return std::vector<Row>{{u.code(), u.name(), std::string(UttpCategoryName(u.category())),

@@ -57,6 +57,7 @@ class IndicatorCellsTest : public ::testing::Test {
     o->set_code("kios_1");
     o->set_kind(v1::OUTLET_KIND_PUPUK_KIOS);
     o->set_kecamatan_code("belawang");
+    o->add_products("pupuk_urea");  // registered for urea only, though kiosks may sell NPK too
     catalog_.Upsert(kios);
     for (const char* p : {"lpg_3kg", "pupuk_urea", "pupuk_npk"}) {
       v1::ReferenceEntity e;
@@ -94,8 +95,12 @@ TEST_F(IndicatorCellsTest, CountsDistinctCommoditiesOutletsAndActions) {
   EXPECT_EQ(outlets.total, 2);
   EXPECT_EQ(outlets.by_kind["lpg_pangkalan"], 1);
   EXPECT_EQ(outlets.by_kind["pupuk_kios"], 1);
+  // By what each outlet is registered to sell, never every product of its kind; pkl_1's registry
+  // row names no product.
   EXPECT_EQ(outlets.by_product["pupuk_urea"], 1);
-  EXPECT_EQ(outlets.by_product["lpg_3kg"], 1);
+  EXPECT_EQ(outlets.by_product.count("pupuk_npk"), 0u);
+  EXPECT_EQ(outlets.by_product["unknown"], 1);
+  EXPECT_EQ(outlets.by_product.count("lpg_3kg"), 0u);
   EXPECT_EQ(outlets.by_kecamatan["marabahan"], 1);
   EXPECT_EQ(outlets.by_kecamatan["belawang"], 1);
 
@@ -141,6 +146,18 @@ TEST_F(IndicatorCellsTest, UttpPercentByBothDefinitions) {
   EXPECT_EQ(in_year.registry, 2);
   EXPECT_EQ(in_year.verified, 1);  // UTTP-2; UTTP-3 is not in the potensi
   EXPECT_EQ(FormatRatio(*in_year.percent, 2), "50.00");
+  // A quarter's potensi counts the instruments registered by its last day: UTTP-2 (registered
+  // 2026-06-01) is not in Q1's, is in Q2's (30 June) and Q3's.
+  auto q1 = UttpVerifiedPercentIn(cells, catalog_, absl::CivilDay(2026, 1, 1), absl::CivilDay(2026, 3, 31),
+                                  UttpDefinition::kVerifiedInYear);
+  EXPECT_EQ(q1.registry, 1);
+  auto q2 = UttpVerifiedPercentIn(cells, catalog_, absl::CivilDay(2026, 4, 1), absl::CivilDay(2026, 6, 30),
+                                  UttpDefinition::kVerifiedInYear);
+  EXPECT_EQ(q2.registry, 2);
+  EXPECT_EQ(q2.verified, 0);  // UTTP-2 was verified in July
+  auto may31 = UttpVerifiedPercentIn(cells, catalog_, absl::CivilDay(2026, 5, 1), absl::CivilDay(2026, 5, 31),
+                                     UttpDefinition::kVerifiedInYear);
+  EXPECT_EQ(may31.registry, 1);  // the day before its registration
   // Valid mark at the end of 2025: sah on 2024-11-01 is valid 12 months, until 2025-11-01 -> no.
   auto mark_2025 = UttpVerifiedPercent(cells, catalog_, 2025, UttpDefinition::kValidMark);
   EXPECT_EQ(mark_2025.verified, 0);
