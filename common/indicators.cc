@@ -229,11 +229,13 @@ UttpCoverage UttpVerifiedPercent(const CellList& uttp_cells, const ReferenceCata
 
 UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCatalog& catalog,
                                    absl::CivilDay first, absl::CivilDay last,
-                                   UttpDefinition definition) {
+                                   UttpDefinition definition,
+                                   const std::function<bool(const v1::UttpInstrument&)>& in_scope) {
   UttpCoverage out;
   std::set<std::string> registry;
   for (const auto& id : catalog.Codes("uttp_instrument")) {
-    if (InRegistry(*catalog.FindUttpInstrument(id), first, last)) registry.insert(id);
+    const v1::UttpInstrument& instrument = *catalog.FindUttpInstrument(id);
+    if (InRegistry(instrument, first, last) && (!in_scope || in_scope(instrument))) registry.insert(id);
   }
   const std::string first_text = FormatLocalDate(first), last_text = FormatLocalDate(last);
   std::set<std::string> verified;

@@ -120,9 +120,12 @@ UttpCoverage UttpVerifiedPercent(const CellList& uttp_cells, const ReferenceCata
                                  int year, UttpDefinition definition);
 // For any period: kVerifiedInYear counts a tera or tera ulang on a day of the period; kValidMark
 // looks at the period's last day. The potensi is that of the period's last year.
+// `in_scope` (when given) limits the potensi, and so the instruments counted, to those it accepts
+// (a supervisor limited to kecamatan).
 UttpCoverage UttpVerifiedPercentIn(const CellList& uttp_cells, const ReferenceCatalog& catalog,
                                    absl::CivilDay first, absl::CivilDay last,
-                                   UttpDefinition definition);
+                                   UttpDefinition definition,
+                                   const std::function<bool(const v1::UttpInstrument&)>& in_scope = nullptr);
 
 // The realisation of a manual IKK row for `year`, or nullopt when none was entered: a value, or
 // numerator x 100 / denominator when the row is a percentage.

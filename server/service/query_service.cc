@@ -212,7 +212,10 @@ absl::StatusOr<v1::GetPriceStatisticsResponse> QueryService::PriceStatistics(
 
 absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::string_view label,
                                                                           const Principal& who) {
-  PANTAU_RETURN_IF_ERROR(Admit(who, "the IKK table", /*field_records=*/false, /*regency_wide=*/true));
+  // A supervisor limited to kecamatan gets the rows computed from field records for those
+  // kecamatan; the manual rows are the kabupaten's and are marked as outside the scope.
+  PANTAU_RETURN_IF_ERROR(Admit(who, "the IKK table", /*field_records=*/false, /*regency_wide=*/false));
+  const bool scoped = who.scope.kecamatan_codes_size() > 0;
   auto period = common::ParsePeriod(label);
   if (!period) {
     return absl::InvalidArgumentError(StrCat("period \"", label,
@@ -231,6 +234,16 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
   // Valid marks reach back as far as the longest re-verification interval (12 years).
   PANTAU_ASSIGN_OR_RETURN(auto uttp, Cells(common::YearKey(static_cast<int>(first.year()) - 12),
                                            common::YearKey(static_cast<int>(last.year()) + 1)));
+  if (scoped) {
+    auto keep = [&](std::vector<std::string>& keys, std::string_view what, size_t code) {
+      std::erase_if(keys, [&](const std::string& key) {
+        auto parts = common::ParseCellKey(key);
+        return !parts || parts->codes.size() <= code || !Sees(who, *catalog, what, parts->codes[code]);
+      });
+    };
+    keep(price_keys, "market", 1);
+    keep(audit_keys, "outlet", 0);
+  }
 
   v1::GetIndicatorTableResponse out;
   out.set_period(period->label);
@@ -267,6 +280,7 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
             return std::nullopt;
           }
           if (!*audit || !(*audit)->has_outlet_audit()) return std::nullopt;
+          if (!Sees(who, *catalog, "outlet", (*audit)->outlet_audit().outlet_code())) return std::nullopt;
           return (*audit)->outlet_audit();
         };
         auto counted = common::CountViolationsFollowedUp(follow_ups, *catalog, audit_of);
@@ -282,13 +296,17 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
         break;
       }
       case v1::INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: {
-        auto coverage = common::UttpVerifiedPercentIn(uttp, *catalog, first, last, settings_.uttp_definition);
+        std::function<bool(const v1::UttpInstrument&)> in_scope;
+        if (scoped) in_scope = [&](const v1::UttpInstrument& u) { return Sees(who, *catalog, "instrument", u.id()); };
+        auto coverage =
+            common::UttpVerifiedPercentIn(uttp, *catalog, first, last, settings_.uttp_definition, in_scope);
         realisasi = coverage.percent;
         (*row->mutable_breakdown())["ditera"] = coverage.verified;
         (*row->mutable_breakdown())["potensi"] = coverage.registry;
         break;
       }
       default: {
+        if (scoped) break;  // the kabupaten's figure, not the scope's: marked below
         realisasi = common::ManualRealisationValue(*catalog, indicator.number(), year);
         const auto* manual = catalog->FindManualRealisation(indicator.number(), year);
         percent = manual != nullptr && manual->denominator() > 0;
@@ -297,7 +315,10 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
     }
     const bool automatic = indicator.computation() != v1::INDICATOR_COMPUTATION_MANUAL &&
                            indicator.computation() != v1::INDICATOR_COMPUTATION_UNSPECIFIED;
-    row->set_source(automatic ? "otomatis" : realisasi ? "manual" : "belum diisi");
+    row->set_source(automatic ? "otomatis"
+                    : scoped  ? "di luar cakupan"  // a manual row of the whole kabupaten
+                    : realisasi ? "manual"
+                                : "belum diisi");
     if (realisasi) *row->mutable_realisasi() = ToExactValue(*realisasi, percent);
     if (const v1::IndicatorTarget* t = catalog->FindIndicatorTarget(indicator.number(), year)) {
       const common::Ratio target = common::Milli(t->target_milli());

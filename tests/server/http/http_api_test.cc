@@ -311,16 +311,25 @@ TEST_F(HttpApiTest, RolesAndScopesAreTheOnesOfGrpc) {
   EXPECT_EQ(Get("/api/v1/coverage", "prometheus").status, 403);
   EXPECT_EQ(Get("/api/v1", "siti").status, 403);
 
-  // A supervisor limited to a kecamatan is refused the regency-wide IKK table, with the service's words.
+  // A supervisor limited to a kecamatan gets the IKK table of its scope over HTTP as over gRPC:
+  // field rows computed for the scope, manual rows marked as outside it.
+  auto limited = Get("/api/v1/indicators?period=2026", "camat");
+  EXPECT_EQ(limited.status, 200) << limited.body;
+  EXPECT_NE(limited.body.find("\"period\": \"2026\""), std::string::npos) << limited.body;
+  // (This server has no indicators; tests/integration's camat reads the bundled table's rows.)
+  // A regency-wide figure is still refused, with the service's words.
   v1::AccountScope scope;
   scope.add_kecamatan_codes("marabahan");
-  auto refused = server_->queries().IndicatorTable("2026", service::Principal("camat", v1::ROLE_SUPERVISOR, scope));
+  v1::GetPriceStabilityRequest stability;
+  stability.set_from("2026-01-01");
+  stability.set_to("2026-12-31");
+  auto refused = server_->queries().PriceStability(stability, service::Principal("camat", v1::ROLE_SUPERVISOR, scope));
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
-  auto limited = Get("/api/v1/indicators?period=2026", "camat");
-  EXPECT_EQ(limited.status, 403);
-  EXPECT_NE(limited.body.find("PERMISSION_DENIED"), std::string::npos);
+  auto regency = Get("/api/v1/price-stability?from=2026-01-01&to=2026-12-31", "camat");
+  EXPECT_EQ(regency.status, 403) << regency.body;
+  EXPECT_NE(regency.body.find("PERMISSION_DENIED"), std::string::npos);
   const std::string words(refused.status().message().substr(0, 40));
-  EXPECT_NE(limited.body.find(words), std::string::npos) << limited.body << "\n" << words;
+  EXPECT_NE(regency.body.find(words), std::string::npos) << regency.body << "\n" << words;
   // ... and sees its own markets' prices.
   EXPECT_EQ(Get("/api/v1/prices?commodity_code=beras_medium&from=2026-11-01&to=2026-11-30", "camat").status, 200);
 

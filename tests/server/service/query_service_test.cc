@@ -795,8 +795,20 @@ TEST_F(ScopedQueryTest, AKecamatanLimitedSupervisorSeesOnlyItsMarketsOutletsAndR
   EXPECT_EQ(covered->markets(0).market_code(), "pasar_alalak");
   EXPECT_EQ(covered->scheduled(), covered->markets(0).scheduled());
 
-  // Regency-wide figures are refused; stability of one market in scope is answered.
-  EXPECT_THAT(queries_->IndicatorTable("2026", alalak), StatusIs(absl::StatusCode::kPermissionDenied));
+  // The IKK table: the rows from field records count what is in scope only; the manual rows are the
+  // kabupaten's, marked "di luar cakupan" without a realisasi.
+  auto whole = queries_->IndicatorTable("2026");
+  auto scoped = queries_->IndicatorTable("2026", alalak);
+  ASSERT_THAT(scoped, IsOk());
+  ASSERT_EQ(scoped->rows_size(), whole->rows_size());
+  EXPECT_EQ(Row(*whole, 21).realisasi().text(), "2");
+  EXPECT_EQ(Row(*scoped, 21).realisasi().text(), "1");  // pkl_2, in Alalak
+  EXPECT_EQ(Row(*scoped, 21).breakdown().count("kecamatan:marabahan"), 0u);
+  EXPECT_EQ(Row(*scoped, 21).source(), "otomatis");
+  EXPECT_EQ(Row(*scoped, 1).source(), "di luar cakupan");
+  EXPECT_FALSE(Row(*scoped, 1).has_realisasi());
+  EXPECT_FALSE(Row(*scoped, 1).has_capaian());
+  // Stability covers the whole kabupaten: refused; of one market in scope it is answered.
   v1::GetPriceStabilityRequest stability;
   stability.set_from("2026-01-01");
   stability.set_to("2026-12-31");
