@@ -170,8 +170,9 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
     return absl::InvalidArgumentError("backup.every_hours: needs backup.dir, the folder the backups go to");
   }
   PANTAU_RETURN_IF_ERROR(ReadString(table, "log.level", &c.log_level));
-  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
-    return absl::InvalidArgumentError("log.level: must be debug, info, warn or error");
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warning" && c.log_level != "warn" &&
+      c.log_level != "error") {
+    return absl::InvalidArgumentError("log.level: must be debug, info, warning or error");
   }
   std::string uttp_definition;
   PANTAU_RETURN_IF_ERROR(ReadString(table, "indicators.uttp_definition", &uttp_definition));

@@ -97,7 +97,7 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
   }
   if (config.server.grpc_listen.empty()) config.server.grpc_listen = "127.0.0.1:50051";
   if (!service::log::SetLevel(config.log_level)) {
-    return Fail(absl::InvalidArgumentError("--log-level must be debug, info, warn or error"));
+    return Fail(absl::InvalidArgumentError("--log-level must be debug, info, warning or error"));
   }
   if (config.server.backup_every > absl::ZeroDuration() && config.server.backup_dir.empty()) {
     return Fail(absl::InvalidArgumentError("--backup-every-hours needs --backup-dir, the folder the backups go to"));
@@ -453,7 +453,7 @@ int main(int argc, char** argv) {
   serve->add_option("--backup-dir", serve_config.server.backup_dir, "folder of the scheduled backups");
   serve->add_option("--backup-every-hours", backup_every_hours, "make a backup this often (0: no schedule)");
   serve->add_option("--backup-keep", serve_config.server.backup_keep, "keep this many newest backups (default 7)");
-  serve->add_option("--log-level", serve_config.log_level, "debug, info (default), warn or error");
+  serve->add_option("--log-level", serve_config.log_level, "debug, info (default), warning or error");
 
   std::string data_dir, folder;
   AccountFlags account;

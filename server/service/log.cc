@@ -66,7 +66,7 @@ bool SetLevel(std::string_view level) {
     l = spdlog::level::debug;
   } else if (level == "info") {
     l = spdlog::level::info;
-  } else if (level == "warn") {
+  } else if (level == "warning" || level == "warn") {  // "warning", as each line spells it
     l = spdlog::level::warn;
   } else if (level == "error") {
     l = spdlog::level::err;

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/str_cat.h"
+#include "server/service/log.h"
 #include "tests/testing/test_support.h"
 
 namespace pantau::server {
@@ -118,6 +120,13 @@ TEST(ServeConfigTest, HttpBackupsAndLogLevelAreRead) {
   EXPECT_THAT(no_dir, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(no_dir.status().message().find("needs backup.dir"), std::string::npos);
   EXPECT_THAT(ParseServeConfig("[log]\nlevel = \"loud\"\n", ServeConfig{}), StatusIs(absl::StatusCode::kInvalidArgument));
+  // The levels docs/operations.md lists are the ones each line spells: "warning" (also "warn").
+  for (const char* level : {"debug", "info", "warning", "warn", "error"}) {
+    EXPECT_THAT(ParseServeConfig(StrCat("[log]\nlevel = \"", level, "\"\n"), ServeConfig{}), IsOk()) << level;
+    EXPECT_TRUE(service::log::SetLevel(level)) << level;
+  }
+  EXPECT_FALSE(service::log::SetLevel("loud"));
+  ASSERT_TRUE(service::log::SetLevel("info"));
   EXPECT_THAT(ParseServeConfig("[backup]\nkeep = 0\n", ServeConfig{}), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
