@@ -606,7 +606,9 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e, out, err);
+    // --help and --version are 0; any mistake on the command line is input refused (2), never one
+    // of CLI11's own codes: the README documents 0, 1, 2 and 3.
+    return app.exit(e, out, err) == 0 ? kOk : kRefused;
   }
 
   Session s{nullptr, {}, out, err, {}};

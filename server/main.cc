@@ -520,7 +520,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;  // a mistake on the command line is input refused (README)
   }
   try {
     if (*serve) {

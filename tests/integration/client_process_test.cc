@@ -1071,6 +1071,20 @@ TEST_F(ClientProcessTest, ReferenceDataIsExportedChangedAndAppliedWhileTheServer
   EXPECT_NE(audit.out.find("0 added, 0 changed, 2 retired"), std::string::npos) << audit.out;
 }
 
+// Every exit code is one the README documents: a mistake on the command line is 2 (input refused)
+// for both programs, help is 0.
+TEST_F(ClientProcessTest, CommandLineMistakesExitWithTheDocumentedCode) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"price", "add"}, {"no-such-command"}, {"sync", "--retry-for", "lama"}, {"report", "ikk", "--bogus"}}) {
+    auto run = Pantau(args);
+    EXPECT_EQ(run.exit_code, 2) << args[0] << " " << run.err;
+  }
+  EXPECT_EQ(Pantau({"--help"}).exit_code, 0);
+  EXPECT_EQ(RunCommand({kServer, "serve", "--no-such-flag"}).exit_code, 2);
+  EXPECT_EQ(RunCommand({kServer, "no-such-command"}).exit_code, 2);
+  EXPECT_EQ(RunCommand({kServer, "--help"}).exit_code, 0);
+}
+
 // import-reference into a stopped store makes the same checks as an apply.
 TEST_F(ClientProcessTest, ImportReferenceRefusesBrokenReferencesWithFileAndLine) {
   namespace fs = std::filesystem;
