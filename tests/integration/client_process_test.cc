@@ -1071,6 +1071,89 @@ TEST_F(ClientProcessTest, ReferenceDataIsExportedChangedAndAppliedWhileTheServer
   EXPECT_NE(audit.out.find("0 added, 0 changed, 2 retired"), std::string::npos) << audit.out;
 }
 
+// A second, synthetic deployment: a kota in another province and HET zone, with its own kecamatan,
+// market and indicator rows, run end to end (reference data, entry, sync, reports, the IKK table
+// as a workbook). Its price is compared with its own zone's HET, its reports are signed by its own
+// dinas, and no fact of Barito Kuala appears in anything it prints. (Its dates are still WITA:
+// the deployment's time zone is not yet data; see docs/architecture.md.)
+TEST(SecondDeploymentTest, AKotaElsewhereRunsOnItsOwnDataAlone) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::string folder = dir.Sub("kota-reference");
+  fs::create_directories(folder);
+  for (const char* shared : {"commodities.csv", "subsidised_products.csv", "uttp_types.csv", "follow_up_actions.csv",
+                             "indicator_targets.csv", "manual_realisations.csv"}) {
+    fs::copy(kReference + "/" + shared, folder + "/" + shared);
+  }
+  auto write = [&](const std::string& name, const std::string& text) { std::ofstream(folder + "/" + name) << text; };
+  write("deployment.csv",
+        "code,name,province,agency,seat,price_zones\n"
+        "82.71,Kota Contoh Timur,Maluku Utara,Dinas Perdagangan Kota Contoh Timur,Contoh Timur,3;nasional\n");
+  write("kecamatan.csv", "code,name\nkota_utara,Kota Utara\nkota_selatan,Kota Selatan\n");
+  write("markets.csv", "code,name,kecamatan_code,verified\npasar_sentral,Pasar Sentral,kota_utara,yes\n");
+  write("reference_prices.csv",
+        "product_code,zone,kind,price_rupiah,effective_from,regulation\n"
+        "beras_medium,3,HET,13500,2024-06-01,Perbadan 5/2024\n"
+        "minyakita,nasional,HET,15700,2024-08-14,Permendag 18/2024\n");
+  write("indicators.csv",
+        "no,tujuan,sasaran,indikator_kinerja_kegiatan,bidang_urusan,formulasi_cara_pengukuran,sumber_data,keterangan,"
+        "computation\n"
+        "1,Stabilitas harga,Harga terpantau,Jumlah bahan pokok yang dipantau,Bidang Perdagangan,Jumlah bahan pokok,"
+        "Daftar harga,,bahan_pokok_monitored\n");
+  const std::string data = dir.Sub("data");
+  auto imported = RunCommand({kServer, "import-reference", "--data-dir", data, folder});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  for (const char* account : {"ina:inspector", "kabid:supervisor"}) {
+    std::string spec = account;
+    const std::string name = spec.substr(0, spec.find(':'));
+    ASSERT_EQ(RunCommand({kServer, "accounts", "add", "--data-dir", data, "--name", name, "--role",
+                          spec.substr(spec.find(':') + 1), "--token-file", dir.Sub(name + ".token")})
+                  .exit_code,
+              0);
+  }
+  ServerProcess server(kServer, data, dir.path());
+  ASSERT_TRUE(server.Start()) << "see " << server.log_path();
+  auto as = [&](const std::string& who, std::vector<std::string> args) {
+    std::vector<std::string> argv = {kClient, "--home", dir.Sub(who + "-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv);
+  };
+  ASSERT_EQ(as("ina", {"login", "--server", server.address(), "--token-file", dir.Sub("ina.token")}).exit_code, 0);
+  ASSERT_EQ(as("kabid", {"login", "--server", server.address(), "--token-file", dir.Sub("kabid.token")}).exit_code, 0);
+  auto added = as("ina", {"price", "add", "--market", "pasar_sentral", "--commodity", "beras_medium", "--price",
+                          "13800", "--trader", "Ibu Sari"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  ASSERT_EQ(as("ina", {"sync"}).exit_code, 0);
+
+  std::string printed = added.out + added.err;
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), common::DefaultDeploymentZone());
+  auto prices = as("kabid", {"report", "prices", "--commodity", "beras_medium", "--from", today, "--to", today,
+                             "--format", "csv"});
+  ASSERT_EQ(prices.exit_code, 0) << prices.err;
+  // Compared with zone 3's HET of Rp 13.500: 2.22 % above.
+  EXPECT_NE(prices.out.find(StrCat("pasar_sentral,", today, ",1,1,13800,13800,13800,13800,,,,13500,HET,2.22")),
+            std::string::npos)
+      << prices.out;
+  printed += prices.out;
+  auto ikk = as("kabid", {"report", "ikk", "--format", "json"});
+  ASSERT_EQ(ikk.exit_code, 0) << ikk.err;
+  printed += ikk.out;
+  auto xlsx = as("kabid", {"report", "ikk", "--format", "xlsx", "--out", dir.Sub("ikk.xlsx")});
+  ASSERT_EQ(xlsx.exit_code, 0) << xlsx.err;
+  auto cells = RunCommand({"/usr/bin/python3", std::string(PANTAU_SOURCE_DIR) + "/tests/tools/xlsx_cells.py",
+                           dir.Sub("ikk.xlsx")});
+  ASSERT_EQ(cells.exit_code, 0) << cells.err;
+  EXPECT_NE(cells.out.find("\ts\tDinas Perdagangan Kota Contoh Timur\n"), std::string::npos) << cells.out;
+  EXPECT_NE(cells.out.find("\ts\tKepala Dinas Perdagangan Kota Contoh Timur\n"), std::string::npos) << cells.out;
+  EXPECT_NE(cells.out.find("\ts\tContoh Timur, "), std::string::npos) << cells.out;
+  printed += cells.out;
+  auto exported = as("kabid", {"admin", "reference", "export", "--out", dir.Sub("back")});  // a supervisor may not
+  EXPECT_EQ(exported.exit_code, 1);
+  for (const char* barito : {"Barito", "Marabahan", "kalsel", "Kalimantan", "63.04"}) {
+    EXPECT_EQ(printed.find(barito), std::string::npos) << barito << " in:\n" << printed;
+  }
+}
+
 // Every exit code is one the README documents: a mistake on the command line is 2 (input refused)
 // for both programs, help is 0.
 TEST_F(ClientProcessTest, CommandLineMistakesExitWithTheDocumentedCode) {
