@@ -1,6 +1,9 @@
 #include "common/report/tables.h"
 
 #include <iterator>
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
@@ -112,35 +115,8 @@ std::string IkkCsv(const v1::GetIndicatorTableResponse& table) {
 }
 
 std::string IkkJson(const v1::GetIndicatorTableResponse& table) {
-  nlohmann::ordered_json j;
-  j["period"] = table.period();
-  j["first_day"] = table.first_day();
-  j["last_day"] = table.last_day();
-  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  auto value = [](bool present, const v1::ExactValue& v) -> nlohmann::ordered_json {
-    if (!present) return nullptr;
-    return {{"text", v.text()}, {"numerator", v.numerator()}, {"denominator", v.denominator()}};
-  };
-  for (const auto& row : table.rows()) {
-    const auto& i = row.indicator();
-    nlohmann::ordered_json r;
-    r["no"] = i.number();
-    r["tujuan"] = i.tujuan();
-    r["sasaran"] = i.sasaran();
-    r["indikator"] = i.name();
-    r["bidang"] = i.bidang();
-    r["formulasi"] = i.formula();
-    r["sumber_data"] = i.data_source();
-    r["target"] = value(row.has_target(), row.target());
-    r["realisasi"] = value(row.has_realisasi(), row.realisasi());
-    r["capaian_persen"] = value(row.has_capaian(), row.capaian());
-    r["sumber"] = row.source();
-    std::map<std::string, int64_t> breakdown(row.breakdown().begin(), row.breakdown().end());
-    r["rincian"] = breakdown;
-    rows.push_back(r);
-  }
-  j["rows"] = rows;
-  return j.dump(2) + "\n";
+  // The one JSON convention of every report (ResponseJson): the answer itself.
+  return ResponseJson(table);
 }
 
 namespace {
@@ -183,25 +159,8 @@ std::string PriceCsv(const v1::GetPriceStatisticsResponse& stats) {
 }
 
 std::string PriceJson(const v1::GetPriceStatisticsResponse& stats) {
-  nlohmann::ordered_json j;
-  j["komoditas"] = stats.commodity_code();
-  j["nama"] = stats.commodity_name();
-  j["satuan"] = stats.unit();
-  nlohmann::ordered_json points = nlohmann::ordered_json::array();
-  for (const auto& p : stats.points()) {
-    auto fields = PriceFields(p);
-    nlohmann::ordered_json row;
-    for (size_t k = 0; k < fields.size(); ++k) {
-      if (fields[k].empty()) {
-        row[kPriceColumns[k]] = nullptr;
-      } else {
-        row[kPriceColumns[k]] = fields[k];
-      }
-    }
-    points.push_back(row);
-  }
-  j["titik"] = points;
-  return j.dump(2) + "\n";
+  // The one JSON convention of every report (ResponseJson): the answer itself.
+  return ResponseJson(stats);
 }
 
 std::string PriceTable(const v1::GetPriceStatisticsResponse& stats) {
@@ -258,8 +217,20 @@ std::string ResponseJson(const google::protobuf::Message& response) {
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
+  // Through a deterministic serialization: map entries (a row's breakdown) come out sorted by key,
+  // so the same answer is always the same bytes.
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream stream(&binary);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    if (!response.SerializeToCodedStream(&coded)) return "{}\n";
+  }
+  static google::protobuf::util::TypeResolver* resolver = google::protobuf::util::NewTypeResolverForDescriptorPool(
+      "type.googleapis.com", google::protobuf::DescriptorPool::generated_pool());
   std::string out;
-  if (!google::protobuf::util::MessageToJsonString(response, &out, options).ok()) return "{}\n";
+  const std::string type_url = "type.googleapis.com/" + response.GetDescriptor()->full_name();
+  if (!google::protobuf::util::BinaryToJsonString(resolver, type_url, binary, &out, options).ok()) return "{}\n";
   return out;
 }
 

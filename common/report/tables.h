@@ -31,7 +31,10 @@ std::string CsvField(const std::string& text);
 
 // RFC 4180, a header row of the column keys; missing values are empty fields.
 std::string TableCsv(const Table& table);
-// Any response as JSON with the proto field names (what programs read).
+// The one JSON convention of every report, on the CLI (`--format json`) and the HTTP API alike:
+// the answer as proto3 JSON with the proto field names, every scalar field printed (0, "" and false
+// included), 64-bit integers as strings, an absent value (a message such as `realisasi`) left
+// out — never 0. docs/indicators.md.
 std::string ResponseJson(const google::protobuf::Message& response);
 
 Table PriceStatisticsTable(const v1::GetPriceStatisticsResponse& stats);
@@ -50,8 +53,8 @@ std::string IkkTable(const v1::GetIndicatorTableResponse& table);
 // RFC 4180 CSV with a header row; every column of the dinas's table, then target, realisasi,
 // capaian and sumber. Values are the exact texts (2 decimals for percentages).
 std::string IkkCsv(const v1::GetIndicatorTableResponse& table);
-// JSON: {"period", "first_day", "last_day", "rows": [{no, indikator, ..., target, realisasi,
-// capaian, sumber, breakdown}]}; missing values are null, never 0.
+// The IKK table as JSON: ResponseJson of the answer (rows[].indicator, target, realisasi, capaian,
+// source, breakdown).
 std::string IkkJson(const v1::GetIndicatorTableResponse& table);
 
 // Price statistics: one line per market and period; missing values ("-") are never 0.

@@ -2,6 +2,7 @@
 // deliberate change, rerun with PANTAU_UPDATE_GOLDEN=1 and review the diff.
 #include "common/report/tables.h"
 
+#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -155,6 +156,44 @@ v1::GetPriceStabilityResponse Stability() {
   m->set_cheapest_market("pasar_a");
   m->set_dearest_market("pasar_a");
   return s;
+}
+
+template <typename Message>
+Message FromText(const std::string& text) {
+  Message m;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
+  return m;
+}
+
+// Every report's JSON is ResponseJson of its answer (one convention on the CLI and the HTTP API):
+// proto field names, zeros printed, 64-bit integers as strings, absent values left out. Pinned
+// per report.
+TEST(ReportsTest, EveryReportsJsonMatchesItsGoldenFile) {
+  ExpectGolden("violations_2026-11.json", ResponseJson(Violations()));
+  ExpectGolden("prices_2026-11.json", PriceJson(FromText<v1::GetPriceStatisticsResponse>(R"(
+      commodity_code: "beras_medium" commodity_name: "Beras Medium" unit: "kg"
+      points { market_code: "pasar_marabahan" period: "2026-11-24" first_day: "2026-11-24" last_day: "2026-11-24"
+               samples: 3 traders: 2 mean_rupiah { numerator: 39400 denominator: 3 text: "13133.33" }
+               median_rupiah { numerator: 13100 denominator: 1 text: "13100" } min_rupiah: 13000 max_rupiah: 13300
+               reference_rupiah: 13100 reference_kind: "HET" reference_regulation: "Perbadan 5/2024"
+               above_reference_percent { numerator: 100 denominator: 393 text: "0.25" } }
+      points { market_code: "pasar_marabahan" period: "2026-11-25" first_day: "2026-11-25" last_day: "2026-11-25"
+               samples: 1 traders: 0 mean_rupiah { numerator: 13500 denominator: 1 text: "13500" }
+               median_rupiah { numerator: 13500 denominator: 1 text: "13500" } min_rupiah: 13500 max_rupiah: 13500
+               previous_period: "2026-11-24" change_rupiah { numerator: 1100 denominator: 3 text: "366.67" }
+               change_percent { numerator: 27500 denominator: 9850 text: "2.79" } })")));
+  ExpectGolden("coverage_2026-11.json", ResponseJson(FromText<v1::GetCoverageResponse>(R"(
+      from: "2026-11-01" to: "2026-11-30" weekdays: "selasa" scheduled_days: "2026-11-24"
+      rows { market_code: "pasar_marabahan" commodity_code: "beras_medium" scheduled_days: 1 covered_days: 0
+             covered_percent { numerator: 0 denominator: 1 text: "0.00" } missing_days: "2026-11-24" }
+      markets { market_code: "pasar_marabahan" market_name: "Pasar Marabahan" scheduled: 1 covered: 0 }
+      scheduled: 1 covered: 0 covered_percent { numerator: 0 denominator: 1 text: "0.00" })")));
+  ExpectGolden("uttp_due_2026-11-30.json", ResponseJson(FromText<v1::ListUttpDueResponse>(R"(
+      as_of: "2026-11-30" within_days: 30
+      rows { instrument_id: "UTTP-1" type_code: "timbangan_meja" type_name: "Timbangan meja" owner: "Toko A"
+             market_code: "pasar_marabahan" kecamatan_code: "marabahan" last_sah_day: "2025-11-01"
+             next_due: "2026-11-01" status: "terlambat" days: 29 }
+      overdue: 1 due_soon: 0 registry: 1)")));
 }
 
 TEST(ReportsTest, ViolationsCsvMatchesTheGoldenFile) {

@@ -521,7 +521,7 @@ TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAck
     auto table = nlohmann::json::parse(report.out);
     EXPECT_EQ(table["rows"].size(), 25u);  // the whole IKK table
     for (const auto& row : table["rows"]) {
-      if (row["no"] == 20) return row["realisasi"]["text"].get<std::string>();
+      if (row["indicator"]["number"] == 20) return row["realisasi"]["text"].get<std::string>();
     }
     return std::string("missing");
   };
