@@ -209,8 +209,9 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
     return Print(AuditTable(response), response, f.format, out);
   }
   if (reference_export_->parsed()) {
+    const v1::ExportReferenceRequest request;  // the whole reference data: nothing to choose
     v1::ExportReferenceResponse response;
-    if (absl::Status s = FromGrpc(stub.ExportReference(&context, {}, &response)); !s.ok()) return s;
+    if (absl::Status s = FromGrpc(stub.ExportReference(&context, request, &response)); !s.ok()) return s;
     std::vector<common::ReferenceFile> files;
     for (const auto& file : response.files()) files.push_back({file.name(), file.text()});
     if (absl::Status s = common::WriteReferenceFolder(f.folder, files); !s.ok()) return s;

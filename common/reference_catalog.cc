@@ -149,6 +149,11 @@ void ReferenceCatalog::Upsert(const ReferenceEntity& entity) {
   if (key.ok()) entities_[*key] = entity;
 }
 
+void ReferenceCatalog::Remove(const ReferenceEntity& entity) {
+  auto key = ReferenceKey(entity);
+  if (key.ok()) entities_.erase(*key);
+}
+
 const ReferenceEntity* ReferenceCatalog::Find(std::string_view type, std::string_view code) const {
   if (code.empty()) return nullptr;
   auto it = entities_.find(StrCat(type, "/", code));

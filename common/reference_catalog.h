@@ -37,6 +37,8 @@ class ReferenceCatalog {
   void Apply(const v1::ReferenceChange& change);
   // Upserts `entity` without a sequence (used when loading a snapshot of current entities).
   void Upsert(const v1::ReferenceEntity& entity);
+  // Removes the entity with `entity`'s key, without a sequence (planning a change).
+  void Remove(const v1::ReferenceEntity& entity);
 
   uint64_t sequence() const { return sequence_; }
   size_t size() const { return entities_.size(); }

@@ -150,6 +150,20 @@ std::vector<std::string> ReferenceIntegrityProblems(const ReferenceCatalog& cata
   return out;
 }
 
+std::vector<std::string> NewIntegrityProblems(const ReferenceCatalog& before, const ReferenceCatalog& after,
+                                              const std::function<std::string(const std::string& key)>& where) {
+  auto by_key = [](const std::string& key) { return key; };
+  const auto had = ReferenceIntegrityProblems(before, by_key);
+  const std::multiset<std::string> known(had.begin(), had.end());
+  const auto has = ReferenceIntegrityProblems(after, by_key);
+  const auto told = ReferenceIntegrityProblems(after, where);  // the same problems, in the same order
+  std::vector<std::string> out;
+  for (size_t i = 0; i < has.size() && i < told.size(); ++i) {
+    if (!known.count(has[i])) out.push_back(told[i]);
+  }
+  return out;
+}
+
 ReferencePlan PlanReferenceChange(const ReferenceCatalog& current, const std::vector<ReferenceFile>& files,
                                   Retire retire, const std::multimap<std::string, std::string>& kecamatan_in_use) {
   ReferencePlan plan;
@@ -213,11 +227,7 @@ ReferencePlan PlanReferenceChange(const ReferenceCatalog& current, const std::ve
       if (file.empty() || !present.count(file) || desired.count(key)) continue;
       by_file[file].push_back({file, key, ReferenceDifferenceKind::kRetired});
       plan.removals.push_back(entity);
-      v1::ReferenceChange removal;
-      removal.set_sequence(after.sequence());  // Apply only needs ascending order
-      *removal.mutable_entity() = entity;
-      removal.set_removed(true);
-      after.Apply(removal);
+      after.Remove(entity);
       if (entity.has_kecamatan()) {
         auto [from, to] = kecamatan_in_use.equal_range(entity.kecamatan().code());
         for (auto it = from; it != to; ++it) {
@@ -235,20 +245,11 @@ ReferencePlan PlanReferenceChange(const ReferenceCatalog& current, const std::ve
     for (auto& d : it->second) plan.differences.push_back(std::move(d));
   }
 
-  // Integrity: only what this change breaks (a problem already in the data in force is not this
-  // folder's doing, and does not block it). Compared by key, then told by file and line.
-  auto by_key = [](const std::string& key) { return key; };
-  const auto before = ReferenceIntegrityProblems(current, by_key);
-  const std::multiset<std::string> known_before(before.begin(), before.end());
-  const auto after_by_key = ReferenceIntegrityProblems(after, by_key);
   auto placed = [&](const std::string& key) {
     auto it = origin.find(key);
     return it != origin.end() ? it->second : StrCat(key, " (in force)");
   };
-  const auto after_placed = ReferenceIntegrityProblems(after, placed);
-  for (size_t i = 0; i < after_by_key.size() && i < after_placed.size(); ++i) {
-    if (!known_before.count(after_by_key[i])) plan.problems.push_back(after_placed[i]);
-  }
+  for (auto& problem : NewIntegrityProblems(current, after, placed)) plan.problems.push_back(std::move(problem));
   return plan;
 }
 

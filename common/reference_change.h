@@ -67,4 +67,9 @@ std::string ListProblems(const std::vector<std::string>& problems, std::string_v
 std::vector<std::string> ReferenceIntegrityProblems(const ReferenceCatalog& catalog,
                                                     const std::function<std::string(const std::string& key)>& where);
 
+// The integrity problems `after` has that `before` had not: only what a change makes blocks it (a
+// problem already in the data in force is not its doing). Compared by key, told with `where`.
+std::vector<std::string> NewIntegrityProblems(const ReferenceCatalog& before, const ReferenceCatalog& after,
+                                              const std::function<std::string(const std::string& key)>& where);
+
 }  // namespace pantau::common

@@ -77,9 +77,9 @@ std::optional<int64_t> ParseMilliText(const std::string& text) {
   return whole * 1000 + fraction;
 }
 
-// "2; kalsel;nasional" -> {"2", "kalsel", "nasional"}, in order (zones: most specific first); also
-// an outlet's products.
-std::vector<std::string> ZoneList(const std::string& text) {
+// "2; kalsel;nasional" -> {"2", "kalsel", "nasional"}, in order (price zones: most specific
+// first; an outlet's products).
+std::vector<std::string> SemicolonList(const std::string& text) {
   std::vector<std::string> out;
   for (auto zone : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
     out.emplace_back(StripAsciiSpace(std::string_view(zone.data(), zone.size())));
@@ -120,7 +120,7 @@ const std::vector<FileSpec>& Specs() {
          d->set_province(Field(t, r, "province"));
          d->set_agency(Field(t, r, "agency"));
          d->set_seat(Field(t, r, "seat"));
-         for (auto& zone : ZoneList(Field(t, r, "price_zones"))) d->add_price_zones(std::move(zone));
+         for (auto& zone : SemicolonList(Field(t, r, "price_zones"))) d->add_price_zones(std::move(zone));
          return std::string();
        }},
       {"kecamatan.csv", {"code", "name"},
@@ -141,7 +141,7 @@ const std::vector<FileSpec>& Specs() {
            return std::string("verified: must be yes or no");
          }
          m->set_verified(verified == "yes");
-         for (auto& zone : ZoneList(Field(t, r, "price_zones"))) m->add_price_zones(std::move(zone));
+         for (auto& zone : SemicolonList(Field(t, r, "price_zones"))) m->add_price_zones(std::move(zone));
          return std::string();
        }},
       {"commodities.csv",
@@ -206,8 +206,8 @@ const std::vector<FileSpec>& Specs() {
            o->add_villages_served(std::string(StripAsciiSpace(std::string_view(village.data(), village.size()))));
          }
          o->set_address(Field(t, r, "address"));
-         for (auto& zone : ZoneList(Field(t, r, "price_zones"))) o->add_price_zones(std::move(zone));
-         for (auto& product : ZoneList(Field(t, r, "products"))) o->add_products(std::move(product));
+         for (auto& zone : SemicolonList(Field(t, r, "price_zones"))) o->add_price_zones(std::move(zone));
+         for (auto& product : SemicolonList(Field(t, r, "products"))) o->add_products(std::move(product));
          return error;
        }},
       {"uttp_types.csv", {"code", "name", "category", "reverification_interval_months"},

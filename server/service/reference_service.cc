@@ -1,7 +1,5 @@
 #include "server/service/reference_service.h"
 
-#include <algorithm>
-
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "common/validation.h"
@@ -51,18 +49,8 @@ absl::StatusOr<ReferencePutResult> ReferenceService::Put(
     const auto current = catalog();
     common::ReferenceCatalog after = *current;
     for (const auto& e : upserts) after.Upsert(e);
-    for (const auto& e : removals) {
-      v1::ReferenceChange removal;
-      removal.set_sequence(after.sequence());
-      *removal.mutable_entity() = e;
-      removal.set_removed(true);
-      after.Apply(removal);
-    }
-    auto by_key = [](const std::string& key) { return key; };
-    const auto before = common::ReferenceIntegrityProblems(*current, by_key);
-    for (auto& p : common::ReferenceIntegrityProblems(after, by_key)) {
-      if (std::find(before.begin(), before.end(), p) == before.end()) problems.push_back(std::move(p));
-    }
+    for (const auto& e : removals) after.Remove(e);
+    problems = common::NewIntegrityProblems(*current, after, [](const std::string& key) { return key; });
     if (!problems.empty()) {
       return absl::InvalidArgumentError(
           StrCat("reference data refused, nothing stored: ", common::ListProblems(problems, "; ")));
