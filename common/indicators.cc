@@ -142,27 +142,6 @@ int64_t FollowUpActions(const CellList& follow_up_cells) {
   return total;
 }
 
-FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCatalog& catalog) {
-  FollowUpsBy out;
-  for (const auto& [key, cell] : follow_up_cells) {
-    auto parts = ParseCellKey(key);
-    if (!parts || parts->family != RollupFamily::kFollowUp || parts->codes.empty()) continue;
-    const int64_t n = cell.follow_up().actions();
-    out.total += n;
-    const std::string outlet_code = parts->codes.size() > 1 ? parts->codes[1] : "";
-    const v1::Outlet* outlet = catalog.FindOutlet(outlet_code);
-    std::string kind(outlet != nullptr ? OutletKindName(outlet->kind()) : "");
-    if (kind.empty()) {
-      const v1::FollowUpAction* action = catalog.FindFollowUpAction(parts->codes[0]);
-      kind = action != nullptr ? action->domain() : "unknown";
-    }
-    out.by_kind[kind] += n;
-    out.by_kecamatan[outlet != nullptr && !outlet->kecamatan_code().empty() ? outlet->kecamatan_code() : "unknown"] += n;
-    for (const auto& product : ProductsSoldAt(outlet)) out.by_product[product] += n;
-  }
-  return out;
-}
-
 ViolationsFollowedUp CountViolationsFollowedUp(
     const CellList& follow_up_cells, const ReferenceCatalog& catalog,
     const std::function<std::optional<v1::OutletAudit>(const std::string& audit_id)>& audit_of) {

@@ -66,19 +66,9 @@ OutletsAudited CountOutletsAudited(const CellList& audit_cells, const ReferenceC
 OutletsAudited CountOutletsAuditedFromKeys(const std::vector<std::string>& audit_cell_keys,
                                            const ReferenceCatalog& catalog);
 
-// Jumlah tindak lanjut terhadap pelanggaran barang bersubsidi: follow-up actions recorded (by
-// action date) among `follow_up_cells`.
+// Follow-up actions recorded (by action date) among `follow_up_cells`: the row-22 alternative
+// count in its simplest form (CountViolationsFollowedUp gives the one the table uses).
 int64_t FollowUpActions(const CellList& follow_up_cells);
-// The same split like the outlets audited: by the audited outlet's kind (or, when the audit was
-// not on the server yet, the action's ladder), by product sold there, and by kecamatan ("unknown"
-// when the outlet is not known).
-struct FollowUpsBy {
-  int64_t total = 0;
-  std::map<std::string, int64_t> by_kind;
-  std::map<std::string, int64_t> by_product;
-  std::map<std::string, int64_t> by_kecamatan;
-};
-FollowUpsBy FollowUpActionsBy(const CellList& follow_up_cells, const ReferenceCatalog& catalog);
 
 // Jumlah pelanggaran barang bersubsidi (row 22) as the dinas's formula reads it: the violations
 // (one finding of one audit) found by LPG 3 kg pangkalan and pupuk kios audits that were followed
