@@ -24,16 +24,16 @@ namespace {
 using namespace ::pantau::report;  // the report tables and workbooks
 
 // "--expires YYYY-MM-DD" into `out`; `has` says whether one was given.
-absl::Status SetExpiry(const std::string& text, google::protobuf::Timestamp* out, bool* has) {
-  auto expiry = common::ExpiryAfterLocalDay(text, common::DefaultDeploymentZone());
+absl::Status SetExpiry(const std::string& text, absl::TimeZone zone, google::protobuf::Timestamp* out, bool* has) {
+  auto expiry = common::ExpiryAfterLocalDay(text, zone);
   if (!expiry.ok()) return expiry.status();
   *has = expiry->has_value();
   if (*has) *out = common::ToTimestamp(**expiry);
   return absl::OkStatus();
 }
 
-std::string WhenText(const google::protobuf::Timestamp& ts) {
-  return common::FormatLocalMinute(common::FromTimestamp(ts), common::DefaultDeploymentZone());
+std::string WhenText(const google::protobuf::Timestamp& ts, absl::TimeZone zone) {
+  return common::FormatLocalMinute(common::FromTimestamp(ts), zone);
 }
 
 // The new token: into --token-file (0600, written before it is named) or onto `out`.
@@ -59,7 +59,7 @@ absl::Status HandOver(const std::string& token, const std::string& token_file, c
   return absl::OkStatus();
 }
 
-Table AccountsTable(const v1::ListAccountsResponse& list) {
+Table AccountsTable(const v1::ListAccountsResponse& list, absl::TimeZone zone) {
   Table t;
   t.title = "Akun";
   t.columns = {{"name", "Akun", Table::Kind::kText, 16},       {"role", "Peran", Table::Kind::kText, 10},
@@ -68,14 +68,14 @@ Table AccountsTable(const v1::ListAccountsResponse& list) {
                {"token_issued", "Token dibuat", Table::Kind::kText, 22}};
   for (const auto& a : list.accounts()) {
     t.rows.push_back({a.name(), std::string(common::RoleName(a.role())), a.disabled() ? "revoked" : "active",
-                      a.has_expires_at() ? WhenText(a.expires_at()) : "",
+                      a.has_expires_at() ? WhenText(a.expires_at(), zone) : "",
                       StrJoin(a.scope().kecamatan_codes(), ","), StrJoin(a.scope().bidang(), ","),
-                      a.has_token_issued_at() ? WhenText(a.token_issued_at()) : ""});
+                      a.has_token_issued_at() ? WhenText(a.token_issued_at(), zone) : ""});
   }
   return t;
 }
 
-Table AuditTable(const v1::ListAuditLogResponse& log) {
+Table AuditTable(const v1::ListAuditLogResponse& log, absl::TimeZone zone) {
   Table t;
   t.title = "Log audit";
   t.notes.push_back(StrCat("last entry: ", log.last_sequence()));
@@ -84,7 +84,7 @@ Table AuditTable(const v1::ListAuditLogResponse& log) {
                {"action", "Tindakan", Table::Kind::kText, 15}, {"target", "Sasaran", Table::Kind::kText, 14},
                {"outcome", "Hasil", Table::Kind::kText, 30},  {"detail", "Keterangan", Table::Kind::kText, 40}};
   for (const auto& e : log.entries()) {
-    t.rows.push_back({StrCat(e.sequence()), WhenText(e.at()), e.actor(), e.peer(), e.action(), e.target(),
+    t.rows.push_back({StrCat(e.sequence()), WhenText(e.at(), zone), e.actor(), e.peer(), e.action(), e.target(),
                       e.outcome(), e.detail()});
   }
   return t;
@@ -144,7 +144,7 @@ AdminCommands::AdminCommands(CLI::App& app, AdminFlags& flags) : flags_(flags) {
 }
 
 absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std::string& token,
-                                std::ostream& out, std::ostream& err) const {
+                                absl::TimeZone zone, std::ostream& out, std::ostream& err) const {
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + token);
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
@@ -152,7 +152,7 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
   if (list_->parsed()) {
     v1::ListAccountsResponse response;
     if (absl::Status s = FromGrpc(stub.ListAccounts(&context, {}, &response)); !s.ok()) return s;
-    return Print(AccountsTable(response), response, f.format, out);
+    return Print(AccountsTable(response, zone), response, f.format, out);
   }
   if (add_->parsed()) {
     v1::CreateAccountRequest request;
@@ -161,7 +161,7 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
     request.set_name(f.name);
     request.set_role(*role);
     bool has = false;
-    if (absl::Status s = SetExpiry(f.expires, request.mutable_expires_at(), &has); !s.ok()) return s;
+    if (absl::Status s = SetExpiry(f.expires, zone, request.mutable_expires_at(), &has); !s.ok()) return s;
     if (!has) request.clear_expires_at();
     *request.mutable_scope() = common::ScopeFromLists(f.kecamatan, f.bidang);
     v1::CreateAccountResponse response;
@@ -181,7 +181,7 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
     v1::RotateTokenRequest request;
     request.set_name(f.name);
     bool has = false;
-    if (absl::Status s = SetExpiry(f.expires, request.mutable_expires_at(), &has); !s.ok()) return s;
+    if (absl::Status s = SetExpiry(f.expires, zone, request.mutable_expires_at(), &has); !s.ok()) return s;
     if (!has) request.clear_expires_at();
     v1::RotateTokenResponse response;
     if (absl::Status s = FromGrpc(stub.RotateToken(&context, request, &response)); !s.ok()) return s;
@@ -206,7 +206,7 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
     request.set_limit(f.limit);
     v1::ListAuditLogResponse response;
     if (absl::Status s = FromGrpc(stub.ListAuditLog(&context, request, &response)); !s.ok()) return s;
-    return Print(AuditTable(response), response, f.format, out);
+    return Print(AuditTable(response, zone), response, f.format, out);
   }
   if (reference_export_->parsed()) {
     const v1::ExportReferenceRequest request;  // the whole reference data: nothing to choose

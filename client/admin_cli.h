@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "pantau/v1/admin_service.grpc.pb.h"
 
 namespace pantau::client {
@@ -25,10 +26,11 @@ class AdminCommands {
   // Adds `admin` and its subcommands to `app`, filling `flags`.
   AdminCommands(CLI::App& app, AdminFlags& flags);
   bool parsed() const { return admin_->parsed(); }
-  // Runs the parsed subcommand against `stub` with `token`. Output for people and programs on
-  // `out`; the new token goes to --token-file (mode 0600) or `out`, never anywhere else.
-  absl::Status Run(v1::AdminService::StubInterface& stub, const std::string& token, std::ostream& out,
-                   std::ostream& err) const;
+  // Runs the parsed subcommand against `stub` with `token`; expiry days and times are local to
+  // `zone` (the deployment's). Output for people and programs on `out`; the new token goes to
+  // --token-file (mode 0600) or `out`, never anywhere else.
+  absl::Status Run(v1::AdminService::StubInterface& stub, const std::string& token, absl::TimeZone zone,
+                   std::ostream& out, std::ostream& err) const;
 
  private:
   const AdminFlags& flags_;

@@ -86,6 +86,8 @@ struct Session {
   std::ostream& out;
   std::ostream& err;
   common::ValidationPolicy policy;
+  // The reference data this laptop last pulled (empty before the first pull).
+  common::ReferenceCatalog catalog;
 
   int Fail(const absl::Status& status, const std::string& context = "") {
     err << "pantau: " << context << (context.empty() ? "" : ": ") << status.message() << "\n";
@@ -100,6 +102,11 @@ int OpenSession(const std::string& home, Session& s) {
   auto settings = s.store->Settings();
   if (!settings.ok()) return s.Fail(settings.status());
   s.settings = *settings;
+  auto catalog = s.store->LoadCatalog();
+  if (!catalog.ok()) return s.Fail(catalog.status());
+  s.catalog = *std::move(catalog);
+  // Dates typed and printed are the deployment's local dates.
+  s.policy.display_zone = s.catalog.TimeZone();
   return kOk;
 }
 
@@ -236,12 +243,10 @@ int LoadEntryEnv(Session& s, EntryEnv& env) {
     return s.Fail(absl::FailedPreconditionError(
         "not logged in: run `pantau login --server HOST:PORT --token-file FILE` first"));
   }
-  auto catalog = s.store->LoadCatalog();
-  if (!catalog.ok()) return s.Fail(catalog.status());
-  if (catalog->size() == 0) {
+  if (s.catalog.size() == 0) {
     return s.Fail(absl::FailedPreconditionError("no reference data on this laptop yet: run `pantau pull`"));
   }
-  env.catalog = *std::move(catalog);
+  env.catalog = s.catalog;
   return kOk;
 }
 
@@ -251,7 +256,8 @@ absl::StatusOr<std::optional<absl::Time>> ParseAt(const std::string& at, const c
                                       absl::ToCivilDay(absl::Now(), policy.display_zone));
   if (!t) {
     return absl::InvalidArgumentError(
-        StrCat("--at \"", at, "\": use YYYY-MM-DD HH:MM (WITA), YYYY-MM-DD, HH:MM, or RFC 3339"));
+        StrCat("--at \"", at, "\": use YYYY-MM-DD HH:MM (", common::ZoneName(policy.display_zone),
+               "), YYYY-MM-DD, HH:MM, or RFC 3339"));
   }
   return std::optional<absl::Time>(*t);
 }
@@ -611,7 +617,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     return app.exit(e, out, err) == 0 ? kOk : kRefused;
   }
 
-  Session s{nullptr, {}, out, err, {}};
+  Session s{nullptr, {}, out, err, {}, {}};
   if (*uttp_check) {
     // Offline and without an account: the verdict of a file's test results, as JSON.
     bool readable = false;
@@ -812,9 +818,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
         return s.Fail(absl::InvalidArgumentError(StrCat(file, ": cannot be read")));
       }
       // What the file leaves out comes from the deployment this laptop pulled.
-      auto catalog = s.store->LoadCatalog();
-      if (!catalog.ok()) return s.Fail(catalog.status());
-      ApplyDeployment(signatory, catalog->FindDeployment());
+      ApplyDeployment(signatory, s.catalog.FindDeployment());
     }
     // Every report is a server answer, turned into text or a workbook.
     std::string text;
@@ -934,7 +938,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     auto channel = Channel(s.settings.server, s.settings.ca_file);
     if (!channel.ok()) return s.Fail(channel.status());
     auto stub = v1::AdminService::NewStub(*channel);
-    if (absl::Status done = admin.Run(*stub, *token, out, err); !done.ok()) return s.Fail(done, "admin");
+    if (absl::Status done = admin.Run(*stub, *token, s.policy.display_zone, out, err); !done.ok()) return s.Fail(done, "admin");
     return kOk;
   }
 
@@ -969,7 +973,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   if (*requeue && !requeue_delivered_since.empty()) {
     auto day = common::ParseLocalDate(requeue_delivered_since);
     if (!day) return s.Fail(absl::InvalidArgumentError("--delivered-since: a date YYYY-MM-DD"));
-    auto resent = s.store->ResendDeliveredSince(absl::FromCivil(*day, common::DefaultDeploymentZone()), now);
+    auto resent = s.store->ResendDeliveredSince(absl::FromCivil(*day, s.policy.display_zone), now);
     if (!resent.ok()) return s.Fail(resent.status());
     out << *resent << " delivered record" << (*resent == 1 ? "" : "s") << " pending again; run `pantau sync`\n";
     return kOk;

@@ -4,7 +4,23 @@
 
 namespace pantau::common {
 
-absl::TimeZone DefaultDeploymentZone() { return absl::FixedTimeZone(8 * 60 * 60); }
+absl::TimeZone ZoneWithoutDeployment() { return absl::FixedTimeZone(8 * 60 * 60); }
+
+std::optional<absl::TimeZone> IndonesianTimeZone(std::string_view name) {
+  if (name == "WIB") return absl::FixedTimeZone(7 * 60 * 60);
+  if (name == "WITA") return absl::FixedTimeZone(8 * 60 * 60);
+  if (name == "WIT") return absl::FixedTimeZone(9 * 60 * 60);
+  return std::nullopt;
+}
+
+std::string ZoneName(absl::TimeZone zone) {
+  for (const char* name : {"WIB", "WITA", "WIT"}) {
+    if (zone == *IndonesianTimeZone(name)) return name;
+  }
+  const int offset = zone.At(absl::UnixEpoch()).offset;
+  const int minutes = (offset < 0 ? -offset : offset) / 60;
+  return absl::StrFormat("UTC%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
+}
 
 std::optional<absl::CivilDay> ParseLocalDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -55,8 +71,7 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 }
 
 std::string FormatLocalMinute(absl::Time t, absl::TimeZone zone) {
-  std::string abbreviation = zone == DefaultDeploymentZone() ? " WITA" : " %z";
-  return absl::FormatTime("%Y-%m-%d %H:%M" + abbreviation, t, zone);
+  return absl::FormatTime("%Y-%m-%d %H:%M ", t, zone) + ZoneName(zone);
 }
 
 std::optional<absl::Time> ParseLocalDateTime(std::string_view text, absl::TimeZone zone,

@@ -11,8 +11,17 @@
 
 namespace pantau::common {
 
-// WITA, UTC+8 with no daylight saving: the default zone of a Barito Kuala deployment.
-absl::TimeZone DefaultDeploymentZone();
+// The zone of a store or laptop whose reference data names no deployment time zone: UTC+8, the
+// zone every Pantau store built its roll-ups in before deployment.csv named one (so such a store
+// stays valid). A deployment always names its own (ReferenceCatalog::TimeZone).
+absl::TimeZone ZoneWithoutDeployment();
+
+// Indonesia's time zones by the name the dinas uses: "WIB" (UTC+7), "WITA" (UTC+8), "WIT"
+// (UTC+9); none has daylight saving. nullopt for any other name.
+std::optional<absl::TimeZone> IndonesianTimeZone(std::string_view name);
+
+// "WIB", "WITA" or "WIT" for those zones; "UTC+05:30"-style text for any other.
+std::string ZoneName(absl::TimeZone zone);
 
 // Parses "YYYY-MM-DD" strictly (the date must exist). nullopt otherwise.
 std::optional<absl::CivilDay> ParseLocalDate(std::string_view text);
@@ -25,7 +34,7 @@ bool IsValidTimestamp(const google::protobuf::Timestamp& ts);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToTimestamp(absl::Time t);
 
-// "2026-11-28 14:05 WITA"-style text of `t` in `zone`, for messages to people.
+// "2026-11-28 14:05 WITA"-style text of `t` in `zone` (ZoneName), for messages to people.
 std::string FormatLocalMinute(absl::Time t, absl::TimeZone zone);
 
 // Parses a time an inspector types, in `zone`: "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DDTHH:MM[:SS]",

@@ -182,6 +182,12 @@ const v1::Deployment* ReferenceCatalog::FindDeployment() const {
   return e == nullptr ? nullptr : &e->deployment();
 }
 
+absl::TimeZone ReferenceCatalog::TimeZone() const {
+  const v1::Deployment* deployment = FindDeployment();
+  if (deployment == nullptr) return ZoneWithoutDeployment();
+  return IndonesianTimeZone(deployment->time_zone()).value_or(ZoneWithoutDeployment());
+}
+
 namespace {
 std::vector<std::string> ZonesOr(const google::protobuf::RepeatedPtrField<std::string>& own,
                                  const v1::Deployment* deployment) {

@@ -57,6 +57,8 @@ class ReferenceCatalog {
   const v1::FollowUpAction* FindFollowUpAction(std::string_view code) const;
   // Who this deployment serves (deployment.csv); nullptr before one is loaded.
   const v1::Deployment* FindDeployment() const;
+  // The deployment's time zone (its time_zone), or ZoneWithoutDeployment() when none is named.
+  absl::TimeZone TimeZone() const;
   // The HET/HAP zones searched, in order, for a reference price at a market or an outlet: its own,
   // else the deployment's (none: no reference price applies).
   std::vector<std::string> PriceZonesOfMarket(std::string_view code) const;

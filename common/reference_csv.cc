@@ -112,7 +112,7 @@ v1::IndicatorComputation ParseComputation(std::string_view text) {
 
 const std::vector<FileSpec>& Specs() {
   static const auto* specs = new std::vector<FileSpec>{
-      {"deployment.csv", {"code", "name", "province", "agency", "seat", "price_zones"},
+      {"deployment.csv", {"code", "name", "province", "agency", "seat", "price_zones", "time_zone"},
        [](const CsvTable& t, const CsvRow& r, v1::ReferenceEntity& e) {
          auto* d = e.mutable_deployment();
          d->set_code(Field(t, r, "code"));
@@ -121,6 +121,7 @@ const std::vector<FileSpec>& Specs() {
          d->set_agency(Field(t, r, "agency"));
          d->set_seat(Field(t, r, "seat"));
          for (auto& zone : SemicolonList(Field(t, r, "price_zones"))) d->add_price_zones(std::move(zone));
+         d->set_time_zone(Field(t, r, "time_zone"));
          return std::string();
        }},
       {"kecamatan.csv", {"code", "name"},
@@ -405,7 +406,7 @@ const std::map<std::string, WriterSpec, std::less<>>& Writers() {
   static const auto* writers = new std::map<std::string, WriterSpec, std::less<>>{
       {"deployment.csv", {E::kDeployment, [](const E& e) {
          const auto& d = e.deployment();
-         return std::vector<Row>{{d.code(), d.name(), d.province(), d.agency(), d.seat(), StrJoin(d.price_zones(), ";")}};
+         return std::vector<Row>{{d.code(), d.name(), d.province(), d.agency(), d.seat(), StrJoin(d.price_zones(), ";"), d.time_zone()}};
        }}},
       {"kecamatan.csv", {E::kKecamatan, [](const E& e) {
          return std::vector<Row>{{e.kecamatan().code(), e.kecamatan().name()}};

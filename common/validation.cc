@@ -239,6 +239,9 @@ std::vector<v1::FieldError> ValidateReferenceEntity(const v1::ReferenceEntity& e
       if (d.price_zones().empty()) {
         errors.Add("deployment.price_zones", "name at least one HET/HAP zone, most specific first (e.g. 2;kalsel;nasional)");
       }
+      if (!IndonesianTimeZone(d.time_zone())) {
+        errors.Add("deployment.time_zone", StrCat("must be WIB, WITA or WIT (got \"", d.time_zone(), "\")"));
+      }
       break;
     }
     default:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "common/dates.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
 #include "pantau/v1/sync_service.pb.h"
@@ -27,8 +28,9 @@ struct ValidationPolicy {
   size_t max_code_bytes = 64;
   // Most checklist answers, findings, test points or seal numbers in one record.
   int max_repeated = 200;
-  // Zone used for messages that show a time to a person.
-  absl::TimeZone display_zone = absl::FixedTimeZone(8 * 60 * 60);
+  // Zone used for messages that show a time to a person, and for the times people type: the
+  // deployment's (ReferenceCatalog::TimeZone).
+  absl::TimeZone display_zone = ZoneWithoutDeployment();
 };
 
 struct ValidationContext {

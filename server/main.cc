@@ -63,14 +63,38 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& tex
   return absl::OkStatus();
 }
 
+// How a tool opens the data directory.
+enum class Opening {
+  kAsStored,   // read-write, roll-ups in the zone they were built in (reference and account tools)
+  kReadOnly,   // while the server may be stopped or not: nothing written
+  kServing,    // roll-ups in the deployment's time zone; refused if they were counted in another
+  kRebuilding  // roll-ups about to be recounted in the deployment's time zone
+};
+
+// The deployment's time zone, as the reference data in `store` names it.
+absl::StatusOr<absl::TimeZone> DeploymentZone(storage::Storage& store) {
+  service::SystemClock clock;
+  PANTAU_ASSIGN_OR_RETURN(auto reference, service::ReferenceService::Create(store.reference(), clock));
+  return reference->catalog()->TimeZone();
+}
+
 absl::StatusOr<std::unique_ptr<storage::Storage>> OpenStore(const std::string& data_dir,
-                                                            bool read_only = false) {
+                                                            Opening opening = Opening::kAsStored) {
   if (data_dir.empty()) return absl::InvalidArgumentError("--data-dir is required");
+  const bool read_only = opening == Opening::kReadOnly;
   std::error_code ec;
   if (!read_only) std::filesystem::create_directories(data_dir, ec);
   storage::RocksOptions options;
   options.path = data_dir;
   options.read_only = read_only;
+  PANTAU_ASSIGN_OR_RETURN(auto store, storage::OpenRocksStorage(options));
+  if (opening != Opening::kServing && opening != Opening::kRebuilding) return store;
+  // The deployment (reference data in the same store) says which zone the roll-ups count days in.
+  PANTAU_ASSIGN_OR_RETURN(const absl::TimeZone zone, DeploymentZone(*store));
+  if (zone == store->records().zone() && opening == Opening::kServing) return store;
+  store.reset();
+  options.zone = zone;
+  options.rebuilding_rollups = opening == Opening::kRebuilding;
   return storage::OpenRocksStorage(options);
 }
 
@@ -110,7 +134,7 @@ int Serve(ServeConfig config, const std::string& config_file, const std::string&
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto store = OpenStore(config.data_dir);
+  auto store = OpenStore(config.data_dir, Opening::kServing);
   if (!store.ok()) return Fail(store.status());
   // `pantau-server backup --data-dir` reaches the running server through this socket.
   const std::string socket_path = (std::filesystem::path(config.data_dir) / kLocalSocket).string();
@@ -152,6 +176,7 @@ struct OfflineAccounts {
   service::SystemClock clock;
   std::unique_ptr<service::ReferenceService> reference;
   std::unique_ptr<service::AccountService> accounts;
+  absl::TimeZone zone;  // the deployment's: expiry days and times printed
 };
 
 const service::Actor kLocalAdmin{"pantau-server", "local"};
@@ -162,6 +187,7 @@ absl::StatusOr<std::unique_ptr<OfflineAccounts>> OpenAccounts(const std::string&
   PANTAU_ASSIGN_OR_RETURN(out->reference, service::ReferenceService::Create(out->store->reference(), out->clock));
   out->accounts = std::make_unique<service::AccountService>(out->store->accounts(), out->store->audit(),
                                                             *out->reference, out->clock);
+  out->zone = out->reference->catalog()->TimeZone();
   return out;
 }
 
@@ -184,20 +210,20 @@ struct AccountFlags {
 int AddAccount(const std::string& data_dir, const AccountFlags& f) {
   auto role = service::RoleFromName(f.role);
   if (!role) return Fail(absl::InvalidArgumentError("--role must be inspector, supervisor, admin or monitor (metrics only)"));
-  auto expiry = common::ExpiryAfterLocalDay(f.expires, common::DefaultDeploymentZone());
-  if (!expiry.ok()) return Fail(expiry.status());
   auto tools = OpenAccounts(data_dir);
   if (!tools.ok()) return Fail(tools.status());
+  auto expiry = common::ExpiryAfterLocalDay(f.expires, (*tools)->zone);
+  if (!expiry.ok()) return Fail(expiry.status());
   auto created = (*tools)->accounts->Create(f.name, *role, *expiry, common::ScopeFromLists(f.kecamatan, f.bidang), kLocalAdmin);
   if (!created.ok()) return Fail(created.status());
   return PrintToken(StrCat("account \"", f.name, "\" (", f.role, ") created"), created->token, f.token_file);
 }
 
 int RotateToken(const std::string& data_dir, const AccountFlags& f) {
-  auto expiry = common::ExpiryAfterLocalDay(f.expires, common::DefaultDeploymentZone());
-  if (!expiry.ok()) return Fail(expiry.status());
   auto tools = OpenAccounts(data_dir);
   if (!tools.ok()) return Fail(tools.status());
+  auto expiry = common::ExpiryAfterLocalDay(f.expires, (*tools)->zone);
+  if (!expiry.ok()) return Fail(expiry.status());
   auto rotated = (*tools)->accounts->Rotate(f.name, *expiry, kLocalAdmin);
   if (!rotated.ok()) return Fail(rotated.status());
   return PrintToken(StrCat("account \"", f.name, "\" has a new token; the old one is refused"), rotated->token,
@@ -230,8 +256,7 @@ int ListAccounts(const std::string& data_dir) {
   for (const auto& a : *list) {
     std::cout << a.name() << "\t" << service::RoleName(a.role()) << (a.disabled() ? "\trevoked" : "\tactive");
     if (a.has_expires_at()) {
-      std::cout << "\texpires " << common::FormatLocalMinute(common::FromTimestamp(a.expires_at()),
-                                                            common::DefaultDeploymentZone());
+      std::cout << "\texpires " << common::FormatLocalMinute(common::FromTimestamp(a.expires_at()), (*tools)->zone);
     }
     if (a.scope().kecamatan_codes_size() > 0) std::cout << "\tkecamatan " << StrJoin(a.scope().kecamatan_codes(), ",");
     if (a.scope().bidang_size() > 0) std::cout << "\tbidang " << StrJoin(a.scope().bidang(), ",");
@@ -241,8 +266,10 @@ int ListAccounts(const std::string& data_dir) {
 }
 
 int AuditLog(const std::string& data_dir) {
-  auto store = OpenStore(data_dir, /*read_only=*/true);
+  auto store = OpenStore(data_dir, Opening::kReadOnly);
   if (!store.ok()) return Fail(store.status());
+  auto zone = DeploymentZone(**store);
+  if (!zone.ok()) return Fail(zone.status());
   uint64_t after = 0;
   while (true) {
     auto page = (*store)->audit().Scan(after, 1000);
@@ -250,7 +277,7 @@ int AuditLog(const std::string& data_dir) {
     if (page->empty()) break;
     for (const auto& e : *page) {
       std::cout << e.sequence() << "\t"
-                << common::FormatLocalMinute(common::FromTimestamp(e.at()), common::DefaultDeploymentZone())
+                << common::FormatLocalMinute(common::FromTimestamp(e.at()), *zone)
                 << "\t" << (e.actor().empty() ? "-" : e.actor()) << "\t" << e.peer() << "\t" << e.action()
                 << "\t" << e.target() << "\t" << e.outcome() << "\t" << e.detail() << "\n";
       after = e.sequence();
@@ -270,11 +297,20 @@ int ImportReference(const std::string& data_dir, const std::string& folder) {
   std::cerr << "pantau-server: read " << summary->entities << " entities from "
             << summary->files.size() << " files; " << summary->changed
             << " new or changed; reference data now at change " << summary->last_sequence << "\n";
+  const absl::TimeZone zone = (*reference)->catalog()->TimeZone();
+  auto counts = service::CountRecords((*store)->records());
+  if (!counts.ok()) return Fail(counts.status());
+  if (zone != (*store)->records().zone() && counts->total() > 0) {
+    std::cerr << "pantau-server: the deployment's time zone is now " << common::ZoneName(zone)
+              << "; the roll-ups count days in " << common::ZoneName((*store)->records().zone())
+              << ": run `pantau-server rebuild-rollups --data-dir " << data_dir
+              << "` before serving (the server refuses to start until then)\n";
+  }
   return 0;
 }
 
 int RebuildRollups(const std::string& data_dir) {
-  auto store = OpenStore(data_dir);
+  auto store = OpenStore(data_dir, Opening::kRebuilding);
   if (!store.ok()) return Fail(store.status());
   absl::Status rebuilt = (*store)->records().RebuildRollups();
   if (!rebuilt.ok()) return Fail(rebuilt);
@@ -289,7 +325,7 @@ int RebuildRollups(const std::string& data_dir) {
 }
 
 int Stats(const std::string& data_dir, bool json) {
-  auto store = OpenStore(data_dir, /*read_only=*/true);
+  auto store = OpenStore(data_dir, Opening::kReadOnly);
   if (!store.ok()) return Fail(store.status());
   auto counts = service::CountRecords((*store)->records());
   if (!counts.ok()) return Fail(counts.status());
@@ -414,7 +450,7 @@ int Restore(const std::string& from, uint32_t id, const std::string& data_dir) {
   auto restored = storage::RestoreBackup(from, id, data_dir);
   if (!restored.ok()) return Fail(restored.status());
   // Open it once: the restored store must be one this build reads.
-  auto store = OpenStore(data_dir, /*read_only=*/true);
+  auto store = OpenStore(data_dir, Opening::kReadOnly);
   if (!store.ok()) return Fail(store.status());
   auto counts = service::CountRecords((*store)->records());
   if (!counts.ok()) return Fail(counts.status());

@@ -77,6 +77,17 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   PANTAU_ASSIGN_OR_RETURN(server->reference_,
                           service::ReferenceService::Create(server->storage_->reference(),
                                                             *server->clock_));
+  // Every day the server counts (roll-ups, ingest, queries, signatures) is a local date in the
+  // deployment's time zone, which the store's roll-ups must already use.
+  const absl::TimeZone zone = server->storage_->records().zone();
+  if (const absl::TimeZone named = server->reference_->catalog()->TimeZone(); named != zone) {
+    return absl::FailedPreconditionError(StrCat("the deployment's time zone is ", common::ZoneName(named),
+                                                " but the store counts days in ", common::ZoneName(zone)));
+  }
+  server->reference_->set_fixed_zone(zone);
+  server->options_.ingest.zone = zone;
+  server->options_.ingest.policy.display_zone = zone;
+  server->options_.ikk.zone = zone;
   server->accounts_ = std::make_unique<service::AccountService>(
       server->storage_->accounts(), server->storage_->audit(), *server->reference_, *server->clock_,
       options.throttle);
@@ -84,10 +95,10 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->accounts_->set_metrics(metrics);
   server->storage_->SetSyncedWriteObserver([metrics](size_t records) { metrics->ObserveSyncedWrite(records); });
   server->ingest_ = std::make_unique<service::IngestService>(
-      server->storage_->records(), *server->reference_, *server->clock_, options.ingest);
+      server->storage_->records(), *server->reference_, *server->clock_, server->options_.ingest);
   server->ingest_->set_metrics(metrics);
   server->queries_ = std::make_unique<service::QueryService>(
-      server->storage_->records(), *server->reference_, *server->clock_, options.ikk);
+      server->storage_->records(), *server->reference_, *server->clock_, server->options_.ikk);
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->photos_ = std::make_unique<service::PhotoService>(server->storage_->photos(), options.max_photo_bytes);
   server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams, server->metrics_.get());

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   app.add_option("--work-dir", work, "where the stores are made");
   CLI11_PARSE(app, argc, argv);
 
-  const absl::TimeZone wita = pantau::common::DefaultDeploymentZone();
+  const absl::TimeZone wita = pantau::common::ZoneWithoutDeployment();
   // Data ends on 30 November of this year; queries: this year's IKK table, November's prices.
   const int year = static_cast<int>(absl::ToCivilYear(absl::Now(), wita).year());
   const absl::Time end = absl::FromCivil(absl::CivilHour(year, 11, 30, 12), wita);

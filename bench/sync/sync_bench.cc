@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
       out << "pasar_marabahan," << commodities[i % 4] << ",Pedagang " << i << ","
           << prices[i % 4] + i % 300 << ","
           << absl::FormatTime("%Y-%m-%d %H:%M:%S", base + absl::Seconds(i * 10),
-                              pantau::common::DefaultDeploymentZone())
+                              pantau::common::ZoneWithoutDeployment())
           << "\n";
     }
   }

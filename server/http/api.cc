@@ -423,7 +423,7 @@ Response Api::Handle(const Request& request) {
   const v1::Deployment deployment = deps_.queries.Deployment();
   report::ApplyDeployment(signatory, &deployment);
   if (signatory.date.empty()) {
-    signatory.date = report::IndonesianDate(absl::ToCivilDay(deps_.clock.Now(), common::DefaultDeploymentZone()));
+    signatory.date = report::IndonesianDate(absl::ToCivilDay(deps_.clock.Now(), deps_.queries.zone()));
   }
   auto response = report->run(deps_.queries, *message, *principal, format, signatory);
   if (!response.ok()) return Error(response.status(), request);

@@ -29,8 +29,9 @@ struct IngestOptions {
   // How UTTP verdicts are computed (MPE multipliers per verification kind, limits).
   common::MetrologySettings metrology;
   // Audit findings: local days in this zone. The HET in force is looked for in the outlet's price
-  // zones (reference data: outlets.csv, else deployment.csv).
-  absl::TimeZone zone = common::DefaultDeploymentZone();
+  // zones (reference data: outlets.csv, else deployment.csv). A running server sets the
+  // deployment's time zone (RunningServer::Start).
+  absl::TimeZone zone = common::ZoneWithoutDeployment();
 };
 
 // Running totals of results, for stats and metrics.

@@ -36,8 +36,9 @@ struct IkkSettings {
   int follow_up_due_days = 14;
   // UTTP due lists look this many days ahead unless asked otherwise.
   int uttp_due_window_days = 30;
-  // Local dates ("today", export ranges) are in this zone.
-  absl::TimeZone zone = common::DefaultDeploymentZone();
+  // Local dates ("today", export ranges) are in this zone. A running server sets the
+  // deployment's (RunningServer::Start).
+  absl::TimeZone zone = common::ZoneWithoutDeployment();
 };
 
 // An exact value with its text: percentages always with 2 decimals, other values as integers
@@ -57,6 +58,9 @@ class QueryService {
   // refused (PERMISSION_DENIED) what covers the whole kabupaten. docs/security.md.
 
   // Who this deployment serves (deployment.csv), as in force now; empty when none is loaded.
+  // The zone whose local dates every period and "today" are (the deployment's).
+  absl::TimeZone zone() const { return settings_.zone; }
+
   v1::Deployment Deployment() const {
     const auto catalog = reference_.catalog();
     const v1::Deployment* d = catalog->FindDeployment();

@@ -1,5 +1,8 @@
 #include "server/service/reference_service.h"
 
+#include <algorithm>
+
+#include "common/dates.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "common/validation.h"
@@ -56,7 +59,28 @@ absl::StatusOr<ReferencePutResult> ReferenceService::Put(
           StrCat("reference data refused, nothing stored: ", common::ListProblems(problems, "; ")));
     }
   }
+  PANTAU_RETURN_IF_ERROR(CheckZoneKept(upserts, removals));
   return Commit(upserts, removals);
+}
+
+absl::Status ReferenceService::CheckZoneKept(const std::vector<v1::ReferenceEntity>& upserts,
+                                             const std::vector<v1::ReferenceEntity>& removals) const {
+  if (!fixed_zone_) return absl::OkStatus();
+  auto is_deployment = [](const v1::ReferenceEntity& e) { return e.has_deployment(); };
+  if (std::none_of(upserts.begin(), upserts.end(), is_deployment) &&
+      std::none_of(removals.begin(), removals.end(), is_deployment)) {
+    return absl::OkStatus();
+  }
+  common::ReferenceCatalog after = *catalog();
+  for (const auto& e : upserts) after.Upsert(e);
+  for (const auto& e : removals) after.Remove(e);
+  const absl::TimeZone wanted = after.TimeZone();
+  if (wanted == *fixed_zone_) return absl::OkStatus();
+  return absl::FailedPreconditionError(StrCat(
+      "nothing applied: the deployment's time zone would change from ", common::ZoneName(*fixed_zone_), " to ",
+      common::ZoneName(wanted), ", which recounts every day of every record; a running server cannot. Stop it, run "
+      "`pantau-server import-reference --data-dir DIR FOLDER`, then `pantau-server rebuild-rollups --data-dir DIR`, "
+      "and start it again"));
 }
 
 absl::StatusOr<ReferencePutResult> ReferenceService::Commit(const std::vector<v1::ReferenceEntity>& upserts,
@@ -84,6 +108,7 @@ absl::StatusOr<ReferenceApplyResult> ReferenceService::ApplyFiles(
     return absl::InvalidArgumentError(
         StrCat("nothing applied; fix these first:\n  ", common::ListProblems(result.plan.problems, "\n  ")));
   }
+  PANTAU_RETURN_IF_ERROR(CheckZoneKept(result.plan.upserts, result.plan.removals));
   if (dry_run || (result.plan.upserts.empty() && result.plan.removals.empty())) {
     result.last_sequence = catalog()->sequence();
     return result;

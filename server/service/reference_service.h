@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,7 +66,17 @@ class ReferenceService {
   ReferenceService(storage::ReferenceStore& store, const Clock& clock)
       : store_(store), clock_(clock) {}
 
+  // The deployment's time zone is fixed to `zone` from now on: a change naming another is refused
+  // with FAILED_PRECONDITION (the roll-ups and every service count days in it; a running server
+  // cannot recount them). Set once by the running server, before it serves.
+  void set_fixed_zone(absl::TimeZone zone) { fixed_zone_ = zone; }
+
  private:
+  // FAILED_PRECONDITION when the change would give the deployment another time zone than the
+  // fixed one. REQUIRES: write_mu_ held.
+  absl::Status CheckZoneKept(const std::vector<v1::ReferenceEntity>& upserts,
+                             const std::vector<v1::ReferenceEntity>& removals) const;
+
   // Stores the changes and swaps in the catalog they make. REQUIRES: write_mu_ held.
   absl::StatusOr<ReferencePutResult> Commit(const std::vector<v1::ReferenceEntity>& upserts,
                                             const std::vector<v1::ReferenceEntity>& removals);
@@ -76,6 +87,7 @@ class ReferenceService {
   std::mutex write_mu_;  // serialises Put: catalog order follows sequence order
   mutable std::mutex catalog_mu_;
   std::shared_ptr<const common::ReferenceCatalog> catalog_;  // guarded by catalog_mu_
+  std::optional<absl::TimeZone> fixed_zone_;
 };
 
 }  // namespace pantau::service

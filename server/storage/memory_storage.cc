@@ -18,6 +18,8 @@ class MemoryRecordStore final : public RecordStore, private RecordLookup {
  public:
   explicit MemoryRecordStore(absl::TimeZone zone) : zone_(zone) {}
 
+  absl::TimeZone zone() const override { return zone_; }
+
   absl::StatusOr<std::vector<AppendOutcome>> Append(std::vector<RecordWrite> writes) override {
     std::lock_guard lock(mu_);
     // Cells change only when the whole call succeeds: work on a copy.

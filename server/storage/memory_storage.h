@@ -4,11 +4,12 @@
 
 #include <memory>
 
+#include "common/dates.h"
 #include "server/storage/storage.h"
 
 namespace pantau::storage {
 
-// Roll-up days are local dates in `zone` (WITA by default).
-std::unique_ptr<Storage> NewMemoryStorage(absl::TimeZone zone = absl::FixedTimeZone(8 * 60 * 60));
+// Roll-up days are local dates in `zone` (UTC+8 unless told: the tests' deployment is in WITA).
+std::unique_ptr<Storage> NewMemoryStorage(absl::TimeZone zone = common::ZoneWithoutDeployment());
 
 }  // namespace pantau::storage

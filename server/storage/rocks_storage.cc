@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "common/dates.h"
 #include "common/reference_catalog.h"
 #include "common/status_macros.h"
@@ -50,6 +51,10 @@ enum CfIndex {
 
 constexpr const char* kFormatVersionKey = "format_version";
 constexpr const char* kFormatVersion = "1";
+// The UTC offset, in seconds as decimal text, of the zone whose local dates the roll-up days are.
+constexpr const char* kRollupZoneKey = "rollup_zone_offset_seconds";
+
+int OffsetSeconds(absl::TimeZone zone) { return zone.At(absl::UnixEpoch()).offset; }
 constexpr const char* kReferenceSequenceKey = "reference/sequence";
 
 std::string CountKey(common::RecordKind kind) { return StrCat("count/", common::KindName(kind)); }
@@ -442,6 +447,8 @@ class RocksRecordStore final : public RecordStore {
     return FromRocks(it->status(), "roll-up scan");
   }
 
+  absl::TimeZone zone() const override { return zone_; }
+
   absl::Status RebuildRollups() override {
     RollupRebuild rebuild(zone_);
     PANTAU_RETURN_IF_ERROR(ScanAll([&](const v1::StoredRecord& r) {
@@ -464,6 +471,8 @@ class RocksRecordStore final : public RecordStore {
       PANTAU_RETURN_IF_ERROR(
           FromRocks(batch.Put(db_.cf(kRollups), key, Serialize(cell)), "building a write batch"));
     }
+    PANTAU_RETURN_IF_ERROR(FromRocks(batch.Put(db_.cf(kDefault), kRollupZoneKey, StrCat(OffsetSeconds(zone_))),
+                                     "building a write batch"));
     return db_.WriteSynced(batch);
   }
 
@@ -1108,10 +1117,44 @@ class RocksStorage final : public Storage {
 
 }  // namespace
 
+namespace {
+
+// The zone the store works in (RocksOptions::zone says how it is chosen); remembers it when it is
+// new.
+absl::StatusOr<absl::TimeZone> SettleRollupZone(RocksDatabase& db, const RocksOptions& options) {
+  PANTAU_ASSIGN_OR_RETURN(auto stored, db.Get(kDefault, kRollupZoneKey));
+  int remembered = 8 * 60 * 60;  // every store built its roll-ups in UTC+8 before the zone was kept
+  if (stored && !absl::SimpleAtoi(*stored, &remembered)) {
+    return absl::DataLossError(StrCat("the roll-up zone \"", *stored, "\" does not decode"));
+  }
+  const absl::TimeZone remembered_zone = absl::FixedTimeZone(remembered);
+  if (options.read_only || !options.zone) return remembered_zone;
+  const absl::TimeZone wanted = *options.zone;
+  if (stored && OffsetSeconds(wanted) == remembered) return wanted;
+  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(kRecords)));
+  it->SeekToFirst();
+  PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "looking for records"));
+  const bool has_records = it->Valid();
+  if (has_records && OffsetSeconds(wanted) != remembered) {
+    if (options.rebuilding_rollups) return wanted;  // RebuildRollups remembers it
+    return absl::FailedPreconditionError(StrCat(
+        "the roll-ups of ", options.path, " count days in ", common::ZoneName(remembered_zone),
+        " but the deployment's time zone is ", common::ZoneName(wanted),
+        ": with the server stopped, run `pantau-server rebuild-rollups --data-dir ", options.path,
+        "` once to recount them"));
+  }
+  PANTAU_RETURN_IF_ERROR(db.Write([&](rocksdb::WriteBatch& b) {
+    return b.Put(db.cf(kDefault), kRollupZoneKey, StrCat(OffsetSeconds(wanted)));
+  }));
+  return wanted;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options) {
   PANTAU_ASSIGN_OR_RETURN(auto db, RocksDatabase::Open(options));
-  auto storage =
-      std::make_unique<RocksStorage>(std::move(db), options.max_group_records, options.zone);
+  PANTAU_ASSIGN_OR_RETURN(const absl::TimeZone zone, SettleRollupZone(*db, options));
+  auto storage = std::make_unique<RocksStorage>(std::move(db), options.max_group_records, zone);
   PANTAU_RETURN_IF_ERROR(storage->Load());
   storage->set_read_only(options.read_only);
   return std::unique_ptr<Storage>(std::move(storage));

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -33,8 +34,14 @@ struct RocksOptions {
   size_t max_group_records = 4000;
   // Open read-only (stats while the server is stopped). Fails if the store does not exist.
   bool read_only = false;
-  // Roll-up days are local dates in this zone (WITA by default). Changing it needs a rebuild.
-  absl::TimeZone zone = absl::FixedTimeZone(8 * 60 * 60);
+  // Roll-up days are local dates in this zone, the deployment's. The store remembers the zone its
+  // roll-ups were built in; unset: that one (UTC+8 for a store from before it was remembered).
+  // A zone other than the remembered one is taken by a store without records; a store with
+  // records refuses it (FAILED_PRECONDITION naming both zones and `rebuild-rollups`) unless
+  // `rebuilding_rollups`: the caller calls RebuildRollups next, which remembers the new zone.
+  // A read-only store always works in its remembered zone.
+  std::optional<absl::TimeZone> zone;
+  bool rebuilding_rollups = false;
 };
 
 absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options);

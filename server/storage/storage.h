@@ -77,6 +77,9 @@ class RecordStore {
   // The result equals the incrementally maintained cells byte for byte.
   // REQUIRES: no concurrent Append (run it while the server is stopped).
   virtual absl::Status RebuildRollups() = 0;
+
+  // The zone whose local dates the roll-up days are (the deployment's time zone).
+  virtual absl::TimeZone zone() const = 0;
 };
 
 class ReferenceStore {

@@ -104,7 +104,7 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
     EXPECT_EQ(second->records[i].SerializeAsString(), first->records[i].SerializeAsString());
   }
   EXPECT_EQ(common::FromTimestamp(first->records[0].observed_at()),
-            absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 0), common::DefaultDeploymentZone()));
+            absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 0), common::ZoneWithoutDeployment()));
 
   // The same file on another inspector's laptop: other ids, so both laptops' rows are kept.
   v1::ReferenceEntity budis_laptop;

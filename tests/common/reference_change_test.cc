@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/dates.h"
 #include "common/reference_csv.h"
 #include "common/reference_folder.h"
 #include "tests/testing/test_support.h"
@@ -187,6 +188,34 @@ TEST(ReferenceChangeTest, UnknownFilesDuplicatesAndBadRowsAreProblems) {
   EXPECT_TRUE(Has(plan.problems, "markets.csv line 4: verified: must be yes or no"));
   EXPECT_TRUE(Has(plan.problems, "markets.csv line 3: market/pasar_a again (first at markets.csv line 2)"));
   EXPECT_EQ(ListProblems(std::vector<std::string>(60, "x"), ";", 50).substr(99), ";... and 10 more");
+}
+
+TEST(ReferenceChangeTest, TheDeploymentNamesItsTimeZoneAndTheCatalogFollowsIt) {
+  const ReferenceCatalog catalog = Bundled();
+  EXPECT_EQ(catalog.TimeZone(), *IndonesianTimeZone(catalog.FindDeployment()->time_zone()));
+  const std::string header = "code,name,province,agency,seat,price_zones,time_zone\n";
+  auto files = ExportReferenceFiles(catalog);
+
+  ReferencePlan wit = PlanReferenceChange(
+      catalog, With(files, "deployment.csv", header + "82.71,Kota Contoh,Maluku Utara,Dinas X,Contoh,2;kalsel;nasional,WIT\n"), Retire::kNo);
+  ASSERT_TRUE(wit.problems.empty()) << ListProblems(wit.problems, "\n");
+  ReferenceCatalog after = catalog;
+  for (const auto& e : wit.upserts) after.Upsert(e);
+  EXPECT_EQ(ZoneName(after.TimeZone()), "WIT");
+
+  ReferencePlan bad = PlanReferenceChange(
+      catalog, With(files, "deployment.csv", header + "82.71,Kota Contoh,Maluku Utara,Dinas X,Contoh,3,Asia/Jayapura\n"),
+      Retire::kNo);
+  ASSERT_EQ(bad.problems.size(), 1u) << ListProblems(bad.problems, "\n");
+  EXPECT_NE(bad.problems[0].find("deployment.csv line 2"), std::string::npos) << bad.problems[0];
+  EXPECT_NE(bad.problems[0].find("time_zone: must be WIB, WITA or WIT (got \"Asia/Jayapura\")"), std::string::npos)
+      << bad.problems[0];
+  EXPECT_TRUE(bad.upserts.empty());
+
+  ReferencePlan missing = PlanReferenceChange(
+      catalog, With(files, "deployment.csv", "code,name,province,agency,seat,price_zones\n82.71,K,P,A,S,3\n"), Retire::kNo);
+  ASSERT_EQ(missing.problems.size(), 1u) << ListProblems(missing.problems, "\n");
+  EXPECT_NE(missing.problems[0].find("time_zone"), std::string::npos) << missing.problems[0];
 }
 
 }  // namespace

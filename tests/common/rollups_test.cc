@@ -24,7 +24,7 @@ class MapCells final : public CellStore {
   std::map<std::string, v1::RollupCell> cells;
 };
 
-const absl::TimeZone kWita = DefaultDeploymentZone();
+const absl::TimeZone kWita = ZoneWithoutDeployment();
 
 TEST(RollupKeysTest, KeysSortByFamilyThenDayThenCodesAndParseBack) {
   const absl::CivilDay d1(2026, 11, 24), d2(2026, 11, 25);

@@ -116,7 +116,7 @@ namespace pantau::common {
 namespace {
 
 TEST(DatesTest, ParsesWhatInspectorsTypeInWita) {
-  const absl::TimeZone wita = DefaultDeploymentZone();
+  const absl::TimeZone wita = ZoneWithoutDeployment();
   const absl::CivilDay today(2026, 11, 24);
   auto at = [&](const char* text) { return ParseLocalDateTime(text, wita, today); };
   const absl::Time expected = absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 30), wita);
@@ -130,6 +130,25 @@ TEST(DatesTest, ParsesWhatInspectorsTypeInWita) {
   EXPECT_FALSE(at("24/11/2026"));
   EXPECT_FALSE(at("2026-02-30 10:00"));
   EXPECT_FALSE(at("pagi"));
+}
+
+TEST(DatesTest, NamesIndonesiasThreeZonesAndShowsTimesInEach) {
+  ASSERT_TRUE(IndonesianTimeZone("WIB"));
+  ASSERT_TRUE(IndonesianTimeZone("WITA"));
+  ASSERT_TRUE(IndonesianTimeZone("WIT"));
+  EXPECT_FALSE(IndonesianTimeZone("wita"));
+  EXPECT_FALSE(IndonesianTimeZone("Asia/Makassar"));
+  EXPECT_FALSE(IndonesianTimeZone(""));
+  const absl::Time t = absl::FromUnixSeconds(1795483800);  // 2026-11-24 01:30 UTC
+  EXPECT_EQ(FormatLocalMinute(t, *IndonesianTimeZone("WIB")), "2026-11-24 08:30 WIB");
+  EXPECT_EQ(FormatLocalMinute(t, *IndonesianTimeZone("WITA")), "2026-11-24 09:30 WITA");
+  EXPECT_EQ(FormatLocalMinute(t, *IndonesianTimeZone("WIT")), "2026-11-24 10:30 WIT");
+  EXPECT_EQ(FormatLocalMinute(t, absl::FixedTimeZone(5 * 3600 + 1800)), "2026-11-24 07:00 UTC+05:30");
+  EXPECT_EQ(ZoneName(absl::FixedTimeZone(-3 * 3600)), "UTC-03:00");
+  // A day starts at local midnight: 23:30 WITA on the 23rd is already the 24th in WIT.
+  const absl::Time late = absl::FromCivil(absl::CivilMinute(2026, 11, 23, 23, 30), *IndonesianTimeZone("WITA"));
+  EXPECT_EQ(absl::ToCivilDay(late, *IndonesianTimeZone("WIT")), absl::CivilDay(2026, 11, 24));
+  EXPECT_EQ(absl::ToCivilDay(late, *IndonesianTimeZone("WIB")), absl::CivilDay(2026, 11, 23));
 }
 
 TEST(DatesTest, FormatsRupiahWithIndonesianSeparators) {

@@ -19,7 +19,7 @@
 namespace {
 
 using namespace pantau;
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 24, 10, 0, 0), common::DefaultDeploymentZone());
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 24, 10, 0, 0), common::ZoneWithoutDeployment());
 
 struct Server {
   service::FakeClock clock{kNow};

@@ -13,7 +13,7 @@
 #include "tests/fuzz/fuzz_support.h"
 
 namespace {
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 24, 10, 0, 0), pantau::common::DefaultDeploymentZone());
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 24, 10, 0, 0), pantau::common::ZoneWithoutDeployment());
 }
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {

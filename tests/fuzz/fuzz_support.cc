@@ -80,7 +80,7 @@ std::vector<v1::Record> SeedRecords(absl::Time now) {
     f->set_audit_record_id(out[1].id());
     f->set_finding_code("harga_di_atas_het");
     f->set_action_code("teguran_lisan");
-    f->set_action_date(common::FormatLocalDate(absl::ToCivilDay(now, common::DefaultDeploymentZone())));
+    f->set_action_date(common::FormatLocalDate(absl::ToCivilDay(now, common::ZoneWithoutDeployment())));
     f->set_status(v1::FOLLOW_UP_STATUS_OPEN);
     out.push_back(r);
   }

@@ -115,7 +115,7 @@ class ClientProcessTest : public ::testing::Test {
     const std::string path = dir_.Sub(name);
     std::ofstream out(path);
     out << "market,commodity,trader,price_rupiah,observed_at\n";
-    const absl::TimeZone wita = common::DefaultDeploymentZone();
+    const absl::TimeZone wita = common::ZoneWithoutDeployment();
     const absl::Time base = absl::Now() - absl::Hours(24 * 20);
     for (int i = 0; i < n; ++i) {
       const auto& row = kRows[i % 4];
@@ -514,7 +514,7 @@ TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhen
 TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAcknowledged) {
   auto as_supervisor = [&](std::vector<std::string> args) { return AsSupervisor(std::move(args)); };
   ASSERT_EQ(as_supervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
-  const std::string year = absl::FormatTime("%Y", absl::Now(), common::DefaultDeploymentZone());
+  const std::string year = absl::FormatTime("%Y", absl::Now(), common::ZoneWithoutDeployment());
   auto row20 = [&] {
     auto report = as_supervisor({"report", "ikk", "--year", year, "--format", "json"});
     EXPECT_EQ(report.exit_code, 0) << report.err;
@@ -538,7 +538,7 @@ TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAck
   EXPECT_TRUE(std::filesystem::exists(dir_.Sub("ikk.csv")));
   // An inspector's token may not read the table.
   EXPECT_EQ(Pantau({"report", "ikk"}).exit_code, 1);
-  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), common::DefaultDeploymentZone());
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), common::ZoneWithoutDeployment());
   auto prices = as_supervisor({"report", "prices", "--commodity", "beras_medium", "--from", today,
                                "--to", today, "--format", "csv"});
   ASSERT_EQ(prices.exit_code, 0) << prices.err;
@@ -550,7 +550,7 @@ TEST_F(ClientProcessTest, TheSupervisorsIkkTableCountsEachRecordTheMomentItIsAck
 TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExportAndXlsx) {
   auto as_supervisor = [&](std::vector<std::string> args) { return AsSupervisor(std::move(args)); };
   ASSERT_EQ(as_supervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
-  const absl::TimeZone wita = common::DefaultDeploymentZone();
+  const absl::TimeZone wita = common::ZoneWithoutDeployment();
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), wita);
   // The last two Tuesdays before today (never today, so every record is in the past).
   absl::CivilDay tuesday = today - 1;
@@ -657,7 +657,7 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
 
   // The inspector verifies the bundled scale (class III, Max 30 kg, e 5 g) yesterday: 10 kg shown
   // as 10.005 kg, at the MPE.
-  const absl::TimeZone wita = common::DefaultDeploymentZone();
+  const absl::TimeZone wita = common::ZoneWithoutDeployment();
   const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), wita) - 1;
   auto added = Pantau({"uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang", "--class", "III",
                        "--max-mg", "30000000", "--e-mg", "5000", "--point", "10000000:10005000", "--certificate",
@@ -746,7 +746,7 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
 // the server's rules decide, even for a laptop that listed none; a follow-up from another
 // domain's ladder comes back as needing attention, with the reason.
 TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) {
-  const absl::TimeZone wita = common::DefaultDeploymentZone();
+  const absl::TimeZone wita = common::ZoneWithoutDeployment();
   const std::string yesterday = common::FormatLocalDate(absl::ToCivilDay(absl::Now(), wita) - 1);
   // Walked at a prompt: papan nama ya, harga 19.000, the rest left unanswered.
   const std::string walk = StrCat("printf 'ya\\nRp 19.000\\n\\n' | ", kClient, " --home ", dir_.Sub("laptop"),
@@ -991,6 +991,24 @@ TEST_F(ClientProcessTest, ReferenceDataIsExportedChangedAndAppliedWhileTheServer
   EXPECT_NE(same.out.find("nothing to apply: the server already holds what the folder says"), std::string::npos)
       << same.out;
 
+  // The time zone recounts every day: not while the server runs, and not even as a dry run.
+  const std::string deployment = ReadFile(folder + "/deployment.csv");
+  ASSERT_NE(deployment.find(",WITA\n"), std::string::npos) << deployment;
+  {
+    std::string wib = deployment;
+    wib.replace(wib.find(",WITA\n"), 6, ",WIB\n");
+    std::ofstream(folder + "/deployment.csv", std::ios::trunc) << wib;
+  }
+  for (bool dry_run : {true, false}) {
+    auto rezoned = as_admin(dry_run ? std::vector<std::string>{"admin", "reference", "apply", folder, "--dry-run"}
+                                    : std::vector<std::string>{"admin", "reference", "apply", folder});
+    EXPECT_EQ(rezoned.exit_code, 1);
+    EXPECT_NE(rezoned.err.find("the deployment's time zone would change from WITA to WIB"), std::string::npos)
+        << rezoned.err;
+    EXPECT_NE(rezoned.err.find("pantau-server rebuild-rollups"), std::string::npos) << rezoned.err;
+  }
+  std::ofstream(folder + "/deployment.csv", std::ios::trunc) << deployment;
+
   // A new market, and the price it cannot take yet.
   {
     std::ofstream markets(folder + "/markets.csv", std::ios::app);
@@ -1074,8 +1092,10 @@ TEST_F(ClientProcessTest, ReferenceDataIsExportedChangedAndAppliedWhileTheServer
 // A second, synthetic deployment: a kota in another province and HET zone, with its own kecamatan,
 // market and indicator rows, run end to end (reference data, entry, sync, reports, the IKK table
 // as a workbook). Its price is compared with its own zone's HET, its reports are signed by its own
-// dinas, and no fact of Barito Kuala appears in anything it prints. (Its dates are still WITA:
-// the deployment's time zone is not yet data; see docs/architecture.md.)
+// dinas, its days are WIT days (a sample at 00:30 WIT belongs to that day, which in WITA is the
+// day before), and no fact of Barito Kuala appears in anything it prints. Then its time zone is
+// changed to WIB with the server stopped: the server refuses to serve until the roll-ups are
+// rebuilt, and after the rebuild the same sample belongs to the WIB day.
 TEST(SecondDeploymentTest, AKotaElsewhereRunsOnItsOwnDataAlone) {
   namespace fs = std::filesystem;
   TempDir dir;
@@ -1087,8 +1107,8 @@ TEST(SecondDeploymentTest, AKotaElsewhereRunsOnItsOwnDataAlone) {
   }
   auto write = [&](const std::string& name, const std::string& text) { std::ofstream(folder + "/" + name) << text; };
   write("deployment.csv",
-        "code,name,province,agency,seat,price_zones\n"
-        "82.71,Kota Contoh Timur,Maluku Utara,Dinas Perdagangan Kota Contoh Timur,Contoh Timur,3;nasional\n");
+        "code,name,province,agency,seat,price_zones,time_zone\n"
+        "82.71,Kota Contoh Timur,Maluku Utara,Dinas Perdagangan Kota Contoh Timur,Contoh Timur,3;nasional,WIT\n");
   write("kecamatan.csv", "code,name\nkota_utara,Kota Utara\nkota_selatan,Kota Selatan\n");
   write("markets.csv", "code,name,kecamatan_code,verified\npasar_sentral,Pasar Sentral,kota_utara,yes\n");
   write("reference_prices.csv",
@@ -1123,18 +1143,42 @@ TEST(SecondDeploymentTest, AKotaElsewhereRunsOnItsOwnDataAlone) {
   auto added = as("ina", {"price", "add", "--market", "pasar_sentral", "--commodity", "beras_medium", "--price",
                           "13800", "--trader", "Ibu Sari"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
+  // Yesterday at 00:30 WIT: still the day before in WITA and WIB.
+  const absl::TimeZone wit = *common::IndonesianTimeZone("WIT");
+  const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), wit) - 1;
+  const std::string early = common::FormatLocalDate(yesterday);
+  auto added_early = as("ina", {"price", "add", "--market", "pasar_sentral", "--commodity", "beras_medium", "--price",
+                                "13900", "--trader", "Ibu Sari", "--at", early + " 00:30"});
+  ASSERT_EQ(added_early.exit_code, 0) << added_early.err;
   ASSERT_EQ(as("ina", {"sync"}).exit_code, 0);
+  // A laptop clock 3 hours ahead: the server's refusal shows the time in WIT.
+  auto ahead = RunCommand({"/usr/bin/faketime", "-f", "+3h", kClient, "--home", dir.Sub("ina-laptop"), "price", "add",
+                           "--market", "pasar_sentral", "--commodity", "beras_medium", "--price", "13700"});
+  ASSERT_EQ(ahead.exit_code, 0) << ahead.err;
+  EXPECT_EQ(as("ina", {"sync"}).exit_code, 3);
+  auto status = as("ina", {"status", "--attention"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find(" WIT\n"), std::string::npos) << status.out;  // last sync, in the kota's time
+  EXPECT_NE(status.out.find(" WIT is "), std::string::npos) << status.out;  // "2h59m ahead" or "3h00m ahead"
+  EXPECT_NE(status.out.find("ahead of the server clock"), std::string::npos) << status.out;
 
-  std::string printed = added.out + added.err;
-  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), common::DefaultDeploymentZone());
+  std::string printed = added.out + added.err + added_early.out + added_early.err + status.out;
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), wit);
   auto prices = as("kabid", {"report", "prices", "--commodity", "beras_medium", "--from", today, "--to", today,
                              "--format", "csv"});
   ASSERT_EQ(prices.exit_code, 0) << prices.err;
-  // Compared with zone 3's HET of Rp 13.500: 2.22 % above.
-  EXPECT_NE(prices.out.find(StrCat("pasar_sentral,", today, ",1,1,13800,13800,13800,13800,,,,13500,HET,2.22")),
+  // Compared with yesterday's (WIT) Rp 13.900 and with zone 3's HET of Rp 13.500: 2.22 % above.
+  EXPECT_NE(prices.out.find(StrCat("pasar_sentral,", today, ",1,1,13800,13800,13800,13800,", early,
+                                   ",-100,-0.72,13500,HET,2.22")),
             std::string::npos)
       << prices.out;
   printed += prices.out;
+  auto early_prices = as("kabid", {"report", "prices", "--commodity", "beras_medium", "--from", early, "--to", early,
+                                   "--format", "csv"});
+  ASSERT_EQ(early_prices.exit_code, 0) << early_prices.err;
+  EXPECT_NE(early_prices.out.find(StrCat("pasar_sentral,", early, ",1,1,13900,13900,13900,13900,")), std::string::npos)
+      << early_prices.out;
+  printed += early_prices.out;
   auto ikk = as("kabid", {"report", "ikk", "--format", "json"});
   ASSERT_EQ(ikk.exit_code, 0) << ikk.err;
   printed += ikk.out;
@@ -1149,9 +1193,36 @@ TEST(SecondDeploymentTest, AKotaElsewhereRunsOnItsOwnDataAlone) {
   printed += cells.out;
   auto exported = as("kabid", {"admin", "reference", "export", "--out", dir.Sub("back")});  // a supervisor may not
   EXPECT_EQ(exported.exit_code, 1);
-  for (const char* barito : {"Barito", "Marabahan", "kalsel", "Kalimantan", "63.04"}) {
+  for (const char* barito : {"Barito", "Marabahan", "kalsel", "Kalimantan", "63.04", "WITA"}) {
     EXPECT_EQ(printed.find(barito), std::string::npos) << barito << " in:\n" << printed;
   }
+
+  // The kota moves to WIB. Importing says the roll-ups must be recounted; serving is refused
+  // until they are; after the rebuild the 00:30 WIT sample (23:30 WIB) is on the day before.
+  ASSERT_EQ(server.Stop(SIGINT), 0);
+  write("deployment.csv",
+        "code,name,province,agency,seat,price_zones,time_zone\n"
+        "82.71,Kota Contoh Timur,Maluku Utara,Dinas Perdagangan Kota Contoh Timur,Contoh Timur,3;nasional,WIB\n");
+  auto rezoned = RunCommand({kServer, "import-reference", "--data-dir", data, folder});
+  ASSERT_EQ(rezoned.exit_code, 0) << rezoned.err;
+  EXPECT_NE(rezoned.err.find("the deployment's time zone is now WIB; the roll-ups count days in WIT"),
+            std::string::npos)
+      << rezoned.err;
+  auto refused = RunCommand({kServer, "serve", "--data-dir", data, "--grpc-listen", "127.0.0.1:0"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("count days in WIT but the deployment's time zone is WIB"), std::string::npos)
+      << refused.err;
+  auto rebuilt = RunCommand({kServer, "rebuild-rollups", "--data-dir", data});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  ASSERT_TRUE(server.Start()) << "see " << server.log_path();
+  ASSERT_EQ(as("kabid", {"login", "--server", server.address(), "--token-file", dir.Sub("kabid.token")}).exit_code, 0);
+  const std::string day_before = common::FormatLocalDate(yesterday - 1);
+  auto moved = as("kabid", {"report", "prices", "--commodity", "beras_medium", "--from", day_before, "--to", early,
+                            "--format", "csv"});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  EXPECT_NE(moved.out.find(StrCat("pasar_sentral,", day_before, ",1,1,13900,13900,13900,13900,")), std::string::npos)
+      << moved.out;
+  EXPECT_EQ(moved.out.find(StrCat("pasar_sentral,", early, ",1,1,13900,")), std::string::npos) << moved.out;
 }
 
 // Every exit code is one the README documents: a mistake on the command line is 2 (input refused)
@@ -1325,7 +1396,7 @@ TEST_F(ClientProcessTest, AfterARestoreLaptopsSendAgainWhatTheBackupLacks) {
   EXPECT_EQ(ServerPriceSamples(), 1u);
 
   const std::string today =
-      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), common::DefaultDeploymentZone()));
+      absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), common::ZoneWithoutDeployment()));
   auto requeued = Pantau({"requeue", "--delivered-since", today});
   ASSERT_EQ(requeued.exit_code, 0) << requeued.err;
   EXPECT_NE(requeued.out.find("3 delivered records pending again"), std::string::npos) << requeued.out;

@@ -96,6 +96,7 @@ std::vector<v1::ReferenceEntity> TestReferenceData() {
     d->set_name("Kabupaten Barito Kuala");
     d->set_province("Kalimantan Selatan");
     for (const char* zone : {"2", "kalsel", "nasional"}) d->add_price_zones(zone);
+    d->set_time_zone("WITA");
   }
   return out;
 }

@@ -246,7 +246,7 @@ TEST_F(IngestServiceTest, AuditFindingsComeFromTheChecklistRulesOnTheServer) {
     f->set_audit_record_id(audit.id());
     f->set_finding_code("harga_di_atas_het");
     f->set_action_code(action);
-    f->set_action_date(common::FormatLocalDate(absl::ToCivilDay(clock_.Now(), common::DefaultDeploymentZone())));
+    f->set_action_date(common::FormatLocalDate(absl::ToCivilDay(clock_.Now(), common::ZoneWithoutDeployment())));
     f->set_status(v1::FOLLOW_UP_STATUS_OPEN);
     return r;
   };

@@ -21,7 +21,7 @@ using ::pantau::testing::PriceRecord;
 using ::pantau::testing::StatusIs;
 using ::pantau::testing::TestUlid;
 
-const absl::TimeZone kWita = common::DefaultDeploymentZone();
+const absl::TimeZone kWita = common::ZoneWithoutDeployment();
 
 absl::Time Wita(int y, int m, int d, int hh, int mm) {
   return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), kWita);

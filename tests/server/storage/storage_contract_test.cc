@@ -704,5 +704,68 @@ TEST(RollupPropertyTest, RebuildEqualsIncrementalByteForByteOnBothBackends) {
   }
 }
 
+// The store remembers the zone its roll-ups count days in: an empty store takes a new one, a store
+// with records refuses another until its roll-ups are rebuilt in it, and the rebuilt cells are the
+// cells of the new zone, byte for byte.
+TEST(RollupZoneTest, AStoreWithRecordsKeepsItsZoneUntilItsRollupsAreRebuilt) {
+  const absl::TimeZone wib = *common::IndonesianTimeZone("WIB");
+  const absl::TimeZone wita = *common::IndonesianTimeZone("WITA");
+  TempDir dir;
+  auto open = [&](std::optional<absl::TimeZone> zone, bool rebuilding = false, bool read_only = false) {
+    RocksOptions options;
+    options.path = dir.Sub("db");
+    options.zone = zone;
+    options.rebuilding_rollups = rebuilding;
+    options.read_only = read_only;
+    return OpenRocksStorage(options);
+  };
+  {
+    auto empty = open(wita);  // an empty store takes any zone
+    ASSERT_THAT(empty, IsOk());
+    EXPECT_EQ((*empty)->records().zone(), wita);
+  }
+  // 23:30 WIB on 31 October is 00:30 WITA on 1 November: another day, another month.
+  const v1::Record late = PriceRecord(TestUlid(1, 1), 13100, absl::FromCivil(absl::CivilMinute(2026, 10, 31, 23, 30), wib));
+  {
+    auto store = open(wib);
+    ASSERT_THAT(store, IsOk());
+    EXPECT_EQ((*store)->records().zone(), wib);
+    ASSERT_THAT((*store)->records().Append(Writes({late})), IsOk());
+  }
+  auto expected_in = [&](absl::TimeZone zone) {
+    auto memory = NewMemoryStorage(zone);
+    EXPECT_THAT(memory->records().Append(Writes({late})), IsOk());
+    return DumpRollups(*memory);
+  };
+  ASSERT_NE(expected_in(wib), expected_in(wita));
+  {
+    auto as_stored = open(std::nullopt);
+    ASSERT_THAT(as_stored, IsOk());
+    EXPECT_EQ((*as_stored)->records().zone(), wib);
+    EXPECT_EQ(DumpRollups(**as_stored), expected_in(wib));
+  }
+  auto refused = open(wita);
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_NE(refused.status().message().find("count days in WIB but the deployment's time zone is WITA"), std::string::npos)
+      << refused.status();
+  EXPECT_NE(refused.status().message().find("pantau-server rebuild-rollups"), std::string::npos) << refused.status();
+  refused = absl::UnknownError("closed");
+  {
+    auto rebuilding = open(wita, /*rebuilding=*/true);
+    ASSERT_THAT(rebuilding, IsOk());
+    EXPECT_EQ((*rebuilding)->records().zone(), wita);
+    ASSERT_THAT((*rebuilding)->records().RebuildRollups(), IsOk());
+    EXPECT_EQ(DumpRollups(**rebuilding), expected_in(wita));
+  }
+  {
+    auto read_only = open(wib, false, /*read_only=*/true);  // read-only: the remembered zone
+    ASSERT_THAT(read_only, IsOk());
+    EXPECT_EQ((*read_only)->records().zone(), wita);
+  }
+  auto again = open(wita);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(DumpRollups(**again), expected_in(wita));
+}
+
 }  // namespace
 }  // namespace pantau::storage
