@@ -17,6 +17,7 @@
 #include "client/audit_entry.h"
 #include "client/csv_import.h"
 #include "client/entry.h"
+#include "client/laptop.h"
 #include "client/laptop_store.h"
 #include "client/photos.h"
 #include "common/report/tables.h"
@@ -58,25 +59,11 @@ std::string DefaultHome() {
   return std::string(user_home != nullptr ? user_home : ".") + "/.local/share/pantau";
 }
 
-std::string ReadFileOr(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // The text of `path`, or of `in` when `path` is "-"; `ok` says whether it could be read.
 std::string ReadInputOr(const std::string& path, std::istream& in, bool& ok) {
   if (path != "-") return ReadFileOr(path, ok);
   ok = true;
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-bool IsLoopbackTarget(const std::string& host_port) {
-  std::string host = host_port.substr(0, host_port.rfind(':'));
-  if (host == "[::1]" || host == "localhost") return true;
-  return host.rfind("127.", 0) == 0 && host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
 // Everything a command needs, opened once.
@@ -110,105 +97,6 @@ int OpenSession(const std::string& home, Session& s) {
   return kOk;
 }
 
-// The token, read fresh from the file named at login (it is never copied into the store).
-absl::StatusOr<std::string> ReadToken(const LaptopSettings& settings) {
-  if (settings.server.empty() || settings.token_file.empty()) {
-    return absl::FailedPreconditionError(
-        "not logged in: run `pantau login --server HOST:PORT --token-file FILE` first");
-  }
-  bool ok = false;
-  std::string token(common::StripAsciiSpace(ReadFileOr(settings.token_file, ok)));
-  if (!ok || token.empty()) {
-    return absl::FailedPreconditionError(
-        StrCat("cannot read the token from ", settings.token_file, "; run `pantau login` again"));
-  }
-  return token;
-}
-
-// Channel settings for a field link: keepalive pings every 15 s (also with no call open, and with
-// no data to send) so a link gone silent is found within about 25 s and the connection replaced;
-// reconnecting after a server restart is tried at least every 5 s. The server permits these pings.
-grpc::ChannelArguments LinkArguments() {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 15000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  // A channel of its own connections: after a stall, a new channel means a new TCP connection, not
-  // the dead one from the process-wide pool.
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return args;
-}
-
-// The channel to the server: TLS verified against `ca_file` when one is set; plaintext only to a
-// server on this machine.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server, const std::string& ca_file) {
-  if (!ca_file.empty()) {
-    bool ok = false;
-    std::string pem = ReadFileOr(ca_file, ok);
-    if (!ok || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      return absl::FailedPreconditionError(StrCat(ca_file, ": cannot be read as a CA certificate (PEM)"));
-    }
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = pem;
-    return grpc::CreateCustomChannel(server, grpc::SslCredentials(ssl), LinkArguments());
-  }
-  if (!IsLoopbackTarget(server)) {
-    return absl::FailedPreconditionError(
-        StrCat("refusing to send a token in plaintext to ", server,
-               ": log in with --ca-file (the dinas's CA certificate) to use TLS; without it only a server on "
-               "this machine (127.0.0.1, localhost) is allowed"));
-  }
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), LinkArguments());
-}
-
-absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server, const std::string& ca_file) {
-  auto channel = Channel(server, ca_file);
-  if (!channel.ok()) return channel.status();
-  return v1::SyncService::NewStub(*channel);
-}
-
-// What an inspector should do about a failed sync, with the state of the outbox.
-std::string Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file = "") {
-  std::string nothing_lost = StrCat("nothing is lost: ", counts.pending,
-                                    counts.pending == 1 ? " record is" : " records are",
-                                    " still pending on this laptop");
-  if (IsCertificateProblem(status)) {
-    return StrCat("the server's certificate is not signed by the CA in ", ca_file.empty() ? "(none)" : ca_file,
-                  " (", status.message(), "): ask the admin for the dinas's CA certificate and run `pantau login` "
-                  "with --ca-file; ", nothing_lost);
-  }
-  switch (status.code()) {
-    case absl::StatusCode::kUnauthenticated:
-      return StrCat("the server refused the token (revoked, expired or mistyped): ask the admin "
-                    "for a new token and run `pantau login` again; ",
-                    nothing_lost);
-    case absl::StatusCode::kPermissionDenied:
-      return StrCat("this account may not do that (", status.message(), "); ", nothing_lost);
-    default:
-      if (IsTransient(status)) {
-        return StrCat("the server could not be reached or did not answer (", status.message(),
-                      "); run `pantau sync` again when the link is back; ", nothing_lost);
-      }
-      return StrCat(status.message(), "; ", nothing_lost);
-  }
-}
-
-std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodity, absl::Time now) {
-  std::vector<int64_t> prices;
-  (void)store.ScanSince(now - absl::Hours(24 * 30), [&](const v1::OutboxEntry& e) {
-    const auto& r = e.record();
-    if (e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION && r.has_price_sample() &&
-        r.price_sample().commodity_code() == commodity) {
-      prices.push_back(r.price_sample().price_rupiah());
-    }
-    return true;
-  });  // best effort: without history only the plausible range applies
-  return prices;
-}
-
 int PrintRefused(Session& s, const std::vector<v1::FieldError>& errors) {
   s.err << "pantau: not saved:\n";
   for (const auto& e : errors) s.err << "  " << e.field() << ": " << e.reason() << "\n";
@@ -216,21 +104,12 @@ int PrintRefused(Session& s, const std::vector<v1::FieldError>& errors) {
 }
 
 // Checks `record` as the server will, saves it (fsynced), and says so.
-int CheckAndSave(Session& s, const v1::Record& record, const EntryContext& ctx,
-                 const std::string& what) {
-  std::vector<int64_t> recent;
-  if (record.has_price_sample()) recent = RecentPrices(*s.store, record.price_sample().commodity_code(), ctx.now);
-  if (record.has_correction() && record.correction().has_price_sample()) {
-    recent = RecentPrices(*s.store, record.correction().price_sample().commodity_code(), ctx.now);
-  }
-  auto errors = CheckBeforeSaving(record, ctx, recent);
-  if (!errors.empty()) return PrintRefused(s, errors);
-  absl::Status saved = s.store->Add(record, ctx.now);
-  if (!saved.ok()) return s.Fail(saved);
-  auto counts = s.store->Counts();
-  const uint64_t pending = counts.ok() ? counts->pending : 0;
-  s.out << "saved " << what << " " << record.id() << "; " << pending
-        << (pending == 1 ? " record" : " records") << " waiting for `pantau sync`\n";
+int SaveAndSay(Session& s, const v1::Record& record, const EntryContext& ctx, const std::string& what) {
+  auto outcome = CheckAndSave(*s.store, record, ctx);
+  if (!outcome.ok()) return s.Fail(outcome.status());
+  if (!outcome->errors.empty()) return PrintRefused(s, outcome->errors);
+  s.out << "saved " << what << " " << record.id() << "; " << outcome->pending
+        << (outcome->pending == 1 ? " record" : " records") << " waiting for `pantau sync`\n";
   return kOk;
 }
 
@@ -632,30 +511,23 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   const absl::Time now = absl::Now();
   RealSleeper sleeper;
 
+  // The sync engine says when it waits for the server, in the inspector's terms.
+  auto retry_message = [&s](const absl::Status& why, absl::Duration wait) {
+    s.err << "pantau: " << (IsTransient(why) ? "waiting for the server" : "retrying") << " ("
+          << common::TruncateUtf8(std::string_view(why.message().data(), why.message().size()), 200) << "); trying again in "
+          << std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))) << " s\n"
+          << std::flush;
+  };
   auto make_engine = [&](std::unique_ptr<v1::SyncService::Stub>& stub,
                          std::unique_ptr<SyncEngine>& engine) -> absl::Status {
-    auto token = ReadToken(s.settings);
-    if (!token.ok()) return token.status();
-    auto connected = Connect(s.settings.server, s.settings.ca_file);
-    if (!connected.ok()) return connected.status();
-    stub = *std::move(connected);
-    SyncOptions options;
-    options.token = *token;
-    options.answer_deadline = absl::Seconds(answer_timeout_seconds);
-    options.retry_for = absl::Seconds(retry_for_seconds);
-    options.reconnect = [server = s.settings.server, ca_file = s.settings.ca_file]()
-        -> std::unique_ptr<v1::SyncService::StubInterface> {
-      auto fresh = Connect(server, ca_file);
-      if (!fresh.ok()) return nullptr;
-      return *std::move(fresh);
-    };
-    options.on_retry = [&s](const absl::Status& why, absl::Duration wait) {
-      s.err << "pantau: " << (IsTransient(why) ? "waiting for the server" : "retrying") << " ("
-            << common::TruncateUtf8(std::string_view(why.message().data(), why.message().size()), 200) << "); trying again in "
-            << std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))) << " s\n"
-            << std::flush;
-    };
-    engine = std::make_unique<SyncEngine>(*s.store, *stub, options, sleeper);
+    SyncCall call;
+    call.answer_deadline = absl::Seconds(answer_timeout_seconds);
+    call.retry_for = absl::Seconds(retry_for_seconds);
+    call.on_retry = retry_message;
+    auto link = OpenLink(s.settings, call);
+    if (!link.ok()) return link.status();
+    stub = std::move(link->stub);
+    engine = std::make_unique<SyncEngine>(*s.store, *stub, link->options, sleeper);
     return absl::OkStatus();
   };
 
@@ -700,12 +572,13 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   }
 
   if (*sync) {
-    std::unique_ptr<v1::SyncService::Stub> stub;
-    std::unique_ptr<SyncEngine> engine;
-    if (absl::Status st = make_engine(stub, engine); !st.ok()) return s.Fail(st);
     const bool tty = isatty(STDERR_FILENO) && !json;
     uint64_t next_line = 0;
-    auto on_progress = [&](const PushProgress& p) {
+    SyncCall call;
+    call.answer_deadline = absl::Seconds(answer_timeout_seconds);
+    call.retry_for = absl::Seconds(retry_for_seconds);
+    call.on_retry = retry_message;
+    call.on_progress = [&](const PushProgress& p) {
       const double seconds = std::max(absl::ToDoubleSeconds(p.elapsed), 1e-3);
       const double rate = static_cast<double>(p.answered) / seconds;
       const double left = rate > 0 ? static_cast<double>(p.total - std::min(p.total, p.answered)) / rate : 0;
@@ -717,35 +590,16 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
         next_line = p.answered + std::max<uint64_t>(p.total / 10, 500);
       }
     };
-    PushSummary pushed = engine->Push(on_progress);
-    if (tty && pushed.progress.answered > 0) err << "\n";
-    PullSummary pulled;
-    if (pushed.status.ok()) pulled = engine->Pull();
-    // Evidence photos last, each on a stream of its own that resumes where it stopped.
-    LaptopPhotos photos(home);
-    PhotoSyncSummary sent_photos;
-    const size_t photos_pending = photos.Pending().size();
-    if (pushed.status.ok() && pulled.status.ok() && photos_pending > 0) {
-      sent_photos = SyncPhotos(photos, *stub, *ReadToken(s.settings));
-    }
-    if (!sent_photos.status.ok()) pulled.status = sent_photos.status;
-    const bool ok = pushed.status.ok() && pulled.status.ok();
-    if (ok) (void)s.store->SetLastSync(absl::Now());  // informational: the data is already safe
-    auto counts = s.store->Counts();
-    if (!counts.ok()) return s.Fail(counts.status(), "the outbox could not be read after the sync");
-    const OutboxCounts c = *counts;
-    // What went wrong, in the inspector's terms: delivering records, or (after every record was
-    // delivered) fetching reference data or sending photos.
-    std::string failure;
-    if (!pushed.status.ok()) {
-      failure = StrCat("delivering records failed: ", Advice(pushed.status, c, s.settings.ca_file));
-    } else if (!pulled.status.ok()) {
-      failure = StrCat("every record was delivered, but ", !sent_photos.status.ok() ? "sending photos" : "fetching reference data",
-                       " failed: ",
-                       IsCertificateProblem(pulled.status)
-                           ? Advice(pulled.status, c, s.settings.ca_file)
-                           : StrCat(pulled.status.message(), "; run `pantau sync` again when the link is back"));
-    }
+    auto run = SyncNow(*s.store, s.settings, home, sleeper, call);
+    if (!run.ok()) return s.Fail(run.status(), "sync");
+    if (tty && run->pushed.progress.answered > 0) err << "\n";
+    const PushSummary& pushed = run->pushed;
+    const PullSummary& pulled = run->pulled;
+    const PhotoSyncSummary& sent_photos = run->photos;
+    const size_t photos_pending = run->photos_pending;
+    const bool ok = run->ok;
+    const OutboxCounts c = run->counts;
+    const std::string& failure = run->failure;
     if (json) {
       ordered_json j;
       j["status"] = ok ? "ok" : "error";
@@ -757,7 +611,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
                      {"seconds", absl::ToDoubleSeconds(pushed.progress.elapsed)}};
       j["pulled"] = {{"changes", pulled.changes}, {"cursor", pulled.cursor}};
       j["photos"] = {{"sent", sent_photos.photos_sent}, {"bytes", sent_photos.bytes_sent},
-                     {"pending", photos.Pending().size()}};
+                     {"pending", LaptopPhotos(home).Pending().size()}};
       j["pending"] = c.pending;
       j["needs_attention"] = c.needs_attention;
       out << j.dump(2) << "\n";
@@ -1073,7 +927,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     }
     auto record = BuildPriceSample(price, ctx);
     if (!record.ok()) return s.Fail(record.status());
-    return CheckAndSave(s, *record, ctx, StrCat("price sample (", Describe(*record, env.catalog), ")"));
+    return SaveAndSay(s, *record, ctx, StrCat("price sample (", Describe(*record, env.catalog), ")"));
   }
 
   if (*audit_add) {
@@ -1129,7 +983,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       for (const auto& f : found) listed.insert(f.code);
     }
     for (const auto& f : listed) a->add_findings(f);
-    return CheckAndSave(s, *record, ctx, "outlet audit");
+    return SaveAndSay(s, *record, ctx, "outlet audit");
   }
 
   if (*follow_add) {
@@ -1146,7 +1000,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     f->set_status(follow_status == "closed" ? v1::FOLLOW_UP_STATUS_CLOSED
                   : follow_status == "open" ? v1::FOLLOW_UP_STATUS_OPEN
                                             : v1::FOLLOW_UP_STATUS_UNSPECIFIED);
-    return CheckAndSave(s, *record, ctx, "follow-up");
+    return SaveAndSay(s, *record, ctx, "follow-up");
   }
 
   if (*uttp_add) {
@@ -1215,7 +1069,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       s.out << lines;
       if (has_rule) u->set_claimed_verdict(verdict.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
     }
-    return CheckAndSave(s, *record, ctx, "UTTP verification");
+    return SaveAndSay(s, *record, ctx, "UTTP verification");
   }
 
   if (*correct || *void_cmd) {
@@ -1231,7 +1085,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     if (*void_cmd) {
       record->mutable_void_()->set_target_id(target);
       record->mutable_void_()->set_reason(reason);
-      return CheckAndSave(s, *record, ctx, StrCat("void of ", target));
+      return SaveAndSay(s, *record, ctx, StrCat("void of ", target));
     }
     v1::Correction* c = record->mutable_correction();
     c->set_target_id(target);
@@ -1262,7 +1116,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       return s.Fail(absl::InvalidArgumentError(
           "this record is not a price sample: give the corrected values with --json FILE"));
     }
-    return CheckAndSave(s, *record, ctx, StrCat("correction of ", target));
+    return SaveAndSay(s, *record, ctx, StrCat("correction of ", target));
   }
 
   if (*import_prices) {

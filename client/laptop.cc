@@ -1,0 +1,195 @@
+#include "client/laptop.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/str_cat.h"
+#include "common/text.h"
+
+namespace pantau::client {
+
+std::string ReadFileOr(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool IsLoopbackTarget(const std::string& host_port) {
+  std::string host = host_port.substr(0, host_port.rfind(':'));
+  if (host == "[::1]" || host == "localhost") return true;
+  return host.rfind("127.", 0) == 0 && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+// The token, read fresh from the file named at login (it is never copied into the store).
+absl::StatusOr<std::string> ReadToken(const LaptopSettings& settings) {
+  if (settings.server.empty() || settings.token_file.empty()) {
+    return absl::FailedPreconditionError(
+        "not logged in: run `pantau login --server HOST:PORT --token-file FILE` first");
+  }
+  bool ok = false;
+  std::string token(common::StripAsciiSpace(ReadFileOr(settings.token_file, ok)));
+  if (!ok || token.empty()) {
+    return absl::FailedPreconditionError(
+        StrCat("cannot read the token from ", settings.token_file, "; run `pantau login` again"));
+  }
+  return token;
+}
+
+// Channel settings for a field link: keepalive pings every 15 s (also with no call open, and with
+// no data to send) so a link gone silent is found within about 25 s and the connection replaced;
+// reconnecting after a server restart is tried at least every 5 s. The server permits these pings.
+grpc::ChannelArguments LinkArguments() {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 15000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 500);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+  // A channel of its own connections: after a stall, a new channel means a new TCP connection, not
+  // the dead one from the process-wide pool.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return args;
+}
+
+// The channel to the server: TLS verified against `ca_file` when one is set; plaintext only to a
+// server on this machine.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server, const std::string& ca_file) {
+  if (!ca_file.empty()) {
+    bool ok = false;
+    std::string pem = ReadFileOr(ca_file, ok);
+    if (!ok || pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      return absl::FailedPreconditionError(StrCat(ca_file, ": cannot be read as a CA certificate (PEM)"));
+    }
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pem;
+    return grpc::CreateCustomChannel(server, grpc::SslCredentials(ssl), LinkArguments());
+  }
+  if (!IsLoopbackTarget(server)) {
+    return absl::FailedPreconditionError(
+        StrCat("refusing to send a token in plaintext to ", server,
+               ": log in with --ca-file (the dinas's CA certificate) to use TLS; without it only a server on "
+               "this machine (127.0.0.1, localhost) is allowed"));
+  }
+  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), LinkArguments());
+}
+
+absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server, const std::string& ca_file) {
+  auto channel = Channel(server, ca_file);
+  if (!channel.ok()) return channel.status();
+  return v1::SyncService::NewStub(*channel);
+}
+
+// What an inspector should do about a failed sync, with the state of the outbox.
+std::string Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file) {
+  std::string nothing_lost = StrCat("nothing is lost: ", counts.pending,
+                                    counts.pending == 1 ? " record is" : " records are",
+                                    " still pending on this laptop");
+  if (IsCertificateProblem(status)) {
+    return StrCat("the server's certificate is not signed by the CA in ", ca_file.empty() ? "(none)" : ca_file,
+                  " (", status.message(), "): ask the admin for the dinas's CA certificate and run `pantau login` "
+                  "with --ca-file; ", nothing_lost);
+  }
+  switch (status.code()) {
+    case absl::StatusCode::kUnauthenticated:
+      return StrCat("the server refused the token (revoked, expired or mistyped): ask the admin "
+                    "for a new token and run `pantau login` again; ",
+                    nothing_lost);
+    case absl::StatusCode::kPermissionDenied:
+      return StrCat("this account may not do that (", status.message(), "); ", nothing_lost);
+    default:
+      if (IsTransient(status)) {
+        return StrCat("the server could not be reached or did not answer (", status.message(),
+                      "); run `pantau sync` again when the link is back; ", nothing_lost);
+      }
+      return StrCat(status.message(), "; ", nothing_lost);
+  }
+}
+
+std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodity, absl::Time now) {
+  std::vector<int64_t> prices;
+  (void)store.ScanSince(now - absl::Hours(24 * 30), [&](const v1::OutboxEntry& e) {
+    const auto& r = e.record();
+    if (e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION && r.has_price_sample() &&
+        r.price_sample().commodity_code() == commodity) {
+      prices.push_back(r.price_sample().price_rupiah());
+    }
+    return true;
+  });  // best effort: without history only the plausible range applies
+  return prices;
+}
+
+absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx) {
+  std::vector<int64_t> recent;
+  if (record.has_price_sample()) recent = RecentPrices(store, record.price_sample().commodity_code(), ctx.now);
+  if (record.has_correction() && record.correction().has_price_sample()) {
+    recent = RecentPrices(store, record.correction().price_sample().commodity_code(), ctx.now);
+  }
+  SaveOutcome outcome;
+  outcome.errors = CheckBeforeSaving(record, ctx, recent);
+  if (!outcome.errors.empty()) return outcome;
+  if (absl::Status saved = store.Add(record, ctx.now); !saved.ok()) return saved;
+  auto counts = store.Counts();
+  outcome.pending = counts.ok() ? counts->pending : 0;
+  return outcome;
+}
+
+absl::StatusOr<Link> OpenLink(const LaptopSettings& settings, const SyncCall& call) {
+  auto token = ReadToken(settings);
+  if (!token.ok()) return token.status();
+  auto stub = Connect(settings.server, settings.ca_file);
+  if (!stub.ok()) return stub.status();
+  Link link;
+  link.stub = *std::move(stub);
+  link.options.token = *token;
+  link.options.answer_deadline = call.answer_deadline;
+  link.options.retry_for = call.retry_for;
+  link.options.reconnect = [server = settings.server, ca_file = settings.ca_file]()
+      -> std::unique_ptr<v1::SyncService::StubInterface> {
+    auto fresh = Connect(server, ca_file);
+    if (!fresh.ok()) return nullptr;
+    return *std::move(fresh);
+  };
+  link.options.on_retry = call.on_retry;
+  return link;
+}
+
+absl::StatusOr<SyncRun> SyncNow(LaptopStore& store, const LaptopSettings& settings, const std::string& home,
+                                Sleeper& sleeper, const SyncCall& call) {
+  auto link = OpenLink(settings, call);
+  if (!link.ok()) return link.status();
+  auto& stub = link->stub;
+  const std::string token = link->options.token;
+  SyncEngine engine(store, *stub, link->options, sleeper);
+  SyncRun run;
+  run.pushed = engine.Push(call.on_progress);
+  if (run.pushed.status.ok()) run.pulled = engine.Pull();
+  // Evidence photos last, each on a stream of its own that resumes where it stopped.
+  LaptopPhotos photos(home);
+  run.photos_pending = photos.Pending().size();
+  if (run.pushed.status.ok() && run.pulled.status.ok() && run.photos_pending > 0) {
+    run.photos = SyncPhotos(photos, *stub, token);
+  }
+  if (!run.photos.status.ok()) run.pulled.status = run.photos.status;
+  run.ok = run.pushed.status.ok() && run.pulled.status.ok();
+  if (run.ok) (void)store.SetLastSync(absl::Now());  // informational: the data is already safe
+  auto counts = store.Counts();
+  if (!counts.ok()) return counts.status();
+  run.counts = *counts;
+  // What went wrong, in the inspector's terms: delivering records, or (after every record was
+  // delivered) fetching reference data or sending photos.
+  if (!run.pushed.status.ok()) {
+    run.failure = StrCat("delivering records failed: ", Advice(run.pushed.status, run.counts, settings.ca_file));
+  } else if (!run.pulled.status.ok()) {
+    run.failure = StrCat("every record was delivered, but ", !run.photos.status.ok() ? "sending photos" : "fetching reference data",
+                         " failed: ",
+                         IsCertificateProblem(run.pulled.status)
+                             ? Advice(run.pulled.status, run.counts, settings.ca_file)
+                             : StrCat(run.pulled.status.message(), "; run `pantau sync` again when the link is back"));
+  }
+  return run;
+}
+
+}  // namespace pantau::client

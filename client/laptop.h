@@ -1,0 +1,87 @@
+// The laptop as both faces use it — the CLI (`pantau ...`) and the app (`pantau ui`): the link to
+// the server, saving a record after the same checks the server runs, and one sync. No rule is
+// here: entry.h builds and checks records, laptop_store.h keeps them, sync_engine.h moves them.
+// Thread-safety: stateless functions; the store and engine they are given say theirs.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "client/entry.h"
+#include "client/laptop_store.h"
+#include "client/photos.h"
+#include "client/sync_engine.h"
+#include "pantau/v1/sync_service.grpc.pb.h"
+
+namespace pantau::client {
+
+// The whole file at `path`; `ok` says whether it could be read.
+std::string ReadFileOr(const std::string& path, bool& ok);
+
+// True for 127.x.x.x, [::1] and localhost targets ("HOST:PORT").
+bool IsLoopbackTarget(const std::string& host_port);
+
+// The token, read fresh from the file named at login (it is never copied into the store).
+absl::StatusOr<std::string> ReadToken(const LaptopSettings& settings);
+
+// The channel to the server: TLS verified against `ca_file` when one is set; plaintext only to a
+// server on this machine. Keepalive settings for a field link.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server, const std::string& ca_file);
+absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server, const std::string& ca_file);
+
+// What an inspector should do about a failed sync, with the state of the outbox.
+std::string Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file = "");
+
+// Prices of `commodity` this laptop recorded in the last 30 days (the plausibility check's history).
+std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodity, absl::Time now);
+
+struct SaveOutcome {
+  // Empty: saved and fsynced. Otherwise every problem, nothing saved.
+  std::vector<v1::FieldError> errors;
+  uint64_t pending = 0;  // records waiting for a sync after this one
+};
+
+// Checks `record` as the server will (and a price against this laptop's recent prices of the
+// same commodity, unless confirmed), then saves it durably. An error status: the store failed.
+absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx);
+
+struct SyncCall {
+  absl::Duration answer_deadline = absl::Seconds(60);
+  absl::Duration retry_for = absl::Seconds(30);
+  std::function<void(const absl::Status& why, absl::Duration wait)> on_retry;
+  std::function<void(const PushProgress&)> on_progress;
+};
+
+struct SyncRun {
+  PushSummary pushed;
+  PullSummary pulled;
+  PhotoSyncSummary photos;
+  size_t photos_pending = 0;  // when the sync began
+  OutboxCounts counts;        // after it
+  bool ok = false;
+  // Empty when ok; otherwise what failed, in the inspector's terms, and what to do.
+  std::string failure;
+};
+
+// A link to the server of `settings` with the token read fresh, for a SyncEngine: its stub and its
+// options (reconnecting with a fresh channel after a stall).
+struct Link {
+  std::unique_ptr<v1::SyncService::Stub> stub;
+  SyncOptions options;
+};
+absl::StatusOr<Link> OpenLink(const LaptopSettings& settings, const SyncCall& call);
+
+// One sync of the laptop at `home`: records, then reference data, then evidence photos. Never
+// loses a record: whatever fails, what was not acknowledged stays pending. An error status only
+// when the sync could not start (not logged in, no token, a bad certificate file) or the outbox
+// cannot be read after it.
+absl::StatusOr<SyncRun> SyncNow(LaptopStore& store, const LaptopSettings& settings, const std::string& home,
+                                Sleeper& sleeper, const SyncCall& call);
+
+}  // namespace pantau::client
