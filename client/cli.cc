@@ -26,6 +26,7 @@
 #include "client/sync_engine.h"
 #include "client/uttp_check.h"
 #include "common/metrology.h"
+#include "common/amounts.h"
 #include "common/dates.h"
 #include "common/record_kinds.h"
 #include "common/str_cat.h"
@@ -306,10 +307,13 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   auto* price_add = price_cmd->add_subcommand("add", "record one trader's price");
   price_add->add_option("--market", price.market, "market code")->required();
   price_add->add_option("--commodity", price.commodity, "commodity code")->required();
-  price_add->add_option("--price", price.price_rupiah, "whole Rupiah per unit (per pack with --pack)")->required();
+  std::string price_text;
+  price_add->add_option("--price", price_text, "whole Rupiah per unit (per pack with --pack): 13100, 13.100 or Rp 13.100")
+      ->required();
   price_add->add_option("--trader", price.trader, "trader or stall");
   price_add->add_option("--at", at, "when observed (default now): YYYY-MM-DD HH:MM, HH:MM, ...");
-  price_add->add_option("--pack", pack, "pack size and unit, e.g. --pack 5 kg")->expected(2);
+  price_add->add_option("--pack", pack, "pack size and unit, e.g. --pack 5 kg, --pack 5kg, --pack \"1,5 liter\"")
+      ->expected(1, 2);
   price_add->add_option("--confirm", price.confirm_reason, "confirm a flagged price, with the reason");
   price_add->add_option("--note", price.note, "free text");
 
@@ -378,12 +382,12 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
 
   // correct / void
   std::string target, reason;
-  int64_t new_price = 0;
+  std::string new_price_text;
   std::string new_trader, new_market, new_commodity;
   auto* correct = app.add_subcommand("correct", "supersede one of your records with corrected values");
   correct->add_option("ID", target, "id of the record to correct")->required();
   correct->add_option("--reason", reason, "why")->required();
-  correct->add_option("--price", new_price, "corrected price (price samples)");
+  correct->add_option("--price", new_price_text, "corrected price (price samples): 13100, 13.100 or Rp 13.100");
   correct->add_option("--trader", new_trader, "corrected trader (price samples)");
   correct->add_option("--market", new_market, "corrected market (price samples)");
   correct->add_option("--commodity", new_commodity, "corrected commodity (price samples)");
@@ -921,9 +925,15 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
 
   if (*price_add) {
     price.observed = *observed;
+    auto rupiah = common::ParseRupiahText(price_text);
+    if (!rupiah) {
+      return s.Fail(absl::InvalidArgumentError(
+          StrCat("--price \"", price_text, "\": write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100")));
+    }
+    price.price_rupiah = *rupiah;
     if (!pack.empty()) {
       price.pack_quantity = pack[0];
-      price.pack_unit = pack[1];
+      price.pack_unit = pack.size() > 1 ? pack[1] : "";
     }
     auto record = BuildPriceSample(price, ctx);
     if (!record.ok()) return s.Fail(record.status());
@@ -1101,8 +1111,13 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     } else if (original.has_price_sample()) {
       *c->mutable_price_sample() = original.price_sample();
       auto* p = c->mutable_price_sample();
-      if (new_price > 0) {
-        p->set_price_rupiah(new_price);
+      if (!new_price_text.empty()) {
+        auto new_price = common::ParseRupiahText(new_price_text);
+        if (!new_price) {
+          return s.Fail(absl::InvalidArgumentError(
+              StrCat("--price \"", new_price_text, "\": write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100")));
+        }
+        p->set_price_rupiah(*new_price);
         p->clear_pack_price_rupiah();
         p->clear_pack_size_milli_units();
       }

@@ -1,5 +1,7 @@
 #include "client/csv_import.h"
 
+#include "common/amounts.h"
+
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -32,11 +34,13 @@ absl::StatusOr<CsvImport> ParsePriceCsv(
     input.confirm_reason = field(row, "confirm_reason");
     input.note = field(row, "note");
     const std::string price_text = field(row, "price_rupiah");
-    if (!absl::SimpleAtoi(price_text, &input.price_rupiah)) {
+    auto rupiah = common::ParseRupiahText(price_text);
+    if (!rupiah) {
       out.problems.push_back(StrCat("line ", row.line, ": price_rupiah: \"", price_text,
-                                    "\" is not a whole number of Rupiah"));
+                                    "\" is not a whole number of Rupiah (13100, 13.100 or Rp 13.100)"));
       continue;
     }
+    input.price_rupiah = *rupiah;
     const std::string when = field(row, "observed_at");
     input.observed = common::ParseLocalDateTime(when, ctx.policy.display_zone,
                                                 absl::ToCivilDay(ctx.now, ctx.policy.display_zone));

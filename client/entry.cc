@@ -1,54 +1,42 @@
 #include "client/entry.h"
 
 #include "client/record_ids.h"
+#include "common/amounts.h"
 #include "common/dates.h"
 #include "common/str_cat.h"
 
 namespace pantau::client {
-namespace {
 
-// "5" -> 5000, "0.25" -> 250, "1.5" -> 1500; nullopt for anything else.
-std::optional<int64_t> ParseMilli(const std::string& text) {
-  if (text.empty() || text.size() > 15) return std::nullopt;
-  int64_t whole = 0, fraction = 0;
-  int fraction_digits = -1;
-  for (char c : text) {
-    if (c == '.' || c == ',') {
-      if (fraction_digits >= 0) return std::nullopt;
-      fraction_digits = 0;
-      continue;
-    }
-    if (c < '0' || c > '9') return std::nullopt;
-    if (fraction_digits >= 0) {
-      if (++fraction_digits > 3) return std::nullopt;
-      fraction = fraction * 10 + (c - '0');
-    } else {
-      whole = whole * 10 + (c - '0');
-    }
-  }
-  for (int d = std::max(fraction_digits, 0); d < 3; ++d) fraction *= 10;
-  return whole * 1000 + fraction;
-}
-
-}  // namespace
-
-absl::StatusOr<int64_t> PackSizeMilliUnits(const std::string& quantity, const std::string& unit,
+absl::StatusOr<int64_t> PackSizeMilliUnits(const std::string& quantity, const std::string& unit_text,
                                            const std::string& commodity_unit) {
-  auto milli = ParseMilli(quantity);
-  if (!milli || *milli <= 0) {
-    return absl::InvalidArgumentError(
-        StrCat("pack size \"", quantity, "\" is not a positive number (at most 3 decimals)"));
+  common::PackSize pack;
+  if (unit_text.empty()) {  // "5kg", "1,5 liter": the quantity and its unit in one
+    auto parsed = common::ParsePackText(quantity);
+    if (!parsed.ok()) return parsed.status();
+    pack = *std::move(parsed);
+  } else {
+    auto milli = common::ParseMilliText(quantity);
+    if (!milli || *milli <= 0) {
+      return absl::InvalidArgumentError(
+          StrCat("pack size \"", quantity, "\" is not a positive number (at most 3 decimals)"));
+    }
+    auto canonical = common::CanonicalUnit(unit_text);
+    if (!canonical) {
+      return absl::InvalidArgumentError(
+          StrCat("pack unit \"", unit_text, "\" is not a unit Pantau knows; ", common::AcceptedUnitsText()));
+    }
+    pack = {*milli, *canonical};
   }
-  if (unit == commodity_unit) return *milli;
+  if (pack.unit == commodity_unit) return pack.milli;
   // Smaller units of the commodity's unit: 1000 g = 1 kg, 1000 ml = 1 liter.
-  if ((unit == "g" && commodity_unit == "kg") || (unit == "ml" && commodity_unit == "liter")) {
-    if (*milli % 1000 != 0) {
-      return absl::InvalidArgumentError(StrCat("pack size ", quantity, " ", unit,
+  if ((pack.unit == "g" && commodity_unit == "kg") || (pack.unit == "ml" && commodity_unit == "liter")) {
+    if (pack.milli % 1000 != 0) {
+      return absl::InvalidArgumentError(StrCat("pack size ", quantity, " ", unit_text,
                                                " is finer than a thousandth of a ", commodity_unit));
     }
-    return *milli / 1000;
+    return pack.milli / 1000;
   }
-  return absl::InvalidArgumentError(StrCat("a pack in \"", unit, "\" cannot be converted to \"",
+  return absl::InvalidArgumentError(StrCat("a pack in \"", pack.unit, "\" cannot be converted to \"",
                                            commodity_unit, "\", the unit this commodity is priced per"));
 }
 

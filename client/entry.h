@@ -24,9 +24,10 @@ struct EntryContext {
   absl::Time now;  // the laptop clock
 };
 
-// "--pack 5 kg", "--pack 500 g", "--pack 1.5 liter" -> thousandths of `commodity_unit`.
-// INVALID_ARGUMENT naming the problem when the quantity is not a number with at most three
-// decimals, or the unit does not convert.
+// "--pack 5 kg", "--pack 500 gr", "--pack 1,5 liter" -> thousandths of `commodity_unit`. The unit
+// as people write it (common::CanonicalUnit). INVALID_ARGUMENT naming the problem when the
+// quantity is not a number with at most three decimals, the unit is unknown (the accepted ones
+// listed) or does not convert.
 absl::StatusOr<int64_t> PackSizeMilliUnits(const std::string& quantity, const std::string& unit,
                                            const std::string& commodity_unit);
 

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "common/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/amounts.h"
 #include "common/csv.h"
 #include "common/text.h"
 #include "common/validation.h"
@@ -50,31 +51,6 @@ int64_t IntField(const CsvTable& t, const CsvRow& row, std::string_view column, 
     if (error.empty()) error = StrCat(column, ": \"", text, "\" is not a whole number");
   }
   return value;
-}
-
-// "87.5" -> 87500, "20" -> 20000; nullopt for anything but a non-negative number with at most
-// three decimals.
-std::optional<int64_t> ParseMilliText(const std::string& text) {
-  if (text.empty() || text.size() > 15) return std::nullopt;
-  int64_t whole = 0, fraction = 0;
-  int digits = -1;
-  for (char c : text) {
-    if (c == '.' || c == ',') {
-      if (digits >= 0) return std::nullopt;
-      digits = 0;
-    } else if (c >= '0' && c <= '9') {
-      if (digits >= 0) {
-        if (++digits > 3) return std::nullopt;
-        fraction = fraction * 10 + (c - '0');
-      } else {
-        whole = whole * 10 + (c - '0');
-      }
-    } else {
-      return std::nullopt;
-    }
-  }
-  for (int d = std::max(digits, 0); d < 3; ++d) fraction *= 10;
-  return whole * 1000 + fraction;
 }
 
 // "2; kalsel;nasional" -> {"2", "kalsel", "nasional"}, in order (price zones: most specific

@@ -79,7 +79,7 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
       "pasar_marabahan,beras_medium,Bu Ani,13100,2026-11-24 09:00,,\n"
       "pasar_marabahan,beras_medium,Pak Budi,65000,2026-11-24 09:05,5,kg\n"
       "pasar_marabahan,beras_medum,Bu Ina,13300,2026-11-24 09:10,,\n"
-      "pasar_marabahan,beras_medium,Bu Ina,13.300,2026-11-24 09:10,,\n"
+      "pasar_marabahan,beras_medium,Bu Ina,\"13,300\",2026-11-24 09:10,,\n"
       "pasar_marabahan,beras_medium,Bu Ina,13300,kemarin,,\n"
       "pasar_marabahan,telur_itik,Bu Ani,2500,2026-11-24 09:15,,\n";
   auto none = [](const std::string&) { return std::vector<int64_t>{}; };
@@ -93,6 +93,13 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
   EXPECT_EQ(first->problems[1].rfind("line 5: price_rupiah", 0), 0u) << first->problems[1];
   EXPECT_EQ(first->problems[2].rfind("line 6: observed_at", 0), 0u) << first->problems[2];
   EXPECT_EQ(first->records[1].price_sample().price_rupiah(), 13000);
+  // Written as Indonesians write it, the same price.
+  auto dotted = ParsePriceCsv("market,commodity,trader,price_rupiah,observed_at\n"
+                              "pasar_marabahan,beras_medium,Bu Ani,Rp 13.100,2026-11-24 09:00\n",
+                              Ctx(), none);
+  ASSERT_THAT(dotted, IsOk());
+  ASSERT_EQ(dotted->records.size(), 1u);
+  EXPECT_EQ(dotted->records[0].price_sample().price_rupiah(), 13100);
 
   // Imported again, later, by the same inspector: the same ids and the same content.
   EntryContext later = Ctx();

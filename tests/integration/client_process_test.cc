@@ -955,6 +955,31 @@ TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
                            "--price", "131000", "--confirm", "harga grosir 10 kg"});
   EXPECT_EQ(confirmed.exit_code, 0) << confirmed.err;
   EXPECT_EQ(Status()["pending"], 1);
+
+  // Prices and packs as people write them.
+  for (const char* written : {"13.100", "Rp 13.100", "Rp13.100"}) {
+    auto typed = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                         written, "--trader", "Bu Ani"});
+    EXPECT_EQ(typed.exit_code, 0) << written << ": " << typed.err;
+  }
+  auto packed = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                        "Rp 65.500", "--pack", "5kg", "--trader", "Bu Ina"});
+  EXPECT_EQ(packed.exit_code, 0) << packed.err;
+  auto gram = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                      "6.600", "--pack", "500", "gr", "--trader", "Pak Budi"});
+  EXPECT_EQ(gram.exit_code, 0) << gram.err;
+  EXPECT_EQ(Status()["pending"], 6);
+  auto comma = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                       "13,5"});
+  EXPECT_EQ(comma.exit_code, 2);
+  EXPECT_NE(comma.err.find("--price \"13,5\": write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100"), std::string::npos)
+      << comma.err;
+  auto sack = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                      "600.000", "--pack", "50", "karung"});
+  EXPECT_EQ(sack.exit_code, 2);
+  EXPECT_NE(sack.err.find("\"karung\" is not a unit Pantau knows; accepted units: kg, kilo"), std::string::npos)
+      << sack.err;
+  EXPECT_EQ(Status()["pending"], 6);
 }
 
 }  // namespace

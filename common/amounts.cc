@@ -1,0 +1,130 @@
+#include "common/amounts.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/str_cat.h"
+
+namespace pantau::common {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+struct Alias {
+  const char* written;
+  const char* unit;
+};
+constexpr Alias kAliases[] = {{"kg", "kg"},       {"kilo", "kg"},     {"kilogram", "kg"}, {"g", "g"},
+                              {"gr", "g"},        {"gram", "g"},      {"liter", "liter"}, {"l", "liter"},
+                              {"litre", "liter"}, {"ltr", "liter"},   {"ml", "ml"},       {"mililiter", "ml"}};
+
+}  // namespace
+
+std::optional<int64_t> ParseRupiahText(std::string_view text) {
+  text = Trim(text);
+  if (text.size() >= 2 && (text[0] == 'R' || text[0] == 'r') && (text[1] == 'p' || text[1] == 'P')) {
+    text = Trim(text.substr(2));
+  }
+  if (text.empty() || text.size() > 20) return std::nullopt;
+  int64_t value = 0;
+  int digits = 0;
+  int group = -1;  // digits since the last dot; -1 before the first dot
+  int leading = 0;  // digits before the first dot
+  for (char c : text) {
+    if (c == '.') {
+      if (digits == 0 || (group >= 0 && group != 3)) return std::nullopt;
+      if (group < 0 && leading > 3) return std::nullopt;
+      group = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    if (++digits > 15) return std::nullopt;
+    value = value * 10 + (c - '0');
+    if (group >= 0) {
+      ++group;
+    } else {
+      ++leading;
+    }
+  }
+  if (group >= 0 && group != 3) return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> ParseMilliText(std::string_view text) {
+  text = Trim(text);
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  int64_t whole = 0, fraction = 0;
+  int fraction_digits = -1;
+  bool any_digit = false;
+  for (char c : text) {
+    if (c == '.' || c == ',') {
+      if (fraction_digits >= 0) return std::nullopt;
+      fraction_digits = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    any_digit = true;
+    if (fraction_digits >= 0) {
+      if (++fraction_digits > 3) return std::nullopt;
+      fraction = fraction * 10 + (c - '0');
+    } else {
+      whole = whole * 10 + (c - '0');
+    }
+  }
+  if (!any_digit) return std::nullopt;
+  for (int d = std::max(fraction_digits, 0); d < 3; ++d) fraction *= 10;
+  return whole * 1000 + fraction;
+}
+
+std::optional<std::string> CanonicalUnit(std::string_view text) {
+  const std::string lower = Lower(Trim(text));
+  for (const Alias& a : kAliases) {
+    if (lower == a.written) return std::string(a.unit);
+  }
+  return std::nullopt;
+}
+
+std::string AcceptedUnitsText() {
+  std::string out = "accepted units: ";
+  bool first = true;
+  for (const Alias& a : kAliases) {
+    out += first ? "" : ", ";
+    out += a.written;
+    first = false;
+  }
+  return out;
+}
+
+absl::StatusOr<PackSize> ParsePackText(std::string_view text) {
+  text = Trim(text);
+  size_t split = 0;
+  while (split < text.size() && (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.' ||
+                                 text[split] == ',')) {
+    ++split;
+  }
+  const std::string_view quantity = text.substr(0, split);
+  const std::string_view unit = Trim(text.substr(split));
+  auto milli = ParseMilliText(quantity);
+  if (!milli || *milli <= 0) {
+    return absl::InvalidArgumentError(StrCat("pack \"", text, "\": the size must be a positive number (at most 3 "
+                                             "decimals) followed by its unit, e.g. 5 kg or 1,5 liter"));
+  }
+  auto canonical = CanonicalUnit(unit);
+  if (!canonical) {
+    return absl::InvalidArgumentError(StrCat("pack \"", text, "\": \"", unit, "\" is not a unit Pantau knows; ",
+                                             AcceptedUnitsText()));
+  }
+  return PackSize{*milli, *canonical};
+}
+
+}  // namespace pantau::common
