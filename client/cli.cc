@@ -18,6 +18,7 @@
 #include "client/csv_import.h"
 #include "client/entry.h"
 #include "client/laptop.h"
+#include "client/lookups.h"
 #include "client/laptop_store.h"
 #include "client/photos.h"
 #include "common/report/tables.h"
@@ -284,6 +285,13 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   sync->add_option("--retry-for", retry_for_seconds,
                    "seconds to keep trying while the server cannot be reached (restarting, busy, no link)")
       ->check(CLI::Range(0, 86400));
+  std::string list_kind, list_text, list_format = "table";
+  auto* list = app.add_subcommand("list", "look up names and codes in this laptop's reference data");
+  list->add_option("KIND", list_kind, "markets, commodities, outlets, instruments, findings or actions")
+      ->required()
+      ->check(CLI::IsMember(LookupKinds()));
+  list->add_option("TEXT", list_text, "only rows whose name, code, kecamatan or detail contains it (any case)");
+  list->add_option("--format", list_format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
   auto* status = app.add_subcommand("status", "what is pending, delivered, or needs attention");
   status->add_flag("--json", json, "print JSON");
   status->add_flag("--attention", attention, "list the records that need attention, with reasons");
@@ -850,6 +858,30 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       if (absl::Status done = s.store->Requeue(id, now); !done.ok()) return s.Fail(done);
     }
     out << ids.size() << " record" << (ids.size() == 1 ? "" : "s") << " pending again; run `pantau sync`\n";
+    return kOk;
+  }
+
+  if (*list) {
+    if (s.catalog.size() == 0) {
+      return s.Fail(absl::FailedPreconditionError("no reference data on this laptop yet: run `pantau pull`"));
+    }
+    const auto rows = *Lookup(s.catalog, list_kind, list_text);
+    if (list_format == "json") {
+      ordered_json j = ordered_json::array();
+      for (const auto& r : rows) {
+        j.push_back({{"code", r.code}, {"name", r.name}, {"detail", r.detail}, {"kecamatan", r.kecamatan}});
+      }
+      out << j.dump(2) << "\n";
+      return kOk;
+    }
+    Table t;
+    t.title = StrCat(list_kind, list_text.empty() ? "" : StrCat(" containing \"", list_text, "\""), ": ", rows.size());
+    t.columns = {{"name", "Nama", Table::Kind::kText, 36},
+                 {"code", "Kode", Table::Kind::kText, 28},
+                 {"detail", "Keterangan", Table::Kind::kText, 22},
+                 {"kecamatan", "Kecamatan", Table::Kind::kText, 18}};
+    for (const auto& r : rows) t.rows.push_back({r.name, r.code, r.detail, r.kecamatan});
+    out << (list_format == "csv" ? TableCsv(t) : TableText(t));
     return kOk;
   }
 

@@ -4,21 +4,10 @@
 #include <cctype>
 
 #include "common/str_cat.h"
+#include "common/text.h"
 
 namespace pantau::common {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 struct Alias {
   const char* written;
@@ -31,9 +20,9 @@ constexpr Alias kAliases[] = {{"kg", "kg"},       {"kilo", "kg"},     {"kilogram
 }  // namespace
 
 std::optional<int64_t> ParseRupiahText(std::string_view text) {
-  text = Trim(text);
+  text = StripAsciiSpace(text);
   if (text.size() >= 2 && (text[0] == 'R' || text[0] == 'r') && (text[1] == 'p' || text[1] == 'P')) {
-    text = Trim(text.substr(2));
+    text = StripAsciiSpace(text.substr(2));
   }
   if (text.empty() || text.size() > 20) return std::nullopt;
   int64_t value = 0;
@@ -61,7 +50,7 @@ std::optional<int64_t> ParseRupiahText(std::string_view text) {
 }
 
 std::optional<int64_t> ParseMilliText(std::string_view text) {
-  text = Trim(text);
+  text = StripAsciiSpace(text);
   if (text.empty() || text.size() > 15) return std::nullopt;
   int64_t whole = 0, fraction = 0;
   int fraction_digits = -1;
@@ -87,7 +76,7 @@ std::optional<int64_t> ParseMilliText(std::string_view text) {
 }
 
 std::optional<std::string> CanonicalUnit(std::string_view text) {
-  const std::string lower = Lower(Trim(text));
+  const std::string lower = AsciiLower(StripAsciiSpace(text));
   for (const Alias& a : kAliases) {
     if (lower == a.written) return std::string(a.unit);
   }
@@ -106,14 +95,14 @@ std::string AcceptedUnitsText() {
 }
 
 absl::StatusOr<PackSize> ParsePackText(std::string_view text) {
-  text = Trim(text);
+  text = StripAsciiSpace(text);
   size_t split = 0;
   while (split < text.size() && (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.' ||
                                  text[split] == ',')) {
     ++split;
   }
   const std::string_view quantity = text.substr(0, split);
-  const std::string_view unit = Trim(text.substr(split));
+  const std::string_view unit = StripAsciiSpace(text.substr(split));
   auto milli = ParseMilliText(quantity);
   if (!milli || *milli <= 0) {
     return absl::InvalidArgumentError(StrCat("pack \"", text, "\": the size must be a positive number (at most 3 "

@@ -111,4 +111,12 @@ std::string_view StripAsciiSpace(std::string_view text) {
   return text;
 }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace pantau::common

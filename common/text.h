@@ -29,4 +29,7 @@ std::vector<std::string> ClosestCodes(std::string_view wanted, const std::vector
 // `text` without leading and trailing ASCII white space.
 std::string_view StripAsciiSpace(std::string_view text);
 
+// `text` with ASCII letters in lower case (codes, units, search text).
+std::string AsciiLower(std::string_view text);
+
 }  // namespace pantau::common

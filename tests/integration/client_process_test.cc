@@ -980,6 +980,16 @@ TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
   EXPECT_NE(sack.err.find("\"karung\" is not a unit Pantau knows; accepted units: kg, kilo"), std::string::npos)
       << sack.err;
   EXPECT_EQ(Status()["pending"], 6);
+
+  // The codes need not be remembered: the laptop lists them from its reference data.
+  auto markets = Pantau({"list", "markets", "Marabahan", "--format", "csv"});
+  ASSERT_EQ(markets.exit_code, 0) << markets.err;
+  EXPECT_EQ(markets.out, "name,code,detail,kecamatan\nPasar Marabahan (contoh),pasar_marabahan,,Marabahan\n");
+  auto rice = Pantau({"list", "commodities", "beras"});
+  ASSERT_EQ(rice.exit_code, 0) << rice.err;
+  EXPECT_NE(rice.out.find("Beras Medium"), std::string::npos) << rice.out;
+  EXPECT_NE(rice.out.find("beras_medium"), std::string::npos) << rice.out;
+  EXPECT_EQ(Pantau({"list", "pasar"}).exit_code, 2);
 }
 
 }  // namespace
