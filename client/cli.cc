@@ -19,6 +19,7 @@
 #include "client/entry.h"
 #include "client/laptop.h"
 #include "client/lookups.h"
+#include "client/ui/run.h"
 #include "client/laptop_store.h"
 #include "client/photos.h"
 #include "common/report/tables.h"
@@ -285,6 +286,12 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   sync->add_option("--retry-for", retry_for_seconds,
                    "seconds to keep trying while the server cannot be reached (restarting, busy, no link)")
       ->check(CLI::Range(0, 86400));
+  ui::RunOptions ui_options;
+  bool ui_no_browser = false;
+  auto* ui_cmd = app.add_subcommand("ui", "the inspector's app in the browser, on this laptop (offline)");
+  ui_cmd->add_option("--listen", ui_options.listen, "127.0.0.1:PORT (default: a free port)");
+  ui_cmd->add_flag("--no-browser", ui_no_browser, "print the link only; do not open a browser");
+  ui_cmd->add_option("--url-file", ui_options.url_file, "also write the link to this file (mode 0600)");
   std::string list_kind, list_text, list_format = "table";
   auto* list = app.add_subcommand("list", "look up names and codes in this laptop's reference data");
   list->add_option("KIND", list_kind, "markets, commodities, outlets, instruments, findings or actions")
@@ -518,6 +525,11 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     if (!input.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(uttp_input, ": ", input.status().message())));
     out << VerdictJson(*input, common::ComputeVerdict(input->verification, input->category, common::MetrologySettings{}));
     return kOk;
+  }
+  if (*ui_cmd) {  // the app holds the laptop's store itself
+    ui_options.home = home;
+    ui_options.open_browser = !ui_no_browser;
+    return ui::RunUi(ui_options, out, err);
   }
   if (int rc = OpenSession(home, s); rc != kOk) return rc;
   const absl::Time now = absl::Now();

@@ -79,20 +79,14 @@ std::vector<PricePoint> PriceSeries(const CellList& cells, std::string_view comm
         p.change_percent = RatioOf(100 * difference, absl::int128(m.denominator) * pm.numerator);
       }
     }
-    for (auto kind : {v1::REFERENCE_PRICE_KIND_HET, v1::REFERENCE_PRICE_KIND_HAP}) {
-      if (p.reference_rupiah) break;
-      for (const auto& zone : zones) {
-        if (const v1::ReferencePrice* ref = catalog.PriceInForce(commodity, zone, kind, a.last)) {
-          p.reference_rupiah = ref->price_rupiah();
-          p.reference_kind = kind == v1::REFERENCE_PRICE_KIND_HET ? "HET" : "HAP";
-          p.reference_regulation = ref->regulation();
-          // 100 * (mean - ref) / ref
-          p.above_reference_percent =
-              RatioOf(100 * (absl::int128(p.mean.numerator) - absl::int128(ref->price_rupiah()) * p.mean.denominator),
-                      absl::int128(p.mean.denominator) * ref->price_rupiah());
-          break;
-        }
-      }
+    if (const v1::ReferencePrice* ref = catalog.ReferencePriceFor(commodity, zones, a.last)) {
+      p.reference_rupiah = ref->price_rupiah();
+      p.reference_kind = ref->kind() == v1::REFERENCE_PRICE_KIND_HET ? "HET" : "HAP";
+      p.reference_regulation = ref->regulation();
+      // 100 * (mean - ref) / ref
+      p.above_reference_percent =
+          RatioOf(100 * (absl::int128(p.mean.numerator) - absl::int128(ref->price_rupiah()) * p.mean.denominator),
+                  absl::int128(p.mean.denominator) * ref->price_rupiah());
     }
     out.push_back(p);
     previous = &out.back();

@@ -182,6 +182,17 @@ const v1::Deployment* ReferenceCatalog::FindDeployment() const {
   return e == nullptr ? nullptr : &e->deployment();
 }
 
+const v1::ReferencePrice* ReferenceCatalog::ReferencePriceFor(std::string_view product_code,
+                                                              const std::vector<std::string>& zones,
+                                                              absl::CivilDay day) const {
+  for (auto kind : {v1::REFERENCE_PRICE_KIND_HET, v1::REFERENCE_PRICE_KIND_HAP}) {
+    for (const auto& zone : zones) {
+      if (const v1::ReferencePrice* ref = PriceInForce(product_code, zone, kind, day)) return ref;
+    }
+  }
+  return nullptr;
+}
+
 absl::TimeZone ReferenceCatalog::TimeZone() const {
   const v1::Deployment* deployment = FindDeployment();
   if (deployment == nullptr) return ZoneWithoutDeployment();

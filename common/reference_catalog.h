@@ -75,6 +75,11 @@ class ReferenceCatalog {
   // the latest effective_from not after `day`. nullptr when none is in force.
   const v1::ReferencePrice* PriceInForce(std::string_view product_code, std::string_view zone,
                                          v1::ReferencePriceKind kind, absl::CivilDay day) const;
+  // The reference price a price of `product_code` on `day` is compared with: the HET in force in
+  // the first of `zones` (most specific first) that has one, else the HAP likewise; nullptr when
+  // none is in force.
+  const v1::ReferencePrice* ReferencePriceFor(std::string_view product_code, const std::vector<std::string>& zones,
+                                              absl::CivilDay day) const;
 
   // Every entity, in key order.
   const std::map<std::string, v1::ReferenceEntity, std::less<>>& entities() const {

@@ -15,6 +15,7 @@ check() {
     "server/rpc;#include [<\"](rocksdb/|server/storage/);RPC adapters reach storage only through services"
     "server/http;#include [<\"](rocksdb/|grpcpp/|server/storage/|server/rpc/);the HTTP side reaches storage only through services, and no gRPC"
     "client;#include [<\"]server/;the laptop client does not use server code"
+    "client/ui;#include [<\"](grpcpp/|rocksdb/|CLI/);the app reaches the outbox and the server only through the laptop layer (client/laptop.h), as the CLI does"
   )
   for rule in "${rules[@]}"; do
     IFS=';' read -r folder pattern why <<<"$rule"

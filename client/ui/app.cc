@@ -1,0 +1,426 @@
+#include "client/ui/app.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "client/entry.h"
+#include "client/laptop.h"
+#include "client/lookups.h"
+#include "client/ui/assets.h"
+#include "common/amounts.h"
+#include "common/dates.h"
+#include "common/str_cat.h"
+#include "common/text.h"
+
+namespace pantau::client::ui {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kCookie[] = "pantau_ui";
+
+// 2 * `bytes` hex digits from the system's random source; "" if it failed.
+std::string RandomHex(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : raw) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+bool SameSecret(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string UrlDecode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out.push_back(' ');
+    } else if (text[i] == '%' && i + 2 < text.size() + 0 && HexValue(text[i + 1]) >= 0 && HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+// The value of `name` in the query of `target`, decoded; "" when absent.
+std::string QueryParam(const std::string& target, std::string_view name) {
+  const size_t q = target.find('?');
+  if (q == std::string::npos) return "";
+  std::string_view query(target);
+  query.remove_prefix(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : UrlDecode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return "";
+}
+
+std::string CookieValue(const std::string& header, std::string_view name) {
+  std::string_view rest(header);
+  while (!rest.empty()) {
+    const size_t semi = rest.find(';');
+    std::string_view part = common::StripAsciiSpace(rest.substr(0, semi));
+    const size_t eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (semi == std::string_view::npos) break;
+    rest.remove_prefix(semi + 1);
+  }
+  return "";
+}
+
+Response Json(int status, const json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+Response Error(int status, const std::string& message) { return Json(status, {{"error", message}}); }
+
+Response Page(int status, const std::string& title, const std::string& text) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  // Both texts are ours, never from a request: nothing to escape.
+  r.body = StrCat("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>", title,
+                  "</title><link rel=\"stylesheet\" href=\"/app.css\"></head><body><main class=\"notice\"><h1>", title,
+                  "</h1><p>", text, "</p></main></body></html>");
+  return r;
+}
+
+json ErrorsJson(const std::vector<v1::FieldError>& errors) {
+  json out = json::array();
+  for (const auto& e : errors) out.push_back({{"field", e.field()}, {"reason", e.reason()}});
+  return out;
+}
+
+std::string StateName(v1::OutboxState state) {
+  switch (state) {
+    case v1::OUTBOX_STATE_PENDING:
+      return "pending";
+    case v1::OUTBOX_STATE_ACKNOWLEDGED:
+      return "delivered";
+    case v1::OUTBOX_STATE_NEEDS_ATTENTION:
+      return "needs_attention";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<App>> App::Open(const std::string& home, std::string secret, Sleeper& sleeper) {
+  auto store = LaptopStore::Open(home);
+  if (!store.ok()) return store.status();
+  auto app = std::make_unique<App>(home, std::move(secret), *std::move(store), sleeper);
+  if (absl::Status loaded = app->Reload(); !loaded.ok()) return loaded;
+  if (app->settings_.account.empty()) {
+    return absl::FailedPreconditionError("not logged in: run `pantau login --server HOST:PORT --token-file FILE` first");
+  }
+  return app;
+}
+
+absl::Status App::Reload() {
+  auto settings = store_->Settings();
+  if (!settings.ok()) return settings.status();
+  settings_ = *settings;
+  auto catalog = store_->LoadCatalog();
+  if (!catalog.ok()) return catalog.status();
+  catalog_ = *std::move(catalog);
+  policy_.display_zone = catalog_.TimeZone();
+  return absl::OkStatus();
+}
+
+absl::CivilDay App::Today() const { return absl::ToCivilDay(absl::Now(), policy_.display_zone); }
+
+bool App::HostAllowed(const std::string& host) const {
+  return host == StrCat("127.0.0.1:", port_) || host == StrCat("localhost:", port_);
+}
+
+bool App::OriginAllowed(const std::string& origin) const {
+  return origin == StrCat("http://127.0.0.1:", port_) || origin == StrCat("http://localhost:", port_);
+}
+
+const App::Session* App::SessionOf(const Request& request) const {
+  const std::string id = CookieValue(request.cookie, kCookie);
+  if (id.empty()) return nullptr;
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+Response App::Handle(const Request& request) {
+  std::lock_guard lock(mu_);
+  Response response;
+  if (!HostAllowed(request.host)) {
+    // A page of another site that resolved its name to 127.0.0.1 (DNS rebinding) lands here.
+    response = Error(403, "this app answers only at 127.0.0.1 or localhost with its own port");
+  } else {
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    const Session* session = SessionOf(request);
+    if (request.method == "GET" && path == "/masuk") {
+      response = SignIn(QueryParam(request.target, "kunci"));
+    } else if (request.method == "GET" && (path == "/app.js" || path == "/app.css")) {
+      for (const Asset& a : Assets()) {
+        if (a.path == path) {
+          response.content_type = std::string(a.content_type);
+          response.body = std::string(a.bytes);
+        }
+      }
+    } else if (session == nullptr) {
+      response = path.rfind("/api/", 0) == 0
+                     ? Error(401, "not signed in: open the link `pantau ui` printed")
+                     : Page(401, "Pantau", "Buka tautan yang dicetak oleh <code>pantau ui</code> di terminal.");
+    } else if (request.method != "GET" && !OriginAllowed(request.origin)) {
+      response = Error(403, "a change must come from this app's own page");
+    } else if (request.method != "GET" && !SameSecret(request.csrf, session->csrf)) {
+      response = Error(403, "the page's token is missing or stale: reload the page");
+    } else {
+      response = Route(request, path, *session);
+    }
+  }
+  // Every answer: no framing, no sniffing, scripts and styles only from here, nothing cached.
+  response.headers.emplace_back("Content-Security-Policy",
+                                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+Response App::SignIn(const std::string& key) {
+  if (!SameSecret(key, secret_)) {
+    return Page(403, "Pantau", "Tautan ini tidak berlaku. Buka tautan yang dicetak oleh <code>pantau ui</code>.");
+  }
+  const std::string id = RandomHex(32);
+  const std::string csrf = RandomHex(32);
+  if (id.empty() || csrf.empty()) return Page(500, "Pantau", "Tidak ada sumber acak di laptop ini.");
+  sessions_[id] = Session{csrf};
+  Response r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Set-Cookie", StrCat(kCookie, "=", id, "; HttpOnly; SameSite=Strict; Path=/"));
+  r.headers.emplace_back("Location", "/");  // the secret leaves the address bar and the history
+  return r;
+}
+
+Response App::Route(const Request& request, const std::string& path, const Session& session) {
+  if (request.method == "GET") {
+    if (path == "/" || path == "/index.html") {
+      for (const Asset& a : Assets()) {
+        if (a.path == "/index.html") {
+          Response r;
+          r.content_type = std::string(a.content_type);
+          r.body = std::string(a.bytes);
+          return r;
+        }
+      }
+    }
+    if (path == "/api/v1/session") return SessionJson(session);
+    if (path == "/api/v1/state") return State();
+    if (path == "/api/v1/list") return Lookup(QueryParam(request.target, "kind"), QueryParam(request.target, "q"));
+    if (path == "/api/v1/sheet") return Sheet(QueryParam(request.target, "market"), QueryParam(request.target, "day"));
+  } else if (request.method == "POST") {
+    if (path == "/api/v1/prices") return SavePrice(request.body);
+    if (path == "/api/v1/sync") return Sync();
+  }
+  return Error(404, StrCat(request.method, " ", path, ": no such page"));
+}
+
+Response App::SessionJson(const Session& session) {
+  const v1::Deployment* deployment = catalog_.FindDeployment();
+  return Json(200, {{"csrf", session.csrf},
+                    {"account", settings_.account},
+                    {"device", settings_.device_id},
+                    {"deployment", deployment != nullptr ? deployment->name() : ""},
+                    {"time_zone", common::ZoneName(policy_.display_zone)},
+                    {"today", common::FormatLocalDate(Today())}});
+}
+
+Response App::State() {
+  auto counts = store_->Counts();
+  if (!counts.ok()) return Error(500, std::string(counts.status().message()));
+  auto last_sync = store_->LastSync();
+  auto last_pull = store_->LastPull();
+  auto when = [&](const absl::StatusOr<std::optional<absl::Time>>& t) -> json {
+    if (!t.ok() || !t->has_value()) return nullptr;
+    return common::FormatLocalMinute(**t, policy_.display_zone);
+  };
+  json attention = json::array();
+  (void)store_->ScanAttention([&](const v1::OutboxEntry& e) {
+    attention.push_back({{"id", e.record().id()}, {"message", e.message()}, {"errors", ErrorsJson({e.errors().begin(), e.errors().end()})}});
+    return attention.size() < 100;
+  });
+  return Json(200, {{"pending", counts->pending},
+                    {"delivered", counts->acknowledged},
+                    {"needs_attention", counts->needs_attention},
+                    {"attention", attention},
+                    {"last_sync", when(last_sync)},
+                    {"reference_pulled", when(last_pull)},
+                    {"reference_change", catalog_.sequence()}});
+}
+
+Response App::Lookup(const std::string& kind, const std::string& text) {
+  auto rows = client::Lookup(catalog_, kind, text);
+  if (!rows) return Error(400, StrCat("kind: \"", kind, "\" cannot be listed"));
+  json out = json::array();
+  for (const auto& r : *rows) {
+    out.push_back({{"code", r.code}, {"name", r.name}, {"detail", r.detail}, {"kecamatan", r.kecamatan}});
+  }
+  return Json(200, out);
+}
+
+Response App::Sheet(const std::string& market_code, const std::string& day_text) {
+  const v1::Market* market = catalog_.FindMarket(market_code);
+  if (market == nullptr) return Error(404, StrCat("market: \"", market_code, "\" is not a market of this laptop's reference data"));
+  const std::optional<absl::CivilDay> day = day_text.empty() ? std::optional(Today()) : common::ParseLocalDate(day_text);
+  if (!day) return Error(400, StrCat("day: \"", day_text, "\" is not a date YYYY-MM-DD"));
+  // What this laptop recorded at this market: the traders it knows, the day's cells, the last
+  // price before the day.
+  std::vector<std::string> traders;
+  std::set<std::string> known;
+  std::map<std::string, json> cells;                                 // commodity -> trader -> cell
+  std::map<std::string, std::pair<absl::Time, int64_t>> last_before;  // commodity -> (when, price)
+  const absl::Time day_start = absl::FromCivil(*day, policy_.display_zone);
+  const absl::Time day_end = absl::FromCivil(*day + 1, policy_.display_zone);
+  (void)store_->ScanSince(absl::InfinitePast(), [&](const v1::OutboxEntry& e) {
+    const v1::Record& r = e.record();
+    if (!r.has_price_sample() || r.price_sample().market_code() != market_code) return true;
+    const auto& p = r.price_sample();
+    if (!p.trader().empty() && known.insert(p.trader()).second) traders.push_back(p.trader());
+    const absl::Time observed = common::FromTimestamp(r.observed_at());
+    if (observed >= day_start && observed < day_end) {
+      json cell = {{"id", r.id()}, {"price_rupiah", p.price_rupiah()}, {"state", StateName(e.state())}};
+      if (p.pack_size_milli_units() > 0) cell["pack_price_rupiah"] = p.pack_price_rupiah();
+      cells[p.commodity_code()][p.trader()] = cell;
+    } else if (observed < day_start && e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+      auto& last = last_before[p.commodity_code()];
+      if (observed >= last.first) last = {observed, p.price_rupiah()};
+    }
+    return true;
+  });
+  const std::vector<std::string> zones = catalog_.PriceZonesOfMarket(market_code);
+  json rows = json::array();
+  auto commodities = client::Lookup(catalog_, "commodities", "");
+  for (const auto& c : *commodities) {
+    const v1::Commodity* commodity = catalog_.FindCommodity(c.code);
+    json row = {{"code", c.code}, {"name", c.name}, {"unit", commodity->unit()}};
+    if (const v1::ReferencePrice* ref = catalog_.ReferencePriceFor(c.code, zones, *day)) {
+      row["reference"] = {{"kind", ref->kind() == v1::REFERENCE_PRICE_KIND_HET ? "HET" : "HAP"},
+                          {"price_rupiah", ref->price_rupiah()},
+                          {"text", common::FormatRupiah(ref->price_rupiah())}};
+    }
+    if (auto it = last_before.find(c.code); it != last_before.end()) {
+      row["last"] = {{"price_rupiah", it->second.second},
+                     {"day", common::FormatLocalDate(absl::ToCivilDay(it->second.first, policy_.display_zone))}};
+    }
+    row["cells"] = cells.count(c.code) ? cells[c.code] : json::object();
+    rows.push_back(row);
+  }
+  return Json(200, {{"market", {{"code", market->code()}, {"name", market->name()}}},
+                    {"day", common::FormatLocalDate(*day)},
+                    {"today", common::FormatLocalDate(Today())},
+                    {"traders", traders},
+                    {"rows", rows}});
+}
+
+Response App::SavePrice(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object()) return Error(400, "the request is not a JSON object");
+  auto text = [&](const char* key) {
+    auto it = in.find(key);
+    return it != in.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  PriceInput input;
+  input.market = text("market");
+  input.commodity = text("commodity");
+  input.trader = std::string(common::StripAsciiSpace(text("trader")));
+  input.confirm_reason = std::string(common::StripAsciiSpace(text("confirm_reason")));
+  // "13.100", "Rp 13.100", or a pack's price and size: "65.000/5kg", "65.000 / 5 kg".
+  const std::string typed = text("price");
+  const size_t slash = typed.find('/');
+  const std::string price_text = typed.substr(0, slash);
+  auto refused = [&](const std::string& field, const std::string& reason) {
+    return Json(422, {{"saved", false}, {"needs_reason", false}, {"errors", json::array({{{"field", field}, {"reason", reason}}})}});
+  };
+  auto rupiah = common::ParseRupiahText(price_text);
+  if (!rupiah) {
+    return refused("price", StrCat("\"", common::StripAsciiSpace(price_text),
+                                   "\" is not a price: write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100"));
+  }
+  input.price_rupiah = *rupiah;
+  if (slash != std::string::npos) input.pack_quantity = std::string(common::StripAsciiSpace(typed.substr(slash + 1)));
+  const std::string day_text = text("day");
+  const absl::Time now = absl::Now();
+  if (!day_text.empty() && day_text != common::FormatLocalDate(Today())) {
+    auto day = common::ParseLocalDate(day_text);
+    if (!day) return refused("day", StrCat("\"", day_text, "\" is not a date YYYY-MM-DD"));
+    // Another day than today: at noon of it, as `--at YYYY-MM-DD` records it.
+    input.observed = absl::FromCivil(absl::CivilHour(day->year(), day->month(), day->day(), 12), policy_.display_zone);
+  }
+  const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
+  auto record = BuildPriceSample(input, ctx);
+  if (!record.ok()) return refused("price", std::string(record.status().message()));
+  auto outcome = CheckAndSave(*store_, *record, ctx);
+  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  if (!outcome->errors.empty()) {
+    // Would a reason let it through? Asked of the same rules, with a reason given.
+    bool needs_reason = false;
+    if (input.confirm_reason.empty()) {
+      PriceInput confirmed = input;
+      confirmed.confirm_reason = "-";
+      auto again = BuildPriceSample(confirmed, ctx, record->id());
+      needs_reason = again.ok() && CheckBeforeSaving(*again, ctx, RecentPrices(*store_, input.commodity, now)).empty();
+    }
+    return Json(422, {{"saved", false}, {"needs_reason", needs_reason}, {"errors", ErrorsJson(outcome->errors)}});
+  }
+  const auto& p = record->price_sample();
+  json saved = {{"saved", true},
+                {"id", record->id()},
+                {"price_rupiah", p.price_rupiah()},
+                {"text", common::FormatRupiah(p.price_rupiah())},
+                {"pending", outcome->pending}};
+  if (p.pack_size_milli_units() > 0) saved["pack_price_rupiah"] = p.pack_price_rupiah();
+  return Json(200, saved);
+}
+
+Response App::Sync() {
+  SyncCall call;
+  call.retry_for = sync_retry_for_;
+  call.answer_deadline = absl::Seconds(60);
+  auto run = SyncNow(*store_, settings_, home_, sleeper_, call);
+  if (!run.ok()) return Json(200, {{"ok", false}, {"failure", std::string(run.status().message())}});
+  (void)Reload();  // the reference data may have changed
+  return Json(200, {{"ok", run->ok},
+                    {"failure", run->failure},
+                    {"delivered", run->pushed.progress.acknowledged},
+                    {"needs_attention_now", run->pushed.progress.needs_attention},
+                    {"reference_changes", run->pulled.changes},
+                    {"pending", run->counts.pending},
+                    {"needs_attention", run->counts.needs_attention}});
+}
+
+}  // namespace pantau::client::ui

@@ -1,0 +1,100 @@
+// The inspector's app (`pantau ui`) as a function: an HTTP request in, a response out, no
+// sockets (client/ui/server.h puts it on loopback). Every rule is the CLI's: records are built by
+// entry.h, checked and saved (fsynced) by laptop.h's CheckAndSave, sent by SyncNow; the page only
+// shows what these answer. docs/inspector-app.md.
+//
+// Security: the launch secret (in the printed URL, `/masuk?kunci=SECRET`) is exchanged once per
+// browser for a session cookie (HttpOnly, SameSite=Strict); every request must name this
+// listener in `Host` (no DNS rebinding); every change must come with an `Origin` of this listener
+// and the session's CSRF token in `X-CSRF-Token`; no CORS header is ever sent.
+//
+// Thread-safety: Handle is thread-safe (requests are answered one at a time; a sync holds the
+// others until it ends).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/laptop_store.h"
+#include "client/sync_engine.h"
+#include "common/reference_catalog.h"
+#include "common/validation.h"
+
+namespace pantau::client::ui {
+
+struct Request {
+  std::string method;  // "GET", "POST"
+  std::string target;  // "/api/v1/sheet?market=pasar_marabahan&day=2026-11-30"
+  std::string host;    // the Host header
+  std::string origin;  // the Origin header, "" when absent
+  std::string cookie;  // the Cookie header
+  std::string csrf;    // the X-CSRF-Token header
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and the security headers
+};
+
+class App {
+ public:
+  // Opens the laptop at `home` (its outbox stays open while the app runs: the CLI is used before
+  // or after, not at the same time). `secret`: the launch secret of the printed URL.
+  static absl::StatusOr<std::unique_ptr<App>> Open(const std::string& home, std::string secret, Sleeper& sleeper);
+
+  // The port the listener took; Host and Origin must name it.
+  void set_port(int port) { port_ = port; }
+  // How long a sync keeps trying while the server cannot be reached.
+  void set_sync_retry_for(absl::Duration d) { sync_retry_for_ = d; }
+  // "/masuk?kunci=SECRET": the path of the URL `pantau ui` prints.
+  std::string EntryPath() const { return "/masuk?kunci=" + secret_; }
+
+  Response Handle(const Request& request);
+
+  App(std::string home, std::string secret, std::unique_ptr<LaptopStore> store, Sleeper& sleeper)
+      : home_(std::move(home)), secret_(std::move(secret)), store_(std::move(store)), sleeper_(sleeper) {}
+
+ private:
+  struct Session {
+    std::string csrf;
+  };
+
+  Response Route(const Request& request, const std::string& path, const Session& session);
+  Response SignIn(const std::string& key);
+  Response SessionJson(const Session& session);
+  Response State();
+  Response Lookup(const std::string& kind, const std::string& text);
+  Response Sheet(const std::string& market, const std::string& day);
+  Response SavePrice(const std::string& body);
+  Response Sync();
+  // Reloads settings and the reference data (after a sync pulled changes).
+  absl::Status Reload();
+  const Session* SessionOf(const Request& request) const;
+  bool HostAllowed(const std::string& host) const;
+  bool OriginAllowed(const std::string& origin) const;
+  absl::CivilDay Today() const;
+
+  const std::string home_;
+  const std::string secret_;
+  std::unique_ptr<LaptopStore> store_;
+  Sleeper& sleeper_;
+  int port_ = 0;
+  absl::Duration sync_retry_for_ = absl::Seconds(30);
+
+  std::mutex mu_;  // one request at a time
+  LaptopSettings settings_;
+  common::ReferenceCatalog catalog_;
+  common::ValidationPolicy policy_;
+  std::map<std::string, Session> sessions_;  // by cookie value
+};
+
+}  // namespace pantau::client::ui

@@ -1,0 +1,238 @@
+// Pantau, the inspector's app. The laptop decides (prices read, records checked and saved, sync);
+// this page only shows what its JSON answers say. No rule is written here.
+'use strict';
+
+const state = { csrf: '', today: '', markets: [], sheet: null, traders: [] };
+
+function $(id) { return document.getElementById(id); }
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf },
+    body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  const answer = await response.json();
+  return { status: response.status, answer };
+}
+
+function text(tag, content, className) {
+  const element = document.createElement(tag);
+  element.textContent = content;
+  if (className) element.className = className;
+  return element;
+}
+
+function showView() {
+  const view = location.hash === '#harga' ? 'harga' : 'beranda';
+  for (const name of ['beranda', 'harga']) {
+    $(name).hidden = name !== view;
+    const link = $('nav-' + name);
+    if (name === view) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
+  }
+  if (view === 'beranda') refreshState();
+}
+
+async function refreshState() {
+  const { answer } = await api('/api/v1/state');
+  $('pending').textContent = answer.pending;
+  $('delivered').textContent = answer.delivered;
+  $('attention').textContent = answer.needs_attention;
+  $('last-sync').textContent = answer.last_sync || 'belum pernah';
+  $('reference').textContent = answer.reference_pulled || 'belum pernah';
+  const list = $('attention-list');
+  list.replaceChildren();
+  for (const item of answer.attention) {
+    const reasons = item.errors.map((e) => e.field + ': ' + e.reason).join('; ') || item.message;
+    list.append(text('li', item.id + ' — ' + reasons));
+  }
+  $('attention-title').hidden = answer.attention.length === 0;
+}
+
+async function sendNow() {
+  const button = $('send-now');
+  button.disabled = true;
+  $('send-result').textContent = 'Mengirim…';
+  try {
+    const { answer } = await api('/api/v1/sync', {});
+    $('send-result').textContent = answer.ok
+      ? 'Terkirim: ' + answer.delivered + ' catatan' +
+        (answer.needs_attention_now > 0 ? '; ' + answer.needs_attention_now + ' perlu perhatian' : '') + '.'
+      : 'Belum terkirim: ' + answer.failure;
+  } finally {
+    button.disabled = false;
+    refreshState();
+  }
+}
+
+function marketCode(typed) {
+  const found = state.markets.find((m) => m.name === typed || m.code === typed);
+  return found ? found.code : '';
+}
+
+async function openSheet(event) {
+  event.preventDefault();
+  const code = marketCode($('market').value);
+  $('sheet-error').textContent = '';
+  if (!code) {
+    $('sheet-error').textContent = 'Pilih pasar dari daftar (ketik sebagian namanya).';
+    $('market').focus();
+    return;
+  }
+  const { status, answer } = await api('/api/v1/sheet?market=' + encodeURIComponent(code) +
+                                       '&day=' + encodeURIComponent($('day').value));
+  if (status !== 200) {
+    $('sheet-error').textContent = answer.error;
+    return;
+  }
+  state.sheet = answer;
+  state.traders = answer.traders.slice();
+  drawSheet();
+  const first = document.querySelector('#grid tbody input');
+  if (first) first.focus();
+}
+
+function addTrader(event) {
+  event.preventDefault();
+  const name = $('new-trader').value.trim();
+  if (!name || state.traders.includes(name)) return;
+  state.traders.push(name);
+  $('new-trader').value = '';
+  drawSheet();
+  const column = state.traders.length - 1;
+  const first = document.querySelector('#grid tbody tr input[data-column="' + column + '"]');
+  if (first) first.focus();
+}
+
+function drawSheet() {
+  const sheet = state.sheet;
+  $('sheet').hidden = false;
+  $('sheet-title').textContent = sheet.market.name + ' — ' + sheet.day;
+  const head = document.createElement('tr');
+  for (const title of ['Komoditas', 'Satuan', 'HET/HAP', 'Terakhir']) head.append(text('th', title));
+  for (const trader of state.traders) head.append(text('th', trader));
+  if (state.traders.length === 0) head.append(text('th', 'Tambahkan pedagang dulu'));
+  document.querySelector('#grid thead').replaceChildren(head);
+  const body = document.querySelector('#grid tbody');
+  body.replaceChildren();
+  sheet.rows.forEach((row, rowIndex) => {
+    const tr = document.createElement('tr');
+    tr.append(text('td', row.name, 'commodity'));
+    tr.append(text('td', 'per ' + row.unit));
+    tr.append(text('td', row.reference ? row.reference.kind + ' ' + row.reference.text : '–', 'num'));
+    tr.append(text('td', row.last ? 'Rp ' + row.last.price_rupiah.toLocaleString('id-ID') + ' (' + row.last.day + ')' : '–',
+                   'num'));
+    state.traders.forEach((trader, column) => tr.append(cell(row, trader, rowIndex, column)));
+    body.append(tr);
+  });
+}
+
+function cell(row, trader, rowIndex, column) {
+  const td = document.createElement('td');
+  td.className = 'cell';
+  const input = document.createElement('input');
+  input.id = 'c-' + rowIndex + '-' + column;
+  input.dataset.row = rowIndex;
+  input.dataset.column = column;
+  input.setAttribute('aria-label', 'Harga ' + row.name + ' dari ' + trader);
+  input.inputMode = 'numeric';
+  input.autocomplete = 'off';
+  const msg = text('span', '', 'msg');
+  msg.setAttribute('role', 'status');
+  const saved = row.cells[trader];
+  if (saved) {
+    input.value = saved.price_rupiah.toLocaleString('id-ID');
+    input.readOnly = true;
+    td.classList.add('saved');
+    msg.textContent = saved.state === 'needs_attention' ? 'perlu perhatian' : 'tersimpan';
+  }
+  input.addEventListener('change', () => save(td, input, msg, row, trader, ''));
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    const next = document.getElementById('c-' + (rowIndex + 1) + '-' + column);
+    if (!input.readOnly && input.value.trim() !== '' && !td.classList.contains('saved')) {
+      save(td, input, msg, row, trader, '').then(() => { if (td.classList.contains('saved') && next) next.focus(); });
+    } else if (next) {
+      next.focus();
+    }
+  });
+  td.append(input, msg);
+  return td;
+}
+
+async function save(td, input, msg, row, trader, reason) {
+  if (input.readOnly || input.value.trim() === '' || td.dataset.busy) return;
+  // Leaving a refused cell unchanged does not send it again; a reason or a new value does.
+  if (!reason && td.dataset.refused === input.value) return;
+  td.dataset.busy = '1';
+  try {
+    const { answer } = await api('/api/v1/prices', {
+      market: state.sheet.market.code, commodity: row.code, trader, price: input.value,
+      day: state.sheet.day, confirm_reason: reason,
+    });
+    td.querySelectorAll('.reason').forEach((e) => e.remove());
+    if (answer.saved) {
+      td.classList.remove('refused');
+      td.classList.add('saved');
+      input.readOnly = true;
+      msg.textContent = 'tersimpan ' + answer.text + ' per ' + row.unit;
+      return;
+    }
+    td.classList.add('refused');
+    td.dataset.refused = input.value;
+    msg.textContent = (answer.errors || []).map((e) => e.reason).join('; ') || answer.error;
+    if (answer.needs_reason) {
+      askReason(td, input, msg, row, trader, document.activeElement === input);
+    } else if (document.activeElement === input) {
+      input.select();  // what is typed next replaces the refused text
+    }
+  } finally {
+    delete td.dataset.busy;
+  }
+}
+
+// "Simpan dengan alasan": a real outlier is kept with the inspector's reason.
+function askReason(td, input, msg, row, trader, focus) {
+  const reason = document.createElement('input');
+  reason.className = 'reason';
+  reason.setAttribute('aria-label', 'Alasan harga ' + row.name + ' dari ' + trader);
+  reason.placeholder = 'alasan';
+  const button = text('button', 'Simpan dengan alasan', 'secondary reason');
+  button.type = 'button';
+  const submit = () => { if (reason.value.trim()) save(td, input, msg, row, trader, reason.value.trim()); };
+  reason.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { event.preventDefault(); submit(); }
+  });
+  button.addEventListener('click', submit);
+  td.append(reason, button);
+  if (focus) reason.focus();  // keyboard only: Enter on the price, then the reason, then Enter
+}
+
+async function start() {
+  const { status, answer } = await api('/api/v1/session');
+  if (status !== 200) {
+    document.body.replaceChildren(text('p', answer.error, 'notice'));
+    return;
+  }
+  state.csrf = answer.csrf;
+  state.today = answer.today;
+  $('who').textContent = answer.account + ' · ' + answer.deployment + ' · ' + answer.time_zone;
+  $('day').value = answer.today;
+  const markets = await api('/api/v1/list?kind=markets');
+  state.markets = markets.answer;
+  $('markets').replaceChildren(...state.markets.map((m) => {
+    const option = document.createElement('option');
+    option.value = m.name;
+    option.label = m.kecamatan;
+    return option;
+  }));
+  $('send-now').addEventListener('click', sendNow);
+  $('sheet-form').addEventListener('submit', openSheet);
+  $('trader-form').addEventListener('submit', addTrader);
+  window.addEventListener('hashchange', showView);
+  showView();
+}
+
+document.addEventListener('DOMContentLoaded', start);

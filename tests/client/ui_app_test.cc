@@ -1,0 +1,191 @@
+// The inspector's app as a function (client/ui/app.h), without sockets: its defences (Host,
+// session, Origin, CSRF), and a price saved through it the CLI's way — checked, fsynced, and in
+// the outbox — with the same refusals. The real-browser run is tests/ui/inspector_app_test.py.
+#include "client/ui/app.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "client/laptop_store.h"
+#include "tests/testing/test_support.h"
+
+namespace pantau::client::ui {
+namespace {
+
+using ::pantau::testing::IsOk;
+using ::pantau::testing::TempDir;
+using nlohmann::json;
+
+class NoSleep final : public Sleeper {
+ public:
+  void Sleep(absl::Duration) override {}
+};
+
+class UiAppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    {
+      auto store = LaptopStore::Open(dir_.Sub("home"));
+      ASSERT_THAT(store, IsOk());
+      std::vector<v1::ReferenceChange> changes;
+      uint64_t seq = 0;
+      for (const auto& e : pantau::testing::TestReferenceData()) {
+        auto& c = changes.emplace_back();
+        c.set_sequence(++seq);
+        *c.mutable_entity() = e;
+      }
+      ASSERT_THAT((*store)->ApplyReferenceChanges(changes, absl::Now()), IsOk());
+      auto settings = (*store)->Settings();
+      ASSERT_THAT(settings, IsOk());
+      settings->account = "siti";
+      settings->device_id = "laptop-siti";
+      ASSERT_THAT((*store)->SaveSettings(*settings), IsOk());
+    }
+    auto app = App::Open(dir_.Sub("home"), kSecret, sleeper_);
+    ASSERT_THAT(app, IsOk());
+    app_ = *std::move(app);
+    app_->set_port(4242);
+  }
+
+  Request Get(const std::string& target) {
+    Request r;
+    r.method = "GET";
+    r.target = target;
+    r.host = "127.0.0.1:4242";
+    r.cookie = cookie_;
+    return r;
+  }
+
+  Request Post(const std::string& target, const json& body) {
+    Request r = Get(target);
+    r.method = "POST";
+    r.origin = "http://127.0.0.1:4242";
+    r.csrf = csrf_;
+    r.body = body.dump();
+    return r;
+  }
+
+  void SignIn() {
+    Response in = app_->Handle(Get("/masuk?kunci=" + std::string(kSecret)));
+    ASSERT_EQ(in.status, 303);
+    for (const auto& [name, value] : in.headers) {
+      if (name == "Set-Cookie") cookie_ = value.substr(0, value.find(';'));
+    }
+    ASSERT_FALSE(cookie_.empty());
+    Response session = app_->Handle(Get("/api/v1/session"));
+    ASSERT_EQ(session.status, 200) << session.body;
+    csrf_ = json::parse(session.body)["csrf"];
+  }
+
+  uint64_t Pending() {
+    Response state = app_->Handle(Get("/api/v1/state"));
+    EXPECT_EQ(state.status, 200) << state.body;
+    return json::parse(state.body)["pending"].get<uint64_t>();
+  }
+
+  static constexpr char kSecret[] = "0123456789abcdef0123456789abcdef0123456789abcdef";
+  TempDir dir_;
+  NoSleep sleeper_;
+  std::unique_ptr<App> app_;
+  std::string cookie_, csrf_;
+};
+
+TEST_F(UiAppTest, EveryRequestNeedsThisHostASessionAndEveryChangeItsOriginAndToken) {
+  EXPECT_EQ(app_->Handle(Get("/api/v1/state")).status, 401);                // no session
+  EXPECT_EQ(app_->Handle(Get("/")).status, 401);
+  EXPECT_EQ(app_->Handle(Get("/masuk?kunci=wrong")).status, 403);          // a wrong secret
+  EXPECT_EQ(app_->Handle(Get("/masuk?kunci=")).status, 403);
+  SignIn();
+  Response state = app_->Handle(Get("/api/v1/state"));
+  EXPECT_EQ(state.status, 200);
+  bool csp = false, cors = false;
+  for (const auto& [name, value] : state.headers) {
+    csp = csp || (name == "Content-Security-Policy" && value.find("script-src 'self'") != std::string::npos &&
+                  value.find("frame-ancestors 'none'") != std::string::npos);
+    cors = cors || name.rfind("Access-Control-", 0) == 0;
+  }
+  EXPECT_TRUE(csp);
+  EXPECT_FALSE(cors);
+  Request rebound = Get("/api/v1/state");
+  rebound.host = "attacker.example:4242";  // DNS rebinding: another name for 127.0.0.1
+  EXPECT_EQ(app_->Handle(rebound).status, 403);
+  Request other_port = Get("/api/v1/state");
+  other_port.host = "127.0.0.1:80";
+  EXPECT_EQ(app_->Handle(other_port).status, 403);
+
+  const json price = {{"market", "pasar_marabahan"}, {"commodity", "beras_medium"}, {"trader", "Bu Ani"},
+                      {"price", "13100"}};
+  Request foreign = Post("/api/v1/prices", price);
+  foreign.origin = "http://evil.example";
+  EXPECT_EQ(app_->Handle(foreign).status, 403);
+  Request no_origin = Post("/api/v1/prices", price);
+  no_origin.origin = "";
+  EXPECT_EQ(app_->Handle(no_origin).status, 403);
+  Request no_token = Post("/api/v1/prices", price);
+  no_token.csrf = "";
+  EXPECT_EQ(app_->Handle(no_token).status, 403);
+  Request stale = Post("/api/v1/prices", price);
+  stale.csrf = std::string(64, '0');
+  EXPECT_EQ(app_->Handle(stale).status, 403);
+  EXPECT_EQ(Pending(), 0u);  // nothing refused was saved
+  EXPECT_EQ(app_->Handle(Post("/api/v1/prices", price)).status, 200);
+  EXPECT_EQ(Pending(), 1u);
+}
+
+TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
+  SignIn();
+  auto save = [&](const std::string& price, const std::string& reason = "") {
+    Response r = app_->Handle(Post("/api/v1/prices", {{"market", "pasar_marabahan"},
+                                                      {"commodity", "beras_medium"},
+                                                      {"trader", "Bu Ani"},
+                                                      {"price", price},
+                                                      {"confirm_reason", reason}}));
+    return std::make_pair(r.status, json::parse(r.body));
+  };
+  auto [status, saved] = save("Rp 13.100");
+  ASSERT_EQ(status, 200) << saved;
+  EXPECT_EQ(saved["price_rupiah"], 13100);
+  EXPECT_EQ(saved["text"], "Rp 13.100");
+  auto [pack_status, pack] = save("65.000 / 5kg");
+  ASSERT_EQ(pack_status, 200) << pack;
+  EXPECT_EQ(pack["price_rupiah"], 13000);
+  EXPECT_EQ(pack["pack_price_rupiah"], 65000);
+
+  auto [typo_status, typo] = save("13.1OO");
+  EXPECT_EQ(typo_status, 422);
+  EXPECT_EQ(typo["errors"][0]["field"], "price");
+  EXPECT_NE(typo["errors"][0]["reason"].get<std::string>().find("is not a price"), std::string::npos) << typo;
+
+  auto [outlier_status, outlier] = save("131.000");  // above the plausible Rp 25.000
+  EXPECT_EQ(outlier_status, 422);
+  EXPECT_EQ(outlier["needs_reason"], true);
+  EXPECT_EQ(outlier["errors"][0]["field"], "price_sample.price_rupiah");
+  auto [confirmed_status, confirmed] = save("131.000", "harga grosir 10 kg");
+  EXPECT_EQ(confirmed_status, 200) << confirmed;
+
+  auto [bad_pack_status, bad_pack] = save("65.000/5 karung");
+  EXPECT_EQ(bad_pack_status, 422);
+  EXPECT_EQ(bad_pack["needs_reason"], false);
+  EXPECT_NE(bad_pack.dump().find("accepted units"), std::string::npos) << bad_pack;
+  EXPECT_EQ(Pending(), 3u);
+
+  // The sheet shows what was saved today for the trader, and knows the trader.
+  Response sheet = app_->Handle(Get("/api/v1/sheet?market=pasar_marabahan"));
+  ASSERT_EQ(sheet.status, 200) << sheet.body;
+  const json s = json::parse(sheet.body);
+  EXPECT_EQ(s["traders"], json::array({"Bu Ani"}));
+  bool found = false;
+  for (const auto& row : s["rows"]) {
+    if (row["code"] == "beras_medium") {
+      found = true;
+      EXPECT_EQ(row["cells"]["Bu Ani"]["state"], "pending");
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_atlantis")).status, 404);
+  EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_marabahan&day=2026-02-30")).status, 400);
+}
+
+}  // namespace
+}  // namespace pantau::client::ui

@@ -1,0 +1,281 @@
+#!/usr/bin/python3
+"""The inspector's app end to end in real headless Chromium, used as an inspector would.
+
+A real pantau-server (RocksDB, gRPC on loopback) with the bundled reference data, a laptop logged
+in with the real `pantau` client, and `pantau ui` serving the app. Chromium, driven by Selenium
+with the keyboard only, opens the printed link, opens the market-day sheet of Pasar Marabahan,
+adds two traders, and types: a price with thousands dots (saved, focus moves down), a pack price
+(converted to the unit), a typo (refused in the cell, then fixed), an outlier (refused, then saved
+with a reason). Beranda shows 4 pending; "Kirim sekarang" delivers them; the server then holds
+exactly those 4 price samples. Then the app's defences, over real sockets: no cookie, another
+Host (DNS rebinding), another Origin, no CSRF token — each refused, nothing saved.
+
+Screenshots go to the folder named by --screenshots (docs/inspector-app.md shows them).
+
+Usage: inspector_app_test.py --server BIN --client BIN --reference DIR --screenshots DIR
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def run(*argv, **kw):
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
+    if done.returncode != 0:
+        raise AssertionError(f"{argv} exited {done.returncode}: {done.stdout}{done.stderr}")
+    return done
+
+
+def wait_for_file(path, process, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return open(path).read().strip()
+        if process.poll() is not None:
+            raise AssertionError(f"{process.args} exited {process.returncode} before writing {path}")
+        time.sleep(0.05)
+    raise AssertionError(f"{path} not written within {seconds} s")
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+class Browser:
+    def __init__(self, screenshots):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
+                     "--disable-dev-shm-usage", "--lang=id"):
+            options.add_argument(flag)
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.screenshots = screenshots
+        self.keys_pressed = 0
+
+    def wait(self, predicate, what, seconds=20):
+        try:
+            return WebDriverWait(self.driver, seconds, poll_frequency=0.05).until(lambda d: predicate())
+        except Exception:
+            self.shot("failure")
+            raise AssertionError(f"waited {seconds} s for: {what}")
+
+    def shot(self, name):
+        self.driver.save_screenshot(os.path.join(self.screenshots, name + ".png"))
+
+    def by_id(self, element_id):
+        return self.driver.find_element(By.ID, element_id)
+
+    def type(self, keys):
+        """Types into the focused element, as a person at the keyboard."""
+        self.keys_pressed += sum(1 if isinstance(k, str) and len(k) == 1 or not isinstance(k, str) else len(k)
+                                 for k in keys)
+        webdriver.ActionChains(self.driver).send_keys(*keys).perform()
+
+    def focused_label(self):
+        return self.driver.switch_to.active_element.get_attribute("aria-label")
+
+    def cell(self, commodity, trader):
+        return self.driver.find_element(By.CSS_SELECTOR, f'input[aria-label="Harga {commodity} dari {trader}"]')
+
+    def cell_message(self, commodity, trader):
+        return self.cell(commodity, trader).find_element(By.XPATH, "following-sibling::span[@class='msg']").text
+
+
+def request(port, method, path, host=None, headers=None, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    all_headers = {"Host": host or f"127.0.0.1:{port}"}
+    all_headers.update(headers or {})
+    connection.request(method, path, body=body, headers=all_headers)
+    response = connection.getresponse()
+    data = response.read().decode()
+    connection.close()
+    return response.status, dict(response.getheaders()), data
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--client", required=True)
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--screenshots", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="pantau-ui-test-")
+    data = os.path.join(work, "data")
+    home = os.path.join(work, "laptop")
+    run(args.server, "import-reference", "--data-dir", data, args.reference)
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "siti", "--role", "inspector",
+        "--token-file", os.path.join(work, "siti.token"))
+    server = subprocess.Popen([args.server, "serve", "--data-dir", data, "--grpc-listen", "127.0.0.1:0",
+                               "--port-file", os.path.join(work, "port")],
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "w"))
+    app = None
+    browser = None
+    try:
+        grpc_port = wait_for_file(os.path.join(work, "port"), server)
+        run(args.client, "--home", home, "login", "--server", f"127.0.0.1:{grpc_port}",
+            "--token-file", os.path.join(work, "siti.token"))
+        url_file = os.path.join(work, "url")
+        app = subprocess.Popen([args.client, "--home", home, "ui", "--no-browser", "--url-file", url_file],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        url = wait_for_file(url_file, app)
+        check(oct(os.stat(url_file).st_mode & 0o777) == "0o600", "the link file is readable by its owner only")
+        port = urllib.parse.urlsplit(url).port
+
+        browser = Browser(args.screenshots)
+        started = time.time()
+        browser.driver.get(url)
+        # The secret leaves the address bar: the page is at /.
+        browser.wait(lambda: urllib.parse.urlsplit(browser.driver.current_url).path == "/", "the app at /")
+        check("kunci" not in browser.driver.current_url, "the launch secret is not left in the address bar")
+        browser.wait(lambda: browser.by_id("pending").text == "0", "Beranda: 0 waiting")
+        check("siti" in browser.by_id("who").text and "WITA" in browser.by_id("who").text,
+              f"who: {browser.by_id('who').text}")
+        browser.shot("beranda-kosong")
+
+        # The market-day sheet, by keyboard: the Harga link, the market by name, Enter.
+        browser.by_id("nav-harga").click()
+        browser.wait(lambda: browser.by_id("harga").is_displayed(), "the Harga screen")
+        browser.by_id("market").click()
+        browser.type(["Pasar Marabahan (contoh)", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("sheet-title").text.startswith("Pasar Marabahan"), "the sheet opens")
+        for trader in ("Bu Ani", "Pak Budi"):
+            browser.by_id("new-trader").click()
+            browser.type([trader, Keys.ENTER])
+            browser.wait(lambda: len(browser.driver.find_elements(
+                By.CSS_SELECTOR, f'input[aria-label="Harga Beras Medium dari {trader}"]')) == 1, f"column {trader}")
+        rows = browser.driver.find_elements(By.CSS_SELECTOR, "#grid tbody tr")
+        check(len(rows) >= 25, f"one row per commodity of the reference data, got {len(rows)}")
+        medium_row = [r.text for r in rows if r.text.startswith("Beras Medium")][0]
+        check("HET Rp 13.100" in medium_row, f"the HET in the row: {medium_row}")
+
+        # 1. Thousands dots; Enter saves and moves down the same trader's column.
+        browser.cell("Beras Medium", "Bu Ani").click()
+        browser.type(["13.100", Keys.ENTER])
+        browser.wait(lambda: browser.cell_message("Beras Medium", "Bu Ani") == "tersimpan Rp 13.100 per kg",
+                     "13.100 saved")
+        browser.wait(lambda: browser.focused_label() == "Harga Beras Premium dari Bu Ani", "focus moves down")
+        # 2. A pack: its price and size, converted to the price per kg; Tab saves too.
+        browser.cell("Beras Medium", "Pak Budi").click()
+        browser.type(["Rp 65.000/5 kg", Keys.TAB])
+        browser.wait(lambda: browser.cell_message("Beras Medium", "Pak Budi") == "tersimpan Rp 13.000 per kg",
+                     "the pack price converted")
+        # 3. A typo is refused in the cell, with the reason; fixed, it saves.
+        browser.cell("MinyaKita", "Bu Ani").click()
+        browser.type(["15.7OO", Keys.ENTER])
+        browser.wait(lambda: "is not a price" in browser.cell_message("MinyaKita", "Bu Ani"), "the typo refused")
+        check(browser.focused_label() == "Harga MinyaKita dari Bu Ani", "focus stays on a refused cell")
+        browser.type(["15700", Keys.ENTER])  # the refused text is selected: typing replaces it
+        browser.wait(lambda: browser.cell_message("MinyaKita", "Bu Ani") == "tersimpan Rp 15.700 per liter",
+                     "the typo fixed")
+        # 4. An outlier: refused with the plausible range, then saved with a reason.
+        browser.cell("Cabai Rawit Merah", "Pak Budi").click()
+        browser.type(["350.000", Keys.ENTER])
+        browser.wait(lambda: "plausible range" in browser.cell_message("Cabai Rawit Merah", "Pak Budi"),
+                     "the outlier refused")
+        browser.wait(lambda: browser.focused_label() == "Alasan harga Cabai Rawit Merah dari Pak Budi",
+                     "the reason asked for, focused")
+        browser.shot("harga-alasan")
+        browser.type(["stok kosong setelah banjir", Keys.ENTER])
+        browser.wait(lambda: browser.cell_message("Cabai Rawit Merah", "Pak Budi") == "tersimpan Rp 350.000 per kg",
+                     "the outlier saved with its reason")
+        seconds = time.time() - started
+        browser.driver.execute_script("window.scrollTo(0, 0)")
+        browser.shot("harga-lembar")
+
+        # The sheet opened again shows what was saved.
+        browser.driver.refresh()
+        browser.wait(lambda: browser.by_id("harga").is_displayed(), "the Harga screen again")
+        browser.by_id("market").click()
+        browser.type(["Pasar Marabahan (contoh)", Keys.ENTER])
+        browser.wait(lambda: browser.cell("Beras Medium", "Bu Ani").get_attribute("value") == "13.100",
+                     "saved cells come back")
+        check(browser.cell("Beras Medium", "Bu Ani").get_attribute("readonly") is not None, "a saved cell is kept")
+
+        # Beranda: 4 waiting; send them.
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "4", "Beranda: 4 waiting")
+        browser.shot("beranda-menunggu")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 4 catatan.", "sent", seconds=60)
+        browser.wait(lambda: browser.by_id("pending").text == "0" and browser.by_id("delivered").text == "4",
+                     "0 waiting, 4 delivered")
+        browser.shot("beranda-terkirim")
+
+        # The app's defences, over real sockets.
+        status, headers, _ = request(port, "GET", "/api/v1/state")
+        check(status == 401, f"no cookie: {status}")
+        check("frame-ancestors 'none'" in headers.get("Content-Security-Policy", ""), "CSP on every answer")
+        check("Access-Control-Allow-Origin" not in headers, "no CORS")
+        status, _, _ = request(port, "GET", "/masuk?kunci=" + "0" * 48)
+        check(status == 403, f"a wrong secret: {status}")
+        status, headers, _ = request(port, "GET", urllib.parse.urlsplit(url).path + "?" + urllib.parse.urlsplit(url).query)
+        check(status == 303, f"the secret signs in: {status}")
+        cookie = headers["Set-Cookie"].split(";")[0]
+        check("HttpOnly" in headers["Set-Cookie"] and "SameSite=Strict" in headers["Set-Cookie"], headers["Set-Cookie"])
+        status, _, body = request(port, "GET", "/api/v1/session", headers={"Cookie": cookie})
+        check(status == 200, f"session: {status}")
+        csrf = json.loads(body)["csrf"]
+        status, _, _ = request(port, "GET", "/api/v1/state", host=f"pantau.example.net:{port}",
+                               headers={"Cookie": cookie})
+        check(status == 403, f"another Host (DNS rebinding): {status}")
+        price = json.dumps({"market": "pasar_marabahan", "commodity": "gula_konsumsi", "trader": "Bu Ani",
+                            "price": "17500"})
+        own = {"Cookie": cookie, "Content-Type": "application/json", "Origin": f"http://127.0.0.1:{port}"}
+        status, _, _ = request(port, "POST", "/api/v1/prices", headers=dict(own, Origin="http://evil.example"),
+                               body=price)
+        check(status == 403, f"another Origin: {status}")
+        status, _, _ = request(port, "POST", "/api/v1/prices", headers=own, body=price)
+        check(status == 403, f"no CSRF token: {status}")
+        status, _, _ = request(port, "POST", "/api/v1/prices", headers=dict(own, **{"X-CSRF-Token": "0" * 64}),
+                               body=price)
+        check(status == 403, f"a wrong CSRF token: {status}")
+        status, _, body = request(port, "GET", "/api/v1/state", headers={"Cookie": cookie})
+        check(json.loads(body)["pending"] == 0, "nothing was saved by the refused requests")
+        status, _, body = request(port, "POST", "/api/v1/prices", headers=dict(own, **{"X-CSRF-Token": csrf}),
+                                  body=price)
+        check(status == 200 and json.loads(body)["saved"], f"with everything right it saves: {status} {body}")
+
+        browser.driver.quit()
+        browser = None
+        app.send_signal(signal.SIGINT)
+        out, err = app.communicate(timeout=30)
+        check(app.returncode == 0, f"pantau ui stops cleanly on Ctrl-C: {app.returncode} {err}")
+        app = None
+        # The CLI on the same home afterwards: the record saved through the socket is there.
+        status_json = json.loads(run(args.client, "--home", home, "status", "--json").stdout)
+        check(status_json["pending"] == 1, f"CLI status after the app: {status_json}")
+
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
+        check(stats["records"]["price_sample"] == 4 and stats["total_records"] == 4, f"the server holds exactly the 4 prices sent: {stats}")
+        print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time; screenshots in {args.screenshots}")
+        return 0
+    finally:
+        if browser is not None:
+            browser.driver.quit()
+        for process in (app, server):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
