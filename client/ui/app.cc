@@ -1,7 +1,6 @@
 #include "client/ui/app.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -9,6 +8,7 @@
 #include "client/entry.h"
 #include "client/laptop.h"
 #include "client/lookups.h"
+#include "client/record_ids.h"
 #include "client/ui/assets.h"
 #include "common/amounts.h"
 #include "common/dates.h"
@@ -24,15 +24,8 @@ constexpr char kCookie[] = "pantau_ui";
 
 // 2 * `bytes` hex digits from the system's random source; "" if it failed.
 std::string RandomHex(size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : raw) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  auto random = RandomBytes(bytes);
+  return random.ok() ? HexOf(*random) : "";
 }
 
 bool SameSecret(const std::string& a, const std::string& b) {

@@ -1,7 +1,6 @@
 #include "client/ui/run.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -10,6 +9,7 @@
 #include <fstream>
 #include <ostream>
 
+#include "client/record_ids.h"
 #include "client/ui/app.h"
 #include "client/ui/server.h"
 #include "common/str_cat.h"
@@ -20,15 +20,8 @@ namespace pantau::client::ui {
 namespace {
 
 std::string LaunchSecret() {
-  unsigned char raw[24];
-  if (RAND_bytes(raw, sizeof raw) != 1) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : raw) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  auto random = RandomBytes(24);
+  return random.ok() ? HexOf(*random) : "";
 }
 
 // xdg-open URL, not waited for; false when it could not be started.
