@@ -16,7 +16,8 @@ namespace pantau::client {
 absl::StatusOr<CsvImport> ParsePriceCsv(
     std::string_view text, const EntryContext& ctx,
     const std::function<std::vector<int64_t>(const std::string&)>& recent_prices) {
-  auto table = common::CsvTable::Parse(text, {"market", "commodity", "price_rupiah", "observed_at"});
+  auto table = common::CsvTable::Parse(text, {"market", "commodity", "price_rupiah", "observed_at"},
+                                       common::SniffDelimiter(text));
   if (!table.ok()) return table.status();
   CsvImport out;
   std::map<std::string, std::vector<int64_t>> recent;

@@ -7,7 +7,12 @@
 
 namespace pantau::common {
 
-absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text) {
+char SniffDelimiter(std::string_view text) {
+  const std::string_view first = text.substr(0, text.find('\n'));
+  return first.find(';') != std::string_view::npos && first.find(',') == std::string_view::npos ? ';' : ',';
+}
+
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text, char delimiter) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<CsvRow> rows;
   CsvRow row;
@@ -53,13 +58,13 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text) {
         return absl::InvalidArgumentError(
             StrCat("line ", start_line, ": a quoted field is never closed"));
       }
-      if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+      if (i < text.size() && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
         return absl::InvalidArgumentError(
             StrCat("line ", line, ": text after a closing quote"));
       }
       continue;
     }
-    if (c == ',') {
+    if (c == delimiter) {
       end_field();
       row_has_content = true;
       ++i;
@@ -81,8 +86,8 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text) {
 }
 
 absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text,
-                                         const std::vector<std::string>& required) {
-  auto rows = ParseCsv(text);
+                                         const std::vector<std::string>& required, char delimiter) {
+  auto rows = ParseCsv(text, delimiter);
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return absl::InvalidArgumentError("the file has no header row");
   CsvTable table;

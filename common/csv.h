@@ -15,17 +15,21 @@ struct CsvRow {
   std::vector<std::string> fields;
 };
 
-// Parses `text` (comma-separated, fields optionally in double quotes with "" for a quote,
-// CRLF or LF line ends, a UTF-8 BOM ignored). Blank lines are skipped. Returns INVALID_ARGUMENT
-// naming the line for an unterminated quote or text after a closing quote.
-absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text);
+// Parses `text` (separated by `delimiter`, fields optionally in double quotes with "" for a
+// quote, CRLF or LF line ends, a UTF-8 BOM ignored). Blank lines are skipped. Returns
+// INVALID_ARGUMENT naming the line for an unterminated quote or text after a closing quote.
+absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text, char delimiter = ',');
+
+// The separator of a file people export from a spreadsheet: ';' when its first line has a
+// semicolon and no comma (Excel with Indonesian settings), else ','.
+char SniffDelimiter(std::string_view text);
 
 // A CSV table with a header row: field lookup by column name.
 class CsvTable {
  public:
   // Fails when the header is missing, has a duplicate name, or lacks one of `required`.
   static absl::StatusOr<CsvTable> Parse(std::string_view text,
-                                        const std::vector<std::string>& required);
+                                        const std::vector<std::string>& required, char delimiter = ',');
 
   const std::vector<CsvRow>& rows() const { return rows_; }
   // The field of `row` under `column`, or "" when the column is absent or the row is short.

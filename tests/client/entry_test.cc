@@ -100,6 +100,16 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
   ASSERT_THAT(dotted, IsOk());
   ASSERT_EQ(dotted->records.size(), 1u);
   EXPECT_EQ(dotted->records[0].price_sample().price_rupiah(), 13100);
+  // As Excel with Indonesian settings saves it: semicolons, a BOM, CRLF, "1,5" liters.
+  auto excel = ParsePriceCsv("\xEF\xBB\xBFmarket;commodity;trader;price_rupiah;observed_at;pack_quantity;pack_unit\r\n"
+                             "pasar_marabahan;beras_medium;Bu Ani;Rp 13.100;2026-11-24 09:00;;\r\n"
+                             "pasar_marabahan;beras_medium;\"Ani; Ina\";19.650;2026-11-24 09:05;1,5;kg\r\n",
+                             Ctx(), none);
+  ASSERT_THAT(excel, IsOk());
+  ASSERT_EQ(excel->records.size(), 2u) << (excel->problems.empty() ? "" : excel->problems[0]);
+  EXPECT_EQ(excel->records[0].price_sample().price_rupiah(), 13100);
+  EXPECT_EQ(excel->records[1].price_sample().trader(), "Ani; Ina");
+  EXPECT_EQ(excel->records[1].price_sample().price_rupiah(), 13100);  // Rp 19.650 for 1,5 kg
 
   // Imported again, later, by the same inspector: the same ids and the same content.
   EntryContext later = Ctx();
