@@ -933,6 +933,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
           auto kind = common::KindOf(e.record());
           ordered_json item = {{"id", e.record().id()},
                                {"kind", kind ? std::string(common::KindName(*kind)) : ""},
+                               {"what", DescribeRecord(e.record(), s.catalog, s.policy.display_zone)},
                                {"outcome", v1::PushOutcome_Name(e.outcome())},
                                {"message", e.message()}};
           ordered_json errors = ordered_json::array();
@@ -956,7 +957,9 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
         << TimeText(pulled_at, s.policy);
     if (pulled_at) out << " (" << common::FormatHoursMinutes(now - *pulled_at) << " ago)";
     out << "\n";
-    for (const auto& e : flagged) out << "  " << e.message() << "\n";
+    for (const auto& e : flagged) {
+      out << "  " << DescribeRecord(e.record(), s.catalog, s.policy.display_zone) << "\n    " << e.message() << "\n";
+    }
     return kOk;
   }
 

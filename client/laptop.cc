@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/dates.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -119,6 +120,29 @@ std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodi
     return true;
   });  // best effort: without history only the plausible range applies
   return prices;
+}
+
+std::string DescribeRecord(const v1::Record& r, const common::ReferenceCatalog& catalog, absl::TimeZone zone) {
+  const std::string day = common::FormatLocalDate(absl::ToCivilDay(common::FromTimestamp(r.observed_at()), zone));
+  if (r.has_price_sample()) {
+    const auto& p = r.price_sample();
+    const v1::Commodity* c = catalog.FindCommodity(p.commodity_code());
+    const v1::Market* m = catalog.FindMarket(p.market_code());
+    return StrCat(c != nullptr ? c->name() : p.commodity_code(), " at ", m != nullptr ? m->name() : p.market_code(),
+                  p.trader().empty() ? "" : StrCat(", ", p.trader()), ", ", common::FormatRupiah(p.price_rupiah()), "/",
+                  p.unit(), ", ", day);
+  }
+  if (r.has_outlet_audit()) {
+    const v1::Outlet* o = catalog.FindOutlet(r.outlet_audit().outlet_code());
+    return StrCat("audit of ", o != nullptr ? o->name() : r.outlet_audit().outlet_code(), ", ", day);
+  }
+  if (r.has_follow_up()) {
+    return StrCat("follow-up ", r.follow_up().action_code(), " of finding ", r.follow_up().finding_code(), ", ", day);
+  }
+  if (r.has_uttp_verification()) return StrCat("UTTP verification of ", r.uttp_verification().instrument_id(), ", ", day);
+  if (r.has_correction()) return StrCat("correction of ", r.correction().target_id(), ", ", day);
+  if (r.has_void_()) return StrCat("void of ", r.void_().target_id(), ", ", day);
+  return day;
 }
 
 absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx) {

@@ -41,6 +41,10 @@ std::string Advice(const absl::Status& status, const OutboxCounts& counts, const
 // Prices of `commodity` this laptop recorded in the last 30 days (the plausibility check's history).
 std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodity, absl::Time now);
 
+// What a record is, in a person's words: "Beras Medium at Pasar Marabahan, Bu Ani, Rp 13.100/kg,
+// 2026-12-01" — names from `catalog`, the day in `zone`. For the lists of refused records.
+std::string DescribeRecord(const v1::Record& record, const common::ReferenceCatalog& catalog, absl::TimeZone zone);
+
 struct SaveOutcome {
   // Empty: saved and fsynced. Otherwise every problem, nothing saved.
   std::vector<v1::FieldError> errors;

@@ -239,6 +239,7 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
   } else if (request.method == "POST") {
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/sync") return Sync();
+    if (path == "/api/v1/requeue") return Requeue(request.body);
   }
   return Error(404, StrCat(request.method, " ", path, ": no such page"));
 }
@@ -264,7 +265,11 @@ Response App::State() {
   };
   json attention = json::array();
   (void)store_->ScanAttention([&](const v1::OutboxEntry& e) {
-    attention.push_back({{"id", e.record().id()}, {"message", e.message()}, {"errors", ErrorsJson({e.errors().begin(), e.errors().end()})}});
+    attention.push_back({{"id", e.record().id()},
+                         {"what", DescribeRecord(e.record(), catalog_, policy_.display_zone)},
+                         {"conflict", e.outcome() == v1::PUSH_OUTCOME_CONFLICT},
+                         {"message", e.message()},
+                         {"errors", ErrorsJson({e.errors().begin(), e.errors().end()})}});
     return attention.size() < 100;
   });
   return Json(200, {{"pending", counts->pending},
@@ -398,6 +403,19 @@ Response App::SavePrice(const std::string& body) {
                 {"pending", outcome->pending}};
   if (p.pack_size_milli_units() > 0) saved["pack_price_rupiah"] = p.pack_price_rupiah();
   return Json(200, saved);
+}
+
+// "Kirim ulang": a refused record pending again, once what refused it is fixed on the server (as
+// `pantau requeue ID`).
+Response App::Requeue(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object() || !in.contains("id") || !in["id"].is_string()) return Error(400, "id: a record id is required");
+  const std::string id = in["id"];
+  if (absl::Status done = store_->Requeue(id, absl::Now()); !done.ok()) {
+    return Error(done.code() == absl::StatusCode::kNotFound ? 404 : 409, std::string(done.message()));
+  }
+  auto counts = store_->Counts();
+  return Json(200, {{"ok", true}, {"pending", counts.ok() ? counts->pending : 0}});
 }
 
 Response App::Sync() {

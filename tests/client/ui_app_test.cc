@@ -184,6 +184,10 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   }
   EXPECT_TRUE(found);
   EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_atlantis")).status, 404);
+  // "Kirim ulang" only for a refused record (tests/ui/inspector_app_test.py sends one for real).
+  EXPECT_EQ(app_->Handle(Post("/api/v1/requeue", {{"id", saved["id"]}})).status, 409);  // pending, not refused
+  EXPECT_EQ(app_->Handle(Post("/api/v1/requeue", {{"id", "01NOSUCHRECORD0000000000000"}})).status, 404);
+  EXPECT_EQ(app_->Handle(Post("/api/v1/requeue", {{"record", "x"}})).status, 400);
   EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_marabahan&day=2026-02-30")).status, 400);
 }
 

@@ -507,6 +507,9 @@ TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhen
   auto status = Pantau({"status", "--attention"});
   EXPECT_NE(status.out.find("ahead of the server clock"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("check the laptop's date, time and time zone"), std::string::npos);
+  // What the refused record is, so the inspector knows which one to enter again.
+  EXPECT_NE(status.out.find("  Beras Medium at Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg, "), std::string::npos)
+      << status.out;
   EXPECT_EQ(ServerPriceSamples(), 1u);
 }
 

@@ -6,8 +6,10 @@ in with the real `pantau` client, and `pantau ui` serving the app. Chromium, dri
 with the keyboard only, opens the printed link, opens the market-day sheet of Pasar Marabahan,
 adds two traders, and types: a price with thousands dots (saved, focus moves down), a pack price
 (converted to the unit), a typo (refused in the cell, then fixed), an outlier (refused, then saved
-with a reason). Beranda shows 4 pending; "Kirim sekarang" delivers them; the server then holds
-exactly those 4 price samples. Then the app's defences, over real sockets: no cookie, another
+with a reason). Beranda shows 4 pending; "Kirim sekarang" delivers them. Then the server refuses one (the admin
+retired its market while the laptop still listed it): Beranda lists it with its content and the
+server's reason; once the market is back, "Kirim ulang" and "Kirim sekarang" deliver it, and the
+server holds exactly the 5 price samples. Then the app's defences, over real sockets: no cookie, another
 Host (DNS rebinding), another Origin, no CSRF token — each refused, nothing saved.
 
 Screenshots go to the folder named by --screenshots (docs/inspector-app.md shows them).
@@ -121,6 +123,8 @@ def main():
     run(args.server, "import-reference", "--data-dir", data, args.reference)
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "siti", "--role", "inspector",
         "--token-file", os.path.join(work, "siti.token"))
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "admin", "--role", "admin",
+        "--token-file", os.path.join(work, "admin.token"))
     server = subprocess.Popen([args.server, "serve", "--data-dir", data, "--grpc-listen", "127.0.0.1:0",
                                "--port-file", os.path.join(work, "port")],
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "w"))
@@ -217,6 +221,51 @@ def main():
                      "0 waiting, 4 delivered")
         browser.shot("beranda-terkirim")
 
+        # The server refuses one, and it is fixed through Perlu perhatian: the admin retires Pasar
+        # Tamban while this laptop still lists it; a price there is refused at the sync; the admin
+        # brings the market back; "Kirim ulang" and "Kirim sekarang" deliver it.
+        admin = os.path.join(work, "admin-laptop")
+        run(args.client, "--home", admin, "login", "--server", f"127.0.0.1:{grpc_port}",
+            "--token-file", os.path.join(work, "admin.token"))
+        original = os.path.join(work, "reference-original")
+        retired = os.path.join(work, "reference-without-tamban")
+        run(args.client, "--home", admin, "admin", "reference", "export", "--out", original)
+        shutil.copytree(original, retired)
+        markets_csv = os.path.join(retired, "markets.csv")
+        lines = [line for line in open(markets_csv) if not line.startswith("pasar_tamban,")]
+        open(markets_csv, "w").writelines(lines)
+        run(args.client, "--home", admin, "admin", "reference", "apply", retired)
+        browser.by_id("nav-harga").click()
+        browser.by_id("market").clear()
+        browser.by_id("market").click()
+        browser.type(["Pasar Tamban (contoh)", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("sheet-title").text.startswith("Pasar Tamban"), "the Tamban sheet")
+        browser.by_id("new-trader").click()
+        browser.type(["Bu Sari", Keys.ENTER])
+        browser.wait(lambda: len(browser.driver.find_elements(
+            By.CSS_SELECTOR, 'input[aria-label="Harga Beras Medium dari Bu Sari"]')) == 1, "column Bu Sari")
+        browser.cell("Beras Medium", "Bu Sari").click()
+        browser.type(["12.900", Keys.ENTER])
+        browser.wait(lambda: browser.cell_message("Beras Medium", "Bu Sari") == "tersimpan Rp 12.900 per kg",
+                     "saved on the laptop")
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "1", "1 waiting")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan; 1 perlu perhatian.",
+                     "refused by the server", seconds=60)
+        browser.wait(lambda: browser.by_id("attention").text == "1", "1 needs attention")
+        item = browser.driver.find_element(By.CSS_SELECTOR, "#attention-list li")
+        check("Beras Medium at pasar_tamban, Bu Sari, Rp 12.900/kg" in item.text, f"the refused record: {item.text}")
+        check("pasar_tamban" in item.find_element(By.CSS_SELECTOR, ".error").text, f"the server's reason: {item.text}")
+        browser.shot("beranda-perlu-perhatian")
+        run(args.client, "--home", admin, "admin", "reference", "apply", original)
+        item.find_element(By.XPATH, ".//button[text()='Kirim ulang']").click()
+        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
+                     "pending again")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "delivered", seconds=60)
+        browser.wait(lambda: browser.by_id("delivered").text == "5", "5 delivered")
+
         # The app's defences, over real sockets.
         status, headers, _ = request(port, "GET", "/api/v1/state")
         check(status == 401, f"no cookie: {status}")
@@ -264,8 +313,10 @@ def main():
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
-        check(stats["records"]["price_sample"] == 4 and stats["total_records"] == 4, f"the server holds exactly the 4 prices sent: {stats}")
-        print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time; screenshots in {args.screenshots}")
+        check(stats["records"]["price_sample"] == 5 and stats["total_records"] == 5,
+              f"the server holds exactly the 5 prices sent: {stats}")
+        print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "
+              f"screenshots in {args.screenshots}")
         return 0
     finally:
         if browser is not None:

@@ -44,8 +44,22 @@ async function refreshState() {
   const list = $('attention-list');
   list.replaceChildren();
   for (const item of answer.attention) {
+    const li = document.createElement('li');
+    li.append(text('strong', item.what), document.createElement('br'));
     const reasons = item.errors.map((e) => e.field + ': ' + e.reason).join('; ') || item.message;
-    list.append(text('li', item.id + ' — ' + reasons));
+    li.append(text('span', reasons, 'error'), document.createElement('br'));
+    li.append(text('small', item.id + ' '));
+    if (!item.conflict) {
+      const again = text('button', 'Kirim ulang', 'secondary');
+      again.type = 'button';
+      again.title = 'Setelah penyebabnya diperbaiki di server';
+      again.addEventListener('click', async () => {
+        await api('/api/v1/requeue', { id: item.id });
+        refreshState();
+      });
+      li.append(again);
+    }
+    list.append(li);
   }
   $('attention-title').hidden = answer.attention.length === 0;
 }
