@@ -8,6 +8,12 @@
 #include "common/text.h"
 
 namespace pantau::client {
+namespace {
+
+// How far back a price counts as a slip when it repeats (CheckAndSave).
+constexpr absl::Duration kSlipWindow = absl::Minutes(10);
+
+}  // namespace
 
 std::string ReadFileOr(const std::string& path, bool& ok) {
   std::ifstream in(path, std::ios::binary);
@@ -153,6 +159,28 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
   }
   SaveOutcome outcome;
   outcome.errors = CheckBeforeSaving(record, ctx, recent);
+  if (outcome.errors.empty() && record.has_price_sample() && record.price_sample().confirm_reason().empty()) {
+    // A slip: the same trader's same price of the same commodity at the same market saved a few
+    // minutes ago — a second Enter, or a command run twice. A real second sample says so.
+    const auto& p = record.price_sample();
+    (void)store.ScanSince(ctx.now - kSlipWindow, [&](const v1::OutboxEntry& e) {
+      const v1::Record& r = e.record();
+      if (!r.has_price_sample() || r.id() == record.id()) return true;
+      const auto& q = r.price_sample();
+      if (q.market_code() == p.market_code() && q.commodity_code() == p.commodity_code() &&
+          q.trader() == p.trader() && q.price_rupiah() == p.price_rupiah()) {
+        v1::FieldError& error = outcome.errors.emplace_back();
+        error.set_field("price_sample.price_rupiah");
+        const int64_t minutes = absl::ToInt64Minutes(ctx.now - common::FromTimestamp(r.created_at()));
+        error.set_reason(StrCat("the same price from the same trader was saved ",
+                                minutes < 1 ? "less than a minute" : StrCat(minutes, " min"), " ago (", r.id(),
+                                "); if this is a second sample, confirm it with a reason"));
+        return false;
+      }
+      return true;
+    });
+    if (!outcome.errors.empty()) return outcome;
+  }
   if (!outcome.errors.empty()) return outcome;
   if (absl::Status saved = store.Add(record, ctx.now); !saved.ok()) return saved;
   auto counts = store.Counts();

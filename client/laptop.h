@@ -52,7 +52,9 @@ struct SaveOutcome {
 };
 
 // Checks `record` as the server will (and a price against this laptop's recent prices of the
-// same commodity, unless confirmed), then saves it durably. An error status: the store failed.
+// same commodity, unless confirmed; and, unless confirmed, refuses a slip: the same market,
+// commodity, trader and price saved in the last 10 minutes), then saves it durably. An error
+// status: the store failed.
 absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx);
 
 struct SyncCall {

@@ -152,6 +152,11 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   EXPECT_EQ(pack["price_rupiah"], 13000);
   EXPECT_EQ(pack["pack_price_rupiah"], 65000);
 
+  auto [slip_status, slip] = save("13100");  // Bu Ani's Rp 13.100 again, seconds later
+  EXPECT_EQ(slip_status, 422);
+  EXPECT_EQ(slip["needs_reason"], true);
+  EXPECT_NE(slip.dump().find("the same price from the same trader was saved"), std::string::npos) << slip;
+
   auto [typo_status, typo] = save("13.1OO");
   EXPECT_EQ(typo_status, 422);
   EXPECT_EQ(typo["errors"][0]["field"], "price");

@@ -960,11 +960,19 @@ TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
   EXPECT_EQ(Status()["pending"], 1);
 
   // Prices and packs as people write them.
-  for (const char* written : {"13.100", "Rp 13.100", "Rp13.100"}) {
+  for (const auto& [written, trader] : std::vector<std::pair<std::string, std::string>>{
+           {"13.100", "Bu Ani"}, {"Rp 13.100", "Bu Sari"}, {"Rp13.100", "Pak Dedi"}}) {
     auto typed = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
-                         written, "--trader", "Bu Ani"});
+                         written, "--trader", trader});
     EXPECT_EQ(typed.exit_code, 0) << written << ": " << typed.err;
   }
+  // The same trader's same price again within minutes is a slip, unless it is confirmed.
+  auto twice = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
+                       "13100", "--trader", "Bu Ani"});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("the same price from the same trader was saved less than a minute ago"), std::string::npos)
+      << twice.err;
+  EXPECT_NE(twice.err.find("if this is a second sample, confirm it with a reason"), std::string::npos) << twice.err;
   auto packed = Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
                         "Rp 65.500", "--pack", "5kg", "--trader", "Bu Ina"});
   EXPECT_EQ(packed.exit_code, 0) << packed.err;
