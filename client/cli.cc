@@ -19,6 +19,7 @@
 #include "client/entry.h"
 #include "client/laptop.h"
 #include "client/lookups.h"
+#include "client/report_cli.h"
 #include "client/ui/run.h"
 #include "client/laptop_store.h"
 #include "client/photos.h"
@@ -411,72 +412,9 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   void_cmd->add_option("ID", target, "id of the record to void")->required();
   void_cmd->add_option("--reason", reason, "why")->required();
 
-  // report ...: supervisor reads
-  int report_year = 0;
-  std::string report_period, report_format = "table", report_out, report_signatory;
-  auto* report = app.add_subcommand("report", "supervisor reports (needs a supervisor or admin token)");
-  report->require_subcommand(1);
-  std::vector<CLI::App*> report_commands;
-  auto add_report = [&](const char* name, const char* what) {
-    auto* command = report->add_subcommand(name, what);
-    command->add_option("--format", report_format, "table (default), csv, json or xlsx")
-        ->check(CLI::IsMember({"table", "csv", "json", "xlsx"}));
-    command->add_option("--out", report_out, "write to this file instead of the terminal (needed for xlsx)");
-    command->add_option("--signatory", report_signatory,
-                        "xlsx: JSON file of who signs (default: signatory.json in the home folder)");
-    report_commands.push_back(command);
-    return command;
-  };
-  auto* report_ikk = add_report("ikk", "the whole IKK table: target, realisasi, capaian");
-  report_ikk->add_option("--year", report_year, "the year (default: this year)");
-  report_ikk->add_option("--period", report_period, "or a period: 2026-Q4, 2026-11, 2026-W48, 2026-11-24");
-
-  std::string price_commodity, price_market, price_from, price_to, price_by;
-  auto* report_prices = add_report("prices", "price statistics of one commodity");
-  report_prices->add_option("--commodity", price_commodity, "commodity code")->required();
-  report_prices->add_option("--from", price_from, "first day YYYY-MM-DD")->required();
-  report_prices->add_option("--to", price_to, "last day YYYY-MM-DD")->required();
-  report_prices->add_option("--market", price_market, "one market (default: every market)");
-  report_prices->add_option("--by", price_by, "day (default), week or month")
-      ->check(CLI::IsMember({"day", "week", "month"}));
-
-  auto* report_stability = add_report("stability", "koefisien variasi of every commodity and the disparity between markets");
-  report_stability->add_option("--year", report_year, "the year (default: this year)");
-  report_stability->add_option("--from", price_from, "or a first day YYYY-MM-DD");
-  report_stability->add_option("--to", price_to, "and a last day YYYY-MM-DD");
-  report_stability->add_option("--market", price_market, "one market (default: the whole regency)");
-  report_stability->add_option("--by", price_by, "the series: month (default), week or day means")
-      ->check(CLI::IsMember({"day", "week", "month"}));
-
-  std::vector<std::string> coverage_weekdays;
-  auto* report_coverage = add_report("coverage", "which market x commodity has prices on the scheduled days");
-  report_coverage->add_option("--from", price_from, "first day (default: the first of this month)");
-  report_coverage->add_option("--to", price_to, "last day (default: today)");
-  report_coverage->add_option("--weekday", coverage_weekdays,
-                              "scheduled weekdays: senin ... minggu or setiap_hari (default: the server's, selasa)");
-  report_coverage->add_option("--market", price_market, "one market");
-  report_coverage->add_option("--commodity", price_commodity, "one commodity");
-
-  std::string violation_status, as_of;
-  auto* report_violations = add_report("violations", "findings of outlet audits and their follow-up");
-  report_violations->add_option("--from", price_from, "first audit day (default: 1 January of this year)");
-  report_violations->add_option("--to", price_to, "last audit day (default: today)");
-  report_violations->add_option("--status", violation_status, "terbuka, terlambat or selesai (default: all)")
-      ->check(CLI::IsMember({"terbuka", "terlambat", "selesai"}));
-  report_violations->add_option("--as-of", as_of, "judge overdue on this day (default: today)");
-
-  int within_days = 0;
-  bool include_valid = false;
-  auto* report_uttp = add_report("uttp-due", "UTTP whose tera ulang is overdue or falls due soon");
-  report_uttp->add_option("--as-of", as_of, "the day (default: today)");
-  report_uttp->add_option("--within", within_days, "days ahead (default: the server's, 30)");
-  report_uttp->add_flag("--all", include_valid, "also list instruments still valid beyond the window");
-
-  bool discrepancies_only = false;
-  auto* report_verifications = add_report("uttp-verifications", "UTTP verifications: computed verdict, laptop's claim, discrepancies");
-  report_verifications->add_option("--from", price_from, "first day (default: 1 January of this year)");
-  report_verifications->add_option("--to", price_to, "last day (default: today)");
-  report_verifications->add_flag("--discrepancies", discrepancies_only, "only those whose claimed verdict differs");
+  // report ...: supervisor reads (client/report_cli.cc)
+  ReportCommands reports(app);
+  std::string export_from, export_to, out_file;
 
   // photo add / get
   std::string photo_file, photo_sha;
@@ -486,7 +424,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   photo_add->add_option("FILE", photo_file, "the photo")->required();
   auto* photo_get = photo_cmd->add_subcommand("get", "fetch a photo from the server (supervisor or admin token)");
   photo_get->add_option("SHA256", photo_sha, "the photo's SHA-256")->required();
-  photo_get->add_option("--out", report_out, "where to write it")->required();
+  photo_get->add_option("--out", out_file, "where to write it")->required();
 
   // export
   std::vector<std::string> export_kinds;
@@ -494,11 +432,11 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   AdminCommands admin(app, admin_flags);
 
   auto* export_cmd = app.add_subcommand("export", "every record observed in a period, one JSON object per line");
-  export_cmd->add_option("--from", price_from, "first day YYYY-MM-DD")->required();
-  export_cmd->add_option("--to", price_to, "last day YYYY-MM-DD")->required();
+  export_cmd->add_option("--from", export_from, "first day YYYY-MM-DD")->required();
+  export_cmd->add_option("--to", export_to, "last day YYYY-MM-DD")->required();
   export_cmd->add_option("--kind", export_kinds,
                          "only these kinds: price_sample, outlet_audit, follow_up, uttp_verification, correction, void");
-  export_cmd->add_option("--out", report_out, "write to this file (default: the terminal)");
+  export_cmd->add_option("--out", out_file, "write to this file (default: the terminal)");
 
   // import prices
   std::string csv_file;
@@ -660,144 +598,22 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     return c.needs_attention > 0 ? kNeedsAttention : kOk;
   }
 
-  bool reporting = false;
-  for (auto* command : report_commands) reporting = reporting || command->parsed();
-  if (reporting || *export_cmd) {
+  if (reports.parsed()) {
+    absl::Status done = reports.Run(ReportContext{s.settings, s.catalog, s.policy.display_zone, home, now}, out, err);
+    return done.ok() ? kOk : s.Fail(done);
+  }
+
+  if (*export_cmd) {
     auto token = ReadToken(s.settings);
     if (!token.ok()) return s.Fail(token.status());
-    if (report_format == "xlsx" && report_out.empty()) {
-      return s.Fail(absl::InvalidArgumentError("--format xlsx needs --out FILE.xlsx"));
-    }
     auto channel = Channel(s.settings.server, s.settings.ca_file);
     if (!channel.ok()) return s.Fail(channel.status());
     auto stub = v1::QueryService::NewStub(*channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
-    // Reports answer in seconds; an export of a year streams for longer, but not for ever.
-    context.set_deadline(std::chrono::system_clock::now() + (*export_cmd ? std::chrono::minutes(30) : std::chrono::minutes(2)));
-    const absl::CivilDay today = absl::ToCivilDay(now, s.policy.display_zone);
-    const std::string today_text = common::FormatLocalDate(today);
-    const int this_year = static_cast<int>(today.year());
-    if (*export_cmd) return RunExport(s, *stub, context, price_from, price_to, export_kinds, report_out);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-
-    Signatory signatory;
-    signatory.date = IndonesianDate(today);
-    if (report_format == "xlsx") {
-      std::string file = report_signatory.empty() ? home + "/signatory.json" : report_signatory;
-      bool readable = false;
-      std::string text = ReadFileOr(file, readable);
-      if (readable) {
-        auto parsed = ParseSignatory(text, file);
-        if (!parsed.ok()) return s.Fail(parsed.status());
-        if (parsed->date.empty()) parsed->date = signatory.date;
-        signatory = *std::move(parsed);
-      } else if (!report_signatory.empty()) {
-        return s.Fail(absl::InvalidArgumentError(StrCat(file, ": cannot be read")));
-      }
-      // What the file leaves out comes from the deployment this laptop pulled.
-      ApplyDeployment(signatory, s.catalog.FindDeployment());
-    }
-    // Every report is a server answer, turned into text or a workbook.
-    std::string text;
-    std::optional<Table> table;
-    absl::Status got;
-    if (*report_ikk) {
-      v1::GetIndicatorTableRequest request;
-      request.set_period(!report_period.empty() ? report_period
-                         : report_year > 0      ? StrCat(report_year)
-                                                : StrCat(this_year));
-      v1::GetIndicatorTableResponse answer;
-      got = FromGrpc(stub->GetIndicatorTable(&context, request, &answer));
-      if (!got.ok()) return s.Fail(got, "report failed");
-      if (report_format == "xlsx") {
-        if (absl::Status w = WriteIkkXlsx(answer, signatory, report_out); !w.ok()) return s.Fail(w);
-        err << "pantau: wrote " << report_out << "\n";
-        return kOk;
-      }
-      text = report_format == "csv" ? IkkCsv(answer) : report_format == "json" ? IkkJson(answer) : IkkTable(answer);
-    } else if (*report_prices) {
-      v1::GetPriceStatisticsRequest request;
-      request.set_commodity_code(price_commodity);
-      request.set_market_code(price_market);
-      request.set_from(price_from);
-      request.set_to(price_to);
-      request.set_by(price_by.empty() ? "day" : price_by);
-      v1::GetPriceStatisticsResponse answer;
-      got = FromGrpc(stub->GetPriceStatistics(&context, request, &answer));
-      if (!got.ok()) return s.Fail(got, "report failed");
-      if (report_format == "xlsx") table = PriceStatisticsTable(answer);
-      text = report_format == "csv" ? PriceCsv(answer) : report_format == "json" ? PriceJson(answer) : PriceTable(answer);
-    } else {
-      std::unique_ptr<google::protobuf::Message> answer;
-      if (*report_stability) {
-        v1::GetPriceStabilityRequest request;
-        const int year = report_year > 0 ? report_year : this_year;
-        request.set_from(!price_from.empty() ? price_from : StrCat(year, "-01-01"));
-        request.set_to(!price_to.empty() ? price_to : StrCat(year, "-12-31"));
-        request.set_by(price_by);
-        request.set_market_code(price_market);
-        auto a = std::make_unique<v1::GetPriceStabilityResponse>();
-        got = FromGrpc(stub->GetPriceStability(&context, request, a.get()));
-        if (got.ok()) table = PriceStabilityTable(*a);
-        answer = std::move(a);
-      } else if (*report_coverage) {
-        v1::GetCoverageRequest request;
-        request.set_from(!price_from.empty() ? price_from : common::FormatLocalDate(absl::CivilDay(absl::CivilMonth(today))));
-        request.set_to(!price_to.empty() ? price_to : today_text);
-        for (const auto& w : coverage_weekdays) request.add_weekdays(w);
-        request.set_market_code(price_market);
-        request.set_commodity_code(price_commodity);
-        auto a = std::make_unique<v1::GetCoverageResponse>();
-        got = FromGrpc(stub->GetCoverage(&context, request, a.get()));
-        if (got.ok()) table = CoverageTable(*a);
-        answer = std::move(a);
-      } else if (*report_violations) {
-        v1::ListViolationsRequest request;
-        request.set_from(!price_from.empty() ? price_from : StrCat(this_year, "-01-01"));
-        request.set_to(!price_to.empty() ? price_to : today_text);
-        request.set_status(violation_status);
-        request.set_as_of(as_of);
-        auto a = std::make_unique<v1::ListViolationsResponse>();
-        got = FromGrpc(stub->ListViolations(&context, request, a.get()));
-        if (got.ok()) table = ViolationsTable(*a);
-        answer = std::move(a);
-      } else if (*report_verifications) {
-        v1::ListUttpVerificationsRequest request;
-        request.set_from(!price_from.empty() ? price_from : StrCat(this_year, "-01-01"));
-        request.set_to(!price_to.empty() ? price_to : today_text);
-        request.set_discrepancies_only(discrepancies_only);
-        auto a = std::make_unique<v1::ListUttpVerificationsResponse>();
-        got = FromGrpc(stub->ListUttpVerifications(&context, request, a.get()));
-        if (got.ok()) table = UttpVerificationsTable(*a);
-        answer = std::move(a);
-      } else {
-        v1::ListUttpDueRequest request;
-        request.set_as_of(as_of);
-        request.set_within_days(within_days);
-        request.set_include_valid(include_valid);
-        auto a = std::make_unique<v1::ListUttpDueResponse>();
-        got = FromGrpc(stub->ListUttpDue(&context, request, a.get()));
-        if (got.ok()) table = UttpDueTable(*a);
-        answer = std::move(a);
-      }
-      if (!got.ok()) return s.Fail(got, "report failed");
-      text = report_format == "csv" ? TableCsv(*table) : report_format == "json" ? ResponseJson(*answer) : TableText(*table);
-    }
-    if (report_format == "xlsx") {
-      if (absl::Status w = WriteTableXlsx(*table, signatory, report_out); !w.ok()) return s.Fail(w);
-      err << "pantau: wrote " << report_out << "\n";
-      return kOk;
-    }
-    if (report_out.empty()) {
-      out << text;
-    } else {
-      std::ofstream file(report_out, std::ios::binary | std::ios::trunc);
-      file << text;
-      if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(report_out, ": cannot be written")));
-      err << "pantau: wrote " << report_out << "\n";
-    }
-    return kOk;
+    // An export of a year streams for minutes, but not for ever.
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(30)));
+    return RunExport(s, *stub, context, export_from, export_to, export_kinds, out_file);
   }
 
   if (*photo_add) {
@@ -828,8 +644,6 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     auto stub = v1::QueryService::NewStub(*channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + *token);
-    // Reports answer in seconds; an export of a year streams for longer, but not for ever.
-    context.set_deadline(std::chrono::system_clock::now() + (*export_cmd ? std::chrono::minutes(30) : std::chrono::minutes(2)));
     context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Minutes(5)));
     v1::GetPhotoRequest request;
     request.set_sha256(photo_sha);
@@ -841,10 +655,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     if (Sha256Hex(bytes) != photo_sha) {
       return s.Fail(absl::DataLossError("the photo received does not match its SHA-256; try again"));
     }
-    std::ofstream file(report_out, std::ios::binary | std::ios::trunc);
+    std::ofstream file(out_file, std::ios::binary | std::ios::trunc);
     file << bytes;
-    if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(report_out, ": cannot be written")));
-    err << "pantau: wrote " << report_out << " (" << bytes.size() << " bytes)\n";
+    if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(out_file, ": cannot be written")));
+    err << "pantau: wrote " << out_file << " (" << bytes.size() << " bytes)\n";
     return kOk;
   }
 
