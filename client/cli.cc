@@ -20,6 +20,8 @@
 #include "client/laptop.h"
 #include "client/lookups.h"
 #include "client/report_cli.h"
+#include "client/cli_session.h"
+#include "client/sync_cli.h"
 #include "client/ui/run.h"
 #include "client/laptop_store.h"
 #include "client/photos.h"
@@ -45,11 +47,6 @@ using namespace ::pantau::report;  // the report tables and workbooks
 
 using nlohmann::ordered_json;
 
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kRefused = 2;
-// `pantau sync`: everything that could be sent was, but records on this laptop need attention.
-constexpr int kNeedsAttention = 3;
 // The largest photo a laptop keeps and sends; the server's limit (limits.max_photo_bytes) is the
 // same by default.
 constexpr int64_t kMaxPhotoBytes = 8 << 20;
@@ -68,37 +65,6 @@ std::string ReadInputOr(const std::string& path, std::istream& in, bool& ok) {
   if (path != "-") return ReadFileOr(path, ok);
   ok = true;
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Everything a command needs, opened once.
-struct Session {
-  std::unique_ptr<LaptopStore> store;
-  LaptopSettings settings;
-  std::ostream& out;
-  std::ostream& err;
-  common::ValidationPolicy policy;
-  // The reference data this laptop last pulled (empty before the first pull).
-  common::ReferenceCatalog catalog;
-
-  int Fail(const absl::Status& status, const std::string& context = "") {
-    err << "pantau: " << context << (context.empty() ? "" : ": ") << status.message() << "\n";
-    return status.code() == absl::StatusCode::kInvalidArgument ? kRefused : kFailed;
-  }
-};
-
-int OpenSession(const std::string& home, Session& s) {
-  auto store = LaptopStore::Open(home);
-  if (!store.ok()) return s.Fail(store.status());
-  s.store = *std::move(store);
-  auto settings = s.store->Settings();
-  if (!settings.ok()) return s.Fail(settings.status());
-  s.settings = *settings;
-  auto catalog = s.store->LoadCatalog();
-  if (!catalog.ok()) return s.Fail(catalog.status());
-  s.catalog = *std::move(catalog);
-  // Dates typed and printed are the deployment's local dates.
-  s.policy.display_zone = s.catalog.TimeZone();
-  return kOk;
 }
 
 int PrintRefused(Session& s, const std::vector<v1::FieldError>& errors) {
@@ -254,9 +220,6 @@ std::string Describe(const v1::Record& r, const common::ReferenceCatalog& catalo
                 p.trader().empty() ? "" : StrCat(", ", p.trader()));
 }
 
-std::string TimeText(std::optional<absl::Time> t, const common::ValidationPolicy& policy) {
-  return t ? common::FormatLocalMinute(*t, policy.display_zone) : "never";
-}
 
 }  // namespace
 
@@ -266,53 +229,14 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   std::string home = DefaultHome();
   app.add_option("--home", home, "home folder (default $PANTAU_HOME or ~/.local/share/pantau)");
 
-  // login
-  std::string server, token_file, description;
-  auto* login = app.add_subcommand("login", "bind this laptop to your account on the server");
-  login->add_option("--server", server, "HOST:PORT of the dinas server")->required();
-  login->add_option("--token-file", token_file, "file holding your token")->required();
-  login->add_option("--description", description, "what this laptop is (shown to the admin)");
-  std::string ca_file;
-  login->add_option("--ca-file", ca_file, "the dinas's CA certificate (PEM): connect with TLS and verify the server");
-
-  auto* pull = app.add_subcommand("pull", "fetch reference-data changes from the server");
-  bool json = false, attention = false;
-  auto* sync = app.add_subcommand("sync", "send every pending record, then pull");
-  sync->add_flag("--json", json, "print a JSON summary");
-  int answer_timeout_seconds = 30;
-  int retry_for_seconds = 180;
-  sync->add_option("--answer-timeout", answer_timeout_seconds,
-                   "seconds to wait for the server's answer to a batch before the link counts as stalled")
-      ->check(CLI::Range(1, 3600));
-  sync->add_option("--retry-for", retry_for_seconds,
-                   "seconds to keep trying while the server cannot be reached (restarting, busy, no link)")
-      ->check(CLI::Range(0, 86400));
+  // login, pull, sync, status, requeue, list (client/sync_cli.cc)
+  SyncCommands link_commands(app);
   ui::RunOptions ui_options;
   bool ui_no_browser = false;
   auto* ui_cmd = app.add_subcommand("ui", "the inspector's app in the browser, on this laptop (offline)");
   ui_cmd->add_option("--listen", ui_options.listen, "127.0.0.1:PORT (default: a free port)");
   ui_cmd->add_flag("--no-browser", ui_no_browser, "print the link only; do not open a browser");
   ui_cmd->add_option("--url-file", ui_options.url_file, "also write the link to this file (mode 0600)");
-  std::string list_kind, list_text, list_format = "table";
-  auto* list = app.add_subcommand("list", "look up names and codes in this laptop's reference data");
-  list->add_option("KIND", list_kind, "markets, commodities, outlets, instruments, findings or actions")
-      ->required()
-      ->check(CLI::IsMember(LookupKinds()));
-  list->add_option("TEXT", list_text, "only rows whose name, code, kecamatan or detail contains it (any case)");
-  list->add_option("--format", list_format, "table (default), csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
-  auto* status = app.add_subcommand("status", "what is pending, delivered, or needs attention");
-  status->add_flag("--json", json, "print JSON");
-  status->add_flag("--attention", attention, "list the records that need attention, with reasons");
-  std::vector<std::string> requeue_ids;
-  bool requeue_all = false;
-  auto* requeue = app.add_subcommand(
-      "requeue", "send refused records again, once what refused them is fixed on the server (then `pantau sync`)");
-  requeue->add_option("ID", requeue_ids, "record ids, as `pantau status --attention` lists them");
-  requeue->add_flag("--all", requeue_all, "every refused record");
-  std::string requeue_delivered_since;
-  requeue->add_option("--delivered-since", requeue_delivered_since,
-                      "YYYY-MM-DD: send again every record delivered since that day (the server was restored "
-                      "from an older backup; it stores each record once)");
 
   // price add
   PriceInput price;
@@ -471,132 +395,7 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   }
   if (int rc = OpenSession(home, s); rc != kOk) return rc;
   const absl::Time now = absl::Now();
-  RealSleeper sleeper;
-
-  // The sync engine says when it waits for the server, in the inspector's terms.
-  auto retry_message = [&s](const absl::Status& why, absl::Duration wait) {
-    s.err << "pantau: " << (IsTransient(why) ? "waiting for the server" : "retrying") << " ("
-          << common::TruncateUtf8(std::string_view(why.message().data(), why.message().size()), 200) << "); trying again in "
-          << std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))) << " s\n"
-          << std::flush;
-  };
-  auto make_engine = [&](std::unique_ptr<v1::SyncService::Stub>& stub,
-                         std::unique_ptr<SyncEngine>& engine) -> absl::Status {
-    SyncCall call;
-    call.answer_deadline = absl::Seconds(answer_timeout_seconds);
-    call.retry_for = absl::Seconds(retry_for_seconds);
-    call.on_retry = retry_message;
-    auto link = OpenLink(s.settings, call);
-    if (!link.ok()) return link.status();
-    stub = std::move(link->stub);
-    engine = std::make_unique<SyncEngine>(*s.store, *stub, link->options, sleeper);
-    return absl::OkStatus();
-  };
-
-  if (*login) {
-    bool ok = false;
-    std::string token(common::StripAsciiSpace(ReadFileOr(token_file, ok)));
-    if (!ok || token.empty()) return s.Fail(absl::InvalidArgumentError(StrCat(token_file, ": no token in it")));
-    if (!ca_file.empty()) ca_file = std::filesystem::absolute(ca_file).string();
-    auto connected = Connect(server, ca_file);
-    if (!connected.ok()) return s.Fail(connected.status());
-    SyncOptions options;
-    options.token = token;
-    options.retry_for = absl::Seconds(10);  // the inspector is waiting at the keyboard
-    SyncEngine engine(*s.store, **connected, options, sleeper);
-    auto device = engine.RegisterDevice(s.settings.device_id, description);
-    if (!device.ok()) {
-      return s.Fail(device.status(), "login failed");
-    }
-    LaptopSettings settings = s.settings;
-    settings.server = server;
-    settings.ca_file = ca_file;
-    settings.token_file = std::filesystem::absolute(token_file).string();
-    settings.account = device->account_name();
-    absl::Status saved = s.store->SaveSettings(settings);
-    if (!saved.ok()) return s.Fail(saved);
-    auto pulled = engine.Pull();
-    out << "logged in as " << settings.account << " on laptop " << settings.device_id << " ("
-        << server << ")\n";
-    if (!pulled.status.ok()) return s.Fail(pulled.status, "reference data not pulled yet");
-    out << "reference data: " << pulled.changes << " changes, now at " << pulled.cursor << "\n";
-    return kOk;
-  }
-
-  if (*pull) {
-    std::unique_ptr<v1::SyncService::Stub> stub;
-    std::unique_ptr<SyncEngine> engine;
-    if (absl::Status st = make_engine(stub, engine); !st.ok()) return s.Fail(st);
-    auto pulled = engine->Pull();
-    if (!pulled.status.ok()) return s.Fail(pulled.status, "pull failed");
-    out << "reference data: " << pulled.changes << " changes, now at " << pulled.cursor << "\n";
-    return kOk;
-  }
-
-  if (*sync) {
-    const bool tty = isatty(STDERR_FILENO) && !json;
-    uint64_t next_line = 0;
-    SyncCall call;
-    call.answer_deadline = absl::Seconds(answer_timeout_seconds);
-    call.retry_for = absl::Seconds(retry_for_seconds);
-    call.on_retry = retry_message;
-    call.on_progress = [&](const PushProgress& p) {
-      const double seconds = std::max(absl::ToDoubleSeconds(p.elapsed), 1e-3);
-      const double rate = static_cast<double>(p.answered) / seconds;
-      const double left = rate > 0 ? static_cast<double>(p.total - std::min(p.total, p.answered)) / rate : 0;
-      if (tty) {
-        err << "\rsent " << p.answered << "/" << p.total << " · " << static_cast<uint64_t>(rate)
-            << " records/s · " << static_cast<uint64_t>(left + 0.5) << " s left   " << std::flush;
-      } else if (!json && p.answered >= next_line) {
-        err << "sent " << p.answered << " of " << p.total << "\n";
-        next_line = p.answered + std::max<uint64_t>(p.total / 10, 500);
-      }
-    };
-    auto run = SyncNow(*s.store, s.settings, home, sleeper, call);
-    if (!run.ok()) return s.Fail(run.status(), "sync");
-    if (tty && run->pushed.progress.answered > 0) err << "\n";
-    const PushSummary& pushed = run->pushed;
-    const PullSummary& pulled = run->pulled;
-    const PhotoSyncSummary& sent_photos = run->photos;
-    const size_t photos_pending = run->photos_pending;
-    const bool ok = run->ok;
-    const OutboxCounts c = run->counts;
-    const std::string& failure = run->failure;
-    if (json) {
-      ordered_json j;
-      j["status"] = ok ? "ok" : "error";
-      if (!ok) j["error"] = failure;
-      j["pushed"] = {{"records", pushed.progress.answered},
-                     {"acknowledged", pushed.progress.acknowledged},
-                     {"needs_attention", pushed.progress.needs_attention},
-                     {"retries", pushed.retries},
-                     {"seconds", absl::ToDoubleSeconds(pushed.progress.elapsed)}};
-      j["pulled"] = {{"changes", pulled.changes}, {"cursor", pulled.cursor}};
-      j["photos"] = {{"sent", sent_photos.photos_sent}, {"bytes", sent_photos.bytes_sent},
-                     {"pending", LaptopPhotos(home).Pending().size()}};
-      j["pending"] = c.pending;
-      j["needs_attention"] = c.needs_attention;
-      out << j.dump(2) << "\n";
-    } else {
-      out << "delivered " << pushed.progress.acknowledged << " records";
-      if (pushed.progress.needs_attention > 0) {
-        out << "; " << pushed.progress.needs_attention
-            << " need attention (see `pantau status --attention`)";
-      }
-      out << "; reference data: " << pulled.changes << " changes\n";
-      if (photos_pending > 0) {
-        out << "photos: " << sent_photos.photos_sent << " of " << photos_pending << " sent ("
-            << sent_photos.bytes_sent << " bytes)\n";
-      }
-      if (!ok) err << "pantau: sync incomplete: " << failure << "\n";
-      if (ok && c.needs_attention > 0) {
-        err << "pantau: " << c.needs_attention << (c.needs_attention == 1 ? " record needs" : " records need")
-            << " attention: see `pantau status --attention`\n";
-      }
-    }
-    if (!ok) return kFailed;
-    return c.needs_attention > 0 ? kNeedsAttention : kOk;
-  }
+  if (link_commands.parsed()) return link_commands.Run(s, home, now);
 
   if (reports.parsed()) {
     absl::Status done = reports.Run(ReportContext{s.settings, s.catalog, s.policy.display_zone, home, now}, out, err);
@@ -659,121 +458,6 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     file << bytes;
     if (!file.good()) return s.Fail(absl::UnavailableError(StrCat(out_file, ": cannot be written")));
     err << "pantau: wrote " << out_file << " (" << bytes.size() << " bytes)\n";
-    return kOk;
-  }
-
-  if (*requeue && !requeue_delivered_since.empty()) {
-    auto day = common::ParseLocalDate(requeue_delivered_since);
-    if (!day) return s.Fail(absl::InvalidArgumentError("--delivered-since: a date YYYY-MM-DD"));
-    auto resent = s.store->ResendDeliveredSince(absl::FromCivil(*day, s.policy.display_zone), now);
-    if (!resent.ok()) return s.Fail(resent.status());
-    out << *resent << " delivered record" << (*resent == 1 ? "" : "s") << " pending again; run `pantau sync`\n";
-    return kOk;
-  }
-  if (*requeue) {
-    std::vector<std::string> ids = requeue_ids;
-    if (requeue_all) {
-      absl::Status scanned = s.store->ScanAttention([&](const v1::OutboxEntry& e) {
-        if (e.outcome() != v1::PUSH_OUTCOME_CONFLICT) ids.push_back(e.record().id());
-        return true;
-      });
-      if (!scanned.ok()) return s.Fail(scanned);
-    }
-    if (ids.empty()) return s.Fail(absl::InvalidArgumentError("name record ids or --all"));
-    for (const auto& id : ids) {
-      if (absl::Status done = s.store->Requeue(id, now); !done.ok()) return s.Fail(done);
-    }
-    out << ids.size() << " record" << (ids.size() == 1 ? "" : "s") << " pending again; run `pantau sync`\n";
-    return kOk;
-  }
-
-  if (*list) {
-    if (s.catalog.size() == 0) {
-      return s.Fail(absl::FailedPreconditionError("no reference data on this laptop yet: run `pantau pull`"));
-    }
-    const auto rows = *Lookup(s.catalog, list_kind, list_text);
-    if (list_format == "json") {
-      ordered_json j = ordered_json::array();
-      for (const auto& r : rows) {
-        j.push_back({{"code", r.code}, {"name", r.name}, {"detail", r.detail}, {"kecamatan", r.kecamatan}});
-      }
-      out << j.dump(2) << "\n";
-      return kOk;
-    }
-    Table t;
-    t.title = StrCat(list_kind, list_text.empty() ? "" : StrCat(" containing \"", list_text, "\""), ": ", rows.size());
-    t.columns = {{"name", "Nama", Table::Kind::kText, 36},
-                 {"code", "Kode", Table::Kind::kText, 28},
-                 {"detail", "Keterangan", Table::Kind::kText, 22},
-                 {"kecamatan", "Kecamatan", Table::Kind::kText, 18}};
-    for (const auto& r : rows) t.rows.push_back({r.name, r.code, r.detail, r.kecamatan});
-    out << (list_format == "csv" ? TableCsv(t) : TableText(t));
-    return kOk;
-  }
-
-  if (*status) {
-    auto counts = s.store->Counts();
-    if (!counts.ok()) return s.Fail(counts.status());
-    auto last_sync = s.store->LastSync();
-    auto last_pull = s.store->LastPull();
-    auto cursor = s.store->ReferenceCursor();
-    std::vector<v1::OutboxEntry> flagged;
-    if (attention) {
-      absl::Status scanned = s.store->ScanAttention([&](const v1::OutboxEntry& e) {
-        flagged.push_back(e);
-        return true;
-      });
-      if (!scanned.ok()) return s.Fail(scanned, "the records that need attention could not be read");
-    }
-    std::optional<absl::Time> pulled_at = last_pull.ok() ? *last_pull : std::nullopt;
-    if (json) {
-      ordered_json j;
-      j["account"] = s.settings.account;
-      j["server"] = s.settings.server;
-      j["device_id"] = s.settings.device_id;
-      j["pending"] = counts->pending;
-      j["acknowledged"] = counts->acknowledged;
-      j["needs_attention"] = counts->needs_attention;
-      j["last_sync"] = last_sync.ok() && *last_sync ? absl::FormatTime(absl::RFC3339_sec, **last_sync, absl::UTCTimeZone()) : "";
-      j["reference_cursor"] = cursor.ok() ? *cursor : 0;
-      if (pulled_at) {
-        j["reference_age_hours"] = absl::ToDoubleHours(now - *pulled_at);
-      } else {
-        j["reference_age_hours"] = nullptr;
-      }
-      if (attention) {
-        ordered_json list = ordered_json::array();
-        for (const auto& e : flagged) {
-          auto kind = common::KindOf(e.record());
-          ordered_json item = {{"id", e.record().id()},
-                               {"kind", kind ? std::string(common::KindName(*kind)) : ""},
-                               {"what", DescribeRecord(e.record(), s.catalog, s.policy.display_zone)},
-                               {"outcome", v1::PushOutcome_Name(e.outcome())},
-                               {"message", e.message()}};
-          ordered_json errors = ordered_json::array();
-          for (const auto& fe : e.errors()) errors.push_back({{"field", fe.field()}, {"reason", fe.reason()}});
-          item["errors"] = errors;
-          list.push_back(item);
-        }
-        j["attention"] = list;
-      }
-      out << j.dump(2) << "\n";
-      return kOk;
-    }
-    out << "account:          " << (s.settings.account.empty() ? "(not logged in)" : s.settings.account)
-        << " on laptop " << s.settings.device_id << "\n";
-    out << "pending:          " << counts->pending << "\n";
-    out << "delivered:        " << counts->acknowledged << "\n";
-    out << "needs attention:  " << counts->needs_attention
-        << (counts->needs_attention > 0 && !attention ? "  (pantau status --attention)" : "") << "\n";
-    out << "last sync:        " << TimeText(last_sync.ok() ? *last_sync : std::nullopt, s.policy) << "\n";
-    out << "reference data:   change " << (cursor.ok() ? *cursor : 0) << ", pulled "
-        << TimeText(pulled_at, s.policy);
-    if (pulled_at) out << " (" << common::FormatHoursMinutes(now - *pulled_at) << " ago)";
-    out << "\n";
-    for (const auto& e : flagged) {
-      out << "  " << DescribeRecord(e.record(), s.catalog, s.policy.display_zone) << "\n    " << e.message() << "\n";
-    }
     return kOk;
   }
 
