@@ -53,6 +53,12 @@ SyncCommands::SyncCommands(CLI::App& app) {
   requeue_->add_option("--delivered-since", requeue_delivered_since_,
                       "YYYY-MM-DD: send again every record delivered since that day (the server was restored "
                       "from an older backup; it stores each record once)");
+  records_ = app.add_subcommand("records", "what this laptop recorded, with ids (for `pantau correct` and `pantau void`)");
+  records_->add_option("--day", records_day_, "only records observed on this day YYYY-MM-DD");
+  records_->add_option("--kind", records_kind_,
+                       "only this kind: price_sample, outlet_audit, follow_up, uttp_verification, correction, void");
+  records_->add_option("--format", records_format_, "table (default), csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
 }
 
 int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
@@ -296,6 +302,46 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
     out << "\n";
     for (const auto& e : flagged) {
       out << "  " << DescribeRecord(e.record(), s.catalog, s.policy.display_zone) << "\n    " << e.message() << "\n";
+    }
+    return kOk;
+  }
+  if (records_->parsed()) {
+    std::optional<absl::CivilDay> day;
+    if (!records_day_.empty()) {
+      day = common::ParseLocalDate(records_day_);
+      if (!day) return s.Fail(absl::InvalidArgumentError(StrCat("--day \"", records_day_, "\": a date YYYY-MM-DD")));
+    }
+    std::optional<common::RecordKind> kind;
+    if (!records_kind_.empty()) {
+      kind = common::KindFromName(records_kind_);
+      if (!kind) return s.Fail(absl::InvalidArgumentError(StrCat("--kind \"", records_kind_, "\" is not a record kind")));
+    }
+    Table t;
+    t.columns = {{"id", "Id", Table::Kind::kText, 26},     {"kind", "Jenis", Table::Kind::kText, 17},
+                 {"day", "Tanggal", Table::Kind::kText, 10}, {"state", "Status", Table::Kind::kText, 15},
+                 {"what", "Isi", Table::Kind::kText, 60}};
+    ordered_json list = ordered_json::array();
+    absl::Status scanned = s.store->ScanSince(absl::InfinitePast(), [&](const v1::OutboxEntry& e) {
+      const v1::Record& r = e.record();
+      const auto record_kind = common::KindOf(r);
+      const absl::CivilDay observed = absl::ToCivilDay(common::FromTimestamp(r.observed_at()), s.policy.display_zone);
+      if ((day && observed != *day) || (kind && record_kind != kind)) return true;
+      const std::string state = e.state() == v1::OUTBOX_STATE_PENDING        ? "pending"
+                                : e.state() == v1::OUTBOX_STATE_ACKNOWLEDGED ? "delivered"
+                                                                             : "needs_attention";
+      std::vector<std::string> row = {r.id(), record_kind ? std::string(common::KindName(*record_kind)) : "",
+                                      common::FormatLocalDate(observed), state,
+                                      DescribeRecord(r, s.catalog, s.policy.display_zone)};
+      list.push_back({{"id", row[0]}, {"kind", row[1]}, {"day", row[2]}, {"state", row[3]}, {"what", row[4]}});
+      t.rows.push_back(std::move(row));
+      return true;
+    });
+    if (!scanned.ok()) return s.Fail(scanned, "the records could not be read");
+    t.title = StrCat("records on this laptop: ", t.rows.size());
+    if (records_format_ == "json") {
+      out << list.dump(2) << "\n";
+    } else {
+      out << (records_format_ == "csv" ? report::TableCsv(t) : report::TableText(t));
     }
     return kOk;
   }

@@ -1,4 +1,4 @@
-// `pantau login | pull | sync | status | requeue | list`: the laptop and its link to the server —
+// `pantau login | pull | sync | status | requeue | records | list`: the laptop and its link to the server —
 // binding it to an account, moving records and reference data, and what is waiting or refused.
 // Thread-safety: single-threaded (one CLI run).
 #pragma once
@@ -18,7 +18,7 @@ class SyncCommands {
   explicit SyncCommands(CLI::App& app);
   bool parsed() const {
     return login_->parsed() || pull_->parsed() || sync_->parsed() || list_->parsed() || status_->parsed() ||
-           requeue_->parsed();
+           requeue_->parsed() || records_->parsed();
   }
   // Runs the parsed command on the laptop `home` opened in `s`; returns the exit code.
   int Run(Session& s, const std::string& home, absl::Time now);
@@ -30,6 +30,8 @@ class SyncCommands {
   CLI::App* list_;
   CLI::App* status_;
   CLI::App* requeue_;
+  CLI::App* records_;
+  std::string records_day_, records_kind_, records_format_ = "table";
   std::string server_, token_file_, description_, ca_file_;
   bool json_ = false, attention_ = false;
   int answer_timeout_seconds_ = 30;

@@ -1001,6 +1001,19 @@ TEST_F(ClientProcessTest, EntryErrorsNameTheFieldAndSuggestKnownCodes) {
   EXPECT_NE(rice.out.find("Beras Medium"), std::string::npos) << rice.out;
   EXPECT_NE(rice.out.find("beras_medium"), std::string::npos) << rice.out;
   EXPECT_EQ(Pantau({"list", "pasar"}).exit_code, 2);
+
+  // What this laptop recorded, with ids, to correct or void.
+  auto records = Pantau({"records", "--kind", "price_sample", "--format", "csv"});
+  ASSERT_EQ(records.exit_code, 0) << records.err;
+  EXPECT_EQ(std::count(records.out.begin(), records.out.end(), '\n'), 7) << records.out;  // header + 6
+  EXPECT_NE(records.out.find(",price_sample,"), std::string::npos) << records.out;
+  EXPECT_NE(records.out.find(",pending,\"Beras Medium at Pasar Marabahan (contoh), Pak Dedi, Rp 13.100/kg,"),
+            std::string::npos)
+      << records.out;
+  auto none = Pantau({"records", "--day", "2001-01-01", "--format", "json"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.out, "[]\n");
+  EXPECT_EQ(Pantau({"records", "--kind", "harga"}).exit_code, 2);
 }
 
 }  // namespace
