@@ -151,6 +151,27 @@ std::string DescribeRecord(const v1::Record& r, const common::ReferenceCatalog& 
   return day;
 }
 
+absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const common::ReferenceCatalog& catalog,
+                                                    absl::TimeZone zone, std::optional<absl::CivilDay> day,
+                                                    std::optional<common::RecordKind> kind) {
+  std::vector<RecordLine> lines;
+  absl::Status scanned = store.ScanSince(absl::InfinitePast(), [&](const v1::OutboxEntry& e) {
+    const v1::Record& r = e.record();
+    const auto record_kind = common::KindOf(r);
+    const absl::CivilDay observed = absl::ToCivilDay(common::FromTimestamp(r.observed_at()), zone);
+    if ((day && observed != *day) || (kind && record_kind != kind)) return true;
+    lines.push_back({r.id(), record_kind ? std::string(common::KindName(*record_kind)) : "",
+                     common::FormatLocalDate(observed),
+                     e.state() == v1::OUTBOX_STATE_PENDING        ? "pending"
+                     : e.state() == v1::OUTBOX_STATE_ACKNOWLEDGED ? "delivered"
+                                                                  : "needs_attention",
+                     DescribeRecord(r, catalog, zone)});
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
+  return lines;
+}
+
 absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx) {
   std::vector<int64_t> recent;
   if (record.has_price_sample()) recent = RecentPrices(store, record.price_sample().commodity_code(), ctx.now);

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "client/laptop_store.h"
 #include "client/photos.h"
 #include "client/sync_engine.h"
+#include "common/record_kinds.h"
 #include "pantau/v1/sync_service.grpc.pb.h"
 
 namespace pantau::client {
@@ -44,6 +46,20 @@ std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodi
 // What a record is, in a person's words: "Beras Medium at Pasar Marabahan, Bu Ani, Rp 13.100/kg,
 // 2026-12-01" — names from `catalog`, the day in `zone`. For the lists of refused records.
 std::string DescribeRecord(const v1::Record& record, const common::ReferenceCatalog& catalog, absl::TimeZone zone);
+
+// One record of this laptop, as `pantau records` and the app's Riwayat list it.
+struct RecordLine {
+  std::string id;
+  std::string kind;   // "price_sample", ...
+  std::string day;    // observed, local: "2026-11-30"
+  std::string state;  // "pending", "delivered" or "needs_attention"
+  std::string what;   // DescribeRecord
+};
+
+// The records of this laptop, oldest first, observed on `day` and of `kind` when given.
+absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const common::ReferenceCatalog& catalog,
+                                                    absl::TimeZone zone, std::optional<absl::CivilDay> day,
+                                                    std::optional<common::RecordKind> kind);
 
 struct SaveOutcome {
   // Empty: saved and fsynced. Otherwise every problem, nothing saved.

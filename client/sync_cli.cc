@@ -320,23 +320,13 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
     t.columns = {{"id", "Id", Table::Kind::kText, 26},     {"kind", "Jenis", Table::Kind::kText, 17},
                  {"day", "Tanggal", Table::Kind::kText, 10}, {"state", "Status", Table::Kind::kText, 15},
                  {"what", "Isi", Table::Kind::kText, 60}};
+    auto lines = ListRecords(*s.store, s.catalog, s.policy.display_zone, day, kind);
+    if (!lines.ok()) return s.Fail(lines.status(), "the records could not be read");
     ordered_json list = ordered_json::array();
-    absl::Status scanned = s.store->ScanSince(absl::InfinitePast(), [&](const v1::OutboxEntry& e) {
-      const v1::Record& r = e.record();
-      const auto record_kind = common::KindOf(r);
-      const absl::CivilDay observed = absl::ToCivilDay(common::FromTimestamp(r.observed_at()), s.policy.display_zone);
-      if ((day && observed != *day) || (kind && record_kind != kind)) return true;
-      const std::string state = e.state() == v1::OUTBOX_STATE_PENDING        ? "pending"
-                                : e.state() == v1::OUTBOX_STATE_ACKNOWLEDGED ? "delivered"
-                                                                             : "needs_attention";
-      std::vector<std::string> row = {r.id(), record_kind ? std::string(common::KindName(*record_kind)) : "",
-                                      common::FormatLocalDate(observed), state,
-                                      DescribeRecord(r, s.catalog, s.policy.display_zone)};
-      list.push_back({{"id", row[0]}, {"kind", row[1]}, {"day", row[2]}, {"state", row[3]}, {"what", row[4]}});
-      t.rows.push_back(std::move(row));
-      return true;
-    });
-    if (!scanned.ok()) return s.Fail(scanned, "the records could not be read");
+    for (const auto& l : *lines) {
+      list.push_back({{"id", l.id}, {"kind", l.kind}, {"day", l.day}, {"state", l.state}, {"what", l.what}});
+      t.rows.push_back({l.id, l.kind, l.day, l.state, l.what});
+    }
     t.title = StrCat("records on this laptop: ", t.rows.size());
     if (records_format_ == "json") {
       out << list.dump(2) << "\n";

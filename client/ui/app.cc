@@ -236,6 +236,7 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/state") return State();
     if (path == "/api/v1/list") return Lookup(QueryParam(request.target, "kind"), QueryParam(request.target, "q"));
     if (path == "/api/v1/sheet") return Sheet(QueryParam(request.target, "market"), QueryParam(request.target, "day"));
+    if (path == "/api/v1/records") return Records(QueryParam(request.target, "day"));
   } else if (request.method == "POST") {
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/sync") return Sync();
@@ -403,6 +404,19 @@ Response App::SavePrice(const std::string& body) {
                 {"pending", outcome->pending}};
   if (p.pack_size_milli_units() > 0) saved["pack_price_rupiah"] = p.pack_price_rupiah();
   return Json(200, saved);
+}
+
+// Riwayat: what this laptop recorded on a day (today when none), as `pantau records --day`.
+Response App::Records(const std::string& day_text) {
+  const std::optional<absl::CivilDay> day = day_text.empty() ? std::optional(Today()) : common::ParseLocalDate(day_text);
+  if (!day) return Error(400, StrCat("day: \"", day_text, "\" is not a date YYYY-MM-DD"));
+  auto lines = ListRecords(*store_, catalog_, policy_.display_zone, day, std::nullopt);
+  if (!lines.ok()) return Error(500, std::string(lines.status().message()));
+  json rows = json::array();
+  for (const auto& l : *lines) {
+    rows.push_back({{"id", l.id}, {"kind", l.kind}, {"state", l.state}, {"what", l.what}});
+  }
+  return Json(200, {{"day", common::FormatLocalDate(*day)}, {"records", rows}});
 }
 
 // "Kirim ulang": a refused record pending again, once what refused it is fixed on the server (as

@@ -76,6 +76,7 @@ class App {
   Response Sheet(const std::string& market, const std::string& day);
   Response SavePrice(const std::string& body);
   Response Sync();
+  Response Records(const std::string& day);
   Response Requeue(const std::string& body);
   // Reloads settings and the reference data (after a sync pulled changes).
   absl::Status Reload();

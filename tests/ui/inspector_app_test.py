@@ -266,6 +266,17 @@ def main():
         browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "delivered", seconds=60)
         browser.wait(lambda: browser.by_id("delivered").text == "5", "5 delivered")
 
+        # Riwayat: today's records of this laptop, with what each is and its state.
+        browser.by_id("nav-riwayat").click()
+        browser.wait(lambda: browser.by_id("history-summary").text.startswith("5 catatan pada "), "Riwayat lists 5")
+        history = browser.by_id("history").text
+        for expected in ("Beras Medium at Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg",
+                         "Cabai Rawit Merah at Pasar Marabahan (contoh), Pak Budi, Rp 350.000/kg",
+                         "Beras Medium at Pasar Tamban (contoh), Bu Sari, Rp 12.900/kg"):
+            check(expected in history, f"Riwayat shows {expected}: {history}")
+        check(history.count("terkirim") == 5, f"all 5 delivered: {history}")
+        browser.shot("riwayat")
+
         # The app's defences, over real sockets.
         status, headers, _ = request(port, "GET", "/api/v1/state")
         check(status == 401, f"no cookie: {status}")

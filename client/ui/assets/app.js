@@ -24,14 +24,40 @@ function text(tag, content, className) {
   return element;
 }
 
+const VIEWS = ['beranda', 'harga', 'riwayat'];
+const STATE_WORDS = { pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian' };
+const KIND_WORDS = {
+  price_sample: 'harga', outlet_audit: 'audit', follow_up: 'tindak lanjut', uttp_verification: 'tera/tera ulang',
+  correction: 'koreksi', void: 'pembatalan',
+};
+
 function showView() {
-  const view = location.hash === '#harga' ? 'harga' : 'beranda';
-  for (const name of ['beranda', 'harga']) {
+  const wanted = location.hash.slice(1);
+  const view = VIEWS.includes(wanted) ? wanted : 'beranda';
+  for (const name of VIEWS) {
     $(name).hidden = name !== view;
     const link = $('nav-' + name);
     if (name === view) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
   }
   if (view === 'beranda') refreshState();
+  if (view === 'riwayat') showHistory();
+}
+
+async function showHistory(event) {
+  if (event) event.preventDefault();
+  const { status, answer } = await api('/api/v1/records?day=' + encodeURIComponent($('history-day').value));
+  if (status !== 200) {
+    $('history-summary').textContent = answer.error;
+    return;
+  }
+  const body = document.querySelector('#history tbody');
+  body.replaceChildren(...answer.records.map((r) => {
+    const tr = document.createElement('tr');
+    tr.append(text('td', r.what), text('td', KIND_WORDS[r.kind] || r.kind), text('td', STATE_WORDS[r.state] || r.state),
+              text('td', r.id));
+    return tr;
+  }));
+  $('history-summary').textContent = answer.records.length + ' catatan pada ' + answer.day + '.';
 }
 
 async function refreshState() {
@@ -234,6 +260,7 @@ async function start() {
   state.today = answer.today;
   $('who').textContent = answer.account + ' · ' + answer.deployment + ' · ' + answer.time_zone;
   $('day').value = answer.today;
+  $('history-day').value = answer.today;
   const markets = await api('/api/v1/list?kind=markets');
   state.markets = markets.answer;
   $('markets').replaceChildren(...state.markets.map((m) => {
@@ -245,6 +272,7 @@ async function start() {
   $('send-now').addEventListener('click', sendNow);
   $('sheet-form').addEventListener('submit', openSheet);
   $('trader-form').addEventListener('submit', addTrader);
+  $('history-form').addEventListener('submit', showHistory);
   window.addEventListener('hashchange', showView);
   showView();
 }
