@@ -79,6 +79,7 @@ Demo tokens (one file per account): $var/tokens/admin.token, kabid.token, siti.t
   curl -H "Authorization: Bearer \$(cat $var/tokens/prometheus.token)" http://$http_listen/metrics
   curl -OJ -H "Authorization: Bearer \$(cat $var/tokens/kabid.token)" "http://$http_listen/api/v1/indicators.xlsx?period=$(date +%Y)"
 The demo inspector's laptop: $client --home $laptop status
+  and the inspector's app in the browser: $client --home $laptop ui   (docs/inspector-app.md)
 Stop with Ctrl-C; run this script again to start where you left off.
 
 MSG

@@ -277,6 +277,24 @@ def main():
         check(history.count("terkirim") == 5, f"all 5 delivered: {history}")
         browser.shot("riwayat")
 
+        # Every input is labelled (a <label for> or an aria-label): a screen reader reads each.
+        unlabelled = browser.driver.execute_script("""
+            return [...document.querySelectorAll('input, select, textarea')]
+              .filter((e) => !e.getAttribute('aria-label') && !(e.id && document.querySelector(`label[for="${e.id}"]`)))
+              .map((e) => e.outerHTML);""")
+        check(unlabelled == [], f"inputs without a label: {unlabelled}")
+        # A phone, 360 px wide: the page itself never scrolls sideways (the sheet scrolls in its box).
+        browser.driver.set_window_size(360, 740)
+        for view in ("beranda", "harga", "riwayat"):
+            browser.by_id("nav-" + view).click()
+            browser.wait(lambda: browser.by_id(view).is_displayed(), view)
+            width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+            inner = browser.driver.execute_script("return window.innerWidth")
+            check(width <= inner, f"{view} at 360 px: the page is {width} px wide in a {inner} px window")
+        browser.by_id("nav-harga").click()
+        browser.shot("harga-360px")
+        browser.driver.set_window_size(1366, 768)
+
         # The app's defences, over real sockets.
         status, headers, _ = request(port, "GET", "/api/v1/state")
         check(status == 401, f"no cookie: {status}")
