@@ -683,17 +683,15 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     bool ok = false;
     std::string text = ReadFileOr(csv_file, ok);
     if (!ok) return s.Fail(absl::InvalidArgumentError(StrCat(csv_file, ": cannot be read")));
-    auto parsed = ParsePriceCsv(text, ctx, [&](const std::string& commodity) {
-      return RecentPrices(*s.store, commodity, now);
-    });
-    if (!parsed.ok()) return s.Fail(parsed.status(), csv_file);
-    for (const auto& p : parsed->problems) err << csv_file << " " << p << "\n";
-    auto added = s.store->AddNew(parsed->records, now);
-    if (!added.ok()) return s.Fail(added.status());
-    out << "imported " << *added << " new price samples from " << parsed->rows << " rows ("
-        << parsed->records.size() - *added << " already imported, " << parsed->problems.size()
-        << " refused)\n";
-    return parsed->problems.empty() ? kOk : kRefused;
+    auto imported = ImportPrices(*s.store, text, ctx);
+    if (!imported.ok()) {
+      return imported.status().code() == absl::StatusCode::kInvalidArgument ? s.Fail(imported.status(), csv_file)
+                                                                              : s.Fail(imported.status());
+    }
+    for (const auto& p : imported->problems) err << csv_file << " " << p << "\n";
+    out << "imported " << imported->added << " new price samples from " << imported->rows << " rows ("
+        << imported->already << " already imported, " << imported->problems.size() << " refused)\n";
+    return imported->problems.empty() ? kOk : kRefused;
   }
   return kFailed;
 }

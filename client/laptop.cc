@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "client/csv_import.h"
 #include "common/dates.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -206,6 +207,19 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
   if (absl::Status saved = store.Add(record, ctx.now); !saved.ok()) return saved;
   auto counts = store.Counts();
   outcome.pending = counts.ok() ? counts->pending : 0;
+  return outcome;
+}
+
+absl::StatusOr<ImportOutcome> ImportPrices(LaptopStore& store, const std::string& text, const EntryContext& ctx) {
+  auto parsed = ParsePriceCsv(text, ctx, [&](const std::string& commodity) { return RecentPrices(store, commodity, ctx.now); });
+  if (!parsed.ok()) return parsed.status();
+  auto added = store.AddNew(parsed->records, ctx.now);
+  if (!added.ok()) return added.status();
+  ImportOutcome outcome;
+  outcome.rows = parsed->rows;
+  outcome.added = *added;
+  outcome.already = parsed->records.size() - *added;
+  outcome.problems = std::move(parsed->problems);
   return outcome;
 }
 

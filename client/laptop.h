@@ -73,6 +73,18 @@ struct SaveOutcome {
 // status: the store failed.
 absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx);
 
+struct ImportOutcome {
+  size_t rows = 0;                    // data rows read
+  size_t added = 0;                   // new records saved (fsynced)
+  size_t already = 0;                 // rows imported before (the same deterministic ids)
+  std::vector<std::string> problems;  // "line N: field: reason", one per refused row
+};
+
+// `import prices`: every good row of a price CSV saved (csv_import.h), the bad ones reported. An
+// error status: the file is not a price CSV at all (no header, a column missing), or the store
+// failed.
+absl::StatusOr<ImportOutcome> ImportPrices(LaptopStore& store, const std::string& text, const EntryContext& ctx);
+
 struct SyncCall {
   absl::Duration answer_deadline = absl::Seconds(60);
   absl::Duration retry_for = absl::Seconds(30);

@@ -241,6 +241,7 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/sync") return Sync();
     if (path == "/api/v1/requeue") return Requeue(request.body);
+    if (path == "/api/v1/import") return Import(request.body);
   }
   return Error(404, StrCat(request.method, " ", path, ": no such page"));
 }
@@ -404,6 +405,23 @@ Response App::SavePrice(const std::string& body) {
                 {"pending", outcome->pending}};
   if (p.pack_size_milli_units() > 0) saved["pack_price_rupiah"] = p.pack_price_rupiah();
   return Json(200, saved);
+}
+
+// Impor: a price CSV from the page, as `pantau import prices FILE`.
+Response App::Import(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object() || !in.contains("csv") || !in["csv"].is_string()) return Error(400, "csv: the file's text is required");
+  const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, absl::Now()};
+  auto imported = ImportPrices(*store_, in["csv"].get<std::string>(), ctx);
+  if (!imported.ok()) {
+    return imported.status().code() == absl::StatusCode::kInvalidArgument
+               ? Json(422, {{"error", std::string(imported.status().message())}})
+               : Error(500, std::string(imported.status().message()));
+  }
+  return Json(200, {{"rows", imported->rows},
+                    {"added", imported->added},
+                    {"already", imported->already},
+                    {"problems", imported->problems}});
 }
 
 // Riwayat: what this laptop recorded on a day (today when none), as `pantau records --day`.

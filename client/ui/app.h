@@ -77,6 +77,7 @@ class App {
   Response SavePrice(const std::string& body);
   Response Sync();
   Response Records(const std::string& day);
+  Response Import(const std::string& body);
   Response Requeue(const std::string& body);
   // Reloads settings and the reference data (after a sync pulled changes).
   absl::Status Reload();

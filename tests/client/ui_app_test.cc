@@ -193,6 +193,21 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   EXPECT_EQ(app_->Handle(Post("/api/v1/requeue", {{"id", saved["id"]}})).status, 409);  // pending, not refused
   EXPECT_EQ(app_->Handle(Post("/api/v1/requeue", {{"id", "01NOSUCHRECORD0000000000000"}})).status, 404);
   EXPECT_EQ(app_->Handle(Post("/api/v1/requeue", {{"record", "x"}})).status, 400);
+
+  // Impor: the CLI's import, from the page.
+  const std::string when = absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() - absl::Hours(1), absl::FixedTimeZone(8 * 3600));
+  Response imported = app_->Handle(Post("/api/v1/import", {{"csv", "market;commodity;trader;price_rupiah;observed_at\n"
+                                                                   "pasar_marabahan;beras_medium;Pak Eko;13.300;" + when + "\n"
+                                                                   "pasar_x;beras_medium;Pak Eko;13.300;" + when + "\n"}}));
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  const json result = json::parse(imported.body);
+  EXPECT_EQ(result["rows"], 2);
+  EXPECT_EQ(result["added"], 1);
+  EXPECT_EQ(result["already"], 0);
+  ASSERT_EQ(result["problems"].size(), 1u);
+  EXPECT_EQ(result["problems"][0].get<std::string>().rfind("line 3: price_sample.market_code", 0), 0u) << result;
+  EXPECT_EQ(Pending(), 4u);
+  EXPECT_EQ(app_->Handle(Post("/api/v1/import", {{"csv", "harga,pasar\n1,2\n"}})).status, 422);
   EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_marabahan&day=2026-02-30")).status, 400);
 }
 

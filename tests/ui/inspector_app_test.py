@@ -17,6 +17,7 @@ Screenshots go to the folder named by --screenshots (docs/inspector-app.md shows
 Usage: inspector_app_test.py --server BIN --client BIN --reference DIR --screenshots DIR
 """
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -277,6 +278,32 @@ def main():
         check(history.count("terkirim") == 5, f"all 5 delivered: {history}")
         browser.shot("riwayat")
 
+        # Impor: a spreadsheet saved by Excel with Indonesian settings, one row refused with its line;
+        # the same file again adds nothing.
+        csv_path = os.path.join(work, "pasar-wanaraya.csv")
+        # An hour ago, in WITA (UTC+8, the bundled deployment's zone), as the inspector's sheet says.
+        hour_ago = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).strftime("%Y-%m-%d %H:%M")
+        with open(csv_path, "w", newline="") as f:
+            f.write("\ufeffmarket;commodity;trader;price_rupiah;observed_at\r\n"
+                    f"pasar_wanaraya;beras_medium;Bu Tini;Rp 13.200;{hour_ago}\r\n"
+                    f"pasar_wanaraya;gula_konsumsi;Bu Tini;17.500;{hour_ago}\r\n"
+                    f"pasar_wanaraya;beras_medum;Bu Tini;13200;{hour_ago}\r\n")
+        for round_, expected in ((1, "3 baris: 2 baru tersimpan, 0 sudah pernah diimpor, 1 ditolak."),
+                                 (2, "3 baris: 0 baru tersimpan, 2 sudah pernah diimpor, 1 ditolak.")):
+            browser.by_id("nav-impor").click()
+            browser.wait(lambda: browser.by_id("impor").is_displayed(), "the Impor screen")
+            browser.by_id("import-file").send_keys(csv_path)
+            browser.by_id("import-form").find_element(By.TAG_NAME, "button").click()
+            browser.wait(lambda: browser.by_id("import-result").text == expected, f"import round {round_}: {expected}")
+        problems = browser.by_id("import-problems").text
+        check(problems.startswith("line 4: price_sample.commodity_code: unknown commodity"), problems)
+        browser.shot("impor")
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "2", "the 2 imported prices wait to be sent")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 2 catatan.", "imported prices sent",
+                     seconds=60)
+
         # Every input is labelled (a <label for> or an aria-label): a screen reader reads each.
         unlabelled = browser.driver.execute_script("""
             return [...document.querySelectorAll('input, select, textarea')]
@@ -285,7 +312,7 @@ def main():
         check(unlabelled == [], f"inputs without a label: {unlabelled}")
         # A phone, 360 px wide: the page itself never scrolls sideways (the sheet scrolls in its box).
         browser.driver.set_window_size(360, 740)
-        for view in ("beranda", "harga", "riwayat"):
+        for view in ("beranda", "harga", "riwayat", "impor"):
             browser.by_id("nav-" + view).click()
             browser.wait(lambda: browser.by_id(view).is_displayed(), view)
             width = browser.driver.execute_script("return document.documentElement.scrollWidth")
@@ -342,8 +369,8 @@ def main():
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
-        check(stats["records"]["price_sample"] == 5 and stats["total_records"] == 5,
-              f"the server holds exactly the 5 prices sent: {stats}")
+        check(stats["records"]["price_sample"] == 7 and stats["total_records"] == 7,
+              f"the server holds exactly the 7 prices sent (4 + 1 fixed + 2 imported): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "
               f"screenshots in {args.screenshots}")
         return 0

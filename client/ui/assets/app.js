@@ -24,7 +24,7 @@ function text(tag, content, className) {
   return element;
 }
 
-const VIEWS = ['beranda', 'harga', 'riwayat'];
+const VIEWS = ['beranda', 'harga', 'riwayat', 'impor'];
 const STATE_WORDS = { pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian' };
 const KIND_WORDS = {
   price_sample: 'harga', outlet_audit: 'audit', follow_up: 'tindak lanjut', uttp_verification: 'tera/tera ulang',
@@ -250,6 +250,23 @@ function askReason(td, input, msg, row, trader, focus) {
   if (focus) reason.focus();  // keyboard only: Enter on the price, then the reason, then Enter
 }
 
+async function importFile(event) {
+  event.preventDefault();
+  const file = $('import-file').files[0];
+  if (!file) return;
+  $('import-result').textContent = 'Mengimpor…';
+  const { status, answer } = await api('/api/v1/import', { csv: await file.text() });
+  const problems = $('import-problems');
+  problems.replaceChildren();
+  if (status !== 200) {
+    $('import-result').textContent = 'Tidak diimpor: ' + answer.error;
+    return;
+  }
+  $('import-result').textContent = answer.rows + ' baris: ' + answer.added + ' baru tersimpan, ' + answer.already +
+    ' sudah pernah diimpor, ' + answer.problems.length + ' ditolak.';
+  for (const p of answer.problems) problems.append(text('li', p));
+}
+
 async function start() {
   const { status, answer } = await api('/api/v1/session');
   if (status !== 200) {
@@ -273,6 +290,7 @@ async function start() {
   $('sheet-form').addEventListener('submit', openSheet);
   $('trader-form').addEventListener('submit', addTrader);
   $('history-form').addEventListener('submit', showHistory);
+  $('import-form').addEventListener('submit', importFile);
   window.addEventListener('hashchange', showView);
   showView();
 }
