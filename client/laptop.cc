@@ -152,6 +152,19 @@ std::string DescribeRecord(const v1::Record& r, const common::ReferenceCatalog& 
   return day;
 }
 
+std::string_view OutboxStateName(v1::OutboxState state) {
+  switch (state) {
+    case v1::OUTBOX_STATE_PENDING:
+      return "pending";
+    case v1::OUTBOX_STATE_ACKNOWLEDGED:
+      return "delivered";
+    case v1::OUTBOX_STATE_NEEDS_ATTENTION:
+      return "needs_attention";
+    default:
+      return "";
+  }
+}
+
 absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const common::ReferenceCatalog& catalog,
                                                     absl::TimeZone zone, std::optional<absl::CivilDay> day,
                                                     std::optional<common::RecordKind> kind) {
@@ -163,9 +176,7 @@ absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const co
     if ((day && observed != *day) || (kind && record_kind != kind)) return true;
     lines.push_back({r.id(), record_kind ? std::string(common::KindName(*record_kind)) : "",
                      common::FormatLocalDate(observed),
-                     e.state() == v1::OUTBOX_STATE_PENDING        ? "pending"
-                     : e.state() == v1::OUTBOX_STATE_ACKNOWLEDGED ? "delivered"
-                                                                  : "needs_attention",
+                     std::string(OutboxStateName(e.state())),
                      DescribeRecord(r, catalog, zone)});
     return true;
   });

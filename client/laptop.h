@@ -47,6 +47,9 @@ std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodi
 // 2026-12-01" — names from `catalog`, the day in `zone`. For the lists of refused records.
 std::string DescribeRecord(const v1::Record& record, const common::ReferenceCatalog& catalog, absl::TimeZone zone);
 
+// "pending", "delivered" or "needs_attention": an outbox state as the CLI's JSON and the app name it.
+std::string_view OutboxStateName(v1::OutboxState state);
+
 // One record of this laptop, as `pantau records` and the app's Riwayat list it.
 struct RecordLine {
   std::string id;

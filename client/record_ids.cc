@@ -28,6 +28,11 @@ std::string HexOf(std::string_view bytes) {
   return out;
 }
 
+std::string RandomHex(size_t bytes) {
+  auto random = RandomBytes(bytes);
+  return random.ok() ? HexOf(*random) : "";
+}
+
 absl::StatusOr<std::string> NewRecordId(absl::Time now) {
   auto random = RandomBytes(10);
   if (!random.ok()) return random.status();

@@ -20,5 +20,7 @@ std::string DeterministicRecordId(absl::Time observed, std::string_view content_
 // `n` bytes from the OS's secure random source; lower-case hex of bytes.
 absl::StatusOr<std::string> RandomBytes(size_t n);
 std::string HexOf(std::string_view bytes);
+// 2 * `bytes` hex digits from the secure random source (secrets, session ids); "" if it failed.
+std::string RandomHex(size_t bytes);
 
 }  // namespace pantau::client

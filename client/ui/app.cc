@@ -22,12 +22,6 @@ using nlohmann::json;
 
 constexpr char kCookie[] = "pantau_ui";
 
-// 2 * `bytes` hex digits from the system's random source; "" if it failed.
-std::string RandomHex(size_t bytes) {
-  auto random = RandomBytes(bytes);
-  return random.ok() ? HexOf(*random) : "";
-}
-
 bool SameSecret(const std::string& a, const std::string& b) {
   return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -108,19 +102,6 @@ json ErrorsJson(const std::vector<v1::FieldError>& errors) {
   json out = json::array();
   for (const auto& e : errors) out.push_back({{"field", e.field()}, {"reason", e.reason()}});
   return out;
-}
-
-std::string StateName(v1::OutboxState state) {
-  switch (state) {
-    case v1::OUTBOX_STATE_PENDING:
-      return "pending";
-    case v1::OUTBOX_STATE_ACKNOWLEDGED:
-      return "delivered";
-    case v1::OUTBOX_STATE_NEEDS_ATTENTION:
-      return "needs_attention";
-    default:
-      return "";
-  }
 }
 
 }  // namespace
@@ -313,7 +294,7 @@ Response App::Sheet(const std::string& market_code, const std::string& day_text)
     if (!p.trader().empty() && known.insert(p.trader()).second) traders.push_back(p.trader());
     const absl::Time observed = common::FromTimestamp(r.observed_at());
     if (observed >= day_start && observed < day_end) {
-      json cell = {{"id", r.id()}, {"price_rupiah", p.price_rupiah()}, {"state", StateName(e.state())}};
+      json cell = {{"id", r.id()}, {"price_rupiah", p.price_rupiah()}, {"state", OutboxStateName(e.state())}};
       if (p.pack_size_milli_units() > 0) cell["pack_price_rupiah"] = p.pack_price_rupiah();
       cells[p.commodity_code()][p.trader()] = cell;
     } else if (observed < day_start && e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {

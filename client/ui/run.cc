@@ -19,11 +19,6 @@ extern char** environ;
 namespace pantau::client::ui {
 namespace {
 
-std::string LaunchSecret() {
-  auto random = RandomBytes(24);
-  return random.ok() ? HexOf(*random) : "";
-}
-
 // xdg-open URL, not waited for; false when it could not be started.
 bool OpenBrowser(const std::string& url) {
   pid_t pid = 0;
@@ -34,7 +29,7 @@ bool OpenBrowser(const std::string& url) {
 }  // namespace
 
 int RunUi(const RunOptions& options, std::ostream& out, std::ostream& err) {
-  const std::string secret = LaunchSecret();
+  const std::string secret = RandomHex(24);
   if (secret.empty()) {
     err << "pantau: ui: no random source for the launch secret\n";
     return 1;
