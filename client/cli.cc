@@ -74,8 +74,9 @@ int PrintRefused(Session& s, const std::vector<v1::FieldError>& errors) {
 }
 
 // Checks `record` as the server will, saves it (fsynced), and says so.
-int SaveAndSay(Session& s, const v1::Record& record, const EntryContext& ctx, const std::string& what) {
-  auto outcome = CheckAndSave(*s.store, record, ctx);
+int SaveAndSay(Session& s, const v1::Record& record, const EntryContext& ctx, const std::string& what,
+               std::string_view replaces = {}) {
+  auto outcome = CheckAndSave(*s.store, record, ctx, replaces);
   if (!outcome.ok()) return s.Fail(outcome.status());
   if (!outcome->errors.empty()) return PrintRefused(s, outcome->errors);
   s.out << "saved " << what << " " << record.id() << "; " << outcome->pending
@@ -635,6 +636,21 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
           StrCat("record ", target, " is not on this laptop; only your own records can be corrected here")));
     }
     const v1::Record& original = (*target_entry)->record();
+    // A record the server refused was never stored there: it is not corrected or voided by a
+    // record of its own but replaced by a new one, or dropped, on this laptop.
+    const bool refused = (*target_entry)->state() == v1::OUTBOX_STATE_NEEDS_ATTENTION;
+    if ((*target_entry)->state() == v1::OUTBOX_STATE_RESOLVED) {
+      const std::string& by = (*target_entry)->replaced_by();
+      return s.Fail(absl::FailedPreconditionError(
+          by.empty() ? StrCat("record ", target, " was refused by the server and dropped on this laptop; there is nothing to change")
+                     : StrCat("record ", target, " was refused by the server and replaced by ", by, "; change ", by,
+                              " instead")));
+    }
+    if (refused && *void_cmd) {
+      if (absl::Status dropped = s.store->Resolve(target, nullptr, reason, now); !dropped.ok()) return s.Fail(dropped);
+      out << "dropped refused record " << target << " (the server never stored it); it no longer needs attention\n";
+      return kOk;
+    }
     auto record = NewRecord(ctx, common::FromTimestamp(original.observed_at()));
     if (!record.ok()) return s.Fail(record.status());
     if (*void_cmd) {
@@ -675,6 +691,11 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     } else {
       return s.Fail(absl::InvalidArgumentError(
           "this record is not a price sample: give the corrected values with --json FILE"));
+    }
+    if (refused) {
+      auto fresh = ReplacementOf(original, *c, ctx);
+      if (!fresh.ok()) return s.Fail(fresh.status());
+      return SaveAndSay(s, *fresh, ctx, StrCat("replacement of refused record ", target), target);
     }
     return SaveAndSay(s, *record, ctx, StrCat("correction of ", target));
   }

@@ -120,7 +120,7 @@ std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodi
   std::vector<int64_t> prices;
   (void)store.ScanSince(now - absl::Hours(24 * 30), [&](const v1::OutboxEntry& e) {
     const auto& r = e.record();
-    if (e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION && r.has_price_sample() &&
+    if (Counted(e) && r.has_price_sample() &&
         r.price_sample().commodity_code() == commodity) {
       prices.push_back(r.price_sample().price_rupiah());
     }
@@ -160,6 +160,8 @@ std::string_view OutboxStateName(v1::OutboxState state) {
       return "delivered";
     case v1::OUTBOX_STATE_NEEDS_ATTENTION:
       return "needs_attention";
+    case v1::OUTBOX_STATE_RESOLVED:
+      return "resolved";
     default:
       return "";
   }
@@ -184,7 +186,50 @@ absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const co
   return lines;
 }
 
-absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx) {
+absl::StatusOr<v1::Record> ReplacementOf(const v1::Record& refused, const v1::Correction& changes,
+                                         const EntryContext& ctx) {
+  auto record = NewRecord(ctx, common::FromTimestamp(refused.observed_at()));
+  if (!record.ok()) return record.status();
+  switch (changes.replacement_case()) {
+    case v1::Correction::kPriceSample:
+      *record->mutable_price_sample() = changes.price_sample();
+      break;
+    case v1::Correction::kOutletAudit:
+      *record->mutable_outlet_audit() = changes.outlet_audit();
+      break;
+    case v1::Correction::kFollowUp:
+      *record->mutable_follow_up() = changes.follow_up();
+      break;
+    case v1::Correction::kUttpVerification:
+      *record->mutable_uttp_verification() = changes.uttp_verification();
+      break;
+    default:
+      if (refused.has_price_sample()) {
+        *record->mutable_price_sample() = refused.price_sample();
+      } else if (refused.has_outlet_audit()) {
+        *record->mutable_outlet_audit() = refused.outlet_audit();
+      } else if (refused.has_follow_up()) {
+        *record->mutable_follow_up() = refused.follow_up();
+      } else if (refused.has_uttp_verification()) {
+        *record->mutable_uttp_verification() = refused.uttp_verification();
+      } else {
+        return absl::InvalidArgumentError(StrCat("record ", refused.id(), " is a correction or void; enter it anew"));
+      }
+  }
+  if (record->has_outlet_audit()) {  // the server's own fields are never sent
+    record->mutable_outlet_audit()->clear_computed_findings();
+    record->mutable_outlet_audit()->clear_finding_reasons();
+    record->mutable_outlet_audit()->clear_checklist_applied();
+  }
+  return record;
+}
+
+bool Counted(const v1::OutboxEntry& e) {
+  return e.state() == v1::OUTBOX_STATE_PENDING || e.state() == v1::OUTBOX_STATE_ACKNOWLEDGED;
+}
+
+absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx,
+                                         std::string_view replaces) {
   std::vector<int64_t> recent;
   if (record.has_price_sample()) recent = RecentPrices(store, record.price_sample().commodity_code(), ctx.now);
   if (record.has_correction() && record.correction().has_price_sample()) {
@@ -198,7 +243,7 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
     const auto& p = record.price_sample();
     (void)store.ScanSince(ctx.now - kSlipWindow, [&](const v1::OutboxEntry& e) {
       const v1::Record& r = e.record();
-      if (!r.has_price_sample() || r.id() == record.id()) return true;
+      if (!r.has_price_sample() || r.id() == record.id() || !Counted(e)) return true;
       const auto& q = r.price_sample();
       if (q.market_code() == p.market_code() && q.commodity_code() == p.commodity_code() &&
           q.trader() == p.trader() && q.price_rupiah() == p.price_rupiah()) {
@@ -215,7 +260,11 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
     if (!outcome.errors.empty()) return outcome;
   }
   if (!outcome.errors.empty()) return outcome;
-  if (absl::Status saved = store.Add(record, ctx.now); !saved.ok()) return saved;
+  if (absl::Status saved = replaces.empty() ? store.Add(record, ctx.now)
+                                             : store.Resolve(replaces, &record, "replaced by a corrected record", ctx.now);
+      !saved.ok()) {
+    return saved;
+  }
   auto counts = store.Counts();
   outcome.pending = counts.ok() ? counts->pending : 0;
   return outcome;

@@ -73,8 +73,20 @@ struct SaveOutcome {
 // Checks `record` as the server will (and a price against this laptop's recent prices of the
 // same commodity, unless confirmed; and, unless confirmed, refuses a slip: the same market,
 // commodity, trader and price saved in the last 10 minutes), then saves it durably. An error
-// status: the store failed.
-absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx);
+// status: the store failed. With `replaces` (the id of a refused record), the record is saved as
+// its replacement in the same write (LaptopStore::Resolve): the refused one leaves "needs
+// attention" exactly when this one is pending.
+absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& record, const EntryContext& ctx,
+                                         std::string_view replaces = {});
+
+// A new record in place of `refused` (one the server refused, never stored): the body of
+// `changes` when it has one, else the refused record's own, observed when the refused one was.
+// For CheckAndSave(..., replaces = refused.id()).
+absl::StatusOr<v1::Record> ReplacementOf(const v1::Record& refused, const v1::Correction& changes,
+                                         const EntryContext& ctx);
+
+// True for the records that count: pending or delivered (not refused, not replaced).
+bool Counted(const v1::OutboxEntry& entry);
 
 struct ImportOutcome {
   size_t rows = 0;                    // data rows read

@@ -242,6 +242,38 @@ class RocksLaptopStore final : public LaptopStore {
     return Write(batch);
   }
 
+  absl::Status Resolve(std::string_view id, const v1::Record* replacement, const std::string& reason,
+                       absl::Time now) override {
+    PANTAU_ASSIGN_OR_RETURN(auto entry, Get(id));
+    if (!entry) return absl::NotFoundError(StrCat("no record ", id, " on this laptop"));
+    if (entry->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+      return absl::FailedPreconditionError(StrCat("record ", id, " does not need attention"));
+    }
+    rocksdb::WriteBatch batch;
+    const std::string key(id);
+    PANTAU_ASSIGN_OR_RETURN(uint64_t pending, GetCount(kPendingCount));
+    if (replacement != nullptr) {
+      PANTAU_ASSIGN_OR_RETURN(auto taken, GetString(kOutbox, replacement->id()));
+      if (!taken.empty()) return absl::AlreadyExistsError(StrCat("record ", replacement->id(), " is already saved"));
+      v1::OutboxEntry added;
+      *added.mutable_record() = *replacement;
+      added.set_state(v1::OUTBOX_STATE_PENDING);
+      *added.mutable_state_changed_at() = common::ToTimestamp(now);
+      PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kOutbox), replacement->id(), added.SerializeAsString())));
+      PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kPending), replacement->id(), rocksdb::Slice())));
+      PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kPendingCount, EncodeU64(pending + 1))));
+      entry->set_replaced_by(replacement->id());
+    }
+    entry->set_state(v1::OUTBOX_STATE_RESOLVED);
+    entry->set_resolution_reason(reason);
+    *entry->mutable_state_changed_at() = common::ToTimestamp(now);
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kOutbox), key, entry->SerializeAsString())));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Delete(cf(kAttention), key)));
+    PANTAU_ASSIGN_OR_RETURN(uint64_t flagged, GetCount(kAttentionCount));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kAttentionCount, EncodeU64(flagged - 1))));
+    return Write(batch);
+  }
+
   absl::StatusOr<uint64_t> ResendDeliveredSince(absl::Time since, absl::Time now) override {
     rocksdb::WriteBatch batch;
     uint64_t resent = 0;

@@ -72,6 +72,14 @@ class LaptopStore {
   // account's kecamatan). One synced write. NOT_FOUND for an unknown id; FAILED_PRECONDITION when
   // it does not need attention, or was a CONFLICT (its id is taken: resending cannot help).
   virtual absl::Status Requeue(std::string_view id, absl::Time now) = 0;
+  // Settles a refused record (INVALID or CONFLICT) the server never stored: `replacement`, when
+  // given, is saved as a new pending record and the refused one is marked RESOLVED with its id;
+  // without one the refused record is dropped (RESOLVED, `reason` kept). One synced write: the
+  // attention count falls by one exactly when the new record is there. NOT_FOUND for an unknown
+  // id; FAILED_PRECONDITION when it does not need attention; ALREADY_EXISTS when the
+  // replacement's id is taken.
+  virtual absl::Status Resolve(std::string_view id, const v1::Record* replacement, const std::string& reason,
+                               absl::Time now) = 0;
   // Makes every record the server acknowledged at or after `since` pending again (after the
   // server was restored from a backup older than them; the server stores each once, so the
   // ones it still has come back DUPLICATE). One synced write; returns how many.

@@ -12,6 +12,7 @@
 #include "client/ui/assets.h"
 #include "common/amounts.h"
 #include "common/dates.h"
+#include "common/record_kinds.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -222,6 +223,7 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/sync") return Sync();
     if (path == "/api/v1/requeue") return Requeue(request.body);
+    if (path == "/api/v1/drop") return Drop(request.body);
     if (path == "/api/v1/import") return Import(request.body);
   }
   return Error(404, StrCat(request.method, " ", path, ": no such page"));
@@ -248,11 +250,24 @@ Response App::State() {
   };
   json attention = json::array();
   (void)store_->ScanAttention([&](const v1::OutboxEntry& e) {
-    attention.push_back({{"id", e.record().id()},
-                         {"what", DescribeRecord(e.record(), catalog_, policy_.display_zone)},
-                         {"conflict", e.outcome() == v1::PUSH_OUTCOME_CONFLICT},
-                         {"message", e.message()},
-                         {"errors", ErrorsJson({e.errors().begin(), e.errors().end()})}});
+    json item = {{"id", e.record().id()},
+                 {"what", DescribeRecord(e.record(), catalog_, policy_.display_zone)},
+                 {"kind", common::KindOf(e.record()) ? std::string(common::KindName(*common::KindOf(e.record()))) : ""},
+                 {"conflict", e.outcome() == v1::PUSH_OUTCOME_CONFLICT},
+                 {"message", e.message()},
+                 {"errors", ErrorsJson({e.errors().begin(), e.errors().end()})}};
+    if (e.record().has_price_sample()) {  // what "Perbaiki" starts from
+      const auto& p = e.record().price_sample();
+      const v1::Market* m = catalog_.FindMarket(p.market_code());
+      item["price"] = {{"market", p.market_code()},
+                       {"market_name", m != nullptr ? m->name() : p.market_code()},
+                       {"commodity", p.commodity_code()},
+                       {"trader", p.trader()},
+                       {"price", p.price_rupiah()},
+                       {"day", common::FormatLocalDate(absl::ToCivilDay(common::FromTimestamp(e.record().observed_at()),
+                                                                         policy_.display_zone))}};
+    }
+    attention.push_back(item);
     return attention.size() < 100;
   });
   return Json(200, {{"pending", counts->pending},
@@ -293,11 +308,12 @@ Response App::Sheet(const std::string& market_code, const std::string& day_text)
     const auto& p = r.price_sample();
     if (!p.trader().empty() && known.insert(p.trader()).second) traders.push_back(p.trader());
     const absl::Time observed = common::FromTimestamp(r.observed_at());
+    if (e.state() == v1::OUTBOX_STATE_RESOLVED) return true;  // replaced or dropped
     if (observed >= day_start && observed < day_end) {
       json cell = {{"id", r.id()}, {"price_rupiah", p.price_rupiah()}, {"state", OutboxStateName(e.state())}};
       if (p.pack_size_milli_units() > 0) cell["pack_price_rupiah"] = p.pack_price_rupiah();
       cells[p.commodity_code()][p.trader()] = cell;
-    } else if (observed < day_start && e.state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+    } else if (observed < day_start && Counted(e)) {
       auto& last = last_before[p.commodity_code()];
       if (observed >= last.first) last = {observed, p.price_rupiah()};
     }
@@ -356,7 +372,16 @@ Response App::SavePrice(const std::string& body) {
   if (slash != std::string::npos) input.pack_quantity = std::string(common::StripAsciiSpace(typed.substr(slash + 1)));
   const std::string day_text = text("day");
   const absl::Time now = absl::Now();
-  if (!day_text.empty() && day_text != common::FormatLocalDate(Today())) {
+  // "Perbaiki" in Perlu perhatian: a new sample in place of a refused one, observed when it was.
+  const std::string replaces = text("replaces");
+  if (!replaces.empty()) {
+    auto refused_entry = store_->Get(replaces);
+    if (!refused_entry.ok()) return Error(500, std::string(refused_entry.status().message()));
+    if (!*refused_entry || (*refused_entry)->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+      return Error(409, StrCat("record ", replaces, " does not need attention"));
+    }
+    input.observed = common::FromTimestamp((*refused_entry)->record().observed_at());
+  } else if (!day_text.empty() && day_text != common::FormatLocalDate(Today())) {
     auto day = common::ParseLocalDate(day_text);
     if (!day) return refused("day", StrCat("\"", day_text, "\" is not a date YYYY-MM-DD"));
     // Another day than today: at noon of it, as `--at YYYY-MM-DD` records it.
@@ -365,7 +390,7 @@ Response App::SavePrice(const std::string& body) {
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
   auto record = BuildPriceSample(input, ctx);
   if (!record.ok()) return refused("price", std::string(record.status().message()));
-  auto outcome = CheckAndSave(*store_, *record, ctx);
+  auto outcome = CheckAndSave(*store_, *record, ctx, replaces);
   if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
   if (!outcome->errors.empty()) {
     // Would a reason let it through? Asked of the same rules, with a reason given.
@@ -429,6 +454,19 @@ Response App::Requeue(const std::string& body) {
   }
   auto counts = store_->Counts();
   return Json(200, {{"ok", true}, {"pending", counts.ok() ? counts->pending : 0}});
+}
+
+// "Batalkan" in Perlu perhatian: a refused record dropped (as `pantau void ID` of a refused one).
+Response App::Drop(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object() || !in.contains("id") || !in["id"].is_string()) return Error(400, "id: a record id is required");
+  const std::string reason = in.contains("reason") && in["reason"].is_string() ? in["reason"].get<std::string>() : "";
+  if (common::StripAsciiSpace(reason).empty()) return Error(422, "reason: say why the record is dropped");
+  if (absl::Status done = store_->Resolve(in["id"].get<std::string>(), nullptr, reason, absl::Now()); !done.ok()) {
+    return Error(done.code() == absl::StatusCode::kNotFound ? 404 : 409, std::string(done.message()));
+  }
+  auto counts = store_->Counts();
+  return Json(200, {{"ok", true}, {"needs_attention", counts.ok() ? counts->needs_attention : 0}});
 }
 
 Response App::Sync() {

@@ -79,6 +79,7 @@ class App {
   Response Records(const std::string& day);
   Response Import(const std::string& body);
   Response Requeue(const std::string& body);
+  Response Drop(const std::string& body);
   // Reloads settings and the reference data (after a sync pulled changes).
   absl::Status Reload();
   const Session* SessionOf(const Request& request) const;

@@ -119,6 +119,47 @@ TEST_F(LaptopStoreTest, ARefusedRecordRequeuedIsPendingAgainAndAConflictIsNot) {
   EXPECT_EQ(store_->Counts()->pending, 0u);
 }
 
+TEST_F(LaptopStoreTest, ARefusedRecordReplacedOrDroppedLeavesAttentionInTheSameWrite) {
+  std::vector<v1::Record> records = {PriceRecord(TestUlid(4, 1), 13100), PriceRecord(TestUlid(4, 2), 13200),
+                                     PriceRecord(TestUlid(4, 3), 13300)};
+  for (const auto& r : records) ASSERT_THAT(store_->Add(r, TestNow()), IsOk());
+  ASSERT_THAT(store_->ApplyResults(records,
+                                   Answer(records, {v1::PUSH_OUTCOME_INVALID, v1::PUSH_OUTCOME_CONFLICT,
+                                                    v1::PUSH_OUTCOME_ACCEPTED}),
+                                   TestNow()),
+              IsOk());
+  ASSERT_EQ(store_->Counts()->needs_attention, 2u);
+  const v1::Record fixed = PriceRecord(TestUlid(4, 4), 13150);
+  // A replacement whose id is taken changes nothing.
+  const v1::Record taken = PriceRecord(TestUlid(4, 3), 1);
+  EXPECT_THAT(store_->Resolve(records[0].id(), &taken, "x", TestNow()), StatusIs(absl::StatusCode::kAlreadyExists));
+  EXPECT_EQ(store_->Counts()->needs_attention, 2u);
+  ASSERT_THAT(store_->Resolve(records[0].id(), &fixed, "typo", TestNow()), IsOk());
+  // A conflict (its id taken on the server) can be dropped; a delivered record cannot.
+  ASSERT_THAT(store_->Resolve(records[1].id(), nullptr, "entered twice", TestNow()), IsOk());
+  EXPECT_THAT(store_->Resolve(records[2].id(), nullptr, "x", TestNow()), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Resolve(records[0].id(), nullptr, "x", TestNow()), StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->Resolve(TestUlid(9, 9), nullptr, "x", TestNow()), StatusIs(absl::StatusCode::kNotFound));
+  Reopen();  // synced writes
+  auto counts = store_->Counts();
+  EXPECT_EQ(counts->needs_attention, 0u);
+  EXPECT_EQ(counts->pending, 1u);
+  EXPECT_EQ(counts->acknowledged, 1u);
+  auto pending = store_->NextPending("", 10);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id(), fixed.id());
+  auto replaced = *store_->Get(records[0].id());
+  EXPECT_EQ(replaced->state(), v1::OUTBOX_STATE_RESOLVED);
+  EXPECT_EQ(replaced->replaced_by(), fixed.id());
+  auto dropped = *store_->Get(records[1].id());
+  EXPECT_EQ(dropped->state(), v1::OUTBOX_STATE_RESOLVED);
+  EXPECT_EQ(dropped->replaced_by(), "");
+  EXPECT_EQ(dropped->resolution_reason(), "entered twice");
+  int scanned = 0;
+  ASSERT_THAT(store_->ScanAttention([&](const v1::OutboxEntry&) { return ++scanned > 0; }), IsOk());
+  EXPECT_EQ(scanned, 0);
+}
+
 TEST_F(LaptopStoreTest, RecordsDeliveredSinceADayArePendingAgainAfterAServerRestore) {
   // Three records delivered on the day before, two on the day, one refused, one still pending.
   std::vector<v1::Record> early = {PriceRecord(TestUlid(3, 1), 13100), PriceRecord(TestUlid(3, 2), 13200),

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/laptop_store.h"
+#include "common/dates.h"
 #include "tests/testing/test_support.h"
 
 namespace pantau::client::ui {
@@ -209,6 +210,88 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   EXPECT_EQ(Pending(), 4u);
   EXPECT_EQ(app_->Handle(Post("/api/v1/import", {{"csv", "harga,pasar\n1,2\n"}})).status, 422);
   EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_marabahan&day=2026-02-30")).status, 400);
+}
+
+TEST_F(UiAppTest, ARefusedPriceIsFixedByANewRecordOrDroppedAndTheCountClears) {
+  // Two records the server refused (the answer applied to the outbox as a sync would).
+  std::vector<v1::Record> refused;
+  app_.reset();
+  {
+    auto store = LaptopStore::Open(dir_.Sub("home"));
+    ASSERT_THAT(store, IsOk());
+    for (int i = 0; i < 2; ++i) {
+      v1::Record& r = refused.emplace_back();
+      r.set_id(i == 0 ? "01JD00000000000000000000A1" : "01JD00000000000000000000A2");
+      r.set_device_id("laptop-siti");
+      *r.mutable_observed_at() = common::ToTimestamp(absl::Now() - absl::Hours(26));
+      *r.mutable_created_at() = r.observed_at();
+      auto* p = r.mutable_price_sample();
+      p->set_market_code("pasar_marabahan");
+      p->set_commodity_code("beras_medium");
+      p->set_trader("Bu Ani");
+      p->set_price_rupiah(131000);
+      p->set_unit("kg");
+      ASSERT_THAT((*store)->Add(r, absl::Now()), IsOk());
+    }
+    v1::PushResponse answer;
+    for (const auto& r : refused) {
+      auto* result = answer.add_results();
+      result->set_record_id(r.id());
+      result->set_outcome(v1::PUSH_OUTCOME_INVALID);
+      auto* e = result->add_errors();
+      e->set_field("price_sample.price_rupiah");
+      e->set_reason("Rp 131.000 is outside the plausible range");
+    }
+    ASSERT_THAT((*store)->ApplyResults(refused, answer, absl::Now()), IsOk());
+  }
+  auto app = App::Open(dir_.Sub("home"), kSecret, sleeper_);
+  ASSERT_THAT(app, IsOk());
+  app_ = *std::move(app);
+  app_->set_port(4242);
+  SignIn();
+
+  json state = json::parse(app_->Handle(Get("/api/v1/state")).body);
+  ASSERT_EQ(state["needs_attention"], 2);
+  ASSERT_EQ(state["attention"].size(), 2u);
+  const json& first = state["attention"][0];
+  EXPECT_EQ(first["kind"], "price_sample");
+  EXPECT_EQ(first["price"]["market_name"], "Pasar Marabahan");
+  EXPECT_EQ(first["price"]["price"], 131000);
+  EXPECT_EQ(first["price"]["trader"], "Bu Ani");
+
+  // "Perbaiki": the price retyped, saved as a new record in place of the refused one.
+  auto fix = [&](const std::string& id, const std::string& price) {
+    return app_->Handle(Post("/api/v1/prices", {{"market", "pasar_marabahan"},
+                                                {"commodity", "beras_medium"},
+                                                {"trader", "Bu Ani"},
+                                                {"price", price},
+                                                {"replaces", id}}));
+  };
+  Response still_wrong = fix(refused[0].id(), "131.000");  // the same outlier: refused again, nothing changes
+  EXPECT_EQ(still_wrong.status, 422) << still_wrong.body;
+  EXPECT_EQ(json::parse(app_->Handle(Get("/api/v1/state")).body)["needs_attention"], 2);
+  Response fixed = fix(refused[0].id(), "13.100");
+  ASSERT_EQ(fixed.status, 200) << fixed.body;
+  const std::string new_id = json::parse(fixed.body)["id"];
+  EXPECT_NE(new_id, refused[0].id());
+  EXPECT_EQ(fix(refused[0].id(), "13.200").status, 409);  // already fixed
+  // "Batalkan": dropped with a reason; never without one.
+  EXPECT_EQ(app_->Handle(Post("/api/v1/drop", {{"id", refused[1].id()}, {"reason", " "}})).status, 422);
+  EXPECT_EQ(app_->Handle(Post("/api/v1/drop", {{"id", refused[1].id()}, {"reason", "tercatat dua kali"}})).status, 200);
+  EXPECT_EQ(app_->Handle(Post("/api/v1/drop", {{"id", new_id}, {"reason", "x"}})).status, 409);  // pending, not refused
+
+  state = json::parse(app_->Handle(Get("/api/v1/state")).body);
+  EXPECT_EQ(state["needs_attention"], 0);
+  EXPECT_EQ(state["pending"], 1);
+  // The new record is observed when the refused one was, and the history says what became of both.
+  Response history = app_->Handle(Get("/api/v1/records?day=" + common::FormatLocalDate(absl::ToCivilDay(
+                                                                    absl::Now() - absl::Hours(26), absl::FixedTimeZone(8 * 3600)))));
+  const json records = json::parse(history.body)["records"];
+  std::map<std::string, std::string> states;
+  for (const auto& r : records) states[r["id"]] = r["state"];
+  EXPECT_EQ(states[refused[0].id()], "resolved");
+  EXPECT_EQ(states[refused[1].id()], "resolved");
+  EXPECT_EQ(states[new_id], "pending");
 }
 
 }  // namespace

@@ -8,8 +8,9 @@ adds two traders, and types: a price with thousands dots (saved, focus moves dow
 (converted to the unit), a typo (refused in the cell, then fixed), an outlier (refused, then saved
 with a reason). Beranda shows 4 pending; "Kirim sekarang" delivers them. Then the server refuses one (the admin
 retired its market while the laptop still listed it): Beranda lists it with its content and the
-server's reason; once the market is back, "Kirim ulang" and "Kirim sekarang" deliver it, and the
-server holds exactly the 5 price samples. Then the app's defences, over real sockets: no cookie, another
+server's reason; once the market is back, "Kirim ulang" sends one again and "Perbaiki" replaces
+the other (mistyped) with a new record, and the server holds exactly the prices sent, never the
+mistyped one. Then the app's defences, over real sockets: no cookie, another
 Host (DNS rebinding), another Origin, no CSRF token — each refused, nothing saved.
 
 Screenshots go to the folder named by --screenshots (docs/inspector-app.md shows them).
@@ -249,33 +250,54 @@ def main():
         browser.type(["12.900", Keys.ENTER])
         browser.wait(lambda: browser.cell_message("Beras Medium", "Bu Sari") == "tersimpan Rp 12.900 per kg",
                      "saved on the laptop")
+        browser.cell("Gula Konsumsi", "Bu Sari").click()
+        browser.type(["17.000", Keys.ENTER])
+        browser.wait(lambda: browser.cell_message("Gula Konsumsi", "Bu Sari") == "tersimpan Rp 17.000 per kg",
+                     "saved on the laptop")
         browser.by_id("nav-beranda").click()
-        browser.wait(lambda: browser.by_id("pending").text == "1", "1 waiting")
+        browser.wait(lambda: browser.by_id("pending").text == "2", "2 waiting")
         browser.by_id("send-now").click()
-        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan; 1 perlu perhatian.",
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan; 2 perlu perhatian.",
                      "refused by the server", seconds=60)
-        browser.wait(lambda: browser.by_id("attention").text == "1", "1 needs attention")
-        item = browser.driver.find_element(By.CSS_SELECTOR, "#attention-list li")
-        check("Beras Medium at pasar_tamban, Bu Sari, Rp 12.900/kg" in item.text, f"the refused record: {item.text}")
-        check("pasar_tamban" in item.find_element(By.CSS_SELECTOR, ".error").text, f"the server's reason: {item.text}")
+        browser.wait(lambda: browser.by_id("attention").text == "2", "2 need attention")
+        items = browser.driver.find_elements(By.CSS_SELECTOR, "#attention-list li")
+        check("Beras Medium at pasar_tamban, Bu Sari, Rp 12.900/kg" in items[0].text, f"the refused record: {items[0].text}")
+        check("pasar_tamban" in items[0].find_element(By.CSS_SELECTOR, ".error").text, f"the server's reason: {items[0].text}")
         browser.shot("beranda-perlu-perhatian")
         run(args.client, "--home", admin, "admin", "reference", "apply", original)
-        item.find_element(By.XPATH, ".//button[text()='Kirim ulang']").click()
-        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
-                     "pending again")
-        browser.by_id("send-now").click()
+        # The first was right: sent again as it is.
+        items[0].find_element(By.XPATH, ".//button[text()='Kirim ulang']").click()
+        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "1",
+                     "one pending again")
+        browser.by_id("send-now").click()  # delivers it, and brings the market back to this laptop
         browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "delivered", seconds=60)
         browser.wait(lambda: browser.by_id("delivered").text == "5", "5 delivered")
+        # The second was mistyped too: "Perbaiki", the right price, Enter: a new record in its place.
+        item = browser.driver.find_element(By.CSS_SELECTOR, "#attention-list li")
+        check("Gula Konsumsi" in item.text and "Rp 17.000" in item.text, f"the second refused record: {item.text}")
+        item.find_element(By.XPATH, ".//button[text()='Perbaiki']").click()
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id").startswith("fix-")
+                     and browser.driver.switch_to.active_element.get_attribute("value") == "17.000",
+                     "the fix form, focused, with the refused price")
+        browser.shot("beranda-perbaiki")
+        browser.type(["17.500", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
+                     "the fix pending, nothing needs attention")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "delivered", seconds=60)
+        browser.wait(lambda: browser.by_id("delivered").text == "6", "6 delivered")
 
         # Riwayat: today's records of this laptop, with what each is and its state.
         browser.by_id("nav-riwayat").click()
-        browser.wait(lambda: browser.by_id("history-summary").text.startswith("5 catatan pada "), "Riwayat lists 5")
+        browser.wait(lambda: browser.by_id("history-summary").text.startswith("7 catatan pada "), "Riwayat lists 7")
         history = browser.by_id("history").text
         for expected in ("Beras Medium at Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg",
                          "Cabai Rawit Merah at Pasar Marabahan (contoh), Pak Budi, Rp 350.000/kg",
-                         "Beras Medium at Pasar Tamban (contoh), Bu Sari, Rp 12.900/kg"):
+                         "Beras Medium at Pasar Tamban (contoh), Bu Sari, Rp 12.900/kg",
+                         "Gula Konsumsi at Pasar Tamban (contoh), Bu Sari, Rp 17.500/kg"):
             check(expected in history, f"Riwayat shows {expected}: {history}")
-        check(history.count("terkirim") == 5, f"all 5 delivered: {history}")
+        check(history.count("terkirim") == 6 and history.count("diganti/dibatalkan") == 1,
+              f"6 delivered, the mistyped one replaced: {history}")
         browser.shot("riwayat")
 
         # Impor: a spreadsheet saved by Excel with Indonesian settings, one row refused with its line;
@@ -369,8 +391,9 @@ def main():
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
-        check(stats["records"]["price_sample"] == 7 and stats["total_records"] == 7,
-              f"the server holds exactly the 7 prices sent (4 + 1 fixed + 2 imported): {stats}")
+        check(stats["records"]["price_sample"] == 8 and stats["total_records"] == 8,
+              f"the server holds exactly the 8 prices sent (4 + 1 sent again + 1 fixed + 2 imported; "
+              f"never the mistyped one): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "
               f"screenshots in {args.screenshots}")
         return 0

@@ -25,7 +25,9 @@ function text(tag, content, className) {
 }
 
 const VIEWS = ['beranda', 'harga', 'riwayat', 'impor'];
-const STATE_WORDS = { pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian' };
+const STATE_WORDS = {
+  pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian', resolved: 'diganti/dibatalkan',
+};
 const KIND_WORDS = {
   price_sample: 'harga', outlet_audit: 'audit', follow_up: 'tindak lanjut', uttp_verification: 'tera/tera ulang',
   correction: 'koreksi', void: 'pembatalan',
@@ -75,19 +77,75 @@ async function refreshState() {
     const reasons = item.errors.map((e) => e.field + ': ' + e.reason).join('; ') || item.message;
     li.append(text('span', reasons, 'error'), document.createElement('br'));
     li.append(text('small', item.id + ' '));
+    if (item.price) li.append(button('Perbaiki', () => fixForm(li, item)));
+    li.append(button('Batalkan', () => dropForm(li, item)));
     if (!item.conflict) {
-      const again = text('button', 'Kirim ulang', 'secondary');
-      again.type = 'button';
-      again.title = 'Setelah penyebabnya diperbaiki di server';
-      again.addEventListener('click', async () => {
+      const again = button('Kirim ulang', async () => {
         await api('/api/v1/requeue', { id: item.id });
         refreshState();
       });
+      again.title = 'Setelah penyebabnya diperbaiki di server';
       li.append(again);
     }
     list.append(li);
   }
   $('attention-title').hidden = answer.attention.length === 0;
+}
+
+function button(label, onClick) {
+  const b = text('button', label, 'secondary');
+  b.type = 'button';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+// One small form under a refused record: a label, an input, a button; Enter submits.
+function inlineForm(li, id, label, value, action, submit) {
+  li.querySelectorAll('.fix').forEach((e) => e.remove());
+  const form = document.createElement('form');
+  form.className = 'fix row';
+  const field = document.createElement('div');
+  const l = text('label', label);
+  l.htmlFor = id;
+  const input = document.createElement('input');
+  input.id = id;
+  input.autocomplete = 'off';
+  input.value = value;
+  field.append(l, input);
+  const go = text('button', action);
+  go.type = 'submit';
+  const msg = text('p', '', 'error');
+  msg.setAttribute('role', 'alert');
+  form.append(field, go, msg);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const problem = await submit(input.value);
+    if (problem) msg.textContent = problem; else refreshState();
+  });
+  li.append(form);
+  input.focus();
+  input.select();
+}
+
+// "Perbaiki": the refused price retyped; saved as a new record in its place.
+function fixForm(li, item) {
+  const p = item.price;
+  inlineForm(li, 'fix-' + item.id, 'Harga yang benar (' + p.trader + ')', p.price.toLocaleString('id-ID'), 'Simpan perbaikan',
+    async (typed) => {
+      const { status, answer } = await api('/api/v1/prices', {
+        market: p.market, commodity: p.commodity, trader: p.trader, price: typed, replaces: item.id,
+      });
+      if (status === 200) return '';
+      return (answer.errors || []).map((e) => e.reason).join('; ') || answer.error;
+    });
+}
+
+// "Batalkan": the refused record dropped (the server never stored it), with the reason.
+function dropForm(li, item) {
+  inlineForm(li, 'drop-' + item.id, 'Alasan membatalkan', '', 'Batalkan catatan', async (reason) => {
+    const { status, answer } = await api('/api/v1/drop', { id: item.id, reason });
+    return status === 200 ? '' : answer.error;
+  });
 }
 
 async function sendNow() {
