@@ -5,30 +5,45 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "common/amounts.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
 namespace pantau::client {
 namespace {
 
-// "19.000", "Rp 19.000", "19000" -> 19000.
-bool ParseRupiah(std::string text, int64_t* out) {
-  text = std::string(common::StripAsciiSpace(text));
-  if (text.rfind("Rp", 0) == 0) text = std::string(common::StripAsciiSpace(text.substr(2)));
-  std::string digits;
-  for (char c : text) {
-    if (c == '.') continue;
-    digits += c;
-  }
-  return !digits.empty() && absl::SimpleAtoi(digits, out) && *out >= 0;
+// "19.000", "Rp 19.000", "19000" -> 19000 (common/amounts.h, as prices everywhere).
+bool ParseRupiah(const std::string& text, int64_t* out) {
+  auto rupiah = common::ParseRupiahText(text);
+  if (!rupiah) return false;
+  *out = *rupiah;
+  return true;
 }
 
+constexpr std::string_view kNotChecked = "tidak dapat diperiksa";
+
 }  // namespace
+
+v1::ChecklistAnswer NotChecked(const std::string& item, const std::string& reason) {
+  v1::ChecklistAnswer a;
+  a.set_item_code(item);
+  a.set_not_checked_reason(std::string(common::StripAsciiSpace(reason)));
+  return a;
+}
 
 absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, const std::string& raw) {
   const std::string text = absl::AsciiStrToLower(std::string(common::StripAsciiSpace(raw)));
   v1::ChecklistAnswer a;
   a.set_item_code(item.code());
+  if (text.rfind(kNotChecked, 0) == 0 && item.type() != v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) {
+    // "tidak dapat diperiksa: timbangan rusak"
+    std::string_view reason = common::StripAsciiSpace(common::StripAsciiSpace(raw).substr(kNotChecked.size()));
+    if (!reason.empty() && reason.front() == ':') reason = common::StripAsciiSpace(reason.substr(1));
+    if (reason.empty()) {
+      return absl::InvalidArgumentError(StrCat(item.code(), ": say why it could not be checked: \"tidak dapat diperiksa: REASON\""));
+    }
+    return NotChecked(item.code(), std::string(reason));
+  }
   int64_t number = 0;
   switch (item.type()) {
     case v1::CHECKLIST_ITEM_TYPE_YES_NO:
@@ -96,7 +111,7 @@ absl::StatusOr<v1::ChecklistAnswer> UntypedAnswer(const std::string& item, const
 
 void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::istream& in, std::ostream& out) {
   out << "checklist " << common::OutletKindName(checklist.outlet_kind()) << " " << checklist.version()
-      << " (an empty answer leaves the item unanswered)\n";
+      << " (every item is answered; - marks one tidak dapat diperiksa, with the reason)\n";
   for (const auto& item : checklist.items()) {
     if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;
     bool answered = false;
@@ -106,7 +121,22 @@ void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::
       out << item.question() << " [" << item.code() << "]> " << std::flush;
       std::string line;
       if (!std::getline(in, line)) return;
-      if (common::StripAsciiSpace(line).empty()) break;
+      const std::string_view typed = common::StripAsciiSpace(line);
+      if (typed.empty()) {
+        out << "  answer it, or type - if it cannot be checked\n";
+        continue;
+      }
+      if (typed == "-") {
+        out << "  tidak dapat diperiksa, because> " << std::flush;
+        std::string reason;
+        if (!std::getline(in, reason)) return;
+        if (common::StripAsciiSpace(reason).empty()) {
+          out << "  a reason is needed\n";
+          continue;
+        }
+        *audit.add_answers() = NotChecked(item.code(), reason);
+        break;
+      }
       auto answer = AnswerFor(item, line);
       if (answer.ok()) {
         *audit.add_answers() = *answer;

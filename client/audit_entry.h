@@ -12,15 +12,18 @@
 namespace pantau::client {
 
 // An answer typed for `item`: yes/no items take yes, ya, no, tidak; counts a whole number;
-// prices "19000", "19.000" or "Rp 19.000"; weights "7950" or "7950 g"; photos a SHA-256 in hex.
-// INVALID_ARGUMENT saying what the item expects.
+// prices "19000", "19.000" or "Rp 19.000"; weights "7950" or "7950 g"; photos a SHA-256 in hex;
+// any item "tidak dapat diperiksa: REASON". INVALID_ARGUMENT saying what the item expects.
 absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, const std::string& text);
+
+// "Tidak dapat diperiksa": `item` could not be checked, for `reason`.
+v1::ChecklistAnswer NotChecked(const std::string& item, const std::string& reason);
 
 // An answer typed without a checklist to say its type: yes / no, "Rp N", "N g", or a count.
 absl::StatusOr<v1::ChecklistAnswer> UntypedAnswer(const std::string& item, const std::string& text);
 
 // Asks every item of `checklist` not yet answered in `audit` on `out`, reading lines from `in`:
-// an empty line leaves it unanswered; a wrong answer is asked again. Stock balances are rules,
+// an empty or wrong answer is asked again; "-" and a reason mark it tidak dapat diperiksa. Stock balances are rules,
 // not questions.
 void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::istream& in, std::ostream& out);
 

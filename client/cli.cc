@@ -266,7 +266,11 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   auto* audit_add = audit_cmd->add_subcommand("add", "record an outlet audit");
   audit_add->add_option("--outlet", outlet, "outlet code");
   audit_add->add_option("--checklist-version", checklist_version, "checklist version answered (default: the one in force on the audit day)");
-  audit_add->add_option("--answer", answers, "ITEM=yes|no|NUMBER|Rp NUMBER|NUMBER g (repeatable)");
+  audit_add->add_option("--answer", answers,
+                        "ITEM=yes|no|NUMBER|Rp NUMBER|NUMBER g|PHOTO-SHA256 (repeatable); every item of the checklist is "
+                        "answered or --not-checked");
+  std::vector<std::string> not_checked;
+  audit_add->add_option("--not-checked", not_checked, "ITEM=REASON: the item tidak dapat diperiksa, and why (repeatable)");
   audit_add->add_option("--finding", findings, "violation code found (repeatable)");
   audit_add->add_option("--json", json_file, "the audit as JSON (OutletAudit fields) instead of flags");
   audit_add->add_option("--at", at, "when observed (default now)");
@@ -521,6 +525,13 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
       auto answer = item != nullptr ? AnswerFor(*item, value) : UntypedAnswer(item_code, value);
       if (!answer.ok()) return s.Fail(answer.status());
       *a->add_answers() = *answer;
+    }
+    for (const auto& spec : not_checked) {
+      auto eq = spec.find('=');
+      if (eq == std::string::npos || common::StripAsciiSpace(spec.substr(eq + 1)).empty()) {
+        return s.Fail(absl::InvalidArgumentError(StrCat("--not-checked \"", spec, "\": use ITEM=REASON")));
+      }
+      *a->add_answers() = NotChecked(spec.substr(0, eq), spec.substr(eq + 1));
     }
     if (interactive) {
       if (checklist == nullptr) {

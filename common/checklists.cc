@@ -118,8 +118,19 @@ std::vector<std::pair<std::string, std::string>> AnswerProblems(const v1::Outlet
     if (item == nullptr) {
       out.emplace_back(field + ".item_code", StrCat("\"", a.item_code(), "\" is not an item of checklist ",
                                                     OutletKindName(checklist.outlet_kind()), " ", checklist.version()));
-    } else if (a.value_case() != v1::ChecklistAnswer::VALUE_NOT_SET && !Matches(item->type(), a)) {
+    } else if (a.value_case() != v1::ChecklistAnswer::VALUE_NOT_SET && !a.has_not_checked_reason() &&
+               !Matches(item->type(), a)) {
       out.emplace_back(field, StrCat(a.item_code(), ": expects ", Expected(item->type())));
+    }
+  }
+  // Every item is answered, or marked "tidak dapat diperiksa" with a reason: an empty answer is
+  // never "no finding".
+  for (const auto& item : checklist.items()) {
+    if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;  // a rule, not a question
+    const v1::ChecklistAnswer* a = AnswerTo(audit, item.code());
+    if (a == nullptr || a->value_case() == v1::ChecklistAnswer::VALUE_NOT_SET) {
+      out.emplace_back("answers", StrCat(item.code(), " (", item.question(), ") is not answered: answer it, or mark it "
+                                         "tidak dapat diperiksa with the reason"));
     }
   }
   return out;

@@ -178,6 +178,13 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
       }
       case v1::ChecklistAnswer::kYes:
         break;
+      case v1::ChecklistAnswer::kNotCheckedReason:
+        if (StripAsciiSpace(answer.not_checked_reason()).empty()) {
+          errors.Add(path + ".not_checked_reason", "says why the item could not be checked; it is empty");
+        } else if (answer.not_checked_reason().size() > 500) {
+          errors.Add(path + ".not_checked_reason", "is longer than 500 characters");
+        }
+        break;
     }
   }
   for (int i = 0; i < a.findings_size(); ++i) {

@@ -182,10 +182,61 @@ TEST_F(ChecklistTest, AnswersMustFitTheChecklist) {
   auto a = Lpg();
   Answer(a, "harga_jual", 1, "yes");
   Answer(a, "warna_tabung", 1, "yes");
-  const auto problems = AnswerProblems(a, *catalog_.FindChecklist(v1::OUTLET_KIND_LPG_PANGKALAN, "2026-1"));
-  ASSERT_EQ(problems.size(), 2u);
+  const v1::Checklist& lpg = *catalog_.FindChecklist(v1::OUTLET_KIND_LPG_PANGKALAN, "2026-1");
+  const auto problems = AnswerProblems(a, lpg);
+  // Two answers wrong, and the 12 questions (of 13; the stock balance is a rule) not answered.
+  ASSERT_EQ(problems.size(), 14u);
   EXPECT_EQ(problems[0].second, "harga_jual: expects a price in Rupiah");
   EXPECT_EQ(problems[1].second, "\"warna_tabung\" is not an item of checklist lpg_pangkalan 2026-1");
+  EXPECT_EQ(problems[2].first, "answers");
+  EXPECT_EQ(problems[2].second,
+            "papan_nama (Papan nama hijau dengan nomor registrasi dan HET terpasang?) is not answered: answer it, or "
+            "mark it tidak dapat diperiksa with the reason");
+}
+
+TEST_F(ChecklistTest, EveryItemIsAnsweredOrMarkedNotCheckedWithNoFindingFromTheMark) {
+  const v1::Checklist& lpg = *catalog_.FindChecklist(v1::OUTLET_KIND_LPG_PANGKALAN, "2026-1");
+  auto a = Lpg();
+  a.set_checklist_version("2026-1");
+  for (const auto& item : lpg.items()) {
+    switch (item.type()) {
+      case v1::CHECKLIST_ITEM_TYPE_YES_NO:
+        Answer(a, item.code(), item.finding_if_yes() ? 0 : 1, "yes");  // the answer that is no finding
+        break;
+      case v1::CHECKLIST_ITEM_TYPE_COUNT:
+        Answer(a, item.code(), 10, "count");
+        break;
+      case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH:
+        Answer(a, item.code(), 18000, "price");
+        break;
+      case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G:
+        Answer(a, item.code(), 8000, "weight");
+        break;
+      case v1::CHECKLIST_ITEM_TYPE_PHOTO: {
+        auto* photo = a.add_answers();
+        photo->set_item_code(item.code());
+        photo->set_photo_sha256(std::string(64, 'a'));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  EXPECT_TRUE(AnswerProblems(a, lpg).empty());
+  // The weight could not be taken: marked, with the reason. No finding (the bound is 7 955 g),
+  // and a count item marked likewise.
+  for (auto& answer : *a.mutable_answers()) {
+    if (answer.item_code() == "berat_tabung_isi_g" || answer.item_code() == "stok_terjual") {
+      answer.set_not_checked_reason("timbangan pangkalan rusak");
+    }
+  }
+  EXPECT_TRUE(AnswerProblems(a, lpg).empty());
+  EXPECT_EQ(Findings(a, day_), std::vector<std::string>{});
+  // An item left without any value is not answered.
+  a.mutable_answers(0)->clear_yes();
+  const auto problems = AnswerProblems(a, lpg);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].second.rfind("papan_nama (", 0), 0u) << problems[0].second;
 }
 
 TEST_F(ChecklistTest, BrokenChecklistsAreNamed) {

@@ -41,6 +41,32 @@ const std::string kServer = PANTAU_SERVER_BINARY;
 const std::string kClient = PANTAU_CLIENT_BINARY;
 const std::string kReference = std::string(PANTAU_SOURCE_DIR) + "/deploy/reference";
 
+// `audit add` flags answering every item of the bundled LPG checklist 2026-1 with no finding, but
+// for the items in `typed` (ITEM=VALUE, as typed); the photo tidak dapat diperiksa unless typed.
+std::vector<std::string> LpgAnswers(const std::map<std::string, std::string>& typed = {}) {
+  const std::vector<std::pair<std::string, std::string>> clean = {
+      {"papan_nama", "ya"},        {"harga_jual", "18.000"},       {"timbangan_sah", "ya"},
+      {"berat_tabung_isi_g", "8000 g"}, {"pencatatan_map", "ya"},  {"pembeli_tidak_berhak", "tidak"},
+      {"stok_diterima", "60"},     {"stok_terjual", "50"},         {"stok_ada", "10"},
+      {"pengecer_dalam_batas", "ya"}, {"alat_keselamatan", "ya"},  {"segel_utuh", "ya"}};
+  std::vector<std::string> args;
+  for (const auto& [item, value] : clean) {
+    auto it = typed.find(item);
+    args.insert(args.end(), {"--answer", item + "=" + (it != typed.end() ? it->second : value)});
+  }
+  if (auto photo = typed.find("foto_papan"); photo != typed.end()) {
+    args.insert(args.end(), {"--answer", "foto_papan=" + photo->second});
+  } else {
+    args.insert(args.end(), {"--not-checked", "foto_papan=kamera rusak"});
+  }
+  return args;
+}
+
+std::vector<std::string> Concat(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -566,8 +592,9 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
                          "--price", price, "--at", day + " 09:00"});
     ASSERT_EQ(added.exit_code, 0) << added.err;
   }
-  auto audit = Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1",
-                       "--finding", "harga_di_atas_het", "--at", t1 + " 10:00"});
+  auto audit = Pantau(Concat({"audit", "add", "--outlet", "pkl_contoh_marabahan_1", "--finding", "harga_di_atas_het",
+                              "--at", t1 + " 10:00"},
+                             LpgAnswers()));
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
   ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
 
@@ -751,11 +778,23 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
 TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) {
   const absl::TimeZone wita = common::ZoneWithoutDeployment();
   const std::string yesterday = common::FormatLocalDate(absl::ToCivilDay(absl::Now(), wita) - 1);
-  // Walked at a prompt: papan nama ya, harga 19.000, the rest left unanswered.
-  const std::string walk = StrCat("printf 'ya\\nRp 19.000\\n\\n' | ", kClient, " --home ", dir_.Sub("laptop"),
-                                  " audit add --outlet pkl_contoh_marabahan_1 -i --at '", yesterday, " 09:00'");
+  // An audit with items left out is not saved: each unanswered item is named.
+  auto partial = Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1", "--answer", "papan_nama=ya"});
+  EXPECT_EQ(partial.exit_code, 2) << partial.err;
+  EXPECT_NE(partial.err.find("harga_jual (Harga jual LPG 3 kg per tabung (Rp)) is not answered: answer it, or mark "
+                             "it tidak dapat diperiksa with the reason"),
+            std::string::npos)
+      << partial.err;
+  EXPECT_EQ(Status()["pending"], 0);
+  // Walked at a prompt: every item answered; an empty answer is asked again; "-" and a reason
+  // mark an item tidak dapat diperiksa (the stock received: the book was with the agen).
+  const std::string walk = StrCat("printf 'ya\\nRp 19.000\\nya\\n8000\\nya\\ntidak\\n-\\nbuku stok dibawa agen\\n20\\n\\n",
+                                  "-\\nbelum dihitung\\nya\\nya\\nya\\n-\\nkamera rusak\\n' | ", kClient, " --home ",
+                                  dir_.Sub("laptop"), " audit add --outlet pkl_contoh_marabahan_1 -i --at '", yesterday,
+                                  " 09:00'");
   auto walked = RunCommand({"/bin/sh", "-c", walk});
-  ASSERT_EQ(walked.exit_code, 0) << walked.err;
+  ASSERT_EQ(walked.exit_code, 0) << walked.err << walked.out;
+  EXPECT_NE(walked.err.find("answer it, or type - if it cannot be checked"), std::string::npos) << walked.err;
   EXPECT_NE(walked.out.find("findings (1):\n  harga_di_atas_het — harga_jual: Rp 19.000 is above the HET of Rp 18.500"),
             std::string::npos)
       << walked.out;
@@ -779,11 +818,38 @@ TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) 
     answer->set_item_code(item);
     answer->set_count(count);
   }
+  for (const char* item : {"papan_nama", "timbangan_sah", "pencatatan_map", "pengecer_dalam_batas", "alat_keselamatan",
+                           "segel_utuh"}) {
+    auto* answer = a->add_answers();
+    answer->set_item_code(item);
+    answer->set_yes(true);
+  }
+  a->add_answers()->set_item_code("pembeli_tidak_berhak");
+  a->mutable_answers(a->answers_size() - 1)->set_yes(false);
+  a->add_answers()->set_item_code("harga_jual");
+  a->mutable_answers(a->answers_size() - 1)->set_price_rupiah(18000);
+  a->add_answers()->set_item_code("berat_tabung_isi_g");
+  a->mutable_answers(a->answers_size() - 1)->set_weight_g(8000);
+  a->add_answers()->set_item_code("foto_papan");
+  a->mutable_answers(a->answers_size() - 1)->set_not_checked_reason("kamera rusak");
   auto stub = v1::SyncService::NewStub(grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   auto pushed = pantau::testing::PushBatches(*stub, Token("siti"), {{quiet}});
   ASSERT_TRUE(pushed.status.ok());
   ASSERT_EQ(pushed.responses.at(0).results(0).outcome(), v1::PUSH_OUTCOME_ACCEPTED)
       << pushed.responses.at(0).results(0).message();
+  // The same audit from a laptop that left two items out (or a client that skips the laptop's
+  // check): INVALID on the server, each item named, nothing stored.
+  v1::Record gaps = quiet;
+  gaps.set_id(pantau::testing::TestUlid(static_cast<uint64_t>(absl::ToUnixMillis(absl::Now() - absl::Hours(20))), 8));
+  gaps.mutable_outlet_audit()->mutable_answers()->DeleteSubrange(3, 2);  // papan_nama, timbangan_sah
+  auto refused = pantau::testing::PushBatches(*stub, Token("siti"), {{gaps}});
+  ASSERT_TRUE(refused.status.ok());
+  const v1::RecordResult& gap_result = refused.responses.at(0).results(0);
+  EXPECT_EQ(gap_result.outcome(), v1::PUSH_OUTCOME_INVALID);
+  ASSERT_EQ(gap_result.errors_size(), 2) << gap_result.message();
+  EXPECT_EQ(gap_result.errors(0).field(), "outlet_audit.answers");
+  EXPECT_EQ(gap_result.errors(0).reason().rfind("papan_nama (", 0), 0u) << gap_result.errors(0).reason();
+  EXPECT_EQ(gap_result.errors(1).reason().rfind("timbangan_sah (", 0), 0u) << gap_result.errors(1).reason();
 
   // A pupuk step on a pangkalan: saved on the laptop (it cannot know), refused by the server.
   ASSERT_EQ(Pantau({"followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het", "--action",
@@ -845,8 +911,7 @@ TEST_F(ClientProcessTest, EvidencePhotosSyncResumeAndComeBackByteForByte) {
     EXPECT_FALSE(receipt.complete());
   }
   // The audit references the photo; sync sends the record, then only the rest of the photo.
-  ASSERT_EQ(Pantau({"audit", "add", "--outlet", "pkl_contoh_marabahan_1", "--answer", "foto_papan=" + sha,
-                    "--answer", "papan_nama=ya"})
+  ASSERT_EQ(Pantau(Concat({"audit", "add", "--outlet", "pkl_contoh_marabahan_1"}, LpgAnswers({{"foto_papan", sha}})))
                 .exit_code,
             0);
   auto synced = Pantau({"sync", "--json"});
