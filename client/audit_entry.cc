@@ -1,6 +1,7 @@
 #include "client/audit_entry.h"
 
 #include <istream>
+#include <set>
 #include <ostream>
 
 #include "absl/strings/ascii.h"
@@ -145,6 +146,52 @@ void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::
       out << "  " << answer.status().message() << "\n";
     }
   }
+}
+
+const v1::Checklist* FillAudit(v1::OutletAudit& audit, const AuditAnswers& answers,
+                               const common::ReferenceCatalog& catalog, absl::CivilDay day,
+                               std::vector<std::pair<std::string, std::string>>& problems) {
+  if (const v1::Outlet* o = catalog.FindOutlet(audit.outlet_code());
+      o != nullptr && audit.outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
+    audit.set_outlet_kind(o->kind());
+  }
+  const v1::Checklist* checklist = common::ChecklistFor(audit, catalog, day);
+  if (checklist != nullptr) audit.set_checklist_version(checklist->version());
+  for (const auto& [item_code, value] : answers.typed) {
+    const v1::ChecklistItem* item = nullptr;
+    if (checklist != nullptr) {
+      for (const auto& i : checklist->items()) item = i.code() == item_code ? &i : item;
+    }
+    auto answer = item != nullptr ? AnswerFor(*item, value) : UntypedAnswer(item_code, value);
+    if (!answer.ok()) {
+      problems.emplace_back(StrCat("answers.", item_code), std::string(answer.status().message()));
+      continue;
+    }
+    *audit.add_answers() = *answer;
+  }
+  for (const auto& [item_code, reason] : answers.not_checked) {
+    if (common::StripAsciiSpace(reason).empty()) {
+      problems.emplace_back(StrCat("answers.", item_code),
+                            StrCat(item_code, ": say why it could not be checked"));
+      continue;
+    }
+    *audit.add_answers() = NotChecked(item_code, reason);
+  }
+  return checklist;
+}
+
+std::vector<common::Finding> SettleFindings(v1::OutletAudit& audit, const v1::Checklist* checklist,
+                                            const common::ReferenceCatalog& catalog, absl::CivilDay day,
+                                            const std::vector<std::string>& observed) {
+  std::vector<common::Finding> found;
+  std::set<std::string> listed(observed.begin(), observed.end());
+  if (checklist != nullptr) {
+    found = common::EvaluateChecklist(*checklist, audit, catalog, day, catalog.PriceZonesOfOutlet(audit.outlet_code()));
+    for (const auto& f : found) listed.insert(f.code);
+  }
+  audit.clear_findings();
+  for (const auto& f : listed) audit.add_findings(f);
+  return found;
 }
 
 std::string FindingLines(const std::vector<common::Finding>& findings) {

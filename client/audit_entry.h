@@ -7,7 +7,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/checklists.h"
+#include "common/reference_catalog.h"
 
 namespace pantau::client {
 
@@ -26,6 +28,26 @@ absl::StatusOr<v1::ChecklistAnswer> UntypedAnswer(const std::string& item, const
 // an empty or wrong answer is asked again; "-" and a reason mark it tidak dapat diperiksa. Stock balances are rules,
 // not questions.
 void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::istream& in, std::ostream& out);
+
+// An audit as the inspector gives it, in the words typed: the CLI's flags and the app's form.
+struct AuditAnswers {
+  std::vector<std::pair<std::string, std::string>> typed;        // item -> text, as AnswerFor reads it
+  std::vector<std::pair<std::string, std::string>> not_checked;  // item -> why it could not be checked
+};
+
+// Fills `audit` (outlet code set) for `day`: its kind from the outlet, the checklist (the version
+// named, else the one in force), and the answers. Returns the checklist, nullptr when the laptop
+// has none for this kind; `problems` gets one (field, reason) per answer that cannot be read, the
+// field "answers.ITEM" so a form shows it beside the item.
+const v1::Checklist* FillAudit(v1::OutletAudit& audit, const AuditAnswers& answers,
+                               const common::ReferenceCatalog& catalog, absl::CivilDay day,
+                               std::vector<std::pair<std::string, std::string>>& problems);
+
+// The findings the rules give for `audit` on `day` (the server runs the same), written into it
+// with `observed` (findings the inspector saw that no rule covers), each once.
+std::vector<common::Finding> SettleFindings(v1::OutletAudit& audit, const v1::Checklist* checklist,
+                                            const common::ReferenceCatalog& catalog, absl::CivilDay day,
+                                            const std::vector<std::string>& observed);
 
 // "findings: none" or one line per finding with its reason.
 std::string FindingLines(const std::vector<common::Finding>& findings);

@@ -505,34 +505,26 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     }
     if (!outlet.empty()) a->set_outlet_code(outlet);
     if (!checklist_version.empty()) a->set_checklist_version(checklist_version);
-    if (const v1::Outlet* o = env.catalog.FindOutlet(a->outlet_code()); o != nullptr && a->outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
-      a->set_outlet_kind(o->kind());
-    }
     // The checklist: the version named, else the one in force on the audit's day.
     const absl::CivilDay day = absl::ToCivilDay(*observed ? **observed : now, s.policy.display_zone);
-    const v1::Checklist* checklist = common::ChecklistFor(*a, env.catalog, day);
-    if (checklist != nullptr) a->set_checklist_version(checklist->version());
+    AuditAnswers given;
     for (const auto& spec : answers) {
       auto eq = spec.find('=');
       if (eq == std::string::npos) {
         return s.Fail(absl::InvalidArgumentError(StrCat("--answer \"", spec, "\": use ITEM=VALUE")));
       }
-      const std::string item_code = spec.substr(0, eq), value = spec.substr(eq + 1);
-      const v1::ChecklistItem* item = nullptr;
-      if (checklist != nullptr) {
-        for (const auto& i : checklist->items()) item = i.code() == item_code ? &i : item;
-      }
-      auto answer = item != nullptr ? AnswerFor(*item, value) : UntypedAnswer(item_code, value);
-      if (!answer.ok()) return s.Fail(answer.status());
-      *a->add_answers() = *answer;
+      given.typed.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
     }
     for (const auto& spec : not_checked) {
       auto eq = spec.find('=');
       if (eq == std::string::npos || common::StripAsciiSpace(spec.substr(eq + 1)).empty()) {
         return s.Fail(absl::InvalidArgumentError(StrCat("--not-checked \"", spec, "\": use ITEM=REASON")));
       }
-      *a->add_answers() = NotChecked(spec.substr(0, eq), spec.substr(eq + 1));
+      given.not_checked.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
     }
+    std::vector<std::pair<std::string, std::string>> problems;
+    const v1::Checklist* checklist = FillAudit(*a, given, env.catalog, day, problems);
+    if (!problems.empty()) return s.Fail(absl::InvalidArgumentError(problems.front().second));
     if (interactive) {
       if (checklist == nullptr) {
         return s.Fail(absl::FailedPreconditionError(
@@ -542,14 +534,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     }
     // The findings, by the same rules the server applies, shown before saving; those the
     // inspector adds with --finding (observed, no rule for them) are kept beside them.
-    std::set<std::string> listed(findings.begin(), findings.end());
-    if (checklist != nullptr) {
-      const auto found = common::EvaluateChecklist(*checklist, *a, env.catalog, day,
-                                                   env.catalog.PriceZonesOfOutlet(a->outlet_code()));
-      s.out << FindingLines(found);
-      for (const auto& f : found) listed.insert(f.code);
-    }
-    for (const auto& f : listed) a->add_findings(f);
+    std::vector<std::string> observed_findings(findings.begin(), findings.end());
+    observed_findings.insert(observed_findings.end(), a->findings().begin(), a->findings().end());
+    const auto found = SettleFindings(*a, checklist, env.catalog, day, observed_findings);
+    if (checklist != nullptr) s.out << FindingLines(found);
     return SaveAndSay(s, *record, ctx, "outlet audit");
   }
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "client/csv_import.h"
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -237,6 +238,16 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
   }
   SaveOutcome outcome;
   outcome.errors = CheckBeforeSaving(record, ctx, recent);
+  if (record.has_follow_up()) {
+    // The audit it follows up, when this laptop recorded it: its own findings and its outlet's
+    // ladder only, as the server will check.
+    auto audit = store.Get(record.follow_up().audit_record_id());
+    if (audit.ok() && *audit && (*audit)->record().has_outlet_audit()) {
+      for (auto& e : common::FollowUpProblems(record.follow_up(), "follow_up.", (*audit)->record().outlet_audit(), ctx.catalog)) {
+        outcome.errors.push_back(std::move(e));
+      }
+    }
+  }
   if (outcome.errors.empty() && record.has_price_sample() && record.price_sample().confirm_reason().empty()) {
     // A slip: the same trader's same price of the same commodity at the same market saved a few
     // minutes ago — a second Enter, or a command run twice. A real second sample says so.

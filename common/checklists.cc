@@ -209,6 +209,33 @@ std::vector<std::string> EffectiveFindings(const v1::OutletAudit& audit) {
   return std::vector<std::string>(all.begin(), all.end());
 }
 
+std::vector<v1::FieldError> FollowUpProblems(const v1::FollowUp& f, const std::string& at, const v1::OutletAudit& audit,
+                                             const ReferenceCatalog& catalog) {
+  std::vector<v1::FieldError> errors;
+  const v1::FollowUpAction* action = catalog.FindFollowUpAction(f.action_code());
+  const std::string kind(OutletKindName(audit.outlet_kind()));
+  if (action != nullptr && !kind.empty() && action->domain() != kind) {
+    std::vector<std::string> ladder;
+    for (const auto& code : catalog.Codes("follow_up_action")) {
+      if (catalog.FindFollowUpAction(code)->domain() == kind) ladder.push_back(code);
+    }
+    v1::FieldError& e = errors.emplace_back();
+    e.set_field(at + "action_code");
+    e.set_reason(StrCat("\"", f.action_code(), "\" is on the ", action->domain(), " ladder, but audit ",
+                        f.audit_record_id(), " is of a ", kind, "; its ladder: ", StrJoin(ladder, ", ")));
+  }
+  const std::vector<std::string> findings = EffectiveFindings(audit);
+  if (!f.finding_code().empty() && std::find(findings.begin(), findings.end(), f.finding_code()) == findings.end()) {
+    v1::FieldError& e = errors.emplace_back();
+    e.set_field(at + "finding_code");
+    e.set_reason(findings.empty()
+                     ? StrCat("audit ", f.audit_record_id(), " found no violation, so there is nothing to follow up")
+                     : StrCat("\"", f.finding_code(), "\" is not a finding of audit ", f.audit_record_id(),
+                              "; its findings: ", StrJoin(findings, ", ")));
+  }
+  return errors;
+}
+
 bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog, absl::CivilDay day) {
   v1::OutletAudit* audit = record.has_outlet_audit() ? record.mutable_outlet_audit()
                            : record.has_correction() && record.correction().has_outlet_audit()

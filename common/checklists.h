@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
+#include "pantau/v1/sync_service.pb.h"
 
 namespace pantau::common {
 
@@ -42,6 +43,13 @@ std::vector<Finding> EvaluateChecklist(const v1::Checklist& checklist, const v1:
 // The findings that count for an audit: those its rules gave on the server and those the laptop
 // listed (observed ones no rule covers included), each once, in code order.
 std::vector<std::string> EffectiveFindings(const v1::OutletAudit& audit);
+
+// What is wrong with follow-up `f` of `audit` (fields prefixed with `at`): an action on another
+// kind of outlet's ladder (the ladder of this one listed), a finding the audit did not find (its
+// findings listed). An empty finding code follows up all of them. The server checks every
+// follow-up whose audit it holds; the laptop, those of audits it holds.
+std::vector<v1::FieldError> FollowUpProblems(const v1::FollowUp& f, const std::string& at, const v1::OutletAudit& audit,
+                                             const ReferenceCatalog& catalog);
 
 // Computes the findings of the outlet audit `record` holds (itself or a correction's
 // replacement) and records them in computed_findings, finding_reasons and checklist_applied.

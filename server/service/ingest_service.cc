@@ -54,33 +54,12 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckAgainstStored(
                               : nullptr;
   if (f == nullptr) return errors;
   const std::string at = record.has_follow_up() ? "follow_up." : "correction.follow_up.";
-  const v1::FollowUpAction* action = catalog.FindFollowUpAction(f->action_code());
-  // The action must be a step of the ladder of the audited outlet's kind. An audit not stored
-  // yet (another laptop has not synced) cannot be checked here and is not held against it.
+  // The action must be a step of the ladder of the audited outlet's kind, the finding one of the
+  // audit's (common/checklists.h, as the laptop checks). An audit not stored yet (another laptop
+  // has not synced) cannot be checked here and is not held against it.
   PANTAU_ASSIGN_OR_RETURN(auto audit, AuditOf(f->audit_record_id(), batch));
   if (!audit) return errors;
-  const std::string kind(common::OutletKindName(audit->outlet_kind()));
-  if (action != nullptr && !kind.empty() && action->domain() != kind) {
-    std::vector<std::string> ladder;
-    for (const auto& code : catalog.Codes("follow_up_action")) {
-      if (catalog.FindFollowUpAction(code)->domain() == kind) ladder.push_back(code);
-    }
-    v1::FieldError& e = errors.emplace_back();
-    e.set_field(at + "action_code");
-    e.set_reason(StrCat("\"", f->action_code(), "\" is on the ", action->domain(), " ladder, but audit ",
-                        f->audit_record_id(), " is of a ", kind, "; its ladder: ", StrJoin(ladder, ", ")));
-  }
-  // A follow-up follows up a violation the audit found (by its rules or as the inspector listed
-  // it); an empty finding code follows up all of them.
-  const std::vector<std::string> findings = common::EffectiveFindings(*audit);
-  if (!f->finding_code().empty() && std::find(findings.begin(), findings.end(), f->finding_code()) == findings.end()) {
-    v1::FieldError& e = errors.emplace_back();
-    e.set_field(at + "finding_code");
-    e.set_reason(findings.empty()
-                     ? StrCat("audit ", f->audit_record_id(), " found no violation, so there is nothing to follow up")
-                     : StrCat("\"", f->finding_code(), "\" is not a finding of audit ", f->audit_record_id(),
-                              "; its findings: ", StrJoin(findings, ", ")));
-  }
+  for (auto& e : common::FollowUpProblems(*f, at, *audit, catalog)) errors.push_back(std::move(e));
   return errors;
 }
 

@@ -851,8 +851,24 @@ TEST_F(ClientProcessTest, AuditFindingsFromTheChecklistOnTheLaptopAndTheServer) 
   EXPECT_EQ(gap_result.errors(0).reason().rfind("papan_nama (", 0), 0u) << gap_result.errors(0).reason();
   EXPECT_EQ(gap_result.errors(1).reason().rfind("timbangan_sah (", 0), 0u) << gap_result.errors(1).reason();
 
-  // A pupuk step on a pangkalan: saved on the laptop (it cannot know), refused by the server.
-  ASSERT_EQ(Pantau({"followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het", "--action",
+  // A pupuk step on a pangkalan, or a finding the audit did not find: refused on the laptop that
+  // holds the audit, with the ladder and the findings it offers.
+  auto wrong_ladder = Pantau({"followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het", "--action",
+                              "rujukan_aph", "--date", yesterday});
+  EXPECT_EQ(wrong_ladder.exit_code, 2);
+  EXPECT_NE(wrong_ladder.err.find("follow_up.action_code: \"rujukan_aph\" is on the pupuk_kios ladder, but audit " +
+                                  audit_id + " is of a lpg_pangkalan; its ladder: "),
+            std::string::npos)
+      << wrong_ladder.err;
+  auto wrong_finding = Pantau({"followup", "add", "--audit", audit_id, "--finding", "stok_tidak_sesuai", "--action",
+                               "teguran_lisan", "--date", yesterday});
+  EXPECT_EQ(wrong_finding.exit_code, 2);
+  EXPECT_NE(wrong_finding.err.find("\"stok_tidak_sesuai\" is not a finding of audit " + audit_id +
+                                   "; its findings: harga_di_atas_het"),
+            std::string::npos)
+      << wrong_finding.err;
+  // Of an audit this laptop does not hold (another laptop's): saved here, refused by the server.
+  ASSERT_EQ(Pantau({"followup", "add", "--audit", quiet.id(), "--finding", "stok_tidak_sesuai", "--action",
                     "rujukan_aph", "--date", yesterday})
                 .exit_code,
             0);
