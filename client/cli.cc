@@ -49,7 +49,6 @@ using nlohmann::ordered_json;
 
 // The largest photo a laptop keeps and sends; the server's limit (limits.max_photo_bytes) is the
 // same by default.
-constexpr int64_t kMaxPhotoBytes = 8 << 20;
 
 std::string DefaultHome() {
   if (const char* home = std::getenv("PANTAU_HOME"); home != nullptr && *home != '\0') return home;

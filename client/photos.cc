@@ -62,17 +62,21 @@ std::string Sha256Hex(std::string_view bytes) {
 absl::StatusOr<std::string> LaptopPhotos::Add(const std::string& path, int64_t max_bytes) {
   auto bytes = ReadWhole(path);
   if (!bytes.ok()) return absl::InvalidArgumentError(bytes.status().message());
-  if (bytes->empty()) return absl::InvalidArgumentError(StrCat(path, ": the file is empty"));
-  if (static_cast<int64_t>(bytes->size()) > max_bytes) {
-    return absl::InvalidArgumentError(StrCat(path, ": ", bytes->size(), " bytes is over the limit of ", max_bytes,
+  return AddBytes(*bytes, max_bytes, path);
+}
+
+absl::StatusOr<std::string> LaptopPhotos::AddBytes(std::string_view bytes, int64_t max_bytes, const std::string& name) {
+  if (bytes.empty()) return absl::InvalidArgumentError(StrCat(name, ": the file is empty"));
+  if (static_cast<int64_t>(bytes.size()) > max_bytes) {
+    return absl::InvalidArgumentError(StrCat(name, ": ", bytes.size(), " bytes is over the limit of ", max_bytes,
                                              " bytes per photo; take it at a lower resolution"));
   }
-  const std::string sha = Sha256Hex(*bytes);
+  const std::string sha = Sha256Hex(bytes);
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return absl::UnavailableError(StrCat(dir_, ": ", ec.message()));
   if (!std::filesystem::exists(dir_ + "/" + sha)) {
-    if (absl::Status s = WriteDurably(dir_ + "/" + sha, *bytes); !s.ok()) return s;
+    if (absl::Status s = WriteDurably(dir_ + "/" + sha, bytes); !s.ok()) return s;
   }
   return sha;
 }

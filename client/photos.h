@@ -13,6 +13,9 @@
 
 namespace pantau::client {
 
+// The largest photo a laptop keeps (and the server takes): 8 MiB.
+inline constexpr int64_t kMaxPhotoBytes = 8 << 20;
+
 // The lower-case hex SHA-256 of `bytes`.
 std::string Sha256Hex(std::string_view bytes);
 
@@ -23,6 +26,8 @@ class LaptopPhotos {
   // Copies the photo at `path` in; returns its SHA-256. INVALID_ARGUMENT when it is empty or over
   // `max_bytes`; the same photo twice is kept once.
   absl::StatusOr<std::string> Add(const std::string& path, int64_t max_bytes);
+  // The same for a photo's bytes (the app's upload); errors name "the photo".
+  absl::StatusOr<std::string> AddBytes(std::string_view bytes, int64_t max_bytes, const std::string& name = "the photo");
   // Photos the server does not hold whole yet, by SHA-256.
   std::vector<std::string> Pending() const;
   absl::StatusOr<std::string> Read(const std::string& sha256) const;

@@ -2,12 +2,15 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "client/audit_entry.h"
 #include "client/entry.h"
 #include "client/laptop.h"
 #include "client/lookups.h"
+#include "client/photos.h"
 #include "client/record_ids.h"
 #include "client/ui/assets.h"
 #include "common/amounts.h"
@@ -219,11 +222,16 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/list") return Lookup(QueryParam(request.target, "kind"), QueryParam(request.target, "q"));
     if (path == "/api/v1/sheet") return Sheet(QueryParam(request.target, "market"), QueryParam(request.target, "day"));
     if (path == "/api/v1/records") return Records(QueryParam(request.target, "day"));
+    if (path == "/api/v1/checklist") return Checklist(QueryParam(request.target, "outlet"));
   } else if (request.method == "POST") {
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/sync") return Sync();
     if (path == "/api/v1/requeue") return Requeue(request.body);
     if (path == "/api/v1/drop") return Drop(request.body);
+    if (path == "/api/v1/audit/check") return Audit(request.body, /*save=*/false);
+    if (path == "/api/v1/audits") return Audit(request.body, /*save=*/true);
+    if (path == "/api/v1/followups") return FollowUp(request.body);
+    if (path == "/api/v1/photos") return Photo(request.body);
     if (path == "/api/v1/import") return Import(request.body);
   }
   return Error(404, StrCat(request.method, " ", path, ": no such page"));
@@ -467,6 +475,165 @@ Response App::Drop(const std::string& body) {
   }
   auto counts = store_->Counts();
   return Json(200, {{"ok", true}, {"needs_attention", counts.ok() ? counts->needs_attention : 0}});
+}
+
+namespace {
+
+std::string_view ItemTypeName(v1::ChecklistItemType type) {
+  switch (type) {
+    case v1::CHECKLIST_ITEM_TYPE_YES_NO:
+      return "yes_no";
+    case v1::CHECKLIST_ITEM_TYPE_COUNT:
+      return "count";
+    case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH:
+      return "price";
+    case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G:
+      return "weight";
+    case v1::CHECKLIST_ITEM_TYPE_PHOTO:
+      return "photo";
+    default:
+      return "";
+  }
+}
+
+// {"item": "text"} -> pairs, in the order given; anything else is ignored.
+std::vector<std::pair<std::string, std::string>> TextMap(const json& in, const char* key) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto it = in.find(key);
+  if (it == in.end() || !it->is_object()) return out;
+  for (const auto& [item, value] : it->items()) {
+    if (value.is_string() && !common::StripAsciiSpace(value.get<std::string>()).empty()) {
+      out.emplace_back(item, value.get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Audit: the checklist in force for an outlet, as a form, and the actions of its ladder.
+Response App::Checklist(const std::string& outlet_code) {
+  const v1::Outlet* outlet = catalog_.FindOutlet(outlet_code);
+  if (outlet == nullptr) return Error(404, StrCat("outlet: \"", outlet_code, "\" is not an outlet of this laptop's reference data"));
+  v1::OutletAudit audit;
+  audit.set_outlet_code(outlet_code);
+  std::vector<std::pair<std::string, std::string>> problems;
+  const v1::Checklist* checklist = FillAudit(audit, {}, catalog_, Today(), problems);
+  if (checklist == nullptr) {
+    return Error(404, StrCat("no checklist for ", common::OutletKindName(outlet->kind()),
+                             " on this laptop: Kirim sekarang fetches the reference data"));
+  }
+  json items = json::array();
+  for (const auto& item : checklist->items()) {
+    if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;  // a rule, not a question
+    items.push_back({{"code", item.code()}, {"question", item.question()}, {"type", ItemTypeName(item.type())}});
+  }
+  const std::string kind(common::OutletKindName(outlet->kind()));
+  std::vector<const v1::FollowUpAction*> steps;
+  for (const auto& code : catalog_.Codes("follow_up_action")) {
+    const v1::FollowUpAction* a = catalog_.FindFollowUpAction(code);
+    if (a->domain() == kind) steps.push_back(a);
+  }
+  std::sort(steps.begin(), steps.end(), [](auto* a, auto* b) { return a->step() < b->step(); });
+  json ladder = json::array();
+  for (const auto* a : steps) ladder.push_back({{"code", a->code()}, {"name", a->name()}, {"step", a->step()}});
+  const v1::Kecamatan* kecamatan = catalog_.FindKecamatan(outlet->kecamatan_code());
+  return Json(200, {{"outlet", {{"code", outlet->code()},
+                                {"name", outlet->name()},
+                                {"kind", kind},
+                                {"kecamatan", kecamatan != nullptr ? kecamatan->name() : outlet->kecamatan_code()}}},
+                    {"version", checklist->version()},
+                    {"items", items},
+                    {"ladder", ladder}});
+}
+
+// The audit of the form, built the CLI's way (FillAudit, SettleFindings): checked as the answers
+// are given, or saved (CheckAndSave: every item answered, fsynced).
+Response App::Audit(const std::string& body, bool save) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object() || !in.contains("outlet") || !in["outlet"].is_string()) return Error(400, "outlet: an outlet code is required");
+  const absl::Time now = absl::Now();
+  const absl::CivilDay day = absl::ToCivilDay(now, policy_.display_zone);
+  const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
+  auto record = NewRecord(ctx, std::nullopt);
+  if (!record.ok()) return Error(500, std::string(record.status().message()));
+  v1::OutletAudit* audit = record->mutable_outlet_audit();
+  audit->set_outlet_code(in["outlet"].get<std::string>());
+  AuditAnswers answers{TextMap(in, "answers"), TextMap(in, "not_checked")};
+  std::vector<std::pair<std::string, std::string>> problems;
+  const v1::Checklist* checklist = FillAudit(*audit, answers, catalog_, day, problems);
+  std::vector<std::string> observed;
+  if (auto it = in.find("findings"); it != in.end() && it->is_array()) {
+    for (const auto& f : *it) {
+      if (f.is_string()) observed.push_back(f.get<std::string>());
+    }
+  }
+  const auto found = SettleFindings(*audit, checklist, catalog_, day, observed);
+  json findings = json::array();
+  for (const auto& f : found) findings.push_back({{"code", f.code}, {"item", f.item}, {"reason", f.reason}});
+  json errors = json::array();
+  for (const auto& [field, reason] : problems) errors.push_back({{"field", field}, {"reason", reason}});
+  json missing = json::array();
+  if (checklist != nullptr) {
+    for (const auto& item : checklist->items()) {
+      if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;
+      bool answered = false;
+      for (const auto& a : audit->answers()) answered = answered || a.item_code() == item.code();
+      if (!answered) missing.push_back(item.code());
+    }
+  }
+  if (!save || !problems.empty()) {
+    return Json(save ? 422 : 200, {{"saved", false}, {"findings", findings}, {"errors", errors}, {"missing", missing}});
+  }
+  auto outcome = CheckAndSave(*store_, *record, ctx);
+  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  if (!outcome->errors.empty()) {
+    return Json(422, {{"saved", false}, {"findings", findings}, {"errors", ErrorsJson(outcome->errors)}, {"missing", missing}});
+  }
+  return Json(200, {{"saved", true},
+                    {"id", record->id()},
+                    {"findings", findings},
+                    {"all_findings", audit->findings()},
+                    {"pending", outcome->pending}});
+}
+
+// A follow-up of a finding of an audit (as `pantau followup add`): the audit's findings and its
+// outlet's ladder only (CheckAndSave, common::FollowUpProblems).
+Response App::FollowUp(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object()) return Error(400, "the request is not a JSON object");
+  auto text = [&](const char* key) {
+    auto it = in.find(key);
+    return it != in.end() && it->is_string() ? std::string(common::StripAsciiSpace(it->get<std::string>())) : std::string();
+  };
+  const absl::Time now = absl::Now();
+  const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
+  auto record = NewRecord(ctx, std::nullopt);
+  if (!record.ok()) return Error(500, std::string(record.status().message()));
+  v1::FollowUp* f = record->mutable_follow_up();
+  f->set_audit_record_id(text("audit"));
+  f->set_finding_code(text("finding"));
+  f->set_action_code(text("action"));
+  f->set_actor(text("actor"));
+  f->set_action_date(common::FormatLocalDate(absl::ToCivilDay(now, policy_.display_zone)));
+  f->set_due_date(text("due"));
+  f->set_status(text("status") == "closed" ? v1::FOLLOW_UP_STATUS_CLOSED : v1::FOLLOW_UP_STATUS_OPEN);
+  auto outcome = CheckAndSave(*store_, *record, ctx);
+  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  if (!outcome->errors.empty()) return Json(422, {{"saved", false}, {"errors", ErrorsJson(outcome->errors)}});
+  return Json(200, {{"saved", true}, {"id", record->id()}, {"pending", outcome->pending}});
+}
+
+// An evidence photo, its bytes as the body (from a file or the laptop's camera): kept on the
+// laptop by its SHA-256 (fsynced), as `pantau photo add`, for a photo item's answer.
+Response App::Photo(const std::string& body) {
+  LaptopPhotos photos(home_);
+  auto sha = photos.AddBytes(body, kMaxPhotoBytes);
+  if (!sha.ok()) {
+    return sha.status().code() == absl::StatusCode::kInvalidArgument ? Error(422, std::string(sha.status().message()))
+                                                                      : Error(500, std::string(sha.status().message()));
+  }
+  return Json(200, {{"sha256", *sha}, {"bytes", body.size()}});
 }
 
 Response App::Sync() {

@@ -80,6 +80,11 @@ class App {
   Response Import(const std::string& body);
   Response Requeue(const std::string& body);
   Response Drop(const std::string& body);
+  Response Checklist(const std::string& outlet);
+  // The audit of `body` checked (findings, answers that cannot be read, items left) or saved.
+  Response Audit(const std::string& body, bool save);
+  Response FollowUp(const std::string& body);
+  Response Photo(const std::string& body);
   // Reloads settings and the reference data (after a sync pulled changes).
   absl::Status Reload();
   const Session* SessionOf(const Request& request) const;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "client/photos.h"
 #include "common/str_cat.h"
 
 namespace pantau::client::ui {
@@ -108,7 +109,7 @@ class Server::Impl {
     while (!stopping_) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(16 << 10);
-      parser.body_limit(1 << 20);
+      parser.body_limit(kMaxPhotoBytes + (64 << 10));  // a photo, the largest body
       boost::system::error_code ec;
       http::read(socket, buffer, parser, ec);
       if (ec) break;

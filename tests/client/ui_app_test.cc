@@ -5,10 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "client/laptop_store.h"
 #include "common/dates.h"
+#include "common/reference_csv.h"
 #include "tests/testing/test_support.h"
 
 namespace pantau::client::ui {
@@ -31,7 +35,17 @@ class UiAppTest : public ::testing::Test {
       ASSERT_THAT(store, IsOk());
       std::vector<v1::ReferenceChange> changes;
       uint64_t seq = 0;
-      for (const auto& e : pantau::testing::TestReferenceData()) {
+      std::vector<v1::ReferenceEntity> entities = pantau::testing::TestReferenceData();
+      // The bundled checklists and follow-up ladders (deploy/reference), for the Audit screen.
+      for (const char* file : {"checklists.csv", "follow_up_actions.csv"}) {
+        std::ifstream in(std::string(PANTAU_SOURCE_DIR) + "/deploy/reference/" + file);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto parsed = common::ParseReferenceCsv(file, text.str());
+        ASSERT_THAT(parsed, IsOk());
+        entities.insert(entities.end(), parsed->entities.begin(), parsed->entities.end());
+      }
+      for (const auto& e : entities) {
         auto& c = changes.emplace_back();
         c.set_sequence(++seq);
         *c.mutable_entity() = e;
@@ -292,6 +306,88 @@ TEST_F(UiAppTest, ARefusedPriceIsFixedByANewRecordOrDroppedAndTheCountClears) {
   EXPECT_EQ(states[refused[0].id()], "resolved");
   EXPECT_EQ(states[refused[1].id()], "resolved");
   EXPECT_EQ(states[new_id], "pending");
+}
+
+TEST_F(UiAppTest, AnAuditIsAFormWithLiveFindingsSavedOnlyWhenEveryItemIsAnsweredThenItsFollowUp) {
+  SignIn();
+  Response form = app_->Handle(Get("/api/v1/checklist?outlet=pkl_1"));
+  ASSERT_EQ(form.status, 200) << form.body;
+  const json checklist = json::parse(form.body);
+  EXPECT_EQ(checklist["version"], "2026-1");
+  EXPECT_EQ(checklist["outlet"]["kind"], "lpg_pangkalan");
+  ASSERT_EQ(checklist["items"].size(), 13u);  // 14 items, the stock balance a rule
+  EXPECT_EQ(checklist["items"][0]["code"], "papan_nama");
+  EXPECT_EQ(checklist["items"][0]["type"], "yes_no");
+  EXPECT_EQ(checklist["items"][12]["type"], "photo");
+  ASSERT_FALSE(checklist["ladder"].empty());
+  for (const auto& step : checklist["ladder"]) EXPECT_NE(step["code"], "rujukan_aph");  // a pupuk step
+  EXPECT_EQ(app_->Handle(Get("/api/v1/checklist?outlet=pkl_x")).status, 404);
+
+  // The findings as the answers are given, and what is left.
+  json answers = {{"papan_nama", "tidak"}};
+  Response check = app_->Handle(Post("/api/v1/audit/check", {{"outlet", "pkl_1"}, {"answers", answers}}));
+  ASSERT_EQ(check.status, 200) << check.body;
+  json checked = json::parse(check.body);
+  ASSERT_EQ(checked["findings"].size(), 1u);
+  EXPECT_EQ(checked["findings"][0]["code"], "papan_nama_tidak_ada");
+  EXPECT_EQ(checked["missing"].size(), 12u);
+  // Not saved with items left out.
+  Response partial = app_->Handle(Post("/api/v1/audits", {{"outlet", "pkl_1"}, {"answers", answers}}));
+  EXPECT_EQ(partial.status, 422);
+  EXPECT_NE(partial.body.find("is not answered: answer it, or mark it tidak dapat diperiksa"), std::string::npos)
+      << partial.body;
+  EXPECT_EQ(Pending(), 0u);
+
+  // An answer that cannot be read is named beside its item.
+  answers.update({{"harga_jual", "sembilan belas ribu"}, {"timbangan_sah", "ya"}, {"berat_tabung_isi_g", "8000 g"},
+                  {"pencatatan_map", "ya"}, {"pembeli_tidak_berhak", "tidak"}, {"stok_diterima", "60"},
+                  {"stok_terjual", "50"}, {"stok_ada", "10"}, {"pengecer_dalam_batas", "ya"},
+                  {"alat_keselamatan", "ya"}, {"segel_utuh", "ya"}});
+  Response unread = app_->Handle(Post("/api/v1/audits", {{"outlet", "pkl_1"}, {"answers", answers}}));
+  EXPECT_EQ(unread.status, 422);
+  const json unread_body = json::parse(unread.body);
+  ASSERT_FALSE(unread_body["errors"].empty());
+  EXPECT_EQ(unread_body["errors"][0]["field"], "answers.harga_jual");
+  answers["harga_jual"] = "Rp 18.000";
+
+  // The photo: its bytes kept on the laptop by SHA-256, fsynced; an empty one refused.
+  Request empty = Post("/api/v1/photos", {});
+  empty.body.clear();
+  EXPECT_EQ(app_->Handle(empty).status, 422);
+  Request photo = Post("/api/v1/photos", {});
+  photo.body = std::string("\xff\xd8\xff\xe0 papan nama", 15);
+  Response kept = app_->Handle(photo);
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  const std::string sha = json::parse(kept.body)["sha256"];
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("home") + "/photos/" + sha));
+  // The weight could not be taken: marked, with the reason; no reason, no mark.
+  answers.erase("berat_tabung_isi_g");
+  answers["foto_papan"] = sha;
+  Response no_reason = app_->Handle(
+      Post("/api/v1/audits", {{"outlet", "pkl_1"}, {"answers", answers}, {"not_checked", {{"berat_tabung_isi_g", " "}}}}));
+  EXPECT_EQ(no_reason.status, 422);
+  Response saved = app_->Handle(Post("/api/v1/audits", {{"outlet", "pkl_1"},
+                                                        {"answers", answers},
+                                                        {"not_checked", {{"berat_tabung_isi_g", "timbangan rusak"}}}}));
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  const json audit = json::parse(saved.body);
+  EXPECT_EQ(audit["all_findings"], json::array({"papan_nama_tidak_ada"}));
+  EXPECT_EQ(Pending(), 1u);
+
+  // Its follow-up: the audit's finding and the pangkalan's ladder only.
+  auto follow = [&](const std::string& finding, const std::string& action) {
+    return app_->Handle(Post("/api/v1/followups", {{"audit", audit["id"]}, {"finding", finding}, {"action", action},
+                                                   {"actor", "Bidang Perdagangan"}}));
+  };
+  Response other_ladder = follow("papan_nama_tidak_ada", "rujukan_aph");
+  EXPECT_EQ(other_ladder.status, 422);
+  EXPECT_NE(other_ladder.body.find("is on the pupuk_kios ladder"), std::string::npos) << other_ladder.body;
+  Response other_finding = follow("harga_di_atas_het", "teguran_lisan");
+  EXPECT_EQ(other_finding.status, 422);
+  EXPECT_NE(other_finding.body.find("its findings: papan_nama_tidak_ada"), std::string::npos) << other_finding.body;
+  Response followed = follow("papan_nama_tidak_ada", checklist["ladder"][0]["code"]);
+  ASSERT_EQ(followed.status, 200) << followed.body;
+  EXPECT_EQ(Pending(), 2u);
 }
 
 }  // namespace

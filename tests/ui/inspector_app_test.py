@@ -19,6 +19,7 @@ Usage: inspector_app_test.py --server BIN --client BIN --reference DIR --screens
 """
 import argparse
 import datetime
+import hashlib
 import http.client
 import json
 import os
@@ -326,6 +327,63 @@ def main():
         browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 2 catatan.", "imported prices sent",
                      seconds=60)
 
+        # Audit: an LPG pangkalan's checklist, by keyboard; the finding appears as the answer is
+        # given; an item that cannot be checked is marked with the reason; the photo from a file;
+        # saved only once every item is answered; then its follow-up from the pangkalan's ladder.
+        photo_path = os.path.join(work, "papan-nama.jpg")
+        with open(photo_path, "wb") as f:
+            f.write(b"\xff\xd8\xff\xe0" + os.urandom(40000))
+        browser.by_id("nav-audit").click()
+        browser.wait(lambda: browser.by_id("audit").is_displayed(), "the Audit screen")
+        browser.by_id("outlet").click()
+        browser.type(["Pangkalan LPG contoh Marabahan 1", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("audit-title").text.startswith("Pangkalan LPG contoh Marabahan 1"),
+                     "the checklist opens")
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "q-papan_nama",
+                     "the first question focused")
+        # Each item: the answer, Tab past its "tidak dapat diperiksa" box, Tab to the next.
+        browser.type(["tidak", Keys.TAB, Keys.TAB])
+        browser.wait(lambda: "papan_nama_tidak_ada" in browser.by_id("audit-findings").text,
+                     "the finding appears as the answer is given")
+        browser.type(["Rp 18.000", Keys.TAB, Keys.TAB, "ya", Keys.TAB, Keys.TAB])
+        # berat_tabung_isi_g: the scale is broken: "tidak dapat diperiksa" and the reason.
+        browser.type([Keys.TAB, Keys.SPACE])
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "why-berat_tabung_isi_g",
+                     "the reason asked for")
+        browser.type(["timbangan pangkalan rusak", Keys.TAB])
+        for value in ("ya", "tidak", "60", "50", "10", "ya", "ya", "ya"):
+            browser.type([value, Keys.TAB, Keys.TAB])
+        browser.wait(lambda: browser.by_id("audit-missing").text == "1 butir belum dijawab.", "only the photo left")
+        browser.by_id("audit-save").click()
+        browser.wait(lambda: browser.by_id("audit-result").text.startswith("Belum tersimpan"), "not saved without the photo")
+        browser.by_id("q-foto_papan").send_keys(photo_path)  # the file chooser
+        browser.wait(lambda: "foto tersimpan" in browser.driver.find_element(
+            By.CSS_SELECTOR, '#audit-items li[data-item="foto_papan"] .msg').text, "the photo kept")
+        browser.wait(lambda: browser.by_id("audit-missing").text == "Semua butir terjawab.", "every item answered")
+        findings = browser.by_id("audit-findings").text
+        check(findings.count("\n") == 0 and "papan_nama_tidak_ada" in findings, f"one finding: {findings}")
+        browser.shot("audit")
+        browser.by_id("audit-save").click()
+        browser.wait(lambda: browser.by_id("audit-result").text.startswith("Audit tersimpan"), "the audit saved")
+        browser.wait(lambda: browser.by_id("followups").is_displayed(), "the follow-up form")
+        ladder = [o.text for o in browser.by_id("fu-action-0").find_elements(By.TAG_NAME, "option")]
+        check(ladder[0] == "1. Teguran lisan" and not any("APH" in step for step in ladder),
+              f"the pangkalan's ladder only: {ladder}")
+        browser.by_id("fu-actor-0").click()
+        browser.type(["Bidang Perdagangan", Keys.ENTER])
+        browser.wait(lambda: "tindak lanjut tersimpan" in browser.by_id("followup-list").text, "the follow-up saved")
+        browser.driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", browser.by_id("followups"))
+        browser.shot("audit-tindak-lanjut")
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "2", "the audit and its follow-up wait to be sent")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 2 catatan.", "audit sent", seconds=60)
+        # The photo went with them: the server gives it back byte for byte.
+        sha = hashlib.sha256(open(photo_path, "rb").read()).hexdigest()
+        run(args.client, "--home", admin, "photo", "get", sha, "--out", os.path.join(work, "photo-back.jpg"))
+        check(open(os.path.join(work, "photo-back.jpg"), "rb").read() == open(photo_path, "rb").read(),
+              "the server holds the audit's photo")
+
         # Every input is labelled (a <label for> or an aria-label): a screen reader reads each.
         unlabelled = browser.driver.execute_script("""
             return [...document.querySelectorAll('input, select, textarea')]
@@ -334,12 +392,19 @@ def main():
         check(unlabelled == [], f"inputs without a label: {unlabelled}")
         # A phone, 360 px wide: the page itself never scrolls sideways (the sheet scrolls in its box).
         browser.driver.set_window_size(360, 740)
-        for view in ("beranda", "harga", "riwayat", "impor"):
+        for view in ("beranda", "harga", "audit", "riwayat", "impor"):
             browser.by_id("nav-" + view).click()
             browser.wait(lambda: browser.by_id(view).is_displayed(), view)
             width = browser.driver.execute_script("return document.documentElement.scrollWidth")
             inner = browser.driver.execute_script("return window.innerWidth")
-            check(width <= inner, f"{view} at 360 px: the page is {width} px wide in a {inner} px window")
+            if width > inner:
+                wide = browser.driver.execute_script("""
+                    return [...document.querySelectorAll('body *')]
+                      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent !== null)
+                      .slice(0, 8).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' ' +
+                                          Math.round(e.getBoundingClientRect().right));""")
+                browser.shot(f"failure-{view}-360px")
+                check(False, f"{view} at 360 px: the page is {width} px wide in a {inner} px window: {wide}")
         browser.by_id("nav-harga").click()
         browser.shot("harga-360px")
         browser.driver.set_window_size(1366, 768)
@@ -391,7 +456,9 @@ def main():
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
-        check(stats["records"]["price_sample"] == 8 and stats["total_records"] == 8,
+        check(stats["records"]["outlet_audit"] == 1 and stats["records"]["follow_up"] == 1,
+              f"the audit and its follow-up: {stats}")
+        check(stats["records"]["price_sample"] == 8 and stats["total_records"] == 10,
               f"the server holds exactly the 8 prices sent (4 + 1 sent again + 1 fixed + 2 imported; "
               f"never the mistyped one): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "

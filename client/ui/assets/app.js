@@ -2,7 +2,7 @@
 // this page only shows what its JSON answers say. No rule is written here.
 'use strict';
 
-const state = { csrf: '', today: '', markets: [], sheet: null, traders: [] };
+const state = { csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null };
 
 function $(id) { return document.getElementById(id); }
 
@@ -24,7 +24,7 @@ function text(tag, content, className) {
   return element;
 }
 
-const VIEWS = ['beranda', 'harga', 'riwayat', 'impor'];
+const VIEWS = ['beranda', 'harga', 'audit', 'riwayat', 'impor'];
 const STATE_WORDS = {
   pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian', resolved: 'diganti/dibatalkan',
 };
@@ -325,6 +325,222 @@ async function importFile(event) {
   for (const p of answer.problems) problems.append(text('li', p));
 }
 
+// Audit: the checklist in force for the outlet as a form; the findings come back from the laptop
+// as the answers are given (the server's own rules), and the audit is saved only when every item
+// is answered or marked "tidak dapat diperiksa".
+const ITEM_HINTS = { count: 'jumlah', price: 'Rp', weight: 'gram', yes_no: '', photo: '' };
+
+async function openChecklist(event) {
+  event.preventDefault();
+  const typed = $('outlet').value;
+  const found = state.outlets.find((o) => o.name === typed || o.code === typed);
+  $('outlet-error').textContent = '';
+  if (!found) {
+    $('outlet-error').textContent = 'Pilih pangkalan atau kios dari daftar (ketik sebagian namanya).';
+    return;
+  }
+  const { status, answer } = await api('/api/v1/checklist?outlet=' + encodeURIComponent(found.code));
+  if (status !== 200) {
+    $('outlet-error').textContent = answer.error;
+    return;
+  }
+  state.checklist = answer;
+  $('audit-title').textContent = answer.outlet.name + ' — daftar periksa ' + answer.version;
+  const list = $('audit-items');
+  list.replaceChildren(...answer.items.map(itemRow));
+  $('audit-form').hidden = false;
+  $('audit-result').textContent = '';
+  $('followups').hidden = true;
+  $('audit-save').disabled = false;
+  $('audit-extra').value = '';
+  await checkAudit();
+  const first = list.querySelector('input, select');
+  if (first) first.focus();
+}
+
+function itemRow(item) {
+  const li = document.createElement('li');
+  li.dataset.item = item.code;
+  li.dataset.type = item.type;
+  const label = text('label', item.question);
+  label.htmlFor = 'q-' + item.code;
+  let input;
+  if (item.type === 'yes_no') {
+    input = document.createElement('select');
+    for (const [value, words] of [['', '—'], ['ya', 'ya'], ['tidak', 'tidak']]) {
+      const option = text('option', words);
+      option.value = value;
+      input.append(option);
+    }
+  } else if (item.type === 'photo') {
+    input = document.createElement('input');
+    input.type = 'file';
+    input.accept = 'image/*';
+    input.setAttribute('capture', 'environment');  // the laptop's camera where there is one
+    input.addEventListener('change', () => uploadPhoto(li, input));
+  } else {
+    input = document.createElement('input');
+    input.inputMode = 'numeric';
+    input.autocomplete = 'off';
+    input.placeholder = ITEM_HINTS[item.type];
+  }
+  input.id = 'q-' + item.code;
+  input.className = 'answer';
+  if (item.type !== 'photo') input.addEventListener('change', checkAudit);
+  const skip = document.createElement('input');
+  skip.type = 'checkbox';
+  skip.id = 'skip-' + item.code;
+  const skipLabel = text('label', 'tidak dapat diperiksa');
+  skipLabel.htmlFor = skip.id;
+  const reason = document.createElement('input');
+  reason.id = 'why-' + item.code;
+  reason.className = 'why';
+  reason.placeholder = 'alasan';
+  reason.hidden = true;
+  reason.setAttribute('aria-label', 'Alasan ' + item.code + ' tidak dapat diperiksa');
+  reason.addEventListener('change', checkAudit);
+  skip.addEventListener('change', () => {
+    reason.hidden = !skip.checked;
+    input.disabled = skip.checked;
+    if (skip.checked) reason.focus();
+    checkAudit();
+  });
+  const msg = text('span', '', 'msg');
+  msg.setAttribute('role', 'status');
+  const options = document.createElement('span');
+  options.className = 'skip';
+  options.append(skip, skipLabel, reason);
+  li.append(label, input, options, msg);
+  return li;
+}
+
+async function uploadPhoto(li, input) {
+  const file = input.files[0];
+  const msg = li.querySelector('.msg');
+  delete li.dataset.photo;
+  if (!file) return checkAudit();
+  msg.textContent = 'menyimpan foto…';
+  const response = await fetch('/api/v1/photos', {
+    method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': state.csrf }, body: file,
+  });
+  const answer = await response.json();
+  if (response.status === 200) {
+    li.dataset.photo = answer.sha256;
+    msg.textContent = 'foto tersimpan (' + Math.round(answer.bytes / 1024) + ' KB)';
+    msg.classList.add('ok');
+  } else {
+    msg.textContent = answer.error;
+    msg.classList.remove('ok');
+  }
+  checkAudit();
+}
+
+function auditBody() {
+  const answers = {}, notChecked = {};
+  for (const li of document.querySelectorAll('#audit-items li')) {
+    const code = li.dataset.item;
+    if ($('skip-' + code).checked) {
+      notChecked[code] = $('why-' + code).value;
+    } else if (li.dataset.type === 'photo') {
+      if (li.dataset.photo) answers[code] = li.dataset.photo;
+    } else if ($('q-' + code).value.trim() !== '') {
+      answers[code] = $('q-' + code).value;
+    }
+  }
+  const findings = $('audit-extra').value.split(',').map((f) => f.trim()).filter((f) => f);
+  return { outlet: state.checklist.outlet.code, answers, not_checked: notChecked, findings };
+}
+
+function showAudit(answer) {
+  const findings = $('audit-findings');
+  findings.replaceChildren(...answer.findings.map((f) => text('li', f.code + ' — ' + f.reason)));
+  if (answer.findings.length === 0) findings.append(text('li', 'belum ada temuan'));
+  for (const li of document.querySelectorAll('#audit-items li')) {
+    if (li.dataset.type !== 'photo') li.querySelector('.msg').textContent = '';
+    li.classList.remove('refused');
+  }
+  for (const e of answer.errors || []) {
+    const code = e.field.startsWith('answers.') ? e.field.slice(8) : '';
+    const li = code && document.querySelector('#audit-items li[data-item="' + code + '"]');
+    if (li) {
+      li.classList.add('refused');
+      li.querySelector('.msg').textContent = e.reason;
+    }
+  }
+  const missing = answer.missing || [];
+  $('audit-missing').textContent = missing.length === 0 ? 'Semua butir terjawab.' : missing.length + ' butir belum dijawab.';
+}
+
+async function checkAudit() {
+  if (!state.checklist) return;
+  const { answer } = await api('/api/v1/audit/check', auditBody());
+  showAudit(answer);
+}
+
+async function saveAudit(event) {
+  event.preventDefault();
+  const { status, answer } = await api('/api/v1/audits', auditBody());
+  if (status !== 200) {
+    showAudit(answer);
+    const general = (answer.errors || []).filter((e) => !e.field.startsWith('answers.')).map((e) => e.reason);
+    $('audit-result').textContent = 'Belum tersimpan. ' + (general.join('; ') || answer.error || '');
+    return;
+  }
+  $('audit-result').textContent = 'Audit tersimpan (' + answer.id + '); ' + answer.all_findings.length + ' temuan.';
+  $('audit-save').disabled = true;
+  showFollowUps(answer.id, answer.all_findings);
+}
+
+// From each finding, a follow-up with the actions of the outlet's ladder.
+function showFollowUps(auditId, findings) {
+  const list = $('followup-list');
+  list.replaceChildren();
+  findings.forEach((finding, index) => {
+    const li = document.createElement('li');
+    li.append(text('strong', finding));
+    const form = document.createElement('form');
+    form.className = 'row';
+    const fields = [];
+    const action = document.createElement('select');
+    action.id = 'fu-action-' + index;
+    for (const step of state.checklist.ladder) {
+      const option = text('option', step.step + '. ' + step.name);
+      option.value = step.code;
+      action.append(option);
+    }
+    const actor = document.createElement('input');
+    actor.id = 'fu-actor-' + index;
+    actor.autocomplete = 'off';
+    const due = document.createElement('input');
+    due.id = 'fu-due-' + index;
+    due.type = 'date';
+    for (const [input, words] of [[action, 'Tindakan'], [actor, 'Oleh'], [due, 'Batas waktu']]) {
+      const div = document.createElement('div');
+      const label = text('label', words);
+      label.htmlFor = input.id;
+      div.append(label, input);
+      fields.push(div);
+    }
+    const go = text('button', 'Simpan tindak lanjut');
+    go.type = 'submit';
+    const msg = text('p', '', 'msg');
+    msg.setAttribute('role', 'status');
+    form.append(...fields, go);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const { status, answer } = await api('/api/v1/followups', {
+        audit: auditId, finding, action: action.value, actor: actor.value, due: due.value,
+      });
+      msg.textContent = status === 200 ? 'tindak lanjut tersimpan (' + answer.id + ')'
+        : (answer.errors || []).map((e) => e.reason).join('; ') || answer.error;
+      if (status === 200) go.disabled = true;
+    });
+    li.append(form, msg);
+    list.append(li);
+  });
+  $('followups').hidden = findings.length === 0;
+}
+
 async function start() {
   const { status, answer } = await api('/api/v1/session');
   if (status !== 200) {
@@ -344,6 +560,17 @@ async function start() {
     option.label = m.kecamatan;
     return option;
   }));
+  const outlets = await api('/api/v1/list?kind=outlets');
+  state.outlets = outlets.answer;
+  $('outlets').replaceChildren(...state.outlets.map((o) => {
+    const option = document.createElement('option');
+    option.value = o.name;
+    option.label = o.detail + ', ' + o.kecamatan;
+    return option;
+  }));
+  $('outlet-form').addEventListener('submit', openChecklist);
+  $('audit-form').addEventListener('submit', saveAudit);
+  $('audit-extra').addEventListener('change', checkAudit);
   $('send-now').addEventListener('click', sendNow);
   $('sheet-form').addEventListener('submit', openSheet);
   $('trader-form').addEventListener('submit', addTrader);
