@@ -322,6 +322,8 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   uttp_check->add_option("--input", uttp_input, "the JSON file, or - for standard input")->required();
   uttp_add->add_option("--seal", seals, "seal number (repeatable)");
   uttp_add->add_option("--certificate", certificate, "SKHP number");
+  bool confirm_batal = false;
+  uttp_add->add_flag("--confirm-batal", confirm_batal, "save it although the verdict is batal (it is shown first)");
   uttp_add->add_option("--at", at, "when verified (default now)");
 
   // correct / void
@@ -603,8 +605,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     }
     for (const auto& seal : seals) u->add_seal_numbers(seal);
     u->set_certificate_number(certificate);
-    // The verdict, computed here as the server will: each test's error, MPE and pass or fail
-    // shown now, and the verdict claimed with the record.
+    // Class, Max and e from the registry unless typed. The verdict, computed here as the server
+    // will: each test's error, MPE and pass or fail shown now, and the verdict claimed with the
+    // record; a batal is saved only when confirmed.
+    PrefillFromRegistry(*u, env.catalog);
     const v1::UttpCategory category = common::CategoryOf(*u, env.catalog);
     if (interactive) {
       if (int rc = EnterTestsInteractively(s, in, category, *u); rc != kOk) return rc;
@@ -621,6 +625,19 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
         }
       }
       s.out << lines;
+      if (has_rule && !u->accuracy_class().empty() && !verdict.sah && !confirm_batal) {
+        bool confirmed = false;
+        if (interactive) {
+          s.err << "save it as BATAL? (ya/tidak)> " << std::flush;
+          std::string line;
+          confirmed = std::getline(in, line) && (common::AsciiLower(common::StripAsciiSpace(line)) == "ya" ||
+                                                 common::AsciiLower(common::StripAsciiSpace(line)) == "y");
+        }
+        if (!confirmed) {
+          return s.Fail(absl::InvalidArgumentError(
+              "the verdict is BATAL (above); check the points and the class, or save it as batal with --confirm-batal"));
+        }
+      }
       if (has_rule) u->set_claimed_verdict(verdict.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
     }
     return SaveAndSay(s, *record, ctx, "UTTP verification");

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/amounts.h"
 #include "common/str_cat.h"
 
 namespace pantau::client {
@@ -285,21 +286,31 @@ std::string VerdictLines(const v1::UttpVerification& u, const common::VerdictRes
 
 absl::StatusOr<v1::WeighingPoint> ParsePointSpec(const std::string& spec, const std::string& flag) {
   std::vector<int64_t> values;
-  bool numbers = true;
   for (const std::string& part : std::vector<std::string>(absl::StrSplit(spec, ':'))) {
-    int64_t v = 0;
-    numbers = numbers && absl::SimpleAtoi(part, &v);
-    values.push_back(v);
+    auto mg = common::ParseMassMg(part, /*bare_is_mg=*/true);
+    if (!mg.ok()) {
+      return Bad(StrCat(flag, " ", spec, ": ", mg.status().message(),
+                        "; use LOAD:INDICATION[:CHANGEPOINT], each in kg, g or mg (a bare number is mg): 3kg:2996g"));
+    }
+    values.push_back(*mg);
   }
-  if (!numbers || values.size() < 2 || values.size() > 3) {
-    return Bad(
-        StrCat(flag, " ", spec, ": use LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG] (whole milligrams)"));
+  if (values.size() < 2 || values.size() > 3) {
+    return Bad(StrCat(flag, " ", spec, ": use LOAD:INDICATION[:CHANGEPOINT], each in kg, g or mg (a bare number is mg): "
+                      "3kg:2996g"));
   }
   v1::WeighingPoint p;
   p.set_load_mg(values[0]);
   p.set_indication_mg(values[1]);
   if (values.size() == 3) p.set_changepoint_mg(values[2]);
   return p;
+}
+
+void PrefillFromRegistry(v1::UttpVerification& u, const common::ReferenceCatalog& catalog) {
+  const v1::UttpInstrument* entry = catalog.FindUttpInstrument(u.instrument_id());
+  if (entry == nullptr) return;
+  if (u.accuracy_class().empty()) u.set_accuracy_class(entry->accuracy_class());
+  if (u.max_mg() == 0 && u.ranges_size() == 0) u.set_max_mg(entry->max_mg());
+  if (u.e_mg() == 0 && u.ranges_size() == 0) u.set_e_mg(entry->e_mg());
 }
 
 absl::StatusOr<v1::VolumeRun> ParseRunSpec(const std::string& spec) {

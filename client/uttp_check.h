@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/metrology.h"
+#include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
 
 namespace pantau::client {
@@ -34,7 +35,12 @@ std::string VerdictJson(const CheckInput& input, const common::VerdictResult& re
 // One line per test and a last line with the verdict and its reasons, for a terminal.
 std::string VerdictLines(const v1::UttpVerification& u, const common::VerdictResult& result, bool has_rule);
 
-// Test specs typed on the command line: "LOAD_MG:INDICATION_MG[:CHANGEPOINT_MG]",
+// Class, Max and e from the instrument's registry entry (uttp_instruments.csv) where `u` leaves
+// them unset: the inspector types only what differs from the registry.
+void PrefillFromRegistry(v1::UttpVerification& u, const common::ReferenceCatalog& catalog);
+
+// Test specs typed on the command line: "LOAD:INDICATION[:CHANGEPOINT]" each a mass ("3kg",
+// "2996 g", "500 mg"; a bare number is milligrams, common::ParseMassMg),
 // "FLOW:ACTUAL_ML:INDICATION_ML" (FLOW max|mid|min, or a water meter's zone lower|upper), and
 // "MAX_MG:E_MG" for a partial range.
 absl::StatusOr<v1::WeighingPoint> ParsePointSpec(const std::string& spec, const std::string& flag);

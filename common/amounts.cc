@@ -116,4 +116,40 @@ absl::StatusOr<PackSize> ParsePackText(std::string_view text) {
   return PackSize{*milli, *canonical};
 }
 
+absl::StatusOr<int64_t> ParseMassMg(std::string_view text, bool bare_is_mg) {
+  const std::string_view typed = StripAsciiSpace(text);
+  size_t split = 0;
+  while (split < typed.size() && ((typed[split] >= '0' && typed[split] <= '9') || typed[split] == '.' || typed[split] == ',')) {
+    ++split;
+  }
+  const std::string unit = AsciiLower(StripAsciiSpace(typed.substr(split)));
+  const std::optional<int64_t> milli = ParseMilliText(typed.substr(0, split));
+  if (!milli) {
+    return absl::InvalidArgumentError(StrCat("\"", typed, "\" is not a mass: write e.g. 3 kg, 2996 g or 500 mg"));
+  }
+  constexpr int64_t kMaxMg = 1'000'000'000'000'000;
+  int64_t mg = 0;
+  if (unit == "kg" || unit == "kilo" || unit == "kilogram") {
+    if (*milli > kMaxMg / 1000) return absl::InvalidArgumentError(StrCat("\"", typed, "\" is beyond any instrument"));
+    mg = *milli * 1000;
+  } else if (unit == "g" || unit == "gr" || unit == "gram") {
+    mg = *milli;
+  } else if (unit == "mg" || (unit.empty() && bare_is_mg)) {
+    if (*milli % 1000 != 0) return absl::InvalidArgumentError(StrCat("\"", typed, "\": milligrams are whole"));
+    mg = *milli / 1000;
+  } else if (unit.empty()) {
+    return absl::InvalidArgumentError(StrCat("\"", typed, "\": say the unit: kg, g or mg (3 kg, 2996 g)"));
+  } else {
+    return absl::InvalidArgumentError(StrCat("\"", typed, "\": the unit \"", unit, "\" is not kg, g or mg"));
+  }
+  if (mg > kMaxMg) return absl::InvalidArgumentError(StrCat("\"", typed, "\" is beyond any instrument"));
+  return mg;
+}
+
+std::string FormatMassText(int64_t mg) {
+  if (mg != 0 && mg % 1'000'000 == 0) return StrCat(mg / 1'000'000, " kg");
+  if (mg != 0 && mg % 1'000 == 0) return StrCat(mg / 1'000, " g");
+  return StrCat(mg, " mg");
+}
+
 }  // namespace pantau::common

@@ -37,4 +37,14 @@ struct PackSize {
 // what is wrong (and the accepted units) otherwise.
 absl::StatusOr<PackSize> ParsePackText(std::string_view text);
 
+// A mass as typed at a scale's test: "3 kg", "3kg", "2996 g", "2996,5 g", "500 mg" -> whole
+// milligrams. Without a unit the number is milligrams when `bare_is_mg` (the CLI's
+// LOAD_MG:INDICATION_MG), else refused. INVALID_ARGUMENT naming the problem: not a number, an
+// unknown unit (kg, g, mg), a fraction of a milligram, above 10^15 mg.
+absl::StatusOr<int64_t> ParseMassMg(std::string_view text, bool bare_is_mg = false);
+
+// Whole milligrams as a person reads them: "30 kg", "5 g", "500 mg" (the largest unit that keeps
+// the number whole). For forms prefilled from the registry.
+std::string FormatMassText(int64_t mg);
+
 }  // namespace pantau::common

@@ -6,6 +6,7 @@
 
 #include "common/checklists.h"
 #include "common/dates.h"
+#include "common/metrology.h"
 #include "common/record_kind_table.h"
 #include "common/text.h"
 #include "common/ulid.h"
@@ -257,6 +258,15 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
   CheckNonNegative(errors, at + "d_mg", u.d_mg(), "mg", kMaxMetrologyUnits);
   if (u.weighing_points_size() == 0 && u.volume_runs_size() == 0) {
     errors.Add(at + "weighing_points", "at least one test point or volume run is required");
+  }
+  // A verdict is judged against the class: without one there is no verdict, sah or batal.
+  const v1::UttpCategory category = CategoryOf(u, ctx.catalog);
+  if (u.accuracy_class().empty() &&
+      (category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER)) {
+    errors.Add(at + "accuracy_class",
+               StrCat("is required to judge ", u.instrument_id(), " (",
+                      category == v1::UTTP_CATEGORY_NAWI ? "I, II, III or IIII" : "0.3, 0.5, 1.0, 1.5 or 2.5",
+                      "): no verdict, sah or batal, without it; the class is on the instrument's data plate"));
   }
   if (u.computed_verdict() != v1::VERDICT_UNSPECIFIED || u.verdict_reasons_size() > 0) {
     errors.Add(at + "computed_verdict", "is computed by the server; leave it (and verdict_reasons) empty");

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -12,9 +13,11 @@
 #include "client/lookups.h"
 #include "client/photos.h"
 #include "client/record_ids.h"
+#include "client/uttp_check.h"
 #include "client/ui/assets.h"
 #include "common/amounts.h"
 #include "common/dates.h"
+#include "common/metrology.h"
 #include "common/record_kinds.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -223,6 +226,7 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/sheet") return Sheet(QueryParam(request.target, "market"), QueryParam(request.target, "day"));
     if (path == "/api/v1/records") return Records(QueryParam(request.target, "day"));
     if (path == "/api/v1/checklist") return Checklist(QueryParam(request.target, "outlet"));
+    if (path == "/api/v1/instrument") return Instrument(QueryParam(request.target, "id"));
   } else if (request.method == "POST") {
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/sync") return Sync();
@@ -232,6 +236,8 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/audits") return Audit(request.body, /*save=*/true);
     if (path == "/api/v1/followups") return FollowUp(request.body);
     if (path == "/api/v1/photos") return Photo(request.body);
+    if (path == "/api/v1/uttp/check") return Uttp(request.body, /*save=*/false);
+    if (path == "/api/v1/uttp") return Uttp(request.body, /*save=*/true);
     if (path == "/api/v1/import") return Import(request.body);
   }
   return Error(404, StrCat(request.method, " ", path, ": no such page"));
@@ -634,6 +640,183 @@ Response App::Photo(const std::string& body) {
                                                                       : Error(500, std::string(sha.status().message()));
   }
   return Json(200, {{"sha256", *sha}, {"bytes", body.size()}});
+}
+
+namespace {
+
+std::string_view CategoryName(v1::UttpCategory category) {
+  switch (category) {
+    case v1::UTTP_CATEGORY_NAWI:
+      return "nawi";
+    case v1::UTTP_CATEGORY_FUEL_DISPENSER:
+      return "fuel_dispenser";
+    case v1::UTTP_CATEGORY_WATER_METER:
+      return "water_meter";
+    default:
+      return "";
+  }
+}
+
+// "20000", "20000 ml", "20 l", "20 liter" -> mL.
+std::optional<int64_t> ParseVolumeMl(const std::string& text) {
+  const std::string lower = common::AsciiLower(common::StripAsciiSpace(text));
+  size_t split = 0;
+  while (split < lower.size() && (std::isdigit(static_cast<unsigned char>(lower[split])) || lower[split] == '.' ||
+                                  lower[split] == ',')) {
+    ++split;
+  }
+  const auto unit = common::CanonicalUnit(lower.substr(split));
+  const auto milli = common::ParseMilliText(lower.substr(0, split));
+  if (!milli) return std::nullopt;
+  if (common::StripAsciiSpace(lower.substr(split)).empty() || unit == "ml") {
+    if (*milli % 1000 != 0) return std::nullopt;
+    return *milli / 1000;
+  }
+  if (unit == "liter") return *milli;
+  return std::nullopt;
+}
+
+}  // namespace
+
+// UTTP: an instrument of the registry, with what the form is prefilled with.
+Response App::Instrument(const std::string& id) {
+  const v1::UttpInstrument* u = catalog_.FindUttpInstrument(id);
+  if (u == nullptr) return Error(404, StrCat("instrument: \"", id, "\" is not in this laptop's UTTP registry"));
+  const v1::UttpType* type = catalog_.FindUttpType(u->type_code());
+  std::string place = u->location();
+  if (const v1::Market* m = catalog_.FindMarket(u->market_code())) place = m->name();
+  v1::UttpVerification probe;
+  probe.set_instrument_id(id);
+  const v1::UttpCategory category = common::CategoryOf(probe, catalog_);
+  return Json(200, {{"id", u->id()},
+                    {"owner", u->owner()},
+                    {"place", place},
+                    {"type", type != nullptr ? type->name() : u->type_code()},
+                    {"category", CategoryName(category)},
+                    {"class", u->accuracy_class()},
+                    {"max", u->max_mg() > 0 ? common::FormatMassText(u->max_mg()) : ""},
+                    {"e", u->e_mg() > 0 ? common::FormatMassText(u->e_mg()) : ""},
+                    {"serial", u->serial()}});
+}
+
+// A verification from the form: class, Max and e typed or from the registry (PrefillFromRegistry,
+// as the CLI), masses in kg, g or mg; judged by common/metrology as the server will; a batal
+// saved only when confirmed.
+Response App::Uttp(const std::string& body, bool save) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object()) return Error(400, "the request is not a JSON object");
+  auto text = [](const json& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? std::string(common::StripAsciiSpace(it->get<std::string>())) : std::string();
+  };
+  json errors = json::array();
+  auto problem = [&](const std::string& field, const std::string& reason) {
+    errors.push_back({{"field", field}, {"reason", reason}});
+  };
+  v1::UttpVerification u;
+  u.set_instrument_id(text(in, "instrument"));
+  const std::string kind = text(in, "kind");
+  u.set_kind(kind == "tera"         ? v1::VERIFICATION_KIND_TERA
+             : kind == "tera_ulang" ? v1::VERIFICATION_KIND_TERA_ULANG
+             : kind == "pengawasan" ? v1::VERIFICATION_KIND_PENGAWASAN
+                                    : v1::VERIFICATION_KIND_UNSPECIFIED);
+  u.set_accuracy_class(text(in, "class"));
+  for (const auto& [key, setter] : {std::pair{"max", &v1::UttpVerification::set_max_mg},
+                                    std::pair{"e", &v1::UttpVerification::set_e_mg}}) {
+    const std::string typed = text(in, key);
+    if (typed.empty()) continue;
+    auto mg = common::ParseMassMg(typed);
+    if (mg.ok()) {
+      (u.*setter)(*mg);
+    } else {
+      problem(key, std::string(mg.status().message()));
+    }
+  }
+  PrefillFromRegistry(u, catalog_);
+  if (auto points = in.find("points"); points != in.end() && points->is_array()) {
+    int index = 0;
+    for (const auto& p : *points) {
+      ++index;
+      const std::string load = text(p, "load"), shown = text(p, "indication");
+      if (load.empty() && shown.empty()) continue;  // a row not filled
+      auto load_mg = common::ParseMassMg(load);
+      auto shown_mg = common::ParseMassMg(shown);
+      if (!load_mg.ok()) problem(StrCat("points.", index, ".load"), std::string(load_mg.status().message()));
+      if (!shown_mg.ok()) problem(StrCat("points.", index, ".indication"), std::string(shown_mg.status().message()));
+      if (load_mg.ok() && shown_mg.ok()) {
+        v1::WeighingPoint* w = u.add_weighing_points();
+        w->set_load_mg(*load_mg);
+        w->set_indication_mg(*shown_mg);
+      }
+    }
+  }
+  if (auto runs = in.find("runs"); runs != in.end() && runs->is_array()) {
+    int index = 0;
+    for (const auto& r : *runs) {
+      ++index;
+      const std::string actual = text(r, "actual"), shown = text(r, "indication");
+      if (actual.empty() && shown.empty()) continue;
+      auto actual_ml = ParseVolumeMl(actual);
+      auto shown_ml = ParseVolumeMl(shown);
+      if (!actual_ml) problem(StrCat("runs.", index, ".actual"), StrCat("\"", actual, "\" is not a volume: 20000 mL or 20 L"));
+      if (!shown_ml) problem(StrCat("runs.", index, ".indication"), StrCat("\"", shown, "\" is not a volume: 20000 mL or 20 L"));
+      if (actual_ml && shown_ml) {
+        v1::VolumeRun* v = u.add_volume_runs();
+        v->set_flow(text(r, "flow"));
+        v->set_actual_ml(*actual_ml);
+        v->set_indication_ml(*shown_ml);
+      }
+    }
+  }
+  if (auto seals = in.find("seals"); seals != in.end() && seals->is_array()) {
+    for (const auto& seal : *seals) {
+      if (seal.is_string() && !common::StripAsciiSpace(seal.get<std::string>()).empty()) {
+        u.add_seal_numbers(std::string(common::StripAsciiSpace(seal.get<std::string>())));
+      }
+    }
+  }
+  u.set_certificate_number(text(in, "certificate"));
+  const v1::UttpCategory category = common::CategoryOf(u, catalog_);
+  const bool has_rule = common::HasVerdictRule(category);
+  json verdict = nullptr;
+  bool batal = false;
+  if (has_rule && !u.accuracy_class().empty() && (u.weighing_points_size() > 0 || u.volume_runs_size() > 0)) {
+    const common::VerdictResult result = common::ComputeVerdict(u, category, common::MetrologySettings{});
+    verdict = json::parse(VerdictJson(CheckInput{u, category}, result));
+    batal = !result.sah;
+    u.set_claimed_verdict(result.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
+  }
+  const json answer_base = {{"verdict", verdict}, {"class", u.accuracy_class()}};
+  if (!save || !errors.empty()) {
+    json out = answer_base;
+    out["saved"] = false;
+    out["errors"] = errors;
+    return Json(save ? 422 : 200, out);
+  }
+  if (batal && !(in.contains("confirm_batal") && in["confirm_batal"].is_boolean() && in["confirm_batal"].get<bool>())) {
+    json out = answer_base;
+    out["saved"] = false;
+    out["needs_confirm"] = true;
+    out["errors"] = json::array({{{"field", "verdict"}, {"reason", "the verdict is batal: check the points, or save it as batal"}}});
+    return Json(422, out);
+  }
+  const absl::Time now = absl::Now();
+  const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
+  auto record = NewRecord(ctx, std::nullopt);
+  if (!record.ok()) return Error(500, std::string(record.status().message()));
+  *record->mutable_uttp_verification() = u;
+  auto outcome = CheckAndSave(*store_, *record, ctx);
+  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  json out = answer_base;
+  if (!outcome->errors.empty()) {
+    out["saved"] = false;
+    out["errors"] = ErrorsJson(outcome->errors);
+    return Json(422, out);
+  }
+  out["saved"] = true;
+  out["id"] = record->id();
+  out["pending"] = outcome->pending;
+  return Json(200, out);
 }
 
 Response App::Sync() {

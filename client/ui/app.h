@@ -85,6 +85,9 @@ class App {
   Response Audit(const std::string& body, bool save);
   Response FollowUp(const std::string& body);
   Response Photo(const std::string& body);
+  Response Instrument(const std::string& id);
+  // The verification of `body` judged (each point's error, MPE, pass; the verdict) or saved.
+  Response Uttp(const std::string& body, bool save);
   // Reloads settings and the reference data (after a sync pulled changes).
   absl::Status Reload();
   const Session* SessionOf(const Request& request) const;

@@ -36,8 +36,9 @@ class UiAppTest : public ::testing::Test {
       std::vector<v1::ReferenceChange> changes;
       uint64_t seq = 0;
       std::vector<v1::ReferenceEntity> entities = pantau::testing::TestReferenceData();
-      // The bundled checklists and follow-up ladders (deploy/reference), for the Audit screen.
-      for (const char* file : {"checklists.csv", "follow_up_actions.csv"}) {
+      // The bundled checklists, follow-up ladders and UTTP registry (deploy/reference), for the
+      // Audit and UTTP screens.
+      for (const char* file : {"checklists.csv", "follow_up_actions.csv", "uttp_types.csv", "uttp_instruments.csv"}) {
         std::ifstream in(std::string(PANTAU_SOURCE_DIR) + "/deploy/reference/" + file);
         std::stringstream text;
         text << in.rdbuf();
@@ -388,6 +389,68 @@ TEST_F(UiAppTest, AnAuditIsAFormWithLiveFindingsSavedOnlyWhenEveryItemIsAnswered
   Response followed = follow("papan_nama_tidak_ada", checklist["ladder"][0]["code"]);
   ASSERT_EQ(followed.status, 200) << followed.body;
   EXPECT_EQ(Pending(), 2u);
+}
+
+TEST_F(UiAppTest, AUttpVerificationTakesTheRegistrysClassJudgesEachPointAndConfirmsABatal) {
+  SignIn();
+  Response instrument = app_->Handle(Get("/api/v1/instrument?id=UTTP-CONTOH-0001"));
+  ASSERT_EQ(instrument.status, 200) << instrument.body;
+  const json scale = json::parse(instrument.body);
+  EXPECT_EQ(scale["category"], "nawi");
+  EXPECT_EQ(scale["class"], "III");
+  EXPECT_EQ(scale["max"], "30 kg");
+  EXPECT_EQ(scale["e"], "5 g");
+  EXPECT_EQ(app_->Handle(Get("/api/v1/instrument?id=UTTP-X")).status, 404);
+
+  auto judge = [&](const std::string& path, const json& points, bool confirm = false) {
+    Response r = app_->Handle(Post(path, {{"instrument", "UTTP-CONTOH-0001"},
+                                          {"kind", "tera_ulang"},
+                                          {"points", points},
+                                          {"seals", json::array({"TS-26-001"})},
+                                          {"confirm_batal", confirm}}));
+    return std::make_pair(r.status, json::parse(r.body));
+  };
+  // The class, Max and e from the registry; 10 kg shown as 10 005 g: at the MPE, sah.
+  auto [status, at_mpe] = judge("/api/v1/uttp/check", json::array({{{"load", "10 kg"}, {"indication", "10005 g"}}}));
+  ASSERT_EQ(status, 200) << at_mpe;
+  EXPECT_EQ(at_mpe["class"], "III");
+  EXPECT_EQ(at_mpe["verdict"]["verdict"], "sah");
+  EXPECT_EQ(at_mpe["verdict"]["points"][0]["error_mg"], 5000);
+  EXPECT_EQ(at_mpe["verdict"]["points"][0]["mpe_mg"], 5000);
+  EXPECT_EQ(at_mpe["verdict"]["points"][0]["pass"], true);
+  // A mass without its unit is named at its cell.
+  auto [unit_status, no_unit] = judge("/api/v1/uttp/check", json::array({{{"load", "10 kg"}, {"indication", "10006"}}}));
+  EXPECT_EQ(no_unit["errors"][0]["field"], "points.1.indication");
+  // One gram more: batal, shown, and saved only when confirmed.
+  const json over = json::array({{{"load", "10 kg"}, {"indication", "10,006 kg"}}});
+  auto [batal_status, batal] = judge("/api/v1/uttp", over);
+  EXPECT_EQ(batal_status, 422);
+  EXPECT_EQ(batal["needs_confirm"], true);
+  EXPECT_EQ(batal["verdict"]["verdict"], "batal");
+  EXPECT_EQ(batal["verdict"]["points"][0]["pass"], false);
+  EXPECT_EQ(Pending(), 0u);
+  auto [confirmed_status, confirmed] = judge("/api/v1/uttp", over, /*confirm=*/true);
+  ASSERT_EQ(confirmed_status, 200) << confirmed;
+  EXPECT_EQ(Pending(), 1u);
+
+  // A scale whose registry entry has no class: an error, never a verdict.
+  Response classless = app_->Handle(Post("/api/v1/uttp", {{"instrument", "UTTP-1"},
+                                                          {"kind", "tera"},
+                                                          {"points", json::array({{{"load", "1 kg"}, {"indication", "1 kg"}}})}}));
+  EXPECT_EQ(classless.status, 422);
+  EXPECT_NE(classless.body.find("is required to judge UTTP-1"), std::string::npos) << classless.body;
+  EXPECT_EQ(json::parse(classless.body)["verdict"], nullptr);
+
+  // A fuel pump: runs in litres or mL.
+  Response pump = app_->Handle(Post("/api/v1/uttp/check",
+                                    {{"instrument", "UTTP-CONTOH-0003"},
+                                     {"kind", "pengawasan"},
+                                     {"runs", json::array({{{"flow", "max"}, {"actual", "20 L"}, {"indication", "20100 mL"}}})}}));
+  ASSERT_EQ(pump.status, 200) << pump.body;
+  const json runs = json::parse(pump.body)["verdict"]["runs"];
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["error_ml"], 100);
+  EXPECT_EQ(runs[0]["pass"], true);
 }
 
 }  // namespace

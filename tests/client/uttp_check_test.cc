@@ -83,7 +83,18 @@ TEST(UttpCheckTest, CommandLineSpecs) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->changepoint_mg(), 1500);
   EXPECT_FALSE(ParsePointSpec("1000000", "--point").ok());
-  EXPECT_FALSE(ParsePointSpec("1 kg:1000", "--point").ok());
+  // Masses as typed at the scale: kg, g or mg; a bare number is mg.
+  auto typed = ParsePointSpec("3 kg:2996 g", "--point");
+  ASSERT_TRUE(typed.ok()) << typed.status().message();
+  EXPECT_EQ(typed->load_mg(), 3000000);
+  EXPECT_EQ(typed->indication_mg(), 2996000);
+  EXPECT_EQ(ParsePointSpec("3kg:2996,5g:500mg", "--point")->indication_mg(), 2996500);
+  EXPECT_EQ(ParsePointSpec("1 kg:1000", "--point")->indication_mg(), 1000);
+  auto tonnes = ParsePointSpec("1 ton:5", "--point");
+  ASSERT_FALSE(tonnes.ok());
+  EXPECT_NE(tonnes.status().message().find("the unit \"ton\" is not kg, g or mg"), std::string::npos)
+      << tonnes.status().message();
+  EXPECT_FALSE(ParsePointSpec("3 kg:0,5 mg", "--point").ok());  // no fraction of a milligram
   auto r = ParseRunSpec("upper30:10000:10250");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->zone(), "upper");

@@ -65,5 +65,22 @@ TEST(AmountsTest, APackIsAQuantityAndAUnitWithOrWithoutASpace) {
   EXPECT_THAT(ParsePackText("0 kg"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(AmountsTest, MassesAtAScaleTestInKgGOrMg) {
+  EXPECT_EQ(*ParseMassMg("3 kg"), 3000000);
+  EXPECT_EQ(*ParseMassMg("3kg"), 3000000);
+  EXPECT_EQ(*ParseMassMg("2996 g"), 2996000);
+  EXPECT_EQ(*ParseMassMg("2996,5 G"), 2996500);
+  EXPECT_EQ(*ParseMassMg("0,001 g"), 1);
+  EXPECT_EQ(*ParseMassMg("500 mg"), 500);
+  EXPECT_EQ(*ParseMassMg("1000000", /*bare_is_mg=*/true), 1000000);
+  EXPECT_FALSE(ParseMassMg("1000000").ok());  // the app asks for the unit
+  EXPECT_FALSE(ParseMassMg("0,5 mg").ok());
+  EXPECT_FALSE(ParseMassMg("3 pound").ok());
+  EXPECT_FALSE(ParseMassMg("kg").ok());
+  EXPECT_EQ(*ParseMassMg("1000000000 kg"), 1'000'000'000'000'000);  // at the ceiling
+  EXPECT_FALSE(ParseMassMg("1000000001 kg").ok());                  // beyond it
+  EXPECT_FALSE(ParseMassMg("999999999999 kg").ok());                // never wraps
+}
+
 }  // namespace
 }  // namespace pantau::common

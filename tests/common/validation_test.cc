@@ -264,11 +264,15 @@ TEST_F(ValidationTest, EveryKindGoesThroughItsRules) {
   u->set_instrument_id("UTTP-1");
   u->set_kind(v1::VERIFICATION_KIND_TERA_ULANG);
   errors = Validate(uttp);
-  ASSERT_EQ(errors.size(), 1u);
+  ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].field(), "uttp_verification.weighing_points");
+  // A scale without its class has no verdict: an error, never a batal.
+  EXPECT_EQ(errors[1].field(), "uttp_verification.accuracy_class");
+  EXPECT_EQ(errors[1].reason().rfind("is required to judge UTTP-1 (I, II, III or IIII)", 0), 0u) << errors[1].reason();
   auto* point = u->add_weighing_points();
   point->set_load_mg(1000000);
   point->set_indication_mg(1000000);
+  u->set_accuracy_class("III");
   EXPECT_TRUE(Validate(uttp).empty());
 
   v1::Record follow = Valid();

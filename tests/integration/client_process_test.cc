@@ -689,9 +689,19 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
   // as 10.005 kg, at the MPE.
   const absl::TimeZone wita = common::ZoneWithoutDeployment();
   const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), wita) - 1;
-  auto added = Pantau({"uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang", "--class", "III",
-                       "--max-mg", "30000000", "--e-mg", "5000", "--point", "10000000:10005000", "--certificate",
-                       "SKHP-001", "--at", common::FormatLocalDate(yesterday) + " 10:00"});
+  // Class, Max and e come from the registry entry; the masses are typed as read off the weights
+  // and the display. One more gram is batal: shown, and not saved unless confirmed.
+  auto too_far = Pantau({"uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang", "--point",
+                         "10 kg:10,006 kg", "--at", common::FormatLocalDate(yesterday) + " 09:50"});
+  EXPECT_EQ(too_far.exit_code, 2) << too_far.err;
+  EXPECT_NE(too_far.out.find("error +6000 mg, MPE 5000 mg  FAIL"), std::string::npos) << too_far.out;
+  EXPECT_NE(too_far.err.find("the verdict is BATAL (above); check the points and the class, or save it as batal "
+                             "with --confirm-batal"),
+            std::string::npos)
+      << too_far.err;
+  EXPECT_EQ(Status()["pending"], 0);
+  auto added = Pantau({"uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang", "--point",
+                       "10 kg:10005 g", "--certificate", "SKHP-001", "--at", common::FormatLocalDate(yesterday) + " 10:00"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   EXPECT_NE(added.out.find("point 1 (load 10000000 mg): error +5000 mg, MPE 5000 mg  pass\nverdict: sah\n"),
             std::string::npos)
@@ -699,7 +709,7 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
   // At the fuel pump, runs typed one by one, each judged as it is entered; standard input works
   // for `uttp check` too.
   const std::string pump = StrCat(
-      "printf 'max 20000 20100\\nmid 20000 20101\\n\\n' | ", kClient, " --home ", dir_.Sub("laptop"),
+      "printf 'max 20000 20100\\nmid 20000 20101\\n\\nya\\n' | ", kClient, " --home ", dir_.Sub("laptop"),
       " uttp add --instrument UTTP-CONTOH-0003 --kind pengawasan --class 0.5 --interactive --at '",
       common::FormatLocalDate(yesterday), " 11:30'");
   auto typed = RunCommand({"/bin/sh", "-c", pump});
@@ -709,7 +719,7 @@ TEST_F(ClientProcessTest, UttpVerdictsOnTheLaptopAndTheServerAndTheirDiscrepanci
             "  run 2 (mid, 20000 mL): error +101 mL, MPE 100 mL  FAIL\n"
             "verdict: batal — run 2 (mid flow, 20000 mL): error 101 mL exceeds the MPE of 100 mL\n")
       << typed.out;
-  EXPECT_NE(typed.err.find("run 1> run 2> run 3> "), std::string::npos) << typed.err;
+  EXPECT_NE(typed.err.find("run 1> run 2> run 3> save it as BATAL? (ya/tidak)> "), std::string::npos) << typed.err;
   auto piped = RunCommand({"/bin/sh", "-c", StrCat("cat ", dir_.Sub("cerapan.json"), " | ", kClient, " uttp check --input -")});
   EXPECT_EQ(nlohmann::json::parse(piped.out)["verdict"], "batal") << piped.err;
   ASSERT_EQ(Pantau({"sync"}).exit_code, 0);

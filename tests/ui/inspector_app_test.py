@@ -384,6 +384,40 @@ def main():
         check(open(os.path.join(work, "photo-back.jpg"), "rb").read() == open(photo_path, "rb").read(),
               "the server holds the audit's photo")
 
+        # UTTP: the bundled scale (class III, Max 30 kg, e 5 g in the registry), two points typed
+        # as read; each judged as it is typed; a failing point makes it batal, confirmed to save.
+        browser.by_id("nav-uttp").click()
+        browser.wait(lambda: browser.by_id("uttp").is_displayed(), "the UTTP screen")
+        browser.by_id("instrument").click()
+        browser.type(["UTTP-CONTOH-0001", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("uttp-title").text.startswith("UTTP-CONTOH-0001"), "the instrument opens")
+        check(browser.by_id("uttp-class").get_attribute("value") == "III" and
+              browser.by_id("uttp-max").get_attribute("value") == "30 kg" and
+              browser.by_id("uttp-e").get_attribute("value") == "5 g", "class, Max and e from the registry")
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "t-1-a", "the first load")
+        browser.type(["10 kg", Keys.TAB, "10005 g", Keys.TAB])
+        browser.wait(lambda: browser.by_id("t-1-pass").text == "lulus" and browser.by_id("t-1-mpe").text == "5000 mg",
+                     "point 1 judged as typed: at the MPE")
+        browser.type(["20 kg", Keys.TAB, "20,008 kg", Keys.TAB])
+        browser.wait(lambda: browser.by_id("t-2-pass").text == "GAGAL", "point 2 fails")
+        check(browser.by_id("uttp-verdict").text.startswith("Putusan: BATAL"), browser.by_id("uttp-verdict").text)
+        browser.by_id("uttp-seals").click()
+        browser.type(["TS-26-001", Keys.ENTER])  # Enter saves the form
+        browser.wait(lambda: browser.by_id("uttp-result").text.startswith("Putusannya BATAL"), "batal shown first")
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "uttp-batal",
+                     "the confirmation focused")
+        check(browser.by_id("t-2-pass").text == "GAGAL" and browser.by_id("uttp-verdict").text.startswith("Putusan: BATAL"),
+              f"the failing point and the verdict stay shown: {browser.by_id('uttp-verdict').text}")
+        browser.driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", browser.by_id("uttp-title"))
+        browser.shot("uttp")
+        browser.type([Keys.ENTER])
+        browser.wait(lambda: browser.by_id("uttp-result").text.endswith("sebagai BATAL."), "saved as batal")
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "1", "the verification waits to be sent")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "verification sent",
+                     seconds=60)
+
         # Every input is labelled (a <label for> or an aria-label): a screen reader reads each.
         unlabelled = browser.driver.execute_script("""
             return [...document.querySelectorAll('input, select, textarea')]
@@ -392,7 +426,7 @@ def main():
         check(unlabelled == [], f"inputs without a label: {unlabelled}")
         # A phone, 360 px wide: the page itself never scrolls sideways (the sheet scrolls in its box).
         browser.driver.set_window_size(360, 740)
-        for view in ("beranda", "harga", "audit", "riwayat", "impor"):
+        for view in ("beranda", "harga", "audit", "uttp", "riwayat", "impor"):
             browser.by_id("nav-" + view).click()
             browser.wait(lambda: browser.by_id(view).is_displayed(), view)
             width = browser.driver.execute_script("return document.documentElement.scrollWidth")
@@ -458,7 +492,8 @@ def main():
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
         check(stats["records"]["outlet_audit"] == 1 and stats["records"]["follow_up"] == 1,
               f"the audit and its follow-up: {stats}")
-        check(stats["records"]["price_sample"] == 8 and stats["total_records"] == 10,
+        check(stats["records"]["uttp_verification"] == 1, f"the verification: {stats}")
+        check(stats["records"]["price_sample"] == 8 and stats["total_records"] == 11,
               f"the server holds exactly the 8 prices sent (4 + 1 sent again + 1 fixed + 2 imported; "
               f"never the mistyped one): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "

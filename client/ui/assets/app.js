@@ -2,7 +2,7 @@
 // this page only shows what its JSON answers say. No rule is written here.
 'use strict';
 
-const state = { csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null };
+const state = { csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null, instruments: [], instrument: null };
 
 function $(id) { return document.getElementById(id); }
 
@@ -24,7 +24,7 @@ function text(tag, content, className) {
   return element;
 }
 
-const VIEWS = ['beranda', 'harga', 'audit', 'riwayat', 'impor'];
+const VIEWS = ['beranda', 'harga', 'audit', 'uttp', 'riwayat', 'impor'];
 const STATE_WORDS = {
   pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian', resolved: 'diganti/dibatalkan',
 };
@@ -541,6 +541,162 @@ function showFollowUps(auditId, findings) {
   $('followups').hidden = findings.length === 0;
 }
 
+// UTTP: an instrument of the registry, its class, Max and e prefilled; each test point's error,
+// MPE and pass or fail as it is typed (the laptop judges, common/metrology); a batal is shown and
+// saved only when confirmed.
+const TEST_ROWS = 5;
+
+async function openInstrument(event) {
+  event.preventDefault();
+  const typed = $('instrument').value;
+  const found = state.instruments.find((i) => i.code === typed || i.code + ' — ' + i.name === typed);
+  $('instrument-error').textContent = '';
+  if (!found) {
+    $('instrument-error').textContent = 'Pilih alat dari daftar (ketik nomor registrasi, pemilik atau tempat).';
+    return;
+  }
+  const { status, answer } = await api('/api/v1/instrument?id=' + encodeURIComponent(found.code));
+  if (status !== 200) {
+    $('instrument-error').textContent = answer.error;
+    return;
+  }
+  state.instrument = answer;
+  $('uttp-title').textContent = answer.id + ' — ' + answer.type + ', ' + answer.owner + (answer.place ? ', ' + answer.place : '');
+  $('uttp-class').value = answer.class;
+  $('uttp-max').value = answer.max;
+  $('uttp-e').value = answer.e;
+  const nawi = answer.category === 'nawi';
+  document.querySelectorAll('#uttp-form .nawi').forEach((e) => { e.hidden = !nawi; });
+  const head = document.createElement('tr');
+  const titles = nawi ? ['Titik', 'Beban', 'Penunjukan', 'Kesalahan', 'BKD', 'Hasil']
+    : ['Uji', 'Debit', 'Volume sebenarnya', 'Penunjukan', 'Kesalahan', 'BKD', 'Hasil'];
+  for (const t of titles) head.append(text('th', t));
+  document.querySelector('#uttp-tests thead').replaceChildren(head);
+  const body = document.querySelector('#uttp-tests tbody');
+  body.replaceChildren();
+  for (let i = 1; i <= TEST_ROWS; i++) {
+    const tr = document.createElement('tr');
+    tr.append(text('td', String(i)));
+    if (!nawi) {
+      const flow = document.createElement('select');
+      flow.id = 't-' + i + '-flow';
+      flow.setAttribute('aria-label', 'Debit uji ' + i);
+      for (const f of ['max', 'mid', 'min']) {
+        const option = text('option', f);
+        option.value = f;
+        flow.append(option);
+      }
+      flow.selectedIndex = (i - 1) % 3;
+      flow.addEventListener('change', checkUttp);
+      const td = document.createElement('td');
+      td.append(flow);
+      tr.append(td);
+    }
+    for (const [part, words] of [['a', nawi ? 'Beban' : 'Volume sebenarnya'], ['b', 'Penunjukan']]) {
+      const input = document.createElement('input');
+      input.id = 't-' + i + '-' + part;
+      input.autocomplete = 'off';
+      input.size = 10;
+      input.setAttribute('aria-label', words + ' uji ' + i);
+      input.addEventListener('change', checkUttp);
+      const td = document.createElement('td');
+      td.append(input);
+      tr.append(td);
+    }
+    for (const part of ['error', 'mpe', 'pass']) {
+      const td = text('td', '', 'num');
+      td.id = 't-' + i + '-' + part;
+      tr.append(td);
+    }
+    body.append(tr);
+  }
+  $('uttp-form').hidden = false;
+  $('uttp-save').disabled = false;
+  $('uttp-batal').hidden = true;
+  $('uttp-result').textContent = '';
+  $('uttp-verdict').textContent = '';
+  $('t-1-a').focus();
+}
+
+function uttpBody(confirmBatal) {
+  const nawi = state.instrument.category === 'nawi';
+  const rows = [];
+  for (let i = 1; i <= TEST_ROWS; i++) {
+    const a = $('t-' + i + '-a').value, b = $('t-' + i + '-b').value;
+    rows.push(nawi ? { load: a, indication: b } : { flow: $('t-' + i + '-flow').value, actual: a, indication: b });
+  }
+  return {
+    instrument: state.instrument.id, kind: $('uttp-kind').value, class: $('uttp-class').value,
+    max: $('uttp-max').value, e: $('uttp-e').value, points: nawi ? rows : [], runs: nawi ? [] : rows,
+    seals: $('uttp-seals').value.split(',').map((x) => x.trim()).filter((x) => x),
+    certificate: $('uttp-certificate').value, confirm_batal: confirmBatal,
+  };
+}
+
+// The rows that were filled, in order: the verdict's tests follow them.
+function filledRows() {
+  const out = [];
+  for (let i = 1; i <= TEST_ROWS; i++) {
+    if ($('t-' + i + '-a').value.trim() !== '' || $('t-' + i + '-b').value.trim() !== '') out.push(i);
+  }
+  return out;
+}
+
+function showUttp(answer) {
+  for (let i = 1; i <= TEST_ROWS; i++) {
+    for (const part of ['error', 'mpe', 'pass']) $('t-' + i + '-' + part).textContent = '';
+    $('t-' + i + '-pass').className = 'num';
+  }
+  // A batal awaiting confirmation is not an error of the entry: its tests are shown as judged.
+  const errors = (answer.errors || []).filter((e) => e.field !== 'verdict');
+  const verdict = answer.verdict;
+  if (verdict && errors.length === 0) {
+    const rows = filledRows();
+    const nawi = state.instrument.category === 'nawi';
+    (nawi ? verdict.points : verdict.runs).forEach((p, k) => {
+      const i = rows[k];
+      if (!i) return;
+      const unit = nawi ? ' mg' : ' mL';
+      const error = nawi ? p.error_mg : p.error_ml, mpe = nawi ? p.mpe_mg : p.mpe_ml;
+      $('t-' + i + '-error').textContent = (error > 0 ? '+' : '') + error + unit;
+      $('t-' + i + '-mpe').textContent = mpe + unit;
+      $('t-' + i + '-pass').textContent = p.pass ? 'lulus' : 'GAGAL';
+      $('t-' + i + '-pass').className = p.pass ? 'num pass' : 'num fail';
+    });
+    const words = verdict.verdict === 'sah' ? 'SAH' : verdict.verdict === 'batal' ? 'BATAL' : 'belum dapat dinilai';
+    $('uttp-verdict').textContent = 'Putusan: ' + words + (verdict.reasons.length ? ' — ' + verdict.reasons.join('; ') : '');
+    $('uttp-verdict').className = 'verdict ' + (verdict.verdict === 'sah' ? 'pass' : 'fail');
+  } else {
+    $('uttp-verdict').textContent = errors.map((e) => e.reason).join('; ');
+    $('uttp-verdict').className = 'verdict fail';
+  }
+}
+
+async function checkUttp() {
+  if (!state.instrument) return;
+  const { answer } = await api('/api/v1/uttp/check', uttpBody(false));
+  showUttp(answer);
+}
+
+async function saveUttp(confirmBatal) {
+  const { status, answer } = await api('/api/v1/uttp', uttpBody(confirmBatal));
+  showUttp(answer);
+  if (status === 200) {
+    $('uttp-result').textContent = 'Tersimpan (' + answer.id + ') sebagai ' +
+      (answer.verdict && answer.verdict.verdict === 'batal' ? 'BATAL' : 'SAH') + '.';
+    $('uttp-save').disabled = true;
+    $('uttp-batal').hidden = true;
+    return;
+  }
+  if (answer.needs_confirm) {
+    $('uttp-result').textContent = 'Putusannya BATAL. Periksa lagi titik ujinya; bila benar, simpan sebagai BATAL.';
+    $('uttp-batal').hidden = false;
+    $('uttp-batal').focus();
+    return;
+  }
+  $('uttp-result').textContent = 'Belum tersimpan: ' + ((answer.errors || []).map((e) => e.reason).join('; ') || answer.error);
+}
+
 async function start() {
   const { status, answer } = await api('/api/v1/session');
   if (status !== 200) {
@@ -568,6 +724,18 @@ async function start() {
     option.label = o.detail + ', ' + o.kecamatan;
     return option;
   }));
+  const instruments = await api('/api/v1/list?kind=instruments');
+  state.instruments = instruments.answer;
+  $('instruments').replaceChildren(...state.instruments.map((i) => {
+    const option = document.createElement('option');
+    option.value = i.code;
+    option.label = i.name + ' — ' + i.detail + ', ' + i.kecamatan;
+    return option;
+  }));
+  $('instrument-form').addEventListener('submit', openInstrument);
+  $('uttp-form').addEventListener('submit', (event) => { event.preventDefault(); saveUttp(false); });
+  $('uttp-batal').addEventListener('click', () => saveUttp(true));
+  for (const id of ['uttp-kind', 'uttp-class', 'uttp-max', 'uttp-e']) $(id).addEventListener('change', checkUttp);
   $('outlet-form').addEventListener('submit', openChecklist);
   $('audit-form').addEventListener('submit', saveAudit);
   $('audit-extra').addEventListener('change', checkAudit);
