@@ -237,6 +237,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
   ui_cmd->add_option("--listen", ui_options.listen, "127.0.0.1:PORT (default: a free port)");
   ui_cmd->add_flag("--no-browser", ui_no_browser, "print the link only; do not open a browser");
   ui_cmd->add_option("--url-file", ui_options.url_file, "also write the link to this file (mode 0600)");
+  ui_cmd->add_option("--auto-sync", ui_options.auto_sync_seconds,
+                     "send on its own every SECONDS while the page is open and no form is half filled (0: never; "
+                     "default 60), waiting longer after each failure")
+      ->check(CLI::Range(0, 86400));
 
   // price add
   PriceInput price;

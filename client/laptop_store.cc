@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <mutex>
 
 #include "client/record_ids.h"
 #include "common/dates.h"
@@ -92,6 +93,7 @@ class RocksLaptopStore final : public LaptopStore {
   }
 
   absl::Status SaveSettings(const LaptopSettings& s) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     rocksdb::WriteBatch batch;
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/server", s.server)));
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/token_file", s.token_file)));
@@ -114,6 +116,7 @@ class RocksLaptopStore final : public LaptopStore {
   }
 
   absl::StatusOr<size_t> AddNew(const std::vector<v1::Record>& records, absl::Time now) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     rocksdb::WriteBatch batch;
     size_t added = 0;
     std::map<std::string, bool> seen;
@@ -165,6 +168,7 @@ class RocksLaptopStore final : public LaptopStore {
 
   absl::Status ApplyResults(const std::vector<v1::Record>& records,
                             const v1::PushResponse& response, absl::Time now) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     if (static_cast<size_t>(response.results_size()) != records.size()) {
       return absl::InvalidArgumentError(StrCat("the server answered ", response.results_size(),
                                                " results for a batch of ", records.size()));
@@ -215,6 +219,7 @@ class RocksLaptopStore final : public LaptopStore {
   }
 
   absl::Status Requeue(std::string_view id, absl::Time now) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     PANTAU_ASSIGN_OR_RETURN(auto entry, Get(id));
     if (!entry) return absl::NotFoundError(StrCat("no record ", id, " on this laptop"));
     if (entry->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
@@ -244,6 +249,7 @@ class RocksLaptopStore final : public LaptopStore {
 
   absl::Status Resolve(std::string_view id, const v1::Record* replacement, const std::string& reason,
                        absl::Time now) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     PANTAU_ASSIGN_OR_RETURN(auto entry, Get(id));
     if (!entry) return absl::NotFoundError(StrCat("no record ", id, " on this laptop"));
     if (entry->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
@@ -275,6 +281,7 @@ class RocksLaptopStore final : public LaptopStore {
   }
 
   absl::StatusOr<uint64_t> ResendDeliveredSince(absl::Time since, absl::Time now) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     rocksdb::WriteBatch batch;
     uint64_t resent = 0;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(kOutbox)));
@@ -340,6 +347,7 @@ class RocksLaptopStore final : public LaptopStore {
 
   absl::Status ApplyReferenceChanges(const std::vector<v1::ReferenceChange>& changes,
                                      absl::Time now) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     rocksdb::WriteBatch batch;
     PANTAU_ASSIGN_OR_RETURN(uint64_t cursor, GetCount(kCursorKey));
     for (const auto& c : changes) {
@@ -375,6 +383,7 @@ class RocksLaptopStore final : public LaptopStore {
   }
 
   absl::Status SetLastSync(absl::Time t) override {
+    std::lock_guard lock(write_mu_);  // counters are read, then written back
     rocksdb::WriteBatch batch;
     PANTAU_RETURN_IF_ERROR(
         Check(batch.Put(cf(kMeta), kLastSyncKey, EncodeU64(static_cast<uint64_t>(absl::ToUnixMicros(t))))));
@@ -415,6 +424,9 @@ class RocksLaptopStore final : public LaptopStore {
     return absl::FromUnixMicros(static_cast<int64_t>(DecodeU64(value)));
   }
 
+  // One writer at a time: each change reads a counter and writes it back in the same batch (the
+  // app saves while a sync applies answers).
+  std::mutex write_mu_;
   rocksdb::DB* db_ = nullptr;
   bool sync_writes_ = true;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

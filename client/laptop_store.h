@@ -2,8 +2,9 @@
 // inspector made, with its delivery state), the reference data pulled from the server with its
 // cursor, and the settings. Every write is synced before it returns: a record that `pantau`
 // reported saved survives a crash or a flat battery at any later instant.
-// Thread-safety: one LaptopStore per process (RocksDB's LOCK file refuses a second process); its
-// methods may be called from one thread at a time.
+// Thread-safety: one LaptopStore per process (RocksDB's LOCK file refuses a second process);
+// thread-safe within it: changes are applied one at a time (the app saves a price while a sync
+// applies the server's answers), reads see whole changes.
 #pragma once
 
 #include <cstdint>

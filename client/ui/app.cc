@@ -153,7 +153,7 @@ const App::Session* App::SessionOf(const Request& request) const {
 }
 
 Response App::Handle(const Request& request) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   Response response;
   if (!HostAllowed(request.host)) {
     // A page of another site that resolved its name to 127.0.0.1 (DNS rebinding) lands here.
@@ -178,6 +178,10 @@ Response App::Handle(const Request& request) {
       response = Error(403, "a change must come from this app's own page");
     } else if (request.method != "GET" && !SameSecret(request.csrf, session->csrf)) {
       response = Error(403, "the page's token is missing or stale: reload the page");
+    } else if (request.method == "POST" && path == "/api/v1/sync") {
+      lock.unlock();  // the network: other requests go on meanwhile
+      response = Sync(request.body);
+      lock.lock();
     } else {
       response = Route(request, path, *session);
     }
@@ -229,7 +233,6 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/instrument") return Instrument(QueryParam(request.target, "id"));
   } else if (request.method == "POST") {
     if (path == "/api/v1/prices") return SavePrice(request.body);
-    if (path == "/api/v1/sync") return Sync();
     if (path == "/api/v1/requeue") return Requeue(request.body);
     if (path == "/api/v1/drop") return Drop(request.body);
     if (path == "/api/v1/audit/check") return Audit(request.body, /*save=*/false);
@@ -250,7 +253,8 @@ Response App::SessionJson(const Session& session) {
                     {"device", settings_.device_id},
                     {"deployment", deployment != nullptr ? deployment->name() : ""},
                     {"time_zone", common::ZoneName(policy_.display_zone)},
-                    {"today", common::FormatLocalDate(Today())}});
+                    {"today", common::FormatLocalDate(Today())},
+                    {"auto_sync_seconds", absl::ToInt64Seconds(auto_every_)}});
 }
 
 Response App::State() {
@@ -290,7 +294,13 @@ Response App::State() {
                     {"attention", attention},
                     {"last_sync", when(last_sync)},
                     {"reference_pulled", when(last_pull)},
-                    {"reference_change", catalog_.sequence()}});
+                    {"reference_change", catalog_.sequence()},
+                    {"auto_sync", {{"every_seconds", absl::ToInt64Seconds(auto_every_)},
+                                   {"failures", auto_failures_},
+                                   {"last", last_outcome_},
+                                   {"next", next_auto_ == absl::InfinitePast()
+                                                ? json(nullptr)
+                                                : json(common::FormatLocalMinute(next_auto_, policy_.display_zone))}}}});
 }
 
 Response App::Lookup(const std::string& kind, const std::string& text) {
@@ -819,14 +829,44 @@ Response App::Uttp(const std::string& body, bool save) {
   return Json(200, out);
 }
 
-Response App::Sync() {
+Response App::Sync(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const bool automatic = in.is_object() && in.contains("auto") && in["auto"].is_boolean() && in["auto"].get<bool>();
+  std::unique_lock running(sync_mu_, std::try_to_lock);
+  if (!running.owns_lock()) return Json(409, {{"ok", false}, {"busy", true}, {"failure", "a sync is already running"}});
+  const absl::Time started = absl::Now();
+  LaptopSettings settings;
+  {
+    std::lock_guard lock(mu_);
+    if (automatic && (auto_every_ <= absl::ZeroDuration() || started < next_auto_)) {
+      return Json(200, {{"ok", false}, {"skipped", true}});
+    }
+    settings = settings_;
+  }
   SyncCall call;
-  call.retry_for = sync_retry_for_;
-  call.answer_deadline = absl::Seconds(60);
-  auto run = SyncNow(*store_, settings_, home_, sleeper_, call);
-  if (!run.ok()) return Json(200, {{"ok", false}, {"failure", std::string(run.status().message())}});
+  // An automatic sync tries once, briefly: it comes back by itself.
+  call.retry_for = automatic ? absl::ZeroDuration() : sync_retry_for_;
+  call.answer_deadline = automatic ? absl::Seconds(20) : absl::Seconds(60);
+  auto run = SyncNow(*store_, settings, home_, sleeper_, call);
+  std::lock_guard lock(mu_);
+  const bool ok = run.ok() && run->ok;
+  const std::string failure = !run.ok() ? std::string(run.status().message()) : run->failure;
+  const std::string when = common::FormatLocalMinute(absl::Now(), policy_.display_zone);
+  if (ok) {
+    auto_failures_ = 0;
+    next_auto_ = absl::Now() + auto_every_;
+    last_outcome_ = StrCat(when, ": terkirim ", run->pushed.progress.acknowledged, " catatan");
+  } else {
+    ++auto_failures_;
+    absl::Duration wait = auto_every_;
+    for (int i = 1; i < auto_failures_ && wait < absl::Minutes(10); ++i) wait *= 2;
+    next_auto_ = absl::Now() + std::min(wait, absl::Minutes(10));
+    last_outcome_ = StrCat(when, ": gagal (", failure, ")");
+  }
+  if (!run.ok()) return Json(200, {{"ok", false}, {"automatic", automatic}, {"failure", failure}});
   (void)Reload();  // the reference data may have changed
   return Json(200, {{"ok", run->ok},
+                    {"automatic", automatic},
                     {"failure", run->failure},
                     {"delivered", run->pushed.progress.acknowledged},
                     {"needs_attention_now", run->pushed.progress.needs_attention},

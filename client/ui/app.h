@@ -8,8 +8,8 @@
 // listener in `Host` (no DNS rebinding); every change must come with an `Origin` of this listener
 // and the session's CSRF token in `X-CSRF-Token`; no CORS header is ever sent.
 //
-// Thread-safety: Handle is thread-safe (requests are answered one at a time; a sync holds the
-// others until it ends).
+// Thread-safety: Handle is thread-safe: requests are answered one at a time, except a sync, which
+// runs beside them (one sync at a time; the store applies changes one at a time).
 #pragma once
 
 #include <map>
@@ -55,6 +55,9 @@ class App {
   void set_port(int port) { port_ = port; }
   // How long a sync keeps trying while the server cannot be reached.
   void set_sync_retry_for(absl::Duration d) { sync_retry_for_ = d; }
+  // How often the page asks for an automatic sync (a zero duration: never). After a failed one the
+  // next waits twice as long each time, up to 10 minutes.
+  void set_auto_sync_every(absl::Duration d) { auto_every_ = d; }
   // "/masuk?kunci=SECRET": the path of the URL `pantau ui` prints.
   std::string EntryPath() const { return "/masuk?kunci=" + secret_; }
 
@@ -75,7 +78,9 @@ class App {
   Response Lookup(const std::string& kind, const std::string& text);
   Response Sheet(const std::string& market, const std::string& day);
   Response SavePrice(const std::string& body);
-  Response Sync();
+  // "Kirim sekarang", or with {"auto": true} the page's automatic sync (refused until it is due).
+  // Runs without holding the app's lock: the inspector keeps typing while the link is slow.
+  Response Sync(const std::string& body);
   Response Records(const std::string& day);
   Response Import(const std::string& body);
   Response Requeue(const std::string& body);
@@ -101,6 +106,13 @@ class App {
   Sleeper& sleeper_;
   int port_ = 0;
   absl::Duration sync_retry_for_ = absl::Seconds(30);
+  absl::Duration auto_every_ = absl::Seconds(60);
+
+  std::mutex sync_mu_;  // one sync at a time (held across the network; never with mu_ waiting on it)
+  // Automatic sync, under mu_: consecutive failures, when the next is due, the last outcome.
+  int auto_failures_ = 0;
+  absl::Time next_auto_ = absl::InfinitePast();
+  std::string last_outcome_;
 
   std::mutex mu_;  // one request at a time
   LaptopSettings settings_;

@@ -46,6 +46,7 @@ int RunUi(const RunOptions& options, std::ostream& out, std::ostream& err) {
     err << "pantau: ui: " << app.status().message() << "\n";
     return 1;
   }
+  (*app)->set_auto_sync_every(absl::Seconds(options.auto_sync_seconds));
   auto server = Server::Start(options.listen, **app);
   if (!server.ok()) {
     err << "pantau: ui: " << server.status().message() << "\n";

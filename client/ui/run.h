@@ -12,6 +12,8 @@ struct RunOptions {
   bool open_browser = true;
   // A file the URL is written to as well (for scripts and tests), mode 0600; "" for none.
   std::string url_file;
+  // How often the page sends on its own (0: never), backing off after failures.
+  int auto_sync_seconds = 60;
 };
 
 // Serves the app at the laptop `home` until SIGINT or SIGTERM; prints the URL (with its launch

@@ -453,5 +453,36 @@ TEST_F(UiAppTest, AUttpVerificationTakesTheRegistrysClassJudgesEachPointAndConfi
   EXPECT_EQ(runs[0]["pass"], true);
 }
 
+TEST_F(UiAppTest, AutomaticSyncRunsWhenDueAndWaitsLongerAfterEachFailure) {
+  SignIn();
+  app_->set_sync_retry_for(absl::ZeroDuration());
+  app_->set_auto_sync_every(absl::Seconds(60));
+  auto sync = [&](bool automatic) {
+    Response r = app_->Handle(Post("/api/v1/sync", automatic ? json{{"auto", true}} : json::object()));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body);
+  };
+  auto auto_state = [&] { return json::parse(app_->Handle(Get("/api/v1/state")).body)["auto_sync"]; };
+  EXPECT_EQ(json::parse(app_->Handle(Get("/api/v1/session")).body)["auto_sync_seconds"], 60);
+  EXPECT_EQ(auto_state()["next"], nullptr);  // due at once
+  // This laptop has no server to reach (never logged in to one here): the attempt fails, and the
+  // next is not due for a minute; asked again at once, it is skipped.
+  const json first = sync(true);
+  EXPECT_EQ(first["ok"], false);
+  EXPECT_FALSE(first.contains("skipped"));
+  EXPECT_FALSE(first["failure"].get<std::string>().empty());
+  EXPECT_EQ(sync(true)["skipped"], true);
+  json state = auto_state();
+  EXPECT_EQ(state["failures"], 1);
+  EXPECT_NE(state["last"].get<std::string>().find(": gagal ("), std::string::npos) << state;
+  // "Kirim sekarang" is never held back; its failure doubles the wait of the next automatic one.
+  EXPECT_EQ(sync(false)["ok"], false);
+  EXPECT_EQ(auto_state()["failures"], 2);
+  EXPECT_EQ(sync(true)["skipped"], true);
+  // Off: the page's asking does nothing.
+  app_->set_auto_sync_every(absl::ZeroDuration());
+  EXPECT_EQ(sync(true)["skipped"], true);
+}
+
 }  // namespace
 }  // namespace pantau::client::ui

@@ -138,7 +138,9 @@ def main():
         run(args.client, "--home", home, "login", "--server", f"127.0.0.1:{grpc_port}",
             "--token-file", os.path.join(work, "siti.token"))
         url_file = os.path.join(work, "url")
-        app = subprocess.Popen([args.client, "--home", home, "ui", "--no-browser", "--url-file", url_file],
+        # Automatic sync off here: this part sends with "Kirim sekarang"; the end tests it.
+        app = subprocess.Popen([args.client, "--home", home, "ui", "--no-browser", "--url-file", url_file,
+                                "--auto-sync", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         url = wait_for_file(url_file, app)
         check(oct(os.stat(url_file).st_mode & 0o777) == "0o600", "the link file is readable by its owner only")
@@ -487,14 +489,48 @@ def main():
         status_json = json.loads(run(args.client, "--home", home, "status", "--json").stdout)
         check(status_json["pending"] == 1, f"CLI status after the app: {status_json}")
 
+        # Automatic sync: the app again, sending on its own every second — but not while a price is
+        # half typed in the sheet; once the cell is left empty, the waiting record goes.
+        os.remove(url_file)
+        app = subprocess.Popen([args.client, "--home", home, "ui", "--no-browser", "--url-file", url_file,
+                                "--auto-sync", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        browser = Browser(args.screenshots)
+        browser.driver.get(wait_for_file(url_file, app))
+        browser.wait(lambda: browser.by_id("pending").text == "1", "Beranda: the record saved over the socket waits")
+        browser.by_id("nav-harga").click()
+        browser.by_id("market").click()
+        browser.type(["Pasar Marabahan (contoh)", Keys.ENTER])
+        browser.wait(lambda: len(browser.driver.find_elements(
+            By.CSS_SELECTOR, 'input[aria-label="Harga Telur Ayam Ras dari Bu Ani"]')) == 1, "the sheet")
+        browser.cell("Telur Ayam Ras", "Bu Ani").click()
+        browser.type(["28."])  # half typed
+        browser.wait(lambda: "menunggu" in browser.driver.execute_script(
+            "return document.getElementById('auto-sync').textContent"), "automatic sync waits for the form")
+        time.sleep(2.5)  # two more turns of the timer
+        pending_now = browser.driver.execute_async_script(
+            "const done = arguments[0]; fetch('/api/v1/state').then((r) => r.json()).then((j) => done(j.pending));")
+        check(pending_now == 1, f"nothing sent while a price was half typed: {pending_now} pending")
+        browser.type([Keys.BACKSPACE] * 3)
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "0", "sent on its own", seconds=30)
+        browser.wait(lambda: "Terakhir" in browser.by_id("auto-sync").text, "the page says when it last sent")
+        browser.shot("beranda-otomatis")
+        browser.driver.quit()
+        browser = None
+        app.send_signal(signal.SIGINT)
+        app.communicate(timeout=30)
+        check(app.returncode == 0, f"pantau ui stops cleanly: {app.returncode}")
+        app = None
+
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
         check(stats["records"]["outlet_audit"] == 1 and stats["records"]["follow_up"] == 1,
               f"the audit and its follow-up: {stats}")
         check(stats["records"]["uttp_verification"] == 1, f"the verification: {stats}")
-        check(stats["records"]["price_sample"] == 8 and stats["total_records"] == 11,
-              f"the server holds exactly the 8 prices sent (4 + 1 sent again + 1 fixed + 2 imported; "
+        check(stats["records"]["price_sample"] == 9 and stats["total_records"] == 12,
+              f"the server holds exactly the 9 prices sent (4 + 1 sent again + 1 fixed + 2 imported + 1 sent on its own; "
               f"never the mistyped one): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "
               f"screenshots in {args.screenshots}")

@@ -68,6 +68,14 @@ async function refreshState() {
   $('delivered').textContent = answer.delivered;
   $('attention').textContent = answer.needs_attention;
   $('last-sync').textContent = answer.last_sync || 'belum pernah';
+  const a = answer.auto_sync;
+  if (a.every_seconds === 0) {
+    $('auto-sync').textContent = 'Kirim otomatis mati.';
+  } else if (!$('auto-sync').textContent.startsWith('Kirim otomatis menunggu')) {  // said by autoSync
+    $('auto-sync').textContent = 'Kirim otomatis setiap ' + a.every_seconds + ' detik' +
+      (a.last ? '. Terakhir ' + a.last : '') +
+      (a.failures > 0 ? '. Gagal ' + a.failures + ' kali berturut-turut; dicoba lagi ' + a.next : '') + '.';
+  }
   $('reference').textContent = answer.reference_pulled || 'belum pernah';
   const list = $('attention-list');
   list.replaceChildren();
@@ -146,6 +154,30 @@ function dropForm(li, item) {
     const { status, answer } = await api('/api/v1/drop', { id: item.id, reason });
     return status === 200 ? '' : answer.error;
   });
+}
+
+// Automatic sync: every few seconds the page asks the laptop to send; the laptop decides whether
+// one is due (backing off after failures). Never while a form is half filled.
+function formBusy() {
+  const a = document.activeElement;
+  if (a && ['INPUT', 'SELECT', 'TEXTAREA'].includes(a.tagName) && a.type !== 'file' && !a.readOnly &&
+      String(a.value || '').trim() !== '' && a.id !== 'market' && a.id !== 'outlet' && a.id !== 'instrument') {
+    return true;
+  }
+  if (!$('audit-form').hidden && !$('audit-save').disabled &&
+      [...document.querySelectorAll('#audit-items .answer')].some((e) => e.value)) return true;
+  if (!$('uttp-form').hidden && !$('uttp-save').disabled && filledRows().length > 0) return true;
+  return false;
+}
+
+async function autoSync() {
+  if (formBusy() || $('send-now').disabled) {
+    $('auto-sync').textContent = 'Kirim otomatis menunggu: formulir sedang diisi.';
+    return;
+  }
+  $('auto-sync').textContent = '';
+  const { answer } = await api('/api/v1/sync', { auto: true });
+  if (!$('beranda').hidden && !answer.busy) refreshState();
 }
 
 async function sendNow() {
@@ -746,6 +778,10 @@ async function start() {
   $('import-form').addEventListener('submit', importFile);
   window.addEventListener('hashchange', showView);
   showView();
+  if (answer.auto_sync_seconds > 0) {
+    // Asked often; the laptop answers "not yet" until one is due.
+    setInterval(autoSync, Math.min(answer.auto_sync_seconds, 15) * 1000);
+  }
 }
 
 document.addEventListener('DOMContentLoaded', start);
