@@ -6,6 +6,7 @@
 #include "client/csv_import.h"
 #include "common/checklists.h"
 #include "common/dates.h"
+#include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -238,6 +239,12 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
   }
   SaveOutcome outcome;
   outcome.errors = CheckBeforeSaving(record, ctx, recent);
+  // The kecamatan assigned to this account (as the last pull said): refused here, not at sync.
+  if (auto settings = store.Settings(); settings.ok() && !settings->kecamatan_codes.empty()) {
+    v1::AccountScope scope;
+    for (const auto& k : settings->kecamatan_codes) scope.add_kecamatan_codes(k);
+    for (auto& e : common::OutsideScopeErrors(record, ctx.account, scope, ctx.catalog)) outcome.errors.push_back(std::move(e));
+  }
   if (record.has_follow_up()) {
     // The audit it follows up, when this laptop recorded it: its own findings and its outlet's
     // ladder only, as the server will check.

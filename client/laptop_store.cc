@@ -7,6 +7,7 @@
 #include "client/record_ids.h"
 #include "common/dates.h"
 #include "common/status_macros.h"
+#include "absl/strings/str_split.h"
 #include "common/str_cat.h"
 #include "common/ulid.h"
 #include "rocksdb/db.h"
@@ -82,6 +83,8 @@ class RocksLaptopStore final : public LaptopStore {
     PANTAU_ASSIGN_OR_RETURN(s.account, GetString(kMeta, "settings/account"));
     PANTAU_ASSIGN_OR_RETURN(s.device_id, GetString(kMeta, "settings/device_id"));
     PANTAU_ASSIGN_OR_RETURN(s.ca_file, GetString(kMeta, "settings/ca_file"));
+    PANTAU_ASSIGN_OR_RETURN(std::string kecamatan, GetString(kMeta, "settings/kecamatan"));
+    if (!kecamatan.empty()) s.kecamatan_codes = absl::StrSplit(kecamatan, ',');
     if (s.device_id.empty()) {
       PANTAU_ASSIGN_OR_RETURN(std::string random, RandomBytes(6));
       s.device_id = StrCat("laptop-", HexOf(random));
@@ -99,6 +102,7 @@ class RocksLaptopStore final : public LaptopStore {
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/token_file", s.token_file)));
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/account", s.account)));
     PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/ca_file", s.ca_file)));
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/kecamatan", StrJoin(s.kecamatan_codes, ","))));
     if (!s.device_id.empty()) {
       PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/device_id", s.device_id)));
     }

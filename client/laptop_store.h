@@ -32,6 +32,8 @@ struct LaptopSettings {
   std::string account;     // account name the server reported at login
   std::string device_id;   // this laptop's id, made at the first run
   std::string ca_file;     // CA certificate (PEM) the server is verified against; empty: plaintext to loopback
+  // The kecamatan assigned to the account, as the last pull said (empty: all, or never pulled).
+  std::vector<std::string> kecamatan_codes;
 };
 
 struct OutboxCounts {

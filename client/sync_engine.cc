@@ -318,6 +318,19 @@ PullSummary SyncEngine::Pull() {
       const bool read = reader->Read(&message);
       watchdog.Disarm();
       if (!read) break;
+      if (!progressed) {  // the first message: the account's kecamatan, kept for entry checks
+        auto settings = store_.Settings();
+        const std::vector<std::string> assigned(message.assigned_kecamatan_codes().begin(),
+                                                message.assigned_kecamatan_codes().end());
+        if (settings.ok() && settings->kecamatan_codes != assigned) {
+          settings->kecamatan_codes = assigned;
+          local_error = store_.SaveSettings(*settings);
+          if (!local_error.ok()) {
+            context->TryCancel();
+            break;
+          }
+        }
+      }
       std::vector<v1::ReferenceChange> changes(message.changes().begin(), message.changes().end());
       local_error = store_.ApplyReferenceChanges(changes, absl::Now());
       if (!local_error.ok()) {

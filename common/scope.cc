@@ -118,4 +118,20 @@ std::optional<v1::Role> RoleFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<v1::FieldError> OutsideScopeErrors(const v1::Record& record, std::string_view account,
+                                               const v1::AccountScope& scope, const ReferenceCatalog& catalog) {
+  if (scope.kecamatan_codes_size() == 0) return {};
+  auto place = PlaceOf(record, catalog);
+  if (!place || KecamatanInScope(scope, place->kecamatan)) return {};
+  const v1::Kecamatan* k = catalog.FindKecamatan(place->kecamatan);
+  std::vector<v1::FieldError> errors(1);
+  errors[0].set_field(place->field);
+  errors[0].set_reason(StrCat(place->what, " ", place->code, " is in kecamatan ",
+                              k != nullptr ? StrCat(k->name(), " (", place->kecamatan, ")") : place->kecamatan,
+                              ", outside the kecamatan assigned to account \"", account, "\" (",
+                              StrJoin(scope.kecamatan_codes(), ", "),
+                              "); ask the admin to extend the assignment (pantau admin scope)"));
+  return errors;
+}
+
 }  // namespace pantau::common

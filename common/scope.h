@@ -6,12 +6,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/admin_service.pb.h"
 #include "pantau/v1/records.pb.h"
+#include "pantau/v1/sync_service.pb.h"
 
 namespace pantau::common {
 
@@ -31,6 +33,13 @@ struct RecordPlace {
 // recorded on it) or UTTP verification, directly or as a correction's replacement. nullopt for
 // voids, a follow-up whose audit the server had not seen, and codes not in the reference data.
 std::optional<RecordPlace> PlaceOf(const v1::Record& record, const ReferenceCatalog& catalog);
+
+// The refusal of `record` when its place is outside the kecamatan of `scope` (an account
+// "`account`"): one error on the field naming the place, with the kecamatan's name and what to
+// do. Empty when inside, when the scope names no kecamatan, or when the record has no place. The
+// server checks every record it is sent; the laptop, at entry, with the scope of its last pull.
+std::vector<v1::FieldError> OutsideScopeErrors(const v1::Record& record, std::string_view account,
+                                               const v1::AccountScope& scope, const ReferenceCatalog& catalog);
 
 // True when the scope names no kecamatan, or names `kecamatan`.
 bool KecamatanInScope(const v1::AccountScope& scope, std::string_view kecamatan);

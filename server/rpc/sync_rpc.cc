@@ -212,6 +212,7 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
     }
     if (response_.changes_size() > 0) cursor_ = response_.changes(response_.changes_size() - 1).sequence();
     response_.set_server_sequence(service_.reference_.catalog()->sequence());
+    *response_.mutable_assigned_kecamatan_codes() = principal_.scope.kecamatan_codes();
     sent_any_ = true;
     StartWrite(&response_);
   }

@@ -126,18 +126,7 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckChangeRights(
 
 std::vector<v1::FieldError> ScopeErrors(const v1::Record& record, const Principal& pusher,
                                         const common::ReferenceCatalog& catalog) {
-  if (pusher.scope.kecamatan_codes_size() == 0) return {};
-  auto place = common::PlaceOf(record, catalog);
-  if (!place || common::KecamatanInScope(pusher.scope, place->kecamatan)) return {};
-  const v1::Kecamatan* k = catalog.FindKecamatan(place->kecamatan);
-  std::vector<v1::FieldError> errors(1);
-  errors[0].set_field(place->field);
-  errors[0].set_reason(StrCat(place->what, " ", place->code, " is in kecamatan ",
-                              k != nullptr ? StrCat(k->name(), " (", place->kecamatan, ")") : place->kecamatan,
-                              ", outside the kecamatan assigned to account \"", pusher.name, "\" (",
-                              StrJoin(pusher.scope.kecamatan_codes(), ", "),
-                              "); ask the admin to extend the assignment (pantau admin scope)"));
-  return errors;
+  return common::OutsideScopeErrors(record, pusher.name, pusher.scope, catalog);
 }
 
 absl::StatusOr<std::optional<v1::OutletAudit>> IngestService::AuditOf(std::string_view audit_id,

@@ -1443,6 +1443,19 @@ TEST_F(ClientProcessTest, TheAdminManagesAccountsFromALaptopAndScopesHold) {
     return RunCommand(argv);
   };
   ASSERT_EQ(as_rudi({"login", "--server", address_, "--token-file", dir_.Sub("rudi.token")}).exit_code, 0);
+  // The laptop knows rudi's kecamatan from its pull: a price outside them is refused at entry.
+  auto outside = as_rudi({"price", "add", "--market", "pasar_handil_bakti", "--commodity", "beras_medium", "--price",
+                          "13200"});
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_NE(outside.err.find("price_sample.market_code: market pasar_handil_bakti is in kecamatan Alalak (alalak), "
+                             "outside the kecamatan assigned to account \"rudi\" (marabahan)"),
+            std::string::npos)
+      << outside.err;
+  // Until its next pull the laptop knows only what it was told: the admin extends rudi to Alalak
+  // and narrows him back before he syncs, so what he enters there now is refused by the server.
+  ASSERT_EQ(as_admin({"admin", "scope", "--name", "rudi", "--kecamatan", "marabahan,alalak"}).exit_code, 0);
+  ASSERT_EQ(as_rudi({"pull"}).exit_code, 0);
+  ASSERT_EQ(as_admin({"admin", "scope", "--name", "rudi", "--kecamatan", "marabahan"}).exit_code, 0);
   ASSERT_EQ(as_rudi({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price",
                      "13100"}).exit_code, 0);
   ASSERT_EQ(as_rudi({"price", "add", "--market", "pasar_handil_bakti", "--commodity", "beras_medium", "--price",
