@@ -6,6 +6,7 @@
 #include "client/csv_import.h"
 #include "common/checklists.h"
 #include "common/dates.h"
+#include "common/record_kinds.h"
 #include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -192,31 +193,18 @@ absl::StatusOr<v1::Record> ReplacementOf(const v1::Record& refused, const v1::Co
                                          const EntryContext& ctx) {
   auto record = NewRecord(ctx, common::FromTimestamp(refused.observed_at()));
   if (!record.ok()) return record.status();
-  switch (changes.replacement_case()) {
-    case v1::Correction::kPriceSample:
-      *record->mutable_price_sample() = changes.price_sample();
-      break;
-    case v1::Correction::kOutletAudit:
-      *record->mutable_outlet_audit() = changes.outlet_audit();
-      break;
-    case v1::Correction::kFollowUp:
-      *record->mutable_follow_up() = changes.follow_up();
-      break;
-    case v1::Correction::kUttpVerification:
-      *record->mutable_uttp_verification() = changes.uttp_verification();
-      break;
-    default:
-      if (refused.has_price_sample()) {
-        *record->mutable_price_sample() = refused.price_sample();
-      } else if (refused.has_outlet_audit()) {
-        *record->mutable_outlet_audit() = refused.outlet_audit();
-      } else if (refused.has_follow_up()) {
-        *record->mutable_follow_up() = refused.follow_up();
-      } else if (refused.has_uttp_verification()) {
-        *record->mutable_uttp_verification() = refused.uttp_verification();
-      } else {
-        return absl::InvalidArgumentError(StrCat("record ", refused.id(), " is a correction or void; enter it anew"));
-      }
+  if (!common::SetBodyFromCorrection(changes, *record)) {  // the refused record's own body
+    if (refused.has_price_sample()) {
+      *record->mutable_price_sample() = refused.price_sample();
+    } else if (refused.has_outlet_audit()) {
+      *record->mutable_outlet_audit() = refused.outlet_audit();
+    } else if (refused.has_follow_up()) {
+      *record->mutable_follow_up() = refused.follow_up();
+    } else if (refused.has_uttp_verification()) {
+      *record->mutable_uttp_verification() = refused.uttp_verification();
+    } else {
+      return absl::InvalidArgumentError(StrCat("record ", refused.id(), " is a correction or void; enter it anew"));
+    }
   }
   if (record->has_outlet_audit()) {  // the server's own fields are never sent
     record->mutable_outlet_audit()->clear_computed_findings();

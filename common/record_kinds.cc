@@ -484,4 +484,24 @@ void CheckRecordReference(FieldErrorList& errors, const std::string& path,
 }
 
 }  // namespace internal
+bool SetBodyFromCorrection(const v1::Correction& c, v1::Record& into) {
+  switch (c.replacement_case()) {
+    case v1::Correction::kPriceSample:
+      *into.mutable_price_sample() = c.price_sample();
+      return true;
+    case v1::Correction::kOutletAudit:
+      *into.mutable_outlet_audit() = c.outlet_audit();
+      return true;
+    case v1::Correction::kFollowUp:
+      *into.mutable_follow_up() = c.follow_up();
+      return true;
+    case v1::Correction::kUttpVerification:
+      *into.mutable_uttp_verification() = c.uttp_verification();
+      return true;
+    case v1::Correction::REPLACEMENT_NOT_SET:
+      return false;
+  }
+  return false;
+}
+
 }  // namespace pantau::common

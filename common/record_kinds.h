@@ -34,6 +34,10 @@ inline constexpr int64_t kMaxMetrologyUnits = 1'000'000'000'000'000;  // mg or m
 
 // The kind of `record`, or nullopt when no body is set.
 std::optional<RecordKind> KindOf(const v1::Record& record);
+// Sets `into`'s body to the replacement `correction` carries; false (and `into` untouched) when it
+// carries none.
+bool SetBodyFromCorrection(const v1::Correction& correction, v1::Record& into);
+
 // "price_sample", "outlet_audit", "follow_up", "uttp_verification", "correction", "void".
 std::string_view KindName(RecordKind kind);
 std::optional<RecordKind> KindFromName(std::string_view name);

@@ -4,6 +4,7 @@
 
 #include "common/checklists.h"
 #include "common/dates.h"
+#include "common/record_kinds.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 
@@ -271,23 +272,7 @@ std::optional<v1::Record> EffectiveRecord(const v1::Record* original,
   }
   v1::Record effective = *latest;
   effective.set_id(LogicalId(*latest));
-  const v1::Correction& c = latest->correction();
-  switch (c.replacement_case()) {
-    case v1::Correction::kPriceSample:
-      *effective.mutable_price_sample() = c.price_sample();
-      break;
-    case v1::Correction::kOutletAudit:
-      *effective.mutable_outlet_audit() = c.outlet_audit();
-      break;
-    case v1::Correction::kFollowUp:
-      *effective.mutable_follow_up() = c.follow_up();
-      break;
-    case v1::Correction::kUttpVerification:
-      *effective.mutable_uttp_verification() = c.uttp_verification();
-      break;
-    case v1::Correction::REPLACEMENT_NOT_SET:
-      return std::nullopt;
-  }
+  if (!SetBodyFromCorrection(latest->correction(), effective)) return std::nullopt;
   return effective;
 }
 
