@@ -78,8 +78,10 @@ def main():
         grpc = "127.0.0.1:" + wait_for_file(os.path.join(work, "port"))
         run(args.client, "--home", home, "login", "--server", grpc, "--token-file", os.path.join(work, "siti.token"))
         run(args.client, "--home", cli_home, "login", "--server", grpc, "--token-file", os.path.join(work, "ina.token"))
+        # No automatic sync: a send during the run would be measured with the saves.
         app = subprocess.Popen([args.client, "--home", home, "ui", "--no-browser", "--url-file",
-                                os.path.join(work, "url")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                os.path.join(work, "url"), "--auto-sync", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         url = wait_for_file(os.path.join(work, "url"))
         port = urllib.parse.urlsplit(url).port
 
