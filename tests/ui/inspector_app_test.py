@@ -35,7 +35,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def run(*argv, **kw):
@@ -419,6 +419,28 @@ def main():
         browser.by_id("send-now").click()
         browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "verification sent",
                      seconds=60)
+
+        # English as a setting: the whole page, kept across a reload; the dinas's terms stay.
+        Select(browser.by_id("lang")).select_by_visible_text("English")
+        browser.wait(lambda: browser.by_id("nav-beranda").text == "Home", "the page in English")
+        browser.driver.refresh()
+        browser.wait(lambda: browser.by_id("nav-harga").text == "Prices" and
+                     browser.driver.find_element(By.CSS_SELECTOR, "#beranda dt").text == "Waiting to be sent",
+                     "English kept after a reload")
+        check(browser.driver.execute_script("return document.documentElement.lang") == "en", "lang=en")
+        browser.by_id("nav-harga").click()
+        browser.by_id("market").click()
+        browser.type(["Pasar Marabahan (contoh)", Keys.ENTER])
+        browser.wait(lambda: browser.driver.find_element(By.CSS_SELECTOR, "#grid thead th").text == "Commodity",
+                     "the sheet in English")
+        check(len(browser.driver.find_elements(By.CSS_SELECTOR, 'input[aria-label="Price of Beras Medium from Bu Ani"]')) == 1,
+              "cells labelled in English")
+        check("HET/HAP" in browser.by_id("grid").text, "HET stays HET")
+        browser.shot("harga-english")
+        Select(browser.by_id("lang")).select_by_visible_text("Bahasa Indonesia")
+        browser.wait(lambda: browser.by_id("nav-harga").text == "Harga" and
+                     browser.driver.find_element(By.CSS_SELECTOR, "#grid thead th").text == "Komoditas",
+                     "back in Bahasa Indonesia")
 
         # Every input is labelled (a <label for> or an aria-label): a screen reader reads each.
         unlabelled = browser.driver.execute_script("""

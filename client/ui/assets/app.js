@@ -2,9 +2,25 @@
 // this page only shows what its JSON answers say. No rule is written here.
 'use strict';
 
-const state = { csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null, instruments: [], instrument: null };
+const state = { lang: 'id', csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null, instruments: [], instrument: null };
 
 function $(id) { return document.getElementById(id); }
+
+// The page's language (Beranda's setting, kept in this browser): Bahasa Indonesia, or English.
+// The dinas's terms stay Indonesian in both (HET, pangkalan, kios, tera ulang, sah/batal).
+function t(indonesian, english) { return state.lang === 'en' ? english : indonesian; }
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang;
+  for (const e of document.querySelectorAll('[data-en]')) {
+    if (e.dataset.id === undefined) e.dataset.id = e.textContent;
+    e.textContent = state.lang === 'en' ? e.dataset.en : e.dataset.id;
+  }
+  for (const e of document.querySelectorAll('[data-en-html]')) {  // our own markup (kbd), never data
+    if (e.dataset.idHtml === undefined) e.dataset.idHtml = e.innerHTML;
+    e.innerHTML = state.lang === 'en' ? e.dataset.enHtml : e.dataset.idHtml;
+  }
+}
 
 async function api(path, body) {
   const options = body === undefined ? {} : {
@@ -26,11 +42,14 @@ function text(tag, content, className) {
 
 const VIEWS = ['beranda', 'harga', 'audit', 'uttp', 'riwayat', 'impor'];
 const STATE_WORDS = {
-  pending: 'menunggu dikirim', delivered: 'terkirim', needs_attention: 'perlu perhatian', resolved: 'diganti/dibatalkan',
+  pending: ['menunggu dikirim', 'waiting'], delivered: ['terkirim', 'delivered'],
+  needs_attention: ['perlu perhatian', 'needs attention'], resolved: ['diganti/dibatalkan', 'replaced/dropped'],
 };
+function stateWords(name) { return STATE_WORDS[name] ? t(...STATE_WORDS[name]) : name; }
 const KIND_WORDS = {
-  price_sample: 'harga', outlet_audit: 'audit', follow_up: 'tindak lanjut', uttp_verification: 'tera/tera ulang',
-  correction: 'koreksi', void: 'pembatalan',
+  price_sample: ['harga', 'price'], outlet_audit: ['audit', 'audit'], follow_up: ['tindak lanjut', 'follow-up'],
+  uttp_verification: ['tera/tera ulang', 'tera/tera ulang'], correction: ['koreksi', 'correction'],
+  void: ['pembatalan', 'void'],
 };
 
 function showView() {
@@ -55,11 +74,11 @@ async function showHistory(event) {
   const body = document.querySelector('#history tbody');
   body.replaceChildren(...answer.records.map((r) => {
     const tr = document.createElement('tr');
-    tr.append(text('td', r.what), text('td', KIND_WORDS[r.kind] || r.kind), text('td', STATE_WORDS[r.state] || r.state),
+    tr.append(text('td', r.what), text('td', KIND_WORDS[r.kind] ? t(...KIND_WORDS[r.kind]) : r.kind), text('td', stateWords(r.state)),
               text('td', r.id));
     return tr;
   }));
-  $('history-summary').textContent = answer.records.length + ' catatan pada ' + answer.day + '.';
+  $('history-summary').textContent = answer.records.length + t(' catatan pada ', ' records on ') + answer.day + '.';
 }
 
 async function refreshState() {
@@ -67,16 +86,17 @@ async function refreshState() {
   $('pending').textContent = answer.pending;
   $('delivered').textContent = answer.delivered;
   $('attention').textContent = answer.needs_attention;
-  $('last-sync').textContent = answer.last_sync || 'belum pernah';
+  $('last-sync').textContent = answer.last_sync || t('belum pernah', 'never');
   const a = answer.auto_sync;
   if (a.every_seconds === 0) {
-    $('auto-sync').textContent = 'Kirim otomatis mati.';
-  } else if (!$('auto-sync').textContent.startsWith('Kirim otomatis menunggu')) {  // said by autoSync
-    $('auto-sync').textContent = 'Kirim otomatis setiap ' + a.every_seconds + ' detik' +
-      (a.last ? '. Terakhir ' + a.last : '') +
-      (a.failures > 0 ? '. Gagal ' + a.failures + ' kali berturut-turut; dicoba lagi ' + a.next : '') + '.';
+    $('auto-sync').textContent = t('Kirim otomatis mati.', 'Automatic sending is off.');
+  } else if ($('auto-sync').dataset.waiting !== '1') {  // said by autoSync
+    $('auto-sync').textContent = t('Kirim otomatis setiap ', 'Sent automatically every ') + a.every_seconds +
+      t(' detik', ' s') + (a.last ? t('. Terakhir ', '. Last ') + a.last : '') +
+      (a.failures > 0 ? t('. Gagal ', '. Failed ') + a.failures + t(' kali berturut-turut; dicoba lagi ', ' times in a row; next try ') +
+        a.next : '') + '.';
   }
-  $('reference').textContent = answer.reference_pulled || 'belum pernah';
+  $('reference').textContent = answer.reference_pulled || t('belum pernah', 'never');
   const list = $('attention-list');
   list.replaceChildren();
   for (const item of answer.attention) {
@@ -85,14 +105,14 @@ async function refreshState() {
     const reasons = item.errors.map((e) => e.field + ': ' + e.reason).join('; ') || item.message;
     li.append(text('span', reasons, 'error'), document.createElement('br'));
     li.append(text('small', item.id + ' '));
-    if (item.price) li.append(button('Perbaiki', () => fixForm(li, item)));
-    li.append(button('Batalkan', () => dropForm(li, item)));
+    if (item.price) li.append(button(t('Perbaiki', 'Fix'), () => fixForm(li, item)));
+    li.append(button(t('Batalkan', 'Drop'), () => dropForm(li, item)));
     if (!item.conflict) {
-      const again = button('Kirim ulang', async () => {
+      const again = button(t('Kirim ulang', 'Send again'), async () => {
         await api('/api/v1/requeue', { id: item.id });
         refreshState();
       });
-      again.title = 'Setelah penyebabnya diperbaiki di server';
+      again.title = t('Setelah penyebabnya diperbaiki di server', 'Once the cause is fixed on the server');
       li.append(again);
     }
     list.append(li);
@@ -138,7 +158,7 @@ function inlineForm(li, id, label, value, action, submit) {
 // "Perbaiki": the refused price retyped; saved as a new record in its place.
 function fixForm(li, item) {
   const p = item.price;
-  inlineForm(li, 'fix-' + item.id, 'Harga yang benar (' + p.trader + ')', p.price.toLocaleString('id-ID'), 'Simpan perbaikan',
+  inlineForm(li, 'fix-' + item.id, t('Harga yang benar (', 'The right price (') + p.trader + ')', p.price.toLocaleString('id-ID'), t('Simpan perbaikan', 'Save the fix'),
     async (typed) => {
       const { status, answer } = await api('/api/v1/prices', {
         market: p.market, commodity: p.commodity, trader: p.trader, price: typed, replaces: item.id,
@@ -150,7 +170,7 @@ function fixForm(li, item) {
 
 // "Batalkan": the refused record dropped (the server never stored it), with the reason.
 function dropForm(li, item) {
-  inlineForm(li, 'drop-' + item.id, 'Alasan membatalkan', '', 'Batalkan catatan', async (reason) => {
+  inlineForm(li, 'drop-' + item.id, t('Alasan membatalkan', 'Why it is dropped'), '', t('Batalkan catatan', 'Drop the record'), async (reason) => {
     const { status, answer } = await api('/api/v1/drop', { id: item.id, reason });
     return status === 200 ? '' : answer.error;
   });
@@ -172,10 +192,13 @@ function formBusy() {
 
 async function autoSync() {
   if (formBusy() || $('send-now').disabled) {
-    $('auto-sync').textContent = 'Kirim otomatis menunggu: formulir sedang diisi.';
+    $('auto-sync').textContent = t('Kirim otomatis menunggu: formulir sedang diisi.',
+                                   'Automatic sending waits: a form is being filled in.');
+    $('auto-sync').dataset.waiting = '1';
     return;
   }
   $('auto-sync').textContent = '';
+  delete $('auto-sync').dataset.waiting;
   const { answer } = await api('/api/v1/sync', { auto: true });
   if (!$('beranda').hidden && !answer.busy) refreshState();
 }
@@ -183,13 +206,13 @@ async function autoSync() {
 async function sendNow() {
   const button = $('send-now');
   button.disabled = true;
-  $('send-result').textContent = 'Mengirim…';
+  $('send-result').textContent = t('Mengirim…', 'Sending…');
   try {
     const { answer } = await api('/api/v1/sync', {});
     $('send-result').textContent = answer.ok
-      ? 'Terkirim: ' + answer.delivered + ' catatan' +
-        (answer.needs_attention_now > 0 ? '; ' + answer.needs_attention_now + ' perlu perhatian' : '') + '.'
-      : 'Belum terkirim: ' + answer.failure;
+      ? t('Terkirim: ', 'Delivered: ') + answer.delivered + t(' catatan', ' records') +
+        (answer.needs_attention_now > 0 ? '; ' + answer.needs_attention_now + t(' perlu perhatian', ' need attention') : '') + '.'
+      : t('Belum terkirim: ', 'Not sent: ') + answer.failure;
   } finally {
     button.disabled = false;
     refreshState();
@@ -206,7 +229,7 @@ async function openSheet(event) {
   const code = marketCode($('market').value);
   $('sheet-error').textContent = '';
   if (!code) {
-    $('sheet-error').textContent = 'Pilih pasar dari daftar (ketik sebagian namanya).';
+    $('sheet-error').textContent = t('Pilih pasar dari daftar (ketik sebagian namanya).', 'Pick a market from the list (type part of its name).');
     $('market').focus();
     return;
   }
@@ -240,9 +263,9 @@ function drawSheet() {
   $('sheet').hidden = false;
   $('sheet-title').textContent = sheet.market.name + ' — ' + sheet.day;
   const head = document.createElement('tr');
-  for (const title of ['Komoditas', 'Satuan', 'HET/HAP', 'Terakhir']) head.append(text('th', title));
+  for (const title of [t('Komoditas', 'Commodity'), t('Satuan', 'Unit'), 'HET/HAP', t('Terakhir', 'Last')]) head.append(text('th', title));
   for (const trader of state.traders) head.append(text('th', trader));
-  if (state.traders.length === 0) head.append(text('th', 'Tambahkan pedagang dulu'));
+  if (state.traders.length === 0) head.append(text('th', t('Tambahkan pedagang dulu', 'Add a trader first')));
   document.querySelector('#grid thead').replaceChildren(head);
   const body = document.querySelector('#grid tbody');
   body.replaceChildren();
@@ -265,7 +288,7 @@ function cell(row, trader, rowIndex, column) {
   input.id = 'c-' + rowIndex + '-' + column;
   input.dataset.row = rowIndex;
   input.dataset.column = column;
-  input.setAttribute('aria-label', 'Harga ' + row.name + ' dari ' + trader);
+  input.setAttribute('aria-label', t('Harga ', 'Price of ') + row.name + t(' dari ', ' from ') + trader);
   input.inputMode = 'numeric';
   input.autocomplete = 'off';
   const msg = text('span', '', 'msg');
@@ -275,7 +298,7 @@ function cell(row, trader, rowIndex, column) {
     input.value = saved.price_rupiah.toLocaleString('id-ID');
     input.readOnly = true;
     td.classList.add('saved');
-    msg.textContent = saved.state === 'needs_attention' ? 'perlu perhatian' : 'tersimpan';
+    msg.textContent = saved.state === 'needs_attention' ? t('perlu perhatian', 'needs attention') : t('tersimpan', 'saved');
   }
   input.addEventListener('change', () => save(td, input, msg, row, trader, ''));
   input.addEventListener('keydown', (event) => {
@@ -307,7 +330,7 @@ async function save(td, input, msg, row, trader, reason) {
       td.classList.remove('refused');
       td.classList.add('saved');
       input.readOnly = true;
-      msg.textContent = 'tersimpan ' + answer.text + ' per ' + row.unit;
+      msg.textContent = t('tersimpan ', 'saved ') + answer.text + ' per ' + row.unit;
       return;
     }
     td.classList.add('refused');
@@ -327,9 +350,9 @@ async function save(td, input, msg, row, trader, reason) {
 function askReason(td, input, msg, row, trader, focus) {
   const reason = document.createElement('input');
   reason.className = 'reason';
-  reason.setAttribute('aria-label', 'Alasan harga ' + row.name + ' dari ' + trader);
-  reason.placeholder = 'alasan';
-  const button = text('button', 'Simpan dengan alasan', 'secondary reason');
+  reason.setAttribute('aria-label', t('Alasan harga ', 'Reason for the price of ') + row.name + t(' dari ', ' from ') + trader);
+  reason.placeholder = t('alasan', 'reason');
+  const button = text('button', t('Simpan dengan alasan', 'Save with the reason'), 'secondary reason');
   button.type = 'button';
   const submit = () => { if (reason.value.trim()) save(td, input, msg, row, trader, reason.value.trim()); };
   reason.addEventListener('keydown', (event) => {
@@ -344,23 +367,23 @@ async function importFile(event) {
   event.preventDefault();
   const file = $('import-file').files[0];
   if (!file) return;
-  $('import-result').textContent = 'Mengimpor…';
+  $('import-result').textContent = t('Mengimpor…', 'Importing…');
   const { status, answer } = await api('/api/v1/import', { csv: await file.text() });
   const problems = $('import-problems');
   problems.replaceChildren();
   if (status !== 200) {
-    $('import-result').textContent = 'Tidak diimpor: ' + answer.error;
+    $('import-result').textContent = t('Tidak diimpor: ', 'Not imported: ') + answer.error;
     return;
   }
-  $('import-result').textContent = answer.rows + ' baris: ' + answer.added + ' baru tersimpan, ' + answer.already +
-    ' sudah pernah diimpor, ' + answer.problems.length + ' ditolak.';
+  $('import-result').textContent = answer.rows + t(' baris: ', ' rows: ') + answer.added + t(' baru tersimpan, ', ' new saved, ') +
+    answer.already + t(' sudah pernah diimpor, ', ' imported before, ') + answer.problems.length + t(' ditolak.', ' refused.');
   for (const p of answer.problems) problems.append(text('li', p));
 }
 
 // Audit: the checklist in force for the outlet as a form; the findings come back from the laptop
 // as the answers are given (the server's own rules), and the audit is saved only when every item
 // is answered or marked "tidak dapat diperiksa".
-const ITEM_HINTS = { count: 'jumlah', price: 'Rp', weight: 'gram', yes_no: '', photo: '' };
+const ITEM_HINTS = { count: ['jumlah', 'count'], price: ['Rp', 'Rp'], weight: ['gram', 'grams'], yes_no: ['', ''], photo: ['', ''] };
 
 async function openChecklist(event) {
   event.preventDefault();
@@ -368,7 +391,7 @@ async function openChecklist(event) {
   const found = state.outlets.find((o) => o.name === typed || o.code === typed);
   $('outlet-error').textContent = '';
   if (!found) {
-    $('outlet-error').textContent = 'Pilih pangkalan atau kios dari daftar (ketik sebagian namanya).';
+    $('outlet-error').textContent = t('Pilih pangkalan atau kios dari daftar (ketik sebagian namanya).', 'Pick a pangkalan or kios from the list (type part of its name).');
     return;
   }
   const { status, answer } = await api('/api/v1/checklist?outlet=' + encodeURIComponent(found.code));
@@ -377,7 +400,7 @@ async function openChecklist(event) {
     return;
   }
   state.checklist = answer;
-  $('audit-title').textContent = answer.outlet.name + ' — daftar periksa ' + answer.version;
+  $('audit-title').textContent = answer.outlet.name + t(' — daftar periksa ', ' — checklist ') + answer.version;
   const list = $('audit-items');
   list.replaceChildren(...answer.items.map(itemRow));
   $('audit-form').hidden = false;
@@ -399,7 +422,7 @@ function itemRow(item) {
   let input;
   if (item.type === 'yes_no') {
     input = document.createElement('select');
-    for (const [value, words] of [['', '—'], ['ya', 'ya'], ['tidak', 'tidak']]) {
+    for (const [value, words] of [['', '—'], ['ya', t('ya', 'yes')], ['tidak', t('tidak', 'no')]]) {
       const option = text('option', words);
       option.value = value;
       input.append(option);
@@ -414,7 +437,7 @@ function itemRow(item) {
     input = document.createElement('input');
     input.inputMode = 'numeric';
     input.autocomplete = 'off';
-    input.placeholder = ITEM_HINTS[item.type];
+    input.placeholder = t(...ITEM_HINTS[item.type]);
   }
   input.id = 'q-' + item.code;
   input.className = 'answer';
@@ -422,14 +445,14 @@ function itemRow(item) {
   const skip = document.createElement('input');
   skip.type = 'checkbox';
   skip.id = 'skip-' + item.code;
-  const skipLabel = text('label', 'tidak dapat diperiksa');
+  const skipLabel = text('label', t('tidak dapat diperiksa', 'tidak dapat diperiksa (cannot be checked)'));
   skipLabel.htmlFor = skip.id;
   const reason = document.createElement('input');
   reason.id = 'why-' + item.code;
   reason.className = 'why';
-  reason.placeholder = 'alasan';
+  reason.placeholder = t('alasan', 'reason');
   reason.hidden = true;
-  reason.setAttribute('aria-label', 'Alasan ' + item.code + ' tidak dapat diperiksa');
+  reason.setAttribute('aria-label', t('Alasan ', 'Why ') + item.code + t(' tidak dapat diperiksa', ' cannot be checked'));
   reason.addEventListener('change', checkAudit);
   skip.addEventListener('change', () => {
     reason.hidden = !skip.checked;
@@ -451,14 +474,14 @@ async function uploadPhoto(li, input) {
   const msg = li.querySelector('.msg');
   delete li.dataset.photo;
   if (!file) return checkAudit();
-  msg.textContent = 'menyimpan foto…';
+  msg.textContent = t('menyimpan foto…', 'keeping the photo…');
   const response = await fetch('/api/v1/photos', {
     method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': state.csrf }, body: file,
   });
   const answer = await response.json();
   if (response.status === 200) {
     li.dataset.photo = answer.sha256;
-    msg.textContent = 'foto tersimpan (' + Math.round(answer.bytes / 1024) + ' KB)';
+    msg.textContent = t('foto tersimpan (', 'photo kept (') + Math.round(answer.bytes / 1024) + ' KB)';
     msg.classList.add('ok');
   } else {
     msg.textContent = answer.error;
@@ -486,7 +509,7 @@ function auditBody() {
 function showAudit(answer) {
   const findings = $('audit-findings');
   findings.replaceChildren(...answer.findings.map((f) => text('li', f.code + ' — ' + f.reason)));
-  if (answer.findings.length === 0) findings.append(text('li', 'belum ada temuan'));
+  if (answer.findings.length === 0) findings.append(text('li', t('belum ada temuan', 'no finding yet')));
   for (const li of document.querySelectorAll('#audit-items li')) {
     if (li.dataset.type !== 'photo') li.querySelector('.msg').textContent = '';
     li.classList.remove('refused');
@@ -500,7 +523,8 @@ function showAudit(answer) {
     }
   }
   const missing = answer.missing || [];
-  $('audit-missing').textContent = missing.length === 0 ? 'Semua butir terjawab.' : missing.length + ' butir belum dijawab.';
+  $('audit-missing').textContent = missing.length === 0 ? t('Semua butir terjawab.', 'Every item is answered.')
+    : missing.length + t(' butir belum dijawab.', ' items not answered yet.');
 }
 
 async function checkAudit() {
@@ -515,10 +539,10 @@ async function saveAudit(event) {
   if (status !== 200) {
     showAudit(answer);
     const general = (answer.errors || []).filter((e) => !e.field.startsWith('answers.')).map((e) => e.reason);
-    $('audit-result').textContent = 'Belum tersimpan. ' + (general.join('; ') || answer.error || '');
+    $('audit-result').textContent = t('Belum tersimpan. ', 'Not saved. ') + (general.join('; ') || answer.error || '');
     return;
   }
-  $('audit-result').textContent = 'Audit tersimpan (' + answer.id + '); ' + answer.all_findings.length + ' temuan.';
+  $('audit-result').textContent = t('Audit tersimpan (', 'Audit saved (') + answer.id + '); ' + answer.all_findings.length + t(' temuan.', ' findings.');
   $('audit-save').disabled = true;
   showFollowUps(answer.id, answer.all_findings);
 }
@@ -546,14 +570,14 @@ function showFollowUps(auditId, findings) {
     const due = document.createElement('input');
     due.id = 'fu-due-' + index;
     due.type = 'date';
-    for (const [input, words] of [[action, 'Tindakan'], [actor, 'Oleh'], [due, 'Batas waktu']]) {
+    for (const [input, words] of [[action, t('Tindakan', 'Action')], [actor, t('Oleh', 'By')], [due, t('Batas waktu', 'Due')]]) {
       const div = document.createElement('div');
       const label = text('label', words);
       label.htmlFor = input.id;
       div.append(label, input);
       fields.push(div);
     }
-    const go = text('button', 'Simpan tindak lanjut');
+    const go = text('button', t('Simpan tindak lanjut', 'Save the follow-up'));
     go.type = 'submit';
     const msg = text('p', '', 'msg');
     msg.setAttribute('role', 'status');
@@ -563,7 +587,7 @@ function showFollowUps(auditId, findings) {
       const { status, answer } = await api('/api/v1/followups', {
         audit: auditId, finding, action: action.value, actor: actor.value, due: due.value,
       });
-      msg.textContent = status === 200 ? 'tindak lanjut tersimpan (' + answer.id + ')'
+      msg.textContent = status === 200 ? t('tindak lanjut tersimpan (', 'follow-up saved (') + answer.id + ')'
         : (answer.errors || []).map((e) => e.reason).join('; ') || answer.error;
       if (status === 200) go.disabled = true;
     });
@@ -584,7 +608,7 @@ async function openInstrument(event) {
   const found = state.instruments.find((i) => i.code === typed || i.code + ' — ' + i.name === typed);
   $('instrument-error').textContent = '';
   if (!found) {
-    $('instrument-error').textContent = 'Pilih alat dari daftar (ketik nomor registrasi, pemilik atau tempat).';
+    $('instrument-error').textContent = t('Pilih alat dari daftar (ketik nomor registrasi, pemilik atau tempat).', 'Pick an instrument from the list (type its registry number, owner or place).');
     return;
   }
   const { status, answer } = await api('/api/v1/instrument?id=' + encodeURIComponent(found.code));
@@ -600,8 +624,10 @@ async function openInstrument(event) {
   const nawi = answer.category === 'nawi';
   document.querySelectorAll('#uttp-form .nawi').forEach((e) => { e.hidden = !nawi; });
   const head = document.createElement('tr');
-  const titles = nawi ? ['Titik', 'Beban', 'Penunjukan', 'Kesalahan', 'BKD', 'Hasil']
-    : ['Uji', 'Debit', 'Volume sebenarnya', 'Penunjukan', 'Kesalahan', 'BKD', 'Hasil'];
+  const titles = nawi ? [t('Titik', 'Point'), t('Beban', 'Load'), t('Penunjukan', 'Indication'), t('Kesalahan', 'Error'),
+    t('BKD', 'MPE'), t('Hasil', 'Result')]
+    : [t('Uji', 'Run'), t('Debit', 'Flow'), t('Volume sebenarnya', 'Actual volume'), t('Penunjukan', 'Indication'),
+      t('Kesalahan', 'Error'), t('BKD', 'MPE'), t('Hasil', 'Result')];
   for (const t of titles) head.append(text('th', t));
   document.querySelector('#uttp-tests thead').replaceChildren(head);
   const body = document.querySelector('#uttp-tests tbody');
@@ -612,7 +638,7 @@ async function openInstrument(event) {
     if (!nawi) {
       const flow = document.createElement('select');
       flow.id = 't-' + i + '-flow';
-      flow.setAttribute('aria-label', 'Debit uji ' + i);
+      flow.setAttribute('aria-label', t('Debit uji ', 'Flow of run ') + i);
       for (const f of ['max', 'mid', 'min']) {
         const option = text('option', f);
         option.value = f;
@@ -624,12 +650,12 @@ async function openInstrument(event) {
       td.append(flow);
       tr.append(td);
     }
-    for (const [part, words] of [['a', nawi ? 'Beban' : 'Volume sebenarnya'], ['b', 'Penunjukan']]) {
+    for (const [part, words] of [['a', nawi ? t('Beban', 'Load') : t('Volume sebenarnya', 'Actual volume')], ['b', t('Penunjukan', 'Indication')]]) {
       const input = document.createElement('input');
       input.id = 't-' + i + '-' + part;
       input.autocomplete = 'off';
       input.size = 10;
-      input.setAttribute('aria-label', words + ' uji ' + i);
+      input.setAttribute('aria-label', words + t(' uji ', ' of test ') + i);
       input.addEventListener('change', checkUttp);
       const td = document.createElement('td');
       td.append(input);
@@ -692,11 +718,11 @@ function showUttp(answer) {
       const error = nawi ? p.error_mg : p.error_ml, mpe = nawi ? p.mpe_mg : p.mpe_ml;
       $('t-' + i + '-error').textContent = (error > 0 ? '+' : '') + error + unit;
       $('t-' + i + '-mpe').textContent = mpe + unit;
-      $('t-' + i + '-pass').textContent = p.pass ? 'lulus' : 'GAGAL';
+      $('t-' + i + '-pass').textContent = p.pass ? t('lulus', 'pass') : t('GAGAL', 'FAIL');
       $('t-' + i + '-pass').className = p.pass ? 'num pass' : 'num fail';
     });
-    const words = verdict.verdict === 'sah' ? 'SAH' : verdict.verdict === 'batal' ? 'BATAL' : 'belum dapat dinilai';
-    $('uttp-verdict').textContent = 'Putusan: ' + words + (verdict.reasons.length ? ' — ' + verdict.reasons.join('; ') : '');
+    const words = verdict.verdict === 'sah' ? 'SAH' : verdict.verdict === 'batal' ? 'BATAL' : t('belum dapat dinilai', 'not judged yet');
+    $('uttp-verdict').textContent = t('Putusan: ', 'Verdict: ') + words + (verdict.reasons.length ? ' — ' + verdict.reasons.join('; ') : '');
     $('uttp-verdict').className = 'verdict ' + (verdict.verdict === 'sah' ? 'pass' : 'fail');
   } else {
     $('uttp-verdict').textContent = errors.map((e) => e.reason).join('; ');
@@ -714,19 +740,20 @@ async function saveUttp(confirmBatal) {
   const { status, answer } = await api('/api/v1/uttp', uttpBody(confirmBatal));
   showUttp(answer);
   if (status === 200) {
-    $('uttp-result').textContent = 'Tersimpan (' + answer.id + ') sebagai ' +
+    $('uttp-result').textContent = t('Tersimpan (', 'Saved (') + answer.id + t(') sebagai ', ') as ') +
       (answer.verdict && answer.verdict.verdict === 'batal' ? 'BATAL' : 'SAH') + '.';
     $('uttp-save').disabled = true;
     $('uttp-batal').hidden = true;
     return;
   }
   if (answer.needs_confirm) {
-    $('uttp-result').textContent = 'Putusannya BATAL. Periksa lagi titik ujinya; bila benar, simpan sebagai BATAL.';
+    $('uttp-result').textContent = t('Putusannya BATAL. Periksa lagi titik ujinya; bila benar, simpan sebagai BATAL.',
+      'The verdict is BATAL. Check the test points again; if they are right, save it as BATAL.');
     $('uttp-batal').hidden = false;
     $('uttp-batal').focus();
     return;
   }
-  $('uttp-result').textContent = 'Belum tersimpan: ' + ((answer.errors || []).map((e) => e.reason).join('; ') || answer.error);
+  $('uttp-result').textContent = t('Belum tersimpan: ', 'Not saved: ') + ((answer.errors || []).map((e) => e.reason).join('; ') || answer.error);
 }
 
 async function start() {
@@ -736,6 +763,16 @@ async function start() {
     return;
   }
   state.csrf = answer.csrf;
+  state.lang = localStorage.getItem('pantau.lang') === 'en' ? 'en' : 'id';
+  $('lang').value = state.lang;
+  applyLanguage();
+  $('lang').addEventListener('change', () => {
+    state.lang = $('lang').value;
+    localStorage.setItem('pantau.lang', state.lang);
+    applyLanguage();
+    showView();
+    if (state.sheet && !$('sheet').hidden) drawSheet();
+  });
   state.today = answer.today;
   $('who').textContent = answer.account + ' · ' + answer.deployment + ' · ' + answer.time_zone;
   $('day').value = answer.today;
