@@ -555,75 +555,49 @@ int EntryCommands::Run(Session& s, std::istream& in, absl::Time now, const std::
   }
 
   if (*correct || *void_cmd) {
-    auto target_entry = s.store->Get(target);
-    if (!target_entry.ok()) return s.Fail(target_entry.status());
-    if (!*target_entry) {
-      return s.Fail(absl::InvalidArgumentError(
-          StrCat("record ", target, " is not on this laptop; only your own records can be corrected here")));
+    v1::Correction body;
+    if (*correct) {
+      if (!json_file.empty()) {
+        bool ok = false;
+        std::string text = ReadFileOr(json_file, ok);
+        if (!ok) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": cannot be read")));
+        auto parsed = google::protobuf::util::JsonStringToMessage(text, &body);
+        if (!parsed.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": ", std::string(parsed.message()))));
+      } else {
+        auto original = s.store->Get(target);
+        if (!original.ok()) return s.Fail(original.status());
+        if (*original && !(*original)->record().has_price_sample()) {
+          return s.Fail(absl::InvalidArgumentError(
+              "this record is not a price sample: give the corrected values with --json FILE"));
+        }
+        PriceChanges changes{std::nullopt, new_trader, new_market, new_commodity};
+        if (!new_price_text.empty()) {
+          changes.price_rupiah = common::ParseRupiahText(new_price_text);
+          if (!changes.price_rupiah) {
+            return s.Fail(absl::InvalidArgumentError(
+                StrCat("--price \"", new_price_text, "\": write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100")));
+          }
+        }
+        if (*original) *body.mutable_price_sample() = ChangedPrice((*original)->record().price_sample(), changes, env.catalog);
+      }
     }
-    const v1::Record& original = (*target_entry)->record();
-    // A record the server refused was never stored there: it is not corrected or voided by a
-    // record of its own but replaced by a new one, or dropped, on this laptop.
-    const bool refused = (*target_entry)->state() == v1::OUTBOX_STATE_NEEDS_ATTENTION;
-    if ((*target_entry)->state() == v1::OUTBOX_STATE_RESOLVED) {
-      const std::string& by = (*target_entry)->replaced_by();
-      return s.Fail(absl::FailedPreconditionError(
-          by.empty() ? StrCat("record ", target, " was refused by the server and dropped on this laptop; there is nothing to change")
-                     : StrCat("record ", target, " was refused by the server and replaced by ", by, "; change ", by,
-                              " instead")));
+    auto changed = ChangeRecord(*s.store, target, *correct ? &body : nullptr, reason, ctx);
+    if (!changed.ok()) {
+      return changed.status().code() == absl::StatusCode::kNotFound
+                 ? s.Fail(absl::InvalidArgumentError(changed.status().message()))
+                 : s.Fail(changed.status());
     }
-    if (refused && *void_cmd) {
-      if (absl::Status dropped = s.store->Resolve(target, nullptr, reason, now); !dropped.ok()) return s.Fail(dropped);
+    if (changed->dropped) {
       out << "dropped refused record " << target << " (the server never stored it); it no longer needs attention\n";
       return kOk;
     }
-    auto record = NewRecord(ctx, common::FromTimestamp(original.observed_at()));
-    if (!record.ok()) return s.Fail(record.status());
-    if (*void_cmd) {
-      record->mutable_void_()->set_target_id(target);
-      record->mutable_void_()->set_reason(reason);
-      return SaveAndSay(s, *record, ctx, StrCat("void of ", target));
-    }
-    v1::Correction* c = record->mutable_correction();
-    c->set_target_id(target);
-    c->set_reason(reason);
-    if (!json_file.empty()) {
-      bool ok = false;
-      std::string text = ReadFileOr(json_file, ok);
-      if (!ok) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": cannot be read")));
-      auto parsed = google::protobuf::util::JsonStringToMessage(text, c);
-      if (!parsed.ok()) return s.Fail(absl::InvalidArgumentError(StrCat(json_file, ": ", std::string(parsed.message()))));
-      c->set_target_id(target);
-      c->set_reason(reason);
-    } else if (original.has_price_sample()) {
-      *c->mutable_price_sample() = original.price_sample();
-      auto* p = c->mutable_price_sample();
-      if (!new_price_text.empty()) {
-        auto new_price = common::ParseRupiahText(new_price_text);
-        if (!new_price) {
-          return s.Fail(absl::InvalidArgumentError(
-              StrCat("--price \"", new_price_text, "\": write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100")));
-        }
-        p->set_price_rupiah(*new_price);
-        p->clear_pack_price_rupiah();
-        p->clear_pack_size_milli_units();
-      }
-      if (!new_trader.empty()) p->set_trader(new_trader);
-      if (!new_market.empty()) p->set_market_code(new_market);
-      if (!new_commodity.empty()) {
-        p->set_commodity_code(new_commodity);
-        if (const auto* cm = env.catalog.FindCommodity(new_commodity)) p->set_unit(cm->unit());
-      }
-    } else {
-      return s.Fail(absl::InvalidArgumentError(
-          "this record is not a price sample: give the corrected values with --json FILE"));
-    }
-    if (refused) {
-      auto fresh = ReplacementOf(original, *c, ctx);
-      if (!fresh.ok()) return s.Fail(fresh.status());
-      return SaveAndSay(s, *fresh, ctx, StrCat("replacement of refused record ", target), target);
-    }
-    return SaveAndSay(s, *record, ctx, StrCat("correction of ", target));
+    if (!changed->saved.errors.empty()) return PrintRefused(s, changed->saved.errors);
+    out << "saved "
+        << (changed->replaced ? StrCat("replacement of refused record ", target)
+                              : StrCat(*correct ? "correction of " : "void of ", target))
+        << " " << changed->record_id << "; " << changed->saved.pending
+        << (changed->saved.pending == 1 ? " record" : " records") << " waiting for `pantau sync`\n";
+    return kOk;
   }
 
   if (*import_prices) {

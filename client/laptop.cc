@@ -214,6 +214,72 @@ absl::StatusOr<v1::Record> ReplacementOf(const v1::Record& refused, const v1::Co
   return record;
 }
 
+v1::PriceSample ChangedPrice(const v1::PriceSample& original, const PriceChanges& changes,
+                             const common::ReferenceCatalog& catalog) {
+  v1::PriceSample p = original;
+  if (changes.price_rupiah) {
+    p.set_price_rupiah(*changes.price_rupiah);
+    p.clear_pack_price_rupiah();
+    p.clear_pack_size_milli_units();
+  }
+  if (!changes.trader.empty()) p.set_trader(changes.trader);
+  if (!changes.market.empty()) p.set_market_code(changes.market);
+  if (!changes.commodity.empty()) {
+    p.set_commodity_code(changes.commodity);
+    if (const auto* c = catalog.FindCommodity(changes.commodity)) p.set_unit(c->unit());
+  }
+  return p;
+}
+
+absl::StatusOr<ChangeOutcome> ChangeRecord(LaptopStore& store, const std::string& id, const v1::Correction* body,
+                                           const std::string& reason, const EntryContext& ctx) {
+  auto entry = store.Get(id);
+  if (!entry.ok()) return entry.status();
+  if (!*entry) {
+    return absl::NotFoundError(StrCat("record ", id, " is not on this laptop; only your own records can be changed here"));
+  }
+  if ((*entry)->state() == v1::OUTBOX_STATE_RESOLVED) {
+    const std::string& by = (*entry)->replaced_by();
+    return absl::FailedPreconditionError(
+        by.empty() ? StrCat("record ", id, " was refused by the server and dropped on this laptop; there is nothing to change")
+                   : StrCat("record ", id, " was refused by the server and replaced by ", by, "; change ", by, " instead"));
+  }
+  const v1::Record& original = (*entry)->record();
+  ChangeOutcome outcome;
+  // A record the server refused was never stored there: it is not corrected or voided by a record
+  // of its own but replaced by a new one, or dropped, on this laptop.
+  if ((*entry)->state() == v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+    if (body == nullptr) {
+      if (absl::Status dropped = store.Resolve(id, nullptr, reason, ctx.now); !dropped.ok()) return dropped;
+      outcome.dropped = true;
+      return outcome;
+    }
+    auto fresh = ReplacementOf(original, *body, ctx);
+    if (!fresh.ok()) return fresh.status();
+    auto saved = CheckAndSave(store, *fresh, ctx, id);
+    if (!saved.ok()) return saved.status();
+    outcome.saved = *std::move(saved);
+    outcome.replaced = true;
+    if (outcome.saved.errors.empty()) outcome.record_id = fresh->id();
+    return outcome;
+  }
+  auto record = NewRecord(ctx, common::FromTimestamp(original.observed_at()));
+  if (!record.ok()) return record.status();
+  if (body == nullptr) {
+    record->mutable_void_()->set_target_id(id);
+    record->mutable_void_()->set_reason(reason);
+  } else {
+    *record->mutable_correction() = *body;
+    record->mutable_correction()->set_target_id(id);
+    record->mutable_correction()->set_reason(reason);
+  }
+  auto saved = CheckAndSave(store, *record, ctx);
+  if (!saved.ok()) return saved.status();
+  outcome.saved = *std::move(saved);
+  if (outcome.saved.errors.empty()) outcome.record_id = record->id();
+  return outcome;
+}
+
 bool Counted(const v1::OutboxEntry& e) {
   return e.state() == v1::OUTBOX_STATE_PENDING || e.state() == v1::OUTBOX_STATE_ACKNOWLEDGED;
 }

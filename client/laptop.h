@@ -85,6 +85,30 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
 absl::StatusOr<v1::Record> ReplacementOf(const v1::Record& refused, const v1::Correction& changes,
                                          const EntryContext& ctx);
 
+// A price sample's corrected values, as typed: only those given change.
+struct PriceChanges {
+  std::optional<int64_t> price_rupiah;  // per unit (any pack is dropped)
+  std::string trader, market, commodity;
+};
+// `original` with `changes` applied (the commodity's unit follows a new commodity).
+v1::PriceSample ChangedPrice(const v1::PriceSample& original, const PriceChanges& changes,
+                             const common::ReferenceCatalog& catalog);
+
+struct ChangeOutcome {
+  SaveOutcome saved;      // errors: nothing changed
+  std::string record_id;  // the correction, void or replacement saved ("" when dropped or refused)
+  bool replaced = false;  // a refused record replaced by a new one
+  bool dropped = false;   // a refused record dropped (no record made)
+};
+
+// Corrects (`body` set: the corrected values) or voids (`body` null) one of this laptop's records,
+// with `reason` — `pantau correct` / `pantau void` and the app's Riwayat. A record pending or
+// delivered gets a correction or void record; one the server refused (never stored there) is
+// replaced by a new record or dropped (LaptopStore::Resolve); one already replaced or dropped is
+// FAILED_PRECONDITION naming what replaced it; NOT_FOUND when it is not on this laptop.
+absl::StatusOr<ChangeOutcome> ChangeRecord(LaptopStore& store, const std::string& id, const v1::Correction* body,
+                                           const std::string& reason, const EntryContext& ctx);
+
 // True for the records that count: pending or delivered (not refused, not replaced).
 bool Counted(const v1::OutboxEntry& entry);
 

@@ -228,13 +228,14 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/state") return State();
     if (path == "/api/v1/list") return Lookup(QueryParam(request.target, "kind"), QueryParam(request.target, "q"));
     if (path == "/api/v1/sheet") return Sheet(QueryParam(request.target, "market"), QueryParam(request.target, "day"));
-    if (path == "/api/v1/records") return Records(QueryParam(request.target, "day"));
+    if (path == "/api/v1/records") return Records(QueryParam(request.target, "day"), QueryParam(request.target, "kind"));
     if (path == "/api/v1/checklist") return Checklist(QueryParam(request.target, "outlet"));
     if (path == "/api/v1/instrument") return Instrument(QueryParam(request.target, "id"));
   } else if (request.method == "POST") {
     if (path == "/api/v1/prices") return SavePrice(request.body);
     if (path == "/api/v1/requeue") return Requeue(request.body);
     if (path == "/api/v1/drop") return Drop(request.body);
+    if (path == "/api/v1/change") return Change(request.body);
     if (path == "/api/v1/audit/check") return Audit(request.body, /*save=*/false);
     if (path == "/api/v1/audits") return Audit(request.body, /*save=*/true);
     if (path == "/api/v1/followups") return FollowUp(request.body);
@@ -455,10 +456,15 @@ Response App::Import(const std::string& body) {
 }
 
 // Riwayat: what this laptop recorded on a day (today when none), as `pantau records --day`.
-Response App::Records(const std::string& day_text) {
+Response App::Records(const std::string& day_text, const std::string& kind_text) {
   const std::optional<absl::CivilDay> day = day_text.empty() ? std::optional(Today()) : common::ParseLocalDate(day_text);
   if (!day) return Error(400, StrCat("day: \"", day_text, "\" is not a date YYYY-MM-DD"));
-  auto lines = ListRecords(*store_, catalog_, policy_.display_zone, day, std::nullopt);
+  std::optional<common::RecordKind> kind;
+  if (!kind_text.empty()) {
+    kind = common::KindFromName(kind_text);
+    if (!kind) return Error(400, StrCat("kind: \"", kind_text, "\" is not a record kind"));
+  }
+  auto lines = ListRecords(*store_, catalog_, policy_.display_zone, day, kind);
   if (!lines.ok()) return Error(500, std::string(lines.status().message()));
   json rows = json::array();
   for (const auto& l : *lines) {
@@ -478,6 +484,40 @@ Response App::Requeue(const std::string& body) {
   }
   auto counts = store_->Counts();
   return Json(200, {{"ok", true}, {"pending", counts.ok() ? counts->pending : 0}});
+}
+
+Response App::Change(const std::string& body) {
+  const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!in.is_object() || !in.contains("id") || !in["id"].is_string()) return Error(400, "id: a record id is required");
+  const std::string id = in["id"];
+  const std::string reason =
+      in.contains("reason") && in["reason"].is_string() ? std::string(common::StripAsciiSpace(in["reason"].get<std::string>())) : "";
+  const bool is_void = in.contains("void") && in["void"].is_boolean() && in["void"].get<bool>();
+  v1::Correction correction;
+  if (!is_void) {
+    auto entry = store_->Get(id);
+    if (!entry.ok()) return Error(500, std::string(entry.status().message()));
+    if (!*entry || !(*entry)->record().has_price_sample()) {
+      return Error(422, "only a price sample is corrected here; for other records, void it and enter it anew");
+    }
+    const std::string typed = in.contains("price") && in["price"].is_string() ? in["price"].get<std::string>() : "";
+    PriceChanges changes;
+    changes.price_rupiah = common::ParseRupiahText(typed);
+    if (!changes.price_rupiah) {
+      return Json(422, {{"saved", false},
+                        {"errors", json::array({{{"field", "price"},
+                                                 {"reason", StrCat("\"", typed, "\" is not a price: write whole Rupiah, "
+                                                                   "e.g. 13100, 13.100 or Rp 13.100")}}})}});
+    }
+    *correction.mutable_price_sample() = ChangedPrice((*entry)->record().price_sample(), changes, catalog_);
+  }
+  const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, absl::Now()};
+  auto changed = ChangeRecord(*store_, id, is_void ? nullptr : &correction, reason, ctx);
+  if (!changed.ok()) {
+    return Error(changed.status().code() == absl::StatusCode::kNotFound ? 404 : 409, std::string(changed.status().message()));
+  }
+  if (!changed->saved.errors.empty()) return Json(422, {{"saved", false}, {"errors", ErrorsJson(changed->saved.errors)}});
+  return Json(200, {{"saved", true}, {"id", changed->record_id}, {"dropped", changed->dropped}, {"pending", changed->saved.pending}});
 }
 
 // "Batalkan" in Perlu perhatian: a refused record dropped (as `pantau void ID` of a refused one).

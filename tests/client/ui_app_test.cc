@@ -484,5 +484,35 @@ TEST_F(UiAppTest, AutomaticSyncRunsWhenDueAndWaitsLongerAfterEachFailure) {
   EXPECT_EQ(sync(true)["skipped"], true);
 }
 
+TEST_F(UiAppTest, RiwayatCorrectsAPriceAndVoidsARecordTheCliWay) {
+  SignIn();
+  Response saved = app_->Handle(Post("/api/v1/prices", {{"market", "pasar_marabahan"},
+                                                        {"commodity", "beras_medium"},
+                                                        {"trader", "Bu Ani"},
+                                                        {"price", "13.100"}}));
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  const std::string id = json::parse(saved.body)["id"];
+  auto change = [&](const json& body) {
+    Response r = app_->Handle(Post("/api/v1/change", body));
+    return std::make_pair(r.status, json::parse(r.body));
+  };
+  EXPECT_EQ(change({{"id", id}, {"price", "13.1OO"}, {"reason", "salah ketik"}}).first, 422);
+  auto [no_reason_status, no_reason] = change({{"id", id}, {"price", "13.150"}, {"reason", ""}});
+  EXPECT_EQ(no_reason_status, 422);
+  EXPECT_EQ(no_reason["errors"][0]["field"], "correction.reason") << no_reason;
+  auto [corrected_status, corrected] = change({{"id", id}, {"price", "13.150"}, {"reason", "salah ketik"}});
+  ASSERT_EQ(corrected_status, 200) << corrected;
+  auto [voided_status, voided] = change({{"id", id}, {"void", true}, {"reason", "pedagang salah"}});
+  ASSERT_EQ(voided_status, 200) << voided;
+  EXPECT_EQ(change({{"id", "01NOSUCHRECORD0000000000000"}, {"void", true}, {"reason", "x"}}).first, 404);
+  EXPECT_EQ(Pending(), 3u);
+  // Riwayat lists them, by kind too.
+  const json corrections = json::parse(app_->Handle(Get("/api/v1/records?kind=correction")).body)["records"];
+  ASSERT_EQ(corrections.size(), 1u);
+  EXPECT_EQ(corrections[0]["id"], corrected["id"]);
+  EXPECT_EQ(json::parse(app_->Handle(Get("/api/v1/records?kind=void")).body)["records"].size(), 1u);
+  EXPECT_EQ(app_->Handle(Get("/api/v1/records?kind=harga")).status, 400);
+}
+
 }  // namespace
 }  // namespace pantau::client::ui

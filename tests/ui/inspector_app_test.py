@@ -301,6 +301,15 @@ def main():
             check(expected in history, f"Riwayat shows {expected}: {history}")
         check(history.count("terkirim") == 6 and history.count("diganti/dibatalkan") == 1,
               f"6 delivered, the mistyped one replaced: {history}")
+        # Koreksi: Pak Budi's cabai was Rp 35.000, not 350.000: a correction, with the reason.
+        row = [r for r in browser.driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")
+               if r.text.startswith("Cabai Rawit Merah at Pasar Marabahan (contoh), Pak Budi")][0]
+        row.find_element(By.XPATH, ".//button[text()='Koreksi']").click()
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id").startswith("change-price-"),
+                     "the correction form")
+        browser.type(["35.000", Keys.TAB, "salah ketik satu nol", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("history-summary").text.startswith("8 catatan pada "), "the correction listed")
+        browser.wait(lambda: "koreksi" in browser.by_id("history").text, "a correction record, waiting")
         browser.shot("riwayat")
 
         # Impor: a spreadsheet saved by Excel with Indonesian settings, one row refused with its line;
@@ -324,9 +333,9 @@ def main():
         check(problems.startswith("line 4: price_sample.commodity_code: unknown commodity"), problems)
         browser.shot("impor")
         browser.by_id("nav-beranda").click()
-        browser.wait(lambda: browser.by_id("pending").text == "2", "the 2 imported prices wait to be sent")
+        browser.wait(lambda: browser.by_id("pending").text == "3", "the correction and the 2 imported prices wait")
         browser.by_id("send-now").click()
-        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 2 catatan.", "imported prices sent",
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 3 catatan.", "correction and imports sent",
                      seconds=60)
 
         # Audit: an LPG pangkalan's checklist, by keyboard; the finding appears as the answer is
@@ -551,7 +560,8 @@ def main():
         check(stats["records"]["outlet_audit"] == 1 and stats["records"]["follow_up"] == 1,
               f"the audit and its follow-up: {stats}")
         check(stats["records"]["uttp_verification"] == 1, f"the verification: {stats}")
-        check(stats["records"]["price_sample"] == 9 and stats["total_records"] == 12,
+        check(stats["records"]["correction"] == 1, f"the correction: {stats}")
+        check(stats["records"]["price_sample"] == 9 and stats["total_records"] == 13,
               f"the server holds exactly the 9 prices sent (4 + 1 sent again + 1 fixed + 2 imported + 1 sent on its own; "
               f"never the mistyped one): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "

@@ -66,7 +66,8 @@ function showView() {
 
 async function showHistory(event) {
   if (event) event.preventDefault();
-  const { status, answer } = await api('/api/v1/records?day=' + encodeURIComponent($('history-day').value));
+  const { status, answer } = await api('/api/v1/records?day=' + encodeURIComponent($('history-day').value) +
+                                       '&kind=' + encodeURIComponent($('history-kind').value));
   if (status !== 200) {
     $('history-summary').textContent = answer.error;
     return;
@@ -76,9 +77,54 @@ async function showHistory(event) {
     const tr = document.createElement('tr');
     tr.append(text('td', r.what), text('td', KIND_WORDS[r.kind] ? t(...KIND_WORDS[r.kind]) : r.kind), text('td', stateWords(r.state)),
               text('td', r.id));
+    const change = document.createElement('td');
+    const base = ['price_sample', 'outlet_audit', 'follow_up', 'uttp_verification'].includes(r.kind);
+    if (base && (r.state === 'pending' || r.state === 'delivered')) {
+      if (r.kind === 'price_sample') change.append(button(t('Koreksi', 'Correct'), () => changeForm(change, r, false)));
+      change.append(button(t('Batalkan', 'Void'), () => changeForm(change, r, true)));
+    }
+    tr.append(change);
     return tr;
   }));
   $('history-summary').textContent = answer.records.length + t(' catatan pada ', ' records on ') + answer.day + '.';
+}
+
+// Riwayat's "Koreksi" (a price retyped, with the reason) and "Batalkan" (a void, with the reason):
+// records of their own, sent with the next sync (as `pantau correct` and `pantau void`).
+function changeForm(cell, r, isVoid) {
+  cell.querySelectorAll('form').forEach((f) => f.remove());
+  const form = document.createElement('form');
+  form.className = 'fix';
+  const fields = [];
+  const add = (id, words) => {
+    const input = document.createElement('input');
+    input.id = id;
+    input.autocomplete = 'off';
+    const label = text('label', words);
+    label.htmlFor = id;
+    fields.push(label, input);
+    return input;
+  };
+  const price = isVoid ? null : add('change-price-' + r.id, t('Harga yang benar', 'The right price'));
+  const reason = add('change-reason-' + r.id, t('Alasan', 'Reason'));
+  const go = text('button', isVoid ? t('Simpan pembatalan', 'Save the void') : t('Simpan koreksi', 'Save the correction'));
+  go.type = 'submit';
+  const msg = text('p', '', 'error');
+  msg.setAttribute('role', 'alert');
+  form.append(...fields, go, msg);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const { status, answer } = await api('/api/v1/change', {
+      id: r.id, void: isVoid, price: price ? price.value : '', reason: reason.value,
+    });
+    if (status === 200) {
+      showHistory();
+    } else {
+      msg.textContent = (answer.errors || []).map((e) => e.field + ': ' + e.reason).join('; ') || answer.error;
+    }
+  });
+  cell.append(form);
+  (price || reason).focus();
 }
 
 async function refreshState() {
