@@ -172,13 +172,22 @@ std::string_view OutboxStateName(v1::OutboxState state) {
 
 absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const common::ReferenceCatalog& catalog,
                                                     absl::TimeZone zone, std::optional<absl::CivilDay> day,
-                                                    std::optional<common::RecordKind> kind) {
+                                                    std::optional<common::RecordKind> kind,
+                                                    const std::string& market) {
   std::vector<RecordLine> lines;
+  auto at_market = [&](const v1::Record& r) {
+    const auto place = common::PlaceOf(r, catalog);
+    if (!place) return false;
+    if (place->what == "market") return place->code == market;
+    const v1::UttpInstrument* instrument = place->what == "instrument" ? catalog.FindUttpInstrument(place->code) : nullptr;
+    return instrument != nullptr && instrument->market_code() == market;
+  };
   absl::Status scanned = store.ScanSince(absl::InfinitePast(), [&](const v1::OutboxEntry& e) {
     const v1::Record& r = e.record();
     const auto record_kind = common::KindOf(r);
     const absl::CivilDay observed = absl::ToCivilDay(common::FromTimestamp(r.observed_at()), zone);
     if ((day && observed != *day) || (kind && record_kind != kind)) return true;
+    if (!market.empty() && !at_market(r)) return true;
     lines.push_back({r.id(), record_kind ? std::string(common::KindName(*record_kind)) : "",
                      common::FormatLocalDate(observed),
                      std::string(OutboxStateName(e.state())),

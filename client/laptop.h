@@ -59,10 +59,12 @@ struct RecordLine {
   std::string what;   // DescribeRecord
 };
 
-// The records of this laptop, oldest first, observed on `day` and of `kind` when given.
+// The records of this laptop, oldest first, observed on `day`, of `kind`, and at `market` (a price
+// sample there, its correction, or a verification of an instrument there) when given.
 absl::StatusOr<std::vector<RecordLine>> ListRecords(LaptopStore& store, const common::ReferenceCatalog& catalog,
                                                     absl::TimeZone zone, std::optional<absl::CivilDay> day,
-                                                    std::optional<common::RecordKind> kind);
+                                                    std::optional<common::RecordKind> kind,
+                                                    const std::string& market = "");
 
 struct SaveOutcome {
   // Empty: saved and fsynced. Otherwise every problem, nothing saved.

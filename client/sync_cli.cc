@@ -55,6 +55,7 @@ SyncCommands::SyncCommands(CLI::App& app) {
                       "from an older backup; it stores each record once)");
   records_ = app.add_subcommand("records", "what this laptop recorded, with ids (for `pantau correct` and `pantau void`)");
   records_->add_option("--day", records_day_, "only records observed on this day YYYY-MM-DD");
+  records_->add_option("--market", records_market_, "only records at this market (code): its prices, its instruments");
   records_->add_option("--kind", records_kind_,
                        "only this kind: price_sample, outlet_audit, follow_up, uttp_verification, correction, void");
   records_->add_option("--format", records_format_, "table (default), csv or json")
@@ -320,7 +321,10 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
     t.columns = {{"id", "Id", Table::Kind::kText, 26},     {"kind", "Jenis", Table::Kind::kText, 17},
                  {"day", "Tanggal", Table::Kind::kText, 10}, {"state", "Status", Table::Kind::kText, 15},
                  {"what", "Isi", Table::Kind::kText, 60}};
-    auto lines = ListRecords(*s.store, s.catalog, s.policy.display_zone, day, kind);
+    if (!records_market_.empty() && s.catalog.FindMarket(records_market_) == nullptr) {
+      return s.Fail(absl::InvalidArgumentError(StrCat("--market \"", records_market_, "\" is not a market of this laptop's reference data")));
+    }
+    auto lines = ListRecords(*s.store, s.catalog, s.policy.display_zone, day, kind, records_market_);
     if (!lines.ok()) return s.Fail(lines.status(), "the records could not be read");
     ordered_json list = ordered_json::array();
     for (const auto& l : *lines) {

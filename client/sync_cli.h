@@ -31,7 +31,7 @@ class SyncCommands {
   CLI::App* status_;
   CLI::App* requeue_;
   CLI::App* records_;
-  std::string records_day_, records_kind_, records_format_ = "table";
+  std::string records_day_, records_kind_, records_market_, records_format_ = "table";
   std::string server_, token_file_, description_, ca_file_;
   bool json_ = false, attention_ = false;
   int answer_timeout_seconds_ = 30;

@@ -228,7 +228,10 @@ Response App::Route(const Request& request, const std::string& path, const Sessi
     if (path == "/api/v1/state") return State();
     if (path == "/api/v1/list") return Lookup(QueryParam(request.target, "kind"), QueryParam(request.target, "q"));
     if (path == "/api/v1/sheet") return Sheet(QueryParam(request.target, "market"), QueryParam(request.target, "day"));
-    if (path == "/api/v1/records") return Records(QueryParam(request.target, "day"), QueryParam(request.target, "kind"));
+    if (path == "/api/v1/records") {
+      return Records(QueryParam(request.target, "day"), QueryParam(request.target, "kind"),
+                     QueryParam(request.target, "market"));
+    }
     if (path == "/api/v1/checklist") return Checklist(QueryParam(request.target, "outlet"));
     if (path == "/api/v1/instrument") return Instrument(QueryParam(request.target, "id"));
   } else if (request.method == "POST") {
@@ -456,7 +459,7 @@ Response App::Import(const std::string& body) {
 }
 
 // Riwayat: what this laptop recorded on a day (today when none), as `pantau records --day`.
-Response App::Records(const std::string& day_text, const std::string& kind_text) {
+Response App::Records(const std::string& day_text, const std::string& kind_text, const std::string& market) {
   const std::optional<absl::CivilDay> day = day_text.empty() ? std::optional(Today()) : common::ParseLocalDate(day_text);
   if (!day) return Error(400, StrCat("day: \"", day_text, "\" is not a date YYYY-MM-DD"));
   std::optional<common::RecordKind> kind;
@@ -464,7 +467,10 @@ Response App::Records(const std::string& day_text, const std::string& kind_text)
     kind = common::KindFromName(kind_text);
     if (!kind) return Error(400, StrCat("kind: \"", kind_text, "\" is not a record kind"));
   }
-  auto lines = ListRecords(*store_, catalog_, policy_.display_zone, day, kind);
+  if (!market.empty() && catalog_.FindMarket(market) == nullptr) {
+    return Error(400, StrCat("market: \"", market, "\" is not a market of this laptop's reference data"));
+  }
+  auto lines = ListRecords(*store_, catalog_, policy_.display_zone, day, kind, market);
   if (!lines.ok()) return Error(500, std::string(lines.status().message()));
   json rows = json::array();
   for (const auto& l : *lines) {

@@ -81,7 +81,7 @@ class App {
   // "Kirim sekarang", or with {"auto": true} the page's automatic sync (refused until it is due).
   // Runs without holding the app's lock: the inspector keeps typing while the link is slow.
   Response Sync(const std::string& body);
-  Response Records(const std::string& day, const std::string& kind);
+  Response Records(const std::string& day, const std::string& kind, const std::string& market);
   // Riwayat's "Koreksi" and "Batalkan": a correction (a price retyped) or a void of one of this
   // laptop's records, as `pantau correct` / `pantau void` (laptop.h's ChangeRecord).
   Response Change(const std::string& body);

@@ -512,6 +512,12 @@ TEST_F(UiAppTest, RiwayatCorrectsAPriceAndVoidsARecordTheCliWay) {
   EXPECT_EQ(corrections[0]["id"], corrected["id"]);
   EXPECT_EQ(json::parse(app_->Handle(Get("/api/v1/records?kind=void")).body)["records"].size(), 1u);
   EXPECT_EQ(app_->Handle(Get("/api/v1/records?kind=harga")).status, 400);
+  // By market: the price and its correction are at Pasar Marabahan (a void names no place).
+  const json at_market = json::parse(app_->Handle(Get("/api/v1/records?market=pasar_marabahan")).body)["records"];
+  ASSERT_EQ(at_market.size(), 2u);
+  EXPECT_EQ(at_market[0]["id"], id);
+  EXPECT_EQ(at_market[1]["id"], corrected["id"]);
+  EXPECT_EQ(app_->Handle(Get("/api/v1/records?market=pasar_atlantis")).status, 400);
 }
 
 }  // namespace

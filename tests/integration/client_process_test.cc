@@ -1503,6 +1503,12 @@ TEST_F(ClientProcessTest, TheAdminManagesAccountsFromALaptopAndScopesHold) {
   auto listed = as_rudi({"records", "--format", "csv"});
   EXPECT_NE(listed.out.find(misplaced + ",price_sample"), std::string::npos) << listed.out;
   EXPECT_NE(listed.out.find("resolved"), std::string::npos) << listed.out;
+  auto at_handil = as_rudi({"records", "--market", "pasar_handil_bakti", "--format", "csv"});
+  ASSERT_EQ(at_handil.exit_code, 0) << at_handil.err;
+  EXPECT_NE(at_handil.out.find(misplaced), std::string::npos) << at_handil.out;
+  EXPECT_NE(at_handil.out.find(twice), std::string::npos) << at_handil.out;
+  EXPECT_EQ(at_handil.out.find("pasar_marabahan"), std::string::npos) << at_handil.out;
+  EXPECT_EQ(as_rudi({"records", "--market", "pasar_atlantis"}).exit_code, 2);
 
   // The Alalak supervisor sees Handil Bakti's prices only, and the IKK table of Alalak: the field
   // rows counted there, the manual rows marked as outside its scope.

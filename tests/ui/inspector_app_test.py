@@ -311,6 +311,12 @@ def main():
         browser.wait(lambda: browser.by_id("history-summary").text.startswith("8 catatan pada "), "the correction listed")
         browser.wait(lambda: "koreksi" in browser.by_id("history").text, "a correction record, waiting")
         browser.shot("riwayat")
+        # By market: Pasar Tamban's three (one delivered, the mistyped one replaced, its fix).
+        Select(browser.by_id("history-market")).select_by_visible_text("Pasar Tamban (contoh)")
+        browser.by_id("history-form").find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        browser.wait(lambda: browser.by_id("history-summary").text.startswith("3 catatan pada "), "Tamban's records")
+        check("Marabahan" not in browser.by_id("history").text, browser.by_id("history").text)
+        Select(browser.by_id("history-market")).select_by_visible_text("semua")
 
         # Impor: a spreadsheet saved by Excel with Indonesian settings, one row refused with its line;
         # the same file again adds nothing.

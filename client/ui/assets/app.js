@@ -67,7 +67,8 @@ function showView() {
 async function showHistory(event) {
   if (event) event.preventDefault();
   const { status, answer } = await api('/api/v1/records?day=' + encodeURIComponent($('history-day').value) +
-                                       '&kind=' + encodeURIComponent($('history-kind').value));
+                                       '&kind=' + encodeURIComponent($('history-kind').value) +
+                                       '&market=' + encodeURIComponent($('history-market').value));
   if (status !== 200) {
     $('history-summary').textContent = answer.error;
     return;
@@ -825,6 +826,11 @@ async function start() {
   $('history-day').value = answer.today;
   const markets = await api('/api/v1/list?kind=markets');
   state.markets = markets.answer;
+  $('history-market').append(...state.markets.map((m) => {
+    const option = text('option', m.name);
+    option.value = m.code;
+    return option;
+  }));
   $('markets').replaceChildren(...state.markets.map((m) => {
     const option = document.createElement('option');
     option.value = m.name;
