@@ -324,28 +324,6 @@ const std::vector<FileSpec>& Specs() {
 }
 
 
-std::string_view ItemTypeName(v1::ChecklistItemType type) {
-  switch (type) {
-    case v1::CHECKLIST_ITEM_TYPE_YES_NO: return "yes_no";
-    case v1::CHECKLIST_ITEM_TYPE_COUNT: return "count";
-    case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH: return "price_rupiah";
-    case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G: return "weight_g";
-    case v1::CHECKLIST_ITEM_TYPE_PHOTO: return "photo";
-    case v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE: return "stock_balance";
-    default: return "";
-  }
-}
-
-std::string_view UttpCategoryName(v1::UttpCategory category) {
-  switch (category) {
-    case v1::UTTP_CATEGORY_NAWI: return "nawi";
-    case v1::UTTP_CATEGORY_FUEL_DISPENSER: return "fuel_dispenser";
-    case v1::UTTP_CATEGORY_WATER_METER: return "water_meter";
-    case v1::UTTP_CATEGORY_MEASURE: return "measure";
-    default: return "";
-  }
-}
-
 std::string_view ComputationName(v1::IndicatorComputation computation) {
   switch (computation) {
     case v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED: return "bahan_pokok_monitored";
@@ -476,6 +454,28 @@ std::string CsvCell(const std::string& text) {
 }
 
 }  // namespace
+
+std::string_view ItemTypeName(v1::ChecklistItemType type) {
+  switch (type) {
+    case v1::CHECKLIST_ITEM_TYPE_YES_NO: return "yes_no";
+    case v1::CHECKLIST_ITEM_TYPE_COUNT: return "count";
+    case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH: return "price_rupiah";
+    case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G: return "weight_g";
+    case v1::CHECKLIST_ITEM_TYPE_PHOTO: return "photo";
+    case v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE: return "stock_balance";
+    default: return "";
+  }
+}
+
+std::string_view UttpCategoryName(v1::UttpCategory category) {
+  switch (category) {
+    case v1::UTTP_CATEGORY_NAWI: return "nawi";
+    case v1::UTTP_CATEGORY_FUEL_DISPENSER: return "fuel_dispenser";
+    case v1::UTTP_CATEGORY_WATER_METER: return "water_meter";
+    case v1::UTTP_CATEGORY_MEASURE: return "measure";
+    default: return "";
+  }
+}
 
 const std::vector<std::string>& ReferenceFileNames() {
   static const auto* names = [] {

@@ -32,6 +32,11 @@ absl::StatusOr<ReferenceFileContents> ParseReferenceCsv(std::string_view file_na
 // file (laptops registered by their inspectors).
 std::string_view ReferenceFileOf(const v1::ReferenceEntity& entity);
 
+// The words the reference files use for a checklist item's type ("yes_no", "price_rupiah",
+// "weight_g", ...) and a UTTP type's category ("nawi", "fuel_dispenser", ...); "" when unset.
+std::string_view ItemTypeName(v1::ChecklistItemType type);
+std::string_view UttpCategoryName(v1::UttpCategory category);
+
 // `entities` (all of the file's type) as the text of `file_name`, header first, one row per
 // entity (a checklist: one per item), in the order given: what ParseReferenceCsv reads back into
 // the same entities.

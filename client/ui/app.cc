@@ -19,6 +19,7 @@
 #include "common/dates.h"
 #include "common/metrology.h"
 #include "common/record_kinds.h"
+#include "common/reference_csv.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -541,23 +542,6 @@ Response App::Drop(const std::string& body) {
 
 namespace {
 
-std::string_view ItemTypeName(v1::ChecklistItemType type) {
-  switch (type) {
-    case v1::CHECKLIST_ITEM_TYPE_YES_NO:
-      return "yes_no";
-    case v1::CHECKLIST_ITEM_TYPE_COUNT:
-      return "count";
-    case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH:
-      return "price";
-    case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G:
-      return "weight";
-    case v1::CHECKLIST_ITEM_TYPE_PHOTO:
-      return "photo";
-    default:
-      return "";
-  }
-}
-
 // {"item": "text"} -> pairs, in the order given; anything else is ignored.
 std::vector<std::pair<std::string, std::string>> TextMap(const json& in, const char* key) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -588,7 +572,7 @@ Response App::Checklist(const std::string& outlet_code) {
   json items = json::array();
   for (const auto& item : checklist->items()) {
     if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;  // a rule, not a question
-    items.push_back({{"code", item.code()}, {"question", item.question()}, {"type", ItemTypeName(item.type())}});
+    items.push_back({{"code", item.code()}, {"question", item.question()}, {"type", common::ItemTypeName(item.type())}});
   }
   const std::string kind(common::OutletKindName(outlet->kind()));
   std::vector<const v1::FollowUpAction*> steps;
@@ -700,19 +684,6 @@ Response App::Photo(const std::string& body) {
 
 namespace {
 
-std::string_view CategoryName(v1::UttpCategory category) {
-  switch (category) {
-    case v1::UTTP_CATEGORY_NAWI:
-      return "nawi";
-    case v1::UTTP_CATEGORY_FUEL_DISPENSER:
-      return "fuel_dispenser";
-    case v1::UTTP_CATEGORY_WATER_METER:
-      return "water_meter";
-    default:
-      return "";
-  }
-}
-
 // "20000", "20000 ml", "20 l", "20 liter" -> mL.
 std::optional<int64_t> ParseVolumeMl(const std::string& text) {
   const std::string lower = common::AsciiLower(common::StripAsciiSpace(text));
@@ -748,7 +719,7 @@ Response App::Instrument(const std::string& id) {
                     {"owner", u->owner()},
                     {"place", place},
                     {"type", type != nullptr ? type->name() : u->type_code()},
-                    {"category", CategoryName(category)},
+                    {"category", common::UttpCategoryName(category)},
                     {"class", u->accuracy_class()},
                     {"max", u->max_mg() > 0 ? common::FormatMassText(u->max_mg()) : ""},
                     {"e", u->e_mg() > 0 ? common::FormatMassText(u->e_mg()) : ""},

@@ -430,7 +430,9 @@ async function importFile(event) {
 // Audit: the checklist in force for the outlet as a form; the findings come back from the laptop
 // as the answers are given (the server's own rules), and the audit is saved only when every item
 // is answered or marked "tidak dapat diperiksa".
-const ITEM_HINTS = { count: ['jumlah', 'count'], price: ['Rp', 'Rp'], weight: ['gram', 'grams'], yes_no: ['', ''], photo: ['', ''] };
+const ITEM_HINTS = {
+  count: ['jumlah', 'count'], price_rupiah: ['Rp', 'Rp'], weight_g: ['gram', 'grams'], yes_no: ['', ''], photo: ['', ''],
+};
 
 async function openChecklist(event) {
   event.preventDefault();
