@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "common/messages.h"
 #include "common/amounts.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -32,6 +33,10 @@ v1::ChecklistAnswer NotChecked(const std::string& item, const std::string& reaso
   return a;
 }
 
+namespace {
+absl::Status Bad(const common::Message& why) { return common::MessageStatus(absl::StatusCode::kInvalidArgument, why); }
+}  // namespace
+
 absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, const std::string& raw) {
   const std::string text = absl::AsciiStrToLower(std::string(common::StripAsciiSpace(raw)));
   v1::ChecklistAnswer a;
@@ -41,7 +46,7 @@ absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, con
     std::string_view reason = common::StripAsciiSpace(common::StripAsciiSpace(raw).substr(kNotChecked.size()));
     if (!reason.empty() && reason.front() == ':') reason = common::StripAsciiSpace(reason.substr(1));
     if (reason.empty()) {
-      return absl::InvalidArgumentError(StrCat(item.code(), ": say why it could not be checked: \"tidak dapat diperiksa: REASON\""));
+      return Bad(common::Msg("{}: say why it could not be checked: \"tidak dapat diperiksa: REASON\"", item.code()));
     }
     return NotChecked(item.code(), std::string(reason));
   }
@@ -53,18 +58,18 @@ absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, con
       } else if (text == "no" || text == "tidak" || text == "t" || text == "n") {
         a.set_yes(false);
       } else {
-        return absl::InvalidArgumentError(StrCat(item.code(), ": answer ya or tidak (yes or no)"));
+        return Bad(common::Msg("{}: answer ya or tidak (yes or no)", item.code()));
       }
       return a;
     case v1::CHECKLIST_ITEM_TYPE_COUNT:
       if (!absl::SimpleAtoi(text, &number) || number < 0) {
-        return absl::InvalidArgumentError(StrCat(item.code(), ": answer a count (a whole number)"));
+        return Bad(common::Msg("{}: answer a count (a whole number)", item.code()));
       }
       a.set_count(number);
       return a;
     case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH:
       if (!ParseRupiah(raw, &number) || number == 0) {
-        return absl::InvalidArgumentError(StrCat(item.code(), ": answer a price in whole Rupiah (19000 or Rp 19.000)"));
+        return Bad(common::Msg("{}: answer a price in whole Rupiah (19000 or Rp 19.000)", item.code()));
       }
       a.set_price_rupiah(number);
       return a;
@@ -72,19 +77,19 @@ absl::StatusOr<v1::ChecklistAnswer> AnswerFor(const v1::ChecklistItem& item, con
       std::string grams = text;
       if (grams.size() > 1 && grams.back() == 'g') grams = std::string(common::StripAsciiSpace(grams.substr(0, grams.size() - 1)));
       if (!absl::SimpleAtoi(grams, &number) || number < 0) {
-        return absl::InvalidArgumentError(StrCat(item.code(), ": answer a weight in whole grams (7950 or 7950 g)"));
+        return Bad(common::Msg("{}: answer a weight in whole grams (7950 or 7950 g)", item.code()));
       }
       a.set_weight_g(number);
       return a;
     }
     case v1::CHECKLIST_ITEM_TYPE_PHOTO:
       if (text.size() != 64 || text.find_first_not_of("0123456789abcdef") != std::string::npos) {
-        return absl::InvalidArgumentError(StrCat(item.code(), ": answer the photo's SHA-256 (64 hex digits)"));
+        return Bad(common::Msg("{}: answer the photo's SHA-256 (64 hex digits)", item.code()));
       }
       a.set_photo_sha256(text);
       return a;
     default:
-      return absl::InvalidArgumentError(StrCat(item.code(), ": is a rule over other items, not a question"));
+      return Bad(common::Msg("{}: is a rule over other items, not a question", item.code()));
   }
 }
 
@@ -104,8 +109,7 @@ absl::StatusOr<v1::ChecklistAnswer> UntypedAnswer(const std::string& item, const
   } else if (absl::SimpleAtoi(value, &number)) {
     answer.set_count(number);
   } else {
-    return absl::InvalidArgumentError(
-        StrCat("--answer ", item, "=", value, ": the value must be yes, no, a number, \"Rp N\" or \"N g\""));
+    return Bad(common::Msg("{}={}: the value must be yes, no, a number, \"Rp N\" or \"N g\"", item, value));
   }
   return answer;
 }
@@ -150,7 +154,7 @@ void WalkChecklist(const v1::Checklist& checklist, v1::OutletAudit& audit, std::
 
 const v1::Checklist* FillAudit(v1::OutletAudit& audit, const AuditAnswers& answers,
                                const common::ReferenceCatalog& catalog, absl::CivilDay day,
-                               std::vector<std::pair<std::string, std::string>>& problems) {
+                               std::vector<std::pair<std::string, common::Message>>& problems) {
   if (const v1::Outlet* o = catalog.FindOutlet(audit.outlet_code());
       o != nullptr && audit.outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
     audit.set_outlet_kind(o->kind());
@@ -164,15 +168,14 @@ const v1::Checklist* FillAudit(v1::OutletAudit& audit, const AuditAnswers& answe
     }
     auto answer = item != nullptr ? AnswerFor(*item, value) : UntypedAnswer(item_code, value);
     if (!answer.ok()) {
-      problems.emplace_back(StrCat("answers.", item_code), std::string(answer.status().message()));
+      problems.emplace_back(StrCat("answers.", item_code), common::MessageOf(answer.status()));
       continue;
     }
     *audit.add_answers() = *answer;
   }
   for (const auto& [item_code, reason] : answers.not_checked) {
     if (common::StripAsciiSpace(reason).empty()) {
-      problems.emplace_back(StrCat("answers.", item_code),
-                            StrCat(item_code, ": say why it could not be checked"));
+      problems.emplace_back(StrCat("answers.", item_code), common::Msg("{}: say why it could not be checked", item_code));
       continue;
     }
     *audit.add_answers() = NotChecked(item_code, reason);
@@ -197,7 +200,7 @@ std::vector<common::Finding> SettleFindings(v1::OutletAudit& audit, const v1::Ch
 std::string FindingLines(const std::vector<common::Finding>& findings) {
   if (findings.empty()) return "findings: none\n";
   std::string out = StrCat("findings (", findings.size(), "):\n");
-  for (const auto& f : findings) out += StrCat("  ", f.code, " — ", f.reason, "\n");
+  for (const auto& f : findings) out += StrCat("  ", f.code, " — ", f.reason.English(), "\n");
   return out;
 }
 

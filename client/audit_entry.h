@@ -41,7 +41,7 @@ struct AuditAnswers {
 // field "answers.ITEM" so a form shows it beside the item.
 const v1::Checklist* FillAudit(v1::OutletAudit& audit, const AuditAnswers& answers,
                                const common::ReferenceCatalog& catalog, absl::CivilDay day,
-                               std::vector<std::pair<std::string, std::string>>& problems);
+                               std::vector<std::pair<std::string, common::Message>>& problems);
 
 // The findings the rules give for `audit` on `day` (the server runs the same), written into it
 // with `observed` (findings the inspector saw that no rule covers), each once.

@@ -8,6 +8,7 @@
 #include "client/record_ids.h"
 #include "common/csv.h"
 #include "common/dates.h"
+#include "common/messages.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -37,8 +38,9 @@ absl::StatusOr<CsvImport> ParsePriceCsv(
     const std::string price_text = field(row, "price_rupiah");
     auto rupiah = common::ParseRupiahText(price_text);
     if (!rupiah) {
-      out.problems.push_back(StrCat("line ", row.line, ": price_rupiah: \"", price_text,
-                                    "\" is not a whole number of Rupiah (13100, 13.100 or Rp 13.100)"));
+      out.problems.push_back(common::Msg("line {}: price_rupiah: \"{}\" is not a whole number of Rupiah (13100, 13.100 "
+                                         "or Rp 13.100)",
+                                         row.line, price_text));
       continue;
     }
     input.price_rupiah = *rupiah;
@@ -46,8 +48,8 @@ absl::StatusOr<CsvImport> ParsePriceCsv(
     input.observed = common::ParseLocalDateTime(when, ctx.policy.display_zone,
                                                 absl::ToCivilDay(ctx.now, ctx.policy.display_zone));
     if (!input.observed) {
-      out.problems.push_back(StrCat("line ", row.line, ": observed_at: \"", when,
-                                    "\" is not a date and time (YYYY-MM-DD HH:MM)"));
+      out.problems.push_back(
+          common::Msg("line {}: observed_at: \"{}\" is not a date and time (YYYY-MM-DD HH:MM)", row.line, when));
       continue;
     }
     // The laptop is part of the key: the same row imported on two laptops is two records (two
@@ -58,18 +60,16 @@ absl::StatusOr<CsvImport> ParsePriceCsv(
                input.pack_quantity, "|", input.pack_unit);
     auto record = BuildPriceSample(input, ctx, DeterministicRecordId(*input.observed, content_key));
     if (!record.ok()) {
-      out.problems.push_back(StrCat("line ", row.line, ": ", record.status().message()));
+      out.problems.push_back(common::Msg("line {}: {}", row.line, common::MessageOf(record.status())));
       continue;
     }
     *record->mutable_created_at() = record->observed_at();
     if (recent.count(input.commodity) == 0) recent[input.commodity] = recent_prices(input.commodity);
     auto errors = CheckBeforeSaving(*record, ctx, recent[input.commodity]);
     if (!errors.empty()) {
-      std::string line = StrCat("line ", row.line, ": ");
-      for (size_t i = 0; i < errors.size(); ++i) {
-        StrAppend(&line, i > 0 ? "; " : "", errors[i].field(), ": ", errors[i].reason());
+      for (const auto& e : errors) {
+        out.problems.push_back(common::Msg("line {}: {}: {}", row.line, e.field(), common::MessageOf(e)));
       }
-      out.problems.push_back(std::move(line));
       continue;
     }
     recent[input.commodity].push_back(record->price_sample().price_rupiah());

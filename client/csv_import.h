@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/messages.h"
 #include "absl/status/statusor.h"
 #include "client/entry.h"
 
@@ -15,7 +16,7 @@ namespace pantau::client {
 
 struct CsvImport {
   std::vector<v1::Record> records;    // the good rows, in file order
-  std::vector<std::string> problems;  // "line 4: price_sample.price_rupiah: ..."
+  std::vector<common::Message> problems;  // "line 4: price_sample.price_rupiah: ..."
   size_t rows = 0;
 };
 

@@ -3,6 +3,7 @@
 #include "client/record_ids.h"
 #include "common/amounts.h"
 #include "common/dates.h"
+#include "common/messages.h"
 #include "common/str_cat.h"
 
 namespace pantau::client {
@@ -17,13 +18,14 @@ absl::StatusOr<int64_t> PackSizeMilliUnits(const std::string& quantity, const st
   } else {
     auto milli = common::ParseMilliText(quantity);
     if (!milli || *milli <= 0) {
-      return absl::InvalidArgumentError(
-          StrCat("pack size \"", quantity, "\" is not a positive number (at most 3 decimals)"));
+      return common::MessageStatus(absl::StatusCode::kInvalidArgument,
+                                   common::Msg("pack size \"{}\" is not a positive number (at most 3 decimals)", quantity));
     }
     auto canonical = common::CanonicalUnit(unit_text);
     if (!canonical) {
-      return absl::InvalidArgumentError(
-          StrCat("pack unit \"", unit_text, "\" is not a unit Pantau knows; ", common::AcceptedUnitsText()));
+      return common::MessageStatus(absl::StatusCode::kInvalidArgument,
+                                   common::Msg("pack unit \"{}\" is not a unit Pantau knows; accepted units: {}",
+                                               unit_text, common::AcceptedUnits()));
     }
     pack = {*milli, *canonical};
   }
@@ -31,13 +33,16 @@ absl::StatusOr<int64_t> PackSizeMilliUnits(const std::string& quantity, const st
   // Smaller units of the commodity's unit: 1000 g = 1 kg, 1000 ml = 1 liter.
   if ((pack.unit == "g" && commodity_unit == "kg") || (pack.unit == "ml" && commodity_unit == "liter")) {
     if (pack.milli % 1000 != 0) {
-      return absl::InvalidArgumentError(StrCat("pack size ", quantity, " ", unit_text,
-                                               " is finer than a thousandth of a ", commodity_unit));
+      return common::MessageStatus(
+          absl::StatusCode::kInvalidArgument,
+          common::Msg("pack size {} is finer than a thousandth of a {}", StrCat(quantity, " ", unit_text), commodity_unit));
     }
     return pack.milli / 1000;
   }
-  return absl::InvalidArgumentError(StrCat("a pack in \"", pack.unit, "\" cannot be converted to \"",
-                                           commodity_unit, "\", the unit this commodity is priced per"));
+  return common::MessageStatus(absl::StatusCode::kInvalidArgument,
+                               common::Msg("a pack in \"{}\" cannot be converted to \"{}\", the unit this commodity is "
+                                           "priced per",
+                                           pack.unit, commodity_unit));
 }
 
 absl::StatusOr<v1::Record> NewRecord(const EntryContext& ctx, std::optional<absl::Time> observed) {
@@ -97,9 +102,7 @@ std::vector<v1::FieldError> CheckBeforeSaving(const v1::Record& record, const En
   }
   if (errors.empty() && sample != nullptr && sample->confirm_reason().empty()) {
     if (auto reason = common::CheckAgainstRecentMedian(sample->price_rupiah(), recent_prices)) {
-      v1::FieldError& e = errors.emplace_back();
-      e.set_field(field);
-      e.set_reason(*reason);
+      errors.push_back(common::FieldErrorOf(field, *reason));
     }
   }
   return errors;

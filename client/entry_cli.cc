@@ -434,9 +434,9 @@ int EntryCommands::Run(Session& s, std::istream& in, absl::Time now, const std::
       }
       given.not_checked.emplace_back(spec.substr(0, eq), spec.substr(eq + 1));
     }
-    std::vector<std::pair<std::string, std::string>> problems;
+    std::vector<std::pair<std::string, common::Message>> problems;
     const v1::Checklist* checklist = FillAudit(*a, given, env.catalog, day, problems);
-    if (!problems.empty()) return s.Fail(absl::InvalidArgumentError(problems.front().second));
+    if (!problems.empty()) return s.Fail(absl::InvalidArgumentError(problems.front().second.English()));
     if (interactive) {
       if (checklist == nullptr) {
         return s.Fail(absl::FailedPreconditionError(
@@ -609,7 +609,7 @@ int EntryCommands::Run(Session& s, std::istream& in, absl::Time now, const std::
       return imported.status().code() == absl::StatusCode::kInvalidArgument ? s.Fail(imported.status(), csv_file)
                                                                               : s.Fail(imported.status());
     }
-    for (const auto& p : imported->problems) err << csv_file << " " << p << "\n";
+    for (const auto& p : imported->problems) err << csv_file << " " << p.English() << "\n";
     out << "imported " << imported->added << " new price samples from " << imported->rows << " rows ("
         << imported->already << " already imported, " << imported->problems.size() << " refused)\n";
     return imported->problems.empty() ? kOk : kRefused;

@@ -6,6 +6,7 @@
 #include "client/csv_import.h"
 #include "common/checklists.h"
 #include "common/dates.h"
+#include "common/messages.h"
 #include "common/record_kinds.h"
 #include "common/scope.h"
 #include "common/str_cat.h"
@@ -94,28 +95,30 @@ absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string
 }
 
 // What an inspector should do about a failed sync, with the state of the outbox.
-std::string Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file) {
-  std::string nothing_lost = StrCat("nothing is lost: ", counts.pending,
-                                    counts.pending == 1 ? " record is" : " records are",
-                                    " still pending on this laptop");
+common::Message Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file) {
+  const common::Message nothing_lost =
+      counts.pending == 1 ? common::Msg("nothing is lost: 1 record is still pending on this laptop")
+                          : common::Msg("nothing is lost: {} records are still pending on this laptop", counts.pending);
+  const std::string detail(status.message());
   if (IsCertificateProblem(status)) {
-    return StrCat("the server's certificate is not signed by the CA in ", ca_file.empty() ? "(none)" : ca_file,
-                  " (", status.message(), "): ask the admin for the dinas's CA certificate and run `pantau login` "
-                  "with --ca-file; ", nothing_lost);
+    return common::Msg("the server's certificate is not signed by the CA in {} ({}): ask the admin for the dinas's CA "
+                       "certificate and run `pantau login` with --ca-file; {}",
+                       ca_file.empty() ? "-" : ca_file, detail, nothing_lost);
   }
   switch (status.code()) {
     case absl::StatusCode::kUnauthenticated:
-      return StrCat("the server refused the token (revoked, expired or mistyped): ask the admin "
-                    "for a new token and run `pantau login` again; ",
-                    nothing_lost);
+      return common::Msg("the server refused the token (revoked, expired or mistyped): ask the admin for a new token "
+                         "and run `pantau login` again; {}",
+                         nothing_lost);
     case absl::StatusCode::kPermissionDenied:
-      return StrCat("this account may not do that (", status.message(), "); ", nothing_lost);
+      return common::Msg("this account may not do that ({}); {}", detail, nothing_lost);
     default:
       if (IsTransient(status)) {
-        return StrCat("the server could not be reached or did not answer (", status.message(),
-                      "); run `pantau sync` again when the link is back; ", nothing_lost);
+        return common::Msg("the server could not be reached or did not answer ({}); sync again when the link is "
+                           "back; {}",
+                           detail, nothing_lost);
       }
-      return StrCat(status.message(), "; ", nothing_lost);
+      return common::Msg("{}; {}", detail, nothing_lost);
   }
 }
 
@@ -132,27 +135,29 @@ std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodi
   return prices;
 }
 
-std::string DescribeRecord(const v1::Record& r, const common::ReferenceCatalog& catalog, absl::TimeZone zone) {
+common::Message DescribeRecord(const v1::Record& r, const common::ReferenceCatalog& catalog, absl::TimeZone zone) {
   const std::string day = common::FormatLocalDate(absl::ToCivilDay(common::FromTimestamp(r.observed_at()), zone));
   if (r.has_price_sample()) {
     const auto& p = r.price_sample();
     const v1::Commodity* c = catalog.FindCommodity(p.commodity_code());
     const v1::Market* m = catalog.FindMarket(p.market_code());
-    return StrCat(c != nullptr ? c->name() : p.commodity_code(), " at ", m != nullptr ? m->name() : p.market_code(),
-                  p.trader().empty() ? "" : StrCat(", ", p.trader()), ", ", common::FormatRupiah(p.price_rupiah()), "/",
-                  p.unit(), ", ", day);
+    return common::Msg("{} at {}{}, {}, {}", c != nullptr ? c->name() : p.commodity_code(),
+                       m != nullptr ? m->name() : p.market_code(), p.trader().empty() ? "" : StrCat(", ", p.trader()),
+                       StrCat(common::FormatRupiah(p.price_rupiah()), "/", p.unit()), day);
   }
   if (r.has_outlet_audit()) {
     const v1::Outlet* o = catalog.FindOutlet(r.outlet_audit().outlet_code());
-    return StrCat("audit of ", o != nullptr ? o->name() : r.outlet_audit().outlet_code(), ", ", day);
+    return common::Msg("audit of {}, {}", o != nullptr ? o->name() : r.outlet_audit().outlet_code(), day);
   }
   if (r.has_follow_up()) {
-    return StrCat("follow-up ", r.follow_up().action_code(), " of finding ", r.follow_up().finding_code(), ", ", day);
+    return common::Msg("follow-up {} of finding {}, {}", r.follow_up().action_code(), r.follow_up().finding_code(), day);
   }
-  if (r.has_uttp_verification()) return StrCat("UTTP verification of ", r.uttp_verification().instrument_id(), ", ", day);
-  if (r.has_correction()) return StrCat("correction of ", r.correction().target_id(), ", ", day);
-  if (r.has_void_()) return StrCat("void of ", r.void_().target_id(), ", ", day);
-  return day;
+  if (r.has_uttp_verification()) {
+    return common::Msg("UTTP verification of {}, {}", r.uttp_verification().instrument_id(), day);
+  }
+  if (r.has_correction()) return common::Msg("correction of {}, {}", r.correction().target_id(), day);
+  if (r.has_void_()) return common::Msg("void of {}, {}", r.void_().target_id(), day);
+  return common::Msg("{}", day);
 }
 
 std::string_view OutboxStateName(v1::OutboxState state) {
@@ -212,7 +217,8 @@ absl::StatusOr<v1::Record> ReplacementOf(const v1::Record& refused, const v1::Co
     } else if (refused.has_uttp_verification()) {
       *record->mutable_uttp_verification() = refused.uttp_verification();
     } else {
-      return absl::InvalidArgumentError(StrCat("record ", refused.id(), " is a correction or void; enter it anew"));
+      return common::MessageStatus(absl::StatusCode::kInvalidArgument,
+                                   common::Msg("record {} is a correction or void; enter it anew", refused.id()));
     }
   }
   if (record->has_outlet_audit()) {  // the server's own fields are never sent
@@ -245,13 +251,18 @@ absl::StatusOr<ChangeOutcome> ChangeRecord(LaptopStore& store, const std::string
   auto entry = store.Get(id);
   if (!entry.ok()) return entry.status();
   if (!*entry) {
-    return absl::NotFoundError(StrCat("record ", id, " is not on this laptop; only your own records can be changed here"));
+    return common::MessageStatus(absl::StatusCode::kNotFound,
+                                 common::Msg("record {} is not on this laptop; only your own records can be changed here",
+                                             id));
   }
   if ((*entry)->state() == v1::OUTBOX_STATE_RESOLVED) {
     const std::string& by = (*entry)->replaced_by();
-    return absl::FailedPreconditionError(
-        by.empty() ? StrCat("record ", id, " was refused by the server and dropped on this laptop; there is nothing to change")
-                   : StrCat("record ", id, " was refused by the server and replaced by ", by, "; change ", by, " instead"));
+    return common::MessageStatus(
+        absl::StatusCode::kFailedPrecondition,
+        by.empty() ? common::Msg("record {} was refused by the server and dropped on this laptop; there is nothing to "
+                                 "change",
+                                 id)
+                   : common::Msg("record {} was refused by the server and replaced by {}; change {} instead", id, by, by));
   }
   const v1::Record& original = (*entry)->record();
   ChangeOutcome outcome;
@@ -328,12 +339,15 @@ absl::StatusOr<SaveOutcome> CheckAndSave(LaptopStore& store, const v1::Record& r
       const auto& q = r.price_sample();
       if (q.market_code() == p.market_code() && q.commodity_code() == p.commodity_code() &&
           q.trader() == p.trader() && q.price_rupiah() == p.price_rupiah()) {
-        v1::FieldError& error = outcome.errors.emplace_back();
-        error.set_field("price_sample.price_rupiah");
         const int64_t minutes = absl::ToInt64Minutes(ctx.now - common::FromTimestamp(r.created_at()));
-        error.set_reason(StrCat("the same price from the same trader was saved ",
-                                minutes < 1 ? "less than a minute" : StrCat(minutes, " min"), " ago (", r.id(),
-                                "); if this is a second sample, confirm it with a reason"));
+        outcome.errors.push_back(common::FieldErrorOf(
+            "price_sample.price_rupiah",
+            minutes < 1 ? common::Msg("the same price from the same trader was saved less than a minute ago ({}); if "
+                                      "this is a second sample, confirm it with a reason",
+                                      r.id())
+                        : common::Msg("the same price from the same trader was saved {} min ago ({}); if this is a "
+                                      "second sample, confirm it with a reason",
+                                      minutes, r.id())));
         return false;
       }
       return true;
@@ -409,13 +423,16 @@ absl::StatusOr<SyncRun> SyncNow(LaptopStore& store, const LaptopSettings& settin
   // What went wrong, in the inspector's terms: delivering records, or (after every record was
   // delivered) fetching reference data or sending photos.
   if (!run.pushed.status.ok()) {
-    run.failure = StrCat("delivering records failed: ", Advice(run.pushed.status, run.counts, settings.ca_file));
+    run.failure = common::Msg("delivering records failed: {}", Advice(run.pushed.status, run.counts, settings.ca_file));
   } else if (!run.pulled.status.ok()) {
-    run.failure = StrCat("every record was delivered, but ", !run.photos.status.ok() ? "sending photos" : "fetching reference data",
-                         " failed: ",
-                         IsCertificateProblem(run.pulled.status)
-                             ? Advice(run.pulled.status, run.counts, settings.ca_file)
-                             : StrCat(run.pulled.status.message(), "; run `pantau sync` again when the link is back"));
+    const common::Message why = IsCertificateProblem(run.pulled.status)
+                                    ? Advice(run.pulled.status, run.counts, settings.ca_file)
+                                    : common::Msg("{}; sync again when the link is back",
+                                                  std::string(run.pulled.status.message()));
+    run.failure = !run.photos.status.ok() ? common::Msg("every record was delivered, but sending photos failed: {}", why)
+                                          : common::Msg("every record was delivered, but fetching reference data "
+                                                        "failed: {}",
+                                                        why);
   }
   return run;
 }

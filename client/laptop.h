@@ -18,6 +18,7 @@
 #include "client/laptop_store.h"
 #include "client/photos.h"
 #include "client/sync_engine.h"
+#include "common/messages.h"
 #include "common/record_kinds.h"
 #include "pantau/v1/sync_service.grpc.pb.h"
 
@@ -38,14 +39,14 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& server
 absl::StatusOr<std::unique_ptr<v1::SyncService::Stub>> Connect(const std::string& server, const std::string& ca_file);
 
 // What an inspector should do about a failed sync, with the state of the outbox.
-std::string Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file = "");
+common::Message Advice(const absl::Status& status, const OutboxCounts& counts, const std::string& ca_file = "");
 
 // Prices of `commodity` this laptop recorded in the last 30 days (the plausibility check's history).
 std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodity, absl::Time now);
 
 // What a record is, in a person's words: "Beras Medium at Pasar Marabahan, Bu Ani, Rp 13.100/kg,
 // 2026-12-01" — names from `catalog`, the day in `zone`. For the lists of refused records.
-std::string DescribeRecord(const v1::Record& record, const common::ReferenceCatalog& catalog, absl::TimeZone zone);
+common::Message DescribeRecord(const v1::Record& record, const common::ReferenceCatalog& catalog, absl::TimeZone zone);
 
 // "pending", "delivered" or "needs_attention": an outbox state as the CLI's JSON and the app name it.
 std::string_view OutboxStateName(v1::OutboxState state);
@@ -56,7 +57,7 @@ struct RecordLine {
   std::string kind;   // "price_sample", ...
   std::string day;    // observed, local: "2026-11-30"
   std::string state;  // "pending", "delivered" or "needs_attention"
-  std::string what;   // DescribeRecord
+  common::Message what;  // DescribeRecord
 };
 
 // The records of this laptop, oldest first, observed on `day`, of `kind`, and at `market` (a price
@@ -118,7 +119,7 @@ struct ImportOutcome {
   size_t rows = 0;                    // data rows read
   size_t added = 0;                   // new records saved (fsynced)
   size_t already = 0;                 // rows imported before (the same deterministic ids)
-  std::vector<std::string> problems;  // "line N: field: reason", one per refused row
+  std::vector<common::Message> problems;  // "line N: field: reason", one per refused row
 };
 
 // `import prices`: every good row of a price CSV saved (csv_import.h), the bad ones reported. An
@@ -141,7 +142,7 @@ struct SyncRun {
   OutboxCounts counts;        // after it
   bool ok = false;
   // Empty when ok; otherwise what failed, in the inspector's terms, and what to do.
-  std::string failure;
+  common::Message failure;
 };
 
 // A link to the server of `settings` with the token read fresh, for a SyncEngine: its stub and its

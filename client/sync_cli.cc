@@ -155,7 +155,7 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
     const size_t photos_pending = run->photos_pending;
     const bool ok = run->ok;
     const OutboxCounts c = run->counts;
-    const std::string& failure = run->failure;
+    const std::string failure = run->failure.English();
     if (json_) {
       ordered_json j;
       j["status"] = ok ? "ok" : "error";
@@ -277,7 +277,7 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
           auto kind = common::KindOf(e.record());
           ordered_json item = {{"id", e.record().id()},
                                {"kind", kind ? std::string(common::KindName(*kind)) : ""},
-                               {"what", DescribeRecord(e.record(), s.catalog, s.policy.display_zone)},
+                               {"what", DescribeRecord(e.record(), s.catalog, s.policy.display_zone).English()},
                                {"outcome", v1::PushOutcome_Name(e.outcome())},
                                {"message", e.message()}};
           ordered_json errors = ordered_json::array();
@@ -302,7 +302,7 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
     if (pulled_at) out << " (" << common::FormatHoursMinutes(now - *pulled_at) << " ago)";
     out << "\n";
     for (const auto& e : flagged) {
-      out << "  " << DescribeRecord(e.record(), s.catalog, s.policy.display_zone) << "\n    " << e.message() << "\n";
+      out << "  " << DescribeRecord(e.record(), s.catalog, s.policy.display_zone).English() << "\n    " << e.message() << "\n";
     }
     return kOk;
   }
@@ -328,8 +328,8 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
     if (!lines.ok()) return s.Fail(lines.status(), "the records could not be read");
     ordered_json list = ordered_json::array();
     for (const auto& l : *lines) {
-      list.push_back({{"id", l.id}, {"kind", l.kind}, {"day", l.day}, {"state", l.state}, {"what", l.what}});
-      t.rows.push_back({l.id, l.kind, l.day, l.state, l.what});
+      list.push_back({{"id", l.id}, {"kind", l.kind}, {"day", l.day}, {"state", l.state}, {"what", l.what.English()}});
+      t.rows.push_back({l.id, l.kind, l.day, l.state, l.what.English()});
     }
     t.title = StrCat("records on this laptop: ", t.rows.size());
     if (records_format_ == "json") {

@@ -246,7 +246,7 @@ std::string VerdictJson(const CheckInput& input, const common::VerdictResult& re
     auxiliary.push_back(a);
   }
   j["auxiliary"] = auxiliary;
-  j["reasons"] = result.reasons;
+  j["reasons"] = result.ReasonsIn();
   const bool has_rule = !j["instrument"].get<std::string>().empty();
   j["verdict"] = !has_rule ? ordered_json(nullptr) : ordered_json(result.sah ? "sah" : "batal");
   return j.dump(2) + "\n";
@@ -280,7 +280,7 @@ std::string VerdictLines(const v1::UttpVerification& u, const common::VerdictRes
   if (!has_rule) return out + "verdict: not computed (no rule for this type of instrument)\n";
   out += StrCat("verdict: ", result.sah ? "sah" : "batal");
   for (size_t i = 0; i < result.reasons.size(); ++i)
-    out += StrCat(i == 0 ? " — " : "; ", result.reasons[i]);
+    out += StrCat(i == 0 ? " — " : "; ", result.reasons[i].English());
   return out + "\n";
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/messages.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -16,6 +17,10 @@ struct Alias {
 constexpr Alias kAliases[] = {{"kg", "kg"},       {"kilo", "kg"},     {"kilogram", "kg"}, {"g", "g"},
                               {"gr", "g"},        {"gram", "g"},      {"liter", "liter"}, {"l", "liter"},
                               {"litre", "liter"}, {"ltr", "liter"},   {"ml", "ml"},       {"mililiter", "ml"}};
+
+absl::Status BeyondAnyInstrument(std::string_view typed) {
+  return MessageStatus(absl::StatusCode::kInvalidArgument, Msg("\"{}\" is beyond any instrument", typed));
+}
 
 }  // namespace
 
@@ -83,8 +88,8 @@ std::optional<std::string> CanonicalUnit(std::string_view text) {
   return std::nullopt;
 }
 
-std::string AcceptedUnitsText() {
-  std::string out = "accepted units: ";
+std::string AcceptedUnits() {
+  std::string out;
   bool first = true;
   for (const Alias& a : kAliases) {
     out += first ? "" : ", ";
@@ -105,13 +110,16 @@ absl::StatusOr<PackSize> ParsePackText(std::string_view text) {
   const std::string_view unit = StripAsciiSpace(text.substr(split));
   auto milli = ParseMilliText(quantity);
   if (!milli || *milli <= 0) {
-    return absl::InvalidArgumentError(StrCat("pack \"", text, "\": the size must be a positive number (at most 3 "
-                                             "decimals) followed by its unit, e.g. 5 kg or 1,5 liter"));
+    return MessageStatus(absl::StatusCode::kInvalidArgument,
+                         Msg("pack \"{}\": the size must be a positive number (at most 3 decimals) followed by its "
+                             "unit, e.g. 5 kg or 1,5 liter",
+                             text));
   }
   auto canonical = CanonicalUnit(unit);
   if (!canonical) {
-    return absl::InvalidArgumentError(StrCat("pack \"", text, "\": \"", unit, "\" is not a unit Pantau knows; ",
-                                             AcceptedUnitsText()));
+    return MessageStatus(absl::StatusCode::kInvalidArgument,
+                         Msg("pack \"{}\": \"{}\" is not a unit Pantau knows; accepted units: {}", text, unit,
+                             AcceptedUnits()));
   }
   return PackSize{*milli, *canonical};
 }
@@ -125,12 +133,13 @@ absl::StatusOr<int64_t> ParseMassMg(std::string_view text, bool bare_is_mg) {
   const std::string unit = AsciiLower(StripAsciiSpace(typed.substr(split)));
   const std::optional<int64_t> milli = ParseMilliText(typed.substr(0, split));
   if (!milli) {
-    return absl::InvalidArgumentError(StrCat("\"", typed, "\" is not a mass: write e.g. 3 kg, 2996 g or 500 mg"));
+    return MessageStatus(absl::StatusCode::kInvalidArgument,
+                         Msg("\"{}\" is not a mass: write e.g. 3 kg, 2996 g or 500 mg", typed));
   }
   constexpr int64_t kMaxMg = 1'000'000'000'000'000;
   int64_t mg = 0;
   if (unit == "kg" || unit == "kilo" || unit == "kilogram") {
-    if (*milli > kMaxMg / 1000) return absl::InvalidArgumentError(StrCat("\"", typed, "\" is beyond any instrument"));
+    if (*milli > kMaxMg / 1000) return BeyondAnyInstrument(typed);
     mg = *milli * 1000;
   } else if (unit == "g" || unit == "gr" || unit == "gram") {
     mg = *milli;
@@ -140,9 +149,10 @@ absl::StatusOr<int64_t> ParseMassMg(std::string_view text, bool bare_is_mg) {
   } else if (unit.empty()) {
     return absl::InvalidArgumentError(StrCat("\"", typed, "\": say the unit: kg, g or mg (3 kg, 2996 g)"));
   } else {
-    return absl::InvalidArgumentError(StrCat("\"", typed, "\": the unit \"", unit, "\" is not kg, g or mg"));
+    return MessageStatus(absl::StatusCode::kInvalidArgument,
+                         Msg("\"{}\": the unit \"{}\" is not kg, g or mg", typed, unit));
   }
-  if (mg > kMaxMg) return absl::InvalidArgumentError(StrCat("\"", typed, "\" is beyond any instrument"));
+  if (mg > kMaxMg) return BeyondAnyInstrument(typed);
   return mg;
 }
 

@@ -25,8 +25,8 @@ std::optional<int64_t> ParseMilliText(std::string_view text);
 // liter, litre, ltr), ml (ml, mililiter); any case. nullopt for another word.
 std::optional<std::string> CanonicalUnit(std::string_view text);
 
-// "Accepted units: kg, kilo, g, gr, gram, liter, l, ltr, ml", for messages.
-std::string AcceptedUnitsText();
+// "kg, kilo, kilogram, g, gr, gram, liter, l, ...": the units accepted, for messages.
+std::string AcceptedUnits();
 
 struct PackSize {
   int64_t milli = 0;  // thousandths of `unit`

@@ -32,20 +32,21 @@ const v1::ChecklistAnswer* AnswerTo(const v1::OutletAudit& audit, const std::str
   return nullptr;
 }
 
-const char* Expected(Type type) {
+// "harga_jual: expects a price in Rupiah".
+Message Expects(Type type, const std::string& item) {
   switch (type) {
     case v1::CHECKLIST_ITEM_TYPE_YES_NO:
-      return "yes or no";
+      return Msg("{}: expects yes or no", item);
     case v1::CHECKLIST_ITEM_TYPE_COUNT:
-      return "a count";
+      return Msg("{}: expects a count", item);
     case v1::CHECKLIST_ITEM_TYPE_PRICE_RUPIAH:
-      return "a price in Rupiah";
+      return Msg("{}: expects a price in Rupiah", item);
     case v1::CHECKLIST_ITEM_TYPE_WEIGHT_G:
-      return "a weight in grams";
+      return Msg("{}: expects a weight in grams", item);
     case v1::CHECKLIST_ITEM_TYPE_PHOTO:
-      return "a photo";
+      return Msg("{}: expects a photo", item);
     default:
-      return "no answer (it is a rule)";
+      return Msg("{}: expects no answer (it is a rule)", item);
   }
 }
 
@@ -108,19 +109,19 @@ const v1::Checklist* ChecklistFor(const v1::OutletAudit& audit, const ReferenceC
   return catalog.ChecklistInForce(audit.outlet_kind(), day);
 }
 
-std::vector<std::pair<std::string, std::string>> AnswerProblems(const v1::OutletAudit& audit,
-                                                               const v1::Checklist& checklist) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<std::pair<std::string, Message>> AnswerProblems(const v1::OutletAudit& audit,
+                                                           const v1::Checklist& checklist) {
+  std::vector<std::pair<std::string, Message>> out;
   for (int i = 0; i < audit.answers_size(); ++i) {
     const auto& a = audit.answers(i);
     const std::string field = StrCat("answers[", i, "]");
     const v1::ChecklistItem* item = Item(checklist, a.item_code());
     if (item == nullptr) {
-      out.emplace_back(field + ".item_code", StrCat("\"", a.item_code(), "\" is not an item of checklist ",
-                                                    OutletKindName(checklist.outlet_kind()), " ", checklist.version()));
+      out.emplace_back(field + ".item_code", Msg("\"{}\" is not an item of checklist {} {}", a.item_code(),
+                                                 OutletKindName(checklist.outlet_kind()), checklist.version()));
     } else if (a.value_case() != v1::ChecklistAnswer::VALUE_NOT_SET && !a.has_not_checked_reason() &&
                !Matches(item->type(), a)) {
-      out.emplace_back(field, StrCat(a.item_code(), ": expects ", Expected(item->type())));
+      out.emplace_back(field, Expects(item->type(), a.item_code()));
     }
   }
   // Every item is answered, or marked "tidak dapat diperiksa" with a reason: an empty answer is
@@ -129,8 +130,9 @@ std::vector<std::pair<std::string, std::string>> AnswerProblems(const v1::Outlet
     if (item.type() == v1::CHECKLIST_ITEM_TYPE_STOCK_BALANCE) continue;  // a rule, not a question
     const v1::ChecklistAnswer* a = AnswerTo(audit, item.code());
     if (a == nullptr || a->value_case() == v1::ChecklistAnswer::VALUE_NOT_SET) {
-      out.emplace_back("answers", StrCat(item.code(), " (", item.question(), ") is not answered: answer it, or mark it "
-                                         "tidak dapat diperiksa with the reason"));
+      out.emplace_back("answers", Msg("{} ({}) is not answered: answer it, or mark it tidak dapat diperiksa with the "
+                                      "reason",
+                                      item.code(), item.question()));
     }
   }
   return out;
@@ -147,7 +149,7 @@ std::vector<Finding> EvaluateChecklist(const v1::Checklist& checklist, const v1:
       case v1::CHECKLIST_ITEM_TYPE_YES_NO:
         if (a != nullptr && a->has_yes() && a->yes() == item.finding_if_yes()) {
           out.push_back({item.finding_code(), item.code(),
-                         StrCat(item.code(), ": answered ", a->yes() ? "yes" : "no")});
+                         a->yes() ? Msg("{}: answered yes", item.code()) : Msg("{}: answered no", item.code())});
         }
         break;
       case v1::CHECKLIST_ITEM_TYPE_COUNT:
@@ -157,10 +159,10 @@ std::vector<Finding> EvaluateChecklist(const v1::Checklist& checklist, const v1:
         const char* unit = a->has_count() ? "" : " g";
         if (item.has_min() && v < item.min()) {
           out.push_back({item.finding_code(), item.code(),
-                         StrCat(item.code(), ": ", v, unit, " is below the minimum of ", item.min(), unit)});
+                         Msg("{}: {} is below the minimum of {}", item.code(), StrCat(v, unit), StrCat(item.min(), unit))});
         } else if (item.has_max() && v > item.max()) {
           out.push_back({item.finding_code(), item.code(),
-                         StrCat(item.code(), ": ", v, unit, " is above the maximum of ", item.max(), unit)});
+                         Msg("{}: {} is above the maximum of {}", item.code(), StrCat(v, unit), StrCat(item.max(), unit))});
         }
         break;
       }
@@ -173,9 +175,9 @@ std::vector<Finding> EvaluateChecklist(const v1::Checklist& checklist, const v1:
         }
         if (het != nullptr && a->price_rupiah() > het->price_rupiah()) {
           out.push_back({item.finding_code(), item.code(),
-                         StrCat(item.code(), ": ", FormatRupiah(a->price_rupiah()), " is above the HET of ",
-                                FormatRupiah(het->price_rupiah()), " (", het->regulation(), ") in force on ",
-                                FormatLocalDate(day))});
+                         Msg("{}: {} is above the HET of {} ({}) in force on {}", item.code(),
+                             FormatRupiah(a->price_rupiah()), FormatRupiah(het->price_rupiah()), het->regulation(),
+                             FormatLocalDate(day))});
         }
         break;
       }
@@ -191,8 +193,8 @@ std::vector<Finding> EvaluateChecklist(const v1::Checklist& checklist, const v1:
         const absl::int128 accounted = absl::int128(sold->count()) + on_hand->count();
         if (absl::int128(received->count()) != accounted) {
           out.push_back({item.finding_code(), item.code(),
-                         StrCat(item.code(), ": received ", received->count(), " but sold ", sold->count(),
-                                " + on hand ", on_hand->count(), " = ", Int128Text(accounted))});
+                         Msg("{}: received {} but sold {} + on hand {} = {}", item.code(), received->count(),
+                             sold->count(), on_hand->count(), Int128Text(accounted))});
         }
         break;
       }
@@ -219,19 +221,18 @@ std::vector<v1::FieldError> FollowUpProblems(const v1::FollowUp& f, const std::s
     for (const auto& code : catalog.Codes("follow_up_action")) {
       if (catalog.FindFollowUpAction(code)->domain() == kind) ladder.push_back(code);
     }
-    v1::FieldError& e = errors.emplace_back();
-    e.set_field(at + "action_code");
-    e.set_reason(StrCat("\"", f.action_code(), "\" is on the ", action->domain(), " ladder, but audit ",
-                        f.audit_record_id(), " is of a ", kind, "; its ladder: ", StrJoin(ladder, ", ")));
+    errors.push_back(FieldErrorOf(at + "action_code", Msg("\"{}\" is on the {} ladder, but audit {} is of a {}; its "
+                                                          "ladder: {}",
+                                                          f.action_code(), action->domain(), f.audit_record_id(), kind,
+                                                          StrJoin(ladder, ", "))));
   }
   const std::vector<std::string> findings = EffectiveFindings(audit);
   if (!f.finding_code().empty() && std::find(findings.begin(), findings.end(), f.finding_code()) == findings.end()) {
-    v1::FieldError& e = errors.emplace_back();
-    e.set_field(at + "finding_code");
-    e.set_reason(findings.empty()
-                     ? StrCat("audit ", f.audit_record_id(), " found no violation, so there is nothing to follow up")
-                     : StrCat("\"", f.finding_code(), "\" is not a finding of audit ", f.audit_record_id(),
-                              "; its findings: ", StrJoin(findings, ", ")));
+    errors.push_back(FieldErrorOf(
+        at + "finding_code",
+        findings.empty() ? Msg("audit {} found no violation, so there is nothing to follow up", f.audit_record_id())
+                         : Msg("\"{}\" is not a finding of audit {}; its findings: {}", f.finding_code(),
+                               f.audit_record_id(), StrJoin(findings, ", "))));
   }
   return errors;
 }
@@ -251,7 +252,7 @@ bool AttachComputedFindings(v1::Record& record, const ReferenceCatalog& catalog,
   const auto zones = catalog.PriceZonesOfOutlet(audit->outlet_code());
   for (const auto& f : EvaluateChecklist(*checklist, *audit, catalog, day, zones)) {
     audit->add_computed_findings(f.code);
-    audit->add_finding_reasons(f.reason);
+    audit->add_finding_reasons(f.reason.English());
   }
   return true;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/time/civil_time.h"
+#include "common/messages.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
 #include "pantau/v1/sync_service.pb.h"
@@ -25,13 +26,13 @@ const v1::Checklist* ChecklistFor(const v1::OutletAudit& audit, const ReferenceC
 
 // Problems of the answers against the checklist: an item not on it, an answer of the wrong type
 // ("harga_jual: expects a price in Rupiah"), as (field, reason) pairs for the validator.
-std::vector<std::pair<std::string, std::string>> AnswerProblems(const v1::OutletAudit& audit,
-                                                               const v1::Checklist& checklist);
+std::vector<std::pair<std::string, Message>> AnswerProblems(const v1::OutletAudit& audit,
+                                                           const v1::Checklist& checklist);
 
 struct Finding {
   std::string code;    // "harga_di_atas_het"
   std::string item;    // the checklist item (or stock rule) that gave it
-  std::string reason;  // for people: "harga_jual: Rp 19.000 is above the HET of Rp 18.500 ..."
+  Message reason;      // for people: "harga_jual: Rp 19.000 is above the HET of Rp 18.500 ..."
 };
 
 // The findings of `audit`'s answers under `checklist` on local day `day`; reference prices are

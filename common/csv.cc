@@ -1,3 +1,4 @@
+#include "common/messages.h"
 #include "common/csv.h"
 
 #include <algorithm>
@@ -55,12 +56,11 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(std::string_view text, char delimit
         field.push_back(text[i++]);
       }
       if (!closed) {
-        return absl::InvalidArgumentError(
-            StrCat("line ", start_line, ": a quoted field is never closed"));
+        return MessageStatus(absl::StatusCode::kInvalidArgument,
+                             Msg("line {}: a quoted field is never closed", start_line));
       }
       if (i < text.size() && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
-        return absl::InvalidArgumentError(
-            StrCat("line ", line, ": text after a closing quote"));
+        return MessageStatus(absl::StatusCode::kInvalidArgument, Msg("line {}: text after a closing quote", line));
       }
       continue;
     }
@@ -89,18 +89,18 @@ absl::StatusOr<CsvTable> CsvTable::Parse(std::string_view text,
                                          const std::vector<std::string>& required, char delimiter) {
   auto rows = ParseCsv(text, delimiter);
   if (!rows.ok()) return rows.status();
-  if (rows->empty()) return absl::InvalidArgumentError("the file has no header row");
+  if (rows->empty()) return MessageStatus(absl::StatusCode::kInvalidArgument, Msg("the file has no header row"));
   CsvTable table;
   for (const auto& name : (*rows)[0].fields) {
     std::string column(StripAsciiSpace(name));
     if (std::find(table.header_.begin(), table.header_.end(), column) != table.header_.end()) {
-      return absl::InvalidArgumentError(StrCat("header: column \"", column, "\" twice"));
+      return MessageStatus(absl::StatusCode::kInvalidArgument, Msg("header: column \"{}\" twice", column));
     }
     table.header_.push_back(std::move(column));
   }
   for (const auto& name : required) {
     if (!table.HasColumn(name)) {
-      return absl::InvalidArgumentError(StrCat("header: column \"", name, "\" is missing"));
+      return MessageStatus(absl::StatusCode::kInvalidArgument, Msg("header: column \"{}\" is missing", name));
     }
   }
   table.rows_.assign(std::make_move_iterator(rows->begin() + 1),

@@ -177,56 +177,54 @@ class Judge {
   }
 
   void CheckNawiMetadata(const v1::UttpVerification& u, NawiClass cls,
-                         const std::vector<Interval>& ranges, std::vector<std::string>& reasons) {
+                         const std::vector<Interval>& ranges, std::vector<Message>& reasons) {
     for (size_t i = 0; i < ranges.size(); ++i) {
       const auto& r = ranges[i];
-      const std::string which = ranges.size() > 1 ? StrCat(" of range ", i + 1) : "";
+      // Partial ranges are named as OIML R 76 does: Max1, e1, Max2, e2, ...
+      const std::string which = ranges.size() > 1 ? StrCat(i + 1) : "";
       if (r.e_mg <= 0 || r.max_mg <= 0) {
-        reasons.push_back(StrCat("Max and e", which, " are required"));
+        reasons.push_back(Msg("Max{} and e{} are required", which, which));
         continue;
       }
       if (!IsOneTwoFiveDecade(r.e_mg)) {
-        reasons.push_back(
-            StrCat("e", which, " = ", Mass(Whole(r.e_mg)), " is not of the form 1, 2 or 5 x 10^k"));
+        reasons.push_back(Msg("e{} = {} is not of the form 1, 2 or 5 x 10^k", which, Mass(Whole(r.e_mg))));
       }
       if (i > 0 && (r.e_mg <= ranges[i - 1].e_mg || r.max_mg <= ranges[i - 1].max_mg)) {
-        reasons.push_back(
-            StrCat("range ", i + 1, ": Max and e must grow from one partial range to the next"));
+        reasons.push_back(Msg("range {}: Max and e must grow from one partial range to the next", i + 1));
       }
       const ClassRow* row = RowFor(cls, r.e_mg);
       if (row == nullptr) {
-        reasons.push_back(StrCat("e", which, " = ", Mass(Whole(r.e_mg)),
-                                 " is not allowed for class ", ClassName(cls)));
+        reasons.push_back(Msg("e{} = {} is not allowed for class {}", which, Mass(Whole(r.e_mg)), ClassName(cls)));
         continue;
       }
       if (r.max_mg % r.e_mg != 0) {
-        reasons.push_back(StrCat("Max", which, " = ", Mass(Whole(r.max_mg)),
-                                 " is not a whole number of e = ", Mass(Whole(r.e_mg))));
+        reasons.push_back(Msg("Max{} = {} is not a whole number of e = {}", which, Mass(Whole(r.max_mg)),
+                              Mass(Whole(r.e_mg))));
         continue;
       }
       const int64_t n = r.max_mg / r.e_mg;
       if (n < row->n_min || (row->n_max > 0 && n > row->n_max)) {
-        reasons.push_back(StrCat("n = Max / e", which, " = ", n, " is outside class ",
-                                 ClassName(cls), "'s ", row->n_min, " to ",
-                                 row->n_max > 0 ? StrCat(row->n_max) : std::string("no limit"),
-                                 " for e = ", Mass(Whole(r.e_mg))));
+        if (row->n_max > 0) {
+          reasons.push_back(Msg("n = Max{} / e{} = {} is outside class {}'s {} to {} for e = {}", which, which, n,
+                                ClassName(cls), row->n_min, row->n_max, Mass(Whole(r.e_mg))));
+        } else {
+          reasons.push_back(Msg("n = Max{} / e{} = {} is below class {}'s {} for e = {}", which, which, n,
+                                ClassName(cls), row->n_min, Mass(Whole(r.e_mg))));
+        }
       }
     }
     if (u.d_mg() > 0) {
       if (!IsOneTwoFiveDecade(u.d_mg())) {
-        reasons.push_back(
-            StrCat("d = ", Mass(Whole(u.d_mg())), " is not of the form 1, 2 or 5 x 10^k"));
+        reasons.push_back(Msg("d = {} is not of the form 1, 2 or 5 x 10^k", Mass(Whole(u.d_mg()))));
       }
       if (u.d_mg() > ranges.front().e_mg) {
-        reasons.push_back(StrCat("d = ", Mass(Whole(u.d_mg())),
-                                 " is larger than e = ", Mass(Whole(ranges.front().e_mg))));
+        reasons.push_back(Msg("d = {} is larger than e = {}", Mass(Whole(u.d_mg())), Mass(Whole(ranges.front().e_mg))));
       }
     }
     const ClassRow* first = ranges.front().e_mg > 0 ? RowFor(cls, ranges.front().e_mg) : nullptr;
     if (u.min_mg() > 0 && first != nullptr && u.min_mg() < first->min_in_e * ranges.front().e_mg) {
-      reasons.push_back(StrCat("Min = ", Mass(Whole(u.min_mg())), " is below class ",
-                               ClassName(cls), "'s lower limit of ", first->min_in_e,
-                               " e = ", Mass(Whole(first->min_in_e * ranges.front().e_mg))));
+      reasons.push_back(Msg("Min = {} is below class {}'s lower limit of {} e = {}", Mass(Whole(u.min_mg())),
+                            ClassName(cls), first->min_in_e, Mass(Whole(first->min_in_e * ranges.front().e_mg))));
     }
   }
 
@@ -234,8 +232,7 @@ class Judge {
                    VerdictResult& out) {
     const auto cls = ParseNawiClass(u.accuracy_class());
     if (!cls) {
-      out.reasons.push_back(
-          StrCat("accuracy class \"", u.accuracy_class(), "\" is not I, II, III or IIII"));
+      out.reasons.push_back(Msg("accuracy class \"{}\" is not I, II, III or IIII", u.accuracy_class()));
       return;
     }
     const std::vector<Interval> ranges = Intervals(u);
@@ -246,18 +243,16 @@ class Judge {
     const int multiplier = Multiplier(u.kind(), settings.nawi_tera, settings.nawi_tera_ulang,
                                       settings.nawi_pengawasan);
     const int64_t max_mg = ranges.back().max_mg;
-    if (u.weighing_points_size() == 0) out.reasons.push_back("no test point");
+    if (u.weighing_points_size() == 0) out.reasons.push_back(Msg("no test point"));
     for (int i = 0; i < u.weighing_points_size(); ++i) {
       const auto& p = u.weighing_points(i);
       CheckedTest c = CheckWeighing("point", i, p, *cls, ranges, multiplier);
       if (!c.pass) {
-        out.reasons.push_back(StrCat("point ", i + 1, " (load ", Mass(Whole(p.load_mg())),
-                                     "): error ", Mass(c.error), " exceeds the MPE of ",
-                                     Mass(c.mpe)));
+        out.reasons.push_back(Msg("point {} (load {}): error {} exceeds the MPE of {}", i + 1, Mass(Whole(p.load_mg())),
+                                  Mass(c.error), Mass(c.mpe)));
       }
       if (p.load_mg() > max_mg + 9 * ranges.back().e_mg) {
-        out.reasons.push_back(
-            StrCat("point ", i + 1, ": load ", Mass(Whole(p.load_mg())), " is above Max + 9 e"));
+        out.reasons.push_back(Msg("point {}: load {} is above Max + 9 e", i + 1, Mass(Whole(p.load_mg()))));
       }
       out.points.push_back(std::move(c));
     }
@@ -265,17 +260,16 @@ class Judge {
       const auto& p = u.eccentricity_points(i);
       CheckedTest c = CheckWeighing("eccentricity", i, p, *cls, ranges, multiplier);
       if (!c.pass) {
-        out.reasons.push_back(StrCat("eccentricity position ", i + 1, ": error ", Mass(c.error),
-                                     " exceeds the MPE of ", Mass(c.mpe)));
+        out.reasons.push_back(
+            Msg("eccentricity position {}: error {} exceeds the MPE of {}", i + 1, Mass(c.error), Mass(c.mpe)));
       }
       if (3 * p.load_mg() < max_mg) {
-        out.reasons.push_back(StrCat("eccentricity position ", i + 1, ": load ",
-                                     Mass(Whole(p.load_mg())), " is below Max / 3"));
+        out.reasons.push_back(Msg("eccentricity position {}: load {} is below Max / 3", i + 1, Mass(Whole(p.load_mg()))));
       }
       out.auxiliary.push_back(std::move(c));
     }
     if (u.repeatability_points_size() == 1)
-      out.reasons.push_back("repeatability needs at least two weighings");
+      out.reasons.push_back(Msg("repeatability needs at least two weighings"));
     if (u.repeatability_points_size() >= 2) {
       // The results of several weighings of the same load may differ by at most |MPE| at that load.
       int64_t low = INT64_MAX, high = INT64_MIN, twice_mpe = INT64_MAX;
@@ -292,8 +286,8 @@ class Judge {
       c.mpe = Reduce(Ratio{twice_mpe, 2});
       c.pass = high - low <= twice_mpe;
       if (!c.pass) {
-        out.reasons.push_back(StrCat("repeatability: the weighings differ by ", Mass(c.error),
-                                     ", more than the MPE of ", Mass(c.mpe)));
+        out.reasons.push_back(
+            Msg("repeatability: the weighings differ by {}, more than the MPE of {}", Mass(c.error), Mass(c.mpe)));
       }
       out.auxiliary.push_back(std::move(c));
     }
@@ -307,8 +301,7 @@ class Judge {
       c.mpe = Reduce(Ratio{e, 4});
       c.pass = 2 * Abs(twice) <= e;
       if (!c.pass) {
-        out.reasons.push_back(
-            StrCat("zero-setting: error ", Mass(c.error), " exceeds 0.25 e = ", Mass(c.mpe)));
+        out.reasons.push_back(Msg("zero-setting: error {} exceeds 0.25 e = {}", Mass(c.error), Mass(c.mpe)));
       }
       out.auxiliary.push_back(std::move(c));
     }
@@ -344,8 +337,7 @@ class Judge {
                         VerdictResult& out) {
     const auto a = DispenserClass(u.accuracy_class());
     if (!a) {
-      out.reasons.push_back(
-          StrCat("accuracy class \"", u.accuracy_class(), "\" is not 0.3, 0.5, 1.0, 1.5 or 2.5"));
+      out.reasons.push_back(Msg("accuracy class \"{}\" is not 0.3, 0.5, 1.0, 1.5 or 2.5", u.accuracy_class()));
       return;
     }
     const int multiplier = Multiplier(u.kind(), settings.volume_tera, settings.volume_tera_ulang,
@@ -354,7 +346,7 @@ class Judge {
     int64_t emin = 0;
     if (u.mmq_ml() >= 2000 * scale_) emin = 2 * u.mmq_ml() * *a;
     if (u.mmq_ml() > 0 && u.mmq_ml() < 2000 * scale_) emin = 2 * TableMpeScaled(u.mmq_ml(), *a);
-    if (u.volume_runs_size() == 0) out.reasons.push_back("no run");
+    if (u.volume_runs_size() == 0) out.reasons.push_back(Msg("no run"));
     std::map<std::string, std::vector<int>> by_flow;
     for (int i = 0; i < u.volume_runs_size(); ++i) {
       const auto& r = u.volume_runs(i);
@@ -368,9 +360,8 @@ class Judge {
       c.mpe = Reduce(Ratio{mpe, kScale});
       c.pass = absl::int128(Abs(error)) * kScale <= mpe;
       if (!c.pass) {
-        out.reasons.push_back(StrCat("run ", i + 1, " (", r.flow(), " flow, ",
-                                     Volume(Whole(r.actual_ml())), "): error ", Volume(c.error),
-                                     " exceeds the MPE of ", Volume(c.mpe)));
+        out.reasons.push_back(Msg("run {} ({} flow, {}): error {} exceeds the MPE of {}", i + 1, r.flow(),
+                                  Volume(Whole(r.actual_ml())), Volume(c.error), Volume(c.mpe)));
       }
       by_flow[r.flow()].push_back(i);
       out.points.push_back(std::move(c));
@@ -378,7 +369,7 @@ class Judge {
     if (settings.dispenser_three_flows && u.kind() != v1::VERIFICATION_KIND_PENGAWASAN) {
       for (const char* flow : {"max", "mid", "min"}) {
         if (by_flow.count(flow) == 0)
-          out.reasons.push_back(StrCat("no run at the ", flow, " flow rate"));
+          out.reasons.push_back(Msg("no run at the {} flow rate", flow));
       }
     }
     // Repeatability: at one flow rate the relative errors E / V may spread at most the limit.
@@ -416,9 +407,8 @@ class Judge {
       c.mpe = Reduce(Ratio{limit, 1000});
       c.pass = spread * kScale <= absl::int128(limit) * rh.actual_ml() * rl.actual_ml();
       if (!c.pass) {
-        out.reasons.push_back(StrCat("repeatability at the ", flow_runs.first,
-                                     " flow rate: the errors spread ", FormatRatio(c.error, 3),
-                                     " %, more than ", DecimalText(c.mpe), " %"));
+        out.reasons.push_back(Msg("repeatability at the {} flow rate: the errors spread {} %, more than {} %",
+                                  flow_runs.first, FormatRatio(c.error, 3), DecimalText(c.mpe)));
       }
       out.auxiliary.push_back(std::move(c));
     }
@@ -428,12 +418,12 @@ class Judge {
                          VerdictResult& out) {
     const std::string cls = u.accuracy_class().empty() ? "2" : u.accuracy_class();
     if (cls != "1" && cls != "2") {
-      out.reasons.push_back(StrCat("accuracy class \"", u.accuracy_class(), "\" is not 1 or 2"));
+      out.reasons.push_back(Msg("accuracy class \"{}\" is not 1 or 2", u.accuracy_class()));
       return;
     }
     const int multiplier = Multiplier(u.kind(), settings.volume_tera, settings.volume_tera_ulang,
                                       settings.volume_pengawasan);
-    if (u.volume_runs_size() == 0) out.reasons.push_back("no run");
+    if (u.volume_runs_size() == 0) out.reasons.push_back(Msg("no run"));
     for (int i = 0; i < u.volume_runs_size(); ++i) {
       const auto& r = u.volume_runs(i);
       CheckedTest c;
@@ -441,7 +431,7 @@ class Judge {
       c.index = i;
       c.flow = r.zone();
       if (r.zone() != "lower" && r.zone() != "upper") {
-        out.reasons.push_back(StrCat("run ", i + 1, ": zone must be lower or upper"));
+        out.reasons.push_back(Msg("run {}: zone must be lower or upper", i + 1));
         continue;
       }
       // Percent of the volume: class 2 lower 5, upper 2 (3 above 30 C); class 1 lower 3, upper 1
@@ -458,9 +448,8 @@ class Judge {
       c.mpe = Reduce(Ratio{mpe, 100});
       c.pass = Abs(error) * 100 <= mpe;
       if (!c.pass) {
-        out.reasons.push_back(StrCat("run ", i + 1, " (", r.zone(), " zone, ",
-                                     Volume(Whole(r.actual_ml())), "): error ", Volume(c.error),
-                                     " exceeds the MPE of ", Volume(c.mpe)));
+        out.reasons.push_back(Msg("run {} ({} zone, {}): error {} exceeds the MPE of {}", i + 1, r.zone(),
+                                  Volume(Whole(r.actual_ml())), Volume(c.error), Volume(c.mpe)));
       }
       out.points.push_back(std::move(c));
     }
@@ -527,7 +516,7 @@ VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory cat
   VerdictResult out;
   if (HasVerdictRule(category)) {
     if (const std::string bad = QuantityOutOfRange(u); !bad.empty()) {
-      out.reasons.push_back(StrCat(bad, " is beyond any instrument (at most 10^15 in its unit); check the entry"));
+      out.reasons.push_back(Msg("{} is beyond any instrument (at most 10^15 in its unit); check the entry", bad));
       return out;
     }
   }
@@ -542,10 +531,16 @@ VerdictResult ComputeVerdict(const v1::UttpVerification& u, v1::UttpCategory cat
       judge.ComputeWaterMeter(u, settings, out);
       break;
     default:
-      out.reasons.push_back("no verdict rule for this type of instrument yet");
+      out.reasons.push_back(Msg("no verdict rule for this type of instrument yet"));
       return out;
   }
   out.sah = out.reasons.empty();
+  return out;
+}
+
+std::vector<std::string> VerdictResult::ReasonsIn(Language language) const {
+  std::vector<std::string> out;
+  for (const auto& r : reasons) out.push_back(Render(r, language));
   return out;
 }
 
@@ -576,7 +571,7 @@ std::optional<VerdictResult> AttachComputedVerdict(v1::Record& record,
                           : result.sah ? v1::VERDICT_SAH
                                        : v1::VERDICT_BATAL);
   u->clear_verdict_reasons();
-  for (const auto& reason : result.reasons) u->add_verdict_reasons(reason);
+  for (const auto& reason : result.reasons) u->add_verdict_reasons(reason.English());
   return result;
 }
 

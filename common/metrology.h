@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/indicators.h"
+#include "common/messages.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
 #include "pantau/v1/reference.pb.h"
@@ -68,8 +69,10 @@ struct VerdictResult {
   std::vector<CheckedTest> points;     // weighing points or runs, in input order
   std::vector<CheckedTest> auxiliary;  // eccentricity, repeatability, zero
   // Every reason for a batal, for people: the failed tests, metadata and missing data.
-  std::vector<std::string> reasons;
+  std::vector<Message> reasons;
   bool sah = false;
+
+  std::vector<std::string> ReasonsIn(Language language = Language::kEnglish) const;
 };
 
 // The verdict of `u` for an instrument of `category` (weighing, fuel dispenser, water meter).

@@ -29,9 +29,8 @@ std::optional<int64_t> MedianPrice(std::vector<int64_t> prices) {
   return prices[mid];
 }
 
-std::optional<std::string> CheckAgainstRecentMedian(int64_t price_rupiah,
-                                                    const std::vector<int64_t>& recent_prices,
-                                                    const PlausibilityPolicy& policy) {
+std::optional<Message> CheckAgainstRecentMedian(int64_t price_rupiah, const std::vector<int64_t>& recent_prices,
+                                                const PlausibilityPolicy& policy) {
   if (recent_prices.size() < policy.min_samples || price_rupiah <= 0) return std::nullopt;
   const int64_t median = *MedianPrice(recent_prices);
   if (median <= 0) return std::nullopt;
@@ -39,15 +38,26 @@ std::optional<std::string> CheckAgainstRecentMedian(int64_t price_rupiah,
   const bool too_high = price_rupiah * 100 > median * policy.high_ratio_percent;
   const bool too_low = price_rupiah * 100 < median * policy.low_ratio_percent;
   if (!too_high && !too_low) return std::nullopt;
-  std::string reason = StrCat(FormatRupiah(price_rupiah), " is ", too_high ? "more than " : "less than ",
-                              RatioText(too_high ? policy.high_ratio_percent : policy.low_ratio_percent), " the recent median of ", FormatRupiah(median),
-                              " (", recent_prices.size(), " recent prices)");
   // A factor of ten either way is the classic digit slip.
   const bool times_ten = price_rupiah >= median * 8 && price_rupiah <= median * 12;
   const bool tenth = price_rupiah * 8 <= median && price_rupiah * 12 >= median;
-  if (times_ten || tenth) StrAppend(&reason, "; looks like a digit slip (x10 or /10)");
-  StrAppend(&reason, "; check it, or confirm with --confirm \"reason\"");
-  return reason;
+  const std::string ratio = RatioText(too_high ? policy.high_ratio_percent : policy.low_ratio_percent);
+  const std::string price = FormatRupiah(price_rupiah);
+  const std::string median_text = FormatRupiah(median);
+  if (times_ten || tenth) {
+    return too_high ? Msg("{} is more than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 "
+                          "or /10); check it, or confirm it with a reason",
+                          price, ratio, median_text, recent_prices.size())
+                    : Msg("{} is less than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 "
+                          "or /10); check it, or confirm it with a reason",
+                          price, ratio, median_text, recent_prices.size());
+  }
+  return too_high ? Msg("{} is more than {} the recent median of {} ({} recent prices); check it, or confirm it with a "
+                        "reason",
+                        price, ratio, median_text, recent_prices.size())
+                  : Msg("{} is less than {} the recent median of {} ({} recent prices); check it, or confirm it with a "
+                        "reason",
+                        price, ratio, median_text, recent_prices.size());
 }
 
 }  // namespace pantau::common

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/messages.h"
+
 namespace pantau::common {
 
 struct PlausibilityPolicy {
@@ -24,8 +26,7 @@ std::optional<int64_t> MedianPrice(std::vector<int64_t> prices);
 
 // Why `price_rupiah` looks implausible against `recent_prices`, or nullopt when it does not.
 // Exact integer arithmetic; the ratio bounds are inclusive (exactly 2.5x passes).
-std::optional<std::string> CheckAgainstRecentMedian(int64_t price_rupiah,
-                                                    const std::vector<int64_t>& recent_prices,
-                                                    const PlausibilityPolicy& policy = {});
+std::optional<Message> CheckAgainstRecentMedian(int64_t price_rupiah, const std::vector<int64_t>& recent_prices,
+                                                const PlausibilityPolicy& policy = {});
 
 }  // namespace pantau::common

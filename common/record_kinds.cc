@@ -17,15 +17,14 @@ namespace {
 using internal::CheckCode;
 using internal::CheckRecordReference;
 
-// Adds "unknown <noun> "x"; did you mean a, b, c?" when `found` is null.
+// Adds `unknown` (the template "unknown market \"{}\""), or `unknown_near` with the closest codes
+// as its second argument, when `found` is null.
 void CheckKnown(FieldErrorList& errors, const std::string& path, const std::string& code,
-                const void* found, std::string_view type, std::string_view noun,
+                const void* found, std::string_view type, std::string_view unknown, std::string_view unknown_near,
                 const ReferenceCatalog& catalog) {
   if (code.empty() || found != nullptr) return;
-  std::vector<std::string> near = ClosestCodes(code, catalog.Codes(type));
-  std::string reason = StrCat("unknown ", noun, " \"", code, "\"");
-  if (!near.empty()) StrAppend(&reason, "; did you mean ", StrJoin(near, ", "), "?");
-  errors.Add(path, reason);
+  const std::string near = StrJoin(ClosestCodes(code, catalog.Codes(type)), ", ");
+  errors.Add(path, near.empty() ? Msg(unknown, code) : Msg(unknown_near, code, near));
 }
 
 // Above `max` is refused whatever the inspector confirms (docs/security.md, absolute ceilings):
@@ -33,15 +32,16 @@ void CheckKnown(FieldErrorList& errors, const std::string& path, const std::stri
 void CheckCeiling(FieldErrorList& errors, const std::string& path, int64_t value, int64_t max,
                   std::string_view unit) {
   if (value > max) {
-    errors.Add(path, StrCat("is above the absolute ceiling of ", max, unit.empty() ? "" : " ", unit, " (got ",
-                            value, "); no confirmation can pass it: check the number of digits"));
+    errors.Add(path, Msg("is above the absolute ceiling of {} (got {}); no confirmation can pass it: check the number "
+                         "of digits",
+                         StrCat(max, unit.empty() ? "" : " ", unit), value));
   }
 }
 
 void CheckPositive(FieldErrorList& errors, const std::string& path, int64_t value,
                    std::string_view unit, int64_t max) {
   if (value <= 0) {
-    errors.Add(path, StrCat("must be greater than 0 ", unit, " (got ", value, ")"));
+    errors.Add(path, Msg("must be greater than 0 (got {})", StrCat(value, unit.empty() ? "" : " ", unit)));
   } else {
     CheckCeiling(errors, path, value, max, unit);
   }
@@ -50,7 +50,7 @@ void CheckPositive(FieldErrorList& errors, const std::string& path, int64_t valu
 void CheckNonNegative(FieldErrorList& errors, const std::string& path, int64_t value,
                       std::string_view unit, int64_t max) {
   if (value < 0) {
-    errors.Add(path, StrCat("must not be negative ", unit, " (got ", value, ")"));
+    errors.Add(path, Msg("must not be negative (got {})", StrCat(value, unit.empty() ? "" : " ", unit)));
   } else {
     CheckCeiling(errors, path, value, max, unit);
   }
@@ -59,11 +59,11 @@ void CheckNonNegative(FieldErrorList& errors, const std::string& path, int64_t v
 void CheckDate(FieldErrorList& errors, const std::string& path, const std::string& value,
                bool required) {
   if (value.empty()) {
-    if (required) errors.Add(path, "is required (a date YYYY-MM-DD)");
+    if (required) errors.Add(path, Msg("is required (a date YYYY-MM-DD)"));
     return;
   }
   if (!ParseLocalDate(value)) {
-    errors.Add(path, StrCat("\"", value, "\" is not a date of the form YYYY-MM-DD"));
+    errors.Add(path, Msg("\"{}\" is not a date of the form YYYY-MM-DD", value));
   }
 }
 
@@ -76,44 +76,44 @@ void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
   const auto& catalog = ctx.catalog;
   CheckCode(errors, at + "market_code", p.market_code(), ctx.policy, true);
   CheckKnown(errors, at + "market_code", p.market_code(), catalog.FindMarket(p.market_code()),
-             "market", "market", catalog);
+             "market", MessageTemplate("unknown market \"{}\""),
+             MessageTemplate("unknown market \"{}\"; did you mean {}?"), catalog);
   CheckCode(errors, at + "commodity_code", p.commodity_code(), ctx.policy, true);
   const v1::Commodity* commodity = catalog.FindCommodity(p.commodity_code());
   CheckKnown(errors, at + "commodity_code", p.commodity_code(), commodity, "commodity",
-             "commodity", catalog);
+             MessageTemplate("unknown commodity \"{}\""),
+             MessageTemplate("unknown commodity \"{}\"; did you mean {}?"), catalog);
   CheckPositive(errors, at + "price_rupiah", p.price_rupiah(), "Rupiah", kMaxRupiah);
   if (p.unit().empty()) {
     // With an unknown commodity the unit is unknowable too: that error alone is the useful one.
     if (commodity != nullptr || p.commodity_code().empty()) {
-      errors.Add(at + "unit", "is required (the commodity's unit, e.g. kg)");
+      errors.Add(at + "unit", Msg("is required (the commodity's unit, e.g. kg)"));
     }
   } else if (commodity != nullptr && p.unit() != commodity->unit()) {
-    errors.Add(at + "unit", StrCat("price is per \"", p.unit(), "\" but ", commodity->name(),
-                                         " is priced per \"", commodity->unit(), "\""));
+    errors.Add(at + "unit", Msg("price is per \"{}\" but {} is priced per \"{}\"", p.unit(), commodity->name(),
+                                commodity->unit()));
   }
   const bool has_pack = p.pack_price_rupiah() != 0 || p.pack_size_milli_units() != 0;
   if (has_pack) {
     bool pack_ok = true;
     if (p.pack_price_rupiah() <= 0 || p.pack_price_rupiah() > kMaxPackPriceRupiah) {
       errors.Add(at + "pack_price_rupiah",
-                 StrCat("must be between 1 and ", kMaxPackPriceRupiah, " Rupiah (got ",
-                              p.pack_price_rupiah(), ")"));
+                 Msg("must be between 1 and {} Rupiah (got {})", kMaxPackPriceRupiah, p.pack_price_rupiah()));
       pack_ok = false;
     }
     if (p.pack_size_milli_units() <= 0 || p.pack_size_milli_units() > kMaxPackSizeMilli) {
       errors.Add(at + "pack_size_milli_units",
-                 StrCat("must be between 1 and ", kMaxPackSizeMilli,
-                              " thousandths of the unit (got ", p.pack_size_milli_units(), ")"));
+                 Msg("must be between 1 and {} thousandths of the unit (got {})", kMaxPackSizeMilli,
+                     p.pack_size_milli_units()));
       pack_ok = false;
     }
     if (pack_ok) {
       int64_t expected = PackPricePerUnit(p.pack_price_rupiah(), p.pack_size_milli_units());
       if (p.price_rupiah() != expected) {
         errors.Add(at + "price_rupiah",
-                   StrCat("does not match the pack: ", FormatRupiah(p.pack_price_rupiah()),
-                          " per ", p.pack_size_milli_units(), "/1000 ", p.unit(), " is ",
-                          FormatRupiah(expected), " per ", p.unit(), ", not ",
-                          FormatRupiah(p.price_rupiah())));
+                   Msg("does not match the pack: {} per {}/1000 {} is {} per {}, not {}",
+                       FormatRupiah(p.pack_price_rupiah()), p.pack_size_milli_units(), p.unit(), FormatRupiah(expected),
+                       p.unit(), FormatRupiah(p.price_rupiah())));
       }
     }
   }
@@ -122,10 +122,10 @@ void ValidatePriceSample(const v1::PriceSample& p, const std::string& at,
     const int64_t hi = commodity->plausible_max_rupiah();
     if ((lo > 0 && p.price_rupiah() < lo) || (hi > 0 && p.price_rupiah() > hi)) {
       errors.Add(at + "price_rupiah",
-                 StrCat(FormatRupiah(p.price_rupiah()), " per ", commodity->unit(),
-                        " is outside the plausible range for ", commodity->name(), " (",
-                        FormatRupiah(lo), " to ", FormatRupiah(hi),
-                        "); check for a digit slip, or confirm the price with a reason"));
+                 Msg("{} per {} is outside the plausible range for {} ({} to {}); check for a digit slip, or "
+                     "confirm the price with a reason",
+                     FormatRupiah(p.price_rupiah()), commodity->unit(), commodity->name(), FormatRupiah(lo),
+                     FormatRupiah(hi)));
     }
   }
 }
@@ -134,15 +134,15 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
                          const ValidationContext& ctx, FieldErrorList& errors) {
   CheckCode(errors, at + "outlet_code", a.outlet_code(), ctx.policy, true);
   const v1::Outlet* outlet = ctx.catalog.FindOutlet(a.outlet_code());
-  CheckKnown(errors, at + "outlet_code", a.outlet_code(), outlet, "outlet", "outlet",
+  CheckKnown(errors, at + "outlet_code", a.outlet_code(), outlet, "outlet", MessageTemplate("unknown outlet \"{}\""),
+             MessageTemplate("unknown outlet \"{}\"; did you mean {}?"),
              ctx.catalog);
   if (a.outlet_kind() == v1::OUTLET_KIND_UNSPECIFIED) {
-    errors.Add(at + "outlet_kind", "is required (LPG pangkalan or pupuk kios)");
+    errors.Add(at + "outlet_kind", Msg("is required (LPG pangkalan or pupuk kios)"));
   } else if (outlet != nullptr && outlet->kind() != a.outlet_kind()) {
     errors.Add(at + "outlet_kind",
-               StrCat("outlet \"", a.outlet_code(), "\" is a ",
-                            v1::OutletKind_Name(outlet->kind()), ", not a ",
-                            v1::OutletKind_Name(a.outlet_kind())));
+               Msg("outlet \"{}\" is a {}, not a {}", a.outlet_code(), OutletKindName(outlet->kind()),
+                   OutletKindName(a.outlet_kind())));
   }
   CheckCode(errors, at + "checklist_version", a.checklist_version(), ctx.policy, true);
   std::vector<std::string_view> seen;
@@ -153,13 +153,13 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
     for (auto s : seen) {
       if (s == answer.item_code()) {
         errors.Add(path + ".item_code",
-                   StrCat("item \"", answer.item_code(), "\" is answered twice"));
+                   Msg("item \"{}\" is answered twice", answer.item_code()));
       }
     }
     seen.push_back(answer.item_code());
     switch (answer.value_case()) {
       case v1::ChecklistAnswer::VALUE_NOT_SET:
-        errors.Add(path, "has no answer");
+        errors.Add(path, Msg("has no answer"));
         break;
       case v1::ChecklistAnswer::kCount:
         CheckNonNegative(errors, path + ".count", answer.count(), "", kMaxCount);
@@ -168,22 +168,22 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
         CheckPositive(errors, path + ".price_rupiah", answer.price_rupiah(), "Rupiah", kMaxRupiah);
         break;
       case v1::ChecklistAnswer::kWeightG:
-        CheckNonNegative(errors, path + ".weight_g", answer.weight_g(), "grams", kMaxWeightG);
+        CheckNonNegative(errors, path + ".weight_g", answer.weight_g(), "g", kMaxWeightG);
         break;
       case v1::ChecklistAnswer::kPhotoSha256: {
         const std::string& h = answer.photo_sha256();
         bool hex = h.size() == 64;
         for (char c : h) hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-        if (!hex) errors.Add(path + ".photo_sha256", "must be 64 lower-case hex digits (SHA-256)");
+        if (!hex) errors.Add(path + ".photo_sha256", Msg("must be 64 lower-case hex digits (SHA-256)"));
         break;
       }
       case v1::ChecklistAnswer::kYes:
         break;
       case v1::ChecklistAnswer::kNotCheckedReason:
         if (StripAsciiSpace(answer.not_checked_reason()).empty()) {
-          errors.Add(path + ".not_checked_reason", "says why the item could not be checked; it is empty");
+          errors.Add(path + ".not_checked_reason", Msg("says why the item could not be checked; it is empty"));
         } else if (answer.not_checked_reason().size() > 500) {
-          errors.Add(path + ".not_checked_reason", "is longer than 500 characters");
+          errors.Add(path + ".not_checked_reason", Msg("is longer than 500 characters"));
         }
         break;
     }
@@ -192,7 +192,7 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
     CheckCode(errors, StrCat(at, "findings[", i, "]"), a.findings(i), ctx.policy, true);
   }
   if (a.computed_findings_size() > 0 || a.finding_reasons_size() > 0 || !a.checklist_applied().empty()) {
-    errors.Add(at + "computed_findings", "are computed by the server; leave them (and finding_reasons, checklist_applied) empty");
+    errors.Add(at + "computed_findings", Msg("are computed by the server; leave them (and finding_reasons, checklist_applied) empty"));
   }
   // Where the dinas keeps checklists for this kind of outlet, the version must be one of them
   // and the answers must fit it.
@@ -208,9 +208,8 @@ void ValidateOutletAudit(const v1::OutletAudit& a, const std::string& at,
         const std::string prefix = StrCat(OutletKindName(a.outlet_kind()), "|");
         if (key.rfind(prefix, 0) == 0) versions.push_back(key.substr(prefix.size()));
       }
-      errors.Add(at + "checklist_version", StrCat("no checklist ", a.checklist_version(), " for ",
-                                                  OutletKindName(a.outlet_kind()), "; known versions: ",
-                                                  StrJoin(versions, ", ")));
+      errors.Add(at + "checklist_version", Msg("no checklist {} for {}; known versions: {}", a.checklist_version(),
+                                               OutletKindName(a.outlet_kind()), StrJoin(versions, ", ")));
     } else {
       for (const auto& [field, reason] : AnswerProblems(a, *checklist)) errors.Add(at + field, reason);
     }
@@ -227,19 +226,19 @@ void ValidateFollowUp(const v1::FollowUp& f, const std::string& at, const Valida
   auto action = ParseLocalDate(f.action_date());
   auto due = ParseLocalDate(f.due_date());
   if (action && due && *due < *action) {
-    errors.Add(at + "due_date", StrCat("due date ", f.due_date(),
-                                             " is before the action date ", f.action_date()));
+    errors.Add(at + "due_date", Msg("due date {} is before the action date {}", f.due_date(), f.action_date()));
   }
   if (f.status() == v1::FOLLOW_UP_STATUS_UNSPECIFIED) {
-    errors.Add(at + "status", "is required (open or closed)");
+    errors.Add(at + "status", Msg("is required (open or closed)"));
   }
   if (!f.audit_outlet_code().empty()) {
-    errors.Add(at + "audit_outlet_code", "is set by the server; leave it empty");
+    errors.Add(at + "audit_outlet_code", Msg("is set by the server; leave it empty"));
   }
   // Where the dinas keeps follow-up ladders, the action must be a step of one.
   if (!ctx.catalog.Codes("follow_up_action").empty() && !f.action_code().empty()) {
     CheckKnown(errors, at + "action_code", f.action_code(), ctx.catalog.FindFollowUpAction(f.action_code()),
-               "follow_up_action", "follow-up action", ctx.catalog);
+               "follow_up_action", MessageTemplate("unknown follow-up action \"{}\""),
+             MessageTemplate("unknown follow-up action \"{}\"; did you mean {}?"), ctx.catalog);
   }
 }
 
@@ -248,28 +247,30 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
   CheckCode(errors, at + "instrument_id", u.instrument_id(), ctx.policy, true);
   CheckKnown(errors, at + "instrument_id", u.instrument_id(),
              ctx.catalog.FindUttpInstrument(u.instrument_id()), "uttp_instrument",
-             "UTTP instrument", ctx.catalog);
+             MessageTemplate("unknown UTTP instrument \"{}\""),
+             MessageTemplate("unknown UTTP instrument \"{}\"; did you mean {}?"), ctx.catalog);
   if (u.kind() == v1::VERIFICATION_KIND_UNSPECIFIED) {
-    errors.Add(at + "kind", "is required (tera, tera ulang or pengawasan)");
+    errors.Add(at + "kind", Msg("is required (tera, tera ulang or pengawasan)"));
   }
   CheckNonNegative(errors, at + "max_mg", u.max_mg(), "mg", kMaxMetrologyUnits);
   CheckNonNegative(errors, at + "min_mg", u.min_mg(), "mg", kMaxMetrologyUnits);
   CheckNonNegative(errors, at + "e_mg", u.e_mg(), "mg", kMaxMetrologyUnits);
   CheckNonNegative(errors, at + "d_mg", u.d_mg(), "mg", kMaxMetrologyUnits);
   if (u.weighing_points_size() == 0 && u.volume_runs_size() == 0) {
-    errors.Add(at + "weighing_points", "at least one test point or volume run is required");
+    errors.Add(at + "weighing_points", Msg("at least one test point or volume run is required"));
   }
   // A verdict is judged against the class: without one there is no verdict, sah or batal.
   const v1::UttpCategory category = CategoryOf(u, ctx.catalog);
   if (u.accuracy_class().empty() &&
       (category == v1::UTTP_CATEGORY_NAWI || category == v1::UTTP_CATEGORY_FUEL_DISPENSER)) {
     errors.Add(at + "accuracy_class",
-               StrCat("is required to judge ", u.instrument_id(), " (",
-                      category == v1::UTTP_CATEGORY_NAWI ? "I, II, III or IIII" : "0.3, 0.5, 1.0, 1.5 or 2.5",
-                      "): no verdict, sah or batal, without it; the class is on the instrument's data plate"));
+               Msg("is required to judge {} ({}): no verdict, sah or batal, without it; the class is on the "
+                   "instrument's data plate",
+                   u.instrument_id(),
+                   category == v1::UTTP_CATEGORY_NAWI ? "I, II, III, IIII" : "0.3, 0.5, 1.0, 1.5, 2.5"));
   }
   if (u.computed_verdict() != v1::VERDICT_UNSPECIFIED || u.verdict_reasons_size() > 0) {
-    errors.Add(at + "computed_verdict", "is computed by the server; leave it (and verdict_reasons) empty");
+    errors.Add(at + "computed_verdict", Msg("is computed by the server; leave it (and verdict_reasons) empty"));
   }
   CheckNonNegative(errors, at + "mmq_ml", u.mmq_ml(), "mL", kMaxMetrologyUnits);
   if (u.has_zero_changepoint_mg()) CheckNonNegative(errors, at + "zero_changepoint_mg", u.zero_changepoint_mg(), "mg", kMaxMetrologyUnits);
@@ -299,10 +300,10 @@ void ValidateUttpVerification(const v1::UttpVerification& u, const std::string& 
     const std::string path = StrCat(at, "volume_runs[", i, "]");
     if (!r.zone().empty()) {
       if (r.zone() != "lower" && r.zone() != "upper") {
-        errors.Add(path + ".zone", StrCat("must be lower or upper (got \"", r.zone(), "\")"));
+        errors.Add(path + ".zone", Msg("must be lower or upper (got \"{}\")", r.zone()));
       }
     } else if (r.flow() != "max" && r.flow() != "mid" && r.flow() != "min") {
-      errors.Add(path + ".flow", StrCat("must be max, mid or min (got \"", r.flow(), "\")"));
+      errors.Add(path + ".flow", Msg("must be max, mid or min (got \"{}\")", r.flow()));
     }
     CheckPositive(errors, path + ".actual_ml", r.actual_ml(), "mL", kMaxMetrologyUnits);
     CheckNonNegative(errors, path + ".indication_ml", r.indication_ml(), "mL", kMaxMetrologyUnits);
@@ -315,9 +316,9 @@ void ValidateCorrection(const v1::Record& record, const ValidationContext& ctx,
   const v1::Correction& c = record.correction();
   CheckRecordReference(errors, "correction.target_id", c.target_id());
   if (c.target_id() == record.id() && !c.target_id().empty()) {
-    errors.Add("correction.target_id", "a record cannot correct itself");
+    errors.Add("correction.target_id", Msg("a record cannot correct itself"));
   }
-  if (c.reason().empty()) errors.Add("correction.reason", "is required (why the record is corrected)");
+  if (c.reason().empty()) errors.Add("correction.reason", Msg("is required (why the record is corrected)"));
   switch (c.replacement_case()) {
     case v1::Correction::kPriceSample:
       ValidatePriceSample(c.price_sample(), "correction.price_sample.", ctx, errors);
@@ -333,7 +334,7 @@ void ValidateCorrection(const v1::Record& record, const ValidationContext& ctx,
                                errors);
       break;
     case v1::Correction::REPLACEMENT_NOT_SET:
-      errors.Add("correction.replacement", "is required (the corrected values)");
+      errors.Add("correction.replacement", Msg("is required (the corrected values)"));
       break;
   }
 }
@@ -342,9 +343,9 @@ void ValidateVoid(const v1::Record& record, const ValidationContext&, FieldError
   const v1::Void& v = record.void_();
   CheckRecordReference(errors, "void.target_id", v.target_id());
   if (v.target_id() == record.id() && !v.target_id().empty()) {
-    errors.Add("void.target_id", "a record cannot void itself");
+    errors.Add("void.target_id", Msg("a record cannot void itself"));
   }
-  if (v.reason().empty()) errors.Add("void.reason", "is required (why the record is void)");
+  if (v.reason().empty()) errors.Add("void.reason", Msg("is required (why the record is void)"));
 }
 
 void IndexPriceSample(const v1::PriceSample& p, std::vector<IndexEntry>& out) {
@@ -449,7 +450,7 @@ void ValidateRecordBody(const v1::Record& record, const ValidationContext& ctx,
                         FieldErrorList& errors) {
   const KindSpec* spec = SpecOf(record);
   if (spec == nullptr) {
-    errors.Add("body", "the record has no content (price sample, audit, follow-up, ...)");
+    errors.Add("body", Msg("the record has no content (price sample, audit, follow-up, ...)"));
     return;
   }
   spec->validate(record, ctx, errors);
@@ -458,17 +459,16 @@ void ValidateRecordBody(const v1::Record& record, const ValidationContext& ctx,
 void CheckCode(FieldErrorList& errors, const std::string& path, const std::string& value,
                const ValidationPolicy& policy, bool required) {
   if (value.empty()) {
-    if (required) errors.Add(path, "is required");
+    if (required) errors.Add(path, Msg("is required"));
     return;
   }
   if (value.size() > policy.max_code_bytes) {
-    errors.Add(path, StrCat("is ", value.size(), " bytes long; a code has at most ",
-                            policy.max_code_bytes));
+    errors.Add(path, Msg("is {} bytes long; a code has at most {}", value.size(), policy.max_code_bytes));
     return;
   }
   for (char c : value) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      errors.Add(path, "must not contain control characters (tabs, line breaks, NUL)");
+      errors.Add(path, Msg("must not contain control characters (tabs, line breaks, NUL)"));
       return;
     }
   }
@@ -477,9 +477,9 @@ void CheckCode(FieldErrorList& errors, const std::string& path, const std::strin
 void CheckRecordReference(FieldErrorList& errors, const std::string& path,
                           const std::string& value) {
   if (value.empty()) {
-    errors.Add(path, "is required (the id of the record it refers to)");
+    errors.Add(path, Msg("is required (the id of the record it refers to)"));
   } else if (!IsValidUlid(value)) {
-    errors.Add(path, "is not a record id (26 characters, e.g. 01JD3QZ6N8V6Y8T3W4X5Y6Z7A8)");
+    errors.Add(path, Msg("is not a record id (26 characters, e.g. 01JD3QZ6N8V6Y8T3W4X5Y6Z7A8)"));
   }
 }
 

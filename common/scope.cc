@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "common/dates.h"
+#include "common/messages.h"
 #include "common/str_cat.h"
 #include "common/text.h"
 
@@ -124,14 +125,21 @@ std::vector<v1::FieldError> OutsideScopeErrors(const v1::Record& record, std::st
   auto place = PlaceOf(record, catalog);
   if (!place || KecamatanInScope(scope, place->kecamatan)) return {};
   const v1::Kecamatan* k = catalog.FindKecamatan(place->kecamatan);
-  std::vector<v1::FieldError> errors(1);
-  errors[0].set_field(place->field);
-  errors[0].set_reason(StrCat(place->what, " ", place->code, " is in kecamatan ",
-                              k != nullptr ? StrCat(k->name(), " (", place->kecamatan, ")") : place->kecamatan,
-                              ", outside the kecamatan assigned to account \"", account, "\" (",
-                              StrJoin(scope.kecamatan_codes(), ", "),
-                              "); ask the admin to extend the assignment (pantau admin scope)"));
-  return errors;
+  const std::string kecamatan = k != nullptr ? StrCat(k->name(), " (", place->kecamatan, ")") : place->kecamatan;
+  const std::string assigned = StrJoin(scope.kecamatan_codes(), ", ");
+  const std::string_view what = place->what;
+  return {FieldErrorOf(
+      place->field,
+      what == "market" ? Msg("market {} is in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({}); ask "
+                             "the admin to extend the assignment (pantau admin scope)",
+                             place->code, kecamatan, account, assigned)
+      : what == "outlet"
+          ? Msg("outlet {} is in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({}); ask the admin "
+                "to extend the assignment (pantau admin scope)",
+                place->code, kecamatan, account, assigned)
+          : Msg("instrument {} is in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({}); ask the "
+                "admin to extend the assignment (pantau admin scope)",
+                place->code, kecamatan, account, assigned))};
 }
 
 }  // namespace pantau::common

@@ -46,8 +46,7 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-std::string UnsafeTextReason(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return "contains a NUL character";
+std::string BidiControlIn(std::string_view text) {
   for (size_t i = 0; i + 2 < text.size(); ++i) {
     if (static_cast<uint8_t>(text[i]) != 0xE2) continue;
     const auto b1 = static_cast<uint8_t>(text[i + 1]);
@@ -56,8 +55,7 @@ std::string UnsafeTextReason(std::string_view text) {
       const uint32_t cp = 0x2000u + ((b1 & 0x3Fu) << 6) + (b2 & 0x3Fu);
       constexpr char kHex[] = "0123456789ABCDEF";
       const std::string hex = {kHex[(cp >> 12) & 0xF], kHex[(cp >> 8) & 0xF], kHex[(cp >> 4) & 0xF], kHex[cp & 0xF]};
-      return "contains the bidirectional control character U+" + hex +
-             ", which makes text show in another order than it is stored; type it without";
+      return "U+" + hex;
     }
   }
   return "";

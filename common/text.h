@@ -10,10 +10,10 @@ namespace pantau::common {
 // True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 
-// Why `text` (valid UTF-8) may not be stored as free text, or "" when it may: a NUL byte, or a
-// bidirectional override or isolate (U+202A..U+202E, U+2066..U+2069) that makes a list show
-// something other than what is stored.
-std::string UnsafeTextReason(std::string_view text);
+// The first bidirectional override or isolate (U+202A..U+202E, U+2066..U+2069) in `text` (valid
+// UTF-8), as "U+202E", or "" when there is none: such a character makes a list show something
+// other than what is stored, so it may not be stored as free text.
+std::string BidiControlIn(std::string_view text);
 
 // At most `max_bytes` of `text`, cut at a character boundary so well-formed UTF-8 stays so.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);

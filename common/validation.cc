@@ -16,27 +16,31 @@ namespace pantau::common {
 namespace {
 
 using google::protobuf::FieldDescriptor;
-using google::protobuf::Message;
+
 
 // One string field's value: not longer than the limit; text (not bytes) is valid UTF-8 with no NUL
 // and no bidirectional override.
 void CheckString(const std::string& v, const FieldDescriptor* field, const std::string& path,
                  const ValidationPolicy& policy, FieldErrorList& errors) {
   if (v.size() > policy.max_text_bytes) {
-    errors.Add(path, StrCat("is ", v.size(), " bytes long; at most ", policy.max_text_bytes));
+    errors.Add(path, Msg("is {} bytes long; at most {}", v.size(), policy.max_text_bytes));
     return;
   }
   if (field->type() != FieldDescriptor::TYPE_STRING) return;
   if (!IsValidUtf8(v)) {
-    errors.Add(path, "is not valid UTF-8 text");
-  } else if (std::string why = UnsafeTextReason(v); !why.empty()) {
-    errors.Add(path, why);
+    errors.Add(path, Msg("is not valid UTF-8 text"));
+  } else if (v.find('\0') != std::string::npos) {
+    errors.Add(path, Msg("contains a NUL character"));
+  } else if (std::string why = BidiControlIn(v); !why.empty()) {
+    errors.Add(path, Msg("contains the bidirectional control character {}, which makes text show in another order "
+                         "than it is stored; type it without",
+                         why));
   }
 }
 
 // Every string field of `message`, at any depth: valid UTF-8 and not longer than the limit; every
 // repeated field: not longer than the limit. One generic walk, so no field can be forgotten.
-void CheckTextAndSizes(const Message& message, const std::string& at, const ValidationPolicy& policy,
+void CheckTextAndSizes(const google::protobuf::Message& message, const std::string& at, const ValidationPolicy& policy,
                        FieldErrorList& errors) {
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
@@ -46,7 +50,7 @@ void CheckTextAndSizes(const Message& message, const std::string& at, const Vali
     if (field->is_repeated()) {
       const int n = reflection->FieldSize(message, field);
       if (n > policy.max_repeated) {
-        errors.Add(path, StrCat("has ", n, " entries; at most ", policy.max_repeated));
+        errors.Add(path, Msg("has {} entries; at most {}", n, policy.max_repeated));
         continue;
       }
       for (int i = 0; i < n; ++i) {
@@ -75,33 +79,33 @@ void CheckTextAndSizes(const Message& message, const std::string& at, const Vali
 void CheckTime(FieldErrorList& errors, const char* field, bool present,
                const google::protobuf::Timestamp& ts, const ValidationContext& ctx) {
   if (!present) {
-    errors.Add(field, "is required (a date and time)");
+    errors.Add(field, Msg("is required (a date and time)"));
     return;
   }
   if (!IsValidTimestamp(ts)) {
-    errors.Add(field, "is not a valid date and time");
+    errors.Add(field, Msg("is not a valid date and time"));
     return;
   }
   const absl::Time t = FromTimestamp(ts);
   const absl::Time latest = ctx.now + ctx.policy.max_clock_skew;
   if (t > latest) {
-    errors.Add(field, StrCat(FormatLocalMinute(t, ctx.policy.display_zone), " is ",
-                                   FormatHoursMinutes(t - ctx.now),
-                                   " ahead of the server clock (at most ",
-                                   FormatHoursMinutes(ctx.policy.max_clock_skew),
-                                   " allowed); check the laptop's date, time and time zone"));
+    errors.Add(field, Msg("{} is {} ahead of the server clock (at most {} allowed); check the laptop's date, time "
+                          "and time zone",
+                          FormatLocalMinute(t, ctx.policy.display_zone), FormatHoursMinutes(t - ctx.now),
+                          FormatHoursMinutes(ctx.policy.max_clock_skew)));
   } else if (t < ctx.policy.earliest_observation) {
-    errors.Add(field, StrCat(FormatLocalMinute(t, ctx.policy.display_zone),
-                                   " is before ",
-                                   FormatLocalMinute(ctx.policy.earliest_observation,
-                                                     ctx.policy.display_zone),
-                                   "; check the laptop's date"));
+    errors.Add(field, Msg("{} is before {}; check the laptop's date", FormatLocalMinute(t, ctx.policy.display_zone),
+                          FormatLocalMinute(ctx.policy.earliest_observation, ctx.policy.display_zone)));
   }
 }
 
 }  // namespace
 
-void FieldErrorList::Add(std::string field, std::string reason) {
+void FieldErrorList::Add(std::string field, const Message& reason) {
+  errors_.push_back(FieldErrorOf(std::move(field), reason));
+}
+
+void FieldErrorList::AddEnglish(std::string field, std::string reason) {
   v1::FieldError& e = errors_.emplace_back();
   e.set_field(std::move(field));
   e.set_reason(std::move(reason));
@@ -110,9 +114,9 @@ void FieldErrorList::Add(std::string field, std::string reason) {
 std::vector<v1::FieldError> ValidateRecord(const v1::Record& record, const ValidationContext& ctx) {
   FieldErrorList errors;
   if (record.id().empty()) {
-    errors.Add("id", "is required (made by the laptop when the record is created)");
+    errors.Add("id", Msg("is required (made by the laptop when the record is created)"));
   } else if (!IsValidUlid(record.id())) {
-    errors.Add("id", "is not a record id (26 characters of 0-9 and A-Z without I, L, O, U)");
+    errors.Add("id", Msg("is not a record id (26 characters of 0-9 and A-Z without I, L, O, U)"));
   }
   CheckTextAndSizes(record, "", ctx.policy, errors);
   if (!errors.empty()) return errors.Take();  // codes below assume sane text
@@ -121,11 +125,9 @@ std::vector<v1::FieldError> ValidateRecord(const v1::Record& record, const Valid
   if (!record.device_id().empty()) {
     const v1::Device* device = ctx.catalog.FindDevice(record.device_id());
     if (device == nullptr) {
-      errors.Add("device_id", StrCat("laptop \"", record.device_id(),
-                                           "\" is not registered; run `pantau login` on it"));
+      errors.Add("device_id", Msg("laptop \"{}\" is not registered; run `pantau login` on it", record.device_id()));
     } else if (device->account_name() != ctx.author) {
-      errors.Add("device_id", StrCat("laptop \"", record.device_id(),
-                                           "\" is registered to another inspector"));
+      errors.Add("device_id", Msg("laptop \"{}\" is registered to another inspector", record.device_id()));
     }
   }
   CheckTime(errors, "created_at", record.has_created_at(), record.created_at(), ctx);
@@ -157,90 +159,90 @@ std::vector<v1::FieldError> ValidateReferenceEntity(const v1::ReferenceEntity& e
   CheckTextAndSizes(entity, "", policy, errors);
   auto key = ReferenceKey(entity);
   if (!key.ok()) {
-    errors.Add(std::string(ReferenceTypeName(entity)), std::string(key.status().message()));
+    errors.AddEnglish(std::string(ReferenceTypeName(entity)), std::string(key.status().message()));
     return errors.Take();
   }
   for (char c : *key) {
-    if (c == '\n' || c == '\r' || c == '\0') errors.Add("code", "must not contain line breaks");
+    if (c == '\n' || c == '\r' || c == '\0') errors.AddEnglish("code", "must not contain line breaks");
   }
   switch (entity.entity_case()) {
     case v1::ReferenceEntity::kCommodity: {
       const auto& c = entity.commodity();
-      if (c.unit().empty()) errors.Add("commodity.unit", "is required (kg, liter, butir, ...)");
+      if (c.unit().empty()) errors.AddEnglish("commodity.unit", "is required (kg, liter, butir, ...)");
       if (c.plausible_min_rupiah() < 0 || c.plausible_max_rupiah() < 0 ||
           (c.plausible_max_rupiah() > 0 && c.plausible_min_rupiah() > c.plausible_max_rupiah())) {
-        errors.Add("commodity.plausible_min_rupiah", "the plausible range is not a range");
+        errors.AddEnglish("commodity.plausible_min_rupiah", "the plausible range is not a range");
       }
       break;
     }
     case v1::ReferenceEntity::kReferencePrice: {
       const auto& p = entity.reference_price();
-      if (p.price_rupiah() <= 0) errors.Add("reference_price.price_rupiah", "must be greater than 0");
+      if (p.price_rupiah() <= 0) errors.AddEnglish("reference_price.price_rupiah", "must be greater than 0");
       if (!ParseLocalDate(p.effective_from())) {
-        errors.Add("reference_price.effective_from", "is not a date of the form YYYY-MM-DD");
+        errors.AddEnglish("reference_price.effective_from", "is not a date of the form YYYY-MM-DD");
       }
       break;
     }
     case v1::ReferenceEntity::kOutlet:
       if (entity.outlet().kind() == v1::OUTLET_KIND_UNSPECIFIED) {
-        errors.Add("outlet.kind", "is required (lpg_pangkalan or pupuk_kios)");
+        errors.AddEnglish("outlet.kind", "is required (lpg_pangkalan or pupuk_kios)");
       }
       break;
     case v1::ReferenceEntity::kUttpType:
       if (entity.uttp_type().reverification_interval_months() <= 0) {
-        errors.Add("uttp_type.reverification_interval_months", "must be greater than 0");
+        errors.AddEnglish("uttp_type.reverification_interval_months", "must be greater than 0");
       }
       break;
     case v1::ReferenceEntity::kUttpInstrument: {
       const auto& u = entity.uttp_instrument();
-      if (u.type_code().empty()) errors.Add("uttp_instrument.type_code", "is required");
+      if (u.type_code().empty()) errors.AddEnglish("uttp_instrument.type_code", "is required");
       if (!u.registered_on().empty() && !ParseLocalDate(u.registered_on())) {
-        errors.Add("uttp_instrument.registered_on", "is not a date of the form YYYY-MM-DD");
+        errors.AddEnglish("uttp_instrument.registered_on", "is not a date of the form YYYY-MM-DD");
       }
       if (!u.retired_on().empty() && !ParseLocalDate(u.retired_on())) {
-        errors.Add("uttp_instrument.retired_on", "is not a date of the form YYYY-MM-DD");
+        errors.AddEnglish("uttp_instrument.retired_on", "is not a date of the form YYYY-MM-DD");
       }
       break;
     }
     case v1::ReferenceEntity::kIndicatorTarget:
       if (entity.indicator_target().target_milli() < 0) {
-        errors.Add("indicator_target.target_milli", "must not be negative");
+        errors.AddEnglish("indicator_target.target_milli", "must not be negative");
       }
       break;
     case v1::ReferenceEntity::kManualRealisation: {
       const auto& m = entity.manual_realisation();
       if (m.denominator() < 0 || m.numerator() < 0 || m.value_milli() < 0) {
-        errors.Add("manual_realisation", "values must not be negative");
+        errors.AddEnglish("manual_realisation", "values must not be negative");
       } else if (m.numerator() > 0 && m.denominator() == 0) {
-        errors.Add("manual_realisation.denominator", "is required with a numerator (the formula's divisor)");
+        errors.AddEnglish("manual_realisation.denominator", "is required with a numerator (the formula's divisor)");
       }
       break;
     }
     case v1::ReferenceEntity::kDevice:
       if (entity.device().account_name().empty()) {
-        errors.Add("device.account_name", "is required");
+        errors.AddEnglish("device.account_name", "is required");
       }
       break;
     case v1::ReferenceEntity::kChecklist:
-      for (const auto& problem : ChecklistProblems(entity.checklist())) errors.Add("checklist", problem);
+      for (const auto& problem : ChecklistProblems(entity.checklist())) errors.AddEnglish("checklist", problem);
       break;
     case v1::ReferenceEntity::kFollowUpAction: {
       const auto& a = entity.follow_up_action();
       if (a.domain() != "lpg_pangkalan" && a.domain() != "pupuk_kios" && a.domain() != "uttp") {
-        errors.Add("follow_up_action.domain", "must be lpg_pangkalan, pupuk_kios or uttp");
+        errors.AddEnglish("follow_up_action.domain", "must be lpg_pangkalan, pupuk_kios or uttp");
       }
-      if (a.step() <= 0) errors.Add("follow_up_action.step", "must be 1 or more");
+      if (a.step() <= 0) errors.AddEnglish("follow_up_action.step", "must be 1 or more");
       break;
     }
     case v1::ReferenceEntity::kDeployment: {
       const auto& d = entity.deployment();
-      if (d.code().empty()) errors.Add("deployment.code", "is required (the kode wilayah, e.g. 63.04)");
-      if (d.name().empty()) errors.Add("deployment.name", "is required (e.g. Kabupaten Barito Kuala)");
+      if (d.code().empty()) errors.AddEnglish("deployment.code", "is required (the kode wilayah, e.g. 63.04)");
+      if (d.name().empty()) errors.AddEnglish("deployment.name", "is required (e.g. Kabupaten Barito Kuala)");
       if (d.price_zones().empty()) {
-        errors.Add("deployment.price_zones", "name at least one HET/HAP zone, most specific first (e.g. 2;kalsel;nasional)");
+        errors.AddEnglish("deployment.price_zones", "name at least one HET/HAP zone, most specific first (e.g. 2;kalsel;nasional)");
       }
       if (!IndonesianTimeZone(d.time_zone())) {
-        errors.Add("deployment.time_zone", StrCat("must be WIB, WITA or WIT (got \"", d.time_zone(), "\")"));
+        errors.AddEnglish("deployment.time_zone", StrCat("must be WIB, WITA or WIT (got \"", d.time_zone(), "\")"));
       }
       break;
     }

@@ -10,6 +10,7 @@
 
 #include "absl/time/time.h"
 #include "common/dates.h"
+#include "common/messages.h"
 #include "common/reference_catalog.h"
 #include "pantau/v1/records.pb.h"
 #include "pantau/v1/sync_service.pb.h"
@@ -45,7 +46,10 @@ struct ValidationContext {
 // Collects field errors in the order found.
 class FieldErrorList {
  public:
-  void Add(std::string field, std::string reason);
+  // An inspector's error: its reason carries the message, for the page's language.
+  void Add(std::string field, const Message& reason);
+  // An admin's error (reference entities, which no inspector's page shows): English only.
+  void AddEnglish(std::string field, std::string reason);
   bool empty() const { return errors_.empty(); }
   std::vector<v1::FieldError> Take() { return std::move(errors_); }
 

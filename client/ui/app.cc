@@ -106,10 +106,19 @@ Response Page(int status, const std::string& title, const std::string& text) {
   return r;
 }
 
-json ErrorsJson(const std::vector<v1::FieldError>& errors) {
+// Every message of an answer is in the page's language (the X-Pantau-Lang header).
+json ErrorsJson(const std::vector<v1::FieldError>& errors, common::Language lang) {
   json out = json::array();
-  for (const auto& e : errors) out.push_back({{"field", e.field()}, {"reason", e.reason()}});
+  for (const auto& e : errors) out.push_back({{"field", e.field()}, {"reason", common::ReasonIn(e, lang)}});
   return out;
+}
+
+Response ErrorIn(int status, const common::Message& message, common::Language lang) {
+  return Error(status, common::Render(message, lang));
+}
+
+common::Message NotAPrice(std::string_view typed) {
+  return common::Msg("\"{}\" is not a price: write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100", typed);
 }
 
 }  // namespace
@@ -155,10 +164,11 @@ const App::Session* App::SessionOf(const Request& request) const {
 
 Response App::Handle(const Request& request) {
   std::unique_lock lock(mu_);
+  lang_ = common::ParseLanguage(request.language);
   Response response;
   if (!HostAllowed(request.host)) {
     // A page of another site that resolved its name to 127.0.0.1 (DNS rebinding) lands here.
-    response = Error(403, "this app answers only at 127.0.0.1 or localhost with its own port");
+    response = ErrorIn(403, common::Msg("this app answers only at 127.0.0.1 or localhost with its own port"), lang_);
   } else {
     const std::string path = request.target.substr(0, request.target.find('?'));
     const Session* session = SessionOf(request);
@@ -173,15 +183,15 @@ Response App::Handle(const Request& request) {
       }
     } else if (session == nullptr) {
       response = path.rfind("/api/", 0) == 0
-                     ? Error(401, "not signed in: open the link `pantau ui` printed")
+                     ? ErrorIn(401, common::Msg("not signed in: open the link `pantau ui` printed"), lang_)
                      : Page(401, "Pantau", "Buka tautan yang dicetak oleh <code>pantau ui</code> di terminal.");
     } else if (request.method != "GET" && !OriginAllowed(request.origin)) {
-      response = Error(403, "a change must come from this app's own page");
+      response = ErrorIn(403, common::Msg("a change must come from this app's own page"), lang_);
     } else if (request.method != "GET" && !SameSecret(request.csrf, session->csrf)) {
-      response = Error(403, "the page's token is missing or stale: reload the page");
+      response = ErrorIn(403, common::Msg("the page's token is missing or stale: reload the page"), lang_);
     } else if (request.method == "POST" && path == "/api/v1/sync") {
       lock.unlock();  // the network: other requests go on meanwhile
-      response = Sync(request.body);
+      response = Sync(request.body, common::ParseLanguage(request.language));
       lock.lock();
     } else {
       response = Route(request, path, *session);
@@ -264,7 +274,7 @@ Response App::SessionJson(const Session& session) {
 
 Response App::State() {
   auto counts = store_->Counts();
-  if (!counts.ok()) return Error(500, std::string(counts.status().message()));
+  if (!counts.ok()) return Error(500, common::StatusText(counts.status(), lang_));
   auto last_sync = store_->LastSync();
   auto last_pull = store_->LastPull();
   auto when = [&](const absl::StatusOr<std::optional<absl::Time>>& t) -> json {
@@ -274,11 +284,11 @@ Response App::State() {
   json attention = json::array();
   (void)store_->ScanAttention([&](const v1::OutboxEntry& e) {
     json item = {{"id", e.record().id()},
-                 {"what", DescribeRecord(e.record(), catalog_, policy_.display_zone)},
+                 {"what", common::Render(DescribeRecord(e.record(), catalog_, policy_.display_zone), lang_)},
                  {"kind", common::KindOf(e.record()) ? std::string(common::KindName(*common::KindOf(e.record()))) : ""},
                  {"conflict", e.outcome() == v1::PUSH_OUTCOME_CONFLICT},
                  {"message", e.message()},
-                 {"errors", ErrorsJson({e.errors().begin(), e.errors().end()})}};
+                 {"errors", ErrorsJson({e.errors().begin(), e.errors().end()}, lang_)}};
     if (e.record().has_price_sample()) {  // what "Perbaiki" starts from
       const auto& p = e.record().price_sample();
       const v1::Market* m = catalog_.FindMarket(p.market_code());
@@ -302,7 +312,7 @@ Response App::State() {
                     {"reference_change", catalog_.sequence()},
                     {"auto_sync", {{"every_seconds", absl::ToInt64Seconds(auto_every_)},
                                    {"failures", auto_failures_},
-                                   {"last", last_outcome_},
+                                   {"last", last_outcome_.id.empty() ? "" : common::Render(last_outcome_, lang_)},
                                    {"next", next_auto_ == absl::InfinitePast()
                                                 ? json(nullptr)
                                                 : json(common::FormatLocalMinute(next_auto_, policy_.display_zone))}}}});
@@ -310,7 +320,7 @@ Response App::State() {
 
 Response App::Lookup(const std::string& kind, const std::string& text) {
   auto rows = client::Lookup(catalog_, kind, text);
-  if (!rows) return Error(400, StrCat("kind: \"", kind, "\" cannot be listed"));
+  if (!rows) return ErrorIn(400, common::Msg("kind: \"{}\" cannot be listed", kind), lang_);
   json out = json::array();
   for (const auto& r : *rows) {
     out.push_back({{"code", r.code}, {"name", r.name}, {"detail", r.detail}, {"kecamatan", r.kecamatan}});
@@ -322,7 +332,7 @@ Response App::Sheet(const std::string& market_code, const std::string& day_text)
   const v1::Market* market = catalog_.FindMarket(market_code);
   if (market == nullptr) return Error(404, StrCat("market: \"", market_code, "\" is not a market of this laptop's reference data"));
   const std::optional<absl::CivilDay> day = day_text.empty() ? std::optional(Today()) : common::ParseLocalDate(day_text);
-  if (!day) return Error(400, StrCat("day: \"", day_text, "\" is not a date YYYY-MM-DD"));
+  if (!day) return ErrorIn(400, common::Msg("day: \"{}\" is not a date YYYY-MM-DD", day_text), lang_);
   // What this laptop recorded at this market: the traders it knows, the day's cells, the last
   // price before the day.
   std::vector<std::string> traders;
@@ -389,14 +399,13 @@ Response App::SavePrice(const std::string& body) {
   const std::string typed = text("price");
   const size_t slash = typed.find('/');
   const std::string price_text = typed.substr(0, slash);
-  auto refused = [&](const std::string& field, const std::string& reason) {
-    return Json(422, {{"saved", false}, {"needs_reason", false}, {"errors", json::array({{{"field", field}, {"reason", reason}}})}});
+  auto refused = [&](const std::string& field, const common::Message& reason) {
+    return Json(422, {{"saved", false},
+                      {"needs_reason", false},
+                      {"errors", json::array({{{"field", field}, {"reason", common::Render(reason, lang_)}}})}});
   };
   auto rupiah = common::ParseRupiahText(price_text);
-  if (!rupiah) {
-    return refused("price", StrCat("\"", common::StripAsciiSpace(price_text),
-                                   "\" is not a price: write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100"));
-  }
+  if (!rupiah) return refused("price", NotAPrice(common::StripAsciiSpace(price_text)));
   input.price_rupiah = *rupiah;
   if (slash != std::string::npos) input.pack_quantity = std::string(common::StripAsciiSpace(typed.substr(slash + 1)));
   const std::string day_text = text("day");
@@ -405,22 +414,22 @@ Response App::SavePrice(const std::string& body) {
   const std::string replaces = text("replaces");
   if (!replaces.empty()) {
     auto refused_entry = store_->Get(replaces);
-    if (!refused_entry.ok()) return Error(500, std::string(refused_entry.status().message()));
+    if (!refused_entry.ok()) return Error(500, common::StatusText(refused_entry.status(), lang_));
     if (!*refused_entry || (*refused_entry)->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
-      return Error(409, StrCat("record ", replaces, " does not need attention"));
+      return ErrorIn(409, common::Msg("record {} does not need attention", replaces), lang_);
     }
     input.observed = common::FromTimestamp((*refused_entry)->record().observed_at());
   } else if (!day_text.empty() && day_text != common::FormatLocalDate(Today())) {
     auto day = common::ParseLocalDate(day_text);
-    if (!day) return refused("day", StrCat("\"", day_text, "\" is not a date YYYY-MM-DD"));
+    if (!day) return refused("day", common::Msg("\"{}\" is not a date YYYY-MM-DD", day_text));
     // Another day than today: at noon of it, as `--at YYYY-MM-DD` records it.
     input.observed = absl::FromCivil(absl::CivilHour(day->year(), day->month(), day->day(), 12), policy_.display_zone);
   }
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
   auto record = BuildPriceSample(input, ctx);
-  if (!record.ok()) return refused("price", std::string(record.status().message()));
+  if (!record.ok()) return refused("price", common::MessageOf(record.status()));
   auto outcome = CheckAndSave(*store_, *record, ctx, replaces);
-  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  if (!outcome.ok()) return NotSaved(outcome.status());
   if (!outcome->errors.empty()) {
     // Would a reason let it through? Asked of the same rules, with a reason given.
     bool needs_reason = false;
@@ -430,7 +439,7 @@ Response App::SavePrice(const std::string& body) {
       auto again = BuildPriceSample(confirmed, ctx, record->id());
       needs_reason = again.ok() && CheckBeforeSaving(*again, ctx, RecentPrices(*store_, input.commodity, now)).empty();
     }
-    return Json(422, {{"saved", false}, {"needs_reason", needs_reason}, {"errors", ErrorsJson(outcome->errors)}});
+    return Json(422, {{"saved", false}, {"needs_reason", needs_reason}, {"errors", ErrorsJson(outcome->errors, lang_)}});
   }
   const auto& p = record->price_sample();
   json saved = {{"saved", true},
@@ -449,33 +458,34 @@ Response App::Import(const std::string& body) {
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, absl::Now()};
   auto imported = ImportPrices(*store_, in["csv"].get<std::string>(), ctx);
   if (!imported.ok()) {
-    return imported.status().code() == absl::StatusCode::kInvalidArgument
-               ? Json(422, {{"error", std::string(imported.status().message())}})
-               : Error(500, std::string(imported.status().message()));
+    return Error(imported.status().code() == absl::StatusCode::kInvalidArgument ? 422 : 500,
+                 common::StatusText(imported.status(), lang_));
   }
+  json problems = json::array();
+  for (const auto& p : imported->problems) problems.push_back(common::Render(p, lang_));
   return Json(200, {{"rows", imported->rows},
                     {"added", imported->added},
                     {"already", imported->already},
-                    {"problems", imported->problems}});
+                    {"problems", problems}});
 }
 
 // Riwayat: what this laptop recorded on a day (today when none), as `pantau records --day`.
 Response App::Records(const std::string& day_text, const std::string& kind_text, const std::string& market) {
   const std::optional<absl::CivilDay> day = day_text.empty() ? std::optional(Today()) : common::ParseLocalDate(day_text);
-  if (!day) return Error(400, StrCat("day: \"", day_text, "\" is not a date YYYY-MM-DD"));
+  if (!day) return ErrorIn(400, common::Msg("day: \"{}\" is not a date YYYY-MM-DD", day_text), lang_);
   std::optional<common::RecordKind> kind;
   if (!kind_text.empty()) {
     kind = common::KindFromName(kind_text);
-    if (!kind) return Error(400, StrCat("kind: \"", kind_text, "\" is not a record kind"));
+    if (!kind) return ErrorIn(400, common::Msg("kind: \"{}\" is not a record kind", kind_text), lang_);
   }
   if (!market.empty() && catalog_.FindMarket(market) == nullptr) {
-    return Error(400, StrCat("market: \"", market, "\" is not a market of this laptop's reference data"));
+    return ErrorIn(400, common::Msg("market: \"{}\" is not a market of this laptop's reference data", market), lang_);
   }
   auto lines = ListRecords(*store_, catalog_, policy_.display_zone, day, kind, market);
-  if (!lines.ok()) return Error(500, std::string(lines.status().message()));
+  if (!lines.ok()) return Error(500, common::StatusText(lines.status(), lang_));
   json rows = json::array();
   for (const auto& l : *lines) {
-    rows.push_back({{"id", l.id}, {"kind", l.kind}, {"state", l.state}, {"what", l.what}});
+    rows.push_back({{"id", l.id}, {"kind", l.kind}, {"state", l.state}, {"what", common::Render(l.what, lang_)}});
   }
   return Json(200, {{"day", common::FormatLocalDate(*day)}, {"records", rows}});
 }
@@ -487,7 +497,7 @@ Response App::Requeue(const std::string& body) {
   if (!in.is_object() || !in.contains("id") || !in["id"].is_string()) return Error(400, "id: a record id is required");
   const std::string id = in["id"];
   if (absl::Status done = store_->Requeue(id, absl::Now()); !done.ok()) {
-    return Error(done.code() == absl::StatusCode::kNotFound ? 404 : 409, std::string(done.message()));
+    return Error(done.code() == absl::StatusCode::kNotFound ? 404 : 409, common::StatusText(done, lang_));
   }
   auto counts = store_->Counts();
   return Json(200, {{"ok", true}, {"pending", counts.ok() ? counts->pending : 0}});
@@ -503,27 +513,30 @@ Response App::Change(const std::string& body) {
   v1::Correction correction;
   if (!is_void) {
     auto entry = store_->Get(id);
-    if (!entry.ok()) return Error(500, std::string(entry.status().message()));
+    if (!entry.ok()) return Error(500, common::StatusText(entry.status(), lang_));
     if (!*entry || !(*entry)->record().has_price_sample()) {
-      return Error(422, "only a price sample is corrected here; for other records, void it and enter it anew");
+      return ErrorIn(422, common::Msg("only a price sample is corrected here; for other records, void it and enter it "
+                                      "anew"),
+                     lang_);
     }
     const std::string typed = in.contains("price") && in["price"].is_string() ? in["price"].get<std::string>() : "";
     PriceChanges changes;
     changes.price_rupiah = common::ParseRupiahText(typed);
     if (!changes.price_rupiah) {
       return Json(422, {{"saved", false},
-                        {"errors", json::array({{{"field", "price"},
-                                                 {"reason", StrCat("\"", typed, "\" is not a price: write whole Rupiah, "
-                                                                   "e.g. 13100, 13.100 or Rp 13.100")}}})}});
+                        {"errors", json::array({{{"field", "price"}, {"reason", common::Render(NotAPrice(typed), lang_)}}})}});
     }
     *correction.mutable_price_sample() = ChangedPrice((*entry)->record().price_sample(), changes, catalog_);
   }
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, absl::Now()};
   auto changed = ChangeRecord(*store_, id, is_void ? nullptr : &correction, reason, ctx);
   if (!changed.ok()) {
-    return Error(changed.status().code() == absl::StatusCode::kNotFound ? 404 : 409, std::string(changed.status().message()));
+    return Error(changed.status().code() == absl::StatusCode::kNotFound ? 404 : 409,
+                 common::StatusText(changed.status(), lang_));
   }
-  if (!changed->saved.errors.empty()) return Json(422, {{"saved", false}, {"errors", ErrorsJson(changed->saved.errors)}});
+  if (!changed->saved.errors.empty()) {
+    return Json(422, {{"saved", false}, {"errors", ErrorsJson(changed->saved.errors, lang_)}});
+  }
   return Json(200, {{"saved", true}, {"id", changed->record_id}, {"dropped", changed->dropped}, {"pending", changed->saved.pending}});
 }
 
@@ -532,9 +545,11 @@ Response App::Drop(const std::string& body) {
   const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!in.is_object() || !in.contains("id") || !in["id"].is_string()) return Error(400, "id: a record id is required");
   const std::string reason = in.contains("reason") && in["reason"].is_string() ? in["reason"].get<std::string>() : "";
-  if (common::StripAsciiSpace(reason).empty()) return Error(422, "reason: say why the record is dropped");
+  if (common::StripAsciiSpace(reason).empty()) {
+    return ErrorIn(422, common::Msg("reason: say why the record is dropped"), lang_);
+  }
   if (absl::Status done = store_->Resolve(in["id"].get<std::string>(), nullptr, reason, absl::Now()); !done.ok()) {
-    return Error(done.code() == absl::StatusCode::kNotFound ? 404 : 409, std::string(done.message()));
+    return Error(done.code() == absl::StatusCode::kNotFound ? 404 : 409, common::StatusText(done, lang_));
   }
   auto counts = store_->Counts();
   return Json(200, {{"ok", true}, {"needs_attention", counts.ok() ? counts->needs_attention : 0}});
@@ -560,14 +575,19 @@ std::vector<std::pair<std::string, std::string>> TextMap(const json& in, const c
 // Audit: the checklist in force for an outlet, as a form, and the actions of its ladder.
 Response App::Checklist(const std::string& outlet_code) {
   const v1::Outlet* outlet = catalog_.FindOutlet(outlet_code);
-  if (outlet == nullptr) return Error(404, StrCat("outlet: \"", outlet_code, "\" is not an outlet of this laptop's reference data"));
+  if (outlet == nullptr) {
+    return ErrorIn(404, common::Msg("outlet: \"{}\" is not an outlet of this laptop's reference data", outlet_code),
+                   lang_);
+  }
   v1::OutletAudit audit;
   audit.set_outlet_code(outlet_code);
-  std::vector<std::pair<std::string, std::string>> problems;
+  std::vector<std::pair<std::string, common::Message>> problems;
   const v1::Checklist* checklist = FillAudit(audit, {}, catalog_, Today(), problems);
   if (checklist == nullptr) {
-    return Error(404, StrCat("no checklist for ", common::OutletKindName(outlet->kind()),
-                             " on this laptop: Kirim sekarang fetches the reference data"));
+    return ErrorIn(404,
+                   common::Msg("no checklist for {} on this laptop: Kirim sekarang fetches the reference data",
+                               common::OutletKindName(outlet->kind())),
+                   lang_);
   }
   json items = json::array();
   for (const auto& item : checklist->items()) {
@@ -602,11 +622,11 @@ Response App::Audit(const std::string& body, bool save) {
   const absl::CivilDay day = absl::ToCivilDay(now, policy_.display_zone);
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
   auto record = NewRecord(ctx, std::nullopt);
-  if (!record.ok()) return Error(500, std::string(record.status().message()));
+  if (!record.ok()) return Error(500, common::StatusText(record.status(), lang_));
   v1::OutletAudit* audit = record->mutable_outlet_audit();
   audit->set_outlet_code(in["outlet"].get<std::string>());
   AuditAnswers answers{TextMap(in, "answers"), TextMap(in, "not_checked")};
-  std::vector<std::pair<std::string, std::string>> problems;
+  std::vector<std::pair<std::string, common::Message>> problems;
   const v1::Checklist* checklist = FillAudit(*audit, answers, catalog_, day, problems);
   std::vector<std::string> observed;
   if (auto it = in.find("findings"); it != in.end() && it->is_array()) {
@@ -616,9 +636,11 @@ Response App::Audit(const std::string& body, bool save) {
   }
   const auto found = SettleFindings(*audit, checklist, catalog_, day, observed);
   json findings = json::array();
-  for (const auto& f : found) findings.push_back({{"code", f.code}, {"item", f.item}, {"reason", f.reason}});
+  for (const auto& f : found) {
+    findings.push_back({{"code", f.code}, {"item", f.item}, {"reason", common::Render(f.reason, lang_)}});
+  }
   json errors = json::array();
-  for (const auto& [field, reason] : problems) errors.push_back({{"field", field}, {"reason", reason}});
+  for (const auto& [field, reason] : problems) errors.push_back({{"field", field}, {"reason", common::Render(reason, lang_)}});
   json missing = json::array();
   if (checklist != nullptr) {
     for (const auto& item : checklist->items()) {
@@ -632,9 +654,10 @@ Response App::Audit(const std::string& body, bool save) {
     return Json(save ? 422 : 200, {{"saved", false}, {"findings", findings}, {"errors", errors}, {"missing", missing}});
   }
   auto outcome = CheckAndSave(*store_, *record, ctx);
-  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  if (!outcome.ok()) return NotSaved(outcome.status());
   if (!outcome->errors.empty()) {
-    return Json(422, {{"saved", false}, {"findings", findings}, {"errors", ErrorsJson(outcome->errors)}, {"missing", missing}});
+    return Json(422,
+                {{"saved", false}, {"findings", findings}, {"errors", ErrorsJson(outcome->errors, lang_)}, {"missing", missing}});
   }
   return Json(200, {{"saved", true},
                     {"id", record->id()},
@@ -655,7 +678,7 @@ Response App::FollowUp(const std::string& body) {
   const absl::Time now = absl::Now();
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
   auto record = NewRecord(ctx, std::nullopt);
-  if (!record.ok()) return Error(500, std::string(record.status().message()));
+  if (!record.ok()) return Error(500, common::StatusText(record.status(), lang_));
   v1::FollowUp* f = record->mutable_follow_up();
   f->set_audit_record_id(text("audit"));
   f->set_finding_code(text("finding"));
@@ -665,8 +688,8 @@ Response App::FollowUp(const std::string& body) {
   f->set_due_date(text("due"));
   f->set_status(text("status") == "closed" ? v1::FOLLOW_UP_STATUS_CLOSED : v1::FOLLOW_UP_STATUS_OPEN);
   auto outcome = CheckAndSave(*store_, *record, ctx);
-  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
-  if (!outcome->errors.empty()) return Json(422, {{"saved", false}, {"errors", ErrorsJson(outcome->errors)}});
+  if (!outcome.ok()) return NotSaved(outcome.status());
+  if (!outcome->errors.empty()) return Json(422, {{"saved", false}, {"errors", ErrorsJson(outcome->errors, lang_)}});
   return Json(200, {{"saved", true}, {"id", record->id()}, {"pending", outcome->pending}});
 }
 
@@ -676,8 +699,8 @@ Response App::Photo(const std::string& body) {
   LaptopPhotos photos(home_);
   auto sha = photos.AddBytes(body, kMaxPhotoBytes);
   if (!sha.ok()) {
-    return sha.status().code() == absl::StatusCode::kInvalidArgument ? Error(422, std::string(sha.status().message()))
-                                                                      : Error(500, std::string(sha.status().message()));
+    return Error(sha.status().code() == absl::StatusCode::kInvalidArgument ? 422 : 500,
+                 common::StatusText(sha.status(), lang_));
   }
   return Json(200, {{"sha256", *sha}, {"bytes", body.size()}});
 }
@@ -708,7 +731,9 @@ std::optional<int64_t> ParseVolumeMl(const std::string& text) {
 // UTTP: an instrument of the registry, with what the form is prefilled with.
 Response App::Instrument(const std::string& id) {
   const v1::UttpInstrument* u = catalog_.FindUttpInstrument(id);
-  if (u == nullptr) return Error(404, StrCat("instrument: \"", id, "\" is not in this laptop's UTTP registry"));
+  if (u == nullptr) {
+    return ErrorIn(404, common::Msg("instrument: \"{}\" is not in this laptop's UTTP registry", id), lang_);
+  }
   const v1::UttpType* type = catalog_.FindUttpType(u->type_code());
   std::string place = u->location();
   if (const v1::Market* m = catalog_.FindMarket(u->market_code())) place = m->name();
@@ -737,8 +762,8 @@ Response App::Uttp(const std::string& body, bool save) {
     return it != o.end() && it->is_string() ? std::string(common::StripAsciiSpace(it->get<std::string>())) : std::string();
   };
   json errors = json::array();
-  auto problem = [&](const std::string& field, const std::string& reason) {
-    errors.push_back({{"field", field}, {"reason", reason}});
+  auto problem = [&](const std::string& field, const common::Message& reason) {
+    errors.push_back({{"field", field}, {"reason", common::Render(reason, lang_)}});
   };
   v1::UttpVerification u;
   u.set_instrument_id(text(in, "instrument"));
@@ -756,7 +781,7 @@ Response App::Uttp(const std::string& body, bool save) {
     if (mg.ok()) {
       (u.*setter)(*mg);
     } else {
-      problem(key, std::string(mg.status().message()));
+      problem(key, common::MessageOf(mg.status()));
     }
   }
   PrefillFromRegistry(u, catalog_);
@@ -768,8 +793,8 @@ Response App::Uttp(const std::string& body, bool save) {
       if (load.empty() && shown.empty()) continue;  // a row not filled
       auto load_mg = common::ParseMassMg(load);
       auto shown_mg = common::ParseMassMg(shown);
-      if (!load_mg.ok()) problem(StrCat("points.", index, ".load"), std::string(load_mg.status().message()));
-      if (!shown_mg.ok()) problem(StrCat("points.", index, ".indication"), std::string(shown_mg.status().message()));
+      if (!load_mg.ok()) problem(StrCat("points.", index, ".load"), common::MessageOf(load_mg.status()));
+      if (!shown_mg.ok()) problem(StrCat("points.", index, ".indication"), common::MessageOf(shown_mg.status()));
       if (load_mg.ok() && shown_mg.ok()) {
         v1::WeighingPoint* w = u.add_weighing_points();
         w->set_load_mg(*load_mg);
@@ -785,8 +810,8 @@ Response App::Uttp(const std::string& body, bool save) {
       if (actual.empty() && shown.empty()) continue;
       auto actual_ml = ParseVolumeMl(actual);
       auto shown_ml = ParseVolumeMl(shown);
-      if (!actual_ml) problem(StrCat("runs.", index, ".actual"), StrCat("\"", actual, "\" is not a volume: 20000 mL or 20 L"));
-      if (!shown_ml) problem(StrCat("runs.", index, ".indication"), StrCat("\"", shown, "\" is not a volume: 20000 mL or 20 L"));
+      if (!actual_ml) problem(StrCat("runs.", index, ".actual"), common::Msg("\"{}\" is not a volume: 20000 mL or 20 L", actual));
+      if (!shown_ml) problem(StrCat("runs.", index, ".indication"), common::Msg("\"{}\" is not a volume: 20000 mL or 20 L", shown));
       if (actual_ml && shown_ml) {
         v1::VolumeRun* v = u.add_volume_runs();
         v->set_flow(text(r, "flow"));
@@ -810,6 +835,7 @@ Response App::Uttp(const std::string& body, bool save) {
   if (has_rule && !u.accuracy_class().empty() && (u.weighing_points_size() > 0 || u.volume_runs_size() > 0)) {
     const common::VerdictResult result = common::ComputeVerdict(u, category, common::MetrologySettings{});
     verdict = json::parse(VerdictJson(CheckInput{u, category}, result));
+    verdict["reasons"] = result.ReasonsIn(lang_);
     batal = !result.sah;
     u.set_claimed_verdict(result.sah ? v1::VERDICT_SAH : v1::VERDICT_BATAL);
   }
@@ -824,20 +850,22 @@ Response App::Uttp(const std::string& body, bool save) {
     json out = answer_base;
     out["saved"] = false;
     out["needs_confirm"] = true;
-    out["errors"] = json::array({{{"field", "verdict"}, {"reason", "the verdict is batal: check the points, or save it as batal"}}});
+    out["errors"] = json::array(
+        {{{"field", "verdict"},
+          {"reason", common::Render(common::Msg("the verdict is batal: check the points, or save it as batal"), lang_)}}});
     return Json(422, out);
   }
   const absl::Time now = absl::Now();
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
   auto record = NewRecord(ctx, std::nullopt);
-  if (!record.ok()) return Error(500, std::string(record.status().message()));
+  if (!record.ok()) return Error(500, common::StatusText(record.status(), lang_));
   *record->mutable_uttp_verification() = u;
   auto outcome = CheckAndSave(*store_, *record, ctx);
-  if (!outcome.ok()) return Error(500, StrCat("not saved: ", outcome.status().message()));
+  if (!outcome.ok()) return NotSaved(outcome.status());
   json out = answer_base;
   if (!outcome->errors.empty()) {
     out["saved"] = false;
-    out["errors"] = ErrorsJson(outcome->errors);
+    out["errors"] = ErrorsJson(outcome->errors, lang_);
     return Json(422, out);
   }
   out["saved"] = true;
@@ -846,11 +874,17 @@ Response App::Uttp(const std::string& body, bool save) {
   return Json(200, out);
 }
 
-Response App::Sync(const std::string& body) {
+Response App::NotSaved(const absl::Status& status) const {
+  return ErrorIn(500, common::Msg("not saved: {}", common::MessageOf(status)), lang_);
+}
+
+Response App::Sync(const std::string& body, common::Language lang) {
   const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
   const bool automatic = in.is_object() && in.contains("auto") && in["auto"].is_boolean() && in["auto"].get<bool>();
   std::unique_lock running(sync_mu_, std::try_to_lock);
-  if (!running.owns_lock()) return Json(409, {{"ok", false}, {"busy", true}, {"failure", "a sync is already running"}});
+  if (!running.owns_lock()) {
+    return Json(409, {{"ok", false}, {"busy", true}, {"failure", common::Render(common::Msg("a sync is already running"), lang)}});
+  }
   const absl::Time started = absl::Now();
   LaptopSettings settings;
   {
@@ -867,24 +901,25 @@ Response App::Sync(const std::string& body) {
   auto run = SyncNow(*store_, settings, home_, sleeper_, call);
   std::lock_guard lock(mu_);
   const bool ok = run.ok() && run->ok;
-  const std::string failure = !run.ok() ? std::string(run.status().message()) : run->failure;
+  const common::Message failure = !run.ok() ? common::MessageOf(run.status()) : run->failure;
   const std::string when = common::FormatLocalMinute(absl::Now(), policy_.display_zone);
   if (ok) {
     auto_failures_ = 0;
     next_auto_ = absl::Now() + auto_every_;
-    last_outcome_ = StrCat(when, ": terkirim ", run->pushed.progress.acknowledged, " catatan");
+    last_outcome_ = common::Msg("{}: {} records delivered", when, run->pushed.progress.acknowledged);
   } else {
     ++auto_failures_;
     absl::Duration wait = auto_every_;
     for (int i = 1; i < auto_failures_ && wait < absl::Minutes(10); ++i) wait *= 2;
     next_auto_ = absl::Now() + std::min(wait, absl::Minutes(10));
-    last_outcome_ = StrCat(when, ": gagal (", failure, ")");
+    last_outcome_ = common::Msg("{}: failed ({})", when, failure);
   }
-  if (!run.ok()) return Json(200, {{"ok", false}, {"automatic", automatic}, {"failure", failure}});
+  const std::string failure_text = ok ? "" : common::Render(failure, lang);
+  if (!run.ok()) return Json(200, {{"ok", false}, {"automatic", automatic}, {"failure", failure_text}});
   (void)Reload();  // the reference data may have changed
   return Json(200, {{"ok", run->ok},
                     {"automatic", automatic},
-                    {"failure", run->failure},
+                    {"failure", failure_text},
                     {"delivered", run->pushed.progress.acknowledged},
                     {"needs_attention_now", run->pushed.progress.needs_attention},
                     {"reference_changes", run->pulled.changes},

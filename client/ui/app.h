@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "client/laptop_store.h"
 #include "client/sync_engine.h"
+#include "common/messages.h"
 #include "common/reference_catalog.h"
 #include "common/validation.h"
 
@@ -35,6 +36,7 @@ struct Request {
   std::string origin;  // the Origin header, "" when absent
   std::string cookie;  // the Cookie header
   std::string csrf;    // the X-CSRF-Token header
+  std::string language;  // the X-Pantau-Lang header: "en" for English, else Bahasa Indonesia
   std::string body;
 };
 
@@ -80,7 +82,7 @@ class App {
   Response SavePrice(const std::string& body);
   // "Kirim sekarang", or with {"auto": true} the page's automatic sync (refused until it is due).
   // Runs without holding the app's lock: the inspector keeps typing while the link is slow.
-  Response Sync(const std::string& body);
+  Response Sync(const std::string& body, common::Language lang);
   Response Records(const std::string& day, const std::string& kind, const std::string& market);
   // Riwayat's "Koreksi" and "Batalkan": a correction (a price retyped) or a void of one of this
   // laptop's records, as `pantau correct` / `pantau void` (laptop.h's ChangeRecord).
@@ -96,6 +98,8 @@ class App {
   Response Instrument(const std::string& id);
   // The verification of `body` judged (each point's error, MPE, pass; the verdict) or saved.
   Response Uttp(const std::string& body, bool save);
+  // "not saved: ..." for a save that failed on the laptop itself (the disk, the store).
+  Response NotSaved(const absl::Status& status) const;
   // Reloads settings and the reference data (after a sync pulled changes).
   absl::Status Reload();
   const Session* SessionOf(const Request& request) const;
@@ -115,9 +119,10 @@ class App {
   // Automatic sync, under mu_: consecutive failures, when the next is due, the last outcome.
   int auto_failures_ = 0;
   absl::Time next_auto_ = absl::InfinitePast();
-  std::string last_outcome_;
+  common::Message last_outcome_;
 
   std::mutex mu_;  // one request at a time
+  common::Language lang_ = common::Language::kIndonesian;  // the current request's
   LaptopSettings settings_;
   common::ReferenceCatalog catalog_;
   common::ValidationPolicy policy_;

@@ -121,6 +121,7 @@ class Server::Impl {
       request.origin = std::string(in[http::field::origin]);
       request.cookie = std::string(in[http::field::cookie]);
       request.csrf = std::string(in["X-CSRF-Token"]);
+      request.language = std::string(in["X-Pantau-Lang"]);
       request.body = in.body();
       const Response answer = app_.Handle(request);
       http::response<http::string_body> out{static_cast<http::status>(answer.status), in.version()};

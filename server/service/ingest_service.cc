@@ -1,5 +1,6 @@
 #include "server/service/ingest_service.h"
 
+#include "common/messages.h"
 #include "common/checklists.h"
 #include "common/dates.h"
 #include "common/metrology.h"
@@ -70,11 +71,10 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckChangeRights(
   const bool is_void = record.has_void_();
   if (!is_void && !record.has_correction()) {
     if (pusher.role == v1::ROLE_SUPERVISOR) {
-      v1::FieldError& e = errors.emplace_back();
-      e.set_field("body");
-      e.set_reason(StrCat("account \"", pusher.name,
-                          "\" is a supervisor: supervisors send only corrections and voids; new field records "
-                          "come from inspectors"));
+      errors.push_back(common::FieldErrorOf(
+          "body", common::Msg("account \"{}\" is a supervisor: supervisors send only corrections and voids; new field "
+                              "records come from inspectors",
+                              pusher.name)));
     }
     return errors;
   }
@@ -88,37 +88,45 @@ absl::StatusOr<std::vector<v1::FieldError>> IngestService::CheckChangeRights(
     PANTAU_ASSIGN_OR_RETURN(stored, records_.Get(target_id));
     if (stored) target = &stored->record();
   }
-  v1::FieldError e;
-  e.set_field(field);
-  const std::string_view verb = is_void ? "void" : "correct";
   if (target == nullptr) {
-    e.set_reason(StrCat("record ", target_id, " is not stored on the server (never delivered, or refused), so there "
-                        "is nothing to ", verb, "; if it was refused, fix it with a new record instead"));
-    errors.push_back(std::move(e));
+    errors.push_back(common::FieldErrorOf(
+        field, is_void ? common::Msg("record {} is not stored on the server (never delivered, or refused), so there is "
+                                     "nothing to void; if it was refused, drop it instead",
+                                     target_id)
+                       : common::Msg("record {} is not stored on the server (never delivered, or refused), so there is "
+                                     "nothing to correct; if it was refused, fix it with a new record instead",
+                                     target_id)));
     return errors;
   }
   const bool may_change_others = pusher.role == v1::ROLE_SUPERVISOR || pusher.role == v1::ROLE_ADMIN;
   if (target->author() != pusher.name && !may_change_others) {
-    e.set_reason(StrCat("record ", target_id, " was recorded by \"", target->author(), "\"; only its author, a "
-                        "supervisor or an admin may ", verb, " it"));
-    errors.push_back(std::move(e));
+    errors.push_back(common::FieldErrorOf(
+        field, is_void ? common::Msg("record {} was recorded by \"{}\"; only its author, a supervisor or an admin may "
+                                     "void it",
+                                     target_id, target->author())
+                       : common::Msg("record {} was recorded by \"{}\"; only its author, a supervisor or an admin may "
+                                     "correct it",
+                                     target_id, target->author())));
     return errors;
   }
   if (!common::BidangInScope(pusher.scope, common::kFieldRecordsBidang)) {
-    e.set_reason(StrCat("account \"", pusher.name, "\" is limited to bidang ", StrJoin(pusher.scope.bidang(), ", "),
-                        "; field records are bidang ", common::kFieldRecordsBidang, "'s"));
-    errors.push_back(std::move(e));
+    errors.push_back(common::FieldErrorOf(
+        field, common::Msg("account \"{}\" is limited to bidang {}; field records are bidang {}'s", pusher.name,
+                           StrJoin(pusher.scope.bidang(), ", "), common::kFieldRecordsBidang)));
     return errors;
   }
   if (pusher.scope.kecamatan_codes_size() > 0) {
     auto place = common::PlaceOf(*target, catalog);
     if (!place || !common::KecamatanInScope(pusher.scope, place->kecamatan)) {
-      e.set_reason(StrCat("record ", target_id, place ? StrCat(" is at ", place->what, " ", place->code, " in kecamatan ",
-                                                               place->kecamatan.empty() ? "(none)" : place->kecamatan)
-                                                      : std::string(" has no place in the reference data"),
-                          ", outside the kecamatan assigned to account \"", pusher.name, "\" (",
-                          StrJoin(pusher.scope.kecamatan_codes(), ", "), ")"));
-      errors.push_back(std::move(e));
+      const std::string assigned = StrJoin(pusher.scope.kecamatan_codes(), ", ");
+      errors.push_back(common::FieldErrorOf(
+          field, place ? common::Msg("record {} is at {} in kecamatan {}, outside the kecamatan assigned to account "
+                                     "\"{}\" ({})",
+                                     target_id, place->code, place->kecamatan.empty() ? "-" : place->kecamatan,
+                                     pusher.name, assigned)
+                       : common::Msg("record {} has no place in the reference data, so it is outside the kecamatan "
+                                     "assigned to account \"{}\" ({})",
+                                     target_id, pusher.name, assigned)));
     }
   }
   return errors;
@@ -242,9 +250,8 @@ absl::StatusOr<v1::PushResponse> IngestService::Push(const Principal& pusher,
         case storage::AppendOutcome::kConflict: {
           result->set_outcome(v1::PUSH_OUTCOME_CONFLICT);
           v1::FieldError* e = result->add_errors();
-          e->set_field("id");
-          e->set_reason(
-              "a different record with this id is already stored; the stored one is kept");
+          *e = common::FieldErrorOf("id", common::Msg("a different record with this id is already stored; the stored "
+                                                      "one is kept"));
           result->set_message(common::DescribeRecordErrors(result->record_id(),
                                                            write_positions[k], {*e}));
           break;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "client/csv_import.h"
+#include "client/record_ids.h"
 #include "common/dates.h"
 #include "tests/testing/test_support.h"
 
@@ -88,10 +89,14 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
   EXPECT_EQ(first->rows, 6u);
   ASSERT_EQ(first->records.size(), 3u);
   ASSERT_EQ(first->problems.size(), 3u);
-  EXPECT_EQ(first->problems[0].rfind("line 4: price_sample.commodity_code: unknown commodity", 0), 0u)
-      << first->problems[0];
-  EXPECT_EQ(first->problems[1].rfind("line 5: price_rupiah", 0), 0u) << first->problems[1];
-  EXPECT_EQ(first->problems[2].rfind("line 6: observed_at", 0), 0u) << first->problems[2];
+  EXPECT_EQ(first->problems[0].English().rfind("line 4: price_sample.commodity_code: unknown commodity", 0), 0u)
+      << first->problems[0].English();
+  EXPECT_EQ(first->problems[1].English().rfind("line 5: price_rupiah", 0), 0u) << first->problems[1].English();
+  EXPECT_EQ(first->problems[2].English().rfind("line 6: observed_at", 0), 0u) << first->problems[2].English();
+  // The same problems in the app's Indonesian: the row's words and the validator's, nested.
+  const std::string indonesian = common::Render(first->problems[0], common::Language::kIndonesian);
+  EXPECT_EQ(indonesian.rfind("baris 4: price_sample.commodity_code: komoditas \"", 0), 0u) << indonesian;
+  EXPECT_NE(indonesian.find("\" tidak dikenal"), std::string::npos) << indonesian;
   EXPECT_EQ(first->records[1].price_sample().price_rupiah(), 13000);
   // Written as Indonesians write it, the same price.
   auto dotted = ParsePriceCsv("market,commodity,trader,price_rupiah,observed_at\n"
@@ -106,7 +111,7 @@ TEST_F(EntryTest, CsvImportKeepsGoodRowsReportsBadOnesAndIsDeterministic) {
                              "pasar_marabahan;beras_medium;\"Ani; Ina\";19.650;2026-11-24 09:05;1,5;kg\r\n",
                              Ctx(), none);
   ASSERT_THAT(excel, IsOk());
-  ASSERT_EQ(excel->records.size(), 2u) << (excel->problems.empty() ? "" : excel->problems[0]);
+  ASSERT_EQ(excel->records.size(), 2u) << (excel->problems.empty() ? "" : excel->problems[0].English());
   EXPECT_EQ(excel->records[0].price_sample().price_rupiah(), 13100);
   EXPECT_EQ(excel->records[1].price_sample().trader(), "Ani; Ina");
   EXPECT_EQ(excel->records[1].price_sample().price_rupiah(), 13100);  // Rp 19.650 for 1,5 kg
@@ -140,6 +145,26 @@ TEST_F(EntryTest, CsvImportNeedsItsColumns) {
   auto none = [](const std::string&) { return std::vector<int64_t>{}; };
   EXPECT_THAT(ParsePriceCsv("market,commodity,price\n", Ctx(), none),
               StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// Ids made in one millisecond sort in the order they were made (a price and its correction list
+// oldest first); a new millisecond starts from fresh randomness.
+TEST(RecordIdsTest, IdsOfOneMillisecondSortInTheOrderTheyWereMade) {
+  const absl::Time now = absl::FromUnixMillis(1'764'000'000'000);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 1000; ++i) {
+    auto id = NewRecordId(now);
+    ASSERT_TRUE(id.ok());
+    ids.push_back(*id);
+  }
+  for (size_t i = 1; i < ids.size(); ++i) {
+    ASSERT_LT(ids[i - 1], ids[i]) << i;
+    ASSERT_EQ(ids[i].substr(0, 10), ids[0].substr(0, 10));  // the same millisecond
+  }
+  auto later = NewRecordId(now + absl::Milliseconds(1));
+  ASSERT_TRUE(later.ok());
+  EXPECT_LT(ids.back(), *later);
+  EXPECT_NE(later->substr(10, 16), ids.back().substr(10, 16));
 }
 
 }  // namespace

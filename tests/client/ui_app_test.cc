@@ -171,12 +171,18 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   auto [slip_status, slip] = save("13100");  // Bu Ani's Rp 13.100 again, seconds later
   EXPECT_EQ(slip_status, 422);
   EXPECT_EQ(slip["needs_reason"], true);
-  EXPECT_NE(slip.dump().find("the same price from the same trader was saved"), std::string::npos) << slip;
+  // Every message in the page's language: Bahasa Indonesia unless the page asks for English.
+  EXPECT_NE(slip.dump().find("harga yang sama dari pedagang yang sama tersimpan"), std::string::npos) << slip;
 
   auto [typo_status, typo] = save("13.1OO");
   EXPECT_EQ(typo_status, 422);
   EXPECT_EQ(typo["errors"][0]["field"], "price");
-  EXPECT_NE(typo["errors"][0]["reason"].get<std::string>().find("is not a price"), std::string::npos) << typo;
+  EXPECT_NE(typo["errors"][0]["reason"].get<std::string>().find("\"13.1OO\" bukan harga"), std::string::npos) << typo;
+  Request in_english = Post("/api/v1/prices", {{"market", "pasar_marabahan"}, {"commodity", "beras_medium"},
+                                               {"trader", "Bu Ani"}, {"price", "13.1OO"}});
+  in_english.language = "en";
+  const json typo_en = json::parse(app_->Handle(in_english).body);
+  EXPECT_EQ(typo_en["errors"][0]["reason"], "\"13.1OO\" is not a price: write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100");
 
   auto [outlier_status, outlier] = save("131.000");  // above the plausible Rp 25.000
   EXPECT_EQ(outlier_status, 422);
@@ -188,7 +194,7 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   auto [bad_pack_status, bad_pack] = save("65.000/5 karung");
   EXPECT_EQ(bad_pack_status, 422);
   EXPECT_EQ(bad_pack["needs_reason"], false);
-  EXPECT_NE(bad_pack.dump().find("accepted units"), std::string::npos) << bad_pack;
+  EXPECT_NE(bad_pack.dump().find("bukan satuan yang dikenal Pantau; satuan yang diterima: kg"), std::string::npos) << bad_pack;
   EXPECT_EQ(Pending(), 3u);
 
   // The sheet shows what was saved today for the trader, and knows the trader.
@@ -221,7 +227,7 @@ TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   EXPECT_EQ(result["added"], 1);
   EXPECT_EQ(result["already"], 0);
   ASSERT_EQ(result["problems"].size(), 1u);
-  EXPECT_EQ(result["problems"][0].get<std::string>().rfind("line 3: price_sample.market_code", 0), 0u) << result;
+  EXPECT_EQ(result["problems"][0], "baris 3: price_sample.market_code: pasar \"pasar_x\" tidak dikenal; maksudnya pasar_marabahan?");
   EXPECT_EQ(Pending(), 4u);
   EXPECT_EQ(app_->Handle(Post("/api/v1/import", {{"csv", "harga,pasar\n1,2\n"}})).status, 422);
   EXPECT_EQ(app_->Handle(Get("/api/v1/sheet?market=pasar_marabahan&day=2026-02-30")).status, 400);
@@ -335,7 +341,7 @@ TEST_F(UiAppTest, AnAuditIsAFormWithLiveFindingsSavedOnlyWhenEveryItemIsAnswered
   // Not saved with items left out.
   Response partial = app_->Handle(Post("/api/v1/audits", {{"outlet", "pkl_1"}, {"answers", answers}}));
   EXPECT_EQ(partial.status, 422);
-  EXPECT_NE(partial.body.find("is not answered: answer it, or mark it tidak dapat diperiksa"), std::string::npos)
+  EXPECT_NE(partial.body.find("belum dijawab: jawab, atau tandai tidak dapat diperiksa dengan alasannya"), std::string::npos)
       << partial.body;
   EXPECT_EQ(Pending(), 0u);
 
@@ -382,10 +388,10 @@ TEST_F(UiAppTest, AnAuditIsAFormWithLiveFindingsSavedOnlyWhenEveryItemIsAnswered
   };
   Response other_ladder = follow("papan_nama_tidak_ada", "rujukan_aph");
   EXPECT_EQ(other_ladder.status, 422);
-  EXPECT_NE(other_ladder.body.find("is on the pupuk_kios ladder"), std::string::npos) << other_ladder.body;
+  EXPECT_NE(other_ladder.body.find("termasuk tahapan pupuk_kios"), std::string::npos) << other_ladder.body;
   Response other_finding = follow("harga_di_atas_het", "teguran_lisan");
   EXPECT_EQ(other_finding.status, 422);
-  EXPECT_NE(other_finding.body.find("its findings: papan_nama_tidak_ada"), std::string::npos) << other_finding.body;
+  EXPECT_NE(other_finding.body.find("temuannya: papan_nama_tidak_ada"), std::string::npos) << other_finding.body;
   Response followed = follow("papan_nama_tidak_ada", checklist["ladder"][0]["code"]);
   ASSERT_EQ(followed.status, 200) << followed.body;
   EXPECT_EQ(Pending(), 2u);
@@ -438,7 +444,7 @@ TEST_F(UiAppTest, AUttpVerificationTakesTheRegistrysClassJudgesEachPointAndConfi
                                                           {"kind", "tera"},
                                                           {"points", json::array({{{"load", "1 kg"}, {"indication", "1 kg"}}})}}));
   EXPECT_EQ(classless.status, 422);
-  EXPECT_NE(classless.body.find("is required to judge UTTP-1"), std::string::npos) << classless.body;
+  EXPECT_NE(classless.body.find("wajib diisi untuk menilai UTTP-1"), std::string::npos) << classless.body;
   EXPECT_EQ(json::parse(classless.body)["verdict"], nullptr);
 
   // A fuel pump: runs in litres or mL.

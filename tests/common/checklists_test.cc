@@ -107,7 +107,7 @@ TEST_F(ChecklistTest, APupukHetChangeInTheMiddleOfAPeriod) {
   const auto found = EvaluateChecklist(*catalog_.FindChecklist(v1::OUTLET_KIND_PUPUK_KIOS, "2026-1"), npk, catalog_,
                                        absl::CivilDay(2025, 10, 22), {"kalsel", "nasional"});
   ASSERT_EQ(found.size(), 1u);
-  EXPECT_EQ(found[0].reason,
+  EXPECT_EQ(found[0].reason.English(),
             "harga_npk: Rp 1.841 is above the HET of Rp 1.840 (Kepmentan 1117/Kpts./SR.310/M/10/2025) in force on "
             "2025-10-22");
 }
@@ -147,7 +147,7 @@ TEST_F(ChecklistTest, AStockBalanceOfExtremeCountsNeverWraps) {
   auto findings = EvaluateChecklist(*checklist, a, catalog_, day_, {"kalsel", "nasional"});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].code, "stok_tidak_sesuai");
-  EXPECT_NE(findings[0].reason.find("= 18446744073709551614"), std::string::npos) << findings[0].reason;
+  EXPECT_NE(findings[0].reason.English().find("= 18446744073709551614"), std::string::npos) << findings[0].reason.English();
   // The largest sum that balances is recognised as balanced.
   a.mutable_answers(0)->set_count(std::numeric_limits<int64_t>::max());
   a.mutable_answers(1)->set_count(std::numeric_limits<int64_t>::max() - 5);
@@ -157,7 +157,7 @@ TEST_F(ChecklistTest, AStockBalanceOfExtremeCountsNeverWraps) {
   a.mutable_answers(2)->set_count(std::numeric_limits<int64_t>::min());
   findings = EvaluateChecklist(*checklist, a, catalog_, day_, {"kalsel", "nasional"});
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_NE(findings[0].reason.find("= -18446744073709551616"), std::string::npos) << findings[0].reason;
+  EXPECT_NE(findings[0].reason.English().find("= -18446744073709551616"), std::string::npos) << findings[0].reason.English();
 }
 
 TEST_F(ChecklistTest, VersionsAreChosenByDateAndNeverRewriteOldAudits) {
@@ -186,10 +186,10 @@ TEST_F(ChecklistTest, AnswersMustFitTheChecklist) {
   const auto problems = AnswerProblems(a, lpg);
   // Two answers wrong, and the 12 questions (of 13; the stock balance is a rule) not answered.
   ASSERT_EQ(problems.size(), 14u);
-  EXPECT_EQ(problems[0].second, "harga_jual: expects a price in Rupiah");
-  EXPECT_EQ(problems[1].second, "\"warna_tabung\" is not an item of checklist lpg_pangkalan 2026-1");
+  EXPECT_EQ(problems[0].second.English(), "harga_jual: expects a price in Rupiah");
+  EXPECT_EQ(problems[1].second.English(), "\"warna_tabung\" is not an item of checklist lpg_pangkalan 2026-1");
   EXPECT_EQ(problems[2].first, "answers");
-  EXPECT_EQ(problems[2].second,
+  EXPECT_EQ(problems[2].second.English(),
             "papan_nama (Papan nama hijau dengan nomor registrasi dan HET terpasang?) is not answered: answer it, or "
             "mark it tidak dapat diperiksa with the reason");
 }
@@ -236,7 +236,7 @@ TEST_F(ChecklistTest, EveryItemIsAnsweredOrMarkedNotCheckedWithNoFindingFromTheM
   a.mutable_answers(0)->clear_yes();
   const auto problems = AnswerProblems(a, lpg);
   ASSERT_EQ(problems.size(), 1u);
-  EXPECT_EQ(problems[0].second.rfind("papan_nama (", 0), 0u) << problems[0].second;
+  EXPECT_EQ(problems[0].second.English().rfind("papan_nama (", 0), 0u) << problems[0].second.English();
 }
 
 TEST_F(ChecklistTest, BrokenChecklistsAreNamed) {

@@ -135,7 +135,7 @@ TEST(NawiVerdictTest, ChangePointCorrectionInHalfMilligrams) {
   v = ComputeVerdict(out, v1::UTTP_CATEGORY_NAWI, MetrologySettings{});
   EXPECT_FALSE(v.sah);
   ASSERT_EQ(v.reasons.size(), 1u);
-  EXPECT_EQ(v.reasons[0], "point 1 (load 1 kg): error 4 g exceeds the MPE of 2.5 g");
+  EXPECT_EQ(v.ReasonsIn()[0], "point 1 (load 1 kg): error 4 g exceeds the MPE of 2.5 g");
 }
 
 TEST(NawiVerdictTest, MultiIntervalUsesThePartialRangesInterval) {
@@ -151,7 +151,7 @@ TEST(NawiVerdictTest, MultiIntervalUsesThePartialRangesInterval) {
   AddPoint(u, 1500000, 1500000);  // 1500 e1 -> 1 g
   AddPoint(u, 3000000, 3000000);  // 1500 e2 -> 2 g
   const auto v = ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{});
-  EXPECT_TRUE(v.sah) << (v.reasons.empty() ? "" : v.reasons[0]);
+  EXPECT_TRUE(v.sah) << (v.reasons.empty() ? "" : v.ReasonsIn()[0]);
   EXPECT_EQ(v.points[0].mpe, (Ratio{500, 1}));
   EXPECT_EQ(v.points[1].mpe, (Ratio{1000, 1}));
   EXPECT_EQ(v.points[2].mpe, (Ratio{2000, 1}));
@@ -172,7 +172,7 @@ TEST(NawiVerdictTest, EccentricityRepeatabilityAndZero) {
   }
   u.set_zero_changepoint_mg(1250);  // E0 = 2.5 - 1.25 = 1.25 g = 0.25 e: at the limit
   auto v = ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{});
-  EXPECT_TRUE(v.sah) << (v.reasons.empty() ? "" : v.reasons[0]);
+  EXPECT_TRUE(v.sah) << (v.reasons.empty() ? "" : v.ReasonsIn()[0]);
   ASSERT_EQ(v.auxiliary.size(), 7u);
   EXPECT_EQ(v.auxiliary[5].test, "repeatability");
   EXPECT_EQ(v.auxiliary[5].error, (Ratio{5000, 1}));
@@ -187,7 +187,7 @@ TEST(NawiVerdictTest, EccentricityRepeatabilityAndZero) {
   low->set_indication_mg(9000000);
   v = ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{});
   EXPECT_FALSE(v.sah);
-  EXPECT_EQ(v.reasons, (std::vector<std::string>{
+  EXPECT_EQ(v.ReasonsIn(), (std::vector<std::string>{
                            "eccentricity position 3: error -5.001 g exceeds the MPE of 5 g",
                            "eccentricity position 6: load 9 kg is below Max / 3",
                            "repeatability: the weighings differ by 10 g, more than the MPE of 7.5 g",
@@ -197,7 +197,7 @@ TEST(NawiVerdictTest, EccentricityRepeatabilityAndZero) {
 TEST(NawiVerdictTest, MetadataChecks) {
   auto reasons = [](v1::UttpVerification u) {
     AddPoint(u, u.max_mg(), u.max_mg());
-    return ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{}).reasons;
+    return ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{}).ReasonsIn();
   };
   EXPECT_TRUE(reasons(Scale("III", 30000000, 5000)).empty());
   auto three = reasons(Scale("III", 30000000, 3000));
@@ -250,7 +250,7 @@ TEST(DispenserTest, HalfAPercentOfTwentyLitresAndOneMillilitreBeyond) {
     EXPECT_EQ(v.points[0].mpe, (Ratio{100, 1}));
   }
   auto v = PumpVerdict(Pump({{"max", 20000, 20101}, {"mid", 20000, 20000}, {"min", 20000, 20000}}));
-  EXPECT_EQ(v.reasons[0], "run 1 (max flow, 20000 mL): error 101 mL exceeds the MPE of 100 mL");
+  EXPECT_EQ(v.ReasonsIn()[0], "run 1 (max flow, 20000 mL): error 101 mL exceeds the MPE of 100 mL");
 }
 
 TEST(DispenserTest, SmallVolumesEminAndClasses) {
@@ -279,17 +279,17 @@ TEST(DispenserTest, SmallVolumesEminAndClasses) {
 TEST(DispenserTest, ThreeFlowRatesAndRepeatability) {
   // Tera ulang needs max, mid and min; a pengawasan does not.
   auto v = PumpVerdict(Pump({{"max", 20000, 20000}, {"mid", 20000, 20000}}));
-  EXPECT_EQ(v.reasons, (std::vector<std::string>{"no run at the min flow rate"}));
+  EXPECT_EQ(v.ReasonsIn(), (std::vector<std::string>{"no run at the min flow rate"}));
   EXPECT_TRUE(PumpVerdict(Pump({{"max", 20000, 20000}}, v1::VERIFICATION_KIND_PENGAWASAN)).sah);
   // At the max flow rate the errors +20 and 0 mL in 20 L spread 0.1 %: at the limit.
   v = PumpVerdict(Pump({{"max", 20000, 20020}, {"max", 20000, 20000}, {"mid", 20000, 20000}, {"min", 20000, 20000}}));
-  EXPECT_TRUE(v.sah) << v.reasons[0];
+  EXPECT_TRUE(v.sah) << v.ReasonsIn()[0];
   ASSERT_EQ(v.auxiliary.size(), 1u);
   EXPECT_EQ(DecimalText(v.auxiliary[0].error), "0.1");
   // +20 and -1 mL: 0.105 %, beyond.
   v = PumpVerdict(Pump({{"max", 20000, 20020}, {"max", 20000, 19999}, {"mid", 20000, 20000}, {"min", 20000, 20000}}));
   EXPECT_FALSE(v.sah);
-  EXPECT_EQ(v.reasons, (std::vector<std::string>{
+  EXPECT_EQ(v.ReasonsIn(), (std::vector<std::string>{
                            "repeatability at the max flow rate: the errors spread 0.105 %, more than 0.1 %"}));
 }
 
@@ -321,7 +321,7 @@ TEST(WaterMeterTest, ZonesClassesAndHotWater) {
 TEST(MetrologyTest, OtherTypesGetNoComputedVerdict) {
   auto v = ComputeVerdict(Scale("III", 30000000, 5000), v1::UTTP_CATEGORY_MEASURE, MetrologySettings{});
   EXPECT_FALSE(v.sah);
-  EXPECT_EQ(v.reasons, (std::vector<std::string>{"no verdict rule for this type of instrument yet"}));
+  EXPECT_EQ(v.ReasonsIn(), (std::vector<std::string>{"no verdict rule for this type of instrument yet"}));
 }
 
 // Rescaling every quantity to a finer unit (x10: tenths of a milligram or millilitre; x1000)
@@ -380,7 +380,7 @@ TEST(MetrologyPropertyTest, AVerdictDoesNotDependOnTheUnit) {
       }
       const VerdictResult scaled = ComputeVerdict(fine, category, MetrologySettings{}, factor);
       ASSERT_EQ(scaled.sah, base.sah) << round;
-      ASSERT_EQ(scaled.reasons, base.reasons) << round;
+      ASSERT_EQ(scaled.ReasonsIn(), base.ReasonsIn()) << round;
       ASSERT_EQ(scaled.points.size(), base.points.size());
       for (size_t i = 0; i < base.points.size(); ++i) {
         EXPECT_EQ(scaled.points[i].pass, base.points[i].pass);
@@ -411,18 +411,18 @@ TEST(MetrologyTest, QuantitiesBeyondAnyInstrumentAreRefusedBeforeAnyArithmetic) 
   auto refused = ComputeVerdict(u, v1::UTTP_CATEGORY_NAWI, MetrologySettings{});
   EXPECT_FALSE(refused.sah);
   ASSERT_EQ(refused.reasons.size(), 1u);
-  EXPECT_EQ(refused.reasons[0],
+  EXPECT_EQ(refused.ReasonsIn()[0],
             "a weighing point = -4705815380679982976 is beyond any instrument (at most 10^15 in its unit); check the entry");
   for (int64_t extreme : {bound + 1, -bound - 1, INT64_MAX, INT64_MIN}) {
     auto pump = Pump({{"max", extreme, 20000}, {"mid", 20000, 20000}, {"min", 20000, 20000}});
     auto v = PumpVerdict(pump);
     EXPECT_FALSE(v.sah);
-    EXPECT_NE(v.reasons[0].find("is beyond any instrument"), std::string::npos) << v.reasons[0];
+    EXPECT_NE(v.ReasonsIn()[0].find("is beyond any instrument"), std::string::npos) << v.ReasonsIn()[0];
   }
   // At the bound itself the rules run (and find the absurd run batal) without overflow.
   auto at_bound = PumpVerdict(Pump({{"max", bound, bound - 1}, {"mid", bound, -bound}, {"min", 1, bound}}));
   EXPECT_FALSE(at_bound.sah);
-  EXPECT_EQ(at_bound.reasons[0].find("is beyond any instrument"), std::string::npos) << at_bound.reasons[0];
+  EXPECT_EQ(at_bound.ReasonsIn()[0].find("is beyond any instrument"), std::string::npos) << at_bound.ReasonsIn()[0];
 }
 
 }  // namespace

@@ -29,13 +29,13 @@ TEST(PlausibilityTest, NamesDigitSlipsAndNeedsEnoughHistory) {
   const std::vector<int64_t> recent = {13000, 13100, 13200};
   auto slip = CheckAgainstRecentMedian(131000, recent);
   ASSERT_TRUE(slip);
-  EXPECT_NE(slip->find("digit slip"), std::string::npos) << *slip;
-  EXPECT_NE(slip->find("Rp 13.100"), std::string::npos) << *slip;
-  EXPECT_NE(CheckAgainstRecentMedian(1310, recent)->find("digit slip"), std::string::npos);
+  EXPECT_NE(slip->English().find("digit slip"), std::string::npos) << slip->English();
+  EXPECT_NE(slip->English().find("Rp 13.100"), std::string::npos) << slip->English();
+  EXPECT_NE(CheckAgainstRecentMedian(1310, recent)->English().find("digit slip"), std::string::npos);
   EXPECT_FALSE(CheckAgainstRecentMedian(131000, {13000, 13100}));  // too few samples
   PlausibilityPolicy strict;
   strict.high_ratio_percent = 150;
-  EXPECT_NE(CheckAgainstRecentMedian(20000, recent, strict)->find("1.5x"), std::string::npos);
+  EXPECT_NE(CheckAgainstRecentMedian(20000, recent, strict)->English().find("1.5x"), std::string::npos);
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ TEST_F(ValidationTest, EachProblemNamesItsFieldAndReason) {
       {"zero price", [](v1::Record& r) { r.mutable_price_sample()->set_price_rupiah(0); },
        "price_sample.price_rupiah", "greater than 0"},
       {"negative price", [](v1::Record& r) { r.mutable_price_sample()->set_price_rupiah(-5); },
-       "price_sample.price_rupiah", "(got -5)"},
+       "price_sample.price_rupiah", "(got -5 Rupiah)"},
       {"digit slip above range",
        [](v1::Record& r) { r.mutable_price_sample()->set_price_rupiah(131000); },
        "price_sample.price_rupiah", "plausible range"},
@@ -268,7 +268,7 @@ TEST_F(ValidationTest, EveryKindGoesThroughItsRules) {
   EXPECT_EQ(errors[0].field(), "uttp_verification.weighing_points");
   // A scale without its class has no verdict: an error, never a batal.
   EXPECT_EQ(errors[1].field(), "uttp_verification.accuracy_class");
-  EXPECT_EQ(errors[1].reason().rfind("is required to judge UTTP-1 (I, II, III or IIII)", 0), 0u) << errors[1].reason();
+  EXPECT_EQ(errors[1].reason().rfind("is required to judge UTTP-1 (I, II, III, IIII)", 0), 0u) << errors[1].reason();
   auto* point = u->add_weighing_points();
   point->set_load_mg(1000000);
   point->set_indication_mg(1000000);

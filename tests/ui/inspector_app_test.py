@@ -187,7 +187,7 @@ def main():
         # 3. A typo is refused in the cell, with the reason; fixed, it saves.
         browser.cell("MinyaKita", "Bu Ani").click()
         browser.type(["15.7OO", Keys.ENTER])
-        browser.wait(lambda: "is not a price" in browser.cell_message("MinyaKita", "Bu Ani"), "the typo refused")
+        browser.wait(lambda: "\"15.7OO\" bukan harga" in browser.cell_message("MinyaKita", "Bu Ani"), "the typo refused")
         check(browser.focused_label() == "Harga MinyaKita dari Bu Ani", "focus stays on a refused cell")
         browser.type(["15700", Keys.ENTER])  # the refused text is selected: typing replaces it
         browser.wait(lambda: browser.cell_message("MinyaKita", "Bu Ani") == "tersimpan Rp 15.700 per liter",
@@ -195,7 +195,7 @@ def main():
         # 4. An outlier: refused with the plausible range, then saved with a reason.
         browser.cell("Cabai Rawit Merah", "Pak Budi").click()
         browser.type(["350.000", Keys.ENTER])
-        browser.wait(lambda: "plausible range" in browser.cell_message("Cabai Rawit Merah", "Pak Budi"),
+        browser.wait(lambda: "di luar rentang wajar" in browser.cell_message("Cabai Rawit Merah", "Pak Budi"),
                      "the outlier refused")
         browser.wait(lambda: browser.focused_label() == "Alasan harga Cabai Rawit Merah dari Pak Budi",
                      "the reason asked for, focused")
@@ -264,8 +264,10 @@ def main():
                      "refused by the server", seconds=60)
         browser.wait(lambda: browser.by_id("attention").text == "2", "2 need attention")
         items = browser.driver.find_elements(By.CSS_SELECTOR, "#attention-list li")
-        check("Beras Medium at pasar_tamban, Bu Sari, Rp 12.900/kg" in items[0].text, f"the refused record: {items[0].text}")
-        check("pasar_tamban" in items[0].find_element(By.CSS_SELECTOR, ".error").text, f"the server's reason: {items[0].text}")
+        check("Beras Medium di pasar_tamban, Bu Sari, Rp 12.900/kg" in items[0].text, f"the refused record: {items[0].text}")
+        # The server's reason, sent with its message id, in the page's language.
+        check('pasar "pasar_tamban" tidak dikenal' in items[0].find_element(By.CSS_SELECTOR, ".error").text,
+              f"the server's reason in Bahasa Indonesia: {items[0].text}")
         browser.shot("beranda-perlu-perhatian")
         run(args.client, "--home", admin, "admin", "reference", "apply", original)
         # The first was right: sent again as it is.
@@ -294,16 +296,16 @@ def main():
         browser.by_id("nav-riwayat").click()
         browser.wait(lambda: browser.by_id("history-summary").text.startswith("7 catatan pada "), "Riwayat lists 7")
         history = browser.by_id("history").text
-        for expected in ("Beras Medium at Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg",
-                         "Cabai Rawit Merah at Pasar Marabahan (contoh), Pak Budi, Rp 350.000/kg",
-                         "Beras Medium at Pasar Tamban (contoh), Bu Sari, Rp 12.900/kg",
-                         "Gula Konsumsi at Pasar Tamban (contoh), Bu Sari, Rp 17.500/kg"):
+        for expected in ("Beras Medium di Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg",
+                         "Cabai Rawit Merah di Pasar Marabahan (contoh), Pak Budi, Rp 350.000/kg",
+                         "Beras Medium di Pasar Tamban (contoh), Bu Sari, Rp 12.900/kg",
+                         "Gula Konsumsi di Pasar Tamban (contoh), Bu Sari, Rp 17.500/kg"):
             check(expected in history, f"Riwayat shows {expected}: {history}")
         check(history.count("terkirim") == 6 and history.count("diganti/dibatalkan") == 1,
               f"6 delivered, the mistyped one replaced: {history}")
         # Koreksi: Pak Budi's cabai was Rp 35.000, not 350.000: a correction, with the reason.
         row = [r for r in browser.driver.find_elements(By.CSS_SELECTOR, "#history tbody tr")
-               if r.text.startswith("Cabai Rawit Merah at Pasar Marabahan (contoh), Pak Budi")][0]
+               if r.text.startswith("Cabai Rawit Merah di Pasar Marabahan (contoh), Pak Budi")][0]
         row.find_element(By.XPATH, ".//button[text()='Koreksi']").click()
         browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id").startswith("change-price-"),
                      "the correction form")
@@ -336,7 +338,7 @@ def main():
             browser.by_id("import-form").find_element(By.TAG_NAME, "button").click()
             browser.wait(lambda: browser.by_id("import-result").text == expected, f"import round {round_}: {expected}")
         problems = browser.by_id("import-problems").text
-        check(problems.startswith("line 4: price_sample.commodity_code: unknown commodity"), problems)
+        check(problems.startswith("baris 4: price_sample.commodity_code: komoditas \"beras_medum\" tidak dikenal"), problems)
         browser.shot("impor")
         browser.by_id("nav-beranda").click()
         browser.wait(lambda: browser.by_id("pending").text == "3", "the correction and the 2 imported prices wait")
@@ -451,6 +453,12 @@ def main():
         check(len(browser.driver.find_elements(By.CSS_SELECTOR, 'input[aria-label="Price of Beras Medium from Bu Ani"]')) == 1,
               "cells labelled in English")
         check("HET/HAP" in browser.by_id("grid").text, "HET stays HET")
+        # The rules' own words follow the setting: a typo refused in English.
+        english_cell = browser.driver.find_element(By.CSS_SELECTOR, 'input[aria-label="Price of Beras Premium from Bu Ani"]')
+        english_cell.click()
+        browser.type(["12.3OO", Keys.ENTER])
+        browser.wait(lambda: english_cell.find_element(By.XPATH, "following-sibling::span[@class='msg']").text.startswith(
+            '"12.3OO" is not a price: write whole Rupiah'), "the typo refused in English")
         browser.shot("harga-english")
         Select(browser.by_id("lang")).select_by_visible_text("Bahasa Indonesia")
         browser.wait(lambda: browser.by_id("nav-harga").text == "Harga" and

@@ -22,10 +22,11 @@ function applyLanguage() {
   }
 }
 
+// Every answer's messages (refusals, findings, verdicts) come in the page's language.
 async function api(path, body) {
-  const options = body === undefined ? {} : {
+  const options = body === undefined ? { headers: { 'X-Pantau-Lang': state.lang } } : {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf },
+    headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': state.csrf, 'X-Pantau-Lang': state.lang },
     body: JSON.stringify(body),
   };
   const response = await fetch(path, options);
@@ -525,7 +526,8 @@ async function uploadPhoto(li, input) {
   if (!file) return checkAudit();
   msg.textContent = t('menyimpan foto…', 'keeping the photo…');
   const response = await fetch('/api/v1/photos', {
-    method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': state.csrf }, body: file,
+    method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': state.csrf, 'X-Pantau-Lang': state.lang },
+    body: file,
   });
   const answer = await response.json();
   if (response.status === 200) {

@@ -1,0 +1,202 @@
+#include "common/messages.h"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+
+#include "absl/strings/cord.h"
+
+namespace pantau::common {
+namespace {
+
+constexpr char kPayloadUrl[] = "type.pantau/message";
+
+constexpr char kNestedMark = '\x1f';
+constexpr char kNestedSeparator = '\x1e';
+
+std::string RenderIn(const Message& message, Language language);
+
+// An argument as shown: a nested message rendered in `language`, any other as it is.
+std::string ArgText(const std::string& arg, Language language) {
+  if (arg.empty() || arg[0] != kNestedMark) return arg;
+  Message nested;
+  size_t start = 1;
+  bool first = true;
+  while (true) {
+    size_t end = arg.find(kNestedSeparator, start);
+    std::string piece = arg.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (first) {
+      nested.id = std::move(piece);
+      first = false;
+    } else {
+      nested.args.push_back(std::move(piece));
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return RenderIn(nested, language);
+}
+
+std::string Fill(std::string_view tmpl, const std::vector<std::string>& args, Language language) {
+  std::string out;
+  size_t next = 0;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{') {
+      size_t close = tmpl.find('}', i);
+      if (close != std::string_view::npos) {
+        std::string_view inside = tmpl.substr(i + 1, close - i - 1);
+        size_t index = next;
+        bool numbered = !inside.empty() && inside.size() <= 2 &&
+                        inside.find_first_not_of("0123456789") == std::string_view::npos;
+        if (inside.empty() || numbered) {
+          if (numbered) index = static_cast<size_t>(std::stoi(std::string(inside))) - 1;
+          if (inside.empty()) ++next;
+          if (index < args.size()) out += ArgText(args[index], language);
+          i = close;
+          continue;
+        }
+      }
+    }
+    out.push_back(tmpl[i]);
+  }
+  return out;
+}
+
+// The arguments of a message in a status payload or nowhere: id, then each argument, NUL-separated.
+std::string Encode(const Message& m) {
+  std::string out = m.id;
+  for (const auto& a : m.args) {
+    out.push_back('\0');
+    out += a;
+  }
+  return out;
+}
+
+Message Decode(std::string_view encoded) {
+  Message m;
+  size_t start = 0;
+  bool first = true;
+  while (true) {
+    size_t end = encoded.find('\0', start);
+    std::string piece(encoded.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (first) {
+      m.id = std::move(piece);
+      first = false;
+    } else {
+      m.args.push_back(std::move(piece));
+    }
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return m;
+}
+
+}  // namespace
+
+namespace {
+const std::unordered_map<std::string_view, std::string_view>& Catalog();
+
+std::string RenderIn(const Message& message, Language language) {
+  if (language == Language::kIndonesian) {
+    std::string_view indonesian = IndonesianTemplate(message.id);
+    if (!indonesian.empty()) return Fill(indonesian, message.args, language);
+  }
+  return Fill(message.id, message.args, language);
+}
+
+const std::unordered_map<std::string_view, std::string_view>& Catalog() {
+  static const auto* catalog = [] {
+    auto* map = new std::unordered_map<std::string_view, std::string_view>();
+    for (size_t i = 0; i < internal::kIndonesianCount; ++i) {
+      map->emplace(internal::kIndonesian[i].english, internal::kIndonesian[i].indonesian);
+    }
+    return map;
+  }();
+  return *catalog;
+}
+}  // namespace
+
+Language ParseLanguage(std::string_view code) { return code == "en" ? Language::kEnglish : Language::kIndonesian; }
+
+std::string Message::English() const { return RenderIn(*this, Language::kEnglish); }
+
+std::string Render(const Message& message, Language language) { return RenderIn(message, language); }
+
+namespace messages_internal {
+std::string Nested(const Message& m) {
+  std::string out(1, kNestedMark);
+  out += m.id;
+  for (const auto& a : m.args) {
+    out.push_back(kNestedSeparator);
+    out += ArgText(a, Language::kEnglish);  // deeper messages stay English
+  }
+  return out;
+}
+}  // namespace messages_internal
+
+std::string_view IndonesianTemplate(std::string_view english) {
+  auto it = Catalog().find(english);
+  return it == Catalog().end() ? std::string_view() : it->second;
+}
+
+std::vector<std::string_view> TranslatedTemplates() {
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < internal::kIndonesianCount; ++i) out.push_back(internal::kIndonesian[i].english);
+  return out;
+}
+
+int ArgumentCount(std::string_view tmpl) {
+  int sequential = 0;
+  int highest = 0;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] != '{') continue;
+    size_t close = tmpl.find('}', i);
+    if (close == std::string_view::npos) break;
+    std::string_view inside = tmpl.substr(i + 1, close - i - 1);
+    if (inside.empty()) {
+      ++sequential;
+    } else if (inside.size() <= 2 && inside.find_first_not_of("0123456789") == std::string_view::npos) {
+      highest = std::max(highest, std::stoi(std::string(inside)));
+    } else {
+      continue;
+    }
+    i = close;
+  }
+  return std::max(sequential, highest);
+}
+
+v1::FieldError FieldErrorOf(std::string field, const Message& message) {
+  v1::FieldError e;
+  e.set_field(std::move(field));
+  e.set_reason(message.English());
+  e.set_message_id(message.id);
+  for (const auto& a : message.args) e.add_message_args(a);
+  return e;
+}
+
+std::string ReasonIn(const v1::FieldError& error, Language language) { return Render(MessageOf(error), language); }
+
+Message MessageOf(const v1::FieldError& error) {
+  Message m{error.message_id(), {error.message_args().begin(), error.message_args().end()}};
+  // A message this laptop does not know (a newer server's) keeps the server's own words.
+  if (m.id.empty() || IndonesianTemplate(m.id).empty() || ArgumentCount(m.id) != static_cast<int>(m.args.size())) {
+    return Message{"{}", {error.reason()}};
+  }
+  return m;
+}
+
+absl::Status MessageStatus(absl::StatusCode code, const Message& message) {
+  absl::Status status(code, message.English());
+  status.SetPayload(kPayloadUrl, absl::Cord(Encode(message)));
+  return status;
+}
+
+std::string StatusText(const absl::Status& status, Language language) { return Render(MessageOf(status), language); }
+
+Message MessageOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kPayloadUrl);
+  if (!payload.has_value()) return Message{"{}", {std::string(status.message())}};
+  return Decode(std::string(*payload));
+}
+
+}  // namespace pantau::common

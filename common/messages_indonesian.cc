@@ -1,0 +1,320 @@
+// The Indonesian templates of the engine's messages (common/messages.h): {English, Indonesian}.
+// The dinas's own terms stay as they are (HET, pangkalan, kios, tera ulang, sah/batal, MPE);
+// field names and codes are the record's and are not translated. "{}" is the next argument, "{N}"
+// the N-th. MessagesTest checks that every template in the sources is here, with the same
+// arguments.
+#include "common/messages.h"
+
+namespace pantau::common::internal {
+
+const Translation kIndonesian[] = {
+    // Any message: a text as it is, or two joined.
+    {"{}", "{}"},
+    {"{}; {}", "{}; {}"},
+    {"line {}: {}", "baris {}: {}"},
+    {"line {}: {}: {}", "baris {}: {}: {}"},
+
+    // Record fields (common/validation.cc, common/record_kinds.cc).
+    {"is {} bytes long; at most {}", "panjangnya {} byte; paling banyak {}"},
+    {"is not valid UTF-8 text", "bukan teks UTF-8 yang sah"},
+    {"contains a NUL character", "berisi karakter NUL"},
+    {"contains the bidirectional control character {}, which makes text show in another order than it is stored; "
+     "type it without",
+     "berisi karakter kendali arah teks {}, yang membuat teks tampil dalam urutan lain dari yang disimpan; ketik "
+     "tanpa karakter itu"},
+    {"has {} entries; at most {}", "berisi {} isian; paling banyak {}"},
+    {"is required (a date and time)", "wajib diisi (tanggal dan jam)"},
+    {"is not a valid date and time", "bukan tanggal dan jam yang sah"},
+    {"{} is {} ahead of the server clock (at most {} allowed); check the laptop's date, time and time zone",
+     "{} lebih {} dari jam server (paling banyak {}); periksa tanggal, jam dan zona waktu laptop"},
+    {"{} is before {}; check the laptop's date", "{} sebelum {}; periksa tanggal laptop"},
+    {"is required (made by the laptop when the record is created)", "wajib diisi (dibuat laptop saat catatan dibuat)"},
+    {"is not a record id (26 characters of 0-9 and A-Z without I, L, O, U)",
+     "bukan id catatan (26 karakter 0-9 dan A-Z tanpa I, L, O, U)"},
+    {"laptop \"{}\" is not registered; run `pantau login` on it", "laptop \"{}\" belum terdaftar; jalankan `pantau login` di laptop itu"},
+    {"laptop \"{}\" is registered to another inspector", "laptop \"{}\" terdaftar atas petugas lain"},
+    {"unknown market \"{}\"", "pasar \"{}\" tidak dikenal"},
+    {"unknown market \"{}\"; did you mean {}?", "pasar \"{}\" tidak dikenal; maksudnya {}?"},
+    {"unknown commodity \"{}\"", "komoditas \"{}\" tidak dikenal"},
+    {"unknown commodity \"{}\"; did you mean {}?", "komoditas \"{}\" tidak dikenal; maksudnya {}?"},
+    {"unknown outlet \"{}\"", "outlet \"{}\" tidak dikenal"},
+    {"unknown outlet \"{}\"; did you mean {}?", "outlet \"{}\" tidak dikenal; maksudnya {}?"},
+    {"unknown follow-up action \"{}\"", "tindak lanjut \"{}\" tidak dikenal"},
+    {"unknown follow-up action \"{}\"; did you mean {}?", "tindak lanjut \"{}\" tidak dikenal; maksudnya {}?"},
+    {"unknown UTTP instrument \"{}\"", "UTTP \"{}\" tidak ada di daftar"},
+    {"unknown UTTP instrument \"{}\"; did you mean {}?", "UTTP \"{}\" tidak ada di daftar; maksudnya {}?"},
+    {"is above the absolute ceiling of {} (got {}); no confirmation can pass it: check the number of digits",
+     "melebihi batas mutlak {} (tertulis {}); tidak bisa dikonfirmasi: periksa jumlah digitnya"},
+    {"must be greater than 0 (got {})", "harus lebih dari 0 (tertulis {})"},
+    {"must not be negative (got {})", "tidak boleh negatif (tertulis {})"},
+    {"is required (a date YYYY-MM-DD)", "wajib diisi (tanggal YYYY-MM-DD)"},
+    {"\"{}\" is not a date of the form YYYY-MM-DD", "\"{}\" bukan tanggal berbentuk YYYY-MM-DD"},
+    {"is required (the commodity's unit, e.g. kg)", "wajib diisi (satuan komoditas, mis. kg)"},
+    {"price is per \"{}\" but {} is priced per \"{}\"", "harga per \"{}\", padahal {} dihargai per \"{}\""},
+    {"must be between 1 and {} Rupiah (got {})", "harus antara 1 dan {} Rupiah (tertulis {})"},
+    {"must be between 1 and {} thousandths of the unit (got {})", "harus antara 1 dan {} per seribu satuan (tertulis {})"},
+    {"does not match the pack: {} per {}/1000 {} is {} per {}, not {}",
+     "tidak cocok dengan kemasan: {} per {}/1000 {} adalah {} per {}, bukan {}"},
+    {"{} per {} is outside the plausible range for {} ({} to {}); check for a digit slip, or confirm the price with a "
+     "reason",
+     "{} per {} di luar rentang wajar {} ({} sampai {}); periksa salah ketik digit, atau konfirmasi harga dengan "
+     "alasan"},
+    {"is required (LPG pangkalan or pupuk kios)", "wajib diisi (pangkalan LPG atau kios pupuk)"},
+    {"outlet \"{}\" is a {}, not a {}", "outlet \"{}\" adalah {}, bukan {}"},
+    {"item \"{}\" is answered twice", "butir \"{}\" dijawab dua kali"},
+    {"has no answer", "belum dijawab"},
+    {"must be 64 lower-case hex digits (SHA-256)", "harus 64 digit heksadesimal huruf kecil (SHA-256)"},
+    {"says why the item could not be checked; it is empty", "menyebut alasan butir tidak dapat diperiksa; masih kosong"},
+    {"is longer than 500 characters", "lebih dari 500 karakter"},
+    {"are computed by the server; leave them (and finding_reasons, checklist_applied) empty",
+     "dihitung oleh server; biarkan kosong (juga finding_reasons, checklist_applied)"},
+    {"no checklist {} for {}; known versions: {}", "tidak ada daftar periksa {} untuk {}; versi yang ada: {}"},
+    {"due date {} is before the action date {}", "batas waktu {} sebelum tanggal tindakan {}"},
+    {"is required (open or closed)", "wajib diisi (terbuka atau selesai)"},
+    {"is set by the server; leave it empty", "diisi oleh server; biarkan kosong"},
+    {"is required (tera, tera ulang or pengawasan)", "wajib diisi (tera, tera ulang atau pengawasan)"},
+    {"at least one test point or volume run is required", "paling sedikit satu titik uji atau satu pengujian volume"},
+    {"is required to judge {} ({}): no verdict, sah or batal, without it; the class is on the instrument's data plate",
+     "wajib diisi untuk menilai {} ({}): tanpa kelas tidak ada putusan, sah atau batal; kelas tertera di pelat data "
+     "alat"},
+    {"is computed by the server; leave it (and verdict_reasons) empty",
+     "dihitung oleh server; biarkan kosong (juga verdict_reasons)"},
+    {"must be lower or upper (got \"{}\")", "harus lower atau upper (tertulis \"{}\")"},
+    {"must be max, mid or min (got \"{}\")", "harus max, mid atau min (tertulis \"{}\")"},
+    {"a record cannot correct itself", "catatan tidak dapat mengoreksi dirinya sendiri"},
+    {"is required (why the record is corrected)", "wajib diisi (alasan catatan dikoreksi)"},
+    {"is required (the corrected values)", "wajib diisi (nilai yang sudah dikoreksi)"},
+    {"a record cannot void itself", "catatan tidak dapat membatalkan dirinya sendiri"},
+    {"is required (why the record is void)", "wajib diisi (alasan catatan dibatalkan)"},
+    {"the record has no content (price sample, audit, follow-up, ...)",
+     "catatan tidak berisi apa pun (harga, audit, tindak lanjut, ...)"},
+    {"is required", "wajib diisi"},
+    {"is {} bytes long; a code has at most {}", "panjangnya {} byte; kode paling panjang {}"},
+    {"must not contain control characters (tabs, line breaks, NUL)",
+     "tidak boleh berisi karakter kendali (tab, ganti baris, NUL)"},
+    {"is required (the id of the record it refers to)", "wajib diisi (id catatan yang dirujuk)"},
+    {"is not a record id (26 characters, e.g. 01JD3QZ6N8V6Y8T3W4X5Y6Z7A8)",
+     "bukan id catatan (26 karakter, mis. 01JD3QZ6N8V6Y8T3W4X5Y6Z7A8)"},
+
+    // Scope (common/scope.cc) and the server's rights (server/service/ingest_service.cc).
+    {"market {} is in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({}); ask the admin to extend "
+     "the assignment (pantau admin scope)",
+     "pasar {} ada di kecamatan {}, di luar kecamatan tugas akun \"{}\" ({}); minta admin memperluas penugasan "
+     "(pantau admin scope)"},
+    {"outlet {} is in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({}); ask the admin to extend "
+     "the assignment (pantau admin scope)",
+     "outlet {} ada di kecamatan {}, di luar kecamatan tugas akun \"{}\" ({}); minta admin memperluas penugasan "
+     "(pantau admin scope)"},
+    {"instrument {} is in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({}); ask the admin to "
+     "extend the assignment (pantau admin scope)",
+     "UTTP {} ada di kecamatan {}, di luar kecamatan tugas akun \"{}\" ({}); minta admin memperluas penugasan "
+     "(pantau admin scope)"},
+    {"account \"{}\" is a supervisor: supervisors send only corrections and voids; new field records come from "
+     "inspectors",
+     "akun \"{}\" adalah penyelia: penyelia hanya mengirim koreksi dan pembatalan; catatan lapangan baru datang dari "
+     "petugas"},
+    {"record {} is not stored on the server (never delivered, or refused), so there is nothing to void; if it was "
+     "refused, drop it instead",
+     "catatan {} tidak tersimpan di server (belum terkirim, atau ditolak), jadi tidak ada yang dibatalkan; jika "
+     "ditolak, buang saja catatan itu"},
+    {"record {} is not stored on the server (never delivered, or refused), so there is nothing to correct; if it was "
+     "refused, fix it with a new record instead",
+     "catatan {} tidak tersimpan di server (belum terkirim, atau ditolak), jadi tidak ada yang dikoreksi; jika "
+     "ditolak, perbaiki dengan catatan baru"},
+    {"record {} was recorded by \"{}\"; only its author, a supervisor or an admin may void it",
+     "catatan {} dicatat oleh \"{}\"; hanya pencatatnya, penyelia atau admin yang boleh membatalkannya"},
+    {"record {} was recorded by \"{}\"; only its author, a supervisor or an admin may correct it",
+     "catatan {} dicatat oleh \"{}\"; hanya pencatatnya, penyelia atau admin yang boleh mengoreksinya"},
+    {"account \"{}\" is limited to bidang {}; field records are bidang {}'s",
+     "akun \"{}\" terbatas pada bidang {}; catatan lapangan milik bidang {}"},
+    {"record {} is at {} in kecamatan {}, outside the kecamatan assigned to account \"{}\" ({})",
+     "catatan {} berada di {} di kecamatan {}, di luar kecamatan tugas akun \"{}\" ({})"},
+    {"record {} has no place in the reference data, so it is outside the kecamatan assigned to account \"{}\" ({})",
+     "catatan {} tidak punya tempat di data referensi, jadi di luar kecamatan tugas akun \"{}\" ({})"},
+    {"a different record with this id is already stored; the stored one is kept",
+     "catatan lain dengan id ini sudah tersimpan; yang tersimpan dipertahankan"},
+
+    // Checklists and follow-ups (common/checklists.cc).
+    {"{}: expects yes or no", "{}: jawabannya ya atau tidak"},
+    {"{}: expects a count", "{}: jawabannya jumlah"},
+    {"{}: expects a price in Rupiah", "{}: jawabannya harga dalam Rupiah"},
+    {"{}: expects a weight in grams", "{}: jawabannya berat dalam gram"},
+    {"{}: expects a photo", "{}: jawabannya foto"},
+    {"{}: expects no answer (it is a rule)", "{}: tidak perlu dijawab (ini aturan)"},
+    {"\"{}\" is not an item of checklist {} {}", "\"{}\" bukan butir daftar periksa {} {}"},
+    {"{} ({}) is not answered: answer it, or mark it tidak dapat diperiksa with the reason",
+     "{} ({}) belum dijawab: jawab, atau tandai tidak dapat diperiksa dengan alasannya"},
+    {"{}: answered yes", "{}: dijawab ya"},
+    {"{}: answered no", "{}: dijawab tidak"},
+    {"{}: {} is below the minimum of {}", "{}: {} di bawah batas terendah {}"},
+    {"{}: {} is above the maximum of {}", "{}: {} di atas batas tertinggi {}"},
+    {"{}: {} is above the HET of {} ({}) in force on {}", "{}: {} di atas HET {} ({}) yang berlaku pada {}"},
+    {"{}: received {} but sold {} + on hand {} = {}", "{}: diterima {} tetapi terjual {} + stok {} = {}"},
+    {"\"{}\" is on the {} ladder, but audit {} is of a {}; its ladder: {}",
+     "\"{}\" termasuk tahapan {}, padahal audit {} untuk {}; tahapannya: {}"},
+    {"audit {} found no violation, so there is nothing to follow up",
+     "audit {} tidak menemukan pelanggaran, jadi tidak ada yang ditindaklanjuti"},
+    {"\"{}\" is not a finding of audit {}; its findings: {}", "\"{}\" bukan temuan audit {}; temuannya: {}"},
+
+    // UTTP verdicts (common/metrology.cc).
+    {"Max{} and e{} are required", "Max{} dan e{} wajib diisi"},
+    {"e{} = {} is not of the form 1, 2 or 5 x 10^k", "e{} = {} tidak berbentuk 1, 2 atau 5 x 10^k"},
+    {"range {}: Max and e must grow from one partial range to the next",
+     "rentang {}: Max dan e harus naik dari satu rentang ke rentang berikutnya"},
+    {"e{} = {} is not allowed for class {}", "e{} = {} tidak diizinkan untuk kelas {}"},
+    {"Max{} = {} is not a whole number of e = {}", "Max{} = {} bukan kelipatan bulat e = {}"},
+    {"n = Max{} / e{} = {} is outside class {}'s {} to {} for e = {}",
+     "n = Max{} / e{} = {} di luar {5} sampai {6} kelas {4} untuk e = {7}"},
+    {"n = Max{} / e{} = {} is below class {}'s {} for e = {}", "n = Max{} / e{} = {} di bawah {5} kelas {4} untuk e = {6}"},
+    {"d = {} is not of the form 1, 2 or 5 x 10^k", "d = {} tidak berbentuk 1, 2 atau 5 x 10^k"},
+    {"d = {} is larger than e = {}", "d = {} lebih besar dari e = {}"},
+    {"Min = {} is below class {}'s lower limit of {} e = {}", "Min = {1} di bawah batas bawah kelas {2}, {3} e = {4}"},
+    {"accuracy class \"{}\" is not I, II, III or IIII", "kelas akurasi \"{}\" bukan I, II, III atau IIII"},
+    {"no test point", "tidak ada titik uji"},
+    {"point {} (load {}): error {} exceeds the MPE of {}", "titik {} (beban {}): kesalahan {} melebihi BKD {}"},
+    {"point {}: load {} is above Max + 9 e", "titik {}: beban {} di atas Max + 9 e"},
+    {"eccentricity position {}: error {} exceeds the MPE of {}", "posisi eksentrisitas {}: kesalahan {} melebihi BKD {}"},
+    {"eccentricity position {}: load {} is below Max / 3", "posisi eksentrisitas {}: beban {} di bawah Max / 3"},
+    {"repeatability needs at least two weighings", "uji daya ulang perlu paling sedikit dua penimbangan"},
+    {"repeatability: the weighings differ by {}, more than the MPE of {}",
+     "daya ulang: hasil penimbangan berselisih {}, lebih dari BKD {}"},
+    {"zero-setting: error {} exceeds 0.25 e = {}", "penunjukan nol: kesalahan {} melebihi 0,25 e = {}"},
+    {"accuracy class \"{}\" is not 0.3, 0.5, 1.0, 1.5 or 2.5", "kelas akurasi \"{}\" bukan 0.3, 0.5, 1.0, 1.5 atau 2.5"},
+    {"no run", "tidak ada pengujian"},
+    {"run {} ({} flow, {}): error {} exceeds the MPE of {}", "pengujian {} (aliran {}, {}): kesalahan {} melebihi BKD {}"},
+    {"no run at the {} flow rate", "tidak ada pengujian pada aliran {}"},
+    {"repeatability at the {} flow rate: the errors spread {} %, more than {} %",
+     "daya ulang pada aliran {}: sebaran kesalahan {} %, lebih dari {} %"},
+    {"accuracy class \"{}\" is not 1 or 2", "kelas akurasi \"{}\" bukan 1 atau 2"},
+    {"run {}: zone must be lower or upper", "pengujian {}: zona harus lower atau upper"},
+    {"run {} ({} zone, {}): error {} exceeds the MPE of {}", "pengujian {} (zona {}, {}): kesalahan {} melebihi BKD {}"},
+    {"{} is beyond any instrument (at most 10^15 in its unit); check the entry",
+     "{} melampaui alat mana pun (paling banyak 10^15 dalam satuannya); periksa isiannya"},
+    {"no verdict rule for this type of instrument yet", "belum ada aturan putusan untuk jenis alat ini"},
+
+    // Prices (common/plausibility.cc, common/amounts.cc, client/entry.cc, client/csv_import.cc).
+    {"{} is more than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 or /10); check it, "
+     "or confirm it with a reason",
+     "{} lebih dari {} median terakhir {} ({} harga terakhir); tampaknya salah ketik digit (x10 atau /10); periksa, "
+     "atau konfirmasi dengan alasan"},
+    {"{} is less than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 or /10); check it, "
+     "or confirm it with a reason",
+     "{} kurang dari {} median terakhir {} ({} harga terakhir); tampaknya salah ketik digit (x10 atau /10); periksa, "
+     "atau konfirmasi dengan alasan"},
+    {"{} is more than {} the recent median of {} ({} recent prices); check it, or confirm it with a reason",
+     "{} lebih dari {} median terakhir {} ({} harga terakhir); periksa, atau konfirmasi dengan alasan"},
+    {"{} is less than {} the recent median of {} ({} recent prices); check it, or confirm it with a reason",
+     "{} kurang dari {} median terakhir {} ({} harga terakhir); periksa, atau konfirmasi dengan alasan"},
+    {"pack \"{}\": the size must be a positive number (at most 3 decimals) followed by its unit, e.g. 5 kg or 1,5 "
+     "liter",
+     "kemasan \"{}\": ukurannya harus angka positif (paling banyak 3 desimal) diikuti satuannya, mis. 5 kg atau 1,5 "
+     "liter"},
+    {"pack \"{}\": \"{}\" is not a unit Pantau knows; accepted units: {}",
+     "kemasan \"{}\": \"{}\" bukan satuan yang dikenal Pantau; satuan yang diterima: {}"},
+    {"\"{}\" is not a mass: write e.g. 3 kg, 2996 g or 500 mg", "\"{}\" bukan massa: tulis mis. 3 kg, 2996 g atau 500 mg"},
+    {"\"{}\" is beyond any instrument", "\"{}\" melampaui alat mana pun"},
+    {"\"{}\": the unit \"{}\" is not kg, g or mg", "\"{}\": satuan \"{}\" bukan kg, g atau mg"},
+    {"pack size \"{}\" is not a positive number (at most 3 decimals)",
+     "ukuran kemasan \"{}\" bukan angka positif (paling banyak 3 desimal)"},
+    {"pack unit \"{}\" is not a unit Pantau knows; accepted units: {}",
+     "satuan kemasan \"{}\" bukan satuan yang dikenal Pantau; satuan yang diterima: {}"},
+    {"pack size {} is finer than a thousandth of a {}", "ukuran kemasan {} lebih halus dari seperseribu {}"},
+    {"a pack in \"{}\" cannot be converted to \"{}\", the unit this commodity is priced per",
+     "kemasan dalam \"{}\" tidak dapat diubah ke \"{}\", satuan harga komoditas ini"},
+    {"line {}: price_rupiah: \"{}\" is not a whole number of Rupiah (13100, 13.100 or Rp 13.100)",
+     "baris {}: price_rupiah: \"{}\" bukan bilangan bulat Rupiah (13100, 13.100 atau Rp 13.100)"},
+    {"line {}: observed_at: \"{}\" is not a date and time (YYYY-MM-DD HH:MM)",
+     "baris {}: observed_at: \"{}\" bukan tanggal dan jam (YYYY-MM-DD HH:MM)"},
+    {"line {}: a quoted field is never closed", "baris {}: isian bertanda kutip tidak pernah ditutup"},
+    {"line {}: text after a closing quote", "baris {}: ada teks setelah tanda kutip penutup"},
+    {"the file has no header row", "berkas tidak punya baris judul"},
+    {"header: column \"{}\" twice", "judul: kolom \"{}\" muncul dua kali"},
+    {"header: column \"{}\" is missing", "judul: kolom \"{}\" tidak ada"},
+
+    // Audit answers as typed (client/audit_entry.cc).
+    {"{}: say why it could not be checked: \"tidak dapat diperiksa: REASON\"",
+     "{}: sebutkan alasan tidak dapat diperiksa: \"tidak dapat diperiksa: ALASAN\""},
+    {"{}: answer ya or tidak (yes or no)", "{}: jawab ya atau tidak"},
+    {"{}: answer a count (a whole number)", "{}: jawab dengan jumlah (bilangan bulat)"},
+    {"{}: answer a price in whole Rupiah (19000 or Rp 19.000)", "{}: jawab dengan harga Rupiah bulat (19000 atau Rp 19.000)"},
+    {"{}: answer a weight in whole grams (7950 or 7950 g)", "{}: jawab dengan berat gram bulat (7950 atau 7950 g)"},
+    {"{}: answer the photo's SHA-256 (64 hex digits)", "{}: jawab dengan SHA-256 foto (64 digit heksadesimal)"},
+    {"{}: is a rule over other items, not a question", "{}: aturan atas butir lain, bukan pertanyaan"},
+    {"{}={}: the value must be yes, no, a number, \"Rp N\" or \"N g\"",
+     "{}={}: nilainya harus ya, tidak, angka, \"Rp N\" atau \"N g\""},
+    {"{}: say why it could not be checked", "{}: sebutkan alasan tidak dapat diperiksa"},
+
+    // The laptop (client/laptop.cc).
+    {"nothing is lost: 1 record is still pending on this laptop", "tidak ada yang hilang: 1 catatan masih menunggu di laptop ini"},
+    {"nothing is lost: {} records are still pending on this laptop",
+     "tidak ada yang hilang: {} catatan masih menunggu di laptop ini"},
+    {"the server's certificate is not signed by the CA in {} ({}): ask the admin for the dinas's CA certificate and "
+     "run `pantau login` with --ca-file; {}",
+     "sertifikat server tidak ditandatangani CA di {} ({}): minta sertifikat CA dinas kepada admin lalu jalankan "
+     "`pantau login` dengan --ca-file; {}"},
+    {"the server refused the token (revoked, expired or mistyped): ask the admin for a new token and run `pantau "
+     "login` again; {}",
+     "server menolak token (dicabut, kedaluwarsa atau salah ketik): minta token baru kepada admin lalu jalankan "
+     "`pantau login` lagi; {}"},
+    {"this account may not do that ({}); {}", "akun ini tidak boleh melakukan itu ({}); {}"},
+    {"the server could not be reached or did not answer ({}); sync again when the link is back; {}",
+     "server tidak terjangkau atau tidak menjawab ({}); kirim lagi saat jaringan kembali; {}"},
+    {"delivering records failed: {}", "pengiriman catatan gagal: {}"},
+    {"{}; sync again when the link is back", "{}; kirim lagi saat jaringan kembali"},
+    {"every record was delivered, but sending photos failed: {}", "semua catatan terkirim, tetapi pengiriman foto gagal: {}"},
+    {"every record was delivered, but fetching reference data failed: {}",
+     "semua catatan terkirim, tetapi pengambilan data referensi gagal: {}"},
+    {"{} at {}{}, {}, {}", "{} di {}{}, {}, {}"},
+    {"audit of {}, {}", "audit {}, {}"},
+    {"follow-up {} of finding {}, {}", "tindak lanjut {} atas temuan {}, {}"},
+    {"UTTP verification of {}, {}", "tera/tera ulang {}, {}"},
+    {"correction of {}, {}", "koreksi {}, {}"},
+    {"void of {}, {}", "pembatalan {}, {}"},
+    {"record {} is a correction or void; enter it anew", "catatan {} adalah koreksi atau pembatalan; catat ulang dari awal"},
+    {"record {} is not on this laptop; only your own records can be changed here",
+     "catatan {} tidak ada di laptop ini; hanya catatan Anda sendiri yang dapat diubah di sini"},
+    {"record {} was refused by the server and dropped on this laptop; there is nothing to change",
+     "catatan {} ditolak server dan sudah dibuang di laptop ini; tidak ada yang dapat diubah"},
+    {"record {} was refused by the server and replaced by {}; change {} instead",
+     "catatan {} ditolak server dan diganti dengan {}; ubahlah {}"},
+    {"the same price from the same trader was saved less than a minute ago ({}); if this is a second sample, confirm "
+     "it with a reason",
+     "harga yang sama dari pedagang yang sama tersimpan kurang dari semenit lalu ({}); jika ini sampel kedua, "
+     "konfirmasi dengan alasan"},
+    {"the same price from the same trader was saved {} min ago ({}); if this is a second sample, confirm it with a "
+     "reason",
+     "harga yang sama dari pedagang yang sama tersimpan {} menit lalu ({}); jika ini sampel kedua, konfirmasi dengan "
+     "alasan"},
+
+    // The inspector's app (client/ui/app.cc).
+    {"\"{}\" is not a price: write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100",
+     "\"{}\" bukan harga: tulis Rupiah bulat, mis. 13100, 13.100 atau Rp 13.100"},
+    {"kind: \"{}\" cannot be listed", "jenis: \"{}\" tidak dapat didaftar"},
+    {"day: \"{}\" is not a date YYYY-MM-DD", "tanggal: \"{}\" bukan tanggal YYYY-MM-DD"},
+    {"\"{}\" is not a date YYYY-MM-DD", "\"{}\" bukan tanggal YYYY-MM-DD"},
+    {"record {} does not need attention", "catatan {} tidak perlu perhatian"},
+    {"kind: \"{}\" is not a record kind", "jenis: \"{}\" bukan jenis catatan"},
+    {"market: \"{}\" is not a market of this laptop's reference data", "pasar: \"{}\" tidak ada di data referensi laptop ini"},
+    {"only a price sample is corrected here; for other records, void it and enter it anew",
+     "di sini hanya harga yang dikoreksi; catatan lain dibatalkan lalu dicatat ulang"},
+    {"reason: say why the record is dropped", "alasan: sebutkan mengapa catatan dibuang"},
+    {"instrument: \"{}\" is not in this laptop's UTTP registry", "UTTP: \"{}\" tidak ada di daftar UTTP laptop ini"},
+    {"\"{}\" is not a volume: 20000 mL or 20 L", "\"{}\" bukan volume: 20000 mL atau 20 L"},
+    {"the verdict is batal: check the points, or save it as batal", "putusannya batal: periksa titik uji, atau simpan sebagai batal"},
+    {"not saved: {}", "tidak tersimpan: {}"},
+    {"this app answers only at 127.0.0.1 or localhost with its own port",
+     "aplikasi ini hanya menjawab di 127.0.0.1 atau localhost dengan port-nya sendiri"},
+    {"not signed in: open the link `pantau ui` printed", "belum masuk: buka tautan yang dicetak `pantau ui`"},
+    {"a change must come from this app's own page", "perubahan harus datang dari halaman aplikasi ini sendiri"},
+    {"the page's token is missing or stale: reload the page", "token halaman hilang atau kedaluwarsa: muat ulang halaman"},
+    {"outlet: \"{}\" is not an outlet of this laptop's reference data", "outlet: \"{}\" tidak ada di data referensi laptop ini"},
+    {"no checklist for {} on this laptop: Kirim sekarang fetches the reference data",
+     "belum ada daftar periksa {} di laptop ini: Kirim sekarang mengambil data referensi"},
+    {"a sync is already running", "pengiriman sedang berjalan"},
+    {"{}: {} records delivered", "{}: terkirim {} catatan"},
+    {"{}: failed ({})", "{}: gagal ({})"},
+};
+
+const size_t kIndonesianCount = sizeof(kIndonesian) / sizeof(kIndonesian[0]);
+
+}  // namespace pantau::common::internal
