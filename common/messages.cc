@@ -17,24 +17,38 @@ constexpr char kNestedSeparator = '\x1e';
 std::string RenderIn(const Message& message, Language language);
 
 // An argument as shown: a nested message rendered in `language`, any other as it is.
-std::string ArgText(const std::string& arg, Language language) {
-  if (arg.empty() || arg[0] != kNestedMark) return arg;
-  Message nested;
-  size_t start = 1;
+// A message as one string: its id, then each argument, each after `separator`.
+std::string Join(const Message& m, char separator) {
+  std::string out = m.id;
+  for (const auto& a : m.args) {
+    out.push_back(separator);
+    out += a;
+  }
+  return out;
+}
+
+Message Split(std::string_view joined, char separator) {
+  Message m;
+  size_t start = 0;
   bool first = true;
   while (true) {
-    size_t end = arg.find(kNestedSeparator, start);
-    std::string piece = arg.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const size_t end = joined.find(separator, start);
+    std::string piece(joined.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (first) {
-      nested.id = std::move(piece);
+      m.id = std::move(piece);
       first = false;
     } else {
-      nested.args.push_back(std::move(piece));
+      m.args.push_back(std::move(piece));
     }
-    if (end == std::string::npos) break;
+    if (end == std::string_view::npos) break;
     start = end + 1;
   }
-  return RenderIn(nested, language);
+  return m;
+}
+
+std::string ArgText(const std::string& arg, Language language) {
+  if (arg.empty() || arg[0] != kNestedMark) return arg;
+  return RenderIn(Split(std::string_view(arg).substr(1), kNestedSeparator), language);
 }
 
 std::string Fill(std::string_view tmpl, const std::vector<std::string>& args, Language language) {
@@ -60,35 +74,6 @@ std::string Fill(std::string_view tmpl, const std::vector<std::string>& args, La
     out.push_back(tmpl[i]);
   }
   return out;
-}
-
-// The arguments of a message in a status payload or nowhere: id, then each argument, NUL-separated.
-std::string Encode(const Message& m) {
-  std::string out = m.id;
-  for (const auto& a : m.args) {
-    out.push_back('\0');
-    out += a;
-  }
-  return out;
-}
-
-Message Decode(std::string_view encoded) {
-  Message m;
-  size_t start = 0;
-  bool first = true;
-  while (true) {
-    size_t end = encoded.find('\0', start);
-    std::string piece(encoded.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (first) {
-      m.id = std::move(piece);
-      first = false;
-    } else {
-      m.args.push_back(std::move(piece));
-    }
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return m;
 }
 
 }  // namespace
@@ -124,13 +109,9 @@ std::string Render(const Message& message, Language language) { return RenderIn(
 
 namespace messages_internal {
 std::string Nested(const Message& m) {
-  std::string out(1, kNestedMark);
-  out += m.id;
-  for (const auto& a : m.args) {
-    out.push_back(kNestedSeparator);
-    out += ArgText(a, Language::kEnglish);  // deeper messages stay English
-  }
-  return out;
+  Message flat{m.id, {}};
+  for (const auto& a : m.args) flat.args.push_back(ArgText(a, Language::kEnglish));  // deeper messages stay English
+  return kNestedMark + Join(flat, kNestedSeparator);
 }
 }  // namespace messages_internal
 
@@ -187,7 +168,7 @@ Message MessageOf(const v1::FieldError& error) {
 
 absl::Status MessageStatus(absl::StatusCode code, const Message& message) {
   absl::Status status(code, message.English());
-  status.SetPayload(kPayloadUrl, absl::Cord(Encode(message)));
+  status.SetPayload(kPayloadUrl, absl::Cord(Join(message, '\0')));  // arguments never hold a NUL
   return status;
 }
 
@@ -196,7 +177,7 @@ std::string StatusText(const absl::Status& status, Language language) { return R
 Message MessageOf(const absl::Status& status) {
   auto payload = status.GetPayload(kPayloadUrl);
   if (!payload.has_value()) return Message{"{}", {std::string(status.message())}};
-  return Decode(std::string(*payload));
+  return Split(std::string(*payload), '\0');
 }
 
 }  // namespace pantau::common

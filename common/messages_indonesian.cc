@@ -193,18 +193,11 @@ const Translation kIndonesian[] = {
     {"no verdict rule for this type of instrument yet", "belum ada aturan putusan untuk jenis alat ini"},
 
     // Prices (common/plausibility.cc, common/amounts.cc, client/entry.cc, client/csv_import.cc).
-    {"{} is more than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 or /10); check it, "
-     "or confirm it with a reason",
-     "{} lebih dari {} median terakhir {} ({} harga terakhir); tampaknya salah ketik digit (x10 atau /10); periksa, "
-     "atau konfirmasi dengan alasan"},
-    {"{} is less than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 or /10); check it, "
-     "or confirm it with a reason",
-     "{} kurang dari {} median terakhir {} ({} harga terakhir); tampaknya salah ketik digit (x10 atau /10); periksa, "
-     "atau konfirmasi dengan alasan"},
-    {"{} is more than {} the recent median of {} ({} recent prices); check it, or confirm it with a reason",
-     "{} lebih dari {} median terakhir {} ({} harga terakhir); periksa, atau konfirmasi dengan alasan"},
-    {"{} is less than {} the recent median of {} ({} recent prices); check it, or confirm it with a reason",
-     "{} kurang dari {} median terakhir {} ({} harga terakhir); periksa, atau konfirmasi dengan alasan"},
+    {"{} is more than {} the recent median of {} ({} recent prices)", "{} lebih dari {} median terakhir {} ({} harga terakhir)"},
+    {"{} is less than {} the recent median of {} ({} recent prices)", "{} kurang dari {} median terakhir {} ({} harga terakhir)"},
+    {"{}; looks like a digit slip (x10 or /10); check it, or confirm it with a reason",
+     "{}; tampaknya salah ketik digit (x10 atau /10); periksa, atau konfirmasi dengan alasan"},
+    {"{}; check it, or confirm it with a reason", "{}; periksa, atau konfirmasi dengan alasan"},
     {"pack \"{}\": the size must be a positive number (at most 3 decimals) followed by its unit, e.g. 5 kg or 1,5 "
      "liter",
      "kemasan \"{}\": ukurannya harus angka positif (paling banyak 3 desimal) diikuti satuannya, mis. 5 kg atau 1,5 "

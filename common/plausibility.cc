@@ -44,20 +44,13 @@ std::optional<Message> CheckAgainstRecentMedian(int64_t price_rupiah, const std:
   const std::string ratio = RatioText(too_high ? policy.high_ratio_percent : policy.low_ratio_percent);
   const std::string price = FormatRupiah(price_rupiah);
   const std::string median_text = FormatRupiah(median);
-  if (times_ten || tenth) {
-    return too_high ? Msg("{} is more than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 "
-                          "or /10); check it, or confirm it with a reason",
-                          price, ratio, median_text, recent_prices.size())
-                    : Msg("{} is less than {} the recent median of {} ({} recent prices); looks like a digit slip (x10 "
-                          "or /10); check it, or confirm it with a reason",
-                          price, ratio, median_text, recent_prices.size());
-  }
-  return too_high ? Msg("{} is more than {} the recent median of {} ({} recent prices); check it, or confirm it with a "
-                        "reason",
-                        price, ratio, median_text, recent_prices.size())
-                  : Msg("{} is less than {} the recent median of {} ({} recent prices); check it, or confirm it with a "
-                        "reason",
-                        price, ratio, median_text, recent_prices.size());
+  const Message compared = too_high ? Msg("{} is more than {} the recent median of {} ({} recent prices)", price, ratio,
+                                          median_text, recent_prices.size())
+                                    : Msg("{} is less than {} the recent median of {} ({} recent prices)", price, ratio,
+                                          median_text, recent_prices.size());
+  return times_ten || tenth
+             ? Msg("{}; looks like a digit slip (x10 or /10); check it, or confirm it with a reason", compared)
+             : Msg("{}; check it, or confirm it with a reason", compared);
 }
 
 }  // namespace pantau::common
