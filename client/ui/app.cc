@@ -16,6 +16,7 @@
 #include "client/uttp_check.h"
 #include "client/ui/assets.h"
 #include "common/amounts.h"
+#include "common/checklists.h"
 #include "common/dates.h"
 #include "common/metrology.h"
 #include "common/record_kinds.h"
@@ -119,6 +120,73 @@ Response ErrorIn(int status, const common::Message& message, common::Language la
 
 common::Message NotAPrice(std::string_view typed) {
   return common::Msg("\"{}\" is not a price: write whole Rupiah, e.g. 13100, 13.100 or Rp 13.100", typed);
+}
+
+// A refused audit as the Audit form takes it: each answer as it would be typed (AnswerFor reads
+// it back), the items marked tidak dapat diperiksa with their reasons, and the findings the
+// inspector added beyond the checklist's own.
+json AuditForm(const v1::Record& record, const common::ReferenceCatalog& catalog, absl::TimeZone zone) {
+  const v1::OutletAudit& a = record.outlet_audit();
+  json answers = json::object(), not_checked = json::object();
+  for (const auto& answer : a.answers()) {
+    switch (answer.value_case()) {
+      case v1::ChecklistAnswer::kYes:
+        answers[answer.item_code()] = answer.yes() ? "ya" : "tidak";
+        break;
+      case v1::ChecklistAnswer::kCount:
+        answers[answer.item_code()] = StrCat(answer.count());
+        break;
+      case v1::ChecklistAnswer::kPriceRupiah:
+        answers[answer.item_code()] = StrCat(answer.price_rupiah());
+        break;
+      case v1::ChecklistAnswer::kWeightG:
+        answers[answer.item_code()] = StrCat(answer.weight_g());
+        break;
+      case v1::ChecklistAnswer::kPhotoSha256:
+        answers[answer.item_code()] = answer.photo_sha256();
+        break;
+      case v1::ChecklistAnswer::kNotCheckedReason:
+        not_checked[answer.item_code()] = answer.not_checked_reason();
+        break;
+      case v1::ChecklistAnswer::VALUE_NOT_SET:
+        break;
+    }
+  }
+  const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(record.observed_at()), zone);
+  std::set<std::string> computed;
+  if (const v1::Checklist* checklist = common::ChecklistFor(a, catalog, day)) {
+    for (const auto& f : common::EvaluateChecklist(*checklist, a, catalog, day, catalog.PriceZonesOfOutlet(a.outlet_code()))) {
+      computed.insert(f.code);
+    }
+  }
+  json added = json::array();
+  for (const auto& f : a.findings()) {
+    if (computed.count(f) == 0) added.push_back(f);
+  }
+  return {{"outlet", a.outlet_code()}, {"answers", answers}, {"not_checked", not_checked}, {"findings", added}};
+}
+
+// A refused verification as the UTTP form takes it: masses in kg, g or mg, volumes in mL.
+json UttpForm(const v1::UttpVerification& u) {
+  json points = json::array(), runs = json::array();
+  for (const auto& p : u.weighing_points()) {
+    points.push_back({{"load", common::FormatMassText(p.load_mg())}, {"indication", common::FormatMassText(p.indication_mg())}});
+  }
+  for (const auto& r : u.volume_runs()) {
+    runs.push_back({{"flow", r.flow()}, {"actual", StrCat(r.actual_ml(), " ml")}, {"indication", StrCat(r.indication_ml(), " ml")}});
+  }
+  const v1::VerificationKind kind = u.kind();
+  return {{"instrument", u.instrument_id()},
+          {"kind", kind == v1::VERIFICATION_KIND_TERA         ? "tera"
+                   : kind == v1::VERIFICATION_KIND_PENGAWASAN ? "pengawasan"
+                                                              : "tera_ulang"},
+          {"class", u.accuracy_class()},
+          {"max", u.max_mg() > 0 ? common::FormatMassText(u.max_mg()) : ""},
+          {"e", u.e_mg() > 0 ? common::FormatMassText(u.e_mg()) : ""},
+          {"points", points},
+          {"runs", runs},
+          {"seals", u.seal_numbers()},
+          {"certificate", u.certificate_number()}};
 }
 
 }  // namespace
@@ -300,6 +368,9 @@ Response App::State() {
                        {"day", common::FormatLocalDate(absl::ToCivilDay(common::FromTimestamp(e.record().observed_at()),
                                                                          policy_.display_zone))}};
     }
+    // What "Perbaiki" opens the Audit or UTTP form with: the refused record's answers, as typed.
+    if (e.record().has_outlet_audit()) item["audit"] = AuditForm(e.record(), catalog_, policy_.display_zone);
+    if (e.record().has_uttp_verification()) item["uttp"] = UttpForm(e.record().uttp_verification());
     attention.push_back(item);
     return attention.size() < 100;
   });
@@ -413,12 +484,7 @@ Response App::SavePrice(const std::string& body) {
   // "Perbaiki" in Perlu perhatian: a new sample in place of a refused one, observed when it was.
   const std::string replaces = text("replaces");
   if (!replaces.empty()) {
-    auto refused_entry = store_->Get(replaces);
-    if (!refused_entry.ok()) return Error(500, common::StatusText(refused_entry.status(), lang_));
-    if (!*refused_entry || (*refused_entry)->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
-      return ErrorIn(409, common::Msg("record {} does not need attention", replaces), lang_);
-    }
-    input.observed = common::FromTimestamp((*refused_entry)->record().observed_at());
+    if (auto refusal = Replacing(replaces, input.observed)) return *refusal;
   } else if (!day_text.empty() && day_text != common::FormatLocalDate(Today())) {
     auto day = common::ParseLocalDate(day_text);
     if (!day) return refused("day", common::Msg("\"{}\" is not a date YYYY-MM-DD", day_text));
@@ -619,9 +685,15 @@ Response App::Audit(const std::string& body, bool save) {
   const json in = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!in.is_object() || !in.contains("outlet") || !in["outlet"].is_string()) return Error(400, "outlet: an outlet code is required");
   const absl::Time now = absl::Now();
-  const absl::CivilDay day = absl::ToCivilDay(now, policy_.display_zone);
+  // "Perbaiki" of a refused audit: a new one in its place, of the day the refused one was made.
+  const std::string replaces = in.contains("replaces") && in["replaces"].is_string() ? in["replaces"].get<std::string>() : "";
+  std::optional<absl::Time> observed_at;
+  if (!replaces.empty()) {
+    if (auto refusal = Replacing(replaces, observed_at)) return *refusal;
+  }
+  const absl::CivilDay day = absl::ToCivilDay(observed_at.value_or(now), policy_.display_zone);
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
-  auto record = NewRecord(ctx, std::nullopt);
+  auto record = NewRecord(ctx, observed_at);
   if (!record.ok()) return Error(500, common::StatusText(record.status(), lang_));
   v1::OutletAudit* audit = record->mutable_outlet_audit();
   audit->set_outlet_code(in["outlet"].get<std::string>());
@@ -653,7 +725,7 @@ Response App::Audit(const std::string& body, bool save) {
   if (!save || !problems.empty()) {
     return Json(save ? 422 : 200, {{"saved", false}, {"findings", findings}, {"errors", errors}, {"missing", missing}});
   }
-  auto outcome = CheckAndSave(*store_, *record, ctx);
+  auto outcome = CheckAndSave(*store_, *record, ctx, replaces);
   if (!outcome.ok()) return NotSaved(outcome.status());
   if (!outcome->errors.empty()) {
     return Json(422,
@@ -856,11 +928,17 @@ Response App::Uttp(const std::string& body, bool save) {
     return Json(422, out);
   }
   const absl::Time now = absl::Now();
+  // "Perbaiki" of a refused verification: a new one in its place, of the day the refused one was.
+  const std::string replaces = text(in, "replaces");
+  std::optional<absl::Time> observed;
+  if (!replaces.empty()) {
+    if (auto refusal = Replacing(replaces, observed)) return *refusal;
+  }
   const EntryContext ctx{catalog_, policy_, settings_.account, settings_.device_id, now};
-  auto record = NewRecord(ctx, std::nullopt);
+  auto record = NewRecord(ctx, observed);
   if (!record.ok()) return Error(500, common::StatusText(record.status(), lang_));
   *record->mutable_uttp_verification() = u;
-  auto outcome = CheckAndSave(*store_, *record, ctx);
+  auto outcome = CheckAndSave(*store_, *record, ctx, replaces);
   if (!outcome.ok()) return NotSaved(outcome.status());
   json out = answer_base;
   if (!outcome->errors.empty()) {
@@ -872,6 +950,16 @@ Response App::Uttp(const std::string& body, bool save) {
   out["id"] = record->id();
   out["pending"] = outcome->pending;
   return Json(200, out);
+}
+
+std::optional<Response> App::Replacing(const std::string& replaces, std::optional<absl::Time>& observed) {
+  auto refused = store_->Get(replaces);
+  if (!refused.ok()) return Error(500, common::StatusText(refused.status(), lang_));
+  if (!*refused || (*refused)->state() != v1::OUTBOX_STATE_NEEDS_ATTENTION) {
+    return ErrorIn(409, common::Msg("record {} does not need attention", replaces), lang_);
+  }
+  observed = common::FromTimestamp((*refused)->record().observed_at());
+  return std::nullopt;
 }
 
 Response App::NotSaved(const absl::Status& status) const {

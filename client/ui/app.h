@@ -98,6 +98,9 @@ class App {
   Response Instrument(const std::string& id);
   // The verification of `body` judged (each point's error, MPE, pass; the verdict) or saved.
   Response Uttp(const std::string& body, bool save);
+  // "Perbaiki": the record `replaces` names must need attention; its replacement is observed when
+  // it was (`observed`). nullopt when it may be replaced, else the answer refusing it.
+  std::optional<Response> Replacing(const std::string& replaces, std::optional<absl::Time>& observed);
   // "not saved: ..." for a save that failed on the laptop itself (the disk, the store).
   Response NotSaved(const absl::Status& status) const;
   // Reloads settings and the reference data (after a sync pulled changes).

@@ -459,6 +459,112 @@ TEST_F(UiAppTest, AUttpVerificationTakesTheRegistrysClassJudgesEachPointAndConfi
   EXPECT_EQ(runs[0]["pass"], true);
 }
 
+// "Perbaiki" of a refused audit or verification: the state gives its answers as the form takes
+// them; saved with `replaces`, the new record takes the refused one's place in the same write.
+TEST_F(UiAppTest, ARefusedAuditOrVerificationOpensItsFormFilledAndItsFixReplacesIt) {
+  SignIn();
+  Request photo = Post("/api/v1/photos", {});
+  photo.body = std::string("\xff\xd8\xff\xe0 papan nama", 15);
+  const std::string sha = json::parse(app_->Handle(photo).body)["sha256"];
+  const json answers = {{"papan_nama", "tidak"},        {"harga_jual", "Rp 18.000"}, {"timbangan_sah", "ya"},
+                        {"pencatatan_map", "ya"},       {"pembeli_tidak_berhak", "tidak"},
+                        {"stok_diterima", "60"},        {"stok_terjual", "50"},      {"stok_ada", "10"},
+                        {"pengecer_dalam_batas", "ya"}, {"alat_keselamatan", "ya"},  {"segel_utuh", "ya"},
+                        {"foto_papan", sha}};
+  Response audit = app_->Handle(Post("/api/v1/audits", {{"outlet", "pkl_1"},
+                                                        {"answers", answers},
+                                                        {"not_checked", {{"berat_tabung_isi_g", "timbangan rusak"}}},
+                                                        {"findings", {"catatan_tidak_lengkap"}}}));
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  const std::string audit_id = json::parse(audit.body)["id"];
+  Response uttp = app_->Handle(Post("/api/v1/uttp", {{"instrument", "UTTP-1"},
+                                                     {"kind", "tera_ulang"},
+                                                     {"class", "III"},
+                                                     {"max", "30 kg"},
+                                                     {"e", "5 g"},
+                                                     {"points", json::array({{{"load", "1 kg"}, {"indication", "1 kg"}},
+                                                                             {{"load", "20 kg"}, {"indication", "20,004 kg"}}})},
+                                                     {"seals", {"TS-1"}}}));
+  ASSERT_EQ(uttp.status, 200) << uttp.body;
+  const std::string uttp_id = json::parse(uttp.body)["id"];
+
+  // The server refuses both (the answer applied to the outbox as a sync would).
+  app_.reset();
+  {
+    auto store = LaptopStore::Open(dir_.Sub("home"));
+    ASSERT_THAT(store, IsOk());
+    std::vector<v1::Record> sent;
+    v1::PushResponse answer;
+    for (const auto& [id, field, why] :
+         {std::tuple{audit_id, "outlet_audit.outlet_code", common::Msg("unknown outlet \"{}\"", "pkl_1")},
+          std::tuple{uttp_id, "uttp_verification.instrument_id", common::Msg("unknown UTTP instrument \"{}\"", "UTTP-1")}}) {
+      auto entry = (*store)->Get(id);
+      ASSERT_THAT(entry, IsOk());
+      ASSERT_TRUE(entry->has_value());
+      sent.push_back((**entry).record());
+      auto* result = answer.add_results();
+      result->set_record_id(id);
+      result->set_outcome(v1::PUSH_OUTCOME_INVALID);
+      *result->add_errors() = common::FieldErrorOf(field, why);
+    }
+    ASSERT_THAT((*store)->ApplyResults(sent, answer, absl::Now()), IsOk());
+  }
+  auto reopened = App::Open(dir_.Sub("home"), kSecret, sleeper_);
+  ASSERT_THAT(reopened, IsOk());
+  app_ = *std::move(reopened);
+  app_->set_port(4242);
+  SignIn();
+
+  json state = json::parse(app_->Handle(Get("/api/v1/state")).body);
+  ASSERT_EQ(state["needs_attention"], 2);
+  json audit_item, uttp_item;
+  for (const auto& item : state["attention"]) (item["kind"] == "outlet_audit" ? audit_item : uttp_item) = item;
+  // The server's reason in the page's language, and the form as the inspector filled it.
+  EXPECT_EQ(audit_item["errors"][0]["reason"], "outlet \"pkl_1\" tidak dikenal");
+  const json& form = audit_item["audit"];
+  EXPECT_EQ(form["outlet"], "pkl_1");
+  EXPECT_EQ(form["answers"]["papan_nama"], "tidak");
+  EXPECT_EQ(form["answers"]["harga_jual"], "18000");
+  EXPECT_EQ(form["answers"]["foto_papan"], sha);
+  EXPECT_EQ(form["answers"].size(), 12u);
+  EXPECT_EQ(form["not_checked"], json({{"berat_tabung_isi_g", "timbangan rusak"}}));
+  EXPECT_EQ(form["findings"], json::array({"catatan_tidak_lengkap"}));  // the checklist's own come back by themselves
+  const json& scale = uttp_item["uttp"];
+  EXPECT_EQ(scale["instrument"], "UTTP-1");
+  EXPECT_EQ(scale["kind"], "tera_ulang");
+  EXPECT_EQ(scale["class"], "III");
+  EXPECT_EQ(scale["max"], "30 kg");
+  EXPECT_EQ(scale["e"], "5 g");
+  EXPECT_EQ(scale["points"], json::array({{{"load", "1 kg"}, {"indication", "1 kg"}},
+                                          {{"load", "20 kg"}, {"indication", "20004 g"}}}));
+  EXPECT_EQ(scale["seals"], json::array({"TS-1"}));
+
+  // Saved as it was filled, in place of the refused one: the count clears, the new one counts.
+  json fixed_audit = form;
+  fixed_audit["replaces"] = audit_id;
+  Response audit_fixed = app_->Handle(Post("/api/v1/audits", fixed_audit));
+  ASSERT_EQ(audit_fixed.status, 200) << audit_fixed.body;
+  EXPECT_EQ(json::parse(audit_fixed.body)["all_findings"], json::array({"catatan_tidak_lengkap", "papan_nama_tidak_ada"}));
+  EXPECT_EQ(app_->Handle(Post("/api/v1/audits", fixed_audit)).status, 409);  // replaced already
+  json fixed_uttp = scale;
+  fixed_uttp["replaces"] = uttp_id;
+  fixed_uttp["seals"] = json::array({"TS-2"});
+  Response uttp_fixed = app_->Handle(Post("/api/v1/uttp", fixed_uttp));
+  ASSERT_EQ(uttp_fixed.status, 200) << uttp_fixed.body;
+  EXPECT_EQ(json::parse(uttp_fixed.body)["verdict"]["verdict"], "sah");
+  state = json::parse(app_->Handle(Get("/api/v1/state")).body);
+  EXPECT_EQ(state["needs_attention"], 0);
+  EXPECT_EQ(state["pending"], 2);
+  std::map<std::string, std::string> states;
+  const json listed = json::parse(app_->Handle(Get("/api/v1/records")).body)["records"];
+  for (const auto& r : listed) states[r["id"]] = r["state"];
+  EXPECT_EQ(states.size(), 4u) << listed;
+  EXPECT_EQ(states[audit_id], "resolved");
+  EXPECT_EQ(states[uttp_id], "resolved");
+  EXPECT_EQ(states[json::parse(audit_fixed.body)["id"]], "pending");
+  EXPECT_EQ(states[json::parse(uttp_fixed.body)["id"]], "pending");
+}
+
 TEST_F(UiAppTest, AutomaticSyncRunsWhenDueAndWaitsLongerAfterEachFailure) {
   SignIn();
   app_->set_sync_retry_for(absl::ZeroDuration());

@@ -431,10 +431,111 @@ def main():
         browser.shot("uttp")
         browser.type([Keys.ENTER])
         browser.wait(lambda: browser.by_id("uttp-result").text.endswith("sebagai BATAL."), "saved as batal")
+        # The server refuses it: meanwhile the admin took the scale out of the registry by mistake.
+        # Put back, "Perbaiki" opens the form filled as it was sent; saved again, it takes the
+        # refused one's place and is delivered.
+        no_scale = os.path.join(work, "reference-without-scale")
+        shutil.copytree(original, no_scale)
+        instruments_csv = os.path.join(no_scale, "uttp_instruments.csv")
+        lines = [line for line in open(instruments_csv) if not line.startswith("UTTP-CONTOH-0001,")]
+        open(instruments_csv, "w").writelines(lines)
+        run(args.client, "--home", admin, "admin", "reference", "apply", no_scale)
         browser.by_id("nav-beranda").click()
         browser.wait(lambda: browser.by_id("pending").text == "1", "the verification waits to be sent")
         browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan; 1 perlu perhatian.",
+                     "the verification refused", seconds=60)
+        item = browser.driver.find_element(By.CSS_SELECTOR, "#attention-list li")
+        check('UTTP "UTTP-CONTOH-0001" tidak ada di daftar' in item.find_element(By.CSS_SELECTOR, ".error").text,
+              f"the server's reason: {item.text}")
+        run(args.client, "--home", admin, "admin", "reference", "apply", original)
+        browser.by_id("send-now").click()  # brings the scale back to this laptop
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan.", "the registry pulled",
+                     seconds=60)
+        browser.driver.find_element(By.CSS_SELECTOR, "#attention-list li").find_element(
+            By.XPATH, ".//button[text()='Perbaiki']").click()
+        browser.wait(lambda: browser.by_id("uttp").is_displayed() and
+                     browser.by_id("uttp-title").text.endswith("perbaikan catatan yang ditolak") and
+                     browser.by_id("uttp-result").text.startswith("Memperbaiki catatan yang ditolak"), "the fix form")
+        browser.wait(lambda: browser.by_id("t-2-pass").text == "GAGAL", "the points judged again")
+        check(browser.by_id("uttp-class").get_attribute("value") == "III" and
+              browser.by_id("t-1-a").get_attribute("value") == "10 kg" and
+              browser.by_id("t-2-b").get_attribute("value") == "20008 g" and
+              browser.by_id("uttp-seals").get_attribute("value") == "TS-26-001",
+              "the form filled as the refused record was sent")
+        browser.shot("uttp-perbaiki")
+        browser.by_id("uttp-seals").click()
+        browser.type([Keys.ENTER])
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "uttp-batal",
+                     "batal confirmed again")
+        browser.type([Keys.ENTER])
+        browser.wait(lambda: browser.by_id("uttp-result").text.endswith("sebagai BATAL."), "the fix saved")
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
+                     "the fix waits to be sent; nothing needs attention")
+        browser.by_id("send-now").click()
         browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "verification sent",
+                     seconds=60)
+
+        # A refused audit, fixed the same way: the pangkalan is out of the registry while a second
+        # audit of it is sent; put back, "Perbaiki" opens its checklist filled as it was sent
+        # (answers, the item not checked with its reason, the photo), and it is saved in its place.
+        no_pangkalan = os.path.join(work, "reference-without-pangkalan")
+        shutil.copytree(original, no_pangkalan)
+        outlets_csv = os.path.join(no_pangkalan, "outlets.csv")
+        lines = [line for line in open(outlets_csv) if not line.startswith("pkl_contoh_marabahan_1,")]
+        open(outlets_csv, "w").writelines(lines)
+        browser.by_id("nav-audit").click()
+        browser.by_id("outlet").clear()
+        browser.by_id("outlet").click()
+        browser.type(["Pangkalan LPG contoh Marabahan 1", Keys.ENTER])
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "q-papan_nama",
+                     "the checklist again")
+        browser.type(["ya", Keys.TAB, Keys.TAB, "Rp 19.500", Keys.TAB, Keys.TAB, "ya", Keys.TAB, Keys.TAB,
+                      Keys.TAB, Keys.SPACE])
+        browser.wait(lambda: browser.driver.switch_to.active_element.get_attribute("id") == "why-berat_tabung_isi_g",
+                     "the reason asked for")
+        browser.type(["timbangan dipinjam", Keys.TAB])
+        for value in ("ya", "tidak", "60", "50", "10", "ya", "ya", "ya"):
+            browser.type([value, Keys.TAB, Keys.TAB])
+        browser.by_id("q-foto_papan").send_keys(photo_path)
+        browser.wait(lambda: browser.by_id("audit-missing").text == "Semua butir terjawab.", "every item answered")
+        browser.by_id("audit-save").click()
+        browser.wait(lambda: browser.by_id("audit-result").text.startswith("Audit tersimpan"), "the second audit saved")
+        run(args.client, "--home", admin, "admin", "reference", "apply", no_pangkalan)
+        browser.by_id("nav-beranda").click()
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan; 1 perlu perhatian.",
+                     "the audit refused", seconds=60)
+        run(args.client, "--home", admin, "admin", "reference", "apply", original)
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 0 catatan.", "the registry pulled",
+                     seconds=60)
+        item = browser.driver.find_element(By.CSS_SELECTOR, "#attention-list li")
+        check(item.text.startswith("audit Pangkalan LPG contoh Marabahan 1"), f"the refused audit: {item.text}")
+        item.find_element(By.XPATH, ".//button[text()='Perbaiki']").click()
+        browser.wait(lambda: browser.by_id("audit").is_displayed() and
+                     browser.by_id("audit-title").text.endswith("perbaikan catatan yang ditolak") and
+                     browser.by_id("audit-missing").text == "Semua butir terjawab.", "the audit form filled")
+        check(browser.by_id("q-harga_jual").get_attribute("value") == "19500" and
+              browser.by_id("skip-berat_tabung_isi_g").is_selected() and
+              browser.by_id("why-berat_tabung_isi_g").get_attribute("value") == "timbangan dipinjam" and
+              "foto dari catatan yang ditolak" in browser.driver.find_element(
+                  By.CSS_SELECTOR, '#audit-items li[data-item="foto_papan"] .msg').text,
+              "the answers, the item not checked and the photo as sent")
+        # Rp 19.500 is above the HET of Rp 18.500: the checklist's finding, judged again from the answers.
+        findings = browser.by_id("audit-findings").text
+        check("Rp 19.500" in findings and "Rp 18.500" in findings and findings.count("\n") == 0,
+              f"its one finding judged again: {findings}")
+        browser.driver.execute_script("window.scrollTo(0, 0)")
+        browser.shot("audit-perbaiki")
+        browser.by_id("audit-save").click()
+        browser.wait(lambda: browser.by_id("audit-result").text.startswith("Audit tersimpan"), "the fix saved")
+        browser.by_id("nav-beranda").click()
+        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
+                     "the fix waits to be sent; nothing needs attention")
+        browser.by_id("send-now").click()
+        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "the fixed audit sent",
                      seconds=60)
 
         # English as a setting: the whole page, kept across a reload; the dinas's terms stay.
@@ -571,11 +672,11 @@ def main():
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
         stats = json.loads(run(args.server, "stats", "--data-dir", data, "--json").stdout)
-        check(stats["records"]["outlet_audit"] == 1 and stats["records"]["follow_up"] == 1,
-              f"the audit and its follow-up: {stats}")
-        check(stats["records"]["uttp_verification"] == 1, f"the verification: {stats}")
+        check(stats["records"]["outlet_audit"] == 2 and stats["records"]["follow_up"] == 1,
+              f"the audit, its follow-up, and the fixed audit (never the refused one): {stats}")
+        check(stats["records"]["uttp_verification"] == 1, f"the fixed verification (never the refused one): {stats}")
         check(stats["records"]["correction"] == 1, f"the correction: {stats}")
-        check(stats["records"]["price_sample"] == 9 and stats["total_records"] == 13,
+        check(stats["records"]["price_sample"] == 9 and stats["total_records"] == 14,
               f"the server holds exactly the 9 prices sent (4 + 1 sent again + 1 fixed + 2 imported + 1 sent on its own; "
               f"never the mistyped one): {stats}")
         print(f"ok: market day of 4 prices in {seconds:.1f} s of browser time, a refused price fixed and sent; "

@@ -2,7 +2,10 @@
 // this page only shows what its JSON answers say. No rule is written here.
 'use strict';
 
-const state = { lang: 'id', csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null, instruments: [], instrument: null };
+const state = {
+  lang: 'id', csrf: '', today: '', markets: [], outlets: [], sheet: null, traders: [], checklist: null, instruments: [],
+  instrument: null, replaces: null,  // replaces: the refused record the open Audit or UTTP form fixes
+};
 
 function $(id) { return document.getElementById(id); }
 
@@ -154,6 +157,8 @@ async function refreshState() {
     li.append(text('span', reasons, 'error'), document.createElement('br'));
     li.append(text('small', item.id + ' '));
     if (item.price) li.append(button(t('Perbaiki', 'Fix'), () => fixForm(li, item)));
+    if (item.audit) li.append(button(t('Perbaiki', 'Fix'), () => fixAudit(item)));
+    if (item.uttp) li.append(button(t('Perbaiki', 'Fix'), () => fixUttp(item)));
     li.append(button(t('Batalkan', 'Drop'), () => dropForm(li, item)));
     if (!item.conflict) {
       const again = button(t('Kirim ulang', 'Send again'), async () => {
@@ -214,6 +219,66 @@ function fixForm(li, item) {
       if (status === 200) return '';
       return (answer.errors || []).map((e) => e.reason).join('; ') || answer.error;
     });
+}
+
+// "Perbaiki" of a refused audit: its checklist form, filled as it was sent; saved in its place.
+async function fixAudit(item) {
+  const f = item.audit;
+  location.hash = 'audit';
+  const outlet = state.outlets.find((o) => o.code === f.outlet);
+  $('outlet').value = outlet ? outlet.name : f.outlet;
+  // The outlet no longer in this laptop's reference data: openChecklist says so.
+  if (!await openChecklist(new Event('submit'))) return;
+  for (const [code, value] of Object.entries(f.answers)) {
+    const li = document.querySelector('#audit-items li[data-item="' + code + '"]');
+    if (!li) continue;
+    if (li.dataset.type === 'photo') {
+      li.dataset.photo = value;
+      li.querySelector('.msg').textContent = t('foto dari catatan yang ditolak', 'the photo of the refused record');
+      li.querySelector('.msg').classList.add('ok');
+    } else {
+      $('q-' + code).value = value;
+    }
+  }
+  for (const [code, why] of Object.entries(f.not_checked)) {
+    if (!$('skip-' + code)) continue;
+    $('skip-' + code).checked = true;
+    $('q-' + code).disabled = true;
+    $('why-' + code).hidden = false;
+    $('why-' + code).value = why;
+  }
+  $('audit-extra').value = f.findings.join(', ');
+  state.replaces = item.id;
+  $('audit-title').textContent += t(' — perbaikan catatan yang ditolak', ' — fixing a refused record');
+  $('audit-result').textContent = t('Memperbaiki catatan yang ditolak ', 'Fixing the refused record ') + item.id +
+    t(': ubah yang salah, lalu simpan.', ': change what is wrong, then save.');
+  await checkAudit();
+}
+
+// "Perbaiki" of a refused verification: its form, filled as it was sent; saved in its place.
+async function fixUttp(item) {
+  const f = item.uttp;
+  location.hash = 'uttp';
+  $('instrument').value = f.instrument;
+  // The instrument no longer in this laptop's registry: openInstrument says so.
+  if (!await openInstrument(new Event('submit'))) return;
+  $('uttp-kind').value = f.kind;
+  $('uttp-class').value = f.class;
+  $('uttp-max').value = f.max;
+  $('uttp-e').value = f.e;
+  (f.points.length > 0 ? f.points : f.runs).slice(0, TEST_ROWS).forEach((r, k) => {
+    const i = k + 1;
+    $('t-' + i + '-a').value = r.load || r.actual;
+    $('t-' + i + '-b').value = r.indication;
+    if (r.flow && $('t-' + i + '-flow')) $('t-' + i + '-flow').value = r.flow;
+  });
+  $('uttp-seals').value = f.seals.join(', ');
+  $('uttp-certificate').value = f.certificate;
+  state.replaces = item.id;
+  $('uttp-title').textContent += t(' — perbaikan catatan yang ditolak', ' — fixing a refused record');
+  $('uttp-result').textContent = t('Memperbaiki catatan yang ditolak ', 'Fixing the refused record ') + item.id +
+    t(': ubah yang salah, lalu simpan.', ': change what is wrong, then save.');
+  await checkUttp();
 }
 
 // "Batalkan": the refused record dropped (the server never stored it), with the reason.
@@ -435,19 +500,21 @@ const ITEM_HINTS = {
   count: ['jumlah', 'count'], price_rupiah: ['Rp', 'Rp'], weight_g: ['gram', 'grams'], yes_no: ['', ''], photo: ['', ''],
 };
 
+// Opens the checklist of the outlet typed; false when there is none to open (said on the page).
 async function openChecklist(event) {
   event.preventDefault();
   const typed = $('outlet').value;
   const found = state.outlets.find((o) => o.name === typed || o.code === typed);
   $('outlet-error').textContent = '';
+  state.replaces = null;
   if (!found) {
     $('outlet-error').textContent = t('Pilih pangkalan atau kios dari daftar (ketik sebagian namanya).', 'Pick a pangkalan or kios from the list (type part of its name).');
-    return;
+    return false;
   }
   const { status, answer } = await api('/api/v1/checklist?outlet=' + encodeURIComponent(found.code));
   if (status !== 200) {
     $('outlet-error').textContent = answer.error;
-    return;
+    return false;
   }
   state.checklist = answer;
   $('audit-title').textContent = answer.outlet.name + t(' — daftar periksa ', ' — checklist ') + answer.version;
@@ -461,6 +528,7 @@ async function openChecklist(event) {
   await checkAudit();
   const first = list.querySelector('input, select');
   if (first) first.focus();
+  return true;
 }
 
 function itemRow(item) {
@@ -554,7 +622,7 @@ function auditBody() {
     }
   }
   const findings = $('audit-extra').value.split(',').map((f) => f.trim()).filter((f) => f);
-  return { outlet: state.checklist.outlet.code, answers, not_checked: notChecked, findings };
+  return { outlet: state.checklist.outlet.code, answers, not_checked: notChecked, findings, replaces: state.replaces || '' };
 }
 
 function showAudit(answer) {
@@ -594,6 +662,7 @@ async function saveAudit(event) {
     return;
   }
   $('audit-result').textContent = t('Audit tersimpan (', 'Audit saved (') + answer.id + '); ' + answer.all_findings.length + t(' temuan.', ' findings.');
+  state.replaces = null;
   $('audit-save').disabled = true;
   showFollowUps(answer.id, answer.all_findings);
 }
@@ -653,19 +722,21 @@ function showFollowUps(auditId, findings) {
 // saved only when confirmed.
 const TEST_ROWS = 5;
 
+// Opens the instrument typed; false when there is none to open (said on the page).
 async function openInstrument(event) {
   event.preventDefault();
   const typed = $('instrument').value;
   const found = state.instruments.find((i) => i.code === typed || i.code + ' — ' + i.name === typed);
   $('instrument-error').textContent = '';
+  state.replaces = null;
   if (!found) {
     $('instrument-error').textContent = t('Pilih alat dari daftar (ketik nomor registrasi, pemilik atau tempat).', 'Pick an instrument from the list (type its registry number, owner or place).');
-    return;
+    return false;
   }
   const { status, answer } = await api('/api/v1/instrument?id=' + encodeURIComponent(found.code));
   if (status !== 200) {
     $('instrument-error').textContent = answer.error;
-    return;
+    return false;
   }
   state.instrument = answer;
   $('uttp-title').textContent = answer.id + ' — ' + answer.type + ', ' + answer.owner + (answer.place ? ', ' + answer.place : '');
@@ -725,6 +796,7 @@ async function openInstrument(event) {
   $('uttp-result').textContent = '';
   $('uttp-verdict').textContent = '';
   $('t-1-a').focus();
+  return true;
 }
 
 function uttpBody(confirmBatal) {
@@ -738,7 +810,7 @@ function uttpBody(confirmBatal) {
     instrument: state.instrument.id, kind: $('uttp-kind').value, class: $('uttp-class').value,
     max: $('uttp-max').value, e: $('uttp-e').value, points: nawi ? rows : [], runs: nawi ? [] : rows,
     seals: $('uttp-seals').value.split(',').map((x) => x.trim()).filter((x) => x),
-    certificate: $('uttp-certificate').value, confirm_batal: confirmBatal,
+    certificate: $('uttp-certificate').value, confirm_batal: confirmBatal, replaces: state.replaces || '',
   };
 }
 
@@ -795,6 +867,7 @@ async function saveUttp(confirmBatal) {
       (answer.verdict && answer.verdict.verdict === 'batal' ? 'BATAL' : 'SAH') + '.';
     $('uttp-save').disabled = true;
     $('uttp-batal').hidden = true;
+    state.replaces = null;
     return;
   }
   if (answer.needs_confirm) {
