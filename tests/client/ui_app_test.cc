@@ -58,6 +58,11 @@ class UiAppTest : public ::testing::Test {
       settings->device_id = "laptop-siti";
       ASSERT_THAT((*store)->SaveSettings(*settings), IsOk());
     }
+    Reopen();
+  }
+
+  // The app on the laptop's home again (after a test changed the outbox behind it).
+  void Reopen() {
     auto app = App::Open(dir_.Sub("home"), kSecret, sleeper_);
     ASSERT_THAT(app, IsOk());
     app_ = *std::move(app);
@@ -265,10 +270,7 @@ TEST_F(UiAppTest, ARefusedPriceIsFixedByANewRecordOrDroppedAndTheCountClears) {
     }
     ASSERT_THAT((*store)->ApplyResults(refused, answer, absl::Now()), IsOk());
   }
-  auto app = App::Open(dir_.Sub("home"), kSecret, sleeper_);
-  ASSERT_THAT(app, IsOk());
-  app_ = *std::move(app);
-  app_->set_port(4242);
+  Reopen();
   SignIn();
 
   json state = json::parse(app_->Handle(Get("/api/v1/state")).body);
@@ -509,10 +511,7 @@ TEST_F(UiAppTest, ARefusedAuditOrVerificationOpensItsFormFilledAndItsFixReplaces
     }
     ASSERT_THAT((*store)->ApplyResults(sent, answer, absl::Now()), IsOk());
   }
-  auto reopened = App::Open(dir_.Sub("home"), kSecret, sleeper_);
-  ASSERT_THAT(reopened, IsOk());
-  app_ = *std::move(reopened);
-  app_->set_port(4242);
+  Reopen();
   SignIn();
 
   json state = json::parse(app_->Handle(Get("/api/v1/state")).body);

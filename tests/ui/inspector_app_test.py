@@ -101,6 +101,24 @@ class Browser:
         return self.cell(commodity, trader).find_element(By.XPATH, "following-sibling::span[@class='msg']").text
 
 
+def send_the_fix(browser, what):
+    """Beranda after a Perbaiki: the fix waits, nothing needs attention; Kirim sekarang delivers it."""
+    browser.by_id("nav-beranda").click()
+    browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
+                 f"{what} waits to be sent; nothing needs attention")
+    browser.by_id("send-now").click()
+    browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", f"{what} sent", seconds=60)
+
+
+def reference_without(original, folder, csv_name, code):
+    """A copy of the exported reference folder `original` without the row of `code` in `csv_name`."""
+    shutil.copytree(original, folder)
+    path = os.path.join(folder, csv_name)
+    lines = [line for line in open(path) if not line.startswith(code + ",")]
+    open(path, "w").writelines(lines)
+    return folder
+
+
 def request(port, method, path, host=None, headers=None, body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     all_headers = {"Host": host or f"127.0.0.1:{port}"}
@@ -233,12 +251,9 @@ def main():
         run(args.client, "--home", admin, "login", "--server", f"127.0.0.1:{grpc_port}",
             "--token-file", os.path.join(work, "admin.token"))
         original = os.path.join(work, "reference-original")
-        retired = os.path.join(work, "reference-without-tamban")
         run(args.client, "--home", admin, "admin", "reference", "export", "--out", original)
-        shutil.copytree(original, retired)
-        markets_csv = os.path.join(retired, "markets.csv")
-        lines = [line for line in open(markets_csv) if not line.startswith("pasar_tamban,")]
-        open(markets_csv, "w").writelines(lines)
+        retired = reference_without(original, os.path.join(work, "reference-without-tamban"), "markets.csv",
+                                    "pasar_tamban")
         run(args.client, "--home", admin, "admin", "reference", "apply", retired)
         browser.by_id("nav-harga").click()
         browser.by_id("market").clear()
@@ -434,11 +449,8 @@ def main():
         # The server refuses it: meanwhile the admin took the scale out of the registry by mistake.
         # Put back, "Perbaiki" opens the form filled as it was sent; saved again, it takes the
         # refused one's place and is delivered.
-        no_scale = os.path.join(work, "reference-without-scale")
-        shutil.copytree(original, no_scale)
-        instruments_csv = os.path.join(no_scale, "uttp_instruments.csv")
-        lines = [line for line in open(instruments_csv) if not line.startswith("UTTP-CONTOH-0001,")]
-        open(instruments_csv, "w").writelines(lines)
+        no_scale = reference_without(original, os.path.join(work, "reference-without-scale"), "uttp_instruments.csv",
+                                     "UTTP-CONTOH-0001")
         run(args.client, "--home", admin, "admin", "reference", "apply", no_scale)
         browser.by_id("nav-beranda").click()
         browser.wait(lambda: browser.by_id("pending").text == "1", "the verification waits to be sent")
@@ -470,21 +482,13 @@ def main():
                      "batal confirmed again")
         browser.type([Keys.ENTER])
         browser.wait(lambda: browser.by_id("uttp-result").text.endswith("sebagai BATAL."), "the fix saved")
-        browser.by_id("nav-beranda").click()
-        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
-                     "the fix waits to be sent; nothing needs attention")
-        browser.by_id("send-now").click()
-        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "verification sent",
-                     seconds=60)
+        send_the_fix(browser, "the fixed verification")
 
         # A refused audit, fixed the same way: the pangkalan is out of the registry while a second
         # audit of it is sent; put back, "Perbaiki" opens its checklist filled as it was sent
         # (answers, the item not checked with its reason, the photo), and it is saved in its place.
-        no_pangkalan = os.path.join(work, "reference-without-pangkalan")
-        shutil.copytree(original, no_pangkalan)
-        outlets_csv = os.path.join(no_pangkalan, "outlets.csv")
-        lines = [line for line in open(outlets_csv) if not line.startswith("pkl_contoh_marabahan_1,")]
-        open(outlets_csv, "w").writelines(lines)
+        no_pangkalan = reference_without(original, os.path.join(work, "reference-without-pangkalan"), "outlets.csv",
+                                         "pkl_contoh_marabahan_1")
         browser.by_id("nav-audit").click()
         browser.by_id("outlet").clear()
         browser.by_id("outlet").click()
@@ -531,12 +535,7 @@ def main():
         browser.shot("audit-perbaiki")
         browser.by_id("audit-save").click()
         browser.wait(lambda: browser.by_id("audit-result").text.startswith("Audit tersimpan"), "the fix saved")
-        browser.by_id("nav-beranda").click()
-        browser.wait(lambda: browser.by_id("pending").text == "1" and browser.by_id("attention").text == "0",
-                     "the fix waits to be sent; nothing needs attention")
-        browser.by_id("send-now").click()
-        browser.wait(lambda: browser.by_id("send-result").text == "Terkirim: 1 catatan.", "the fixed audit sent",
-                     seconds=60)
+        send_the_fix(browser, "the fixed audit")
 
         # English as a setting: the whole page, kept across a reload; the dinas's terms stay.
         Select(browser.by_id("lang")).select_by_visible_text("English")
