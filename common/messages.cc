@@ -166,6 +166,90 @@ Message MessageOf(const v1::FieldError& error) {
   return m;
 }
 
+namespace {
+
+struct FieldWords {
+  std::string_view field;  // the last part of a path
+  std::string_view indonesian;
+  std::string_view english;
+};
+
+constexpr FieldWords kFieldWords[] = {
+    {"id", "Id catatan", "Record id"},
+    {"device_id", "Laptop", "Laptop"},
+    {"created_at", "Waktu dibuat", "Created at"},
+    {"observed_at", "Waktu pengamatan", "Observed at"},
+    {"body", "Isi catatan", "Content"},
+    {"market_code", "Pasar", "Market"},
+    {"commodity_code", "Komoditas", "Commodity"},
+    {"price_rupiah", "Harga", "Price"},
+    {"unit", "Satuan", "Unit"},
+    {"trader", "Pedagang", "Trader"},
+    {"pack_price_rupiah", "Harga kemasan", "Pack price"},
+    {"pack_size_milli_units", "Ukuran kemasan", "Pack size"},
+    {"confirm_reason", "Alasan konfirmasi", "Confirmation reason"},
+    {"outlet_code", "Pangkalan/kios", "Outlet"},
+    {"outlet_kind", "Jenis outlet", "Outlet kind"},
+    {"checklist_version", "Versi daftar periksa", "Checklist version"},
+    {"answers", "Jawaban", "Answers"},
+    {"item_code", "Butir", "Item"},
+    {"not_checked_reason", "Alasan tidak dapat diperiksa", "Why it cannot be checked"},
+    {"photo_sha256", "Foto", "Photo"},
+    {"findings", "Temuan", "Findings"},
+    {"audit_record_id", "Audit", "Audit"},
+    {"finding_code", "Temuan", "Finding"},
+    {"action_code", "Tindakan", "Action"},
+    {"action_date", "Tanggal tindakan", "Action date"},
+    {"due_date", "Batas waktu", "Due date"},
+    {"status", "Status", "Status"},
+    {"instrument_id", "UTTP", "Instrument"},
+    {"kind", "Jenis", "Kind"},
+    {"accuracy_class", "Kelas", "Class"},
+    {"max_mg", "Max", "Max"},
+    {"e_mg", "e", "e"},
+    {"weighing_points", "Titik uji", "Test points"},
+    {"volume_runs", "Pengujian volume", "Volume runs"},
+    {"load_mg", "Beban", "Load"},
+    {"indication_mg", "Penunjukan", "Indication"},
+    {"actual_ml", "Volume sebenarnya", "Actual volume"},
+    {"indication_ml", "Penunjukan", "Indication"},
+    {"seal_numbers", "Tanda tera", "Seals"},
+    {"target_id", "Catatan yang dirujuk", "Record referred to"},
+    {"reason", "Alasan", "Reason"},
+    {"replacement", "Nilai koreksi", "Corrected values"},
+};
+
+}  // namespace
+
+std::string FieldLabel(std::string_view path, Language language) {
+  // "…weighing_points[1].load_mg": the last name, and the last position in a list (from 1).
+  std::string names;
+  std::string position;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] != '[') {
+      names.push_back(path[i]);
+      continue;
+    }
+    const size_t close = path.find(']', i);
+    if (close == std::string_view::npos) return std::string(path);
+    const std::string_view digits = path.substr(i + 1, close - i - 1);
+    if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return std::string(path);
+    }
+    position = StrCat(std::stoi(std::string(digits)) + 1);
+    i = close;
+  }
+  const size_t dot = names.find_last_of('.');
+  const std::string leaf = dot == std::string::npos ? names : names.substr(dot + 1);
+  for (const auto& w : kFieldWords) {
+    if (w.field != leaf) continue;
+    std::string out(language == Language::kEnglish ? w.english : w.indonesian);
+    if (!position.empty()) out += StrCat(" (", position, ")");
+    return out;
+  }
+  return std::string(path);
+}
+
 absl::Status MessageStatus(absl::StatusCode code, const Message& message) {
   absl::Status status(code, message.English());
   status.SetPayload(kPayloadUrl, absl::Cord(Join(message, '\0')));  // arguments never hold a NUL

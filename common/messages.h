@@ -73,6 +73,10 @@ std::string ReasonIn(const v1::FieldError& error, Language language);
 // The error's message (its reason as it is, in every language, when it carries none).
 Message MessageOf(const v1::FieldError& error);
 
+// A record field's path ("uttp_verification.weighing_points[1].load_mg") in words for people
+// ("Beban, titik 2" / "Load, point 2"); the path itself when Pantau has no words for it.
+std::string FieldLabel(std::string_view path, Language language);
+
 // A status whose text is the message in English; StatusText renders it in another language.
 absl::Status MessageStatus(absl::StatusCode code, const Message& message);
 std::string StatusText(const absl::Status& status, Language language);

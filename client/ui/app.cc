@@ -110,7 +110,9 @@ Response Page(int status, const std::string& title, const std::string& text) {
 // Every message of an answer is in the page's language (the X-Pantau-Lang header).
 json ErrorsJson(const std::vector<v1::FieldError>& errors, common::Language lang) {
   json out = json::array();
-  for (const auto& e : errors) out.push_back({{"field", e.field()}, {"reason", common::ReasonIn(e, lang)}});
+  for (const auto& e : errors) {
+    out.push_back({{"field", e.field()}, {"label", common::FieldLabel(e.field(), lang)}, {"reason", common::ReasonIn(e, lang)}});
+  }
   return out;
 }
 

@@ -520,6 +520,7 @@ TEST_F(UiAppTest, ARefusedAuditOrVerificationOpensItsFormFilledAndItsFixReplaces
   for (const auto& item : state["attention"]) (item["kind"] == "outlet_audit" ? audit_item : uttp_item) = item;
   // The server's reason in the page's language, and the form as the inspector filled it.
   EXPECT_EQ(audit_item["errors"][0]["reason"], "outlet \"pkl_1\" tidak dikenal");
+  EXPECT_EQ(audit_item["errors"][0]["label"], "Pangkalan/kios");  // the field in words
   const json& form = audit_item["audit"];
   EXPECT_EQ(form["outlet"], "pkl_1");
   EXPECT_EQ(form["answers"]["papan_nama"], "tidak");

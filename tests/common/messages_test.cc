@@ -69,6 +69,19 @@ TEST(MessagesTest, AStatusCarriesItsMessage) {
   EXPECT_EQ(StatusText(absl::InternalError("disk full"), Language::kIndonesian), "disk full");
 }
 
+TEST(MessagesTest, AFieldIsNamedInWordsWithItsPositionInAList) {
+  EXPECT_EQ(FieldLabel("price_sample.market_code", Language::kIndonesian), "Pasar");
+  EXPECT_EQ(FieldLabel("correction.price_sample.price_rupiah", Language::kEnglish), "Price");
+  EXPECT_EQ(FieldLabel("uttp_verification.weighing_points[1].load_mg", Language::kIndonesian), "Beban (2)");
+  EXPECT_EQ(FieldLabel("outlet_audit.answers[0].item_code", Language::kEnglish), "Item (1)");
+  EXPECT_EQ(FieldLabel("uttp_verification.seal_numbers[2]", Language::kIndonesian), "Tanda tera (3)");
+  // No words for it, or not a path Pantau writes: the path as it is.
+  EXPECT_EQ(FieldLabel("uttp_verification.mmq_ml", Language::kIndonesian), "uttp_verification.mmq_ml");
+  EXPECT_EQ(FieldLabel("answers[x].item_code", Language::kIndonesian), "answers[x].item_code");
+  EXPECT_EQ(FieldLabel("answers[99999999999].item_code", Language::kIndonesian), "answers[99999999999].item_code");
+  EXPECT_EQ(FieldLabel("", Language::kIndonesian), "");
+}
+
 // The engine's refusals, verdicts and findings in the page's language, end to end through the
 // rules themselves.
 TEST(MessagesTest, TheRulesSpeakIndonesian) {

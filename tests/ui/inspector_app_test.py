@@ -281,7 +281,7 @@ def main():
         items = browser.driver.find_elements(By.CSS_SELECTOR, "#attention-list li")
         check("Beras Medium di pasar_tamban, Bu Sari, Rp 12.900/kg" in items[0].text, f"the refused record: {items[0].text}")
         # The server's reason, sent with its message id, in the page's language.
-        check('pasar "pasar_tamban" tidak dikenal' in items[0].find_element(By.CSS_SELECTOR, ".error").text,
+        check(items[0].find_element(By.CSS_SELECTOR, ".error").text.startswith('Pasar: pasar "pasar_tamban" tidak dikenal'),
               f"the server's reason in Bahasa Indonesia: {items[0].text}")
         browser.shot("beranda-perlu-perhatian")
         run(args.client, "--home", admin, "admin", "reference", "apply", original)

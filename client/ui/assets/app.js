@@ -125,7 +125,7 @@ function changeForm(cell, r, isVoid) {
     if (status === 200) {
       showHistory();
     } else {
-      msg.textContent = (answer.errors || []).map((e) => e.field + ': ' + e.reason).join('; ') || answer.error;
+      msg.textContent = (answer.errors || []).map((e) => (e.label || e.field) + ': ' + e.reason).join('; ') || answer.error;
     }
   });
   cell.append(form);
@@ -153,7 +153,7 @@ async function refreshState() {
   for (const item of answer.attention) {
     const li = document.createElement('li');
     li.append(text('strong', item.what), document.createElement('br'));
-    const reasons = item.errors.map((e) => e.field + ': ' + e.reason).join('; ') || item.message;
+    const reasons = item.errors.map((e) => (e.label || e.field) + ': ' + e.reason).join('; ') || item.message;
     li.append(text('span', reasons, 'error'), document.createElement('br'));
     li.append(text('small', item.id + ' '));
     if (item.price) li.append(button(t('Perbaiki', 'Fix'), () => fixForm(li, item)));
