@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include "absl/strings/str_split.h"
+#include "common/prompt.h"
 #include "common/report/tables.h"
 #include "client/sync_engine.h"
 #include "common/dates.h"
@@ -128,6 +129,10 @@ AdminCommands::AdminCommands(CLI::App& app, AdminFlags& flags) : flags_(flags) {
     c->add_option("--kecamatan", flags.kecamatan, "comma-separated kecamatan codes (empty: all)");
     c->add_option("--bidang", flags.bidang, "supervisors: koperasi, perindustrian and/or perdagangan");
   }
+  password_ = admin_->add_subcommand("password",
+                                     "set an account's password for the dashboard: asked twice on a terminal, else read "
+                                     "from standard input (never on the command line)");
+  password_->add_option("name,--name", flags.name, "account name")->required();
   audit_ = admin_->add_subcommand("audit-log", "admin actions and failed sign-ins, oldest first");
   audit_->add_option("--after", flags.after, "only entries after this number");
   audit_->add_option("--limit", flags.limit, "at most this many (default 1000)");
@@ -144,7 +149,7 @@ AdminCommands::AdminCommands(CLI::App& app, AdminFlags& flags) : flags_(flags) {
 }
 
 absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std::string& token,
-                                absl::TimeZone zone, std::ostream& out, std::ostream& err) const {
+                                absl::TimeZone zone, AdminInput input, std::ostream& out, std::ostream& err) const {
   grpc::ClientContext context;
   context.AddMetadata("authorization", "Bearer " + token);
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
@@ -187,6 +192,17 @@ absl::Status AdminCommands::Run(v1::AdminService::StubInterface& stub, const std
     if (absl::Status s = FromGrpc(stub.RotateToken(&context, request, &response)); !s.ok()) return s;
     return HandOver(response.token(), f.token_file,
                     StrCat("account \"", f.name, "\" has a new token; the old one is refused"), out, err);
+  }
+  if (password_->parsed()) {
+    auto password = common::ReadNewPassword(f.name, input.in, err, input.terminal);
+    if (!password.ok()) return password.status();
+    v1::SetPasswordRequest request;
+    request.set_name(f.name);
+    request.set_password(*password);
+    v1::SetPasswordResponse response;
+    if (absl::Status s = FromGrpc(stub.SetPassword(&context, request, &response)); !s.ok()) return s;
+    out << "account " << f.name << " has a new dashboard password; its token is unchanged\n";
+    return absl::OkStatus();
   }
   if (scope_->parsed()) {
     v1::SetAccountScopeRequest request;

@@ -1,4 +1,4 @@
-// `pantau admin ...`: accounts, tokens, scopes, the audit log and the reference data of a running
+// `pantau admin ...`: accounts, tokens, scopes, dashboard passwords, the audit log and the reference data of a running
 // server, through AdminService with an admin token. Thread-safety: single-threaded (one CLI run).
 #pragma once
 
@@ -21,6 +21,13 @@ struct AdminFlags {
   uint32_t limit = 0;
 };
 
+// Where `pantau admin password` reads the password: `in`, asked twice without echo when
+// `terminal`, else its first line.
+struct AdminInput {
+  std::istream& in;
+  bool terminal = false;
+};
+
 class AdminCommands {
  public:
   // Adds `admin` and its subcommands to `app`, filling `flags`.
@@ -30,7 +37,7 @@ class AdminCommands {
   // `zone` (the deployment's). Output for people and programs on `out`; the new token goes to
   // --token-file (mode 0600) or `out`, never anywhere else.
   absl::Status Run(v1::AdminService::StubInterface& stub, const std::string& token, absl::TimeZone zone,
-                   std::ostream& out, std::ostream& err) const;
+                   AdminInput input, std::ostream& out, std::ostream& err) const;
 
  private:
   const AdminFlags& flags_;
@@ -40,6 +47,7 @@ class AdminCommands {
   CLI::App* revoke_;
   CLI::App* rotate_;
   CLI::App* scope_;
+  CLI::App* password_;
   CLI::App* audit_;
   CLI::App* reference_export_;
   CLI::App* reference_apply_;

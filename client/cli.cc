@@ -6,6 +6,7 @@
 #include <string>
 
 #include "client/admin_cli.h"
+#include "common/prompt.h"
 #include "client/cli_session.h"
 #include "client/entry_cli.h"
 #include "client/laptop.h"
@@ -85,7 +86,10 @@ int RunCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostr
     auto channel = Channel(s.settings.server, s.settings.ca_file);
     if (!channel.ok()) return s.Fail(channel.status());
     auto stub = v1::AdminService::NewStub(*channel);
-    if (absl::Status done = admin.Run(*stub, *token, s.policy.display_zone, out, err); !done.ok()) return s.Fail(done, "admin");
+    const bool terminal = &in == &std::cin && common::StdinIsTerminal();  // a password is asked for, or piped
+    if (absl::Status done = admin.Run(*stub, *token, s.policy.display_zone, AdminInput{in, terminal}, out, err); !done.ok()) {
+      return s.Fail(done, "admin");
+    }
     return kOk;
   }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libboost-dev libssl-dev
+  librocksdb-dev libboost-dev libssl-dev libsodium-dev
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev faketime python3-openpyxl
   clang libclang-rt-14-dev

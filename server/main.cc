@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "absl/strings/str_split.h"
+#include "common/prompt.h"
 #include "common/dates.h"
 #include "common/record_kinds.h"
 #include "common/scope.h"
@@ -205,7 +206,16 @@ int PrintToken(const std::string& what, const std::string& token, const std::str
 
 struct AccountFlags {
   std::string name, role, token_file, expires, kecamatan, bidang;
+  bool password_prompt = false;
 };
+
+// A new dashboard password: asked twice on a terminal, else the first line of standard input.
+absl::StatusOr<std::string> NewPassword(const std::string& name) {
+  auto password = common::ReadNewPassword(name, std::cin, std::cerr, common::StdinIsTerminal());
+  if (!password.ok()) return password.status();
+  PANTAU_RETURN_IF_ERROR(service::AccountService::PasswordProblem(name, *password));
+  return password;
+}
 
 int AddAccount(const std::string& data_dir, const AccountFlags& f) {
   auto role = service::RoleFromName(f.role);
@@ -214,9 +224,31 @@ int AddAccount(const std::string& data_dir, const AccountFlags& f) {
   if (!tools.ok()) return Fail(tools.status());
   auto expiry = common::ExpiryAfterLocalDay(f.expires, (*tools)->zone);
   if (!expiry.ok()) return Fail(expiry.status());
+  std::optional<std::string> password;
+  if (f.password_prompt) {  // asked before anything is created, so a refused one changes nothing
+    auto typed = NewPassword(f.name);
+    if (!typed.ok()) return Fail(typed.status());
+    password = *std::move(typed);
+  }
   auto created = (*tools)->accounts->Create(f.name, *role, *expiry, common::ScopeFromLists(f.kecamatan, f.bidang), kLocalAdmin);
   if (!created.ok()) return Fail(created.status());
-  return PrintToken(StrCat("account \"", f.name, "\" (", f.role, ") created"), created->token, f.token_file);
+  if (password) {
+    auto set = (*tools)->accounts->SetPassword(f.name, *password, kLocalAdmin);
+    if (!set.ok()) return Fail(set.status());
+  }
+  return PrintToken(StrCat("account \"", f.name, "\" (", f.role, ") created", password ? " with a dashboard password" : ""),
+                    created->token, f.token_file);
+}
+
+int SetPassword(const std::string& data_dir, const std::string& name) {
+  auto tools = OpenAccounts(data_dir);
+  if (!tools.ok()) return Fail(tools.status());
+  auto password = NewPassword(name);
+  if (!password.ok()) return Fail(password.status());
+  auto set = (*tools)->accounts->SetPassword(name, *password, kLocalAdmin);
+  if (!set.ok()) return Fail(set.status());
+  std::cerr << "pantau-server: account \"" << name << "\" has a new dashboard password\n";
+  return 0;
 }
 
 int RotateToken(const std::string& data_dir, const AccountFlags& f) {
@@ -504,6 +536,11 @@ int main(int argc, char** argv) {
   add->add_option("--expires", account.expires, "YYYY-MM-DD: the token works through that day");
   add->add_option("--kecamatan", account.kecamatan, "comma-separated kecamatan codes the account is limited to");
   add->add_option("--bidang", account.bidang, "supervisors: koperasi, perindustrian and/or perdagangan");
+  add->add_flag("--password-prompt", account.password_prompt,
+                "also a dashboard password: asked twice on a terminal, else read from standard input");
+  auto* password = accounts->add_subcommand("password", "set an account's dashboard password (asked, never an argument)");
+  password->add_option("--data-dir", data_dir, "data directory")->required();
+  password->add_option("name,--name", account.name, "account name")->required();
   auto* revoke = accounts->add_subcommand("revoke", "refuse an account's token from now on");
   revoke->alias("disable");
   revoke->add_option("--data-dir", data_dir, "data directory")->required();
@@ -571,6 +608,7 @@ int main(int argc, char** argv) {
     if (*revoke) return RevokeAccount(data_dir, account.name);
     if (*rotate) return RotateToken(data_dir, account);
     if (*scope) return ScopeAccount(data_dir, account);
+    if (*password) return SetPassword(data_dir, account.name);
     if (*audit) return AuditLog(data_dir);
     if (*import) return ImportReference(data_dir, folder);
     if (*stats) return Stats(data_dir, json);

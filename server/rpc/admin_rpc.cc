@@ -171,6 +171,19 @@ grpc::ServerUnaryReactor* AdminRpc::SetAccountScope(grpc::CallbackServerContext*
   });
 }
 
+grpc::ServerUnaryReactor* AdminRpc::SetPassword(grpc::CallbackServerContext* context,
+                                                const v1::SetPasswordRequest* request,
+                                                v1::SetPasswordResponse* response) {
+  return RunUnary(context, executor_, metrics_, [=, this]() -> absl::Status {
+    auto principal = Authorize(*context, accounts_, {v1::ROLE_ADMIN}, "set passwords");
+    if (!principal.ok()) return principal.status();
+    auto changed = accounts_.SetPassword(request->name(), request->password(), ActorOf(*context, *principal));
+    if (!changed.ok()) return changed.status();
+    *response->mutable_account() = *std::move(changed);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* AdminRpc::ListAuditLog(grpc::CallbackServerContext* context,
                                                  const v1::ListAuditLogRequest* request,
                                                  v1::ListAuditLogResponse* response) {

@@ -45,6 +45,8 @@ class AdminRpc final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* SetAccountScope(grpc::CallbackServerContext* context,
                                             const v1::SetAccountScopeRequest* request,
                                             v1::SetAccountScopeResponse* response) override;
+  grpc::ServerUnaryReactor* SetPassword(grpc::CallbackServerContext* context, const v1::SetPasswordRequest* request,
+                                        v1::SetPasswordResponse* response) override;
   grpc::ServerUnaryReactor* ListAuditLog(grpc::CallbackServerContext* context,
                                          const v1::ListAuditLogRequest* request,
                                          v1::ListAuditLogResponse* response) override;

@@ -2,9 +2,11 @@
 
 
 #include <openssl/crypto.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
 #include <set>
 
 #include "common/dates.h"
@@ -34,6 +36,43 @@ bool IsValidAccountName(std::string_view name) {
   return true;
 }
 
+// libsodium, initialised once (thread-safe after).
+absl::Status Sodium() {
+  static const int initialised = sodium_init();
+  if (initialised < 0) return absl::InternalError("libsodium could not be initialised");
+  return absl::OkStatus();
+}
+
+// Characters of UTF-8 text: the bytes that do not continue a character.
+size_t CharacterCount(std::string_view text) {
+  return static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+absl::StatusOr<std::string> HashPassword(std::string_view password) {
+  PANTAU_RETURN_IF_ERROR(Sodium());
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return absl::ResourceExhaustedError("not enough memory to hash the password (Argon2id needs 64 MiB)");
+  }
+  return std::string(hash);
+}
+
+// True when `password` is the one `hash` was made from. An empty or malformed hash never matches.
+bool PasswordMatches(const std::string& hash, std::string_view password) {
+  if (!Sodium().ok() || hash.empty() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+// A hash no password is checked against for real: an unknown name costs what a known one does.
+const std::string& DecoyHash() {
+  static const std::string decoy = [] {
+    auto h = HashPassword("decoy password of no account");
+    return h.ok() ? *h : std::string();
+  }();
+  return decoy;
+}
+
 v1::AccountSummary Summary(const v1::Account& a) {
   v1::AccountSummary s;
   s.set_name(a.name());
@@ -43,6 +82,7 @@ v1::AccountSummary Summary(const v1::Account& a) {
   if (a.has_token_issued_at()) *s.mutable_token_issued_at() = a.token_issued_at();
   if (a.has_expires_at()) *s.mutable_expires_at() = a.expires_at();
   if (a.has_scope()) *s.mutable_scope() = a.scope();
+  s.set_has_password(!a.password_hash().empty());
   return s;
 }
 
@@ -285,6 +325,65 @@ absl::StatusOr<v1::AccountSummary> AccountService::SetScope(std::string_view nam
                             return absl::OkStatus();
                           }));
   return Summary(account);
+}
+
+absl::Status AccountService::PasswordProblem(std::string_view name, std::string_view password) {
+  if (password.size() > kMaxPasswordBytes) {
+    return absl::InvalidArgumentError(StrCat("a password has at most ", kMaxPasswordBytes, " bytes"));
+  }
+  if (!common::IsValidUtf8(password)) return absl::InvalidArgumentError("the password is not valid UTF-8 text");
+  if (CharacterCount(password) < kMinPasswordChars) {
+    return absl::InvalidArgumentError(StrCat("a password has at least ", kMinPasswordChars, " characters"));
+  }
+  if (password == name) return absl::InvalidArgumentError("the password may not be the account's name");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::AccountSummary> AccountService::SetPassword(std::string_view name, std::string_view password,
+                                                               const Actor& actor) {
+  const absl::Status acceptable = PasswordProblem(name, password);
+  // Hashed before the store's lock is taken (64 MiB and a few hundred milliseconds).
+  absl::StatusOr<std::string> hash = acceptable.ok() ? HashPassword(password) : acceptable;
+  const absl::Time now = clock_.Now();
+  PANTAU_ASSIGN_OR_RETURN(v1::Account account, ChangeAccount(name, actor, "account.password", "", [&](v1::Account& a) {
+                            PANTAU_RETURN_IF_ERROR(hash.status());
+                            a.set_password_hash(*hash);
+                            *a.mutable_password_set_at() = common::ToTimestamp(now);
+                            return absl::OkStatus();
+                          }));
+  return Summary(account);
+}
+
+absl::StatusOr<Principal> AccountService::SignIn(std::string_view name, std::string_view password,
+                                                 std::string_view peer) {
+  const uint64_t generation = generation_.load();
+  const absl::Time now = clock_.Now();
+  if (absl::Status open = throttle_.Check(peer, now); !open.ok()) {
+    if (metrics_ != nullptr) metrics_->CountAuthFailure(AuthFailure::kBlocked);
+    return open;
+  }
+  const absl::Status wrong = absl::UnauthenticatedError("the name or the password is wrong");
+  std::optional<v1::Account> account;
+  if (IsValidAccountName(name) && password.size() <= kMaxPasswordBytes) {
+    PANTAU_ASSIGN_OR_RETURN(account, store_.FindByName(name));
+  }
+  const bool has_password = account && !account->password_hash().empty();
+  const bool matches = PasswordMatches(has_password ? account->password_hash() : DecoyHash(), password);
+  const std::string who = account ? account->name() : "";
+  if (!has_password || !matches) return Refuse(peer, who, AuthFailure::kWrongPassword, wrong);
+  if (account->disabled()) {
+    return Refuse(peer, who, AuthFailure::kRevoked,
+                  absl::UnauthenticatedError(StrCat("account \"", who, "\" was revoked; ask the admin")));
+  }
+  if (account->has_expires_at() && now >= common::FromTimestamp(account->expires_at())) {
+    return Refuse(peer, who, AuthFailure::kExpired,
+                  absl::UnauthenticatedError(StrCat("account \"", who, "\" expired; ask the admin")));
+  }
+  Principal principal{account->name(), account->role(), account->scope()};
+  if (account->has_expires_at()) principal.expires_at = common::FromTimestamp(account->expires_at());
+  principal.generation = generation;
+  PANTAU_RETURN_IF_ERROR(Audit(Actor{who, std::string(peer)}, "auth.sign_in", who, absl::OkStatus()));
+  return principal;
 }
 
 absl::Status AccountService::Audit(const Actor& actor, std::string_view action, std::string_view target,

@@ -72,7 +72,7 @@ class AccountService {
   // revoked, rotated-out or expired token is refused and a changed scope applies. Cheap in the
   // usual case (an atomic load and a clock read).
   absl::StatusOr<Principal> Recheck(const Principal& principal, std::string_view token, std::string_view peer);
-  // Counts every change of an account (revoke, rotate, scope).
+  // Counts every change of an account (revoke, rotate, scope, password).
   uint64_t generation() const { return generation_.load(); }
 
   absl::StatusOr<std::vector<v1::AccountSummary>> List();
@@ -83,6 +83,23 @@ class AccountService {
                                         const Actor& actor);
   absl::StatusOr<v1::AccountSummary> SetScope(std::string_view name, const v1::AccountScope& scope,
                                               const Actor& actor);
+
+  // Passwords, for people signing in to the dashboard (tokens stay for machines and laptops).
+  // Stored only as an Argon2id hash (libsodium's crypto_pwhash_str, interactive limits: 64 MiB,
+  // 2 passes). INVALID_ARGUMENT for a password shorter than kMinPasswordChars characters, longer
+  // than kMaxPasswordBytes bytes, or equal to the account's name; NOT_FOUND for an unknown account.
+  // Audited as "account.password" (never the password).
+  static constexpr size_t kMinPasswordChars = 10;
+  static constexpr size_t kMaxPasswordBytes = 1024;
+  absl::StatusOr<v1::AccountSummary> SetPassword(std::string_view name, std::string_view password, const Actor& actor);
+  // Why `password` may not be `name`'s (the rules above), or OK.
+  static absl::Status PasswordProblem(std::string_view name, std::string_view password);
+  // The account `name` when `password` is its password. UNAUTHENTICATED, in the same words, for an
+  // unknown name, an account without a password and a wrong password (the hash is checked either
+  // way, so the time taken does not tell them apart); UNAUTHENTICATED for a revoked or expired
+  // account; RESOURCE_EXHAUSTED while `peer` backs off. Failures are audited and counted against
+  // `peer` exactly as token failures are.
+  absl::StatusOr<Principal> SignIn(std::string_view name, std::string_view password, std::string_view peer);
 
   // Appends one entry to the audit log (for admin actions done elsewhere, such as reference data).
   absl::Status Audit(const Actor& actor, std::string_view action, std::string_view target,

@@ -66,7 +66,8 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                    .Name("pantau_auth_failures_total")
                    .Help("Refused authentications by reason")
                    .Register(*registry_);
-  const std::array<const char*, 5> reasons = {"no_token", "unknown_token", "revoked", "expired", "blocked"};
+  const std::array<const char*, 6> reasons = {"no_token", "unknown_token", "revoked", "expired", "blocked",
+                                              "wrong_password"};
   for (size_t i = 0; i < reasons.size(); ++i) auth_failures_[i] = &auth.Add({{"reason", reasons[i]}});
   auto& refused = BuildCounter()
                       .Name("pantau_refused_total")

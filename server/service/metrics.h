@@ -34,7 +34,7 @@ enum class Refusal { kStreamCap, kHttpConnections, kHttpPerAddress, kExpiredCall
 inline constexpr size_t kRefusalCount = 6;
 
 // Why an authentication was refused (the "reason" label).
-enum class AuthFailure { kNoToken, kUnknownToken, kRevoked, kExpired, kBlocked };
+enum class AuthFailure { kNoToken, kUnknownToken, kRevoked, kExpired, kBlocked, kWrongPassword };
 
 class Metrics {
  public:
@@ -75,7 +75,7 @@ class Metrics {
   std::map<std::string, std::array<prometheus::Counter*, 4>, std::less<>> records_;
   prometheus::Histogram* push_latency_;
   prometheus::Histogram* synced_write_records_;
-  std::array<prometheus::Counter*, 5> auth_failures_;
+  std::array<prometheus::Counter*, 6> auth_failures_;
   std::array<prometheus::Counter*, kRefusalCount> refusals_;
   struct RefusalLog {
     absl::Time last_logged = absl::InfinitePast();

@@ -1603,5 +1603,62 @@ TEST_F(ClientProcessTest, AfterARestoreLaptopsSendAgainWhatTheBackupLacks) {
   EXPECT_EQ(Pantau({"requeue", "--delivered-since", "kemarin"}).exit_code, 2);
 }
 
+// A person's dashboard password: from a laptop (`pantau admin password NAME`) or the server's tool
+// (`accounts add --password-prompt`, `accounts password NAME`), read from standard input when it is
+// not a terminal — never an argument — and never written to the audit log or the server's log.
+TEST_F(ClientProcessTest, ADashboardPasswordIsReadNeverAnArgumentAndNeverLogged) {
+  auto as_admin = [&](std::vector<std::string> args, const std::string& input = "") {
+    std::vector<std::string> argv = {kClient, "--home", dir_.Sub("admin-laptop")};
+    for (auto& a : args) argv.push_back(std::move(a));
+    return RunCommand(argv, input);
+  };
+  ASSERT_EQ(as_admin({"login", "--server", address_, "--token-file", dir_.Sub("admin.token")}).exit_code, 0);
+  auto set = as_admin({"admin", "password", "kabid"}, "kata sandi kabid 2026\n");
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_EQ(set.out, "account kabid has a new dashboard password; its token is unchanged\n");
+  auto too_short = as_admin({"admin", "password", "kabid"}, "pendek\n");
+  EXPECT_EQ(too_short.exit_code, 2);
+  EXPECT_NE(too_short.err.find("a password has at least 10 characters"), std::string::npos) << too_short.err;
+  auto none = as_admin({"admin", "password", "kabid"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("no password on standard input"), std::string::npos) << none.err;
+  EXPECT_EQ(as_admin({"admin", "password", "nobody"}, "kata sandi siapa saja\n").exit_code, 1);  // no such account
+  // An inspector may not set passwords.
+  EXPECT_EQ(RunCommand({kClient, "--home", dir_.Sub("laptop"), "admin", "password", "siti"}, "kata sandi siti 2026\n").exit_code,
+            1);
+
+  // The server's own tool, with the server stopped.
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  auto added = RunCommand({kServer, "accounts", "add", "--data-dir", data_, "--name", "kadis", "--role", "supervisor",
+                           "--password-prompt", "--token-file", dir_.Sub("kadis.token")},
+                          "kata sandi kadis 2026\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(added.err.find("account \"kadis\" (supervisor) created with a dashboard password"), std::string::npos)
+      << added.err;
+  // A refused password creates nothing.
+  auto refused = RunCommand({kServer, "accounts", "add", "--data-dir", data_, "--name", "kasi", "--role", "supervisor",
+                             "--password-prompt"},
+                            "kasi\n");
+  EXPECT_EQ(refused.exit_code, 2);
+  auto again = RunCommand({kServer, "accounts", "password", "--data-dir", data_, "kabid"}, "kata sandi baru kabid\n");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  auto list = RunCommand({kServer, "accounts", "list", "--data-dir", data_});
+  EXPECT_EQ(list.out.find("kasi"), std::string::npos) << list.out;
+  auto log = RunCommand({kServer, "audit-log", "--data-dir", data_});
+  ASSERT_EQ(log.exit_code, 0) << log.err;
+  for (const char* line : {"\tadmin\tipv4:127.0.0.1\taccount.password\tkabid\tok",
+                           "\tpantau-server\tlocal\taccount.password\tkadis\tok",
+                           "\tpantau-server\tlocal\taccount.password\tkabid\tok"}) {
+    EXPECT_NE(log.out.find(line), std::string::npos) << line << "\n" << log.out;
+  }
+  std::ifstream server_log(server_->log_path());
+  std::stringstream server_text;
+  server_text << server_log.rdbuf();
+  for (const char* secret : {"kata sandi", "pendek"}) {
+    EXPECT_EQ(log.out.find(secret), std::string::npos) << secret;
+    EXPECT_EQ(server_text.str().find(secret), std::string::npos) << secret;
+  }
+}
+
 }  // namespace
 }  // namespace pantau::integration

@@ -25,10 +25,10 @@ std::string ReadAll(const std::string& path) {
 }
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
-            const std::string& err_path) {
+            const std::string& err_path, const std::string& in_path = "/dev/null") {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char*> args;
@@ -59,15 +59,19 @@ pid_t StartCommand(const std::vector<std::string>& argv, const std::string& out_
 
 int WaitCommand(pid_t pid) { return WaitExit(pid); }
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input) {
   char out_tmpl[] = "/tmp/pantau-cmd-out-XXXXXX";
   char err_tmpl[] = "/tmp/pantau-cmd-err-XXXXXX";
+  char in_tmpl[] = "/tmp/pantau-cmd-in-XXXXXX";
   int out_fd = mkstemp(out_tmpl);
   int err_fd = mkstemp(err_tmpl);
+  int in_fd = mkstemp(in_tmpl);
   close(out_fd);
   close(err_fd);
+  std::ofstream(in_tmpl) << input;
+  close(in_fd);
   CommandResult result;
-  pid_t pid = Spawn(argv, out_tmpl, err_tmpl);
+  pid_t pid = Spawn(argv, out_tmpl, err_tmpl, input.empty() ? "/dev/null" : in_tmpl);
   if (pid > 0) {
     int code = WaitExit(pid);
     result.exit_code = code < 0 ? -1 : code;
@@ -76,6 +80,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   result.err = ReadAll(err_tmpl);
   unlink(out_tmpl);
   unlink(err_tmpl);
+  unlink(in_tmpl);
   return result;
 }
 

@@ -15,8 +15,8 @@ struct CommandResult {
   std::string err;     // standard error
 };
 
-// Runs `argv` and waits for it.
-CommandResult RunCommand(const std::vector<std::string>& argv);
+// Runs `argv` and waits for it; its standard input is `input` (empty: /dev/null).
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "");
 
 // Starts `argv` without waiting, output to the two files; returns its pid (-1 on failure).
 pid_t StartCommand(const std::vector<std::string>& argv, const std::string& out_path,

@@ -225,6 +225,7 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
        admins},
       {"AdminService.SetAccountScope",
        Unary<v1::SetAccountScopeRequest, v1::SetAccountScopeResponse>(a, &A::SetAccountScope), admins},
+      {"AdminService.SetPassword", Unary<v1::SetPasswordRequest, v1::SetPasswordResponse>(a, &A::SetPassword), admins},
       {"AdminService.ListAuditLog", Unary<v1::ListAuditLogRequest, v1::ListAuditLogResponse>(a, &A::ListAuditLog),
        admins},
       {"AdminService.GetRecordCounts",

@@ -179,6 +179,61 @@ TEST_F(AccountServiceTest, RepeatedFailuresFromOnePeerBackOffWhileOthersAreServe
   EXPECT_THAT(accounts_->Authenticate(siti->token, attacker), IsOk());
 }
 
+// Dashboard passwords: stored only as an Argon2id hash, checked with the same back-off and audit
+// as tokens; an unknown name, no password and a wrong password are the same refusal.
+TEST_F(AccountServiceTest, APasswordIsStoredAsArgon2idAndSignsInWithTheTokensBackOffAndAudit) {
+  ASSERT_THAT(accounts_->Create("budi", v1::ROLE_SUPERVISOR, std::nullopt, {}, kAdmin), IsOk());
+  ASSERT_THAT(accounts_->Create("siti", v1::ROLE_INSPECTOR, std::nullopt, {}, kAdmin), IsOk());
+  const std::string password = "pasar terapung 2026";
+  // The rules: at least 10 characters (not bytes), at most 1024 bytes, UTF-8, not the name.
+  EXPECT_THAT(accounts_->SetPassword("budi", "pendek123", kAdmin), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(accounts_->SetPassword("budi", "ééééééééé", kAdmin), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(accounts_->SetPassword("budi", "éééééééééé", kAdmin), IsOk());  // 10 characters, 20 bytes
+  EXPECT_THAT(accounts_->SetPassword("budi", std::string(1025, 'a'), kAdmin), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(accounts_->SetPassword("budi", "\xff\xfe tidak sah teks", kAdmin), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(accounts_->SetPassword("budi.santoso", "budi.santoso", kAdmin), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(accounts_->SetPassword("nobody", password, kAdmin), StatusIs(absl::StatusCode::kNotFound));
+  auto set = accounts_->SetPassword("budi", password, kAdmin);
+  ASSERT_THAT(set, IsOk());
+  EXPECT_TRUE(set->has_password());
+  auto stored = storage_->accounts().FindByName("budi");
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_EQ((*stored)->password_hash().rfind("$argon2id$v=19$m=65536,t=2,p=1$", 0), 0u) << (*stored)->password_hash();
+  EXPECT_EQ((*stored)->password_hash().find(password), std::string::npos);
+
+  auto who = accounts_->SignIn("budi", password, "ipv4:10.0.0.5");
+  ASSERT_THAT(who, IsOk());
+  EXPECT_EQ(who->name, "budi");
+  EXPECT_EQ(who->role, v1::ROLE_SUPERVISOR);
+  // The same words for a wrong password, an account without one and an unknown name.
+  for (const auto& [name, typed] : {std::pair{"budi", "pasar terapung 2025"}, std::pair{"siti", "pasar terapung 2026"},
+                                    std::pair{"nobody", "pasar terapung 2026"}}) {
+    auto refused = accounts_->SignIn(name, typed, "ipv4:10.0.0.5");
+    EXPECT_THAT(refused, StatusIs(absl::StatusCode::kUnauthenticated)) << name;
+    EXPECT_EQ(refused.status().message(), "the name or the password is wrong") << name;
+  }
+  // Repeated failures from one address back off, as tokens do; the right password then waits too.
+  for (int i = 0; i < 3; ++i) EXPECT_THAT(accounts_->SignIn("budi", "tebakan salah", "ipv4:10.0.0.5"), StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(accounts_->SignIn("budi", password, "ipv4:10.0.0.5"), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(accounts_->SignIn("budi", password, "ipv4:10.0.0.6"), IsOk());
+  // A revoked account no longer signs in, even with its password.
+  ASSERT_THAT(accounts_->Revoke("budi", kAdmin), IsOk());
+  EXPECT_THAT(accounts_->SignIn("budi", password, "ipv4:10.0.0.7"), StatusIs(absl::StatusCode::kUnauthenticated));
+
+  // The audit log: who set which password and who signed in from where — never a password.
+  int set_entries = 0, sign_ins = 0, failures = 0;
+  for (const auto& e : Log()) {
+    EXPECT_EQ(e.ShortDebugString().find("pasar terapung"), std::string::npos) << e.ShortDebugString();
+    EXPECT_EQ(e.ShortDebugString().find("tebakan"), std::string::npos) << e.ShortDebugString();
+    set_entries += e.action() == "account.password" && e.outcome() == "ok";
+    sign_ins += e.action() == "auth.sign_in";
+    failures += e.action() == "auth.failure";
+  }
+  EXPECT_EQ(set_entries, 2);  // the 10-character one, then the real one
+  EXPECT_EQ(sign_ins, 2);
+  EXPECT_EQ(failures, 7);  // 3 of the same words, 3 more from one address, the revoked account
+}
+
 TEST(AuthThrottleTest, BlocksDoubleUpToTheCapAndThePeerTableIsBounded) {
   ThrottleOptions options;
   options.max_peers = 3;
