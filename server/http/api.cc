@@ -83,20 +83,6 @@ absl::StatusOr<std::string> Decode(std::string_view text) {
   return out;
 }
 
-absl::StatusOr<Params> ParseQuery(std::string_view query) {
-  Params out;
-  if (query.empty()) return out;
-  for (const std::string& part : std::vector<std::string>(absl::StrSplit(std::string(query), '&'))) {
-    if (part.empty()) continue;
-    const size_t eq = part.find('=');
-    auto name = Decode(std::string_view(part).substr(0, eq));
-    if (!name.ok()) return name.status();
-    auto value = Decode(eq == std::string::npos ? std::string_view() : std::string_view(part).substr(eq + 1));
-    if (!value.ok()) return value.status();
-    out.emplace_back(*std::move(name), *std::move(value));
-  }
-  return out;
-}
 
 std::string ParameterList(const google::protobuf::Descriptor& d) {
   std::vector<std::string> names;
@@ -317,6 +303,22 @@ Response Index() {
 
 }  // namespace
 
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query) {
+  Params out;
+  if (query.empty()) return out;
+  for (const std::string& part : std::vector<std::string>(absl::StrSplit(std::string(query), '&'))) {
+    if (part.empty()) continue;
+    const size_t eq = part.find('=');
+    auto name = Decode(std::string_view(part).substr(0, eq));
+    if (!name.ok()) return name.status();
+    auto value = Decode(eq == std::string::npos ? std::string_view() : std::string_view(part).substr(eq + 1));
+    if (!value.ok()) return value.status();
+    out.emplace_back(*std::move(name), *std::move(value));
+  }
+  return out;
+}
+
+
 int HttpStatusOf(const absl::Status& status) {
   // The sign-in back-off is UNAVAILABLE for gRPC (the laptop waits and tries again) and
   // 429 Too Many Requests over HTTP, with its wait in Retry-After.
@@ -352,6 +354,7 @@ Response Api::Handle(const Request& request) {
   const size_t question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  if (std::optional<Response> page = dashboard_.Handle(request)) return *std::move(page);
 
   if (request.method != "GET") {
     Response r = Error(absl::InvalidArgumentError(StrCat("method ", common::TruncateUtf8(request.method, 16),
@@ -368,7 +371,11 @@ Response Api::Handle(const Request& request) {
     return ready.ok() ? Text(200, "ready\n") : Text(503, StrCat("not ready: ", ready.message(), "\n"));
   }
 
-  auto principal = deps_.accounts.Authenticate(service::BearerToken(request.authorization), request.peer);
+  // A token, or else the dashboard's session.
+  std::optional<service::Principal> signed_in;
+  if (request.authorization.empty()) signed_in = dashboard_.SignedIn(request);
+  auto principal = signed_in ? absl::StatusOr<service::Principal>(*signed_in)
+                             : deps_.accounts.Authenticate(service::BearerToken(request.authorization), request.peer);
   if (!principal.ok()) return Error(principal.status(), request);
 
   if (path == "/metrics") {
@@ -427,6 +434,7 @@ Response Api::Handle(const Request& request) {
   }
   auto response = report->run(deps_.queries, *message, *principal, format, signatory);
   if (!response.ok()) return Error(response.status(), request);
+  if (signed_in) Dashboard::Harden(*response);  // read by the dashboard's pages: never cached
   return *std::move(response);
 }
 

@@ -8,7 +8,10 @@
 //   GET /api/v1                     the reports and their parameters
 //   GET /api/v1/<report>[.csv|.xlsx|.json]?param=value...
 //                                   a QueryService read: the same service call, tokens, roles and
-//                                   scopes as gRPC; CSV and XLSX are downloads (Content-Disposition)
+//                                   scopes as gRPC; CSV and XLSX are downloads (Content-Disposition);
+//                                   a dashboard session cookie stands for a token
+//   GET /, /masuk, POST /masuk, /keluar, ...
+//                                   the supervisor's dashboard (dashboard.h)
 //
 // Thread-safety: Handle may be called from many threads at once.
 #pragma once
@@ -20,26 +23,13 @@
 
 #include "absl/status/status.h"
 #include "common/report/xlsx.h"
+#include "server/http/api_types.h"
+#include "server/http/dashboard.h"
 #include "server/service/account_service.h"
 #include "server/service/metrics.h"
 #include "server/service/query_service.h"
 
 namespace pantau::http {
-
-struct Request {
-  std::string method;         // "GET"
-  std::string target;         // "/api/v1/prices?from=2026-11-01&to=2026-11-30"
-  std::string authorization;  // the Authorization header, "" when absent
-  std::string peer;           // "ipv4:10.0.0.5": the back-off key and the audit log's "from where"
-  std::string request_id;     // ties the log lines of this request together
-};
-
-struct Response {
-  int status = 200;
-  std::string content_type = "application/json";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type and Content-Length
-};
 
 class Api {
  public:
@@ -56,13 +46,19 @@ class Api {
     // Who signs the workbooks (the date, when empty, is the day of the download).
     report::Signatory signatory = {};
   };
-  explicit Api(Dependencies deps) : deps_(std::move(deps)) {}
+  explicit Api(Dependencies deps, SessionOptions sessions = {})
+      : deps_(std::move(deps)), dashboard_(deps_.accounts, deps_.queries, deps_.clock, sessions) {}
 
   Response Handle(const Request& request);
+  Dashboard& dashboard() { return dashboard_; }
 
  private:
   Dependencies deps_;
+  Dashboard dashboard_;
 };
+
+// name=value pairs of a query string or an application/x-www-form-urlencoded body, decoded.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query);
 
 // The HTTP status for a service status (UNAUTHENTICATED 401, PERMISSION_DENIED 403, the sign-in
 // back-off 429, ...).

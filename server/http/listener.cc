@@ -137,6 +137,7 @@ class Listener::Impl {
   // Everything a session needs from its listener.
   const ListenerOptions& options() const { return options_; }
   Api& api() { return api_; }
+  bool tls() const { return tls_; }
   service::Executor& executor() { return executor_; }
   service::Metrics& metrics() { return metrics_; }
   // Shared with the sessions: a session whose handler the stopped io_context destroys late still
@@ -274,6 +275,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request.method = std::string(message.method_string());
     request.target = std::string(message.target());
     request.authorization = std::string(message[bhttp::field::authorization]);
+    request.cookie = std::string(message[bhttp::field::cookie]);
+    request.origin = std::string(message[bhttp::field::origin]);
+    request.host = std::string(message[bhttp::field::host]);
+    request.content_type = std::string(message[bhttp::field::content_type]);
+    request.body = std::move(message.body());
+    request.tls = listener_.tls();
     request.peer = peer_;
     request.request_id = service::log::NewRequestId();
     beast::get_lowest_layer(stream_).expires_never();  // the executor takes its time; the write has its own

@@ -386,6 +386,21 @@ absl::StatusOr<Principal> AccountService::SignIn(std::string_view name, std::str
   return principal;
 }
 
+absl::StatusOr<Principal> AccountService::Current(const Principal& principal) {
+  const uint64_t generation = generation_.load();
+  const absl::Time now = clock_.Now();
+  if (principal.generation == generation && (!principal.expires_at || now < *principal.expires_at)) return principal;
+  PANTAU_ASSIGN_OR_RETURN(auto account, store_.FindByName(principal.name));
+  if (!account || account->disabled() || account->password_hash().empty() ||
+      (account->has_expires_at() && now >= common::FromTimestamp(account->expires_at()))) {
+    return absl::UnauthenticatedError("the session ended: the account was revoked or changed; sign in again");
+  }
+  Principal current{account->name(), account->role(), account->scope()};
+  if (account->has_expires_at()) current.expires_at = common::FromTimestamp(account->expires_at());
+  current.generation = generation;
+  return current;
+}
+
 absl::Status AccountService::Audit(const Actor& actor, std::string_view action, std::string_view target,
                                    const absl::Status& outcome, std::string_view detail) {
   return audit_.Append(AuditEntryOf(actor, action, target, outcome, detail)).status();

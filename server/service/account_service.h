@@ -100,6 +100,10 @@ class AccountService {
   // account; RESOURCE_EXHAUSTED while `peer` backs off. Failures are audited and counted against
   // `peer` exactly as token failures are.
   absl::StatusOr<Principal> SignIn(std::string_view name, std::string_view password, std::string_view peer);
+  // A signed-in person's principal as it is now: `principal` while no account changed since; else
+  // reloaded by name, so a changed role or scope applies at once and a revoked or expired account,
+  // or one whose password was removed, is UNAUTHENTICATED.
+  absl::StatusOr<Principal> Current(const Principal& principal);
 
   // Appends one entry to the audit log (for admin actions done elsewhere, such as reference data).
   absl::Status Audit(const Actor& actor, std::string_view action, std::string_view target,

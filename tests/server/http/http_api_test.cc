@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "absl/strings/str_split.h"
@@ -67,8 +68,9 @@ class HttpApiTest : public ::testing::Test {
     }
     auto store = storage::OpenRocksStorage(rocks);
     ASSERT_THAT(store, IsOk());
-    auto started = server::RunningServer::Start(options, *std::move(store),
-                                                std::make_unique<service::FakeClock>(TestNow()));
+    auto clock = std::make_unique<service::FakeClock>(TestNow());
+    clock_ = clock.get();
+    auto started = server::RunningServer::Start(options, *std::move(store), std::move(clock));
     ASSERT_THAT(started, IsOk());
     server_ = *std::move(started);
     if (read_only) return;
@@ -113,7 +115,47 @@ class HttpApiTest : public ::testing::Test {
             PriceRecord(TestUlid(1, 3), 13200, TestNow() - absl::Hours(2))};
   }
 
+  // A dashboard request: `cookie` as the browser would send it; a form as the body.
+  Response Page(const std::string& method, const std::string& target, const std::string& cookie = "",
+                const std::string& body = "", const std::string& origin = "", bool tls = false) {
+    Request request;
+    request.method = method;
+    request.target = target;
+    request.cookie = cookie;
+    request.body = body;
+    request.origin = origin;
+    request.host = "pantau.example:8443";
+    request.tls = tls;
+    request.content_type = "application/x-www-form-urlencoded";
+    request.peer = "ipv4:10.0.0.20";
+    request.request_id = "test";
+    return server_->http_api().Handle(request);
+  }
+
+  // The value a Set-Cookie of `r` gives cookie `name`, or "" (and every Set-Cookie in `all`).
+  static std::string SetCookie(const Response& r, const std::string& name, std::string* all = nullptr) {
+    std::string value;
+    for (const auto& [n, v] : r.headers) {
+      if (n != "Set-Cookie") continue;
+      if (all != nullptr) *all += v + "\n";
+      if (v.rfind(name + "=", 0) == 0) value = v.substr(name.size() + 1, v.find(';') - name.size() - 1);
+    }
+    return value;
+  }
+
+  // Signs `name` in through the form; the session cookie's value ("" when refused) and the answer.
+  std::pair<std::string, Response> SignIn(const std::string& name, const std::string& password,
+                                          const std::string& planted = "") {
+    Response form = Page("GET", "/masuk");
+    const std::string csrf = SetCookie(form, "pantau_masuk");
+    Response answer = Page("POST", "/masuk",
+                           "pantau_masuk=" + csrf + (planted.empty() ? "" : "; pantau_sesi=" + planted),
+                           "csrf=" + csrf + "&nama=" + name + "&sandi=" + password);
+    return {SetCookie(answer, "pantau_sesi"), answer};
+  }
+
   TempDir dir_;
+  service::FakeClock* clock_ = nullptr;
   std::unique_ptr<server::RunningServer> server_;
   std::map<std::string, std::string> tokens_;
   int64_t batches_ = 0;
@@ -398,6 +440,111 @@ TEST_F(HttpApiTest, RepeatedBadTokensBackOffAndAreAuditedAsOverGrpc) {
   EXPECT_EQ(failures, 3);
   auto metrics = Get("/metrics", "prometheus", "ipv4:10.0.0.8");
   EXPECT_EQ(MetricValue(metrics.body, R"(pantau_auth_failures_total{reason="blocked"})"), 1);
+}
+
+// The supervisor's dashboard: a password sign-in gives a session cookie that reads the same
+// reports as the account's token, within the same scope; the sign-in form and every change carry a
+// CSRF token; the session ends at sign-out, revocation and idle time; the page can be neither
+// framed nor cached, and an id planted before the sign-in is never the one signed in.
+TEST_F(HttpApiTest, ADashboardSessionReadsWhatTheTokenReadsAndEndsAtSignOutRevocationOrIdleTime) {
+  const std::string password = "kata+sandi+kabid+2026";  // "kata sandi kabid 2026", form-encoded
+  for (const char* name : {"kabid", "camat", "siti"}) {
+    ASSERT_THAT(server_->accounts().SetPassword(name, "kata sandi kabid 2026", {"admin", "local"}), IsOk());
+  }
+  Push(Samples());
+  // Not signed in: the dashboard sends to the form; the API wants a token.
+  Response root = Page("GET", "/");
+  EXPECT_EQ(root.status, 303);
+  EXPECT_EQ(Header(root, "Location"), "/masuk");
+  EXPECT_EQ(Page("GET", "/api/v1/indicators?period=2026").status, 401);
+  Response form = Page("GET", "/masuk");
+  ASSERT_EQ(form.status, 200);
+  std::string cookies;
+  const std::string form_csrf = SetCookie(form, "pantau_masuk", &cookies);
+  EXPECT_EQ(form_csrf.size(), 64u);
+  EXPECT_NE(cookies.find("; Path=/masuk; HttpOnly; SameSite=Strict"), std::string::npos) << cookies;
+  EXPECT_NE(form.body.find("name=\"csrf\" value=\"" + form_csrf + "\""), std::string::npos);
+  EXPECT_NE(Header(form, "Content-Security-Policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(Header(form, "Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(Header(form, "Cache-Control"), "no-store");
+
+  // The form's token, from this server's own page only.
+  const std::string fields = "&nama=kabid&sandi=" + password;
+  EXPECT_EQ(Page("POST", "/masuk", "pantau_masuk=" + form_csrf, "csrf=" + std::string(64, 'a') + fields).status, 403);
+  EXPECT_EQ(Page("POST", "/masuk", "", "csrf=" + form_csrf + fields).status, 403);
+  EXPECT_EQ(Page("POST", "/masuk", "pantau_masuk=" + form_csrf, "csrf=" + form_csrf + fields, "https://evil.example").status,
+            403);
+  // A wrong password: the form again, the name kept and escaped, nothing signed in.
+  auto [none, wrong] = SignIn("%3Cb%3Ekabid", "salah+sekali+ini");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(none, "");
+  EXPECT_NE(wrong.body.find("Nama akun atau kata sandi salah."), std::string::npos);
+  EXPECT_NE(wrong.body.find("value=\"&lt;b&gt;kabid\""), std::string::npos) << wrong.body;
+  EXPECT_EQ(wrong.body.find("<b>kabid"), std::string::npos);
+  // An inspector has no dashboard.
+  auto [inspector, refused] = SignIn("siti", password);
+  EXPECT_EQ(inspector, "");
+  EXPECT_EQ(refused.status, 403);
+
+  // Signed in: a new id whatever was planted; HttpOnly, SameSite=Strict, Secure over TLS.
+  auto [session, signed_in] = SignIn("kabid", password, "planted-by-someone-else");
+  ASSERT_EQ(signed_in.status, 303) << signed_in.body;
+  EXPECT_EQ(Header(signed_in, "Location"), "/");
+  ASSERT_EQ(session.size(), 64u);
+  std::string set;
+  SetCookie(signed_in, "pantau_sesi", &set);
+  EXPECT_NE(set.find("pantau_sesi=" + session + "; Path=/; HttpOnly; SameSite=Strict\n"), std::string::npos) << set;
+  EXPECT_EQ(Page("GET", "/api/v1/sesi", "pantau_sesi=planted-by-someone-else").status, 401);
+  {
+    Response f = Page("GET", "/masuk");
+    const std::string c = SetCookie(f, "pantau_masuk");
+    Response over_tls = Page("POST", "/masuk", "pantau_masuk=" + c, "csrf=" + c + fields, "https://pantau.example:8443", true);
+    std::string tls_cookies;
+    SetCookie(over_tls, "pantau_sesi", &tls_cookies);
+    EXPECT_NE(tls_cookies.find("; HttpOnly; SameSite=Strict; Secure"), std::string::npos) << tls_cookies;
+  }
+  const std::string cookie = "pantau_sesi=" + session;
+  Response page = Page("GET", "/", cookie);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<script src=\"/dasbor.js\""), std::string::npos);
+  // The same reports as the token reads, never cached.
+  for (const char* report : {"/api/v1/indicators?period=2026", "/api/v1/prices?commodity_code=beras_medium&from=2026-11-01&to=2026-11-30"}) {
+    Response by_session = Page("GET", report, cookie);
+    EXPECT_EQ(by_session.status, 200) << report << by_session.body;
+    EXPECT_EQ(by_session.body, Get(report, "kabid").body) << report;
+    EXPECT_EQ(Header(by_session, "Cache-Control"), "no-store");
+  }
+  // A scoped supervisor sees what its token sees: only Marabahan.
+  auto [camat, camat_in] = SignIn("camat", password);
+  ASSERT_EQ(camat_in.status, 303);
+  EXPECT_EQ(Page("GET", "/api/v1/violations", "pantau_sesi=" + camat).body, Get("/api/v1/violations", "camat").body);
+  const nlohmann::json who = nlohmann::json::parse(Page("GET", "/api/v1/sesi", cookie).body);
+  EXPECT_EQ(who["account"], "kabid");
+  EXPECT_EQ(who["role"], "supervisor");
+  const std::string csrf = who["csrf"];
+
+  // Sign-out needs the session's token; then the cookie is cleared and the id worth nothing.
+  Response forged = Page("POST", "/keluar", cookie, "csrf=" + std::string(64, 'b'));
+  EXPECT_EQ(Header(forged, "Location"), "/");
+  EXPECT_EQ(Page("GET", "/api/v1/indicators?period=2026", cookie).status, 200);
+  Response out = Page("POST", "/keluar", cookie, "csrf=" + csrf);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(Header(out, "Location"), "/masuk");
+  std::string cleared;
+  SetCookie(out, "pantau_sesi", &cleared);
+  EXPECT_NE(cleared.find("pantau_sesi=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"), std::string::npos) << cleared;
+  EXPECT_EQ(Page("GET", "/api/v1/indicators?period=2026", cookie).status, 401);
+  EXPECT_EQ(Header(Page("GET", "/", cookie), "Location"), "/masuk");
+
+  // Revoking the account ends its sessions at once; 30 idle minutes end any.
+  ASSERT_THAT(server_->accounts().Revoke("camat", {"admin", "local"}), IsOk());
+  EXPECT_EQ(Page("GET", "/api/v1/sesi", "pantau_sesi=" + camat).status, 401);
+  auto [again, again_in] = SignIn("kabid", password);
+  ASSERT_EQ(again_in.status, 303);
+  clock_->Advance(absl::Minutes(29));
+  EXPECT_EQ(Page("GET", "/api/v1/sesi", "pantau_sesi=" + again).status, 200);  // a request restarts the idle time
+  clock_->Advance(absl::Minutes(30));
+  EXPECT_EQ(Page("GET", "/api/v1/sesi", "pantau_sesi=" + again).status, 401);
 }
 
 }  // namespace
