@@ -27,6 +27,12 @@ for account in admin:admin kabid:supervisor siti:inspector prometheus:monitor; d
   fi
 done
 
+# The demo supervisor's dashboard password: random, made once, kept beside the tokens (mode 0600).
+if [ ! -f "$var/tokens/kabid.password" ]; then
+  (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$var/tokens/kabid.password")
+  "$server" accounts password --data-dir "$data" kabid <"$var/tokens/kabid.password"
+fi
+
 rm -f "$var/server.port"
 "$server" serve --data-dir "$data" --grpc-listen "$listen" --port-file "$var/server.port" \
   --http-listen "$http_listen" --backup-dir "$var/backups" --backup-every-hours 24 2>>"$var/server.log" &
@@ -75,6 +81,7 @@ cat <<MSG
 Pantau is serving gRPC on $listen and HTTP on http://$http_listen, with data in $data
 (backups daily into $var/backups; the server's log, one JSON object per line: $var/server.log).
 Demo tokens (one file per account): $var/tokens/admin.token, kabid.token, siti.token, prometheus.token
+The supervisor's dashboard: http://$http_listen/ — sign in as kabid with the password in $var/tokens/kabid.password
   curl http://$http_listen/readyz
   curl -H "Authorization: Bearer \$(cat $var/tokens/prometheus.token)" http://$http_listen/metrics
   curl -OJ -H "Authorization: Bearer \$(cat $var/tokens/kabid.token)" "http://$http_listen/api/v1/indicators.xlsx?period=$(date +%Y)"

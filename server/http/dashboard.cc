@@ -86,7 +86,9 @@ void Dashboard::Harden(Response& r) {
                          "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                          "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
   r.headers.emplace_back("X-Frame-Options", "DENY");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with a form's
+  // post, and the sign-in could not tell this server's own form from another site's.
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   r.headers.emplace_back("Cache-Control", "no-store");
 }
 

@@ -313,7 +313,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     response_->set(bhttp::field::cache_control, "no-store");
     response_->set("X-Content-Type-Options", "nosniff");
     if (!request_id.empty()) response_->set("X-Request-Id", request_id);
-    for (auto& [name, value] : r.headers) response_->set(name, value);
+    for (auto& [name, value] : r.headers) {
+      if (name == "Set-Cookie") {
+        response_->insert(name, value);  // one header per cookie: a sign-in sets one and clears another
+      } else {
+        response_->set(name, value);
+      }
+    }
     response_->body() = std::move(r.body);
     response_->keep_alive(keep_alive_);
     response_->prepare_payload();

@@ -102,7 +102,8 @@ async function start() {
   const { status, answer } = await api('/api/v1/sesi');
   if (status !== 200) return;
   $('csrf').value = answer.csrf;
-  $('who').textContent = answer.account + ' (' + answer.role + ') · ' + answer.deployment;
+  const role = { supervisor: 'penyelia', admin: 'admin' }[answer.role] || answer.role;
+  $('who').textContent = answer.account + ' (' + role + ') · ' + answer.deployment;
   $('periode').value = String(new Date().getFullYear());
   $('ikk-form').addEventListener('submit', (event) => {
     event.preventDefault();

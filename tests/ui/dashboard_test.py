@@ -1,0 +1,291 @@
+#!/usr/bin/python3
+"""The supervisor's dashboard end to end in real headless Chromium, used as a kabid would.
+
+A real pantau-server (RocksDB, gRPC and HTTP on loopback) with the bundled reference data; an
+inspector's laptop sends a few prices with the real `pantau` client. A supervisor with a password
+(set through `pantau-server accounts add --password-prompt`, read from standard input) signs in
+with the keyboard: a wrong password is refused and kept out of the page, then the right one opens
+the IKK page, whose numbers equal the JSON API's for the supervisor's token; a computed row opens
+its breakdown; the XLSX and CSV downloads answer with the session. Then the defences over real
+sockets: the cookie's flags, the page's headers, a sign-in without the form's token, a sign-out
+without the session's token; sign-out ends the session; repeated wrong passwords back off.
+
+Screenshots go to the folder named by --screenshots (docs/dashboard.md shows them).
+
+Usage: dashboard_test.py --server BIN --client BIN --reference DIR --screenshots DIR
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "kata sandi kabid 2026"
+
+
+def run(*argv, stdin=None):
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, input=stdin)
+    if done.returncode != 0:
+        raise AssertionError(f"{argv} exited {done.returncode}: {done.stdout}{done.stderr}")
+    return done
+
+
+def wait_for_file(path, process, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return open(path).read().strip()
+        if process.poll() is not None:
+            raise AssertionError(f"{process.args} exited {process.returncode} before writing {path}")
+        time.sleep(0.05)
+    raise AssertionError(f"{path} not written within {seconds} s")
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def request(port, method, path, headers=None, body=None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    all_headers = {"Host": f"127.0.0.1:{port}"}
+    all_headers.update(headers or {})
+    connection.request(method, path, body=body, headers=all_headers)
+    response = connection.getresponse()
+    data = response.read()
+    set_cookies = response.headers.get_all("Set-Cookie") or []
+    result = (response.status, dict(response.getheaders()), data, set_cookies)
+    connection.close()
+    return result
+
+
+class Browser:
+    def __init__(self, screenshots):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
+                     "--disable-dev-shm-usage", "--lang=id"):
+            options.add_argument(flag)
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.screenshots = screenshots
+
+    def wait(self, predicate, what, seconds=20):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                if predicate():
+                    return
+            except Exception:  # the page is still being drawn
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"waited {seconds} s for: {what}")
+
+    def shot(self, name):
+        self.driver.save_screenshot(os.path.join(self.screenshots, name + ".png"))
+
+    def by_id(self, element_id):
+        return self.driver.find_element(By.ID, element_id)
+
+    def type(self, keys):
+        self.driver.switch_to.active_element.send_keys(*keys)
+
+
+def sign_in(browser, port, name, password):
+    browser.driver.get(f"http://127.0.0.1:{port}/")
+    browser.wait(lambda: browser.driver.current_url.endswith("/masuk"), "sent to the sign-in form")
+    browser.by_id("nama").click()
+    browser.type([name, Keys.TAB, password, Keys.ENTER])
+
+
+def ikk_number(text):
+    """'1.234,5 %' -> '1234.5': the page's Indonesian notation back to the API's decimal text."""
+    return text.replace(" %", "").replace(".", "").replace(",", ".")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--client", required=True)
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--screenshots", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="pantau-dashboard-test-")
+    data = os.path.join(work, "data")
+    # The bundled reference data, with this year's targets as the dinas enters them (shipped empty).
+    reference = os.path.join(work, "reference")
+    shutil.copytree(args.reference, reference)
+    year = time.strftime("%Y")
+    with open(os.path.join(reference, "indicator_targets.csv"), "w") as f:
+        f.write(f"no,year,target\n1,{year},120\n20,{year},3\n21,{year},10\n22,{year},4\n23,{year},87.5\n")
+    run(args.server, "import-reference", "--data-dir", data, reference)
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "siti", "--role", "inspector",
+        "--token-file", os.path.join(work, "siti.token"))
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "kabid", "--role", "supervisor",
+        "--password-prompt", "--token-file", os.path.join(work, "kabid.token"), stdin=PASSWORD + "\n")
+    server = subprocess.Popen([args.server, "serve", "--data-dir", data, "--grpc-listen", "127.0.0.1:0",
+                               "--port-file", os.path.join(work, "port"), "--http-listen", "127.0.0.1:0",
+                               "--http-port-file", os.path.join(work, "http-port")],
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "w"))
+    browser = None
+    try:
+        grpc_port = wait_for_file(os.path.join(work, "port"), server)
+        port = int(wait_for_file(os.path.join(work, "http-port"), server))
+        # The field work the IKK table rolls up: an inspector's prices, sent.
+        home = os.path.join(work, "laptop")
+        run(args.client, "--home", home, "login", "--server", f"127.0.0.1:{grpc_port}",
+            "--token-file", os.path.join(work, "siti.token"))
+        for commodity, price in (("beras_medium", "13100"), ("minyakita", "15700"), ("gula_konsumsi", "17500")):
+            run(args.client, "--home", home, "price", "add", "--market", "pasar_marabahan", "--commodity", commodity,
+                "--price", price, "--trader", "Bu Ani")
+        run(args.client, "--home", home, "sync")
+        token = open(os.path.join(work, "kabid.token")).read().strip()
+        status, _, body, _ = request(port, "GET", f"/api/v1/indicators?period={year}",
+                                     {"Authorization": f"Bearer {token}"})
+        check(status == 200, f"the API answers the token: {status} {body[:200]}")
+        api = json.loads(body)
+
+        browser = Browser(args.screenshots)
+        # A wrong password: refused, the name kept, the password not.
+        sign_in(browser, port, "kabid", "bukan kata sandinya")
+        browser.wait(lambda: browser.by_id("galat").text == "Nama akun atau kata sandi salah.", "the wrong password refused")
+        check(browser.by_id("nama").get_attribute("value") == "kabid" and browser.by_id("sandi").get_attribute("value") == "",
+              "the name kept, the password not")
+        browser.shot("masuk-salah")
+        browser.by_id("sandi").click()
+        browser.type([PASSWORD, Keys.ENTER])
+        browser.wait(lambda: len(browser.driver.find_elements(By.CSS_SELECTOR, "#ikk-tabel tbody tr[id]")) == len(api["rows"]),
+                     "the IKK table drawn")
+        check(browser.driver.current_url == f"http://127.0.0.1:{port}/", "the dashboard at /")
+        browser.shot("ikk-atas")
+        check("kabid (penyelia)" in browser.by_id("who").text, f"who: {browser.by_id('who').text}")
+        check(len(api["rows"]) == 25, f"all 25 rows: {len(api['rows'])}")
+        # Every row's figures are the API's, in Indonesian notation; none shown is invented.
+        compared = 0
+        for row in api["rows"]:
+            tr = browser.by_id(f"ikk-{row['indicator']['number']}")
+            cells = tr.find_elements(By.TAG_NAME, "td")
+            check(cells[3].text.split("\n")[0] == row["indicator"]["name"], f"row {row['indicator']['number']}: {cells[3].text}")
+            for column, key in ((6, "target"), (7, "realisasi")):
+                shown = cells[column].text
+                if key in row:
+                    check(ikk_number(shown) == row[key]["text"], f"row {row['indicator']['number']} {key}: {shown} vs {row[key]}")
+                    compared += 1
+                else:
+                    check(shown == "belum diisi", f"row {row['indicator']['number']} {key}: {shown}")
+            shown = cells[8].text
+            if "capaian" in row:
+                check(ikk_number(shown) == row["capaian"]["text"], f"row {row['indicator']['number']} capaian: {shown}")
+                n, d = int(row["capaian"]["numerator"]), int(row["capaian"]["denominator"])
+                expected = "tercapai" if n >= 100 * d else "mendekati" if n >= 75 * d else "kurang"
+                check(expected in cells[8].get_attribute("class"), f"capaian coloured {expected}: {cells[8].get_attribute('class')}")
+                compared += 1
+            else:
+                check(shown == "–", f"row {row['indicator']['number']} capaian: {shown}")
+        # Targets of 5 rows, realisasi of the computed ones, and capaian where both exist.
+        check(compared >= 12, f"figures compared: {compared}")
+        computed = [r for r in api["rows"] if r["source"] == "otomatis" and r.get("breakdown")]
+        check(computed, "a row computed from field records")
+        row = computed[0]
+        button = browser.by_id(f"ikk-{row['indicator']['number']}").find_element(By.CSS_SELECTOR, "button.rinci")
+        button.click()
+        detail = browser.by_id(f"ikk-{row['indicator']['number']}").find_element(By.XPATH, "following-sibling::tr[1]")
+        browser.wait(lambda: detail.is_displayed(), "the breakdown opens")
+        browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", detail)
+        key, value = sorted(row["breakdown"].items())[0]
+        check(f"{key}: {value}" in detail.text or key in detail.text, f"the breakdown: {detail.text} vs {row['breakdown']}")
+        browser.shot("ikk")
+        # Another period, typed.
+        browser.by_id("periode").clear()
+        browser.by_id("periode").click()
+        browser.type([f"{year}-Q4", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("ikk-judul").text.startswith(f"Periode {year}-Q4"), "the quarter's table")
+        browser.by_id("periode").clear()
+        browser.by_id("periode").click()
+        browser.type(["tahun lalu", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("ikk-galat").text != "", "a period that is none refused with its reason")
+
+        # The downloads answer with the session (the browser's cookie, read here over a socket).
+        session = browser.driver.get_cookie("pantau_sesi")
+        check(session is not None and session["httpOnly"] and session["sameSite"] == "Strict",
+              f"the session cookie is HttpOnly and SameSite=Strict: {session}")
+        check(browser.driver.execute_script("return document.cookie") == "", "no script reads the session")
+        cookie = {"Cookie": f"pantau_sesi={session['value']}"}
+        status, headers, xlsx, _ = request(port, "GET", f"/api/v1/indicators.xlsx?period={year}", cookie)
+        check(status == 200 and xlsx[:2] == b"PK", f"the XLSX download: {status}")
+        status, headers, csv, _ = request(port, "GET", f"/api/v1/indicators.csv?period={year}", cookie)
+        check(status == 200 and csv.decode().count("\n") >= 26, f"the CSV download: {status} {csv[:100]}")
+        status, headers, page, _ = request(port, "GET", "/", cookie)
+        check(status == 200 and "frame-ancestors 'none'" in headers.get("Content-Security-Policy", "")
+              and headers.get("Cache-Control") == "no-store" and headers.get("X-Frame-Options") == "DENY",
+              f"the page's headers: {headers}")
+        # A sign-in without the form's token, and a sign-out without the session's: refused.
+        status, _, _, _ = request(port, "POST", "/masuk", {"Content-Type": "application/x-www-form-urlencoded"},
+                                  f"csrf=x&nama=kabid&sandi={PASSWORD}")
+        check(status == 403, f"a sign-in without the form's token: {status}")
+        status, headers, _, _ = request(port, "POST", "/keluar", dict(cookie, **{"Content-Type": "application/x-www-form-urlencoded"}),
+                                        "csrf=0")
+        check(status == 303 and headers.get("Location") == "/", f"a forged sign-out changes nothing: {status} {headers}")
+        status, _, _, _ = request(port, "GET", f"/api/v1/indicators?period={year}", cookie)
+        check(status == 200, "the session still holds")
+
+        # Sign-out, as a person does: the session ends, the old cookie reads nothing.
+        browser.driver.find_element(By.CSS_SELECTOR, "#keluar button").click()
+        browser.wait(lambda: browser.driver.current_url.endswith("/masuk"), "signed out")
+        status, _, _, _ = request(port, "GET", f"/api/v1/indicators?period={year}", cookie)
+        check(status == 401, f"the ended session reads nothing: {status}")
+        browser.driver.get(f"http://127.0.0.1:{port}/")
+        browser.wait(lambda: browser.driver.current_url.endswith("/masuk"), "the dashboard sends to the form again")
+
+        # Repeated wrong passwords from one address back off, even for the right one.
+        def submit(password):
+            if browser.by_id("nama").get_attribute("value") == "":
+                browser.by_id("nama").send_keys("kabid")
+            field = browser.by_id("sandi")
+            field.click()
+            browser.type([password, Keys.ENTER])
+            WebDriverWait(browser.driver, 20).until(staleness_of(field))  # the answer's page is there
+            return browser.by_id("galat").text if browser.driver.find_elements(By.ID, "galat") else ""
+        for i in range(6):
+            said = submit(f"tebakan nomor {i}")
+            check(said == "Nama akun atau kata sandi salah." or "coba lagi dalam" in said, f"attempt {i}: {said}")
+        said = submit(PASSWORD)
+        check("coba lagi dalam" in said, f"backing off: {said}")
+        check(browser.driver.current_url.endswith("/masuk"), "not signed in while backing off")
+        browser.shot("masuk-tunggu")
+
+        # At 360 px the table scrolls inside its box; the page itself does not.
+        time.sleep(2.2)  # the block after the 7th failure is 2 s
+        browser.by_id("sandi").click()
+        browser.type([PASSWORD, Keys.ENTER])
+        browser.wait(lambda: browser.driver.current_url.endswith("/") and
+                     len(browser.driver.find_elements(By.CSS_SELECTOR, "#ikk-tabel tbody tr[id]")) == 25,
+                     "signed in again after the back-off", seconds=30)
+        browser.driver.set_window_size(360, 740)
+        time.sleep(0.3)
+        width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+        check(width <= 360, f"no sideways scroll at 360 px: {width}")
+        browser.shot("ikk-360px")
+        print(f"ok: IKK table of {len(api['rows'])} rows equal to the API, sign-in, sign-out and back-off; "
+              f"screenshots in {args.screenshots}")
+        return 0
+    finally:
+        if browser is not None:
+            browser.driver.quit()
+        server.send_signal(15)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
