@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "client/record_ids.h"
+#include "common/text.h"
 #include "common/dates.h"
 #include "common/status_macros.h"
 #include "absl/strings/str_split.h"
@@ -87,7 +88,7 @@ class RocksLaptopStore final : public LaptopStore {
     if (!kecamatan.empty()) s.kecamatan_codes = absl::StrSplit(kecamatan, ',');
     if (s.device_id.empty()) {
       PANTAU_ASSIGN_OR_RETURN(std::string random, RandomBytes(6));
-      s.device_id = StrCat("laptop-", HexOf(random));
+      s.device_id = StrCat("laptop-", common::HexText(random));
       rocksdb::WriteBatch batch;
       PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), "settings/device_id", s.device_id)));
       PANTAU_RETURN_IF_ERROR(Write(batch));

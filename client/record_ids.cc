@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/text.h"
 #include "common/ulid.h"
 
 namespace pantau::client {
@@ -20,19 +21,9 @@ absl::StatusOr<std::string> RandomBytes(size_t n) {
   return out;
 }
 
-std::string HexOf(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 std::string RandomHex(size_t bytes) {
   auto random = RandomBytes(bytes);
-  return random.ok() ? HexOf(*random) : "";
+  return random.ok() ? common::HexText(*random) : "";
 }
 
 absl::StatusOr<std::string> NewRecordId(absl::Time now) {

@@ -17,9 +17,8 @@ absl::StatusOr<std::string> NewRecordId(absl::Time now);
 // SHA-256(`content_key`): the same content always gets the same id.
 std::string DeterministicRecordId(absl::Time observed, std::string_view content_key);
 
-// `n` bytes from the OS's secure random source; lower-case hex of bytes.
+// `n` bytes from the OS's secure random source.
 absl::StatusOr<std::string> RandomBytes(size_t n);
-std::string HexOf(std::string_view bytes);
 // 2 * `bytes` hex digits from the secure random source (secrets, session ids); "" if it failed.
 std::string RandomHex(size_t bytes);
 

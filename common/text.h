@@ -32,4 +32,7 @@ std::string_view StripAsciiSpace(std::string_view text);
 // `text` with ASCII letters in lower case (codes, units, search text).
 std::string AsciiLower(std::string_view text);
 
+// Lower-case hex of bytes: "\x0f\xa0" -> "0fa0".
+std::string HexText(std::string_view bytes);
+
 }  // namespace pantau::common

@@ -23,6 +23,7 @@
 #include "common/reference_csv.h"
 #include "common/str_cat.h"
 #include "common/text.h"
+#include "common/web.h"
 
 namespace pantau::client::ui {
 namespace {
@@ -268,12 +269,7 @@ Response App::Handle(const Request& request) {
     }
   }
   // Every answer: no framing, no sniffing, scripts and styles only from here, nothing cached.
-  response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("Cache-Control", "no-store");
+  for (auto& header : common::PageSecurityHeaders("no-referrer")) response.headers.push_back(std::move(header));
   return response;
 }
 

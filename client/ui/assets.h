@@ -2,16 +2,13 @@
 // cmake/embed_assets.cmake. Thread-safety: immutable.
 #pragma once
 
-#include <string_view>
 #include <vector>
+
+#include "common/web.h"
 
 namespace pantau::client::ui {
 
-struct Asset {
-  std::string_view path;          // "/app.js"
-  std::string_view content_type;  // "text/javascript; charset=utf-8"
-  std::string_view bytes;
-};
+using Asset = common::EmbeddedAsset;
 
 const std::vector<Asset>& Assets();
 

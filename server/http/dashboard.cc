@@ -5,6 +5,7 @@
 #include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/text.h"
+#include "common/web.h"
 #include "server/http/api.h"
 #include "server/http/dashboard_assets.h"
 #include "server/service/auth_throttle.h"
@@ -82,14 +83,9 @@ std::string FormValue(const std::vector<std::pair<std::string, std::string>>& fo
 }  // namespace
 
 void Dashboard::Harden(Response& r) {
-  r.headers.emplace_back("Content-Security-Policy",
-                         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                         "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-  r.headers.emplace_back("X-Frame-Options", "DENY");
   // same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" with a form's
   // post, and the sign-in could not tell this server's own form from another site's.
-  r.headers.emplace_back("Referrer-Policy", "same-origin");
-  r.headers.emplace_back("Cache-Control", "no-store");
+  for (auto& header : common::PageSecurityHeaders("same-origin")) r.headers.push_back(std::move(header));
 }
 
 std::optional<DashboardSession> Dashboard::SessionOf(const Request& request) {

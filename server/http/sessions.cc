@@ -4,18 +4,14 @@
 
 #include <stdexcept>
 
+#include "common/text.h"
+
 namespace pantau::http {
 
 std::string RandomId() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof(bytes)) != 1) throw std::runtime_error("the secure random source failed");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  return common::HexText(std::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
 
 DashboardSession Sessions::Start(service::Principal principal) {

@@ -24,37 +24,14 @@ import sys
 import tempfile
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
+from browser_support import Browser, check, run, wait_for_file
+
 PASSWORD = "kata sandi kabid 2026"
-
-
-def run(*argv, stdin=None):
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, input=stdin)
-    if done.returncode != 0:
-        raise AssertionError(f"{argv} exited {done.returncode}: {done.stdout}{done.stderr}")
-    return done
-
-
-def wait_for_file(path, process, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            return open(path).read().strip()
-        if process.poll() is not None:
-            raise AssertionError(f"{process.args} exited {process.returncode} before writing {path}")
-        time.sleep(0.05)
-    raise AssertionError(f"{path} not written within {seconds} s")
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
 
 
 def request(port, method, path, headers=None, body=None):
@@ -68,37 +45,6 @@ def request(port, method, path, headers=None, body=None):
     result = (response.status, dict(response.getheaders()), data, set_cookies)
     connection.close()
     return result
-
-
-class Browser:
-    def __init__(self, screenshots):
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
-                     "--disable-dev-shm-usage", "--lang=id"):
-            options.add_argument(flag)
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        self.screenshots = screenshots
-
-    def wait(self, predicate, what, seconds=20):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            try:
-                if predicate():
-                    return
-            except Exception:  # the page is still being drawn
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"waited {seconds} s for: {what}")
-
-    def shot(self, name):
-        self.driver.save_screenshot(os.path.join(self.screenshots, name + ".png"))
-
-    def by_id(self, element_id):
-        return self.driver.find_element(By.ID, element_id)
-
-    def type(self, keys):
-        self.driver.switch_to.active_element.send_keys(*keys)
 
 
 def sign_in(browser, port, name, password):

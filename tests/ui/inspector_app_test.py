@@ -31,65 +31,16 @@ import tempfile
 import time
 import urllib.parse
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
+
+import browser_support
+from browser_support import check, run, wait_for_file
 
 
-def run(*argv, **kw):
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, **kw)
-    if done.returncode != 0:
-        raise AssertionError(f"{argv} exited {done.returncode}: {done.stdout}{done.stderr}")
-    return done
-
-
-def wait_for_file(path, process, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if os.path.exists(path) and os.path.getsize(path) > 0:
-            return open(path).read().strip()
-        if process.poll() is not None:
-            raise AssertionError(f"{process.args} exited {process.returncode} before writing {path}")
-        time.sleep(0.05)
-    raise AssertionError(f"{path} not written within {seconds} s")
-
-
-def check(condition, message):
-    if not condition:
-        raise AssertionError(message)
-
-
-class Browser:
-    def __init__(self, screenshots):
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
-                     "--disable-dev-shm-usage", "--lang=id"):
-            options.add_argument(flag)
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        self.screenshots = screenshots
-        self.keys_pressed = 0
-
-    def wait(self, predicate, what, seconds=20):
-        try:
-            return WebDriverWait(self.driver, seconds, poll_frequency=0.05).until(lambda d: predicate())
-        except Exception:
-            self.shot("failure")
-            raise AssertionError(f"waited {seconds} s for: {what}")
-
-    def shot(self, name):
-        self.driver.save_screenshot(os.path.join(self.screenshots, name + ".png"))
-
-    def by_id(self, element_id):
-        return self.driver.find_element(By.ID, element_id)
-
-    def type(self, keys):
-        """Types into the focused element, as a person at the keyboard."""
-        self.keys_pressed += sum(1 if isinstance(k, str) and len(k) == 1 or not isinstance(k, str) else len(k)
-                                 for k in keys)
-        webdriver.ActionChains(self.driver).send_keys(*keys).perform()
+class Browser(browser_support.Browser):
+    """The app's own look-ups besides the shared ones."""
 
     def focused_label(self):
         return self.driver.switch_to.active_element.get_attribute("aria-label")
