@@ -1,17 +1,15 @@
 #include "server/http/sessions.h"
 
-#include <openssl/rand.h>
-
 #include <stdexcept>
 
-#include "common/text.h"
+#include "server/service/digest.h"
 
 namespace pantau::http {
 
 std::string RandomId() {
-  unsigned char bytes[32];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) throw std::runtime_error("the secure random source failed");
-  return common::HexText(std::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+  auto bytes = service::SecureRandomBytes(32);
+  if (!bytes.ok()) throw std::runtime_error("the secure random source failed");
+  return service::HexEncode(*bytes);
 }
 
 DashboardSession Sessions::Start(service::Principal principal) {

@@ -54,7 +54,7 @@ class Sessions {
   std::map<std::string, DashboardSession, std::less<>> sessions_;
 };
 
-// 256 random bits as 64 hex digits (OpenSSL's RAND_bytes).
+// 256 random bits as 64 hex digits (the secure random source).
 std::string RandomId();
 
 }  // namespace pantau::http

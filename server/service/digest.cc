@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "common/text.h"
+
 namespace pantau::service {
 
 std::string Sha256(std::string_view data) {
@@ -12,16 +14,7 @@ std::string Sha256(std::string_view data) {
   return out;
 }
 
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
+std::string HexEncode(std::string_view bytes) { return common::HexText(bytes); }
 
 absl::StatusOr<std::string> SecureRandomBytes(size_t n) {
   std::string out(n, '\0');

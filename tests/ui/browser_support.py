@@ -1,5 +1,6 @@
 """What the Chromium tests of Pantau's web faces share: running the real binaries, waiting for a
 file a process writes, checks, and a headless Chromium driven as a person would drive it."""
+import argparse
 import os
 import subprocess
 import time
@@ -8,6 +9,18 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def arguments():
+    """--server BIN --client BIN --reference DIR --screenshots DIR (made when missing)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--server", required=True)
+    parser.add_argument("--client", required=True)
+    parser.add_argument("--reference", required=True)
+    parser.add_argument("--screenshots", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+    return args
 
 
 def run(*argv, stdin=None, **kw):

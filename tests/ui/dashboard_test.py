@@ -14,7 +14,6 @@ Screenshots go to the folder named by --screenshots (docs/dashboard.md shows the
 
 Usage: dashboard_test.py --server BIN --client BIN --reference DIR --screenshots DIR
 """
-import argparse
 import http.client
 import json
 import os
@@ -29,6 +28,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
+import browser_support
 from browser_support import Browser, check, run, wait_for_file
 
 PASSWORD = "kata sandi kabid 2026"
@@ -60,13 +60,7 @@ def ikk_number(text):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--client", required=True)
-    parser.add_argument("--reference", required=True)
-    parser.add_argument("--screenshots", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.screenshots, exist_ok=True)
+    args = browser_support.arguments()
     work = tempfile.mkdtemp(prefix="pantau-dashboard-test-")
     data = os.path.join(work, "data")
     # The bundled reference data, with this year's targets as the dinas enters them (shipped empty).

@@ -17,7 +17,6 @@ Screenshots go to the folder named by --screenshots (docs/inspector-app.md shows
 
 Usage: inspector_app_test.py --server BIN --client BIN --reference DIR --screenshots DIR
 """
-import argparse
 import datetime
 import hashlib
 import http.client
@@ -82,13 +81,7 @@ def request(port, method, path, host=None, headers=None, body=None):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server", required=True)
-    parser.add_argument("--client", required=True)
-    parser.add_argument("--reference", required=True)
-    parser.add_argument("--screenshots", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.screenshots, exist_ok=True)
+    args = browser_support.arguments()
     work = tempfile.mkdtemp(prefix="pantau-ui-test-")
     data = os.path.join(work, "data")
     home = os.path.join(work, "laptop")
