@@ -1,7 +1,7 @@
 # Writes OUTPUT, a C++ source holding every file of ASSETS (a ;-list of paths under ROOT) as a byte
 # array with its path and content type: the pages of `pantau ui` are built into the binary, so it
 # needs no network and no files beside it. Run at build time (add_custom_command); ASSETS is
-# comma-separated there. HEADER declares Assets() in NAMESPACE (the inspector's app by default; the
+# comma-separated there, each entry a file under ROOT or NAME=/absolute/file. HEADER declares Assets() in NAMESPACE (the inspector's app by default; the
 # dashboard passes its own).
 if(NOT DEFINED HEADER)
   set(HEADER "client/ui/assets.h")
@@ -13,8 +13,17 @@ string(REPLACE "," ";" ASSETS "${ASSETS}")
 set(body "")
 set(table "")
 set(index 0)
-foreach(path IN LISTS ASSETS)
-  file(READ "${ROOT}/${path}" hex HEX)
+foreach(entry IN LISTS ASSETS)
+  # "NAME" is ROOT/NAME; "NAME=/ABSOLUTE/FILE" serves a file from elsewhere (a Debian libjs-* package)
+  # as NAME.
+  if(entry MATCHES "^([^=]+)=(.+)$")
+    set(path "${CMAKE_MATCH_1}")
+    set(file "${CMAKE_MATCH_2}")
+  else()
+    set(path "${entry}")
+    set(file "${ROOT}/${entry}")
+  endif()
+  file(READ "${file}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")

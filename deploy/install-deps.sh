@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev faketime python3-openpyxl
   clang libclang-rt-14-dev
   prometheus-cpp-dev libspdlog-dev prometheus systemd
-  chromium chromium-driver python3-selenium fonts-dejavu-core
+  chromium chromium-driver python3-selenium fonts-dejavu-core libjs-chart.js
 )
 
 missing=()

@@ -227,12 +227,26 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
       r.body = R"({"error": {"code": "UNAUTHENTICATED", "message": "not signed in"}})";
     } else {
       const v1::Deployment deployment = queries_.Deployment();
+      // Names for the pickers: every commodity, and the markets the account may see.
+      const auto catalog = queries_.Catalog();
+      nlohmann::json commodities = nlohmann::json::array(), markets = nlohmann::json::array();
+      for (const auto& code : catalog->Codes("commodity")) {
+        const v1::Commodity* c = catalog->FindCommodity(code);
+        commodities.push_back({{"code", code}, {"name", c->name()}, {"unit", c->unit()}});
+      }
+      for (const auto& code : catalog->Codes("market")) {
+        const v1::Market* m = catalog->FindMarket(code);
+        if (!common::KecamatanInScope(session->principal.scope, m->kecamatan_code())) continue;
+        markets.push_back({{"code", code}, {"name", m->name()}});
+      }
       r.body = nlohmann::json{{"account", session->principal.name},
                               {"role", std::string(common::RoleName(session->principal.role))},
                               {"scope", common::ScopeDescription(session->principal.scope)},
                               {"csrf", session->csrf},
                               {"deployment", deployment.name()},
-                              {"idle_minutes", absl::ToInt64Minutes(sessions_.options().idle)}}
+                              {"idle_minutes", absl::ToInt64Minutes(sessions_.options().idle)},
+                              {"commodities", commodities},
+                              {"markets", markets}}
                    .dump();
     }
     Harden(r);

@@ -61,6 +61,8 @@ class QueryService {
   // The zone whose local dates every period and "today" are (the deployment's).
   absl::TimeZone zone() const { return settings_.zone; }
 
+  // The reference data in force (names for the dashboard's pickers).
+  std::shared_ptr<const common::ReferenceCatalog> Catalog() const { return reference_.catalog(); }
   v1::Deployment Deployment() const {
     const auto catalog = reference_.catalog();
     const v1::Deployment* d = catalog->FindDeployment();

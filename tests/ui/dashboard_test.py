@@ -26,7 +26,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser_support
 from browser_support import Browser, check, run, wait_for_file
@@ -89,6 +89,12 @@ def main():
         for commodity, price in (("beras_medium", "13100"), ("minyakita", "15700"), ("gula_konsumsi", "17500")):
             run(args.client, "--home", home, "price", "add", "--market", "pasar_marabahan", "--commodity", commodity,
                 "--price", price, "--trader", "Bu Ani")
+        # Beras medium over a few days at two markets, with days missing between them.
+        three_days_ago = time.strftime("%Y-%m-%d 09:00", time.localtime(time.time() - 3 * 86400))
+        run(args.client, "--home", home, "price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
+            "--price", "12900", "--trader", "Bu Ani", "--at", three_days_ago)
+        run(args.client, "--home", home, "price", "add", "--market", "pasar_wanaraya", "--commodity", "beras_medium",
+            "--price", "13600", "--trader", "Pak Eko")
         run(args.client, "--home", home, "sync")
         token = open(os.path.join(work, "kabid.token")).read().strip()
         status, _, body, _ = request(port, "GET", f"/api/v1/indicators?period={year}",
@@ -212,6 +218,43 @@ def main():
         browser.wait(lambda: browser.driver.current_url.endswith("/") and
                      len(browser.driver.find_elements(By.CSS_SELECTOR, "#ikk-tabel tbody tr[id]")) == 25,
                      "signed in again after the back-off", seconds=30)
+        # Harga: beras medium's daily means per market over the last 30 days, against the HET; a
+        # missing day is a gap, never 0; the table of changes equals the API's.
+        browser.by_id("nav-harga").click()
+        browser.wait(lambda: browser.by_id("harga").is_displayed(), "the Harga page")
+        browser.wait(lambda: browser.driver.execute_script("return !!Chart.getChart('grafik')"), "the chart drawn")
+        Select(browser.by_id("komoditas")).select_by_visible_text("Beras Medium")
+        browser.driver.find_element(By.CSS_SELECTOR, "#harga-form button").click()
+        browser.wait(lambda: browser.by_id("harga-judul").text.startswith("Beras Medium"), "beras medium's chart")
+        frm, to = browser.by_id("dari").get_attribute("value"), browser.by_id("sampai").get_attribute("value")
+        status, _, body, _ = request(port, "GET", f"/api/v1/prices?commodity_code=beras_medium&from={frm}&to={to}&by=day",
+                                     {"Authorization": f"Bearer {token}"})
+        prices = json.loads(body)
+        check(status == 200 and len(prices["points"]) == 3, f"three market-days in the API: {status} {body[:300]}")
+        chart = browser.driver.execute_script(
+            "const c = Chart.getChart('grafik'); return {labels: c.data.labels.length, "
+            "sets: c.data.datasets.map((d) => ({label: d.label, values: d.data.filter((v) => v !== null).length, "
+            "zeros: d.data.filter((v) => v === 0).length}))};")
+        check(chart["labels"] == 30, f"30 days on the axis: {chart}")
+        by_label = {d["label"]: d for d in chart["sets"]}
+        check(by_label.get("Pasar Marabahan (contoh)", {}).get("values") == 2 and
+              by_label.get("Pasar Wanaraya (contoh)", {}).get("values") == 1,
+              f"one point per market-day with samples, the rest gaps: {chart}")
+        check(all(d["zeros"] == 0 for d in chart["sets"]), f"no missing day drawn as 0: {chart}")
+        check("HET" in by_label and by_label["HET"]["values"] == 30, f"the HET line across the range: {chart}")
+        drawn = browser.driver.execute_script(
+            "const c = document.getElementById('grafik'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+            "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;")
+        check(drawn > 2000, f"the canvas is drawn on: {drawn} pixels")
+        rows = browser.driver.find_elements(By.CSS_SELECTOR, "#harga-tabel tbody tr")
+        check(len(rows) == len(prices["points"]), f"one table row per market-day: {len(rows)}")
+        for tr, p in zip(rows, prices["points"]):
+            cells = tr.find_elements(By.TAG_NAME, "td")
+            check(cells[1].text == p["period"] and cells[3].text == "Rp " + format(int(p["mean_rupiah"]["text"].split(".")[0]), ",").replace(",", "."),
+                  f"the row of {p['market_code']} {p['period']}: {tr.text}")
+        browser.shot("harga")
+        browser.by_id("nav-ikk").click()
+
         browser.driver.set_window_size(360, 740)
         time.sleep(0.3)
         width = browser.driver.execute_script("return document.documentElement.scrollWidth")

@@ -98,6 +98,106 @@ async function showIkk(period) {
   }
 }
 
+// ---- Harga: a commodity's daily mean per market, against its HET/HAP ----
+
+const pasar = {};  // market code -> name
+const WARNA = ['#0b4f6c', '#c0392b', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#5d4037', '#ad1457'];
+
+function rupiah(text) { return 'Rp ' + angka(String(text).split('.')[0]); }
+
+// Every day from `from` to `to` (YYYY-MM-DD), inclusive.
+function days(from, to) {
+  const out = [];
+  for (let d = new Date(from + 'T00:00:00Z'); d <= new Date(to + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + 1)) {
+    out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+async function showHarga() {
+  $('harga-galat').textContent = '';
+  const commodity = $('komoditas').value, from = $('dari').value, to = $('sampai').value;
+  const query = '?commodity_code=' + encodeURIComponent(commodity) + '&from=' + from + '&to=' + to + '&by=day';
+  $('harga-xlsx').href = '/api/v1/prices.xlsx' + query;
+  $('harga-csv').href = '/api/v1/prices.csv' + query;
+  const { status, answer } = await api('/api/v1/prices' + query);
+  const body = document.querySelector('#harga-tabel tbody');
+  body.replaceChildren();
+  if (status !== 200) {
+    $('harga-galat').textContent = answer.error ? answer.error.message : 'Harga tidak dapat dibaca.';
+    return;
+  }
+  $('harga-judul').textContent = answer.commodity_name + ' (per ' + answer.unit + '), ' + from + ' s.d. ' + to + ': ' +
+    answer.points.length + ' hari-pasar dengan sampel.';
+  // One line per market over every day of the range; a day without samples is a gap, never 0.
+  const labels = days(from, to);
+  const byMarket = new Map();
+  const reference = labels.map(() => null);
+  let referenceKind = 'HET/HAP';
+  for (const p of answer.points) {
+    if (!byMarket.has(p.market_code)) byMarket.set(p.market_code, labels.map(() => null));
+    const i = labels.indexOf(p.period);
+    if (i < 0) continue;
+    byMarket.get(p.market_code)[i] = Number(p.mean_rupiah.numerator) / Number(p.mean_rupiah.denominator);
+    if (Number(p.reference_rupiah) > 0) {
+      reference[i] = Number(p.reference_rupiah);
+      referenceKind = p.reference_kind;
+    }
+  }
+  // The reference price holds between the days that name it: drawn across the whole range.
+  let last = null;
+  for (let i = 0; i < reference.length; i++) { if (reference[i] !== null) last = reference[i]; else reference[i] = last; }
+  last = null;
+  for (let i = reference.length - 1; i >= 0; i--) { if (reference[i] !== null) last = reference[i]; else reference[i] = last; }
+  const datasets = [...byMarket.entries()].map(([code, data], k) => ({
+    label: pasar[code] || code, data, borderColor: WARNA[k % WARNA.length], backgroundColor: WARNA[k % WARNA.length],
+    spanGaps: false, pointRadius: 3, tension: 0,
+  }));
+  if (reference.some((v) => v !== null)) {
+    datasets.push({ label: referenceKind, data: reference, borderColor: '#a4001d', borderDash: [6, 4], pointRadius: 0,
+      spanGaps: false, tension: 0 });
+  }
+  const old = Chart.getChart('grafik');
+  if (old) old.destroy();
+  new Chart($('grafik'), {
+    type: 'line',
+    data: { labels, datasets },
+    options: {
+      animation: false, maintainAspectRatio: false,
+      scales: { y: { ticks: { callback: (v) => 'Rp ' + angka(String(v)) } } },
+      plugins: { tooltip: { callbacks: { label: (c) => c.dataset.label + ': Rp ' + angka(String(Math.round(c.parsed.y))) } } },
+    },
+  });
+  for (const p of answer.points) {
+    const tr = document.createElement('tr');
+    cell(tr, pasar[p.market_code] || p.market_code);
+    cell(tr, p.period);
+    cell(tr, String(p.samples), 'angka');
+    cell(tr, rupiah(p.mean_rupiah.text), 'angka rata');
+    cell(tr, p.previous_period || '–');
+    cell(tr, p.change_rupiah ? angka(p.change_rupiah.text) : '–', 'angka');
+    cell(tr, p.change_percent ? angka(p.change_percent.text) + ' %' : '–', 'angka');
+    cell(tr, Number(p.reference_rupiah) > 0 ? p.reference_kind + ' ' + rupiah(p.reference_rupiah) : '–', 'angka');
+    const above = p.above_reference_percent;
+    cell(tr, above ? angka(above.text) + ' %' : '–', 'angka' + (above && Number(above.numerator) > 0 ? ' kurang' : ''));
+    body.append(tr);
+  }
+}
+
+// ---- Pages ----
+
+const VIEWS = ['ikk', 'harga'];
+
+function showView() {
+  const wanted = location.hash.slice(1);
+  const view = VIEWS.includes(wanted) ? wanted : 'ikk';
+  for (const name of VIEWS) {
+    $(name).hidden = name !== view;
+    if (name === view) $('nav-' + name).setAttribute('aria-current', 'page'); else $('nav-' + name).removeAttribute('aria-current');
+  }
+  if (view === 'harga' && !Chart.getChart('grafik')) showHarga();
+}
+
 async function start() {
   const { status, answer } = await api('/api/v1/sesi');
   if (status !== 200) return;
@@ -109,7 +209,24 @@ async function start() {
     event.preventDefault();
     showIkk($('periode').value.trim());
   });
+  for (const m of answer.markets) pasar[m.code] = m.name;
+  for (const c of answer.commodities) {
+    const option = text('option', c.name);
+    option.value = c.code;
+    $('komoditas').append(option);
+  }
+  const today = new Date();
+  const monthAgo = new Date(today.getTime() - 29 * 86400000);
+  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  $('sampai').value = local(today);
+  $('dari').value = local(monthAgo);
+  $('harga-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    showHarga();
+  });
+  window.addEventListener('hashchange', showView);
   await showIkk($('periode').value);
+  showView();
 }
 
 document.addEventListener('DOMContentLoaded', start);

@@ -521,6 +521,20 @@ TEST_F(HttpApiTest, ADashboardSessionReadsWhatTheTokenReadsAndEndsAtSignOutRevoc
   const nlohmann::json who = nlohmann::json::parse(Page("GET", "/api/v1/sesi", cookie).body);
   EXPECT_EQ(who["account"], "kabid");
   EXPECT_EQ(who["role"], "supervisor");
+  ASSERT_FALSE(who["commodities"].empty());  // the pickers' names, from the reference data
+  EXPECT_EQ(who["commodities"][0].size(), 3u);
+  // A scoped supervisor's market picker lists only its kecamatan's markets.
+  v1::ReferenceEntity alalak, handil;
+  alalak.mutable_kecamatan()->set_code("alalak");
+  alalak.mutable_kecamatan()->set_name("Alalak");
+  handil.mutable_market()->set_code("pasar_handil_bakti");
+  handil.mutable_market()->set_name("Pasar Handil Bakti");
+  handil.mutable_market()->set_kecamatan_code("alalak");
+  ASSERT_THAT(server_->reference().Put({alalak, handil}, {}), IsOk());
+  EXPECT_EQ(nlohmann::json::parse(Page("GET", "/api/v1/sesi", cookie).body)["markets"].size(), 2u);
+  const nlohmann::json camat_who = nlohmann::json::parse(Page("GET", "/api/v1/sesi", "pantau_sesi=" + camat).body);
+  ASSERT_FALSE(camat_who["markets"].empty());
+  for (const auto& m : camat_who["markets"]) EXPECT_EQ(m["code"], "pasar_marabahan") << m;
   const std::string csrf = who["csrf"];
 
   // Sign-out needs the session's token; then the cookie is cleared and the id worth nothing.
