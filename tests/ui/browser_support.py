@@ -6,6 +6,7 @@ import subprocess
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -62,8 +63,15 @@ class Browser:
         self.keys_pressed = 0
 
     def wait(self, predicate, what, seconds=20):
+        """Until `predicate()` holds; while a page is being replaced, an element of the old one may
+        answer with any WebDriver error, which counts as "not yet"."""
+        def holds(_):
+            try:
+                return predicate()
+            except WebDriverException:
+                return False
         try:
-            return WebDriverWait(self.driver, seconds, poll_frequency=0.05).until(lambda d: predicate())
+            return WebDriverWait(self.driver, seconds, poll_frequency=0.05).until(holds)
         except Exception:
             self.shot("failure")
             raise AssertionError(f"waited {seconds} s for: {what}")

@@ -25,8 +25,8 @@ import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import Select
 
 import browser_support
 from browser_support import Browser, check, run, wait_for_file
@@ -195,13 +195,21 @@ def main():
         browser.wait(lambda: browser.driver.current_url.endswith("/masuk"), "the dashboard sends to the form again")
 
         # Repeated wrong passwords from one address back off, even for the right one.
+        def gone(element):
+            """True once the page that held `element` is replaced (Chromium may answer either way)."""
+            try:
+                element.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
         def submit(password):
             if browser.by_id("nama").get_attribute("value") == "":
                 browser.by_id("nama").send_keys("kabid")
             field = browser.by_id("sandi")
             field.click()
             browser.type([password, Keys.ENTER])
-            WebDriverWait(browser.driver, 20).until(staleness_of(field))  # the answer's page is there
+            browser.wait(lambda: gone(field), "the answer's page")
             return browser.by_id("galat").text if browser.driver.find_elements(By.ID, "galat") else ""
         for i in range(6):
             said = submit(f"tebakan nomor {i}")
