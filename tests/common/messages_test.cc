@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -113,10 +113,28 @@ TEST(MessagesTest, TheRulesSpeakIndonesian) {
 
 // Every template the sources pass to Msg or MessageTemplate has an Indonesian one taking the same
 // arguments, and the catalog holds no template the sources no longer say.
+// The string literals (adjacent ones joined, escapes \" \\ \n read) that follow `call` at `at`
+// in `source`: a call's first argument. Empty when the argument is not a literal.
+std::string TemplateAt(const std::string& source, size_t at) {
+  std::string out;
+  size_t i = at;
+  while (true) {
+    while (i < source.size() && std::isspace(static_cast<unsigned char>(source[i]))) ++i;
+    if (i >= source.size() || source[i] != '"') return out;
+    for (++i; i < source.size() && source[i] != '"'; ++i) {
+      if (source[i] == '\\' && i + 1 < source.size()) {
+        ++i;
+        out.push_back(source[i] == 'n' ? '\n' : source[i]);
+      } else {
+        out.push_back(source[i]);
+      }
+    }
+    ++i;  // the closing quote
+  }
+}
+
 TEST(MessagesTest, EveryTemplateInTheSourcesHasAnIndonesianOne) {
   const std::filesystem::path root = PANTAU_SOURCE_DIR;
-  const std::regex call(R"re((?:\bMsg|\bMessageTemplate)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+))re");
-  const std::regex literal(R"re("((?:[^"\\]|\\.)*)")re");
   std::map<std::string, std::string> used;  // template -> a file that says it
   for (const char* dir : {"common", "client", "server"}) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root / dir)) {
@@ -125,21 +143,13 @@ TEST(MessagesTest, EveryTemplateInTheSourcesHasAnIndonesianOne) {
       std::stringstream text;
       text << in.rdbuf();
       const std::string source = text.str();
-      for (std::sregex_iterator it(source.begin(), source.end(), call), end; it != end; ++it) {
-        std::string tmpl;
-        const std::string pieces = (*it)[1];
-        for (std::sregex_iterator l(pieces.begin(), pieces.end(), literal); l != end; ++l) {
-          const std::string raw = (*l)[1];
-          for (size_t i = 0; i < raw.size(); ++i) {  // the escapes the sources use: \" \\ \n
-            if (raw[i] == '\\' && i + 1 < raw.size()) {
-              ++i;
-              tmpl.push_back(raw[i] == 'n' ? '\n' : raw[i]);
-            } else {
-              tmpl.push_back(raw[i]);
-            }
-          }
+      for (const std::string call : {"Msg(", "MessageTemplate("}) {
+        for (size_t at = source.find(call); at != std::string::npos; at = source.find(call, at + 1)) {
+          const bool whole_word = at == 0 || !(std::isalnum(static_cast<unsigned char>(source[at - 1])) || source[at - 1] == '_');
+          if (!whole_word) continue;
+          const std::string tmpl = TemplateAt(source, at + call.size());
+          if (!tmpl.empty()) used.emplace(tmpl, entry.path().lexically_relative(root).string());
         }
-        used.emplace(tmpl, entry.path().lexically_relative(root).string());
       }
     }
   }
