@@ -17,6 +17,7 @@ Usage: dashboard_test.py --server BIN --client BIN --reference DIR --screenshots
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -211,16 +212,27 @@ def main():
             browser.type([password, Keys.ENTER])
             browser.wait(lambda: gone(field), "the answer's page")
             return browser.by_id("galat").text if browser.driver.find_elements(By.ID, "galat") else ""
-        for i in range(6):
+        # The 6th failure blocks for 1 s, each further one doubles it; a refusal while blocked is
+        # not counted. The right password is tried once a block of at least 3 s has started, so a
+        # slow machine's page loads cannot outlast the block before it arrives.
+        wait = 0
+        for i in range(12):
             said = submit(f"tebakan nomor {i}")
-            check(said == "Nama akun atau kata sandi salah." or "coba lagi dalam" in said, f"attempt {i}: {said}")
+            if said == "Nama akun atau kata sandi salah.":
+                continue
+            match = re.search(r"coba lagi dalam (\d+) detik", said)
+            check(match is not None, f"attempt {i}: {said}")
+            wait = int(match.group(1))
+            if wait >= 3:
+                break
+            time.sleep(wait + 0.2)
+        check(wait >= 3, f"the block grew to {wait} s")
         said = submit(PASSWORD)
         check("coba lagi dalam" in said, f"backing off: {said}")
         check(browser.driver.current_url.endswith("/masuk"), "not signed in while backing off")
         browser.shot("masuk-tunggu")
 
-        # At 360 px the table scrolls inside its box; the page itself does not.
-        time.sleep(2.2)  # the block after the 7th failure is 2 s
+        time.sleep(wait + 1.2)
         browser.by_id("sandi").click()
         browser.type([PASSWORD, Keys.ENTER])
         browser.wait(lambda: browser.driver.current_url.endswith("/") and
