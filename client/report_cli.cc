@@ -38,7 +38,9 @@ ReportCommands::ReportCommands(CLI::App& app) {
   };
   report_ikk_ = add_report("ikk", "the whole IKK table: target, realisasi, capaian");
   report_ikk_->add_option("--year", report_year_, "the year (default: this year)");
-  report_ikk_->add_option("--period", report_period_, "or a period: 2026-Q4, 2026-11, 2026-W48, 2026-11-24");
+  report_ikk_->add_option("--period", report_period_,
+                          "or a period: 2026-Q4, 2026-11, 2026-W48, 2026-11-24, bulan-ini, triwulan-lalu, ... "
+                          "(the server's today)");
 
   report_prices_ = add_report("prices", "price statistics of one commodity");
   report_prices_->add_option("--commodity", price_commodity_, "commodity code")->required();

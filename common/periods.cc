@@ -73,4 +73,30 @@ std::optional<Period> ParsePeriod(std::string_view label) {
   return std::nullopt;
 }
 
+std::optional<Period> ParsePeriod(std::string_view label, absl::CivilDay today) {
+  std::string word;
+  for (char c : label) {
+    word += c == ' ' || c == '_' ? '-' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  const int year = static_cast<int>(today.year());
+  const int quarter = (today.month() - 1) / 3 + 1;
+  const absl::CivilMonth month(today);
+  if (word == "hari-ini") return DayPeriod(today);
+  if (word == "kemarin") return DayPeriod(today - 1);
+  if (word == "minggu-ini") return IsoWeekOf(today);
+  if (word == "minggu-lalu") return IsoWeekOf(today - 7);
+  if (word == "bulan-ini") return MonthPeriod(year, today.month());
+  if (word == "bulan-lalu") return MonthPeriod(static_cast<int>((month - 1).year()), (month - 1).month());
+  if (word == "triwulan-ini") return QuarterPeriod(year, quarter);
+  if (word == "triwulan-lalu") return quarter == 1 ? QuarterPeriod(year - 1, 4) : QuarterPeriod(year, quarter - 1);
+  if (word == "tahun-ini") return YearPeriod(year);
+  if (word == "tahun-lalu") return YearPeriod(year - 1);
+  return ParsePeriod(label);
+}
+
+std::string_view RelativePeriodWords() {
+  return "hari-ini, kemarin, minggu-ini, minggu-lalu, bulan-ini, bulan-lalu, triwulan-ini, triwulan-lalu, "
+         "tahun-ini, tahun-lalu";
+}
+
 }  // namespace pantau::common

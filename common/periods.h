@@ -32,5 +32,12 @@ Period IsoWeekOf(absl::CivilDay day);
 
 // Parses a label as above. nullopt when it is not one.
 std::optional<Period> ParsePeriod(std::string_view label);
+// As above, and also the words people say, relative to `today` (the deployment's local date):
+// hari-ini, kemarin, minggu-ini, minggu-lalu, bulan-ini, bulan-lalu, triwulan-ini, triwulan-lalu,
+// tahun-ini, tahun-lalu (a space or '_' for '-', any case). The period's label is the concrete one
+// ("2026-12"), so an answer never says "bulan-ini".
+std::optional<Period> ParsePeriod(std::string_view label, absl::CivilDay today);
+// The words ParsePeriod(label, today) takes, for messages: "bulan-ini, bulan-lalu, ...".
+std::string_view RelativePeriodWords();
 
 }  // namespace pantau::common

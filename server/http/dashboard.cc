@@ -239,6 +239,14 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
         if (!common::KecamatanInScope(session->principal.scope, m->kecamatan_code())) continue;
         markets.push_back({{"code", code}, {"name", m->name()}});
       }
+      // Names for codes in the reports' rows: kecamatan and follow-up actions.
+      nlohmann::json kecamatan = nlohmann::json::array(), actions = nlohmann::json::array();
+      for (const auto& code : catalog->Codes("kecamatan")) {
+        kecamatan.push_back({{"code", code}, {"name", catalog->FindKecamatan(code)->name()}});
+      }
+      for (const auto& code : catalog->Codes("follow_up_action")) {
+        actions.push_back({{"code", code}, {"name", catalog->FindFollowUpAction(code)->name()}});
+      }
       r.body = nlohmann::json{{"account", session->principal.name},
                               {"role", std::string(common::RoleName(session->principal.role))},
                               {"scope", common::ScopeDescription(session->principal.scope)},
@@ -246,7 +254,9 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
                               {"deployment", deployment.name()},
                               {"idle_minutes", absl::ToInt64Minutes(sessions_.options().idle)},
                               {"commodities", commodities},
-                              {"markets", markets}}
+                              {"markets", markets},
+                              {"kecamatan", kecamatan},
+                              {"actions", actions}}
                    .dump();
     }
     Harden(r);

@@ -216,10 +216,10 @@ absl::StatusOr<v1::GetIndicatorTableResponse> QueryService::IndicatorTable(std::
   // kecamatan; the manual rows are the kabupaten's and are marked as outside the scope.
   PANTAU_RETURN_IF_ERROR(Admit(who, "the IKK table", /*field_records=*/false, /*regency_wide=*/false));
   const bool scoped = who.scope.kecamatan_codes_size() > 0;
-  auto period = common::ParsePeriod(label);
+  auto period = common::ParsePeriod(label, Today());
   if (!period) {
-    return absl::InvalidArgumentError(StrCat("period \"", label,
-                                             "\": use 2026, 2026-Q4, 2026-11, 2026-W48 or 2026-11-24"));
+    return absl::InvalidArgumentError(StrCat("period \"", label, "\": use 2026, 2026-Q4, 2026-11, 2026-W48, 2026-11-24 or ",
+                                             common::RelativePeriodWords()));
   }
   using common::RollupFamily;
   const auto catalog = reference_.catalog();

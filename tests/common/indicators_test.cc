@@ -22,6 +22,27 @@ TEST(PeriodsTest, LabelsAndBoundsOfEveryKind) {
   EXPECT_FALSE(ParsePeriod("26"));
 }
 
+TEST(PeriodsTest, WordsPeopleSayAreConcretePeriodsOfToday) {
+  const absl::CivilDay today(2026, 1, 5);  // a Monday in the first quarter
+  EXPECT_EQ(ParsePeriod("bulan-ini", today)->label, "2026-01");
+  EXPECT_EQ(ParsePeriod("bulan-lalu", today)->label, "2025-12");  // across the year's end
+  EXPECT_EQ(ParsePeriod("triwulan-ini", today)->label, "2026-Q1");
+  EXPECT_EQ(ParsePeriod("triwulan-lalu", today)->label, "2025-Q4");
+  EXPECT_EQ(ParsePeriod("tahun-ini", today)->label, "2026");
+  EXPECT_EQ(ParsePeriod("tahun-lalu", today)->label, "2025");
+  EXPECT_EQ(ParsePeriod("hari-ini", today)->label, "2026-01-05");
+  EXPECT_EQ(ParsePeriod("kemarin", today)->label, "2026-01-04");
+  EXPECT_EQ(ParsePeriod("minggu-ini", today)->label, "2026-W02");
+  EXPECT_EQ(ParsePeriod("minggu-lalu", today)->label, "2026-W01");
+  // As typed: a space or '_' for '-', any case; the plain labels still parse; others do not.
+  EXPECT_EQ(ParsePeriod("Bulan Ini", today), ParsePeriod("2026-01"));
+  EXPECT_EQ(ParsePeriod("bulan_ini", today), ParsePeriod("2026-01"));
+  EXPECT_EQ(ParsePeriod("2026-Q4", today), ParsePeriod("2026-Q4"));
+  EXPECT_EQ(ParsePeriod("triwulan-lalu", absl::CivilDay(2026, 11, 30))->label, "2026-Q3");
+  EXPECT_FALSE(ParsePeriod("bulan-depan", today));
+  EXPECT_FALSE(ParsePeriod("bulan-ini"));  // without a today, only labels
+}
+
 TEST(PeriodsTest, IsoWeeksFollowIso8601AcrossYearEnds) {
   // 2026-01-01 is a Thursday: ISO week 1 of 2026 runs 2025-12-29 .. 2026-01-04.
   auto w1 = *IsoWeekPeriod(2026, 1);

@@ -33,6 +33,27 @@ import browser_support
 from browser_support import Browser, check, run, wait_for_file
 
 PASSWORD = "kata sandi kabid 2026"
+# Free text a laptop sends, as an attacker would type it: markup for the page, a formula for a sheet.
+HOSTILE = '<img src=x onerror="window.diserang=1">Pak <b>Budi</b>'
+FORMULA = '=HYPERLINK("http://contoh.invalid/","SKHP")'
+# Every item of the bundled LPG checklist answered, none a finding but the one given by hand.
+LPG_ANSWERS = ["--answer", "papan_nama=ya", "--answer", "harga_jual=18.000", "--answer", "timbangan_sah=ya",
+               "--answer", "berat_tabung_isi_g=8000 g", "--answer", "pencatatan_map=ya",
+               "--answer", "pembeli_tidak_berhak=tidak", "--answer", "stok_diterima=60", "--answer", "stok_terjual=50",
+               "--answer", "stok_ada=10", "--answer", "pengecer_dalam_batas=ya", "--answer", "alat_keselamatan=ya",
+               "--answer", "segel_utuh=ya", "--not-checked", "foto_papan=kamera rusak"]
+BULAN = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+def tanggal(iso):
+    """'2026-11-03' -> '3 Nov 2026', as the pages write dates."""
+    y, m, d = iso.split("-")
+    return f"{int(d)} {BULAN[int(m) - 1]} {y}"
+
+
+def angka(n):
+    """1234 -> '1.234'."""
+    return format(int(n), ",").replace(",", ".")
 
 
 def request(port, method, path, headers=None, body=None):
@@ -58,6 +79,11 @@ def sign_in(browser, port, name, password):
 def ikk_number(text):
     """'1.234,5 %' -> '1234.5': the page's Indonesian notation back to the API's decimal text."""
     return text.replace(" %", "").replace(".", "").replace(",", ".")
+
+
+def cookie_of(browser):
+    """The browser's session cookie, to read a download over a socket as the browser would."""
+    return {"Cookie": f"pantau_sesi={browser.driver.get_cookie('pantau_sesi')['value']}"}
 
 
 def main():
@@ -96,6 +122,18 @@ def main():
             "--price", "12900", "--trader", "Bu Ani", "--at", three_days_ago)
         run(args.client, "--home", home, "price", "add", "--market", "pasar_wanaraya", "--commodity", "beras_medium",
             "--price", "13600", "--trader", "Pak Eko")
+        # An audit 20 days ago with a finding, followed up by someone whose name is hostile text;
+        # the case's due date has passed. A tera ulang yesterday whose SKHP number is a formula.
+        audit_day = time.strftime("%Y-%m-%d", time.localtime(time.time() - 20 * 86400))
+        saved = run(args.client, "--home", home, "audit", "add", "--outlet", "pkl_contoh_marabahan_1",
+                    "--finding", "harga_di_atas_het", "--at", audit_day + " 10:00", *LPG_ANSWERS).stdout
+        audit_id = re.search(r"saved [^;]* (\S+);", saved).group(1)
+        run(args.client, "--home", home, "followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het",
+            "--action", "teguran_tertulis", "--actor", HOSTILE, "--date", audit_day,
+            "--due", time.strftime("%Y-%m-%d", time.localtime(time.time() - 6 * 86400)), "--status", "open")
+        yesterday = time.strftime("%Y-%m-%d 10:00", time.localtime(time.time() - 86400))
+        run(args.client, "--home", home, "uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang",
+            "--point", "10 kg:10005 g", "--certificate", FORMULA, "--at", yesterday)
         run(args.client, "--home", home, "sync")
         token = open(os.path.join(work, "kabid.token")).read().strip()
         status, _, body, _ = request(port, "GET", f"/api/v1/indicators?period={year}",
@@ -160,8 +198,15 @@ def main():
         browser.wait(lambda: browser.by_id("ikk-judul").text.startswith(f"Periode {year}-Q4"), "the quarter's table")
         browser.by_id("periode").clear()
         browser.by_id("periode").click()
-        browser.type(["tahun lalu", Keys.ENTER])
-        browser.wait(lambda: browser.by_id("ikk-galat").text != "", "a period that is none refused with its reason")
+        browser.type(["bulan ini", Keys.ENTER])
+        this_month = time.strftime("%Y-%m")
+        browser.wait(lambda: browser.by_id("ikk-judul").text.startswith(f"Periode {this_month} "),
+                     "'bulan ini' is this month on the server's clock")
+        browser.by_id("periode").clear()
+        browser.by_id("periode").click()
+        browser.type(["tahun depan", Keys.ENTER])
+        browser.wait(lambda: "bulan-ini" in browser.by_id("ikk-galat").text and browser.by_id("ikk-judul").text == "",
+                     "a period that is none refused with the words it takes")
 
         # The downloads answer with the session (the browser's cookie, read here over a socket).
         session = browser.driver.get_cookie("pantau_sesi")
@@ -273,14 +318,98 @@ def main():
             check(cells[1].text == p["period"] and cells[3].text == "Rp " + format(int(p["mean_rupiah"]["text"].split(".")[0]), ",").replace(",", "."),
                   f"the row of {p['market_code']} {p['period']}: {tr.text}")
         browser.shot("harga")
+
+        def api_get(path):
+            status, _, body, _ = request(port, "GET", path, {"Authorization": f"Bearer {token}"})
+            check(status == 200, f"{path}: {status} {body[:300]}")
+            return json.loads(body)
+
+        # Cakupan: the schedule's totals and the market x commodity grid equal the API's.
+        browser.by_id("nav-cakupan").click()
+        browser.wait(lambda: browser.by_id("cakupan-judul").text.startswith("Terisi"), "the Cakupan page")
+        Select(browser.by_id("cakupan-hari")).select_by_visible_text("setiap hari")
+        browser.driver.find_element(By.CSS_SELECTOR, "#cakupan-form button").click()
+        browser.wait(lambda: "(setiap hari)" in browser.by_id("cakupan-judul").text, "every day's coverage")
+        frm, to = browser.by_id("cakupan-dari").get_attribute("value"), browser.by_id("cakupan-sampai").get_attribute("value")
+        coverage = api_get(f"/api/v1/coverage?from={frm}&to={to}&weekdays=setiap_hari")
+        said = browser.by_id("cakupan-judul").text
+        check(said.startswith(f"Terisi {angka(coverage['covered'])} dari {angka(coverage['scheduled'])} "
+                              f"({coverage['covered_percent']['text'].replace('.', ',')} %)"), f"coverage: {said} vs {coverage}")
+        grid = {(td.find_element(By.XPATH, "..").get_attribute("data-komoditas"), td.get_attribute("data-pasar")): td
+                for td in browser.driver.find_elements(By.CSS_SELECTOR, "#cakupan-grid td[data-pasar]")}
+        check(len(grid) == len(coverage["rows"]) and len(grid) > 0, f"one cell per row of the API: {len(grid)}")
+        for r in coverage["rows"]:
+            td = grid[(r["commodity_code"], r["market_code"])]
+            check(td.text == f"{r['covered_days']}/{r['scheduled_days']}", f"{r['market_code']} {r['commodity_code']}: {td.text}")
+            check(("kurang" in td.get_attribute("class")) == bool(r["missing_days"]), f"missing days marked: {r}")
+        beras = grid[("beras_medium", "pasar_marabahan")]
+        check(int(beras.text.split("/")[0]) == 2, f"beras medium at Marabahan covered on its two days: {beras.text}")
+        check(browser.driver.find_element(By.CSS_SELECTOR, "#cakupan-grid tr[data-komoditas=beras_medium] th").text
+              == "Beras Medium", "commodities by name")
+        browser.shot("cakupan")
+        browser.driver.execute_script("document.getElementById('cakupan-grid').scrollIntoView()")
+        browser.shot("cakupan-grid")
+
+        # Pelanggaran: the overdue case first, its history with the hostile name as text.
+        browser.by_id("nav-pelanggaran").click()
+        browser.wait(lambda: browser.by_id("pelanggaran-judul").text != "", "the Pelanggaran page")
+        frm, to = browser.by_id("pelanggaran-dari").get_attribute("value"), browser.by_id("pelanggaran-sampai").get_attribute("value")
+        violations = api_get(f"/api/v1/violations?from={frm}&to={to}")
+        check(violations["overdue"] == "1" and len(violations["rows"]) == 1, f"one overdue case: {violations}")
+        said = browser.by_id("pelanggaran-judul").text
+        check(said.startswith(f"{violations['overdue']} terlambat, {violations['open']} terbuka, {violations['closed']} selesai"),
+              f"the counts: {said}")
+        row = browser.driver.find_element(By.CSS_SELECTOR, f"#pelanggaran-tabel tr[data-audit='{audit_id}']")
+        cells = row.find_elements(By.TAG_NAME, "td")
+        v = violations["rows"][0]
+        check(cells[0].text == f"terlambat {v['days_overdue']} hari", f"status: {cells[0].text}")
+        check(cells[1].text == tanggal(audit_day), f"audit day: {cells[1].text}")
+        check(cells[2].text.startswith("Pangkalan LPG contoh Marabahan 1"), f"the outlet by name: {cells[2].text}")
+        check(cells[4].text.startswith("Teguran tertulis") or cells[4].text.lower().startswith("teguran tertulis"),
+              f"the action by name: {cells[4].text}")
+        check(HOSTILE in cells[7].text, f"the hostile name as text: {cells[7].text}")
+        check(not row.find_elements(By.CSS_SELECTOR, "img, b"), "no markup from a laptop became elements")
+        check(browser.driver.execute_script("return window.diserang === undefined"), "no script from a laptop ran")
+        browser.shot("pelanggaran")
+
+        # UTTP: the due list and the verifications equal the API's; a formula stays text.
+        browser.by_id("nav-uttp").click()
+        browser.wait(lambda: browser.by_id("uttp-verifikasi-judul").text != "", "the UTTP page")
+        due = api_get("/api/v1/uttp-due")
+        shown = browser.driver.find_elements(By.CSS_SELECTOR, "#uttp-tempo tbody tr")
+        check(len(shown) == len(due["rows"]), f"the due list: {len(shown)} vs {len(due['rows'])}")
+        check(browser.by_id("uttp-tempo-judul").text.startswith(f"{due['overdue']} terlambat dan {due['due_soon']} jatuh tempo"),
+              f"due counts: {browser.by_id('uttp-tempo-judul').text}")
+        frm, to = browser.by_id("uttp-dari").get_attribute("value"), browser.by_id("uttp-sampai").get_attribute("value")
+        done = api_get(f"/api/v1/uttp-verifications?from={frm}&to={to}")
+        check(done["sah"] == "1" and len(done["rows"]) == 1, f"one sah verification: {done}")
+        check(browser.by_id("uttp-verifikasi-judul").text.startswith(f"{done['sah']} sah, {done['batal']} batal, "
+                                                                      f"{done['discrepancies']} selisih"),
+              f"verification counts: {browser.by_id('uttp-verifikasi-judul').text}")
+        cells = browser.driver.find_elements(By.CSS_SELECTOR, "#uttp-verifikasi tbody tr td")
+        check(cells[4].text == "sah" and cells[8].text == FORMULA, f"the verification: {[c.text for c in cells]}")
+        status, _, csv, _ = request(port, "GET", f"/api/v1/uttp-verifications.csv?from={frm}&to={to}", cookie_of(browser))
+        check(status == 200 and ',"\'=HYPERLINK(""http://contoh.invalid/"",""SKHP"")",' in csv.decode(),
+              f"the SKHP in the CSV download is text, not a formula: {csv.decode()}")
+        browser.shot("uttp")
+
+        # At 360 px every page's tables scroll inside their boxes; the page itself does not.
+        browser.driver.set_window_size(360, 740)
+        for page in ("cakupan", "pelanggaran", "uttp", "harga"):
+            browser.by_id(f"nav-{page}").click()
+            browser.wait(lambda: browser.by_id(page).is_displayed(), f"the {page} page at 360 px")
+            time.sleep(0.3)
+            width = browser.driver.execute_script("return document.documentElement.scrollWidth")
+            check(width <= 360, f"no sideways scroll on {page} at 360 px: {width}")
+            browser.shot(f"{page}-360px")
         browser.by_id("nav-ikk").click()
 
-        browser.driver.set_window_size(360, 740)
         time.sleep(0.3)
         width = browser.driver.execute_script("return document.documentElement.scrollWidth")
         check(width <= 360, f"no sideways scroll at 360 px: {width}")
         browser.shot("ikk-360px")
-        print(f"ok: IKK table of {len(api['rows'])} rows equal to the API, sign-in, sign-out and back-off; "
+        print(f"ok: IKK table of {len(api['rows'])} rows, Harga, Cakupan, Pelanggaran and UTTP equal to the API, "
+              "hostile text kept as text, sign-in, sign-out and back-off; "
               f"screenshots in {args.screenshots}")
         return 0
     finally:

@@ -184,9 +184,199 @@ async function showHarga() {
   }
 }
 
+// ---- Cakupan, Pelanggaran, UTTP: the schedule's coverage, violations, tera ulang ----
+
+const kecamatan = {};  // kecamatan code -> name
+const tindakan = {};   // follow-up action code -> name
+const komoditas = {};  // commodity code -> name
+const BULAN = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+
+// "2026-11-30" -> "30 Nov 2026"; "" -> "–".
+function tanggal(iso) {
+  if (!iso) return '–';
+  const [y, m, d] = iso.split('-');
+  return Number(d) + ' ' + BULAN[Number(m) - 1] + ' ' + y;
+}
+
+// A code as words where no name is kept for it: "stok_kosong" -> "stok kosong".
+function words(code) { return String(code).replaceAll('_', ' '); }
+
+// Sets a report's download links and reads its JSON; shows the server's error under the form.
+async function report(name, query, error, downloads) {
+  for (const [suffix, id] of [['.xlsx', downloads + '-xlsx'], ['.csv', downloads + '-csv']]) {
+    $(id).href = '/api/v1/' + name + suffix + query;
+  }
+  const { status, answer } = await api('/api/v1/' + name + query);
+  if (status !== 200) {
+    $(error).textContent = answer.error ? answer.error.message : 'Laporan tidak dapat dibaca.';
+    return null;
+  }
+  return answer;
+}
+
+function percent(exact) { return exact ? angka(exact.text) + ' %' : '–'; }
+
+async function showCakupan() {
+  $('cakupan-galat').textContent = '';
+  let query = '?from=' + $('cakupan-dari').value + '&to=' + $('cakupan-sampai').value;
+  if ($('cakupan-hari').value) query += '&weekdays=' + $('cakupan-hari').value;
+  const totals = document.querySelector('#cakupan-pasar tbody');
+  const grid = $('cakupan-grid');
+  totals.replaceChildren();
+  grid.tHead.replaceChildren();
+  grid.tBodies[0].replaceChildren();
+  const answer = await report('coverage', query, 'cakupan-galat', 'cakupan');
+  if (!answer) return;
+  $('cakupan-judul').textContent = 'Terisi ' + angka(answer.covered) + ' dari ' + angka(answer.scheduled) +
+    ' (' + percent(answer.covered_percent) + ') pada ' + answer.scheduled_days.length + ' hari terjadwal (' +
+    (answer.weekdays.length === 7 ? 'setiap hari' : answer.weekdays.join(', ')) + '), ' + tanggal(answer.from) + ' s.d. ' + tanggal(answer.to) + '.';
+  for (const m of answer.markets) {
+    const tr = document.createElement('tr');
+    cell(tr, m.market_name || pasar[m.market_code] || m.market_code);
+    cell(tr, angka(m.scheduled), 'angka');
+    cell(tr, angka(m.covered), 'angka');
+    cell(tr, percent(m.covered_percent), 'angka');
+    totals.append(tr);
+  }
+  // Rows are commodities, columns markets (DHIS2's completeness grid).
+  const markets = answer.markets.map((m) => m.market_code);
+  const head = document.createElement('tr');
+  head.append(text('th', 'Komoditas'));
+  for (const code of markets) {
+    const th = text('th', pasar[code] || code, 'angka');
+    th.scope = 'col';
+    head.append(th);
+  }
+  grid.tHead.append(head);
+  const byCommodity = new Map();
+  for (const r of answer.rows) {
+    if (!byCommodity.has(r.commodity_code)) byCommodity.set(r.commodity_code, new Map());
+    byCommodity.get(r.commodity_code).set(r.market_code, r);
+  }
+  for (const [commodity, row] of byCommodity) {
+    const tr = document.createElement('tr');
+    tr.dataset.komoditas = commodity;
+    const th = text('th', komoditas[commodity] || commodity);
+    th.scope = 'row';
+    tr.append(th);
+    for (const market of markets) {
+      const r = row.get(market);
+      if (!r) { cell(tr, '–', 'angka kosong'); continue; }
+      const missing = r.missing_days.length > 0;
+      const td = cell(tr, angka(r.covered_days) + '/' + angka(r.scheduled_days), 'angka' + (missing ? ' kurang' : ''));
+      td.dataset.pasar = market;
+      if (missing) td.title = 'Tanpa sampel: ' + r.missing_days.map(tanggal).join(', ');
+    }
+    grid.tBodies[0].append(tr);
+  }
+}
+
+const URUTAN_STATUS = { terlambat: 0, terbuka: 1, selesai: 2 };
+
+async function showPelanggaran() {
+  $('pelanggaran-galat').textContent = '';
+  let query = '?from=' + $('pelanggaran-dari').value + '&to=' + $('pelanggaran-sampai').value;
+  if ($('pelanggaran-status').value) query += '&status=' + $('pelanggaran-status').value;
+  const body = document.querySelector('#pelanggaran-tabel tbody');
+  body.replaceChildren();
+  const answer = await report('violations', query, 'pelanggaran-galat', 'pelanggaran');
+  if (!answer) return;
+  $('pelanggaran-judul').textContent = angka(answer.overdue) + ' terlambat, ' + angka(answer.open) + ' terbuka, ' +
+    angka(answer.closed) + ' selesai (' + angka(answer.closed_late) + ' melewati batas); per ' + tanggal(answer.as_of) + '.';
+  // Overdue first (the most overdue first), then open, then closed.
+  const rows = [...answer.rows].sort((a, b) => (URUTAN_STATUS[a.status] - URUTAN_STATUS[b.status]) ||
+    (Number(b.days_overdue) - Number(a.days_overdue)));
+  for (const v of rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.audit = v.audit_record_id;
+    tr.dataset.temuan = v.finding_code;
+    let status = v.status;
+    if (v.status === 'terlambat') status += ' ' + v.days_overdue + ' hari';
+    if (v.status === 'selesai' && Number(v.days_late) > 0) status += ', ' + v.days_late + ' hari melewati batas';
+    cell(tr, status, 'status ' + { terlambat: 'kurang', terbuka: 'mendekati', selesai: 'tercapai' }[v.status]);
+    cell(tr, tanggal(v.audit_day));
+    const outlet = cell(tr, v.outlet_name || v.outlet_code);
+    outlet.append(document.createElement('br'),
+      text('span', words(v.outlet_kind) + ' · ' + (kecamatan[v.kecamatan_code] || v.kecamatan_code), 'hint'));
+    const finding = cell(tr, words(v.finding_code));
+    if (v.finding_reason) finding.append(document.createElement('br'), text('span', v.finding_reason, 'hint'));
+    cell(tr, v.last_action_code ? (tindakan[v.last_action_code] || words(v.last_action_code)) + ', ' +
+      tanggal(v.last_action_date) : 'belum ada');
+    cell(tr, tanggal(v.due_date));
+    cell(tr, v.inspector);
+    const history = document.createElement('td');
+    if (v.history.length > 0) {
+      const list = document.createElement('ol');
+      for (const h of v.history) list.append(text('li', h));
+      history.append(list);
+    } else {
+      history.textContent = '–';
+    }
+    tr.append(history);
+    body.append(tr);
+  }
+}
+
+const STATUS_UTTP = { terlambat: 'terlambat', jatuh_tempo: 'jatuh tempo', berlaku: 'berlaku' };
+
+async function showUttp() {
+  $('uttp-galat').textContent = '';
+  const due = document.querySelector('#uttp-tempo tbody');
+  const checked = document.querySelector('#uttp-verifikasi tbody');
+  due.replaceChildren();
+  checked.replaceChildren();
+  const list = await report('uttp-due', '', 'uttp-galat', 'uttp-tempo');
+  if (list) {
+    $('uttp-tempo-judul').textContent = angka(list.overdue) + ' terlambat dan ' + angka(list.due_soon) +
+      ' jatuh tempo dalam ' + list.within_days + ' hari, dari ' + angka(list.registry) + ' alat terdaftar; per ' +
+      tanggal(list.as_of) + '.';
+    for (const u of list.rows) {
+      const tr = document.createElement('tr');
+      tr.dataset.alat = u.instrument_id;
+      cell(tr, u.instrument_id);
+      cell(tr, u.type_name || u.type_code);
+      cell(tr, u.owner);
+      cell(tr, [u.location, pasar[u.market_code], kecamatan[u.kecamatan_code]].filter(Boolean).join(', '));
+      cell(tr, u.last_sah_day ? tanggal(u.last_sah_day) : 'belum pernah sah');
+      cell(tr, u.next_due ? tanggal(u.next_due) : '–');
+      // One meaning per column: days overdue or days left, said in words.
+      const days = Number(u.days);
+      const said = u.status === 'terlambat'
+        ? 'terlambat' + (u.next_due ? ' ' + days + ' hari' : '') + (u.last_batal_day ? ' (batal ' + tanggal(u.last_batal_day) + ')' : '')
+        : STATUS_UTTP[u.status] + ', ' + days + ' hari lagi';
+      cell(tr, said, 'status ' + (u.status === 'terlambat' ? 'kurang' : u.status === 'jatuh_tempo' ? 'mendekati' : 'tercapai'));
+      due.append(tr);
+    }
+  }
+  let query = '?from=' + $('uttp-dari').value + '&to=' + $('uttp-sampai').value;
+  if ($('uttp-selisih').checked) query += '&discrepancies_only=true';
+  const done = await report('uttp-verifications', query, 'uttp-galat', 'uttp-verifikasi');
+  if (!done) return;
+  $('uttp-verifikasi-judul').textContent = angka(done.sah) + ' sah, ' + angka(done.batal) + ' batal, ' +
+    angka(done.discrepancies) + ' selisih antara klaim laptop dan putusan server; ' + tanggal(done.from) + ' s.d. ' +
+    tanggal(done.to) + '.';
+  for (const v of done.rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.rekaman = v.record_id;
+    if (v.discrepancy) tr.className = 'selisih';
+    cell(tr, tanggal(v.day));
+    cell(tr, v.instrument_id + ' · ' + v.type_name);
+    cell(tr, v.owner);
+    cell(tr, words(v.kind));
+    cell(tr, v.computed_verdict || '–', v.computed_verdict === 'batal' ? 'kurang' : '');
+    cell(tr, (v.claimed_verdict || '–') + (v.discrepancy ? ' (selisih)' : ''), v.discrepancy ? 'kurang' : '');
+    cell(tr, v.reasons.join('; ') || '–');
+    cell(tr, v.officer);
+    cell(tr, v.certificate_number || '–');
+    checked.append(tr);
+  }
+}
+
 // ---- Pages ----
 
-const VIEWS = ['ikk', 'harga'];
+const VIEWS = ['ikk', 'harga', 'cakupan', 'pelanggaran', 'uttp'];
+const shown = new Set(['ikk']);
+const SHOW = { harga: showHarga, cakupan: showCakupan, pelanggaran: showPelanggaran, uttp: showUttp };
 
 function showView() {
   const wanted = location.hash.slice(1);
@@ -195,7 +385,11 @@ function showView() {
     $(name).hidden = name !== view;
     if (name === view) $('nav-' + name).setAttribute('aria-current', 'page'); else $('nav-' + name).removeAttribute('aria-current');
   }
-  if (view === 'harga' && !Chart.getChart('grafik')) showHarga();
+  // A page reads its report the first time it is opened; its form reads it again.
+  if (!shown.has(view)) {
+    shown.add(view);
+    SHOW[view]();
+  }
 }
 
 async function start() {
@@ -220,10 +414,21 @@ async function start() {
   const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   $('sampai').value = local(today);
   $('dari').value = local(monthAgo);
-  $('harga-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    showHarga();
-  });
+  for (const k of answer.kecamatan) kecamatan[k.code] = k.name;
+  for (const a of answer.actions) tindakan[a.code] = a.name;
+  for (const c of answer.commodities) komoditas[c.code] = c.name;
+  $('cakupan-sampai').value = local(today);
+  $('cakupan-dari').value = local(new Date(today.getTime() - 27 * 86400000));  // the last four weeks
+  for (const page of ['pelanggaran', 'uttp']) {
+    $(page + '-sampai').value = local(today);
+    $(page + '-dari').value = local(today).slice(0, 5) + '01-01';
+  }
+  for (const [name, show] of Object.entries(SHOW)) {
+    $(name + '-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      show();
+    });
+  }
   window.addEventListener('hashchange', showView);
   await showIkk($('periode').value);
   showView();

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_split.h"
+#include "common/dates.h"
 #include "common/report/tables.h"
 #include "common/report/xlsx.h"
 #include "common/str_cat.h"
@@ -396,7 +397,7 @@ TEST_F(HttpApiTest, BadRequestsGetAClearErrorNamingTheParameter) {
       {"/api/v1/uttp-due?include_valid=mungkin", 400, "expected true or false"},
       {"/api/v1/prices?commodity_code=%G1", 400, "not followed by two hex digits"},
       {"/api/v1/prices?commodity_code=beras%5", 400, "not followed by two hex digits"},
-      {"/api/v1/indicators?period=tahun-ini", 400, "INVALID_ARGUMENT"},
+      {"/api/v1/indicators?period=tahun-depan", 400, "INVALID_ARGUMENT"},
       {"/api/v1/harga", 404, "no report \\\"harga\\\""},
       {"/admin", 404, "no such page"},
   };
@@ -407,6 +408,11 @@ TEST_F(HttpApiTest, BadRequestsGetAClearErrorNamingTheParameter) {
     EXPECT_NE(r.body.find(c.words), std::string::npos) << r.body;
     EXPECT_NE(r.body.find("\"request_id\": \"test\""), std::string::npos) << r.body;
   }
+  // The words people say are periods of the server's today, answered with the concrete label.
+  const std::string month = common::FormatLocalDate(absl::ToCivilDay(clock_->Now(), server_->queries().zone())).substr(0, 7);
+  auto this_month = Get("/api/v1/indicators?period=bulan%20ini", "kabid");
+  EXPECT_EQ(this_month.status, 200) << this_month.body;
+  EXPECT_EQ(this_month.body, Get("/api/v1/indicators?period=" + month, "kabid").body);
   // Percent-encoding is decoded: "beras%5Fmedium" is beras_medium.
   EXPECT_EQ(Get("/api/v1/prices?commodity_code=beras%5Fmedium&from=2026-11-01&to=2026-11-30", "kabid").status, 200);
   Request post;
@@ -530,8 +536,18 @@ TEST_F(HttpApiTest, ADashboardSessionReadsWhatTheTokenReadsAndEndsAtSignOutRevoc
   handil.mutable_market()->set_code("pasar_handil_bakti");
   handil.mutable_market()->set_name("Pasar Handil Bakti");
   handil.mutable_market()->set_kecamatan_code("alalak");
-  ASSERT_THAT(server_->reference().Put({alalak, handil}, {}), IsOk());
-  EXPECT_EQ(nlohmann::json::parse(Page("GET", "/api/v1/sesi", cookie).body)["markets"].size(), 2u);
+  v1::ReferenceEntity warning;
+  warning.mutable_follow_up_action()->set_code("teguran_tertulis");
+  warning.mutable_follow_up_action()->set_name("Teguran tertulis");
+  warning.mutable_follow_up_action()->set_domain("lpg_pangkalan");
+  warning.mutable_follow_up_action()->set_step(1);
+  ASSERT_THAT(server_->reference().Put({alalak, handil, warning}, {}), IsOk());
+  const nlohmann::json names = nlohmann::json::parse(Page("GET", "/api/v1/sesi", cookie).body);
+  EXPECT_EQ(names["markets"].size(), 2u);
+  // Names for the reports' codes: kecamatan and follow-up actions.
+  EXPECT_NE(names["kecamatan"].dump().find(R"({"code":"alalak","name":"Alalak"})"), std::string::npos) << names;
+  EXPECT_NE(names["actions"].dump().find(R"({"code":"teguran_tertulis","name":"Teguran tertulis"})"), std::string::npos)
+      << names;
   const nlohmann::json camat_who = nlohmann::json::parse(Page("GET", "/api/v1/sesi", "pantau_sesi=" + camat).body);
   ASSERT_FALSE(camat_who["markets"].empty());
   for (const auto& m : camat_who["markets"]) EXPECT_EQ(m["code"], "pasar_marabahan") << m;
