@@ -247,9 +247,9 @@ Table PriceStatisticsTable(const v1::GetPriceStatisticsResponse& stats) {
   t.title = StrCat("Statistik harga ", stats.commodity_name(), " (Rp/", stats.unit(), ")");
   const std::vector<std::pair<std::string, Kind>> headers = {
       {"Pasar", Kind::kText},       {"Periode", Kind::kText},         {"Sampel", Kind::kInteger},
-      {"Pedagang", Kind::kInteger}, {"Rata-rata", Kind::kNumber},     {"Median", Kind::kNumber},
-      {"Min", Kind::kInteger},      {"Max", Kind::kInteger},          {"Periode sebelumnya", Kind::kText},
-      {"Perubahan (Rp)", Kind::kNumber}, {"Perubahan (%)", Kind::kPercent}, {"Harga acuan", Kind::kInteger},
+      {"Pedagang", Kind::kInteger}, {"Rata-rata", Kind::kRupiah},     {"Median", Kind::kRupiah},
+      {"Min", Kind::kRupiah},       {"Max", Kind::kRupiah},           {"Periode sebelumnya", Kind::kText},
+      {"Perubahan (Rp)", Kind::kRupiah}, {"Perubahan (%)", Kind::kPercent}, {"Harga acuan", Kind::kRupiah},
       {"Jenis acuan", Kind::kText}, {"Di atas acuan (%)", Kind::kPercent}};
   for (size_t k = 0; k < headers.size(); ++k) {
     t.columns.push_back({kPriceColumns[k], headers[k].first, headers[k].second, k == 0 ? 20u : 10u});
@@ -268,12 +268,12 @@ Table PriceStabilityTable(const v1::GetPriceStabilityResponse& s) {
   t.columns = {{"komoditas", "Komoditas", Kind::kText, 24},
                {"satuan", "Satuan", Kind::kText, 6},
                {"jumlah_periode", "Periode", Kind::kInteger, 7},
-               {"rata_rata_rp", "Rata-rata", Kind::kInteger, 9},
+               {"rata_rata_rp", "Rata-rata", Kind::kRupiah, 9},
                {"kv_persen", "KV (%)", Kind::kPercent, 7},
                {"jumlah_pasar", "Pasar", Kind::kInteger, 5},
                {"pasar_termurah", "Termurah", Kind::kText, 16},
                {"pasar_termahal", "Termahal", Kind::kText, 16},
-               {"selisih_rp", "Selisih", Kind::kInteger, 8},
+               {"selisih_rp", "Selisih", Kind::kRupiah, 8},
                {"selisih_persen", "Selisih (%)", Kind::kPercent, 11},
                {"kv_antar_pasar_persen", "KV pasar (%)", Kind::kPercent, 12}};
   for (const auto& r : s.rows()) {
@@ -321,15 +321,15 @@ Table ViolationsTable(const v1::ListViolationsResponse& v) {
   t.notes.push_back(StrCat("Terbuka ", v.open(), ", terlambat ", v.overdue(), ", selesai ", v.closed(),
                            v.closed_late() > 0 ? StrCat(" (", v.closed_late(), " selesai terlambat)") : ""));
   t.notes.push_back("Kolom Terlambat: hari lewat batas (terlambat), atau hari selesai setelah batas (selesai)");
-  t.columns = {{"tanggal_audit", "Audit", Kind::kText, 10},
+  t.columns = {{"tanggal_audit", "Audit", Kind::kDate, 10},
                {"outlet", "Outlet", Kind::kText, 18},
                {"jenis", "Jenis", Kind::kText, 13},
                {"kecamatan", "Kecamatan", Kind::kText, 12},
                {"temuan", "Temuan", Kind::kText, 22},
                {"tindakan", "Tindakan", Kind::kInteger, 8},
                {"tindakan_terakhir", "Terakhir", Kind::kText, 18},
-               {"tanggal_tindakan", "Tgl tindakan", Kind::kText, 12},
-               {"batas_waktu", "Batas", Kind::kText, 10},
+               {"tanggal_tindakan", "Tgl tindakan", Kind::kDate, 12},
+               {"batas_waktu", "Batas", Kind::kDate, 10},
                {"status", "Status", Kind::kText, 9},
                {"hari_terlambat", "Terlambat", Kind::kInteger, 9},
                {"petugas", "Petugas", Kind::kText, 10},
@@ -358,15 +358,19 @@ Table UttpDueTable(const v1::ListUttpDueResponse& d) {
                {"jenis", "Jenis", Kind::kText, 20},
                {"pemilik", "Pemilik", Kind::kText, 18},
                {"lokasi", "Lokasi", Kind::kText, 18},
-               {"sah_terakhir", "Sah terakhir", Kind::kText, 12},
-               {"batal", "Batal", Kind::kText, 10},
-               {"jatuh_tempo", "Jatuh tempo", Kind::kText, 11},
+               {"sah_terakhir", "Sah terakhir", Kind::kDate, 12},
+               {"batal", "Batal", Kind::kDate, 10},
+               {"jatuh_tempo", "Jatuh tempo", Kind::kDate, 11},
                {"status", "Status", Kind::kText, 11},
-               {"hari", "Hari", Kind::kInteger, 5}};
+               {"terlambat_hari", "Terlambat (hari)", Kind::kInteger, 9},
+               {"sisa_hari", "Sisa (hari)", Kind::kInteger, 5}};
   for (const auto& r : d.rows()) {
+    // One meaning per column: days past due, or days left; a never-verified instrument has neither.
+    const bool overdue = r.status() == "terlambat";
     t.rows.push_back({r.instrument_id(), r.type_name().empty() ? r.type_code() : r.type_name(), r.owner(),
                       r.market_code().empty() ? r.location() : r.market_code(), r.last_sah_day(), r.last_batal_day(),
-                      r.next_due(), r.status(), StrCat(r.days())});
+                      r.next_due(), r.status(), overdue && !r.next_due().empty() ? StrCat(r.days()) : "",
+                      overdue ? "" : StrCat(r.days())});
   }
   return t;
 }
@@ -375,7 +379,7 @@ Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& v) {
   Table t;
   t.title = StrCat("Tera / tera ulang UTTP ", v.from(), " s.d. ", v.to());
   t.notes.push_back(StrCat("Sah ", v.sah(), ", batal ", v.batal(), ", selisih dengan klaim laptop ", v.discrepancies()));
-  t.columns = {{"tanggal", "Tanggal", Kind::kText, 10},
+  t.columns = {{"tanggal", "Tanggal", Kind::kDate, 10},
                {"alat", "Alat", Kind::kText, 16},
                {"jenis", "Jenis", Kind::kText, 18},
                {"pemilik", "Pemilik", Kind::kText, 16},

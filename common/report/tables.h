@@ -12,7 +12,8 @@ namespace pantau::report {
 
 // A report as a table, written out as text, CSV or XLSX (common/report/xlsx.h) alike.
 struct Table {
-  enum class Kind { kText, kInteger, kNumber, kPercent };  // kPercent: always 2 decimals
+  // kPercent: always 2 decimals; kRupiah: whole or decimal Rupiah; kDate: a local date YYYY-MM-DD.
+  enum class Kind { kText, kInteger, kNumber, kPercent, kRupiah, kDate };
   struct Column {
     std::string key;     // CSV header and JSON key: "rata_rata"
     std::string header;  // for people: "Rata-rata"

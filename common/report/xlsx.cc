@@ -91,6 +91,54 @@ void WriteValue(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const std::s
   worksheet_write_string(sheet, row, col, text.c_str(), plain);
 }
 
+// The number formats of a report table's cells, by kind (Excel shows the separators of its own
+// locale: "Rp 13.100" and "3,09 %" in an Indonesian one).
+struct CellFormats {
+  lxw_format* text;
+  lxw_format* whole;
+  lxw_format* decimal;
+  lxw_format* rupiah;
+  lxw_format* rupiah_decimal;
+  lxw_format* percent;
+  lxw_format* date;
+};
+
+// A local date "2026-11-03" as a date cell; false when the text is no date.
+bool WriteDate(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const std::string& text, lxw_format* format) {
+  int y = 0, m = 0, d = 0;
+  char extra = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 ||
+      d < 1 || d > 31) {
+    return false;
+  }
+  lxw_datetime when = {y, m, d, 0, 0, 0};
+  return worksheet_write_datetime(sheet, row, col, &when, format) == LXW_NO_ERROR;
+}
+
+void WriteCell(lxw_worksheet* sheet, lxw_row_t row, lxw_col_t col, const std::string& text, Table::Kind kind,
+               const CellFormats& f) {
+  switch (kind) {
+    case Table::Kind::kText:
+      if (text.empty()) break;
+      worksheet_write_string(sheet, row, col, text.c_str(), f.text);
+      return;
+    case Table::Kind::kDate:
+      if (!text.empty() && WriteDate(sheet, row, col, text, f.date)) return;
+      break;
+    case Table::Kind::kRupiah:
+      WriteValue(sheet, row, col, text, true, f.rupiah, f.rupiah_decimal, f.text);
+      return;
+    case Table::Kind::kPercent:
+      WriteValue(sheet, row, col, text, true, f.percent, f.percent, f.text);
+      return;
+    case Table::Kind::kInteger:
+    case Table::Kind::kNumber:
+      WriteValue(sheet, row, col, text, true, f.whole, f.decimal, f.text);
+      return;
+  }
+  WriteValue(sheet, row, col, text, false, f.whole, f.decimal, f.text);
+}
+
 // The signatory block in columns [first_col, last_col] from `row`; returns the row after it.
 lxw_row_t WriteSignatory(Workbook& book, lxw_worksheet* sheet, lxw_row_t row, lxw_col_t first_col,
                          lxw_col_t last_col, const Signatory& s) {
@@ -214,6 +262,8 @@ absl::Status WriteIkkXlsx(const v1::GetIndicatorTableResponse& table, const Sign
       start = k;
     }
   }
+  worksheet_freeze_panes(sheet, kHeader + 1, 0);
+  worksheet_autofilter(sheet, kHeader, 0, std::max(kHeader, row - 1), kLast);
   worksheet_set_landscape(sheet);
   worksheet_set_paper(sheet, 9);  // A4
   worksheet_repeat_rows(sheet, kHeader, kHeader);
@@ -230,9 +280,13 @@ absl::Status WriteTableXlsx(const Table& table, const Signatory& signatory, cons
   format_set_font_size(title, 12);
   lxw_format* header = book.Format(true, true, true, nullptr, true);
   format_set_bg_color(header, 0xD9D9D9);
-  lxw_format* cell = book.Format(false, true, true);
-  lxw_format* whole = book.Format(false, true, false, "#,##0");
-  lxw_format* decimal = book.Format(false, true, false, "#,##0.00");
+  const CellFormats formats = {book.Format(false, true, true),
+                                book.Format(false, true, false, "#,##0"),
+                                book.Format(false, true, false, "#,##0.00"),
+                                book.Format(false, true, false, "\"Rp \"#,##0"),
+                                book.Format(false, true, false, "\"Rp \"#,##0.00"),
+                                book.Format(false, true, false, "0.00\" %\""),
+                                book.Format(false, true, false, "d mmm yyyy")};
   lxw_row_t row = 0;
   worksheet_write_string(sheet, row++, 0, table.title.c_str(), title);
   worksheet_write_string(sheet, row++, 0, signatory.agency.c_str(), nullptr);
@@ -248,11 +302,15 @@ absl::Status WriteTableXlsx(const Table& table, const Signatory& signatory, cons
   ++row;
   for (const auto& cells : table.rows) {
     for (size_t k = 0; k < table.columns.size() && k < cells.size(); ++k) {
-      const Table::Kind kind = table.columns[k].kind;
-      WriteValue(sheet, row, static_cast<lxw_col_t>(k), cells[k], kind != Table::Kind::kText, whole,
-                 decimal, cell);
+      WriteCell(sheet, row, static_cast<lxw_col_t>(k), cells[k], table.columns[k].kind, formats);
     }
     ++row;
+  }
+  // The header row stays in view while scrolling, and filters every column.
+  worksheet_freeze_panes(sheet, header_row + 1, 0);
+  if (!table.columns.empty()) {
+    worksheet_autofilter(sheet, header_row, 0, std::max(header_row, row - 1),
+                         static_cast<lxw_col_t>(table.columns.size() - 1));
   }
   worksheet_repeat_rows(sheet, header_row, header_row);
   worksheet_set_landscape(sheet);

@@ -214,11 +214,15 @@ TEST(ReportsTest, TablesShowMissingValuesAsDashesOnATerminal) {
   EXPECT_NE(line.find(" - "), std::string::npos) << line;
 }
 
-// Every non-empty cell of the workbook as read by openpyxl: "A1" -> "n:20" or "s:text"; merged
-// ranges under "merged".
-std::map<std::string, std::string> ReadCells(const std::string& path) {
-  auto result = pantau::testing::RunCommand(
-      {"/usr/bin/python3", std::string(PANTAU_SOURCE_DIR) + "/tests/tools/xlsx_cells.py", path});
+// Every non-empty cell of the workbook as read by openpyxl: "A1" -> "n:20", "s:text" or
+// "d:2026-11-03"; merged
+// ranges under "merged", the frozen panes under "freeze", the filter under "filter"; with `formats`,
+// each number or date cell's format under "format:D6".
+std::map<std::string, std::string> ReadCells(const std::string& path, bool formats = false) {
+  std::vector<std::string> command = {"/usr/bin/python3", std::string(PANTAU_SOURCE_DIR) + "/tests/tools/xlsx_cells.py"};
+  if (formats) command.push_back("--formats");
+  command.push_back(path);
+  auto result = pantau::testing::RunCommand(command);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   std::map<std::string, std::string> cells;
   const std::vector<std::string> lines = absl::StrSplit(result.out, '\n', absl::SkipEmpty());
@@ -227,6 +231,10 @@ std::map<std::string, std::string> ReadCells(const std::string& path) {
     const std::string where = parts[0].substr(parts[0].find('!') + 1);
     if (where == "merged") {
       cells["merged"] += (cells["merged"].empty() ? "" : " ") + parts[1];
+    } else if (where == "freeze" || where == "filter") {
+      cells[where] = parts[1];
+    } else if (where == "format") {
+      cells["format:" + parts[1]] = parts[2];
     } else {
       cells[where] = parts[1] + ":" + parts[2];
     }
@@ -283,6 +291,8 @@ TEST_F(XlsxTest, TheIkkWorkbookReadsBackCellByCell) {
       {"G12", "s:Kepala Dinas Koperasi, Perindustrian dan Perdagangan Kabupaten Barito Kuala"},
       {"G16", "s:H. CONTOH, S.E."}, {"G17", "s:Pembina Tingkat I"}, {"G18", "s:NIP. 19700101 199003 1 001"},
       {"merged", "A1:J1 A2:J2 A3:J3 G11:J11 G12:J12 G16:J16 G17:J17 G18:J18"},
+      // The header row stays in view and filters the rows.
+      {"freeze", "A6"}, {"filter", "A5:J8"},
   };
   EXPECT_EQ(cells, expected);
 }
@@ -324,6 +334,58 @@ TEST_F(XlsxTest, AReportTableKeepsNumbersAsNumbersAndMissingValuesEmpty) {
   EXPECT_EQ(cells.at("A7"), "s:MinyaKita");
   EXPECT_EQ(cells.count("E7"), 0u);  // no KV from one month: an empty cell, not 0
   EXPECT_EQ(cells.count("K7"), 0u);
+}
+
+// The cell at `key`, or "(none)" listing what there is, so a miss says what was written.
+std::string At(const std::map<std::string, std::string>& cells, const std::string& key) {
+  auto it = cells.find(key);
+  if (it != cells.end()) return it->second;
+  std::string all;
+  for (const auto& [k, v] : cells) all += k + "=" + v + " ";
+  return "(none; the workbook has: " + all + ")";
+}
+
+TEST_F(XlsxTest, RupiahPercentagesAndDatesAreNumberFormatsAndTheHeaderIsFrozenAndFiltered) {
+  const std::string prices = (dir_ / "prices.xlsx").string();
+  ASSERT_TRUE(WriteTableXlsx(PriceStatisticsTable(FromText<v1::GetPriceStatisticsResponse>(R"(
+      commodity_code: "beras_medium" commodity_name: "Beras Medium" unit: "kg"
+      points { market_code: "pasar_marabahan" period: "2026-11-25" samples: 3 traders: 2
+               mean_rupiah { numerator: 39400 denominator: 3 text: "13133.33" }
+               median_rupiah { numerator: 13100 denominator: 1 text: "13100" } min_rupiah: 13000 max_rupiah: 13300
+               previous_period: "2026-11-24" change_rupiah { numerator: 1100 denominator: 3 text: "366.67" }
+               change_percent { numerator: 27500 denominator: 9850 text: "2.79" }
+               reference_rupiah: 13100 reference_kind: "HET" })")),
+                             Signatory{}, prices)
+                  .ok());
+  auto cells = ReadCells(prices, /*formats=*/true);
+  // Row 4 is the header (title, agency, a blank row); the values are the exact numbers sent.
+  EXPECT_EQ(At(cells, "E4"), "s:Rata-rata");
+  EXPECT_EQ(At(cells, "E5"), "n:13133.33");
+  EXPECT_EQ(At(cells, "format:E5"), "\"Rp \"#,##0.00");
+  EXPECT_EQ(At(cells, "F5"), "n:13100");
+  EXPECT_EQ(At(cells, "format:F5"), "\"Rp \"#,##0");
+  EXPECT_EQ(At(cells, "L5"), "n:13100");  // the HET, in Rupiah
+  EXPECT_EQ(At(cells, "format:L5"), "\"Rp \"#,##0");
+  EXPECT_EQ(At(cells, "K5"), "n:2.79");
+  EXPECT_EQ(At(cells, "format:K5"), "0.00\" %\"");
+  EXPECT_EQ(At(cells, "C5"), "n:3");
+  EXPECT_EQ(At(cells, "format:C5"), "#,##0");
+  EXPECT_EQ(cells.count("N5"), 0u);  // nothing above the reference price was sent: empty, not 0
+  EXPECT_EQ(At(cells, "freeze"), "A5");
+  EXPECT_EQ(At(cells, "filter"), "A4:N5");
+
+  const std::string violations = (dir_ / "violations.xlsx").string();
+  ASSERT_TRUE(WriteTableXlsx(ViolationsTable(Violations()), Signatory{}, violations).ok());
+  cells = ReadCells(violations, /*formats=*/true);
+  // Dates are date cells (sortable and filterable as dates), shown as "3 Nov 2026".
+  const v1::ListViolationsResponse listed = Violations();
+  const v1::ViolationRow& first = listed.rows(0);
+  EXPECT_EQ(At(cells, "A6"), "s:Audit");  // the header, under the title, the agency and two notes
+  EXPECT_EQ(At(cells, "A7"), "d:" + first.audit_day());
+  EXPECT_EQ(At(cells, "format:A7"), "d mmm yyyy");
+  EXPECT_EQ(At(cells, "I7"), "d:" + first.due_date());
+  EXPECT_EQ(At(cells, "freeze"), "A7");
+  EXPECT_EQ(At(cells, "filter"), "A6:O" + std::to_string(6 + listed.rows_size()));
 }
 
 TEST_F(XlsxTest, AnUnwritablePathIsAnErrorAndLeavesNothing) {
