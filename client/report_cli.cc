@@ -2,6 +2,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -24,6 +28,20 @@ absl::Status Failed(const absl::Status& got) {
 
 }  // namespace
 
+report::TextLayout TerminalLayout(bool wide) {
+  report::TextLayout layout;
+  layout.wide = wide;
+  winsize size{};
+  if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) {
+    layout.width = size.ws_col;
+  } else if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    char* end = nullptr;
+    const long n = std::strtol(columns, &end, 10);
+    if (end != columns && *end == '\0' && n >= 20 && n <= 1000) layout.width = static_cast<size_t>(n);
+  }
+  return layout;
+}
+
 ReportCommands::ReportCommands(CLI::App& app) {
   report_ = app.add_subcommand("report", "supervisor reports (needs a supervisor or admin token)");
   report_->require_subcommand(1);
@@ -34,6 +52,8 @@ ReportCommands::ReportCommands(CLI::App& app) {
     command->add_option("--out", report_out_, "write to this file instead of the terminal (needed for xlsx)");
     command->add_option("--signatory", report_signatory_,
                         "xlsx: JSON file of who signs (default: signatory.json in the home folder)");
+    command->add_flag("--wide", wide_, "table: one line per row, however wide (default: wrapped to the terminal)");
+    command->add_flag("--codes", codes_, "table and xlsx: codes (pasar_marabahan) where names are shown");
     return command;
   };
   report_ikk_ = add_report("ikk", "the whole IKK table: target, realisasi, capaian");
@@ -59,7 +79,7 @@ ReportCommands::ReportCommands(CLI::App& app) {
       ->check(CLI::IsMember({"day", "week", "month"}));
 
   report_coverage_ = add_report("coverage", "which market x commodity has prices on the scheduled days");
-  report_coverage_->add_option("--from", price_from_, "first day (default: the first of this month)");
+  report_coverage_->add_option("--from", price_from_, "first day (default: four weeks ago, 27 days before --to)");
   report_coverage_->add_option("--to", price_to_, "last day (default: today)");
   report_coverage_->add_option("--weekday", coverage_weekdays_,
                               "scheduled weekdays: senin ... minggu or setiap_hari (default: the server's, selasa)");
@@ -134,7 +154,9 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       err << "pantau: wrote " << report_out_ << "\n";
       return absl::OkStatus();
     }
-    text = report_format_ == "csv" ? IkkCsv(answer) : report_format_ == "json" ? IkkJson(answer) : IkkTable(answer);
+    text = report_format_ == "csv"    ? IkkCsv(answer)
+           : report_format_ == "json" ? IkkJson(answer)
+                                      : IkkTable(answer, TerminalLayout(wide_));
   } else if (report_prices_->parsed()) {
     v1::GetPriceStatisticsRequest request;
     request.set_commodity_code(price_commodity_);
@@ -146,7 +168,13 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
     got = FromGrpc(stub->GetPriceStatistics(&context, request, &answer));
     if (!got.ok()) return Failed(got);
     if (report_format_ == "xlsx") table = PriceStatisticsTable(answer);
-    text = report_format_ == "csv" ? PriceCsv(answer) : report_format_ == "json" ? PriceJson(answer) : PriceTable(answer);
+    if (report_format_ == "table") {
+      Table shown = PriceTextTable(answer);
+      if (!codes_) ShowNames(shown, ctx.catalog);
+      text = TableText(shown, TerminalLayout(wide_));
+    } else {
+      text = report_format_ == "csv" ? PriceCsv(answer) : report_format_ == "json" ? PriceJson(answer) : "";
+    }
   } else {
     std::unique_ptr<google::protobuf::Message> answer;
     if (report_stability_->parsed()) {
@@ -162,8 +190,10 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       answer = std::move(a);
     } else if (report_coverage_->parsed()) {
       v1::GetCoverageRequest request;
-      request.set_from(!price_from_.empty() ? price_from_ : common::FormatLocalDate(absl::CivilDay(absl::CivilMonth(today))));
+      // The four weeks up to --to (today): every weekday of the schedule four times, none to come.
       request.set_to(!price_to_.empty() ? price_to_ : today_text);
+      const std::optional<absl::CivilDay> last = common::ParseLocalDate(request.to());
+      request.set_from(!price_from_.empty() ? price_from_ : common::FormatLocalDate((last ? *last : today) - 27));
       for (const auto& w : coverage_weekdays_) request.add_weekdays(w);
       request.set_market_code(price_market_);
       request.set_commodity_code(price_commodity_);
@@ -201,9 +231,13 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       answer = std::move(a);
     }
     if (!got.ok()) return Failed(got);
-    text = report_format_ == "csv" ? TableCsv(*table) : report_format_ == "json" ? ResponseJson(*answer) : TableText(*table);
+    if (report_format_ == "table" && !codes_) ShowNames(*table, ctx.catalog);
+    text = report_format_ == "csv"    ? TableCsv(*table)
+           : report_format_ == "json" ? ResponseJson(*answer)
+                                      : TableText(*table, TerminalLayout(wide_));
   }
   if (report_format_ == "xlsx") {
+    if (!codes_) ShowNames(*table, ctx.catalog);
     if (absl::Status w = WriteTableXlsx(*table, signatory, report_out_); !w.ok()) return w;
     err << "pantau: wrote " << report_out_ << "\n";
     return absl::OkStatus();

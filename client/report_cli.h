@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "client/laptop_store.h"
 #include "common/reference_catalog.h"
+#include "common/report/tables.h"
 
 namespace pantau::client {
 
@@ -23,6 +24,10 @@ struct ReportContext {
   std::string home;  // where signatory.json is looked for
   absl::Time now;
 };
+
+// How a table fits this terminal: the width of standard output when it is a terminal, else
+// $COLUMNS, else 80 columns; `wide`: one line per row.
+report::TextLayout TerminalLayout(bool wide);
 
 class ReportCommands {
  public:
@@ -50,6 +55,8 @@ class ReportCommands {
   int within_days_ = 0;
   bool include_valid_ = false;
   bool discrepancies_only_ = false;
+  bool wide_ = false;   // one line per row on a terminal
+  bool codes_ = false;  // codes where names would be shown
 };
 
 }  // namespace pantau::client

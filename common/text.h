@@ -15,6 +15,10 @@ bool IsValidUtf8(std::string_view text);
 // other than what is stored, so it may not be stored as free text.
 std::string BidiControlIn(std::string_view text);
 
+// The number of characters (code points) of UTF-8 `text`: its width in a terminal's columns for
+// the scripts Pantau shows.
+size_t Utf8Length(std::string_view text);
+
 // At most `max_bytes` of `text`, cut at a character boundary so well-formed UTF-8 stays so.
 std::string_view TruncateUtf8(std::string_view text, size_t max_bytes);
 

@@ -1,5 +1,7 @@
 #include "common/report/tables.h"
 
+#include <algorithm>
+#include <functional>
 #include <iterator>
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -7,11 +9,15 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
+#include "common/dates.h"
 #include "common/str_cat.h"
+#include "common/text.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace pantau::report {
 namespace {
+
+using Kind = Table::Kind;
 
 // A number as the reports write it ("-1250", "+3.5", "-0,25"): no spreadsheet reads it as a formula.
 bool IsPlainNumber(const std::string& text) {
@@ -49,26 +55,67 @@ std::string CsvField(const std::string& text) {
 
 namespace {
 
-// Width in characters of UTF-8 text (counts code points).
-size_t Width(const std::string& text) {
-  size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string Fit(const std::string& text, size_t width) {
-  if (Width(text) <= width) return text + std::string(width - Width(text), ' ');
-  std::string out;
-  size_t n = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && ++n > width - 1) break;
-    out += text[i];
-  }
-  return out + "…";
-}
+size_t Width(const std::string& text) { return common::Utf8Length(text); }
 
 std::string RightAlign(const std::string& text, size_t width) {
   return std::string(width > Width(text) ? width - Width(text) : 0, ' ') + text;
+}
+
+std::string PadRight(const std::string& text, size_t width) {
+  return text + std::string(width > Width(text) ? width - Width(text) : 0, ' ');
+}
+
+// The words of `text` in lines of at most `width` characters (a longer word on a line of its own).
+std::vector<std::string> Wrap(const std::string& text, size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (!line.empty() && Width(line) + 1 + Width(word) > width) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  return lines;
+}
+
+size_t LongestWord(const std::string& text) {
+  size_t longest = 0;
+  for (const std::string& word : Wrap(text, 0)) longest = std::max(longest, Width(word));
+  return longest;
+}
+
+// Numbers are right-aligned and never wrapped; text and dates ("3 Nov 2026") wrap at spaces.
+bool Numeric(Table::Kind kind) { return kind != Table::Kind::kText && kind != Table::Kind::kDate; }
+
+// A cell as a terminal shows it.
+std::string Shown(const std::string& value, Table::Kind kind) {
+  if (value.empty()) return "-";
+  switch (kind) {
+    case Table::Kind::kRupiah:
+      return IsPlainNumber(value) ? "Rp " + IndonesianNumber(value) : value;
+    case Table::Kind::kInteger:
+    case Table::Kind::kNumber:
+    case Table::Kind::kPercent:
+      return IndonesianNumber(value);
+    case Table::Kind::kDate:
+      if (std::optional<absl::CivilDay> day = common::ParseLocalDate(value)) {
+        static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                                              "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+        return StrCat(day->day(), " ", kMonths[day->month() - 1], " ", day->year());
+      }
+      break;
+    case Table::Kind::kText:
+      break;
+  }
+  return value;
 }
 
 std::string ValueText(const v1::IndicatorRow& row, int which) {
@@ -77,24 +124,22 @@ std::string ValueText(const v1::IndicatorRow& row, int which) {
   if (which == 0) present = row.has_target(), v = &row.target();
   if (which == 1) present = row.has_realisasi(), v = &row.realisasi();
   if (which == 2) present = row.has_capaian(), v = &row.capaian();
-  return present ? v->text() : "-";
+  return present ? v->text() : "";
 }
 
 }  // namespace
 
-std::string IkkTable(const v1::GetIndicatorTableResponse& table) {
-  std::string out = StrCat("Periode ", table.period(), " (", table.first_day(), " s.d. ",
-                           table.last_day(), ")\n");
-  constexpr size_t kName = 60;
-  out += StrCat(RightAlign("No", 3), "  ", Fit("Indikator", kName), "  ", RightAlign("Target", 9),
-                "  ", RightAlign("Realisasi", 9), "  ", RightAlign("Capaian %", 9), "  Sumber\n");
+std::string IkkTable(const v1::GetIndicatorTableResponse& table, TextLayout layout) {
+  Table t;
+  t.title = StrCat("Periode ", table.period(), " (", table.first_day(), " s.d. ", table.last_day(), ")");
+  t.columns = {{"no", "No", Kind::kInteger},        {"indikator", "Indikator", Kind::kText},
+               {"target", "Target", Kind::kNumber}, {"realisasi", "Realisasi", Kind::kNumber},
+               {"capaian", "Capaian %", Kind::kPercent}, {"sumber", "Sumber", Kind::kText}};
   for (const auto& row : table.rows()) {
-    out += StrCat(RightAlign(StrCat(row.indicator().number()), 3), "  ",
-                  Fit(row.indicator().name(), kName), "  ", RightAlign(ValueText(row, 0), 9), "  ",
-                  RightAlign(ValueText(row, 1), 9), "  ", RightAlign(ValueText(row, 2), 9), "  ",
-                  row.source(), "\n");
+    t.rows.push_back({StrCat(row.indicator().number()), row.indicator().name(), ValueText(row, 0), ValueText(row, 1),
+                      ValueText(row, 2), row.source()});
   }
-  return out;
+  return TableText(t, layout);
 }
 
 std::string IkkCsv(const v1::GetIndicatorTableResponse& table) {
@@ -163,41 +208,148 @@ std::string PriceJson(const v1::GetPriceStatisticsResponse& stats) {
   return ResponseJson(stats);
 }
 
-std::string PriceTable(const v1::GetPriceStatisticsResponse& stats) {
-  std::string out = StrCat(stats.commodity_name(), " (Rp/", stats.unit(), ")\n");
-  out += StrCat(Fit("Pasar", 22), "  ", Fit("Periode", 10), "  ", RightAlign("n", 3), "  ",
-                RightAlign("Rata-rata", 10), "  ", RightAlign("Median", 8), "  ", RightAlign("Min", 7),
-                "  ", RightAlign("Max", 7), "  ", RightAlign("Ubah %", 7), "  ", RightAlign("vs acuan %", 10),
-                "\n");
+std::string PriceTable(const v1::GetPriceStatisticsResponse& stats, TextLayout layout) {
+  return TableText(PriceTextTable(stats), layout);
+}
+
+Table PriceTextTable(const v1::GetPriceStatisticsResponse& stats) {
+  Table t;
+  t.title = StrCat(stats.commodity_name(), " (Rp/", stats.unit(), ")");
+  t.columns = {{"pasar", "Pasar", Kind::kText},        {"periode", "Periode", Kind::kText},
+               {"sampel", "n", Kind::kInteger},        {"rata_rata", "Rata-rata", Kind::kRupiah},
+               {"median", "Median", Kind::kRupiah},    {"min", "Min", Kind::kRupiah},
+               {"max", "Max", Kind::kRupiah},          {"perubahan_persen", "Ubah %", Kind::kPercent},
+               {"di_atas_acuan_persen", "vs acuan %", Kind::kPercent}};
   for (const auto& p : stats.points()) {
-    out += StrCat(Fit(p.market_code(), 22), "  ", Fit(p.period(), 10), "  ", RightAlign(StrCat(p.samples()), 3),
-                  "  ", RightAlign(p.mean_rupiah().text(), 10), "  ", RightAlign(p.median_rupiah().text(), 8),
-                  "  ", RightAlign(StrCat(p.min_rupiah()), 7), "  ", RightAlign(StrCat(p.max_rupiah()), 7),
-                  "  ", RightAlign(p.has_change_percent() ? p.change_percent().text() : "-", 7), "  ",
-                  RightAlign(p.has_above_reference_percent() ? p.above_reference_percent().text() : "-", 10),
-                  "\n");
+    t.rows.push_back({p.market_code(), p.period(), StrCat(p.samples()), p.mean_rupiah().text(), p.median_rupiah().text(),
+                      StrCat(p.min_rupiah()), StrCat(p.max_rupiah()),
+                      p.has_change_percent() ? p.change_percent().text() : "",
+                      p.has_above_reference_percent() ? p.above_reference_percent().text() : ""});
   }
+  return t;
+}
+
+void ShowNames(Table& table, const common::ReferenceCatalog& catalog) {
+  for (size_t k = 0; k < table.columns.size(); ++k) {
+    const std::string& key = table.columns[k].key;
+    std::function<std::string(const std::string&)> name;
+    if (key == "pasar" || key == "lokasi" || key == "pasar_termurah" || key == "pasar_termahal") {
+      name = [&](const std::string& code) {
+        const v1::Market* m = catalog.FindMarket(code);
+        return m != nullptr && !m->name().empty() ? m->name() : code;
+      };
+    } else if (key == "komoditas") {
+      name = [&](const std::string& code) {
+        const v1::Commodity* c = catalog.FindCommodity(code);
+        return c != nullptr && !c->name().empty() ? c->name() : code;
+      };
+    } else if (key == "kecamatan") {
+      name = [&](const std::string& code) {
+        const v1::Kecamatan* c = catalog.FindKecamatan(code);
+        return c != nullptr && !c->name().empty() ? c->name() : code;
+      };
+    } else if (key == "tindakan_terakhir") {
+      name = [&](const std::string& code) {
+        const v1::FollowUpAction* a = catalog.FindFollowUpAction(code);
+        return a != nullptr && !a->name().empty() ? a->name() : code;
+      };
+    } else {
+      continue;
+    }
+    for (auto& row : table.rows) {
+      if (k < row.size() && !row[k].empty()) row[k] = name(row[k]);
+    }
+  }
+}
+
+std::string IndonesianNumber(const std::string& text) {
+  if (!IsPlainNumber(text)) return text;
+  const size_t sign = text[0] == '-' || text[0] == '+' ? 1 : 0;
+  const size_t point = text.find_first_of(".,");
+  const std::string whole = text.substr(sign, point == std::string::npos ? std::string::npos : point - sign);
+  std::string out = text.substr(0, sign);
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += '.';
+    out += whole[i];
+  }
+  if (point != std::string::npos) out += "," + text.substr(point + 1);
   return out;
 }
 
-std::string TableText(const Table& table) {
+std::string TableText(const Table& all, TextLayout layout) {
+  // A column empty in every row says nothing on a terminal: it is left out (CSV and XLSX keep it).
+  Table table = all;
+  if (!all.rows.empty()) {
+    table.columns.clear();
+    for (auto& row : table.rows) row.clear();
+    for (size_t k = 0; k < all.columns.size(); ++k) {
+      const bool empty = std::all_of(all.rows.begin(), all.rows.end(),
+                                     [&](const auto& row) { return k >= row.size() || row[k].empty(); });
+      if (empty) continue;
+      table.columns.push_back(all.columns[k]);
+      for (size_t r = 0; r < all.rows.size(); ++r) table.rows[r].push_back(all.rows[r][k]);
+    }
+  }
+  const size_t n = table.columns.size();
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : table.rows) {
+    std::vector<std::string> shown;
+    for (size_t k = 0; k < n; ++k) shown.push_back(Shown(k < row.size() ? row[k] : "", table.columns[k].kind));
+    cells.push_back(std::move(shown));
+  }
+  // Each column's natural width (one line per cell) and the narrowest it may be wrapped to: its
+  // longest word for text and dates, the whole value for numbers, which are never wrapped.
+  std::vector<size_t> widths(n), narrowest(n);
+  for (size_t k = 0; k < n; ++k) {
+    const bool wraps = !Numeric(table.columns[k].kind);
+    widths[k] = Width(table.columns[k].header);
+    narrowest[k] = LongestWord(table.columns[k].header);
+    for (const auto& row : cells) {
+      widths[k] = std::max(widths[k], Width(row[k]));
+      narrowest[k] = std::max(narrowest[k], wraps ? LongestWord(row[k]) : Width(row[k]));
+    }
+  }
+  if (!layout.wide && n > 0) {
+    size_t total = 2 * (n - 1);
+    for (size_t w : widths) total += w;
+    // Narrow the widest column that can still give, one character at a time, until it fits.
+    while (total > layout.width) {
+      size_t pick = n;
+      for (size_t k = 0; k < n; ++k) {
+        if (widths[k] > narrowest[k] && (pick == n || widths[k] > widths[pick])) pick = k;
+      }
+      if (pick == n) break;  // every column at its narrowest: wider than the terminal, never cut
+      --widths[pick];
+      --total;
+    }
+  }
   std::string out = table.title + "\n";
   for (const auto& note : table.notes) out += note + "\n";
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string text;
-    for (size_t k = 0; k < table.columns.size(); ++k) {
-      const auto& c = table.columns[k];
-      const std::string cell = k < cells.size() && !cells[k].empty() ? cells[k] : "-";
-      if (k > 0) text += "  ";
-      text += c.kind == Table::Kind::kText ? Fit(cell, c.width) : RightAlign(cell, c.width);
+  auto row_text = [&](const std::vector<std::string>& row, bool header) {
+    std::vector<std::vector<std::string>> wrapped(n);
+    size_t lines = 1;
+    for (size_t k = 0; k < n; ++k) {
+      wrapped[k] = layout.wide ? std::vector<std::string>{row[k]} : Wrap(row[k], widths[k]);
+      lines = std::max(lines, wrapped[k].size());
     }
-    while (!text.empty() && text.back() == ' ') text.pop_back();
-    return text + "\n";
+    std::string text;
+    for (size_t line = 0; line < lines; ++line) {
+      std::string l;
+      for (size_t k = 0; k < n; ++k) {
+        const std::string part = line < wrapped[k].size() ? wrapped[k][line] : "";
+        if (k > 0) l += "  ";
+        l += Numeric(table.columns[k].kind) && !(header && part.empty()) ? RightAlign(part, widths[k])
+                                                                         : PadRight(part, widths[k]);
+      }
+      while (!l.empty() && l.back() == ' ') l.pop_back();
+      text += l + "\n";
+    }
+    return text;
   };
   std::vector<std::string> headers;
   for (const auto& c : table.columns) headers.push_back(c.header);
-  out += line(headers);
-  for (const auto& row : table.rows) out += line(row);
+  out += row_text(headers, true);
+  for (const auto& row : cells) out += row_text(row, false);
   return out;
 }
 
@@ -235,8 +387,6 @@ std::string ResponseJson(const google::protobuf::Message& response) {
 }
 
 namespace {
-
-using Kind = Table::Kind;
 
 std::string Text(bool present, const v1::ExactValue& v) { return present ? v.text() : std::string(); }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/reference_catalog.h"
 #include "google/protobuf/message.h"
 #include "pantau/v1/query_service.pb.h"
 
@@ -18,14 +19,31 @@ struct Table {
     std::string key;     // CSV header and JSON key: "rata_rata"
     std::string header;  // for people: "Rata-rata"
     Kind kind = Kind::kText;
-    size_t width = 12;   // terminal width; longer texts are cut with "…"
+    size_t width = 12;   // the column's width in a workbook (characters)
   };
   std::string title;
   std::vector<std::string> notes;  // lines under the title
   std::vector<Column> columns;
   std::vector<std::vector<std::string>> rows;  // "" is a missing value: "-" on a terminal
 };
-std::string TableText(const Table& table);
+// How a table is laid out on a terminal: wrapped to `width` characters, or one line per row.
+struct TextLayout {
+  size_t width = 80;
+  bool wide = false;  // one line per row, whatever the width
+};
+// An aligned table for a terminal. Numbers in Indonesian notation (1.234,5; Rupiah as
+// "Rp 13.100"), right-aligned; a missing value is "-". The columns share `layout.width`: text
+// columns are wrapped at spaces, never narrower than their longest word, so an identifier is
+// never cut (a table whose words cannot fit is wider than the terminal, not cut). Dates as
+// "3 Nov 2026". A column empty in every row is left out.
+std::string TableText(const Table& table, TextLayout layout = {});
+// Names in place of the codes a table's columns hold, from `catalog`: markets (pasar, lokasi,
+// pasar_termurah, pasar_termahal), commodities (komoditas), kecamatan and follow-up actions
+// (tindakan_terakhir). A code the catalog does not know stays as it is. For people's tables and
+// workbooks; CSV keeps the codes (docs/indicators.md).
+void ShowNames(Table& table, const common::ReferenceCatalog& catalog);
+// "13133.33" -> "13.133,33", "-1250" -> "-1.250"; text that is no plain number is returned as is.
+std::string IndonesianNumber(const std::string& text);
 // One CSV field (RFC 4180 quoting). Text a spreadsheet would run as a formula (first character
 // =, +, -, @, tab or CR, and not a plain number) gets a leading apostrophe, quoted (OWASP).
 std::string CsvField(const std::string& text);
@@ -48,9 +66,9 @@ Table UttpDueTable(const v1::ListUttpDueResponse& due);
 // One row per verification: the computed verdict, the laptop's claim, a discrepancy flag.
 Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& list);
 
-// "Periode 2026 (2026-01-01 s.d. 2026-12-31)" and one line per IKK row: No, Indikator (cut to
-// fit), Target, Realisasi, Capaian (%), Sumber.
-std::string IkkTable(const v1::GetIndicatorTableResponse& table);
+// "Periode 2026 (2026-01-01 s.d. 2026-12-31)" and one row per IKK row: No, Indikator (wrapped),
+// Target, Realisasi, Capaian (%), Sumber.
+std::string IkkTable(const v1::GetIndicatorTableResponse& table, TextLayout layout = {});
 // RFC 4180 CSV with a header row; every column of the dinas's table, then target, realisasi,
 // capaian and sumber. Values are the exact texts (2 decimals for percentages).
 std::string IkkCsv(const v1::GetIndicatorTableResponse& table);
@@ -59,7 +77,9 @@ std::string IkkCsv(const v1::GetIndicatorTableResponse& table);
 std::string IkkJson(const v1::GetIndicatorTableResponse& table);
 
 // Price statistics: one line per market and period; missing values ("-") are never 0.
-std::string PriceTable(const v1::GetPriceStatisticsResponse& stats);
+std::string PriceTable(const v1::GetPriceStatisticsResponse& stats, TextLayout layout = {});
+// The terminal's price table (the columns of PriceTable) before it is laid out.
+Table PriceTextTable(const v1::GetPriceStatisticsResponse& stats);
 std::string PriceCsv(const v1::GetPriceStatisticsResponse& stats);
 std::string PriceJson(const v1::GetPriceStatisticsResponse& stats);
 

@@ -187,7 +187,9 @@ template <typename Req, typename Resp>
 Report MakeReport(std::string_view name, std::string_view description,
                   std::function<absl::StatusOr<Resp>(service::QueryService&, const Req&, const service::Principal&)> query,
                   std::function<std::string(const Resp&)> json, std::function<std::string(const Resp&)> csv,
-                  std::function<absl::StatusOr<std::string>(const Resp&, const report::Signatory&)> xlsx) {
+                  std::function<absl::StatusOr<std::string>(const Resp&, const report::Signatory&,
+                                                            const common::ReferenceCatalog&)>
+                      xlsx) {
   Report r;
   r.name = name;
   r.description = description;
@@ -201,7 +203,7 @@ Report MakeReport(std::string_view name, std::string_view description,
       case Format::kCsv:
         return Download(csv(*answer), kCsvType, FileName(name, request, "csv"));
       case Format::kXlsx: {
-        auto bytes = xlsx(*answer, signatory);
+        auto bytes = xlsx(*answer, signatory, *queries.Catalog());
         if (!bytes.ok()) return bytes.status();
         return Download(*std::move(bytes), kXlsxType, FileName(name, request, "xlsx"));
       }
@@ -219,10 +221,15 @@ template <typename Resp>
 std::function<std::string(const Resp&)> TableCsvOf(report::Table (*table)(const Resp&)) {
   return [table](const Resp& r) { return report::TableCsv(table(r)); };
 }
+// A workbook is for people: names where the table holds codes (CSV keeps the codes).
 template <typename Resp>
-std::function<absl::StatusOr<std::string>(const Resp&, const report::Signatory&)> TableXlsxOf(
-    report::Table (*table)(const Resp&)) {
-  return [table](const Resp& r, const report::Signatory& s) { return report::TableXlsxBytes(table(r), s); };
+std::function<absl::StatusOr<std::string>(const Resp&, const report::Signatory&, const common::ReferenceCatalog&)>
+TableXlsxOf(report::Table (*table)(const Resp&)) {
+  return [table](const Resp& r, const report::Signatory& s, const common::ReferenceCatalog& catalog) {
+    report::Table named = table(r);
+    report::ShowNames(named, catalog);
+    return report::TableXlsxBytes(named, s);
+  };
 }
 template <typename Resp>
 std::string AsJson(const Resp& r) {
@@ -237,7 +244,9 @@ const std::vector<Report>& Reports() {
             return q.IndicatorTable(r.period(), who);
           },
           report::IkkJson, report::IkkCsv,
-          [](const v1::GetIndicatorTableResponse& t, const report::Signatory& s) { return report::IkkXlsxBytes(t, s); }),
+          [](const v1::GetIndicatorTableResponse& t, const report::Signatory& s, const common::ReferenceCatalog&) {
+            return report::IkkXlsxBytes(t, s);
+          }),
       MakeReport<v1::GetPriceStatisticsRequest, v1::GetPriceStatisticsResponse>(
           "prices", "bahan pokok price statistics per market and period, with changes and HET/HAP flags",
           [](service::QueryService& q, const v1::GetPriceStatisticsRequest& r, const service::Principal& who) {

@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "absl/strings/str_split.h"
 #include "common/report/xlsx.h"
+#include "common/text.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_support.h"
 
@@ -68,10 +70,81 @@ TEST(ReportsTest, TheTerminalTableShowsMissingValuesAsDashes) {
   const std::string text = IkkTable(Table());
   EXPECT_NE(text.find("Periode 2026 (2026-01-01 s.d. 2026-12-31)"), std::string::npos);
   EXPECT_NE(text.find("belum diisi"), std::string::npos);
-  EXPECT_NE(text.find("90.00"), std::string::npos);
+  EXPECT_NE(text.find("90,00"), std::string::npos) << text;  // Indonesian notation
   // Row 1 has no target, realisation or capaian: three dashes, never 0.
-  const auto line = text.substr(text.find("  1  "));
-  EXPECT_EQ(line.substr(0, line.find('\n')).find(" 0 "), std::string::npos);
+  const size_t row_1 = text.find("\n 1  Jumlah peserta");
+  ASSERT_NE(row_1, std::string::npos) << text;
+  const auto line = text.substr(row_1 + 1);
+  EXPECT_EQ(line.substr(0, line.find('\n')).find(" 0 "), std::string::npos) << text;
+  EXPECT_NE(line.substr(0, line.find('\n')).find("-          -          -"), std::string::npos) << text;
+}
+
+// Every line of `text` after its title fits `width` characters (code points).
+void ExpectFits(const std::string& text, size_t width) {
+  for (const std::string& line : std::vector<std::string>(absl::StrSplit(text, '\n'))) {
+    EXPECT_LE(common::Utf8Length(line), width) << line << "\n" << text;
+  }
+}
+
+TEST(ReportsTest, TablesWrapToTheTerminalNeverCuttingAWordAndWideKeepsOneLinePerRow) {
+  ::pantau::report::Table t;
+  t.title = "UTTP";
+  t.columns = {{"alat", "Alat", ::pantau::report::Table::Kind::kText},
+               {"pemilik", "Pemilik", ::pantau::report::Table::Kind::kText},
+               {"harga", "Harga", ::pantau::report::Table::Kind::kRupiah},
+               {"persen", "Capaian (%)", ::pantau::report::Table::Kind::kPercent}};
+  t.rows = {{"UTTP-CONTOH-0001", "Toko Sembako Haji Abdul Rahman Marabahan Ujung", "13133.33", "87.04"},
+            {"UTTP-CONTOH-0002", "Pedagang contoh 2", "1250000", ""}};
+  const std::string narrow = TableText(t, {.width = 50, .wide = false});
+  ExpectFits(narrow, 50);
+  // Identifiers whole, on every line they appear; the owner's words wrapped, none cut.
+  EXPECT_NE(narrow.find("UTTP-CONTOH-0001"), std::string::npos) << narrow;
+  EXPECT_NE(narrow.find("UTTP-CONTOH-0002"), std::string::npos) << narrow;
+  EXPECT_EQ(narrow.find("…"), std::string::npos) << narrow;
+  for (const char* word : {"Toko", "Sembako", "Haji", "Abdul", "Rahman", "Marabahan", "Ujung"}) {
+    EXPECT_NE(narrow.find(word), std::string::npos) << word << "\n" << narrow;
+  }
+  EXPECT_GT(std::count(narrow.begin(), narrow.end(), '\n'), 4) << narrow;  // a row took two lines or more
+  // Rupiah and percentages as Indonesians write them, right-aligned; a missing value is "-".
+  EXPECT_NE(narrow.find("Rp 13.133,33"), std::string::npos) << narrow;
+  EXPECT_NE(narrow.find("Rp 1.250.000"), std::string::npos) << narrow;
+  EXPECT_NE(narrow.find("87,04"), std::string::npos) << narrow;
+  const std::string wide = TableText(t, {.width = 50, .wide = true});
+  EXPECT_EQ(std::count(wide.begin(), wide.end(), '\n'), 4) << wide;  // title, header, two rows
+  EXPECT_NE(wide.find("Toko Sembako Haji Abdul Rahman Marabahan Ujung"), std::string::npos) << wide;
+  // Too narrow for the longest words: wider than asked, still nothing cut.
+  const std::string tiny = TableText(t, {.width = 20, .wide = false});
+  EXPECT_NE(tiny.find("UTTP-CONTOH-0001"), std::string::npos) << tiny;
+  EXPECT_NE(tiny.find("Rp 13.133,33"), std::string::npos) << tiny;
+  // The IKK table at 80 columns: every indicator's name whole across its lines.
+  ExpectFits(IkkTable(Table(), {.width = 80, .wide = false}), 80);
+  EXPECT_EQ(IndonesianNumber("-1250"), "-1.250");
+  EXPECT_EQ(IndonesianNumber("123"), "123");
+  EXPECT_EQ(IndonesianNumber("1234567.5"), "1.234.567,5");
+  EXPECT_EQ(IndonesianNumber("2026-11-03"), "2026-11-03");
+}
+
+TEST(ReportsTest, NamesStandInForCodesFromTheReferenceData) {
+  common::ReferenceCatalog catalog;
+  v1::ReferenceEntity market, commodity;
+  market.mutable_market()->set_code("pasar_marabahan");
+  market.mutable_market()->set_name("Pasar Marabahan");
+  commodity.mutable_commodity()->set_code("beras_medium");
+  commodity.mutable_commodity()->set_name("Beras Medium");
+  catalog.Upsert(market);
+  catalog.Upsert(commodity);
+  v1::GetCoverageResponse c;
+  auto* row = c.add_rows();
+  row->set_market_code("pasar_marabahan");
+  row->set_commodity_code("beras_medium");
+  auto* unknown = c.add_rows();
+  unknown->set_market_code("pasar_baru");
+  unknown->set_commodity_code("beras_medium");
+  ::pantau::report::Table t = CoverageTable(c);
+  ShowNames(t, catalog);
+  EXPECT_EQ(t.rows[0][0], "Pasar Marabahan");
+  EXPECT_EQ(t.rows[0][1], "Beras Medium");
+  EXPECT_EQ(t.rows[1][0], "pasar_baru");  // not in the reference data: the code stays
 }
 
 v1::ExactValue Value(int64_t n, int64_t d, const char* text) {

@@ -18,9 +18,11 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/str_split.h"
 #include "common/dates.h"
 #include "common/reference_csv.h"
 #include "common/str_cat.h"
+#include "common/text.h"
 #include "common/ulid.h"
 #include "pantau/v1/admin_service.grpc.pb.h"
 #include "pantau/v1/query_service.grpc.pb.h"
@@ -625,6 +627,23 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
     EXPECT_NE(due.out.find(StrCat(id, ",")), std::string::npos) << due.out;
   }
   EXPECT_NE(due.out.find(",terlambat,"), std::string::npos) << due.out;
+  // On a terminal of 80 columns: wrapped to fit, identifiers whole, places by name; --codes gives
+  // the codes; --wide one line per row (title, note, header, three instruments).
+  auto due_table = as_supervisor({"report", "uttp-due"});
+  ASSERT_EQ(due_table.exit_code, 0) << due_table.err;
+  for (const std::string& line : std::vector<std::string>(absl::StrSplit(due_table.out, '\n'))) {
+    EXPECT_LE(common::Utf8Length(line), 80u) << line << "\n" << due_table.out;
+  }
+  for (const char* id : {"UTTP-CONTOH-0001", "UTTP-CONTOH-0002", "UTTP-CONTOH-0003"}) {
+    EXPECT_NE(due_table.out.find(id), std::string::npos) << due_table.out;
+  }
+  EXPECT_NE(due_table.out.find("Pasar Marabahan"), std::string::npos) << due_table.out;
+  EXPECT_EQ(due_table.out.find("pasar_marabahan"), std::string::npos) << due_table.out;
+  EXPECT_NE(due_table.out.find("Terlambat"), std::string::npos) << due_table.out;
+  auto due_codes = as_supervisor({"report", "uttp-due", "--codes", "--wide"});
+  ASSERT_EQ(due_codes.exit_code, 0) << due_codes.err;
+  EXPECT_NE(due_codes.out.find("pasar_marabahan"), std::string::npos) << due_codes.out;
+  EXPECT_EQ(std::count(due_codes.out.begin(), due_codes.out.end(), '\n'), 6) << due_codes.out;
 
   // Stability over the two weeks, by week: 13100 then 13400.
   auto stability = as_supervisor({"report", "stability", "--from", t1, "--to", t2, "--by", "week", "--format", "json"});

@@ -307,12 +307,16 @@ TEST_F(HttpApiTest, CsvAndXlsxDownloadsAreTheLaptopsReportsAsAttachments) {
   EXPECT_EQ(Header(xlsx, "Content-Disposition"), "attachment; filename=\"pantau-prices-2026-11-01-2026-11-30.xlsx\"");
   ASSERT_EQ(xlsx.body.substr(0, 2), "PK");  // a zip container
   std::ofstream(dir_.Sub("served.xlsx"), std::ios::binary) << xlsx.body;
-  // The workbook the laptop writes for the same answer, signed the same day, has the same cells.
+  // The workbook the laptop writes for the same answer, signed the same day, with names from the
+  // same reference data, has the same cells.
   report::Signatory signatory;
   signatory.date = report::IndonesianDate(absl::CivilDay(2026, 11, 24));
-  ASSERT_THAT(report::WriteTableXlsx(report::PriceStatisticsTable(*answer), signatory, dir_.Sub("laptop.xlsx")), IsOk());
+  report::Table named = report::PriceStatisticsTable(*answer);
+  report::ShowNames(named, *server_->queries().Catalog());
+  ASSERT_THAT(report::WriteTableXlsx(named, signatory, dir_.Sub("laptop.xlsx")), IsOk());
   const std::string served = Cells(dir_.Sub("served.xlsx"));
   EXPECT_NE(served.find("13200"), std::string::npos) << served;
+  EXPECT_NE(served.find("\ts\tPasar Marabahan\n"), std::string::npos) << served;  // a name, not pasar_marabahan
   EXPECT_EQ(served, Cells(dir_.Sub("laptop.xlsx")));
 
   auto ikk = Get("/api/v1/indicators.xlsx?period=2026", "kabid");

@@ -339,9 +339,14 @@ TEST_F(QueryServiceTest, PriceStatisticsLookBeforeTheRangeForThePreviousObservat
 }
 
 TEST_F(QueryServiceTest, ABadPeriodIsRefusedWithTheAcceptedForms) {
-  auto table = queries_->IndicatorTable("tahun ini");
+  auto table = queries_->IndicatorTable("tahun depan");
   EXPECT_THAT(table, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(table.status().message().find("2026-Q4"), std::string::npos);
+  EXPECT_NE(table.status().message().find("bulan-ini"), std::string::npos) << table.status();
+  // "tahun ini" is the year of the server's today, answered with its label.
+  auto this_year = queries_->IndicatorTable("tahun ini");
+  ASSERT_TRUE(this_year.ok()) << this_year.status();
+  EXPECT_EQ(this_year->period(), "2026");  // the fixture's clock: 31 December 2026, 12:00 WITA
 }
 
 v1::Record PriceAt(uint32_t n, int64_t price, absl::Time at, const std::string& market = "pasar_marabahan") {
