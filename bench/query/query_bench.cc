@@ -3,7 +3,16 @@
 // the year's price stability (every commodity) and a month's schedule coverage. For each size a fresh
 // RocksDB store is filled in-process (the records go through the same Append path as pushes,
 // roll-ups included), then each query runs `--repeat` times; prints the median latency and its
-// ratio to the smallest size, the baseline measured in the same run.
+// ratio to the smallest size, the baseline measured in the same run. Then the same store is served
+// by a real pantau-server (RunningServer, HTTP on loopback) and the time to first byte of the
+// dashboard's two heaviest reads is measured over a socket: /api/v1/indicators for the year and
+// /api/v1/prices for November's beras medium across all markets.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -15,6 +24,7 @@
 #include "common/record_kinds.h"
 #include "common/ulid.h"
 #include "server/reference_import.h"
+#include "server/running_server.h"
 #include "server/service/ingest_service.h"
 #include "server/service/query_service.h"
 #include "server/storage/rocks_storage.h"
@@ -26,6 +36,37 @@ using Clock = std::chrono::steady_clock;
 double MedianMs(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+// One GET over a fresh loopback connection: milliseconds from sending the request to the first
+// byte of the answer (the whole answer is then read and its status checked); -1 on failure.
+double TimeToFirstByteMs(int port, const std::string& target, const std::string& token) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return -1;
+  }
+  const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                              "\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+  const auto sent = Clock::now();
+  if (send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return -1;
+  }
+  char buffer[65536];
+  ssize_t got = recv(fd, buffer, sizeof buffer, 0);
+  const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+  std::string answer(buffer, got > 0 ? static_cast<size_t>(got) : 0);
+  while ((got = recv(fd, buffer, sizeof buffer, 0)) > 0) answer.append(buffer, static_cast<size_t>(got));
+  close(fd);
+  return answer.rfind("HTTP/1.1 200", 0) == 0 ? ms : -1;
 }
 
 }  // namespace
@@ -48,6 +89,7 @@ int main(int argc, char** argv) {
     size_t records;
     double load_s, ikk_ms, prices_ms, stability_ms, coverage_ms;
     size_t price_points;
+    double ikk_ttfb_ms, prices_ttfb_ms;
   };
   std::vector<Result> results;
   for (size_t n : sizes) {
@@ -77,9 +119,10 @@ int main(int argc, char** argv) {
       if (!(*storage)->records().Append(std::move(writes)).ok()) return 1;
     }
     const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
-    pantau::service::QueryService queries((*storage)->records(), **reference, clock, {});
     std::vector<double> ikk, prices, stability, coverage;
     size_t points = 0;
+    {
+    pantau::service::QueryService queries((*storage)->records(), **reference, clock, {});
     for (int r = 0; r < repeat; ++r) {
       auto t0 = Clock::now();
       auto table = queries.IndicatorTable(std::to_string(year));
@@ -107,8 +150,27 @@ int main(int argc, char** argv) {
       stability.push_back(std::chrono::duration<double, std::milli>(t3 - t2).count());
       coverage.push_back(std::chrono::duration<double, std::milli>(t4 - t3).count());
     }
-    results.push_back({n, load_s, MedianMs(ikk), MedianMs(prices), MedianMs(stability), MedianMs(coverage), points});
-    storage->reset();
+    }
+    // The same store behind a real server's HTTP side, read as the dashboard reads it.
+    reference->reset();
+    pantau::server::ServerOptions server_options;
+    server_options.http_listen = "127.0.0.1:0";
+    auto server = pantau::server::RunningServer::Start(server_options, *std::move(storage));
+    if (!server.ok()) return 1;
+    auto kabid = (*server)->accounts().Create("kabid", pantau::v1::ROLE_SUPERVISOR);
+    if (!kabid.ok()) return 1;
+    std::vector<double> ikk_ttfb, prices_ttfb;
+    const std::string y = std::to_string(year);
+    for (int r = 0; r < repeat; ++r) {
+      ikk_ttfb.push_back(TimeToFirstByteMs((*server)->http_port(), "/api/v1/indicators?period=" + y, kabid->token));
+      prices_ttfb.push_back(TimeToFirstByteMs(
+          (*server)->http_port(), "/api/v1/prices?commodity_code=beras_medium&from=" + y + "-11-01&to=" + y + "-11-30",
+          kabid->token));
+      if (ikk_ttfb.back() < 0 || prices_ttfb.back() < 0) return 1;
+    }
+    server->reset();
+    results.push_back({n, load_s, MedianMs(ikk), MedianMs(prices), MedianMs(stability), MedianMs(coverage), points,
+                       MedianMs(ikk_ttfb), MedianMs(prices_ttfb)});
     std::filesystem::remove_all(dir);
   }
   std::printf("%10s  %9s  %14s  %6s  %18s  %6s  %15s  %6s  %15s  %6s\n", "records", "load (s)",
@@ -120,6 +182,14 @@ int main(int argc, char** argv) {
                 r.records, r.load_s, r.ikk_ms, r.ikk_ms / b.ikk_ms, r.prices_ms, r.prices_ms / b.prices_ms,
                 r.stability_ms, r.stability_ms / b.stability_ms, r.coverage_ms, r.coverage_ms / b.coverage_ms,
                 r.price_points);
+  }
+  std::printf("\nTime to first byte over HTTP (a real server on loopback, a supervisor's token):\n");
+  std::printf("%10s  %22s  %6s  %24s  %6s\n", "records", "/api/v1/indicators (ms)", "ratio",
+              "/api/v1/prices month (ms)", "ratio");
+  for (const auto& r : results) {
+    const Result& b = results[0];
+    std::printf("%10zu  %22.2f  %6.2f  %24.2f  %6.2f\n", r.records, r.ikk_ttfb_ms, r.ikk_ttfb_ms / b.ikk_ttfb_ms,
+                r.prices_ttfb_ms, r.prices_ttfb_ms / b.prices_ttfb_ms);
   }
   return 0;
 }

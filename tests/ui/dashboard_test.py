@@ -315,9 +315,30 @@ def main():
         check(len(rows) == len(prices["points"]), f"one table row per market-day: {len(rows)}")
         for tr, p in zip(rows, prices["points"]):
             cells = tr.find_elements(By.TAG_NAME, "td")
-            check(cells[1].text == p["period"] and cells[3].text == "Rp " + format(int(p["mean_rupiah"]["text"].split(".")[0]), ",").replace(",", "."),
+            check(cells[1].text == tanggal(p["period"]) and cells[3].text == "Rp " + format(int(p["mean_rupiah"]["text"].split(".")[0]), ",").replace(",", "."),
                   f"the row of {p['market_code']} {p['period']}: {tr.text}")
+        # Stability: KV antar waktu per commodity since 1 January and the disparity between markets,
+        # equal to the API's; the chosen commodity's row marked.
+        browser.wait(lambda: browser.by_id("kv-judul").text != "", "the stability table")
+        stability = json.loads(request(port, "GET", f"/api/v1/price-stability?from={to[:4]}-01-01&to={to}&by=month",
+                                       {"Authorization": f"Bearer {token}"})[2])
+        shown = browser.driver.find_elements(By.CSS_SELECTOR, "#kv-tabel tbody tr")
+        check(len(shown) == len(stability["rows"]) and shown, f"one row per commodity: {len(shown)}")
+        beras = next(r for r in stability["rows"] if r["commodity_code"] == "beras_medium")
+        tr = browser.driver.find_element(By.CSS_SELECTOR, "#kv-tabel tr[data-komoditas=beras_medium]")
+        cells = tr.find_elements(By.TAG_NAME, "td")
+        expected_kv = beras["kv_percent"]["text"].replace(".", ",") + " %" if "kv_percent" in beras else "–"
+        expected_disparity = (beras["disparity_kv_percent"]["text"].replace(".", ",") + " %"
+                              if "disparity_kv_percent" in beras else "–")
+        check(cells[3].text == expected_kv and cells[8].text == expected_disparity,
+              f"beras medium's KV and disparity: {[c.text for c in cells]} vs {beras}")
+        check(len(beras["markets"]) == 2 and cells[4].text == "2", f"two markets: {beras['markets']}")
+        check(cells[5].text == "Pasar Marabahan (contoh)" and cells[6].text == "Pasar Wanaraya (contoh)",
+              f"cheapest and dearest by name: {[c.text for c in cells]}")
+        check("pilihan" in tr.get_attribute("class"), "the chosen commodity's row marked")
         browser.shot("harga")
+        browser.driver.execute_script("document.getElementById('kv-tabel').scrollIntoView()")
+        browser.shot("harga-kv")
 
         def api_get(path):
             status, _, body, _ = request(port, "GET", path, {"Authorization": f"Bearer {token}"})

@@ -171,15 +171,45 @@ async function showHarga() {
   for (const p of answer.points) {
     const tr = document.createElement('tr');
     cell(tr, pasar[p.market_code] || p.market_code);
-    cell(tr, p.period);
+    cell(tr, tanggal(p.period));
     cell(tr, String(p.samples), 'angka');
     cell(tr, rupiah(p.mean_rupiah.text), 'angka rata');
-    cell(tr, p.previous_period || '–');
+    cell(tr, p.previous_period ? tanggal(p.previous_period) : '–');
     cell(tr, p.change_rupiah ? angka(p.change_rupiah.text) : '–', 'angka');
     cell(tr, p.change_percent ? angka(p.change_percent.text) + ' %' : '–', 'angka');
     cell(tr, Number(p.reference_rupiah) > 0 ? p.reference_kind + ' ' + rupiah(p.reference_rupiah) : '–', 'angka');
     const above = p.above_reference_percent;
     cell(tr, above ? angka(above.text) + ' %' : '–', 'angka' + (above && Number(above.numerator) > 0 ? ' kurang' : ''));
+    body.append(tr);
+  }
+  await showStability(commodity, to);
+}
+
+// KV antar waktu per commodity over the year of the range's last day (monthly means), and the
+// disparity between markets; the chosen commodity's row marked.
+async function showStability(commodity, to) {
+  const body = document.querySelector('#kv-tabel tbody');
+  body.replaceChildren();
+  const from = to.slice(0, 4) + '-01-01';
+  const answer = await report('price-stability', '?from=' + from + '&to=' + to + '&by=month', 'harga-galat', 'kv');
+  if (!answer) return;
+  $('kv-judul').textContent = tanggal(answer.from) + ' s.d. ' + tanggal(answer.to) + ': rata-rata KV ' +
+    percent(answer.mean_kv_percent) + ' dari ' + answer.commodities_with_kv + ' komoditas.';
+  for (const r of answer.rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.komoditas = r.commodity_code;
+    if (r.commodity_code === commodity) tr.className = 'pilihan';
+    const means = r.period_means_rupiah.map(Number);
+    const mean = means.length ? Math.round(means.reduce((a, b) => a + b, 0) / means.length) : null;
+    cell(tr, (r.commodity_name || r.commodity_code) + ' (per ' + r.unit + ')');
+    cell(tr, String(r.periods.length), 'angka');
+    cell(tr, mean === null ? '–' : rupiah(String(mean)), 'angka');
+    cell(tr, percent(r.kv_percent), 'angka kv');
+    cell(tr, String(r.markets.length), 'angka');
+    cell(tr, pasar[r.cheapest_market] || r.cheapest_market || '–');
+    cell(tr, pasar[r.dearest_market] || r.dearest_market || '–');
+    cell(tr, r.markets.length > 1 ? rupiah(r.gap_rupiah) + ' (' + percent(r.gap_percent) + ')' : '–', 'angka');
+    cell(tr, percent(r.disparity_kv_percent), 'angka disparitas');
     body.append(tr);
   }
 }
