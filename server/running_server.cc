@@ -173,7 +173,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     PANTAU_ASSIGN_OR_RETURN(signatory, report::ParseSignatory(text.str(), options.signatory_file));
   }
   server->api_ = std::make_unique<http::Api>(http::Api::Dependencies{
-      *server->accounts_, *server->queries_, *server->metrics_, [self] { return self->Ready(); },
+      *server->accounts_, *server->queries_, *server->reference_, *server->metrics_, [self] { return self->Ready(); },
       [self] { return self->SampleMetrics(); }, *server->clock_, signatory});
   if (!options.http_listen.empty()) {
     http::ListenerOptions http_options;

@@ -36,6 +36,8 @@ class Api {
   struct Dependencies {
     service::AccountService& accounts;
     service::QueryService& queries;
+    // Where an admin's targets and manual realisations from the dashboard are stored.
+    service::ReferenceService& reference;
     service::Metrics& metrics;
     // OK when the server takes records; the reason otherwise.
     std::function<absl::Status()> ready;
@@ -47,7 +49,7 @@ class Api {
     report::Signatory signatory = {};
   };
   explicit Api(Dependencies deps, SessionOptions sessions = {})
-      : deps_(std::move(deps)), dashboard_(deps_.accounts, deps_.queries, deps_.clock, sessions) {}
+      : deps_(std::move(deps)), dashboard_(deps_.accounts, deps_.queries, deps_.reference, deps_.clock, sessions) {}
 
   Response Handle(const Request& request);
   Dashboard& dashboard() { return dashboard_; }

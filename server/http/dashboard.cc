@@ -1,6 +1,10 @@
 #include "server/http/dashboard.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 
 #include "common/scope.h"
 #include "common/str_cat.h"
@@ -185,6 +189,117 @@ Response Dashboard::SignOut(const Request& request) {
   return r;
 }
 
+namespace {
+
+// {"error": {"code": ..., "message": ...}} with the HTTP status of `status`.
+Response JsonError(const absl::Status& status) {
+  Response r;
+  r.status = HttpStatusOf(status);
+  r.body = nlohmann::json{{"error", {{"code", absl::StatusCodeToString(status.code())},
+                                     {"message", std::string(status.message())}}}}
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+// "87,5", "87.5", "120" or "1.250" (a thousands point with three digits after it) -> thousandths:
+// 87500, 120000, 1250000. At most three decimals; nullopt for anything else.
+std::optional<int64_t> ParseMilli(std::string_view text) {
+  std::string digits(common::StripAsciiSpace(text));
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  // A single '.' followed by exactly three digits is the Indonesian thousands point when a ','
+  // follows or nothing else would make sense ("1.250"); "87.5" is a decimal point.
+  const size_t comma = digits.find(',');
+  if (comma != std::string::npos) {
+    std::string whole;
+    for (char c : digits.substr(0, comma)) {
+      if (c != '.') whole += c;
+    }
+    digits = whole + "." + digits.substr(comma + 1);
+  } else if (std::count(digits.begin(), digits.end(), '.') > 1 ||
+             (digits.find('.') != std::string::npos && digits.size() - digits.find('.') == 4 &&
+              digits.find('.') > 0)) {
+    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  }
+  const size_t point = digits.find('.');
+  const std::string whole = digits.substr(0, point);
+  std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
+  if (whole.empty() || fraction.size() > 3 || (point != std::string::npos && fraction.empty())) return std::nullopt;
+  for (char c : whole + fraction) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  fraction.resize(3, '0');
+  return std::stoll(whole) * 1000 + std::stoll(fraction);
+}
+
+}  // namespace
+
+Response Dashboard::SaveIkkValue(const Request& request) {
+  std::optional<DashboardSession> session = SessionOf(request);
+  auto form = ParseQuery(request.body);
+  if (!session) return JsonError(absl::UnauthenticatedError("Sesi berakhir; masuk lagi."));
+  if (!form.ok() || !SameOrigin(request) || !SameToken(FormValue(*form, "csrf"), session->csrf)) {
+    return JsonError(absl::PermissionDeniedError("Halaman ini sudah kedaluwarsa; muat ulang lalu coba lagi."));
+  }
+  const service::Actor actor{session->principal.name, request.peer};
+  if (session->principal.role != v1::ROLE_ADMIN) {
+    const absl::Status refused = absl::PermissionDeniedError("Hanya admin yang dapat mengisi target dan realisasi.");
+    (void)accounts_.Audit(actor, "ikk.isian", "", refused);
+    return JsonError(refused);
+  }
+  const std::string kind = FormValue(*form, "jenis"), value = FormValue(*form, "nilai");
+  int number = 0, year = 0;
+  if (!absl::SimpleAtoi(FormValue(*form, "nomor"), &number) || !absl::SimpleAtoi(FormValue(*form, "tahun"), &year) ||
+      year < 2000 || year > 2100) {
+    return JsonError(absl::InvalidArgumentError("Pilih indikator dan tahun (2000–2100)."));
+  }
+  const auto catalog = queries_.Catalog();
+  const v1::Indicator* indicator = catalog->FindIndicator(number);
+  if (indicator == nullptr) return JsonError(absl::InvalidArgumentError(StrCat("Tidak ada indikator nomor ", number, ".")));
+  if (kind != "target" && kind != "realisasi") {
+    return JsonError(absl::InvalidArgumentError("Jenis isian harus target atau realisasi."));
+  }
+  if (kind == "realisasi" && indicator->computation() != v1::INDICATOR_COMPUTATION_MANUAL) {
+    return JsonError(absl::InvalidArgumentError(
+        StrCat("Realisasi indikator ", number, " dihitung dari catatan lapangan; yang diisi hanya targetnya.")));
+  }
+  const bool clear = common::StripAsciiSpace(value).empty();
+  std::optional<int64_t> milli = clear ? std::optional<int64_t>(0) : ParseMilli(value);
+  if (!milli) {
+    return JsonError(absl::InvalidArgumentError(StrCat("Nilai \"", common::TruncateUtf8(value, 40),
+                                                       "\" bukan angka; tulis misalnya 120, 87,5 atau 1.250 "
+                                                       "(paling banyak tiga angka di belakang koma).")));
+  }
+  v1::ReferenceEntity entity;
+  if (kind == "target") {
+    auto* t = entity.mutable_indicator_target();
+    t->set_indicator_number(number);
+    t->set_year(year);
+    t->set_target_milli(*milli);
+  } else {
+    auto* m = entity.mutable_manual_realisation();
+    m->set_indicator_number(number);
+    m->set_year(year);
+    m->set_value_milli(*milli);
+    m->set_note(std::string(common::TruncateUtf8(FormValue(*form, "catatan"), 500)));
+  }
+  const bool present = kind == "target" ? catalog->FindIndicatorTarget(number, year) != nullptr
+                                        : catalog->FindManualRealisation(number, year) != nullptr;
+  auto put = clear ? (present ? reference_.Put({}, {entity}) : absl::StatusOr<service::ReferencePutResult>(
+                                                                   service::ReferencePutResult{}))
+                   : reference_.Put({entity}, {});
+  std::string fraction = absl::StrFormat("%03d", static_cast<int>(*milli % 1000));
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  const std::string said = clear ? "belum diisi" : StrCat(*milli / 1000, fraction.empty() ? "" : "," + fraction);
+  (void)accounts_.Audit(actor, StrCat("ikk.", kind), StrCat("indikator ", number, " tahun ", year), put.status(),
+                        StrCat(kind, " = ", said));
+  if (!put.ok()) return JsonError(put.status());
+  Response r;
+  r.body = nlohmann::json{{"nomor", number}, {"tahun", year}, {"jenis", kind}, {"nilai_milli", *milli},
+                          {"kosong", clear}}
+               .dump();
+  return r;
+}
+
 std::optional<Response> Dashboard::Handle(const Request& request) {
   const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
   if (request.method == "GET") {
@@ -203,6 +318,11 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
     if (request.method == "GET") return SignedIn(request) ? Redirect("/") : SignInForm(200, "", "");
   }
   if (path == "/keluar" && request.method == "POST") return SignOut(request);
+  if (path == "/api/v1/isian-ikk" && request.method == "POST") {
+    Response r = SaveIkkValue(request);
+    Harden(r);
+    return r;
+  }
   if (path == "/" && request.method == "GET") {
     if (!SignedIn(request)) {
       Response r = Redirect("/masuk");

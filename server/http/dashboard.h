@@ -9,6 +9,9 @@
 //                       form with the reason; 429 while the address backs off
 //   POST /keluar        csrf -> the session ended, its cookie cleared, 303 to /masuk
 //   GET  /api/v1/sesi   the signed-in account, role, scope and the session's CSRF token
+//   POST /api/v1/isian-ikk  an admin's target or manual realisation of an IKK row for a year
+//                       (csrf, nomor, tahun, jenis=target|realisasi, nilai; an empty nilai
+//                       clears it), stored as reference data and written to the audit log
 //   GET  /dasbor.js, /dasbor.css
 //
 // Every change (POST) must carry the form's CSRF token and, when the browser sends one, an Origin
@@ -22,14 +25,15 @@
 #include "server/http/sessions.h"
 #include "server/service/account_service.h"
 #include "server/service/query_service.h"
+#include "server/service/reference_service.h"
 
 namespace pantau::http {
 
 class Dashboard {
  public:
-  Dashboard(service::AccountService& accounts, service::QueryService& queries, const service::Clock& clock,
-            SessionOptions options = {})
-      : accounts_(accounts), queries_(queries), sessions_(clock, options) {}
+  Dashboard(service::AccountService& accounts, service::QueryService& queries, service::ReferenceService& reference,
+            const service::Clock& clock, SessionOptions options = {})
+      : accounts_(accounts), queries_(queries), reference_(reference), sessions_(clock, options) {}
 
   // The answer for a dashboard path, or nullopt for any other.
   std::optional<Response> Handle(const Request& request);
@@ -44,11 +48,13 @@ class Dashboard {
   Response SignInForm(int status, const std::string& message, const std::string& name);
   Response SignIn(const Request& request);
   Response SignOut(const Request& request);
+  Response SaveIkkValue(const Request& request);
   // The live session of the request's cookie, its principal refreshed (revoked: ended).
   std::optional<DashboardSession> SessionOf(const Request& request);
 
   service::AccountService& accounts_;
   service::QueryService& queries_;
+  service::ReferenceService& reference_;
   Sessions sessions_;
 };
 

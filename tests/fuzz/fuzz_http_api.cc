@@ -43,7 +43,7 @@ struct Server {
     if (!ingest.Push(service::Principal("siti", v1::ROLE_INSPECTOR), seeds).ok()) std::abort();
     queries = std::make_unique<service::QueryService>(storage->records(), *reference, clock, service::IkkSettings{});
     api = std::make_unique<http::Api>(http::Api::Dependencies{
-        *accounts, *queries, metrics, [] { return absl::OkStatus(); },
+        *accounts, *queries, *reference, metrics, [] { return absl::OkStatus(); },
         [] { return service::Metrics::Sample{}; }, clock});
     tokens = {"", "pantau_" + std::string(64, '0')};
     v1::AccountScope marabahan;

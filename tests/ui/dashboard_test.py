@@ -33,6 +33,7 @@ import browser_support
 from browser_support import Browser, check, run, wait_for_file
 
 PASSWORD = "kata sandi kabid 2026"
+ADMIN_PASSWORD = "kata sandi admin 2026"
 # Free text a laptop sends, as an attacker would type it: markup for the page, a formula for a sheet.
 HOSTILE = '<img src=x onerror="window.diserang=1">Pak <b>Budi</b>'
 FORMULA = '=HYPERLINK("http://contoh.invalid/","SKHP")'
@@ -101,6 +102,8 @@ def main():
         "--token-file", os.path.join(work, "siti.token"))
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "kabid", "--role", "supervisor",
         "--password-prompt", "--token-file", os.path.join(work, "kabid.token"), stdin=PASSWORD + "\n")
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "admin", "--role", "admin",
+        "--password-prompt", "--token-file", os.path.join(work, "admin.token"), stdin=ADMIN_PASSWORD + "\n")
     server = subprocess.Popen([args.server, "serve", "--data-dir", data, "--grpc-listen", "127.0.0.1:0",
                                "--port-file", os.path.join(work, "port"), "--http-listen", "127.0.0.1:0",
                                "--http-port-file", os.path.join(work, "http-port")],
@@ -155,6 +158,7 @@ def main():
         check(browser.driver.current_url == f"http://127.0.0.1:{port}/", "the dashboard at /")
         browser.shot("ikk-atas")
         check("kabid (penyelia)" in browser.by_id("who").text, f"who: {browser.by_id('who').text}")
+        check(not browser.by_id("isian").is_displayed(), "a supervisor has no form to enter targets")
         check(len(api["rows"]) == 25, f"all 25 rows: {len(api['rows'])}")
         # Every row's figures are the API's, in Indonesian notation; none shown is invented.
         compared = 0
@@ -429,6 +433,38 @@ def main():
         width = browser.driver.execute_script("return document.documentElement.scrollWidth")
         check(width <= 360, f"no sideways scroll at 360 px: {width}")
         browser.shot("ikk-360px")
+
+        # The admin enters row 1's realisation in the form; the table shows it and its capaian at
+        # once, and the audit log has it.
+        browser.driver.set_window_size(1366, 768)
+        browser.driver.find_element(By.CSS_SELECTOR, "#keluar button").click()
+        browser.wait(lambda: browser.driver.current_url.endswith("/masuk"), "signed out")
+        sign_in(browser, port, "admin", ADMIN_PASSWORD)
+        browser.wait(lambda: browser.by_id("isian").is_displayed() and
+                     len(browser.driver.find_elements(By.CSS_SELECTOR, "#isian-nomor option")) == 25,
+                     "the admin's form under the IKK table")
+        browser.driver.execute_script("document.getElementById('isian').scrollIntoView()")
+        Select(browser.by_id("isian-nomor")).select_by_value("1")
+        Select(browser.by_id("isian-jenis")).select_by_value("realisasi")
+        browser.by_id("isian-nilai").click()
+        browser.type(["sembilan puluh", Keys.ENTER])
+        browser.wait(lambda: "bukan angka" in browser.by_id("isian-galat").text, "a value that is no number refused")
+        browser.by_id("isian-nilai").clear()
+        browser.by_id("isian-nilai").click()
+        browser.type(["90", Keys.TAB, "daftar hadir rapat", Keys.ENTER])
+        browser.wait(lambda: browser.by_id("isian-hasil").text.startswith("Tersimpan: realisasi indikator 1 tahun"),
+                     "saved")
+        browser.wait(lambda: browser.by_id("ikk-1").find_elements(By.TAG_NAME, "td")[7].text == "90", "row 1's realisasi")
+        capaian = browser.by_id("ikk-1").find_elements(By.TAG_NAME, "td")[8]
+        check(capaian.text == "75,00 %" and "mendekati" in capaian.get_attribute("class"),
+              f"90 of a target of 120 is 75,00 %: {capaian.text}")
+        browser.shot("ikk-isian")
+        admin_home = os.path.join(work, "admin-laptop")
+        run(args.client, "--home", admin_home, "login", "--server", f"127.0.0.1:{grpc_port}",
+            "--token-file", os.path.join(work, "admin.token"))
+        log = run(args.client, "--home", admin_home, "admin", "audit-log", "--format", "csv").stdout
+        check(any("ikk.realisasi" in line and "admin" in line and "indikator 1 tahun" in line and "= 90" in line
+                  for line in log.splitlines()), f"the audit log has the admin's entry: {log[-600:]}")
         print(f"ok: IKK table of {len(api['rows'])} rows, Harga, Cakupan, Pelanggaran and UTTP equal to the API, "
               "hostile text kept as text, sign-in, sign-out and back-off; "
               f"screenshots in {args.screenshots}")

@@ -58,6 +58,7 @@ async function showIkk(period) {
   }
   $('ikk-judul').textContent = 'Periode ' + answer.period + ' (' + answer.first_day + ' s.d. ' + answer.last_day + '), ' +
     answer.rows.length + ' indikator.';
+  fillIsian(answer);
   for (const r of answer.rows) {
     const tr = document.createElement('tr');
     tr.id = 'ikk-' + r.indicator.number;
@@ -96,6 +97,64 @@ async function showIkk(period) {
       body.append(detail);
     }
   }
+}
+
+// ---- An admin's targets and manual realisations ----
+
+const manual = new Set();  // numbers of the rows whose realisation an admin enters
+
+function fillIsian(table) {
+  if ($('isian').hidden) return;
+  const chosen = $('isian-nomor').value;
+  $('isian-nomor').replaceChildren();
+  manual.clear();
+  for (const r of table.rows) {
+    const option = text('option', r.indicator.number + '. ' + r.indicator.name);
+    option.value = String(r.indicator.number);
+    $('isian-nomor').append(option);
+    if (r.source !== 'otomatis') manual.add(option.value);
+  }
+  if (chosen) $('isian-nomor').value = chosen;
+  if (!$('isian-tahun').value) $('isian-tahun').value = table.last_day.slice(0, 4);
+  allowRealisasi();
+}
+
+// A computed row's realisation comes from the records (the server refuses it too).
+function allowRealisasi() {
+  const option = $('isian-jenis').querySelector('option[value=realisasi]');
+  option.disabled = !manual.has($('isian-nomor').value);
+  if (option.disabled) $('isian-jenis').value = 'target';
+}
+
+// Saves the form's value; `clear`: empties the target or realisation instead (asked once first).
+async function saveIsian(csrf, clear) {
+  $('isian-galat').textContent = '';
+  $('isian-hasil').textContent = '';
+  const fields = { csrf, nomor: $('isian-nomor').value, tahun: $('isian-tahun').value.trim(),
+    jenis: $('isian-jenis').value, nilai: clear ? '' : $('isian-nilai').value.trim(), catatan: $('isian-catatan').value };
+  if (!clear && fields.nilai === '') {
+    $('isian-galat').textContent = 'Tulis nilainya. Untuk mengosongkan isian, pakai "Hapus isian".';
+    $('isian-nilai').focus();
+    return;
+  }
+  if (clear && !window.confirm('Kosongkan ' + fields.jenis + ' indikator ' + fields.nomor + ' tahun ' + fields.tahun +
+                               '? Tabel akan menulis "belum diisi".')) {
+    return;
+  }
+  const response = await fetch('/api/v1/isian-ikk', { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  if (response.status === 401) { location.href = '/masuk'; return; }
+  const answer = await response.json();
+  if (response.status !== 200) {
+    $('isian-galat').textContent = answer.error ? answer.error.message : 'Isian tidak tersimpan.';
+    $('isian-nilai').focus();
+    return;
+  }
+  $('isian-hasil').textContent = 'Tersimpan: ' + fields.jenis + ' indikator ' + fields.nomor + ' tahun ' + fields.tahun +
+    ' = ' + (answer.kosong ? 'belum diisi' : angka(String(answer.nilai_milli / 1000))) + '.';
+  $('isian-nilai').value = '';
+  $('isian-catatan').value = '';
+  await showIkk($('periode').value.trim());
 }
 
 // ---- Harga: a commodity's daily mean per market, against its HET/HAP ----
@@ -429,6 +488,15 @@ async function start() {
   const role = { supervisor: 'penyelia', admin: 'admin' }[answer.role] || answer.role;
   $('who').textContent = answer.account + ' (' + role + ') · ' + answer.deployment;
   $('periode').value = String(new Date().getFullYear());
+  if (answer.role === 'admin') {
+    $('isian').hidden = false;
+    $('isian-nomor').addEventListener('change', allowRealisasi);
+    $('isian-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      saveIsian(answer.csrf, false);
+    });
+    $('isian-hapus').addEventListener('click', () => saveIsian(answer.csrf, true));
+  }
   $('ikk-form').addEventListener('submit', (event) => {
     event.preventDefault();
     showIkk($('periode').value.trim());

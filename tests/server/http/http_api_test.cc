@@ -452,6 +452,94 @@ TEST_F(HttpApiTest, RepeatedBadTokensBackOffAndAreAuditedAsOverGrpc) {
   EXPECT_EQ(MetricValue(metrics.body, R"(pantau_auth_failures_total{reason="blocked"})"), 1);
 }
 
+// An admin enters a target and a manual realisation from the dashboard: stored as reference data,
+// shown in the IKK table at once, written to the audit log; a supervisor, a forged or stale form and
+// a value that is no number are refused with words a person can act on; an empty value clears it.
+TEST_F(HttpApiTest, AnAdminEntersTargetsAndManualRealisationsFromTheDashboardAudited) {
+  v1::ReferenceEntity manual, computed;
+  manual.mutable_indicator()->set_number(1);
+  manual.mutable_indicator()->set_name("Jumlah peserta rapat koordinasi");
+  manual.mutable_indicator()->set_computation(v1::INDICATOR_COMPUTATION_MANUAL);
+  computed.mutable_indicator()->set_number(20);
+  computed.mutable_indicator()->set_name("Jumlah kebutuhan bahan pokok yang dimonitor");
+  computed.mutable_indicator()->set_computation(v1::INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED);
+  ASSERT_THAT(server_->reference().Put({manual, computed}, {}), IsOk());
+  for (const char* name : {"admin", "kabid"}) {
+    ASSERT_THAT(server_->accounts().SetPassword(name, "kata sandi dinas 2026", {"admin", "local"}), IsOk());
+  }
+  auto [admin, admin_in] = SignIn("admin", "kata+sandi+dinas+2026");
+  auto [kabid, kabid_in] = SignIn("kabid", "kata+sandi+dinas+2026");
+  ASSERT_EQ(admin_in.status, 303);
+  ASSERT_EQ(kabid_in.status, 303);
+  auto csrf_of = [&](const std::string& session) {
+    return nlohmann::json::parse(Page("GET", "/api/v1/sesi", "pantau_sesi=" + session).body)["csrf"].get<std::string>();
+  };
+  auto save = [&](const std::string& session, const std::string& form, const std::string& origin = "") {
+    return Page("POST", "/api/v1/isian-ikk", "pantau_sesi=" + session, "csrf=" + csrf_of(session) + "&" + form, origin);
+  };
+  auto row = [&](int number) {
+    auto table = nlohmann::json::parse(Get("/api/v1/indicators?period=2026", "kabid").body);
+    for (const auto& r : table["rows"]) {
+      if (r["indicator"]["number"] == number) return r;
+    }
+    return nlohmann::json();
+  };
+
+  // A supervisor may read, not enter: refused, and the attempt is in the audit log.
+  Response refused = save(kabid, "nomor=1&tahun=2026&jenis=target&nilai=150");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("Hanya admin"), std::string::npos) << refused.body;
+  // A form without the session's token, or from another site: refused.
+  EXPECT_EQ(Page("POST", "/api/v1/isian-ikk", "pantau_sesi=" + admin, "csrf=0&nomor=1&tahun=2026&jenis=target&nilai=1")
+                .status,
+            403);
+  EXPECT_EQ(save(admin, "nomor=1&tahun=2026&jenis=target&nilai=1", "https://lain.example").status, 403);
+  EXPECT_EQ(Page("POST", "/api/v1/isian-ikk", "", "nomor=1").status, 401);
+  EXPECT_FALSE(row(1).contains("target"));
+
+  // The target, written as Indonesians write it: 1.250 is one thousand two hundred and fifty.
+  Response saved = save(admin, "nomor=1&tahun=2026&jenis=target&nilai=1.250");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(row(1)["target"]["text"], "1250");
+  // The manual realisation, with a decimal comma, and its capaian at once.
+  ASSERT_EQ(save(admin, "nomor=1&tahun=2026&jenis=realisasi&nilai=1093%2C75&catatan=daftar+hadir").status, 200);
+  EXPECT_EQ(row(1)["realisasi"]["text"], "1093.75");
+  EXPECT_EQ(row(1)["capaian"]["text"], "87.50");
+  // A computed row's realisation comes from the records; a value that is no number is named.
+  Response computed_row = save(admin, "nomor=20&tahun=2026&jenis=realisasi&nilai=5");
+  EXPECT_EQ(computed_row.status, 400);
+  EXPECT_NE(computed_row.body.find("dihitung dari catatan lapangan"), std::string::npos) << computed_row.body;
+  Response word = save(admin, "nomor=1&tahun=2026&jenis=target&nilai=seratus");
+  EXPECT_EQ(word.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(word.body)["error"]["message"].get<std::string>().substr(0, 27),
+            "Nilai \"seratus\" bukan angka")
+      << word.body;
+  EXPECT_EQ(save(admin, "nomor=99&tahun=2026&jenis=target&nilai=5").status, 400);
+  EXPECT_EQ(row(1)["target"]["text"], "1250");  // nothing refused changed what was there
+  // An empty value clears it: "belum diisi" again, never 0.
+  ASSERT_EQ(save(admin, "nomor=1&tahun=2026&jenis=target&nilai=").status, 200);
+  EXPECT_FALSE(row(1).contains("target")) << row(1);
+  EXPECT_FALSE(row(1).contains("capaian")) << row(1);
+
+  auto log = server_->accounts().ListAudit(0, 1000);
+  ASSERT_THAT(log, IsOk());
+  std::vector<std::string> entries;
+  for (const auto& e : log->entries()) {
+    if (e.action().rfind("ikk.", 0) == 0) entries.push_back(e.actor() + " " + e.action() + " " + e.target() + " " + e.detail() + " " + e.outcome().substr(0, 17));
+  }
+  ASSERT_GE(entries.size(), 4u);
+  EXPECT_EQ(entries[0].substr(0, 16), "kabid ikk.isian ");
+  EXPECT_NE(std::find(entries.begin(), entries.end(), "admin ikk.target indikator 1 tahun 2026 target = 1250 ok"), entries.end())
+      << ::testing::PrintToString(entries);
+  EXPECT_NE(std::find(entries.begin(), entries.end(),
+                      "admin ikk.realisasi indikator 1 tahun 2026 realisasi = 1093,75 ok"),
+            entries.end())
+      << ::testing::PrintToString(entries);
+  EXPECT_NE(std::find(entries.begin(), entries.end(), "admin ikk.target indikator 1 tahun 2026 target = belum diisi ok"),
+            entries.end())
+      << ::testing::PrintToString(entries);
+}
+
 // The supervisor's dashboard: a password sign-in gives a session cookie that reads the same
 // reports as the account's token, within the same scope; the sign-in form and every change carry a
 // CSRF token; the session ends at sign-out, revocation and idle time; the page can be neither
