@@ -74,7 +74,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         "/api/v1/prices.csv?commodity_code=beras%5Fmedium&from=2026-11-01&to=2026-11-30&by=week",
         "/api/v1/price-stability?from=2026-01-01&to=2026-12-31&by=month", "/api/v1/coverage?weekdays=selasa,kamis",
         "/api/v1/violations?status=terbuka", "/api/v1/uttp-due?within_days=30&include_valid=1",
-        "/api/v1/uttp-verifications.json?discrepancies_only=true", "/api/v1/harga?x=%zz"}) {
+        "/api/v1/uttp-verifications.json?discrepancies_only=true", "/api/v1/harga?x=%zz", "/api/v1/isian-ikk",
+        "/masuk", "/api/v1/sesi"}) {
     for (char who = 0; who < 6; ++who) seeds.push_back(std::string(1, who) + target);
   }
   fuzz::MaybeWriteSeedsAndExit(seeds);

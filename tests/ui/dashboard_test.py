@@ -195,6 +195,13 @@ def main():
         key, value = sorted(row["breakdown"].items())[0]
         check(f"{key}: {value}" in detail.text or key in detail.text, f"the breakdown: {detail.text} vs {row['breakdown']}")
         browser.shot("ikk")
+        # The records behind row 24 (UTTP verified): the UTTP page over the table's period.
+        browser.by_id("ikk-24").find_element(By.CSS_SELECTOR, "a.catatan").click()
+        browser.wait(lambda: browser.by_id("uttp").is_displayed() and
+                     browser.by_id("uttp-verifikasi-judul").text.startswith("1 sah"), "row 24's verifications")
+        check(browser.by_id("uttp-dari").get_attribute("value") == f"{year}-01-01", "over the IKK period")
+        browser.by_id("nav-ikk").click()
+        browser.wait(lambda: browser.by_id("ikk").is_displayed(), "back to the IKK table")
         # Another period, typed.
         browser.by_id("periode").clear()
         browser.by_id("periode").click()

@@ -96,7 +96,37 @@ async function showIkk(period) {
       name.append(document.createElement('br'), open);
       body.append(detail);
     }
+    // The records behind a computed row, on the page that lists them, over the same period.
+    const behind = RECORDS_BEHIND[r.indicator.computation];
+    if (behind) {
+      const link = text('a', 'lihat catatan', 'catatan');
+      link.href = '#' + behind;
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        openOver(behind, answer.first_day, answer.last_day);
+      });
+      if (name.querySelector('button.rinci')) name.append(' · ', link); else name.append(document.createElement('br'), link);
+    }
   }
+}
+
+// The page listing the records a computed IKK row counts.
+const RECORDS_BEHIND = {
+  INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED: 'cakupan',  // the commodities sampled, market by market
+  INDICATOR_COMPUTATION_FOLLOW_UPS: 'pelanggaran',         // the cases and their follow-up actions
+  INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: 'uttp',     // the verifications
+};
+
+// Opens `view` over [first, last] (never past today: nothing is scheduled after it).
+function openOver(view, first, last) {
+  const today = $('cakupan-sampai').dataset.hariIni;
+  const to = last > today ? today : last;
+  $(view + '-dari').value = first;
+  $(view + '-sampai').value = to;
+  if (view === 'cakupan') $('cakupan-hari').value = 'setiap_hari';
+  shown.add(view);
+  location.hash = '#' + view;
+  SHOW[view]();
 }
 
 // ---- An admin's targets and manual realisations ----
@@ -516,6 +546,7 @@ async function start() {
   for (const a of answer.actions) tindakan[a.code] = a.name;
   for (const c of answer.commodities) komoditas[c.code] = c.name;
   $('cakupan-sampai').value = local(today);
+  $('cakupan-sampai').dataset.hariIni = local(today);
   $('cakupan-dari').value = local(new Date(today.getTime() - 27 * 86400000));  // the last four weeks
   for (const page of ['pelanggaran', 'uttp']) {
     $(page + '-sampai').value = local(today);
