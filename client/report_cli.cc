@@ -98,6 +98,9 @@ ReportCommands::ReportCommands(CLI::App& app) {
   report_uttp_->add_option("--within", within_days_, "days ahead (default: the server's, 30)");
   report_uttp_->add_flag("--all", include_valid_, "also list instruments still valid beyond the window");
 
+  report_activity_ = add_report("petugas", "each inspector's laptops: last record received, this week's count, quiet ones");
+  report_activity_->add_option("--as-of", as_of_, "the day counted to (default: today)");
+  report_activity_->add_option("--quiet-days", quiet_days_, "a laptop silent this many days is marked (default 3)");
   report_verifications_ = add_report("uttp-verifications", "UTTP verifications: computed verdict, laptop's claim, discrepancies");
   report_verifications_->add_option("--from", price_from_, "first day (default: 1 January of this year)");
   report_verifications_->add_option("--to", price_to_, "last day (default: today)");
@@ -210,6 +213,14 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       auto a = std::make_unique<v1::ListViolationsResponse>();
       got = FromGrpc(stub->ListViolations(&context, request, a.get()));
       if (got.ok()) table = ViolationsTable(*a);
+      answer = std::move(a);
+    } else if (report_activity_->parsed()) {
+      v1::GetFieldActivityRequest request;
+      request.set_as_of(as_of_);
+      request.set_quiet_days(quiet_days_);
+      auto a = std::make_unique<v1::GetFieldActivityResponse>();
+      got = FromGrpc(stub->GetFieldActivity(&context, request, a.get()));
+      if (got.ok()) table = FieldActivityTable(*a);
       answer = std::move(a);
     } else if (report_verifications_->parsed()) {
       v1::ListUttpVerificationsRequest request;

@@ -47,12 +47,14 @@ class ReportCommands {
   CLI::App* report_violations_;
   CLI::App* report_uttp_;
   CLI::App* report_verifications_;
+  CLI::App* report_activity_;
   int report_year_ = 0;
   std::string report_period_, report_format_ = "table", report_out_, report_signatory_;
   std::string price_commodity_, price_market_, price_from_, price_to_, price_by_;
   std::vector<std::string> coverage_weekdays_;
   std::string violation_status_, as_of_;
   int within_days_ = 0;
+  int quiet_days_ = 0;
   bool include_valid_ = false;
   bool discrepancies_only_ = false;
   bool wide_ = false;   // one line per row on a terminal

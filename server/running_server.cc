@@ -99,6 +99,17 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   server->ingest_->set_metrics(metrics);
   server->queries_ = std::make_unique<service::QueryService>(
       server->storage_->records(), *server->reference_, *server->clock_, server->options_.ikk);
+  // The field activity lists the inspector accounts in service, with their kecamatan.
+  server->queries_->SetInspectorDirectory(
+      [accounts = server->accounts_.get()]() -> absl::StatusOr<std::vector<service::QueryService::Inspector>> {
+        auto listed = accounts->List();
+        if (!listed.ok()) return listed.status();
+        std::vector<service::QueryService::Inspector> inspectors;
+        for (const auto& a : *listed) {
+          if (a.role() == v1::ROLE_INSPECTOR && !a.disabled()) inspectors.push_back({a.name(), a.scope()});
+        }
+        return inspectors;
+      });
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->photos_ = std::make_unique<service::PhotoService>(server->storage_->photos(), options.max_photo_bytes);
   server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams, server->metrics_.get());

@@ -549,4 +549,26 @@ Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& v) {
   return t;
 }
 
+Table FieldActivityTable(const v1::GetFieldActivityResponse& a) {
+  Table t;
+  t.title = StrCat("Petugas dan laptop per ", a.as_of(), " (minggu sejak ", a.week_first_day(), ")");
+  t.notes.push_back(StrCat(a.quiet(), " laptop tanpa kiriman ", a.quiet_days(), " hari atau lebih"));
+  if (a.inspectors_without_laptop_size() > 0) {
+    t.notes.push_back(StrCat("Petugas tanpa laptop terdaftar: ", absl::StrJoin(a.inspectors_without_laptop(), ", ")));
+  }
+  t.columns = {{"petugas", "Petugas", Kind::kText, 14},
+               {"laptop", "Laptop", Kind::kText, 20},
+               {"keterangan", "Keterangan", Kind::kText, 20},
+               {"kiriman_terakhir", "Kiriman terakhir", Kind::kText, 16},
+               {"hari_tanpa_kiriman", "Hari tanpa kiriman", Kind::kInteger, 9},
+               {"diterima_minggu_ini", "Diterima minggu ini", Kind::kInteger, 9},
+               {"sepi", "Sepi", Kind::kText, 4}};
+  for (const auto& r : a.rows()) {
+    t.rows.push_back({r.inspector(), r.device_id(), r.device_description(), r.last_received(),
+                      r.days_since() >= 0 ? StrCat(r.days_since()) : "", StrCat(r.received_this_week()),
+                      r.quiet() ? "ya" : ""});
+  }
+  return t;
+}
+
 }  // namespace pantau::report

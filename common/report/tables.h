@@ -65,6 +65,9 @@ Table ViolationsTable(const v1::ListViolationsResponse& violations);
 Table UttpDueTable(const v1::ListUttpDueResponse& due);
 // One row per verification: the computed verdict, the laptop's claim, a discrepancy flag.
 Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& list);
+// One row per inspector's laptop: last record accepted, days since, this week's count, quiet;
+// inspectors without a laptop as a note.
+Table FieldActivityTable(const v1::GetFieldActivityResponse& activity);
 
 // "Periode 2026 (2026-01-01 s.d. 2026-12-31)" and one row per IKK row: No, Indikator (wrapped),
 // Target, Realisasi, Capaian (%), Sumber.

@@ -286,6 +286,13 @@ const std::vector<Report>& Reports() {
           },
           AsJson<v1::ListUttpVerificationsResponse>, TableCsvOf(&report::UttpVerificationsTable),
           TableXlsxOf(&report::UttpVerificationsTable)),
+      MakeReport<v1::GetFieldActivityRequest, v1::GetFieldActivityResponse>(
+          "field-activity", "each inspector's laptops: last record accepted, this week's count, quiet ones",
+          [](service::QueryService& q, const v1::GetFieldActivityRequest& r, const service::Principal& who) {
+            return q.FieldActivity(r, who);
+          },
+          AsJson<v1::GetFieldActivityResponse>, TableCsvOf(&report::FieldActivityTable),
+          TableXlsxOf(&report::FieldActivityTable)),
   };
   return *reports;
 }

@@ -63,6 +63,13 @@ grpc::ServerUnaryReactor* QueryRpc::ListUttpVerifications(grpc::CallbackServerCo
               [=, this](const service::Principal& who) { return queries_.UttpVerifications(*request, who); });
 }
 
+grpc::ServerUnaryReactor* QueryRpc::GetFieldActivity(grpc::CallbackServerContext* context,
+                                                     const v1::GetFieldActivityRequest* request,
+                                                     v1::GetFieldActivityResponse* response) {
+  return Read(context, response, "read field activity",
+              [=, this](const service::Principal& who) { return queries_.FieldActivity(*request, who); });
+}
+
 // One export: a chunk of records read on the executor just before it is sent, so memory stays
 // bounded however many records the period holds, and a slow reader only slows its own export.
 class QueryRpc::ExportReactor final : public grpc::ServerWriteReactor<v1::ExportRecordsResponse> {

@@ -38,6 +38,9 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* ListUttpVerifications(grpc::CallbackServerContext* context,
                                                   const v1::ListUttpVerificationsRequest* request,
                                                   v1::ListUttpVerificationsResponse* response) override;
+  grpc::ServerUnaryReactor* GetFieldActivity(grpc::CallbackServerContext* context,
+                                             const v1::GetFieldActivityRequest* request,
+                                             v1::GetFieldActivityResponse* response) override;
   grpc::ServerWriteReactor<v1::PhotoChunk>* GetPhoto(grpc::CallbackServerContext* context,
                                                      const v1::GetPhotoRequest* request) override;
   grpc::ServerWriteReactor<v1::ExportRecordsResponse>* ExportRecords(

@@ -691,6 +691,95 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
   return out;
 }
 
+absl::StatusOr<v1::GetFieldActivityResponse> QueryService::FieldActivity(const v1::GetFieldActivityRequest& request,
+                                                                         const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "field activity", /*field_records=*/true, /*regency_wide=*/false));
+  absl::CivilDay as_of = Today();
+  if (!request.as_of().empty()) {
+    auto parsed = common::ParseLocalDate(request.as_of());
+    if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
+    as_of = *parsed;
+  }
+  if (request.quiet_days() < 0 || request.quiet_days() > 366) {
+    return absl::InvalidArgumentError("quiet_days: between 1 and 366");
+  }
+  const int quiet_days = request.quiet_days() > 0 ? request.quiet_days() : 3;
+  const absl::CivilDay monday = common::IsoWeekOf(as_of).first;
+  const auto catalog = reference_.catalog();
+  const bool scoped = who.scope.kecamatan_codes_size() > 0;
+  // Inspectors: the accounts (when known), else those the laptops name; a scoped supervisor sees
+  // those assigned to one of its kecamatan, or to none (they work anywhere).
+  std::map<std::string, v1::AccountScope> inspectors;
+  if (inspectors_) {
+    PANTAU_ASSIGN_OR_RETURN(auto listed, inspectors_());
+    for (auto& i : listed) inspectors.emplace(i.name, i.scope);
+  }
+  std::map<std::string, std::vector<const v1::Device*>> devices;
+  for (const auto& id : catalog->Codes("device")) {
+    const v1::Device* d = catalog->FindDevice(id);
+    if (!inspectors_) inspectors.emplace(d->account_name(), v1::AccountScope());
+    if (inspectors.count(d->account_name()) > 0) devices[d->account_name()].push_back(d);
+  }
+  auto assigned_here = [&](const v1::AccountScope& scope) {
+    if (!scoped || scope.kecamatan_codes_size() == 0) return true;
+    for (const auto& k : scope.kecamatan_codes()) {
+      if (common::KecamatanInScope(who.scope, k)) return true;
+    }
+    return false;
+  };
+  v1::GetFieldActivityResponse out;
+  out.set_as_of(common::FormatLocalDate(as_of));
+  out.set_week_first_day(common::FormatLocalDate(monday));
+  out.set_quiet_days(quiet_days);
+  const absl::Time window_start = absl::FromCivil(as_of - 59, settings_.zone);
+  const absl::Time window_end = absl::FromCivil(as_of + 1, settings_.zone);
+  const absl::Time week_start = absl::FromCivil(monday, settings_.zone);
+  for (const auto& [name, scope] : inspectors) {
+    if (!assigned_here(scope)) continue;
+    auto laptops = devices.find(name);
+    if (laptops == devices.end()) {
+      out.add_inspectors_without_laptop(name);
+      continue;
+    }
+    for (const v1::Device* device : laptops->second) {
+      // The laptop's records observed in the 60 days up to as_of; read first, judged after the
+      // scan (deciding whether a scoped supervisor sees a void reads its target).
+      std::vector<v1::StoredRecord> stored;
+      PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kDevice, device->id(), window_start, window_end,
+                                                [&](const v1::StoredRecord& s) {
+                                                  stored.push_back(s);
+                                                  return true;
+                                                }));
+      std::optional<absl::Time> last;
+      int64_t this_week = 0;
+      for (const auto& s : stored) {
+        if (scoped) {
+          PANTAU_ASSIGN_OR_RETURN(bool sees, SeesRecord(who, *catalog, s.record()));
+          if (!sees) continue;
+        }
+        const absl::Time received = common::FromTimestamp(s.received_at());
+        if (received >= window_end) continue;  // after the day counted to
+        if (!last || received > *last) last = received;
+        if (received >= week_start) ++this_week;
+      }
+      auto* row = out.add_rows();
+      row->set_inspector(name);
+      row->set_device_id(device->id());
+      row->set_device_description(device->description());
+      row->set_received_this_week(this_week);
+      if (last) {
+        row->set_last_received(absl::FormatTime("%Y-%m-%d %H:%M", *last, settings_.zone));
+        row->set_days_since(as_of - absl::ToCivilDay(*last, settings_.zone));
+      } else {
+        row->set_days_since(-1);
+      }
+      row->set_quiet(!last || row->days_since() >= quiet_days);
+      if (row->quiet()) out.set_quiet(out.quiet() + 1);
+    }
+  }
+  return out;
+}
+
 absl::Status QueryService::CheckExport(const v1::ExportRecordsRequest& request, const Principal& who) const {
   PANTAU_RETURN_IF_ERROR(Admit(who, "the record export", /*field_records=*/true, /*regency_wide=*/false));
   PANTAU_RETURN_IF_ERROR(ParseRange(request.from(), request.to(), 100 * 366).status());

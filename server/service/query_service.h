@@ -4,6 +4,8 @@
 // Thread-safety: thread-safe; calls read a store snapshot per scan and a catalog snapshot.
 #pragma once
 
+#include <functional>
+
 #include <optional>
 #include <set>
 #include <string>
@@ -96,6 +98,22 @@ class QueryService {
   absl::StatusOr<v1::ListUttpVerificationsResponse> UttpVerifications(
       const v1::ListUttpVerificationsRequest& request, const Principal& who = {});
 
+  // An inspector account as the field activity lists it.
+  struct Inspector {
+    std::string name;
+    v1::AccountScope scope;
+  };
+  // Where the inspector accounts come from (the account service, set by the composition root);
+  // without one, the inspectors are those the registered laptops name.
+  void SetInspectorDirectory(std::function<absl::StatusOr<std::vector<Inspector>>()> directory) {
+    inspectors_ = std::move(directory);
+  }
+  // Each registered laptop: when a record from it was last accepted, how many this week, quiet
+  // or not; inspectors without a laptop. A supervisor limited to kecamatan sees the inspectors
+  // assigned there (or anywhere) and counts only the records it may see.
+  absl::StatusOr<v1::GetFieldActivityResponse> FieldActivity(const v1::GetFieldActivityRequest& request,
+                                                             const Principal& who = {});
+
   // The export, a chunk at a time: where the previous chunk ended.
   struct ExportCursor {
     absl::Time observed = absl::InfinitePast();
@@ -135,6 +153,7 @@ class QueryService {
   storage::RecordStore& records_;
   ReferenceService& reference_;
   const Clock& clock_;
+  std::function<absl::StatusOr<std::vector<Inspector>>()> inspectors_;
   const IkkSettings settings_;
 };
 

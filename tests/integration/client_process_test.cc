@@ -640,6 +640,13 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
   EXPECT_NE(due_table.out.find("Pasar Marabahan"), std::string::npos) << due_table.out;
   EXPECT_EQ(due_table.out.find("pasar_marabahan"), std::string::npos) << due_table.out;
   EXPECT_NE(due_table.out.find("Terlambat"), std::string::npos) << due_table.out;
+  // Petugas & laptop: this laptop, its records received this week, not quiet.
+  auto activity = as_supervisor({"report", "petugas", "--format", "json"});
+  ASSERT_EQ(activity.exit_code, 0) << activity.err;
+  auto act = nlohmann::json::parse(activity.out);
+  ASSERT_EQ(act["rows"].size(), 1u) << activity.out;
+  EXPECT_EQ(act["rows"][0]["inspector"], "siti");
+  EXPECT_EQ(act["rows"][0]["quiet"], false) << activity.out;
   auto due_codes = as_supervisor({"report", "uttp-due", "--codes", "--wide"});
   ASSERT_EQ(due_codes.exit_code, 0) << due_codes.err;
   EXPECT_NE(due_codes.out.find("pasar_marabahan"), std::string::npos) << due_codes.out;

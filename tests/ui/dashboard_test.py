@@ -102,6 +102,8 @@ def main():
         "--token-file", os.path.join(work, "siti.token"))
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "kabid", "--role", "supervisor",
         "--password-prompt", "--token-file", os.path.join(work, "kabid.token"), stdin=PASSWORD + "\n")
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "budi", "--role", "inspector",
+        "--token-file", os.path.join(work, "budi.token"))
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "admin", "--role", "admin",
         "--password-prompt", "--token-file", os.path.join(work, "admin.token"), stdin=ADMIN_PASSWORD + "\n")
     server = subprocess.Popen([args.server, "serve", "--data-dir", data, "--grpc-listen", "127.0.0.1:0",
@@ -425,9 +427,28 @@ def main():
               f"the SKHP in the CSV download is text, not a formula: {csv.decode()}")
         browser.shot("uttp")
 
+        # Petugas & laptop: siti's laptop with what arrived this week, equal to the API's; budi has
+        # never synced.
+        browser.by_id("nav-petugas").click()
+        browser.wait(lambda: browser.by_id("petugas-judul").text != "", "the Petugas page")
+        activity = api_get("/api/v1/field-activity?quiet_days=3")
+        check(len(activity["rows"]) == 1 and activity["rows"][0]["inspector"] == "siti", f"siti's laptop: {activity}")
+        laptop = activity["rows"][0]
+        check(int(laptop["received_this_week"]) >= 8 and laptop["days_since"] == "0" and not laptop["quiet"],
+              f"this week's records, just now: {laptop}")
+        row = browser.driver.find_element(By.CSS_SELECTOR, f"#petugas-tabel tr[data-laptop='{laptop['device_id']}']")
+        cells = row.find_elements(By.TAG_NAME, "td")
+        check(cells[0].text == "siti" and cells[3].text == "0" and cells[4].text == laptop["received_this_week"],
+              f"the row: {[c.text for c in cells]} vs {laptop}")
+        day, clock = laptop["last_received"].split(" ")
+        check(cells[2].text == f"{tanggal(day)} {clock}", f"last received: {cells[2].text}")
+        check(browser.by_id("petugas-tanpa").text ==
+              "Petugas tanpa laptop terdaftar (belum pernah sinkron): budi.", browser.by_id("petugas-tanpa").text)
+        browser.shot("petugas")
+
         # At 360 px every page's tables scroll inside their boxes; the page itself does not.
         browser.driver.set_window_size(360, 740)
-        for page in ("cakupan", "pelanggaran", "uttp", "harga"):
+        for page in ("cakupan", "pelanggaran", "uttp", "petugas", "harga"):
             browser.by_id(f"nav-{page}").click()
             browser.wait(lambda: browser.by_id(page).is_displayed(), f"the {page} page at 360 px")
             time.sleep(0.3)

@@ -491,11 +491,46 @@ async function showUttp() {
   }
 }
 
+// ---- Petugas & laptop: who has not sent anything for days ----
+
+async function showPetugas() {
+  $('petugas-galat').textContent = '';
+  const body = document.querySelector('#petugas-tabel tbody');
+  body.replaceChildren();
+  const answer = await report('field-activity', '?quiet_days=' + encodeURIComponent($('petugas-sepi').value.trim()),
+    'petugas-galat', 'petugas');
+  if (!answer) return;
+  $('petugas-judul').textContent = answer.rows.length + ' laptop; ' + answer.quiet + ' tanpa kiriman ' +
+    answer.quiet_days + ' hari atau lebih; minggu ini sejak ' + tanggal(answer.week_first_day) + ', per ' +
+    tanggal(answer.as_of) + '.';
+  $('petugas-tanpa').textContent = answer.inspectors_without_laptop.length
+    ? 'Petugas tanpa laptop terdaftar (belum pernah sinkron): ' + answer.inspectors_without_laptop.join(', ') + '.' : '';
+  for (const r of answer.rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.laptop = r.device_id;
+    if (r.quiet) tr.className = 'sepi';
+    cell(tr, r.inspector);
+    const laptop = cell(tr, r.device_id);
+    if (r.device_description) laptop.append(document.createElement('br'), text('span', r.device_description, 'hint'));
+    if (r.last_received) {
+      const [day, time] = r.last_received.split(' ');
+      cell(tr, tanggal(day) + ' ' + time);
+    } else {
+      cell(tr, 'belum pernah', 'kosong');
+    }
+    const days = Number(r.days_since);
+    cell(tr, days < 0 ? '–' : String(days), 'angka' + (r.quiet ? ' kurang' : ''));
+    cell(tr, angka(r.received_this_week), 'angka');
+    body.append(tr);
+  }
+}
+
 // ---- Pages ----
 
-const VIEWS = ['ikk', 'harga', 'cakupan', 'pelanggaran', 'uttp'];
+const VIEWS = ['ikk', 'harga', 'cakupan', 'pelanggaran', 'uttp', 'petugas'];
 const shown = new Set(['ikk']);
-const SHOW = { harga: showHarga, cakupan: showCakupan, pelanggaran: showPelanggaran, uttp: showUttp };
+const SHOW = { harga: showHarga, cakupan: showCakupan, pelanggaran: showPelanggaran, uttp: showUttp,
+  petugas: showPetugas };
 
 function showView() {
   const wanted = location.hash.slice(1);

@@ -206,6 +206,8 @@ TEST_F(SecurityTest, EveryRpcAnswersEachKindOfCallerAsItsRoleAllows) {
       {"QueryService.ListUttpVerifications",
        Unary<v1::ListUttpVerificationsRequest, v1::ListUttpVerificationsResponse>(q, &Q::ListUttpVerifications),
        readers},
+      {"QueryService.GetFieldActivity",
+       Unary<v1::GetFieldActivityRequest, v1::GetFieldActivityResponse>(q, &Q::GetFieldActivity), readers},
       {"QueryService.GetPhoto", ServerStream<v1::GetPhotoRequest, v1::PhotoChunk>(q, &Q::GetPhoto), readers},
       {"QueryService.ExportRecords",
        ServerStream<v1::ExportRecordsRequest, v1::ExportRecordsResponse>(q, &Q::ExportRecords), readers},

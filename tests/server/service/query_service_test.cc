@@ -67,10 +67,10 @@ class QueryServiceTest : public ::testing::Test {
     queries_ = std::make_unique<QueryService>(storage_->records(), *reference_, clock_, IkkSettings{});
   }
 
-  void Push(std::vector<v1::Record> records) {
+  void Push(std::vector<v1::Record> records, const std::string& inspector = "siti") {
     v1::PushRequest request;
     for (auto& r : records) *request.add_records() = std::move(r);
-    auto response = ingest_->Push({"siti", v1::ROLE_INSPECTOR}, std::move(request));
+    auto response = ingest_->Push({inspector, v1::ROLE_INSPECTOR}, std::move(request));
     ASSERT_THAT(response, IsOk());
     for (const auto& r : response->results()) {
       ASSERT_EQ(r.outcome(), v1::PUSH_OUTCOME_ACCEPTED) << r.message();
@@ -347,6 +347,78 @@ TEST_F(QueryServiceTest, ABadPeriodIsRefusedWithTheAcceptedForms) {
   auto this_year = queries_->IndicatorTable("tahun ini");
   ASSERT_TRUE(this_year.ok()) << this_year.status();
   EXPECT_EQ(this_year->period(), "2026");  // the fixture's clock: 31 December 2026, 12:00 WITA
+}
+
+// Each registered laptop with when a record from it last arrived and how many this week; quiet
+// laptops and inspectors without one; a day counted to in the past ignores what arrived after it;
+// a scoped supervisor sees the inspectors of its kecamatan (or of none).
+TEST_F(QueryServiceTest, FieldActivityShowsEachLaptopsLastDeliveryThisWeekAndTheQuietOnes) {
+  ASSERT_THAT(reference_->RegisterDevice({"siti", v1::ROLE_INSPECTOR}, "laptop-siti", ""), IsOk());
+  ASSERT_THAT(reference_->RegisterDevice({"ani", v1::ROLE_INSPECTOR}, "laptop-ani", "Thinkpad bidang"), IsOk());
+  v1::AccountScope alalak;
+  alalak.add_kecamatan_codes("alalak");
+  v1::AccountScope marabahan;
+  marabahan.add_kecamatan_codes("marabahan");
+  queries_->SetInspectorDirectory([&]() -> absl::StatusOr<std::vector<QueryService::Inspector>> {
+    return std::vector<QueryService::Inspector>{
+        {"ani", marabahan}, {"budi", {}}, {"rudi", alalak}, {"siti", {}}};
+  });
+  // Ani's laptop last sent on Saturday 26 December; Siti's twice today, Thursday 31 December.
+  clock_.Advance(-absl::Hours(24 * 5));
+  v1::Record from_ani = PriceRecord(TestUlid(7, 1), 13100, Wita(2026, 12, 26, 9, 0));
+  from_ani.set_device_id("laptop-ani");
+  Push({from_ani}, "ani");
+  clock_.Advance(absl::Hours(24 * 5));
+  Push({PriceRecord(TestUlid(7, 2), 13200, Wita(2026, 12, 30, 9, 0)), PriceRecord(TestUlid(7, 3), 13300, Wita(2026, 12, 31, 9, 0))});
+
+  auto activity = queries_->FieldActivity({});
+  ASSERT_THAT(activity, IsOk());
+  EXPECT_EQ(activity->as_of(), "2026-12-31");
+  EXPECT_EQ(activity->week_first_day(), "2026-12-28");
+  ASSERT_EQ(activity->rows_size(), 2) << activity->DebugString();
+  const v1::FieldActivityRow& ani = activity->rows(0);
+  const v1::FieldActivityRow& siti = activity->rows(1);
+  EXPECT_EQ(ani.device_id(), "laptop-ani");
+  EXPECT_EQ(ani.last_received(), "2026-12-26 12:00");
+  EXPECT_EQ(ani.days_since(), 5);
+  EXPECT_EQ(ani.received_this_week(), 0);  // Saturday was last week
+  EXPECT_TRUE(ani.quiet());
+  EXPECT_EQ(siti.inspector(), "siti");
+  EXPECT_EQ(ani.device_description(), "Thinkpad bidang");
+  EXPECT_EQ(siti.last_received(), "2026-12-31 12:00");
+  EXPECT_EQ(siti.days_since(), 0);
+  EXPECT_EQ(siti.received_this_week(), 2);
+  EXPECT_FALSE(siti.quiet());
+  EXPECT_EQ(activity->quiet(), 1);
+  EXPECT_THAT(activity->inspectors_without_laptop(), ::testing::ElementsAre("budi", "rudi"));
+
+  // Six quiet days: Ani's five are not yet.
+  v1::GetFieldActivityRequest patient;
+  patient.set_quiet_days(6);
+  EXPECT_FALSE(queries_->FieldActivity(patient)->rows(0).quiet());
+  // Counted to Sunday 27 December: Siti's records had not arrived (never, -1, quiet), Ani's had.
+  v1::GetFieldActivityRequest sunday;
+  sunday.set_as_of("2026-12-27");
+  auto earlier = queries_->FieldActivity(sunday);
+  ASSERT_THAT(earlier, IsOk());
+  EXPECT_EQ(earlier->rows(0).days_since(), 1);
+  EXPECT_EQ(earlier->rows(0).received_this_week(), 1);
+  EXPECT_EQ(earlier->rows(1).last_received(), "");
+  EXPECT_EQ(earlier->rows(1).days_since(), -1);
+  EXPECT_TRUE(earlier->rows(1).quiet());
+
+  // A supervisor of Marabahan: Rudi (Alalak) is not listed; the others are.
+  auto scoped = queries_->FieldActivity({}, Principal("camat", v1::ROLE_SUPERVISOR, marabahan));
+  ASSERT_THAT(scoped, IsOk());
+  EXPECT_EQ(scoped->rows_size(), 2);
+  EXPECT_THAT(scoped->inspectors_without_laptop(), ::testing::ElementsAre("budi"));
+
+  v1::GetFieldActivityRequest bad;
+  bad.set_as_of("kemarin");
+  EXPECT_THAT(queries_->FieldActivity(bad), StatusIs(absl::StatusCode::kInvalidArgument));
+  bad.set_as_of("");
+  bad.set_quiet_days(-1);
+  EXPECT_THAT(queries_->FieldActivity(bad), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 v1::Record PriceAt(uint32_t n, int64_t price, absl::Time at, const std::string& market = "pasar_marabahan") {
