@@ -229,30 +229,34 @@ Table PriceTextTable(const v1::GetPriceStatisticsResponse& stats) {
   return t;
 }
 
+namespace {
+
+// The name `find` gives a code, or the code itself when the catalog has no name for it.
+template <typename Entity>
+std::function<std::string(const std::string&)> NameBy(const common::ReferenceCatalog& catalog,
+                                                      const Entity* (common::ReferenceCatalog::*find)(std::string_view)
+                                                          const) {
+  return [&catalog, find](const std::string& code) {
+    const Entity* e = (catalog.*find)(code);
+    return e != nullptr && !e->name().empty() ? e->name() : code;
+  };
+}
+
+}  // namespace
+
 void ShowNames(Table& table, const common::ReferenceCatalog& catalog) {
+  using Catalog = common::ReferenceCatalog;
   for (size_t k = 0; k < table.columns.size(); ++k) {
     const std::string& key = table.columns[k].key;
     std::function<std::string(const std::string&)> name;
     if (key == "pasar" || key == "lokasi" || key == "pasar_termurah" || key == "pasar_termahal") {
-      name = [&](const std::string& code) {
-        const v1::Market* m = catalog.FindMarket(code);
-        return m != nullptr && !m->name().empty() ? m->name() : code;
-      };
+      name = NameBy(catalog, &Catalog::FindMarket);
     } else if (key == "komoditas") {
-      name = [&](const std::string& code) {
-        const v1::Commodity* c = catalog.FindCommodity(code);
-        return c != nullptr && !c->name().empty() ? c->name() : code;
-      };
+      name = NameBy(catalog, &Catalog::FindCommodity);
     } else if (key == "kecamatan") {
-      name = [&](const std::string& code) {
-        const v1::Kecamatan* c = catalog.FindKecamatan(code);
-        return c != nullptr && !c->name().empty() ? c->name() : code;
-      };
+      name = NameBy(catalog, &Catalog::FindKecamatan);
     } else if (key == "tindakan_terakhir") {
-      name = [&](const std::string& code) {
-        const v1::FollowUpAction* a = catalog.FindFollowUpAction(code);
-        return a != nullptr && !a->name().empty() ? a->name() : code;
-      };
+      name = NameBy(catalog, &Catalog::FindFollowUpAction);
     } else {
       continue;
     }

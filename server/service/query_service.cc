@@ -337,6 +337,13 @@ absl::CivilDay QueryService::Today() const {
   return absl::ToCivilDay(clock_.Now(), settings_.zone);
 }
 
+absl::StatusOr<absl::CivilDay> QueryService::AsOf(const std::string& text) const {
+  if (text.empty()) return Today();
+  auto parsed = common::ParseLocalDate(text);
+  if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
+  return *parsed;
+}
+
 absl::StatusOr<v1::GetPriceStabilityResponse> QueryService::PriceStability(
     const v1::GetPriceStabilityRequest& request, const Principal& who) {
   // Stability compares markets across the regency: a kecamatan-limited account names its market.
@@ -489,12 +496,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
   if (!wanted.empty() && wanted != "terbuka" && wanted != "terlambat" && wanted != "selesai") {
     return absl::InvalidArgumentError("status: terbuka, terlambat or selesai");
   }
-  absl::CivilDay as_of = Today();
-  if (!request.as_of().empty()) {
-    auto parsed = common::ParseLocalDate(request.as_of());
-    if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
-    as_of = *parsed;
-  }
+  PANTAU_ASSIGN_OR_RETURN(const absl::CivilDay as_of, AsOf(request.as_of()));
   const auto catalog = reference_.catalog();
   // Outlets with findings in the period, from the audit cells.
   PANTAU_ASSIGN_OR_RETURN(auto cells, Cells(common::DayKey(common::RollupFamily::kAudit, range.first),
@@ -587,12 +589,7 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
 absl::StatusOr<v1::ListUttpDueResponse> QueryService::UttpDue(const v1::ListUttpDueRequest& request,
                                                               const Principal& who) {
   PANTAU_RETURN_IF_ERROR(Admit(who, "UTTP due lists", /*field_records=*/true, /*regency_wide=*/false));
-  absl::CivilDay as_of = Today();
-  if (!request.as_of().empty()) {
-    auto parsed = common::ParseLocalDate(request.as_of());
-    if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
-    as_of = *parsed;
-  }
+  PANTAU_ASSIGN_OR_RETURN(const absl::CivilDay as_of, AsOf(request.as_of()));
   if (request.within_days() < 0 || request.within_days() > 3660) {
     return absl::InvalidArgumentError("within_days: between 0 and 3660");
   }
@@ -694,12 +691,7 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
 absl::StatusOr<v1::GetFieldActivityResponse> QueryService::FieldActivity(const v1::GetFieldActivityRequest& request,
                                                                          const Principal& who) {
   PANTAU_RETURN_IF_ERROR(Admit(who, "field activity", /*field_records=*/true, /*regency_wide=*/false));
-  absl::CivilDay as_of = Today();
-  if (!request.as_of().empty()) {
-    auto parsed = common::ParseLocalDate(request.as_of());
-    if (!parsed) return absl::InvalidArgumentError("as_of: a date YYYY-MM-DD");
-    as_of = *parsed;
-  }
+  PANTAU_ASSIGN_OR_RETURN(const absl::CivilDay as_of, AsOf(request.as_of()));
   if (request.quiet_days() < 0 || request.quiet_days() > 366) {
     return absl::InvalidArgumentError("quiet_days: between 1 and 366");
   }

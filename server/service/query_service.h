@@ -137,6 +137,8 @@ class QueryService {
   absl::StatusOr<std::optional<v1::Record>> Effective(std::string_view id,
                                                       std::vector<v1::Record>* follow_ups);
   absl::CivilDay Today() const;
+  // `text` as a local date, or Today() when empty; INVALID_ARGUMENT naming as_of otherwise.
+  absl::StatusOr<absl::CivilDay> AsOf(const std::string& text) const;
   // PERMISSION_DENIED when `who` may not see `what` (docs/security.md).
   absl::Status Admit(const Principal& who, std::string_view what, bool field_records, bool regency_wide) const;
   absl::Status AdmitMarket(const Principal& who, std::string_view market) const;
