@@ -370,6 +370,7 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
       r.body = nlohmann::json{{"account", session->principal.name},
                               {"role", std::string(common::RoleName(session->principal.role))},
                               {"scope", common::ScopeDescription(session->principal.scope)},
+                              {"regency_wide", session->principal.scope.kecamatan_codes_size() == 0},
                               {"csrf", session->csrf},
                               {"deployment", deployment.name()},
                               {"idle_minutes", absl::ToInt64Minutes(sessions_.options().idle)},

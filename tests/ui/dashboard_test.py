@@ -34,6 +34,7 @@ from browser_support import Browser, check, run, wait_for_file
 
 PASSWORD = "kata sandi kabid 2026"
 ADMIN_PASSWORD = "kata sandi admin 2026"
+CAMAT_PASSWORD = "kata sandi camat 2026"
 # Free text a laptop sends, as an attacker would type it: markup for the page, a formula for a sheet.
 HOSTILE = '<img src=x onerror="window.diserang=1">Pak <b>Budi</b>'
 FORMULA = '=HYPERLINK("http://contoh.invalid/","SKHP")'
@@ -102,6 +103,9 @@ def main():
         "--token-file", os.path.join(work, "siti.token"))
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "kabid", "--role", "supervisor",
         "--password-prompt", "--token-file", os.path.join(work, "kabid.token"), stdin=PASSWORD + "\n")
+    run(args.server, "accounts", "add", "--data-dir", data, "--name", "camat", "--role", "supervisor",
+        "--kecamatan", "marabahan", "--password-prompt", "--token-file", os.path.join(work, "camat.token"),
+        stdin=CAMAT_PASSWORD + "\n")
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "budi", "--role", "inspector",
         "--token-file", os.path.join(work, "budi.token"))
     run(args.server, "accounts", "add", "--data-dir", data, "--name", "admin", "--role", "admin",
@@ -493,6 +497,38 @@ def main():
         log = run(args.client, "--home", admin_home, "admin", "audit-log", "--format", "csv").stdout
         check(any("ikk.realisasi" in line and "admin" in line and "indikator 1 tahun" in line and "= 90" in line
                   for line in log.splitlines()), f"the audit log has the admin's entry: {log[-600:]}")
+
+        # A supervisor limited to kecamatan Marabahan sees Marabahan's market only, as its token does.
+        browser.driver.find_element(By.CSS_SELECTOR, "#keluar button").click()
+        browser.wait(lambda: browser.driver.current_url.endswith("/masuk"), "signed out")
+        sign_in(browser, port, "camat", CAMAT_PASSWORD)
+        browser.wait(lambda: "camat (penyelia)" in browser.by_id("who").text, "the scoped supervisor signed in")
+        check([o.text for o in Select(browser.by_id("komoditas")).options] and
+              not browser.by_id("isian").is_displayed(), "no admin form for a supervisor")
+        browser.by_id("nav-cakupan").click()
+        browser.wait(lambda: browser.by_id("cakupan-judul").text.startswith("Terisi"), "the scoped Cakupan")
+        camat_token = open(os.path.join(work, "camat.token")).read().strip()
+        frm, to = browser.by_id("cakupan-dari").get_attribute("value"), browser.by_id("cakupan-sampai").get_attribute("value")
+        status, _, body, _ = request(port, "GET", f"/api/v1/coverage?from={frm}&to={to}",
+                                     {"Authorization": f"Bearer {camat_token}"})
+        scoped = json.loads(body)
+        shown = [tr.find_elements(By.TAG_NAME, "td")[0].text
+                 for tr in browser.driver.find_elements(By.CSS_SELECTOR, "#cakupan-pasar tbody tr")]
+        check(status == 200 and shown == ["Pasar Marabahan (contoh)"] and
+              [m["market_code"] for m in scoped["markets"]] == ["pasar_marabahan"],
+              f"only Marabahan, as the token sees: {shown} {scoped['markets']}")
+        browser.by_id("nav-harga").click()
+        browser.wait(lambda: browser.driver.execute_script("return !!Chart.getChart('grafik')"), "the scoped chart")
+        Select(browser.by_id("komoditas")).select_by_visible_text("Beras Medium")
+        browser.driver.find_element(By.CSS_SELECTOR, "#harga-form button").click()
+        browser.wait(lambda: browser.by_id("harga-judul").text.startswith("Beras Medium"), "beras medium, scoped")
+        labels = browser.driver.execute_script("return Chart.getChart('grafik').data.datasets.map((d) => d.label)")
+        check("Pasar Wanaraya (contoh)" not in labels and "Pasar Marabahan (contoh)" in labels,
+              f"the chart holds Marabahan's line only (and the HET): {labels}")
+        check(browser.by_id("harga-galat").text == "" and
+              browser.by_id("kv-judul").text.startswith("Stabilitas dan disparitas mencakup seluruh kabupaten"),
+              f"the kabupaten-wide disparity is not asked for: {browser.by_id('harga-galat').text}")
+        browser.shot("camat-harga")
         print(f"ok: IKK table of {len(api['rows'])} rows, Harga, Cakupan, Pelanggaran and UTTP equal to the API, "
               "hostile text kept as text, sign-in, sign-out and back-off; "
               f"screenshots in {args.screenshots}")

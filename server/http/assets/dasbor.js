@@ -279,6 +279,12 @@ async function showHarga() {
 async function showStability(commodity, to) {
   const body = document.querySelector('#kv-tabel tbody');
   body.replaceChildren();
+  if (!sesi.regency_wide) {
+    // The disparity is between every market of the kabupaten: not for an account limited to some.
+    $('kv-judul').textContent = 'Stabilitas dan disparitas mencakup seluruh kabupaten; akun ini terbatas pada ' +
+      sesi.scope + '.';
+    return;
+  }
   const from = to.slice(0, 4) + '-01-01';
   const answer = await report('price-stability', '?from=' + from + '&to=' + to + '&by=month', 'harga-galat', 'kv');
   if (!answer) return;
@@ -546,9 +552,12 @@ function showView() {
   }
 }
 
+let sesi = {};  // the signed-in account, as /api/v1/sesi tells it
+
 async function start() {
   const { status, answer } = await api('/api/v1/sesi');
   if (status !== 200) return;
+  sesi = answer;
   $('csrf').value = answer.csrf;
   const role = { supervisor: 'penyelia', admin: 'admin' }[answer.role] || answer.role;
   $('who').textContent = answer.account + ' (' + role + ') · ' + answer.deployment;
