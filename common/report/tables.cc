@@ -132,6 +132,7 @@ std::string ValueText(const v1::IndicatorRow& row, int which) {
 std::string IkkTable(const v1::GetIndicatorTableResponse& table, TextLayout layout) {
   Table t;
   t.title = StrCat("Periode ", table.period(), " (", table.first_day(), " s.d. ", table.last_day(), ")");
+  t.keep_empty_columns = true;  // the dinas's columns, "-" where nothing is entered yet
   t.columns = {{"no", "No", Kind::kInteger},        {"indikator", "Indikator", Kind::kText},
                {"target", "Target", Kind::kNumber}, {"realisasi", "Realisasi", Kind::kNumber},
                {"capaian", "Capaian %", Kind::kPercent}, {"sumber", "Sumber", Kind::kText}};
@@ -283,7 +284,7 @@ std::string IndonesianNumber(const std::string& text) {
 std::string TableText(const Table& all, TextLayout layout) {
   // A column empty in every row says nothing on a terminal: it is left out (CSV and XLSX keep it).
   Table table = all;
-  if (!all.rows.empty()) {
+  if (!all.rows.empty() && !all.keep_empty_columns) {
     table.columns.clear();
     for (auto& row : table.rows) row.clear();
     for (size_t k = 0; k < all.columns.size(); ++k) {

@@ -25,6 +25,9 @@ struct Table {
   std::vector<std::string> notes;  // lines under the title
   std::vector<Column> columns;
   std::vector<std::vector<std::string>> rows;  // "" is a missing value: "-" on a terminal
+  // On a terminal, a column empty in every row is left out, unless the table's layout is fixed
+  // (the IKK table keeps its Target and Capaian columns while no target is entered).
+  bool keep_empty_columns = false;
 };
 // How a table is laid out on a terminal: wrapped to `width` characters, or one line per row.
 struct TextLayout {

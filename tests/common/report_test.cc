@@ -118,6 +118,13 @@ TEST(ReportsTest, TablesWrapToTheTerminalNeverCuttingAWordAndWideKeepsOneLinePer
   EXPECT_NE(tiny.find("Rp 13.133,33"), std::string::npos) << tiny;
   // The IKK table at 80 columns: every indicator's name whole across its lines.
   ExpectFits(IkkTable(Table(), {.width = 80, .wide = false}), 80);
+  // A column empty in every row is left out, but the IKK table keeps the dinas's columns.
+  ::pantau::report::Table empty = t;
+  for (auto& row : empty.rows) row[3] = "";
+  EXPECT_EQ(TableText(empty).find("Capaian"), std::string::npos) << TableText(empty);
+  v1::GetIndicatorTableResponse no_targets = Table();
+  for (auto& row : *no_targets.mutable_rows()) row.clear_target(), row.clear_capaian();
+  EXPECT_NE(IkkTable(no_targets).find("Target"), std::string::npos) << IkkTable(no_targets);
   EXPECT_EQ(IndonesianNumber("-1250"), "-1.250");
   EXPECT_EQ(IndonesianNumber("123"), "123");
   EXPECT_EQ(IndonesianNumber("1234567.5"), "1.234.567,5");
