@@ -201,8 +201,9 @@ Response JsonError(const absl::Status& status) {
   return r;
 }
 
-// "87,5", "87.5", "120" or "1.250" (a thousands point with three digits after it) -> thousandths:
-// 87500, 120000, 1250000. At most three decimals; nullopt for anything else.
+// "87,5", "87.5", "120" or "1.250" (a thousands point with three digits after it, unless the number
+// starts with 0: "0.125" is a decimal) -> thousandths: 87500, 120000, 1250000, 125. At most three
+// decimals; nullopt for anything else.
 std::optional<int64_t> ParseMilli(std::string_view text) {
   std::string digits(common::StripAsciiSpace(text));
   if (digits.empty() || digits.size() > 18) return std::nullopt;
@@ -217,7 +218,7 @@ std::optional<int64_t> ParseMilli(std::string_view text) {
     digits = whole + "." + digits.substr(comma + 1);
   } else if (std::count(digits.begin(), digits.end(), '.') > 1 ||
              (digits.find('.') != std::string::npos && digits.size() - digits.find('.') == 4 &&
-              digits.find('.') > 0)) {
+              digits.find('.') > 0 && digits[0] != '0')) {
     digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
   }
   const size_t point = digits.find('.');

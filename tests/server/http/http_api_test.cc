@@ -515,6 +515,11 @@ TEST_F(HttpApiTest, AnAdminEntersTargetsAndManualRealisationsFromTheDashboardAud
             "Nilai \"seratus\" bukan angka")
       << word.body;
   EXPECT_EQ(save(admin, "nomor=99&tahun=2026&jenis=target&nilai=5").status, 400);
+  EXPECT_EQ(save(admin, "nomor=1&tahun=2026&jenis=target&nilai=1%2C2345").status, 400);  // four decimals
+  // "0.125" is a decimal (no thousands point after a leading 0).
+  ASSERT_EQ(save(admin, "nomor=1&tahun=2025&jenis=target&nilai=0.125").status, 200);
+  auto last_year = nlohmann::json::parse(Get("/api/v1/indicators?period=2025", "kabid").body);
+  EXPECT_EQ(last_year["rows"][0]["target"]["text"], "0.13") << last_year["rows"][0];
   EXPECT_EQ(row(1)["target"]["text"], "1250");  // nothing refused changed what was there
   // An empty value clears it: "belum diisi" again, never 0.
   ASSERT_EQ(save(admin, "nomor=1&tahun=2026&jenis=target&nilai=").status, 200);
