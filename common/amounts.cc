@@ -80,6 +80,15 @@ std::optional<int64_t> ParseMilliText(std::string_view text) {
   return whole * 1000 + fraction;
 }
 
+std::string FormatMilliText(int64_t milli) {
+  std::string out = StrCat(milli / 1000);
+  int64_t fraction = milli % 1000;
+  if (fraction == 0) return out;
+  std::string digits = StrCat(fraction + 1000).substr(1);
+  while (digits.back() == '0') digits.pop_back();
+  return out + "." + digits;
+}
+
 std::optional<std::string> CanonicalUnit(std::string_view text) {
   const std::string lower = AsciiLower(StripAsciiSpace(text));
   for (const Alias& a : kAliases) {

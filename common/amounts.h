@@ -20,6 +20,8 @@ std::optional<int64_t> ParseRupiahText(std::string_view text);
 // Thousandths: "5" -> 5000, "0.25" -> 250, "1,5" -> 1500 (a dot or a comma, at most three
 // decimals, no sign). nullopt otherwise.
 std::optional<int64_t> ParseMilliText(std::string_view text);
+// 87500 -> "87.5", 20000 -> "20": the inverse of ParseMilliText (non-negative values).
+std::string FormatMilliText(int64_t milli);
 
 // The unit a person wrote, as Pantau names it: kg (kg, kilo, kilogram), g (g, gr, gram), liter (l,
 // liter, litre, ltr), ml (ml, mililiter); any case. nullopt for another word.

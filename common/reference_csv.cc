@@ -334,16 +334,6 @@ std::string_view ComputationName(v1::IndicatorComputation computation) {
   }
 }
 
-// 87500 -> "87.5", 20000 -> "20": the inverse of ParseMilliText.
-std::string MilliText(int64_t milli) {
-  std::string out = StrCat(milli / 1000);
-  int64_t fraction = milli % 1000;
-  if (fraction == 0) return out;
-  std::string digits = StrCat(fraction + 1000).substr(1);
-  while (digits.back() == '0') digits.pop_back();
-  return out + "." + digits;
-}
-
 using Row = std::vector<std::string>;
 // The rows one entity is written as, in its file's column order (a checklist: a row per item).
 using RowWriter = std::function<std::vector<Row>(const v1::ReferenceEntity&)>;
@@ -409,12 +399,12 @@ const std::map<std::string, WriterSpec, std::less<>>& Writers() {
        }}},
       {"indicator_targets.csv", {E::kIndicatorTarget, [](const E& e) {
          const auto& t = e.indicator_target();
-         return std::vector<Row>{{StrCat(t.indicator_number()), StrCat(t.year()), MilliText(t.target_milli())}};
+         return std::vector<Row>{{StrCat(t.indicator_number()), StrCat(t.year()), FormatMilliText(t.target_milli())}};
        }}},
       {"manual_realisations.csv", {E::kManualRealisation, [](const E& e) {
          const auto& m = e.manual_realisation();
          return std::vector<Row>{{StrCat(m.indicator_number()), StrCat(m.year()),
-                                  m.value_milli() == 0 ? "" : MilliText(m.value_milli()), StrCat(m.numerator()),
+                                  m.value_milli() == 0 ? "" : FormatMilliText(m.value_milli()), StrCat(m.numerator()),
                                   StrCat(m.denominator()), m.note()}};
        }}},
       {"checklists.csv", {E::kChecklist, [](const E& e) {

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_format.h"
 
+#include "common/amounts.h"
 #include "common/scope.h"
 #include "common/str_cat.h"
 #include "common/text.h"
@@ -202,34 +202,21 @@ Response JsonError(const absl::Status& status) {
 }
 
 // "87,5", "87.5", "120" or "1.250" (a thousands point with three digits after it, unless the number
-// starts with 0: "0.125" is a decimal) -> thousandths: 87500, 120000, 1250000, 125. At most three
-// decimals; nullopt for anything else.
+// starts with 0: "0.125" is a decimal) -> thousandths: 87500, 120000, 1250000, 125. The thousands
+// points are taken out here; the rest is common::ParseMilliText, as indicator_targets.csv is read.
 std::optional<int64_t> ParseMilli(std::string_view text) {
   std::string digits(common::StripAsciiSpace(text));
-  if (digits.empty() || digits.size() > 18) return std::nullopt;
-  // A single '.' followed by exactly three digits is the Indonesian thousands point when a ','
-  // follows or nothing else would make sense ("1.250"); "87.5" is a decimal point.
   const size_t comma = digits.find(',');
+  const size_t point = digits.find('.');
   if (comma != std::string::npos) {
-    std::string whole;
-    for (char c : digits.substr(0, comma)) {
-      if (c != '.') whole += c;
-    }
-    digits = whole + "." + digits.substr(comma + 1);
+    // "1.093,75": every point before the decimal comma groups thousands.
+    digits.erase(std::remove(digits.begin(), digits.begin() + static_cast<std::ptrdiff_t>(comma), '.'),
+                 digits.begin() + static_cast<std::ptrdiff_t>(comma));
   } else if (std::count(digits.begin(), digits.end(), '.') > 1 ||
-             (digits.find('.') != std::string::npos && digits.size() - digits.find('.') == 4 &&
-              digits.find('.') > 0 && digits[0] != '0')) {
+             (point != std::string::npos && point > 0 && digits.size() - point == 4 && digits[0] != '0')) {
     digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
   }
-  const size_t point = digits.find('.');
-  const std::string whole = digits.substr(0, point);
-  std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
-  if (whole.empty() || fraction.size() > 3 || (point != std::string::npos && fraction.empty())) return std::nullopt;
-  for (char c : whole + fraction) {
-    if (c < '0' || c > '9') return std::nullopt;
-  }
-  fraction.resize(3, '0');
-  return std::stoll(whole) * 1000 + std::stoll(fraction);
+  return common::ParseMilliText(digits);
 }
 
 }  // namespace
@@ -288,9 +275,8 @@ Response Dashboard::SaveIkkValue(const Request& request) {
   auto put = clear ? (present ? reference_.Put({}, {entity}) : absl::StatusOr<service::ReferencePutResult>(
                                                                    service::ReferencePutResult{}))
                    : reference_.Put({entity}, {});
-  std::string fraction = absl::StrFormat("%03d", static_cast<int>(*milli % 1000));
-  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-  const std::string said = clear ? "belum diisi" : StrCat(*milli / 1000, fraction.empty() ? "" : "," + fraction);
+  std::string said = clear ? "belum diisi" : common::FormatMilliText(*milli);
+  std::replace(said.begin(), said.end(), '.', ',');  // as Indonesians write it: 1093,75
   (void)accounts_.Audit(actor, StrCat("ikk.", kind), StrCat("indikator ", number, " tahun ", year), put.status(),
                         StrCat(kind, " = ", said));
   if (!put.ok()) return JsonError(put.status());

@@ -734,25 +734,25 @@ absl::StatusOr<v1::GetFieldActivityResponse> QueryService::FieldActivity(const v
       continue;
     }
     for (const v1::Device* device : laptops->second) {
-      // The laptop's records observed in the 60 days up to as_of; read first, judged after the
-      // scan (deciding whether a scoped supervisor sees a void reads its target).
-      std::vector<v1::StoredRecord> stored;
-      PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kDevice, device->id(), window_start, window_end,
-                                                [&](const v1::StoredRecord& s) {
-                                                  stored.push_back(s);
-                                                  return true;
-                                                }));
+      // The laptop's records observed in the 60 days up to as_of. For a scoped supervisor they are
+      // kept and judged after the scan (deciding whether it sees a void reads its target).
       std::optional<absl::Time> last;
       int64_t this_week = 0;
-      for (const auto& s : stored) {
-        if (scoped) {
-          PANTAU_ASSIGN_OR_RETURN(bool sees, SeesRecord(who, *catalog, s.record()));
-          if (!sees) continue;
-        }
+      auto count = [&](const v1::StoredRecord& s) {
         const absl::Time received = common::FromTimestamp(s.received_at());
-        if (received >= window_end) continue;  // after the day counted to
+        if (received >= window_end) return;  // after the day counted to
         if (!last || received > *last) last = received;
         if (received >= week_start) ++this_week;
+      };
+      std::vector<v1::StoredRecord> kept;
+      PANTAU_RETURN_IF_ERROR(records_.ScanIndex(common::IndexKind::kDevice, device->id(), window_start, window_end,
+                                                [&](const v1::StoredRecord& s) {
+                                                  if (scoped) kept.push_back(s); else count(s);
+                                                  return true;
+                                                }));
+      for (const auto& s : kept) {
+        PANTAU_ASSIGN_OR_RETURN(bool sees, SeesRecord(who, *catalog, s.record()));
+        if (sees) count(s);
       }
       auto* row = out.add_rows();
       row->set_inspector(name);

@@ -45,14 +45,10 @@ function cell(row, content, className) {
 
 async function showIkk(period) {
   $('ikk-galat').textContent = '';
-  const query = '?period=' + encodeURIComponent(period);
-  $('unduh-xlsx').href = '/api/v1/indicators.xlsx' + query;
-  $('unduh-csv').href = '/api/v1/indicators.csv' + query;
-  const { status, answer } = await api('/api/v1/indicators' + query);
   const body = document.querySelector('#ikk-tabel tbody');
   body.replaceChildren();
-  if (status !== 200) {
-    $('ikk-galat').textContent = answer.error ? answer.error.message : 'Tabel IKK tidak dapat dibaca.';
+  const answer = await report('indicators', '?period=' + encodeURIComponent(period), 'ikk-galat', 'unduh');
+  if (!answer) {
     $('ikk-judul').textContent = '';
     return;
   }
@@ -207,15 +203,10 @@ async function showHarga() {
   $('harga-galat').textContent = '';
   const commodity = $('komoditas').value, from = $('dari').value, to = $('sampai').value;
   const query = '?commodity_code=' + encodeURIComponent(commodity) + '&from=' + from + '&to=' + to + '&by=day';
-  $('harga-xlsx').href = '/api/v1/prices.xlsx' + query;
-  $('harga-csv').href = '/api/v1/prices.csv' + query;
-  const { status, answer } = await api('/api/v1/prices' + query);
   const body = document.querySelector('#harga-tabel tbody');
   body.replaceChildren();
-  if (status !== 200) {
-    $('harga-galat').textContent = answer.error ? answer.error.message : 'Harga tidak dapat dibaca.';
-    return;
-  }
+  const answer = await report('prices', query, 'harga-galat', 'harga');
+  if (!answer) return;
   $('harga-judul').textContent = answer.commodity_name + ' (per ' + answer.unit + '), ' + from + ' s.d. ' + to + ': ' +
     answer.points.length + ' hari-pasar dengan sampel.';
   // One line per market over every day of the range; a day without samples is a gap, never 0.
