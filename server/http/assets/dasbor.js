@@ -52,7 +52,8 @@ async function showIkk(period) {
     $('ikk-judul').textContent = '';
     return;
   }
-  $('ikk-judul').textContent = 'Periode ' + answer.period + ' (' + answer.first_day + ' s.d. ' + answer.last_day + '), ' +
+  $('ikk-judul').textContent = 'Periode ' + answer.period + ' (' + tanggal(answer.first_day) + ' s.d. ' +
+    tanggal(answer.last_day) + '), ' +
     answer.rows.length + ' indikator.';
   fillIsian(answer);
   for (const r of answer.rows) {
@@ -207,7 +208,8 @@ async function showHarga() {
   body.replaceChildren();
   const answer = await report('prices', query, 'harga-galat', 'harga');
   if (!answer) return;
-  $('harga-judul').textContent = answer.commodity_name + ' (per ' + answer.unit + '), ' + from + ' s.d. ' + to + ': ' +
+  $('harga-judul').textContent = answer.commodity_name + ' (per ' + answer.unit + '), ' + tanggal(from) + ' s.d. ' +
+    tanggal(to) + ': ' +
     answer.points.length + ' hari-pasar dengan sampel.';
   // One line per market over every day of the range; a day without samples is a gap, never 0.
   const labels = days(from, to);
@@ -241,7 +243,7 @@ async function showHarga() {
   if (old) old.destroy();
   new Chart($('grafik'), {
     type: 'line',
-    data: { labels, datasets },
+    data: { labels: labels.map(tanggal), datasets },  // the axis in words; `labels` stay ISO for lookups
     options: {
       animation: false, maintainAspectRatio: false,
       scales: { y: { ticks: { callback: (v) => 'Rp ' + angka(String(v)) } } },
