@@ -27,6 +27,7 @@ constexpr char kAttentionCount[] = "count/needs_attention";
 constexpr char kCursorKey[] = "reference/cursor";
 constexpr char kLastSyncKey[] = "time/last_sync";
 constexpr char kLastPullKey[] = "time/last_pull";
+constexpr char kMissingKey[] = "alerts/missing_observations";
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return absl::OkStatus();
@@ -396,6 +397,24 @@ class RocksLaptopStore final : public LaptopStore {
   }
   absl::StatusOr<std::optional<absl::Time>> LastSync() override { return GetTime(kLastSyncKey); }
   absl::StatusOr<std::optional<absl::Time>> LastPull() override { return GetTime(kLastPullKey); }
+
+  absl::Status SaveMissingObservations(const MissedChecks& missed) override {
+    v1::PullResponse holder;  // its missing_observations fields, as the server sent them
+    for (const auto& a : missed.alerts) *holder.add_missing_observations() = a;
+    holder.set_missing_observations_total(std::max<int64_t>(missed.total, static_cast<int64_t>(missed.alerts.size())));
+    std::lock_guard lock(write_mu_);
+    rocksdb::WriteBatch batch;
+    PANTAU_RETURN_IF_ERROR(Check(batch.Put(cf(kMeta), kMissingKey, holder.SerializeAsString())));
+    return Write(batch);
+  }
+
+  absl::StatusOr<MissedChecks> MissingObservations() override {
+    PANTAU_ASSIGN_OR_RETURN(std::string value, GetString(kMeta, kMissingKey));
+    v1::PullResponse holder;
+    if (!holder.ParseFromString(value)) return absl::DataLossError("the missed price checks do not decode");
+    return MissedChecks{{holder.missing_observations().begin(), holder.missing_observations().end()},
+                        holder.missing_observations_total()};
+  }
 
  private:
   rocksdb::ColumnFamilyHandle* cf(Cf i) { return handles_[i]; }

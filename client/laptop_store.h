@@ -105,6 +105,14 @@ class LaptopStore {
   virtual absl::Status SetLastSync(absl::Time t) = 0;
   virtual absl::StatusOr<std::optional<absl::Time>> LastSync() = 0;
   virtual absl::StatusOr<std::optional<absl::Time>> LastPull() = 0;
+  // The scheduled price checks the server last said this inspector missed (a pull's
+  // missing_observations, at most 100, and how many there were in all), replacing the list before.
+  struct MissedChecks {
+    std::vector<v1::PriceAlert> alerts;
+    int64_t total = 0;
+  };
+  virtual absl::Status SaveMissingObservations(const MissedChecks& missed) = 0;
+  virtual absl::StatusOr<MissedChecks> MissingObservations() = 0;
 };
 
 }  // namespace pantau::client

@@ -85,6 +85,8 @@ ReportCommands::ReportCommands(CLI::App& app) {
                               "scheduled weekdays: senin ... minggu or setiap_hari (default: the server's, selasa)");
   report_coverage_->add_option("--market", price_market_, "one market");
   report_coverage_->add_option("--commodity", price_commodity_, "one commodity");
+  report_coverage_->add_option("--inspector", inspector_,
+                               "one inspector's own samples, over the markets of its kecamatan");
 
   report_violations_ = add_report("violations", "findings of outlet audits and their follow-up");
   report_violations_->add_option("--from", price_from_, "first audit day (default: 1 January of this year)");
@@ -101,6 +103,18 @@ ReportCommands::ReportCommands(CLI::App& app) {
   report_activity_ = add_report("petugas", "each inspector's laptops: last record received, this week's count, quiet ones");
   report_activity_->add_option("--as-of", as_of_, "the day counted to (default: today)");
   report_activity_->add_option("--quiet-days", quiet_days_, "a laptop silent this many days is marked (default 3)");
+  report_alerts_ = add_report("alerts", "price early warning: HET/HAP, sudden changes, ALPS, IFPA, missing observations");
+  report_alerts_->add_option("--from", price_from_, "first day (default: 30 days before --to)");
+  report_alerts_->add_option("--to", price_to_, "last day (default: today)");
+  report_alerts_->add_option("--kind", alert_kinds_, "het, lonjakan, alps, ifpa or tidak_teramati (repeat; default all)")
+      ->check(CLI::IsMember({"het", "lonjakan", "alps", "ifpa", "tidak_teramati"}));
+  report_alerts_->add_option("--commodity", price_commodity_, "one commodity");
+  report_alerts_->add_option("--market", price_market_, "one market, or kabupaten for the kabupaten-wide series");
+  report_audits_ = add_report("audits", "outlet audits of a period: the records behind IKK row 21");
+  report_audits_->add_option("--from", price_from_, "first audit day (default: 1 January of this year)");
+  report_audits_->add_option("--to", price_to_, "last audit day (default: today)");
+  report_audits_->add_option("--kind", outlet_kind_, "lpg_pangkalan or pupuk_kios (default: both)")
+      ->check(CLI::IsMember({"lpg_pangkalan", "pupuk_kios"}));
   report_verifications_ = add_report("uttp-verifications", "UTTP verifications: computed verdict, laptop's claim, discrepancies");
   report_verifications_->add_option("--from", price_from_, "first day (default: 1 January of this year)");
   report_verifications_->add_option("--to", price_to_, "last day (default: today)");
@@ -200,6 +214,7 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       for (const auto& w : coverage_weekdays_) request.add_weekdays(w);
       request.set_market_code(price_market_);
       request.set_commodity_code(price_commodity_);
+      request.set_inspector(inspector_);
       auto a = std::make_unique<v1::GetCoverageResponse>();
       got = FromGrpc(stub->GetCoverage(&context, request, a.get()));
       if (got.ok()) table = CoverageTable(*a);
@@ -221,6 +236,27 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       auto a = std::make_unique<v1::GetFieldActivityResponse>();
       got = FromGrpc(stub->GetFieldActivity(&context, request, a.get()));
       if (got.ok()) table = FieldActivityTable(*a);
+      answer = std::move(a);
+    } else if (report_alerts_->parsed()) {
+      v1::ListAlertsRequest request;
+      request.set_to(!price_to_.empty() ? price_to_ : today_text);
+      const std::optional<absl::CivilDay> last = common::ParseLocalDate(request.to());
+      request.set_from(!price_from_.empty() ? price_from_ : common::FormatLocalDate((last ? *last : today) - 29));
+      for (const auto& k : alert_kinds_) request.add_kinds(k);
+      request.set_commodity_code(price_commodity_);
+      request.set_market_code(price_market_);
+      auto a = std::make_unique<v1::ListAlertsResponse>();
+      got = FromGrpc(stub->ListAlerts(&context, request, a.get()));
+      if (got.ok()) table = AlertsTable(*a);
+      answer = std::move(a);
+    } else if (report_audits_->parsed()) {
+      v1::ListAuditsRequest request;
+      request.set_from(!price_from_.empty() ? price_from_ : StrCat(this_year, "-01-01"));
+      request.set_to(!price_to_.empty() ? price_to_ : today_text);
+      request.set_outlet_kind(outlet_kind_);
+      auto a = std::make_unique<v1::ListAuditsResponse>();
+      got = FromGrpc(stub->ListAudits(&context, request, a.get()));
+      if (got.ok()) table = AuditsTable(*a);
       answer = std::move(a);
     } else if (report_verifications_->parsed()) {
       v1::ListUttpVerificationsRequest request;

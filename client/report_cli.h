@@ -47,6 +47,8 @@ class ReportCommands {
   CLI::App* report_violations_;
   CLI::App* report_uttp_;
   CLI::App* report_verifications_;
+  CLI::App* report_audits_;
+  CLI::App* report_alerts_;
   CLI::App* report_activity_;
   int report_year_ = 0;
   std::string report_period_, report_format_ = "table", report_out_, report_signatory_;
@@ -57,6 +59,9 @@ class ReportCommands {
   int quiet_days_ = 0;
   bool include_valid_ = false;
   bool discrepancies_only_ = false;
+  std::string outlet_kind_;
+  std::string inspector_;
+  std::vector<std::string> alert_kinds_;
   bool wide_ = false;   // one line per row on a terminal
   bool codes_ = false;  // codes where names would be shown
 };

@@ -256,6 +256,9 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
       if (!scanned.ok()) return s.Fail(scanned, "the records that need attention could not be read");
     }
     std::optional<absl::Time> pulled_at = last_pull.ok() ? *last_pull : std::nullopt;
+    auto missed_or = s.store->MissingObservations();
+    const LaptopStore::MissedChecks missed_checks = missed_or.ok() ? *std::move(missed_or) : LaptopStore::MissedChecks{};
+    const std::vector<v1::PriceAlert>& missing = missed_checks.alerts;
     if (json_) {
       ordered_json j;
       j["account"] = s.settings.account;
@@ -266,6 +269,13 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
       j["needs_attention"] = counts->needs_attention;
       j["last_sync"] = last_sync.ok() && *last_sync ? absl::FormatTime(absl::RFC3339_sec, **last_sync, absl::UTCTimeZone()) : "";
       j["reference_cursor"] = cursor.ok() ? *cursor : 0;
+      ordered_json missed = ordered_json::array();
+      for (const auto& a : missing) {
+        missed.push_back({{"day", a.day()}, {"commodity_code", a.commodity_code()}, {"commodity_name", a.commodity_name()},
+                          {"market_code", a.market_code()}, {"market_name", a.market_name()}});
+      }
+      j["missing_observations"] = missed;
+      j["missing_observations_total"] = missed_checks.total;
       if (pulled_at) {
         j["reference_age_hours"] = absl::ToDoubleHours(now - *pulled_at);
       } else {
@@ -301,6 +311,15 @@ int SyncCommands::Run(Session& s, const std::string& home, absl::Time now) {
         << TimeText(pulled_at, s.policy);
     if (pulled_at) out << " (" << common::FormatHoursMinutes(now - *pulled_at) << " ago)";
     out << "\n";
+    // The scheduled price checks the server said were missed at this inspector's markets.
+    out << "missed checks:    " << missed_checks.total << " scheduled price check"
+        << (missed_checks.total == 1 ? "" : "s") << " without a sample in the last 7 days (as of the last pull)"
+        << (missed_checks.total > static_cast<int64_t>(missing.size()) ? StrCat("; the latest ", missing.size(), ":") : "")
+        << "\n";
+    for (const auto& a : missing) {
+      out << "  " << a.day() << "  " << (a.commodity_name().empty() ? a.commodity_code() : a.commodity_name()) << " at "
+          << (a.market_name().empty() ? a.market_code() : a.market_name()) << "\n";
+    }
     for (const auto& e : flagged) {
       out << "  " << DescribeRecord(e.record(), s.catalog, s.policy.display_zone).English() << "\n    " << e.message() << "\n";
     }

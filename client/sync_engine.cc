@@ -308,6 +308,12 @@ PullSummary SyncEngine::Pull() {
     auto context = NewContext(options_.stream_deadline);
     v1::PullRequest request;
     request.set_after_sequence(*cursor);
+    // Who is pulling and what waits in its outbox: the server's record of this laptop's last sync.
+    if (auto settings = store_.Settings(); settings.ok()) request.set_device_id(settings->device_id);
+    if (auto counts = store_.Counts(); counts.ok()) {
+      request.mutable_laptop()->set_pending(static_cast<int64_t>(counts->pending));
+      request.mutable_laptop()->set_needs_attention(static_cast<int64_t>(counts->needs_attention));
+    }
     auto reader = stub_->Pull(context.get(), request);
     AnswerWatchdog watchdog(*context, options_.answer_deadline);
     v1::PullResponse message;
@@ -319,6 +325,13 @@ PullSummary SyncEngine::Pull() {
       watchdog.Disarm();
       if (!read) break;
       if (!progressed) {  // the first message: the account's kecamatan, kept for entry checks
+        local_error = store_.SaveMissingObservations(
+            {{message.missing_observations().begin(), message.missing_observations().end()},
+             message.missing_observations_total()});
+        if (!local_error.ok()) {
+          context->TryCancel();
+          break;
+        }
         auto settings = store_.Settings();
         const std::vector<std::string> assigned(message.assigned_kecamatan_codes().begin(),
                                                 message.assigned_kecamatan_codes().end());

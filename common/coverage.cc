@@ -61,13 +61,19 @@ std::vector<CoverageCell> Coverage(const std::vector<std::string>& price_cell_ke
                                    absl::CivilDay first, absl::CivilDay last,
                                    const std::set<absl::Weekday>& weekdays) {
   // (market, commodity) -> days with data.
-  std::map<std::pair<std::string, std::string>, std::set<absl::CivilDay>> seen;
+  DaysSeen seen;
   for (const auto& key : price_cell_keys) {
     auto parts = ParseCellKey(key);
     if (!parts || parts->family != RollupFamily::kPrice || parts->codes.size() != 2) continue;
     if (parts->day < first || parts->day > last) continue;
     seen[{parts->codes[1], parts->codes[0]}].insert(parts->day);
   }
+  return CoverageOfDays(seen, markets, commodities, first, last, weekdays);
+}
+
+std::vector<CoverageCell> CoverageOfDays(const DaysSeen& seen, const std::vector<std::string>& markets,
+                                   const std::vector<std::string>& commodities, absl::CivilDay first,
+                                   absl::CivilDay last, const std::set<absl::Weekday>& weekdays) {
   const std::vector<absl::CivilDay> scheduled = ScheduledDays(first, last, weekdays);
   std::vector<CoverageCell> out;
   for (const auto& market : markets) {
@@ -86,7 +92,9 @@ std::vector<CoverageCell> Coverage(const std::vector<std::string>& price_cell_ke
           c.missing.push_back(d);
         }
       }
-      for (absl::CivilDay d : days) c.unscheduled_with_data += weekdays.count(absl::GetWeekday(d)) == 0;
+      for (absl::CivilDay d : days) {
+        if (d >= first && d <= last) c.unscheduled_with_data += weekdays.count(absl::GetWeekday(d)) == 0;
+      }
       out.push_back(std::move(c));
     }
   }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,5 +39,10 @@ std::vector<CoverageCell> Coverage(const std::vector<std::string>& price_cell_ke
                                    const std::vector<std::string>& commodities,
                                    absl::CivilDay first, absl::CivilDay last,
                                    const std::set<absl::Weekday>& weekdays);
+// The same from the days with samples of each (market, commodity), as the price-days cells give them.
+using DaysSeen = std::map<std::pair<std::string, std::string>, std::set<absl::CivilDay>>;
+std::vector<CoverageCell> CoverageOfDays(const DaysSeen& seen, const std::vector<std::string>& markets,
+                                   const std::vector<std::string>& commodities, absl::CivilDay first,
+                                   absl::CivilDay last, const std::set<absl::Weekday>& weekdays);
 
 }  // namespace pantau::common

@@ -1,5 +1,7 @@
 #include "common/reference_catalog.h"
 
+#include <set>
+
 #include "common/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/dates.h"
@@ -191,6 +193,22 @@ const v1::ReferencePrice* ReferenceCatalog::ReferencePriceFor(std::string_view p
     }
   }
   return nullptr;
+}
+
+std::vector<ReferenceCatalog::ReferenceChange> ReferenceCatalog::ReferencePriceTimeline(
+    std::string_view product_code, const std::vector<std::string>& zones) const {
+  // ReferencePriceFor can change only on a day some entry of the product takes effect.
+  std::set<absl::CivilDay> days;
+  const std::string prefix = StrCat("reference_price/", product_code, "|");
+  for (auto it = entities_.lower_bound(prefix); it != entities_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    const v1::ReferencePrice& price = it->second.reference_price();
+    if (price.product_code() != product_code) continue;
+    if (auto day = ParseLocalDate(price.effective_from())) days.insert(*day);
+  }
+  std::vector<ReferenceChange> out;
+  for (absl::CivilDay day : days) out.push_back({day, ReferencePriceFor(product_code, zones, day)});
+  return out;
 }
 
 absl::TimeZone ReferenceCatalog::TimeZone() const {

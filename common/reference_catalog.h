@@ -81,6 +81,16 @@ class ReferenceCatalog {
   const v1::ReferencePrice* ReferencePriceFor(std::string_view product_code, const std::vector<std::string>& zones,
                                               absl::CivilDay day) const;
 
+  // ReferencePriceFor over time: the days it changes, each with what is in force from that day
+  // until the next (nullptr: none), ascending. Before the first entry, none is in force. For
+  // asking about many days of one product and zones at once.
+  struct ReferenceChange {
+    absl::CivilDay from;
+    const v1::ReferencePrice* price = nullptr;
+  };
+  std::vector<ReferenceChange> ReferencePriceTimeline(std::string_view product_code,
+                                                      const std::vector<std::string>& zones) const;
+
   // Every entity, in key order.
   const std::map<std::string, v1::ReferenceEntity, std::less<>>& entities() const {
     return entities_;

@@ -28,6 +28,11 @@ uint32_t DayNumber(absl::CivilDay day) {
   return static_cast<uint32_t>((day - kEpochDay) + (int64_t{1} << 31));
 }
 
+// Month numbers: months since January 1970, offset by 2^31 like days.
+uint32_t MonthNumber(absl::CivilMonth month) {
+  return static_cast<uint32_t>((month - absl::CivilMonth(1970, 1)) + (int64_t{1} << 31));
+}
+
 std::string Key(RollupFamily family, uint32_t time, std::initializer_list<std::string_view> codes) {
   std::string out(1, static_cast<char>(family));
   AppendBe32(out, time);
@@ -97,9 +102,50 @@ absl::Status Missing(const std::string& what) {
   return absl::InternalError(StrCat("roll-up cell lacks the contribution being removed: ", what));
 }
 
+// Adds ±price to the entry `index` of a list of sums sorted by index; an entry whose count
+// reaches 0 is removed (its sum must be 0 then).
+bool AdjustSum(google::protobuf::RepeatedPtrField<v1::PriceSum>* list, int index, int64_t price, int sign) {
+  auto it = std::lower_bound(list->begin(), list->end(), index,
+                             [](const v1::PriceSum& s, int i) { return s.index() < i; });
+  const int position = static_cast<int>(it - list->begin());
+  if (it == list->end() || it->index() != index) {
+    if (sign < 0) return false;
+    list->Add()->set_index(index);
+    for (int i = list->size() - 1; i > position; --i) list->SwapElements(i, i - 1);
+  }
+  v1::PriceSum* entry = list->Mutable(position);
+  entry->set_count(entry->count() + sign);
+  SetSum(*entry, SumOf(*entry) + absl::int128(price) * sign);
+  if (entry->count() < 0) return false;
+  if (entry->count() == 0) {
+    if (SumOf(*entry) != 0) return false;
+    list->DeleteSubrange(position, 1);
+  }
+  return true;
+}
+
+// The day's and the month's sums of the series (the alert rules' cells).
+absl::Status ApplyPriceSums(const v1::Record& r, const v1::PriceSample& p, absl::CivilDay day, int sign,
+                            CellStore& cells) {
+  const std::string days_key = PriceDaysCellKey(absl::CivilMonth(day), p.commodity_code(), p.market_code());
+  PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const days, cells.Mutable(days_key));
+  if (!AdjustSum(days->mutable_price_days()->mutable_days(), day.day(), p.price_rupiah(), sign)) {
+    return Missing(StrCat("day sum of price ", r.id()));
+  }
+  if (days->price_days().days_size() == 0) PANTAU_RETURN_IF_ERROR(cells.Delete(days_key));
+  const std::string months_key = PriceMonthsCellKey(static_cast<int>(day.year()), p.commodity_code(), p.market_code());
+  PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const months, cells.Mutable(months_key));
+  if (!AdjustSum(months->mutable_price_months()->mutable_months(), day.month(), p.price_rupiah(), sign)) {
+    return Missing(StrCat("month sum of price ", r.id()));
+  }
+  if (months->price_months().months_size() == 0) return cells.Delete(months_key);
+  return absl::OkStatus();
+}
+
 absl::Status ApplyPrice(const v1::Record& r, const v1::PriceSample& p, int sign, absl::TimeZone zone,
                         CellStore& cells) {
-  const std::string key = PriceCellKey(LocalDay(r.observed_at(), zone), p.commodity_code(), p.market_code());
+  const absl::CivilDay day = LocalDay(r.observed_at(), zone);
+  const std::string key = PriceCellKey(day, p.commodity_code(), p.market_code());
   // Changed in place: a copy per record would cost the whole cell (every trader of the day).
   PANTAU_ASSIGN_OR_RETURN(v1::RollupCell* const found, cells.Mutable(key));
   v1::RollupCell& cell = *found;
@@ -110,8 +156,8 @@ absl::Status ApplyPrice(const v1::Record& r, const v1::PriceSample& p, int sign,
                    +[](v1::TraderCount* t, const std::string& c) { t->set_trader(c); })) {
     return Missing(StrCat("price ", r.id()));
   }
-  if (price->prices_rupiah_size() == 0) return cells.Delete(key);
-  return absl::OkStatus();
+  if (price->prices_rupiah_size() == 0) PANTAU_RETURN_IF_ERROR(cells.Delete(key));
+  return ApplyPriceSums(r, p, day, sign, cells);
 }
 
 absl::Status ApplyAudit(const v1::Record& r, const v1::OutletAudit& a, int sign, absl::TimeZone zone,
@@ -216,6 +262,27 @@ std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code, st
 std::string UttpCellKey(int year, std::string_view instrument) {
   return Key(RollupFamily::kUttp, static_cast<uint32_t>(year), {instrument});
 }
+std::string PriceMonthsCellKey(int year, std::string_view commodity, std::string_view market) {
+  return Key(RollupFamily::kPriceMonths, static_cast<uint32_t>(year), {commodity, market});
+}
+std::string PriceDaysCellKey(absl::CivilMonth month, std::string_view commodity, std::string_view market) {
+  return Key(RollupFamily::kPriceDays, MonthNumber(month), {commodity, market});
+}
+std::string PriceMonthsKey(int year) {
+  std::string out(1, static_cast<char>(RollupFamily::kPriceMonths));
+  AppendBe32(out, static_cast<uint32_t>(year));
+  return out;
+}
+std::string PriceDaysKey(absl::CivilMonth month) {
+  std::string out(1, static_cast<char>(RollupFamily::kPriceDays));
+  AppendBe32(out, MonthNumber(month));
+  return out;
+}
+absl::int128 SumOf(const v1::PriceSum& s) { return absl::MakeInt128(s.sum_high(), s.sum_low()); }
+void SetSum(v1::PriceSum& s, absl::int128 sum) {
+  s.set_sum_high(absl::Int128High64(sum));
+  s.set_sum_low(absl::Int128Low64(sum));
+}
 std::string DayKey(RollupFamily family, absl::CivilDay day) {
   std::string out(1, static_cast<char>(family));
   AppendBe32(out, DayNumber(day));
@@ -231,11 +298,15 @@ std::optional<CellKeyParts> ParseCellKey(std::string_view key) {
   if (key.size() < 5) return std::nullopt;
   CellKeyParts parts;
   const char family = key[0];
-  if (family != 'P' && family != 'A' && family != 'F' && family != 'U') return std::nullopt;
+  if (family != 'P' && family != 'A' && family != 'F' && family != 'U' && family != 'M' && family != 'D') {
+    return std::nullopt;
+  }
   parts.family = static_cast<RollupFamily>(family);
   const uint32_t time = ReadBe32(key.substr(1, 4));
-  if (parts.family == RollupFamily::kUttp) {
+  if (parts.family == RollupFamily::kUttp || parts.family == RollupFamily::kPriceMonths) {
     parts.year = static_cast<int>(time);
+  } else if (parts.family == RollupFamily::kPriceDays) {
+    parts.month = absl::CivilMonth(1970, 1) + (static_cast<int64_t>(time) - (int64_t{1} << 31));
   } else {
     parts.day = kEpochDay + (static_cast<int64_t>(time) - (int64_t{1} << 31));
   }

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -23,6 +24,8 @@ enum class RollupFamily : char {
   kAudit = 'A',     // day, outlet
   kFollowUp = 'F',  // day, action code, audited outlet ("" when unknown)
   kUttp = 'U',      // year, instrument
+  kPriceMonths = 'M',  // year, commodity, market: the sums of each month
+  kPriceDays = 'D',    // month, commodity, market: the sums of each day
 };
 
 // Keys sort by family, then time (big-endian day number since 1970-01-01, or year), then codes.
@@ -30,19 +33,29 @@ std::string PriceCellKey(absl::CivilDay day, std::string_view commodity, std::st
 std::string AuditCellKey(absl::CivilDay day, std::string_view outlet);
 std::string FollowUpCellKey(absl::CivilDay day, std::string_view action_code, std::string_view outlet = "");
 std::string UttpCellKey(int year, std::string_view instrument);
+std::string PriceMonthsCellKey(int year, std::string_view commodity, std::string_view market);
+std::string PriceDaysCellKey(absl::CivilMonth month, std::string_view commodity, std::string_view market);
 // The first key of `family` on `day` (for price, audit, follow-up cells): scans of a period run
 // from DayKey(first day) to DayKey(last day + 1).
 std::string DayKey(RollupFamily family, absl::CivilDay day);
 std::string YearKey(int year);
+// The first key of the price-months family in `year`, of the price-days family in `month`.
+std::string PriceMonthsKey(int year);
+std::string PriceDaysKey(absl::CivilMonth month);
 
 // A cell key taken apart. `codes` holds the codes after the time part, in key order.
 struct CellKeyParts {
   RollupFamily family;
-  absl::CivilDay day;  // price, audit, follow-up cells
-  int year = 0;        // UTTP cells
+  absl::CivilDay day;      // price, audit, follow-up cells
+  int year = 0;            // UTTP and price-months cells
+  absl::CivilMonth month;  // price-days cells
   std::vector<std::string> codes;
 };
 std::optional<CellKeyParts> ParseCellKey(std::string_view key);
+
+// A PriceSum's 128-bit sum, and the other way.
+absl::int128 SumOf(const v1::PriceSum& s);
+void SetSum(v1::PriceSum& s, absl::int128 sum);
 
 // The logical record a record belongs to: a correction's or void's target, else its own id.
 std::string LogicalId(const v1::Record& record);

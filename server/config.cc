@@ -3,6 +3,7 @@
 // Header-only with exceptions off: errors come back as values, as everywhere else in Pantau.
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
+#include <cmath>
 #include <toml++/toml.h>
 
 #include <set>
@@ -122,6 +123,19 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
       "metrology.volume_pengawasan_multiplier",
       "metrology.dispenser_repeatability_milli_percent",
       "metrology.dispenser_three_flows",
+      "alerts.het_margin_basis_points",
+      "alerts.het_min_days",
+      "alerts.change_window",
+      "alerts.change_min_history",
+      "alerts.change_mad_multiple_tenths",
+      "alerts.change_floor_percent",
+      "alerts.ifpa_gamma_percent",
+      "alerts.ifpa_min_years",
+      "alerts.history_days",
+      "alerts.webhook_url",
+      "alerts.webhook_kinds",
+      "alerts.webhook_days",
+      "alerts.webhook_interval_seconds",
   };
   PANTAU_RETURN_IF_ERROR(CheckKnownKeys(table, "", kKnown));
   ServeConfig c = std::move(base);
@@ -202,6 +216,36 @@ absl::StatusOr<ServeConfig> ParseServeConfig(std::string_view toml_text, ServeCo
   PANTAU_RETURN_IF_ERROR(ReadString(table, "reports.signatory_file", &c.server.signatory_file));
   PANTAU_RETURN_IF_ERROR(
       ReadInt(table, "reports.uttp_due_window_days", 1, 3660, &c.server.ikk.uttp_due_window_days));
+  service::AlertSettings& alerts = c.server.ikk.alerts;
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.het_margin_basis_points", 0, 10000, &alerts.het_margin_basis_points));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.het_min_days", 1, 366, &alerts.het_min_days));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.change_window", 2, 366, &alerts.change.window));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.change_min_history", 0, 366, &alerts.change.min_history));
+  int64_t tenths = static_cast<int64_t>(std::llround(alerts.change.mad_multiple * 10));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.change_mad_multiple_tenths", 1, 1000, &tenths));
+  alerts.change.mad_multiple = static_cast<double>(tenths) / 10;
+  int64_t floor_percent = static_cast<int64_t>(std::llround(alerts.change.floor_percent));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.change_floor_percent", 0, 1000, &floor_percent));
+  alerts.change.floor_percent = static_cast<double>(floor_percent);
+  int64_t gamma_percent = static_cast<int64_t>(std::llround(alerts.ifpa.gamma * 100));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.ifpa_gamma_percent", 0, 100, &gamma_percent));
+  alerts.ifpa.gamma = static_cast<double>(gamma_percent) / 100;
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.ifpa_min_years", 2, 50, &alerts.ifpa.min_years));
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.history_days", 7, 3660, &alerts.history_days));
+  http::WebhookOptions& webhook = c.server.alert_webhook;
+  PANTAU_RETURN_IF_ERROR(ReadString(table, "alerts.webhook_url", &webhook.url));
+  if (!webhook.url.empty()) PANTAU_RETURN_IF_ERROR(http::ParseWebhookUrl(webhook.url).status());
+  PANTAU_RETURN_IF_ERROR(ReadStringList(table, "alerts.webhook_kinds", &webhook.kinds));
+  for (const auto& kind : webhook.kinds) {
+    if (kind != "het" && kind != "lonjakan" && kind != "alps" && kind != "ifpa" && kind != "tidak_teramati") {
+      return absl::InvalidArgumentError(
+          StrCat("alerts.webhook_kinds: \"", kind, "\" is not het, lonjakan, alps, ifpa or tidak_teramati"));
+    }
+  }
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.webhook_days", 1, 366, &webhook.days));
+  int64_t webhook_interval = absl::ToInt64Seconds(webhook.interval);
+  PANTAU_RETURN_IF_ERROR(ReadInt(table, "alerts.webhook_interval_seconds", 1, 24 * 3600, &webhook_interval));
+  webhook.interval = absl::Seconds(webhook_interval);
   common::MetrologySettings& m = c.server.ingest.metrology;
   for (auto [key, field] : {std::pair{"metrology.nawi_tera_multiplier", &m.nawi_tera},
                             std::pair{"metrology.nawi_tera_ulang_multiplier", &m.nawi_tera_ulang},

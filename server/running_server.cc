@@ -93,28 +93,62 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
       options.throttle);
   service::Metrics* metrics = server->metrics_.get();
   server->accounts_->set_metrics(metrics);
-  server->storage_->SetSyncedWriteObserver([metrics](size_t records) { metrics->ObserveSyncedWrite(records); });
   server->ingest_ = std::make_unique<service::IngestService>(
       server->storage_->records(), *server->reference_, *server->clock_, server->options_.ingest);
   server->ingest_->set_metrics(metrics);
   server->queries_ = std::make_unique<service::QueryService>(
       server->storage_->records(), *server->reference_, *server->clock_, server->options_.ikk);
-  // The field activity lists the inspector accounts in service, with their kecamatan.
-  server->queries_->SetInspectorDirectory(
-      [accounts = server->accounts_.get()]() -> absl::StatusOr<std::vector<service::QueryService::Inspector>> {
+  if (!options.alert_webhook.url.empty()) {
+    // The webhook sees the kabupaten's every alert, as an admin would.
+    service::QueryService* queries = server->queries_.get();
+    PANTAU_ASSIGN_OR_RETURN(
+        server->webhook_,
+        http::AlertWebhook::Create(
+            options.alert_webhook,
+            [queries](absl::CivilDay from, absl::CivilDay to) -> absl::StatusOr<std::vector<v1::PriceAlert>> {
+              v1::ListAlertsRequest request;
+              request.set_from(common::FormatLocalDate(from));
+              request.set_to(common::FormatLocalDate(to));
+              auto got = queries->Alerts(request, service::Principal("alert-webhook", v1::ROLE_ADMIN));
+              if (!got.ok()) return got.status();
+              return std::vector<v1::PriceAlert>(got->alerts().begin(), got->alerts().end());
+            },
+            http::DeliveryMarks{
+                [log = &server->storage_->deliveries()](const std::string& id) { return log->Delivered(id); },
+                [log = &server->storage_->deliveries()](const std::string& id, absl::Time at) {
+                  return log->MarkDelivered(id, at);
+                }},
+            *server->clock_, zone));
+  }
+  // Every synced write of records is counted, and tells the webhook to look at the alerts again.
+  server->storage_->SetSyncedWriteObserver([metrics, webhook = server->webhook_.get()](size_t records) {
+    metrics->ObserveSyncedWrite(records);
+    if (webhook != nullptr) webhook->Notify();
+  });
+  // The field activity lists the inspector accounts in service, with their kecamatan, and each
+  // laptop's last sync.
+  server->queries_->SetFieldDirectory(
+      [accounts = server->accounts_.get()]() -> absl::StatusOr<service::QueryService::FieldDirectory> {
         auto listed = accounts->List();
         if (!listed.ok()) return listed.status();
-        std::vector<service::QueryService::Inspector> inspectors;
+        service::QueryService::FieldDirectory directory;
         for (const auto& a : *listed) {
-          if (a.role() == v1::ROLE_INSPECTOR && !a.disabled()) inspectors.push_back({a.name(), a.scope()});
+          if (a.role() == v1::ROLE_INSPECTOR && !a.disabled()) directory.inspectors.push_back({a.name(), a.scope()});
         }
-        return inspectors;
+        auto contacts = accounts->Contacts();
+        if (!contacts.ok()) return contacts.status();
+        directory.contacts = *std::move(contacts);
+        return directory;
       });
   server->executor_ = std::make_unique<service::Executor>(options.executor_threads);
   server->photos_ = std::make_unique<service::PhotoService>(server->storage_->photos(), options.max_photo_bytes);
   server->streams_ = std::make_unique<rpc::StreamSlots>(options.max_streams, server->metrics_.get());
   auto sync_rpc = std::make_unique<rpc::SyncRpc>(*server->accounts_, *server->ingest_, *server->reference_,
                                                  *server->photos_, *server->executor_, *server->streams_);
+  // Each inspector's pull carries the scheduled price checks it missed in the last 7 days.
+  sync_rpc->set_missing_observations([queries = server->queries_.get()](const service::Principal& inspector) {
+    return queries->MissingObservationsFor(inspector);
+  });
   RunningServer* self = server.get();
   auto admin_rpc = std::make_unique<rpc::AdminRpc>(
       *server->accounts_, *server->reference_, *server->ingest_, *server->executor_,
@@ -185,7 +219,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
   }
   server->api_ = std::make_unique<http::Api>(http::Api::Dependencies{
       *server->accounts_, *server->queries_, *server->reference_, *server->metrics_, [self] { return self->Ready(); },
-      [self] { return self->SampleMetrics(); }, *server->clock_, signatory});
+      [self] { return self->SampleMetrics(); }, *server->clock_, signatory, server->photos_.get()});
   if (!options.http_listen.empty()) {
     http::ListenerOptions http_options;
     http_options.listen = options.http_listen;
@@ -205,6 +239,7 @@ absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
     if (existing.ok() && !existing->empty()) server->last_backup_ = existing->back().created;
   }
   server->maintainer_ = std::thread([self] { self->Maintain(); });
+  if (server->webhook_ != nullptr) server->webhook_->Start();
   service::log::Info("server.start", {{"grpc_port", server->port_},
                                       {"http_port", server->http_port()},
                                       {"tls", tls},
@@ -309,6 +344,7 @@ void RunningServer::Shutdown() {
   }
   maintain_cv_.notify_all();
   if (maintainer_.joinable()) maintainer_.join();  // after a backup in progress
+  if (webhook_ != nullptr) webhook_->Stop();  // a POST in progress finishes or times out
   // While gRPC calls finish (up to the grace), HTTP still answers: /readyz says 503.
   if (grpc_server_ != nullptr) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
@@ -330,6 +366,7 @@ void RunningServer::Shutdown() {
   query_rpc_.reset();
   streams_.reset();
   executor_.reset();
+  webhook_.reset();
   queries_.reset();
   ingest_.reset();
   accounts_.reset();

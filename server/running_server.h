@@ -19,6 +19,7 @@
 #include "pantau/v1/admin_service.pb.h"
 #include "server/http/api.h"
 #include "server/http/listener.h"
+#include "server/http/webhook.h"
 #include "server/service/account_service.h"
 #include "server/service/metrics.h"
 #include "server/service/clock.h"
@@ -80,6 +81,8 @@ struct ServerOptions {
   // Who signs the XLSX downloads: a JSON file as the laptop's signatory.json ("" : a blank line
   // for the name). Read at start; an unreadable or wrong file stops the start.
   std::string signatory_file;
+  // The alert webhook ([alerts] webhook_url); an empty URL: none.
+  http::WebhookOptions alert_webhook;
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost" (with a port, "[::1]:50051" style for IPv6).
@@ -151,6 +154,7 @@ class RunningServer {
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::Listener> http_;
+  std::unique_ptr<http::AlertWebhook> webhook_;
   int port_ = 0;
   bool shut_down_ = false;
   std::atomic<bool> shutting_down_{false};

@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
     double load_s, ikk_ms, prices_ms, stability_ms, coverage_ms;
     size_t price_points;
     double ikk_ttfb_ms, prices_ttfb_ms;
+    double alerts_ms;
+    size_t alerts;
+    double daily_alerts_ms;  // het, lonjakan and tidak_teramati only: no whole-history read
   };
   std::vector<Result> results;
   for (size_t n : sizes) {
@@ -119,8 +122,8 @@ int main(int argc, char** argv) {
       if (!(*storage)->records().Append(std::move(writes)).ok()) return 1;
     }
     const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
-    std::vector<double> ikk, prices, stability, coverage;
-    size_t points = 0;
+    std::vector<double> ikk, prices, stability, coverage, alert_times, daily_alert_times;
+    size_t points = 0, alert_count = 0;
     {
     pantau::service::QueryService queries((*storage)->records(), **reference, clock, {});
     for (int r = 0; r < repeat; ++r) {
@@ -143,7 +146,19 @@ int main(int argc, char** argv) {
       month_request.set_to(std::to_string(year) + "-11-30");
       auto covered = queries.Coverage(month_request);
       auto t4 = Clock::now();
-      if (!table.ok() || !stats.ok() || !kv.ok() || !covered.ok()) return 1;
+      // The year's price alerts: every rule, every market and commodity, and the kabupaten.
+      pantau::v1::ListAlertsRequest alerts_request;
+      alerts_request.set_from(std::to_string(year) + "-01-01");
+      alerts_request.set_to(std::to_string(year) + "-11-30");
+      auto alerts = queries.Alerts(alerts_request);
+      auto t5 = Clock::now();
+      if (!table.ok() || !stats.ok() || !kv.ok() || !covered.ok() || !alerts.ok()) return 1;
+      alert_count = static_cast<size_t>(alerts->alerts_size());
+      alert_times.push_back(std::chrono::duration<double, std::milli>(t5 - t4).count());
+      for (const char* kind : {"het", "lonjakan", "tidak_teramati"}) alerts_request.add_kinds(kind);
+      auto t6 = Clock::now();
+      if (!queries.Alerts(alerts_request).ok()) return 1;
+      daily_alert_times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t6).count());
       points = static_cast<size_t>(stats->points_size());
       ikk.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
       prices.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
@@ -170,7 +185,8 @@ int main(int argc, char** argv) {
     }
     server->reset();
     results.push_back({n, load_s, MedianMs(ikk), MedianMs(prices), MedianMs(stability), MedianMs(coverage), points,
-                       MedianMs(ikk_ttfb), MedianMs(prices_ttfb)});
+                       MedianMs(ikk_ttfb), MedianMs(prices_ttfb), MedianMs(alert_times), alert_count,
+                       MedianMs(daily_alert_times)});
     std::filesystem::remove_all(dir);
   }
   std::printf("%10s  %9s  %14s  %6s  %18s  %6s  %15s  %6s  %15s  %6s\n", "records", "load (s)",
@@ -190,6 +206,14 @@ int main(int argc, char** argv) {
     const Result& b = results[0];
     std::printf("%10zu  %22.2f  %6.2f  %24.2f  %6.2f\n", r.records, r.ikk_ttfb_ms, r.ikk_ttfb_ms / b.ikk_ttfb_ms,
                 r.prices_ttfb_ms, r.prices_ttfb_ms / b.prices_ttfb_ms);
+  }
+  std::printf("\nPrice alerts, 1 January to 30 November (every rule, market, commodity and the kabupaten):\n");
+  std::printf("%10s  %12s  %6s  %8s  %24s  %6s\n", "records", "alerts (ms)", "ratio", "alerts",
+              "daily rules only (ms)", "ratio");
+  for (const auto& r : results) {
+    const Result& b = results[0];
+    std::printf("%10zu  %12.2f  %6.2f  %8zu  %24.2f  %6.2f\n", r.records, r.alerts_ms, r.alerts_ms / b.alerts_ms,
+                r.alerts, r.daily_alerts_ms, r.daily_alerts_ms / b.daily_alerts_ms);
   }
   return 0;
 }

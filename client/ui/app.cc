@@ -372,10 +372,25 @@ Response App::State() {
     attention.push_back(item);
     return attention.size() < 100;
   });
+  // The scheduled price checks the last pull said were missed at this inspector's markets.
+  json missed = json::array();
+  int64_t missed_total = 0;
+  if (auto missing = store_->MissingObservations(); missing.ok()) {
+    missed_total = missing->total;
+    for (const auto& a : missing->alerts) {
+      missed.push_back({{"day", a.day()},
+                        {"commodity", a.commodity_code()},
+                        {"commodity_name", a.commodity_name().empty() ? a.commodity_code() : a.commodity_name()},
+                        {"market", a.market_code()},
+                        {"market_name", a.market_name().empty() ? a.market_code() : a.market_name()}});
+    }
+  }
   return Json(200, {{"pending", counts->pending},
                     {"delivered", counts->acknowledged},
                     {"needs_attention", counts->needs_attention},
                     {"attention", attention},
+                    {"missed_checks", missed},
+                    {"missed_checks_total", missed_total},
                     {"last_sync", when(last_sync)},
                     {"reference_pulled", when(last_pull)},
                     {"reference_change", catalog_.sequence()},

@@ -447,7 +447,8 @@ Table PriceStabilityTable(const v1::GetPriceStabilityResponse& s) {
 Table CoverageTable(const v1::GetCoverageResponse& c) {
   Table t;
   t.title = StrCat("Cakupan pemantauan harga ", c.from(), " s.d. ", c.to(), " (jadwal: ",
-                   absl::StrJoin(c.weekdays(), ", "), "; ", c.scheduled_days_size(), " hari)");
+                   absl::StrJoin(c.weekdays(), ", "), "; ", c.scheduled_days_size(), " hari)",
+                   c.inspector().empty() ? "" : StrCat(", petugas ", c.inspector()));
   t.notes.push_back(StrCat("Terisi ", c.covered(), " dari ", c.scheduled(), " (",
                            c.has_covered_percent() ? c.covered_percent().text() + " %" : "-", ")"));
   for (const auto& m : c.markets()) {
@@ -490,7 +491,8 @@ Table ViolationsTable(const v1::ListViolationsResponse& v) {
                {"petugas", "Petugas", Kind::kText, 10},
                {"id_audit", "ID audit", Kind::kText, 26},
                {"alasan_temuan", "Alasan temuan", Kind::kText, 30},
-               {"riwayat", "Riwayat tindak lanjut", Kind::kText, 40}};
+               {"riwayat", "Riwayat tindak lanjut", Kind::kText, 40},
+               {"foto_bukti", "Foto bukti", Kind::kInteger, 5}};
   for (const auto& r : v.rows()) {
     t.rows.push_back({r.audit_day(), r.outlet_name().empty() ? r.outlet_code() : r.outlet_name(), r.outlet_kind(),
                       r.kecamatan_code(), r.finding_code(), StrCat(r.actions()), r.last_action_code(),
@@ -499,7 +501,7 @@ Table ViolationsTable(const v1::ListViolationsResponse& v) {
                       : r.status() == "selesai" && r.days_late() > 0 ? StrCat(r.days_late())
                                                                      : "",
                       r.inspector(), r.audit_record_id(),
-                      r.finding_reason(), absl::StrJoin(r.history(), " | ")});
+                      r.finding_reason(), absl::StrJoin(r.history(), " | "), StrCat(r.photo_sha256s_size())});
   }
   return t;
 }
@@ -554,10 +556,71 @@ Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& v) {
   return t;
 }
 
+Table AuditsTable(const v1::ListAuditsResponse& a) {
+  Table t;
+  t.title = StrCat("Audit outlet barang bersubsidi ", a.from(), " s.d. ", a.to());
+  t.notes.push_back(StrCat(a.audits(), " audit di ", a.outlets(), " outlet; ", a.with_findings(), " dengan temuan"));
+  t.columns = {{"tanggal_audit", "Audit", Kind::kDate, 10},
+               {"outlet", "Outlet", Kind::kText, 18},
+               {"jenis", "Jenis", Kind::kText, 13},
+               {"kecamatan", "Kecamatan", Kind::kText, 12},
+               {"petugas", "Petugas", Kind::kText, 10},
+               {"daftar_periksa", "Daftar periksa", Kind::kText, 18},
+               {"jawaban", "Jawaban", Kind::kInteger, 7},
+               {"tidak_diperiksa", "Tidak diperiksa", Kind::kInteger, 9},
+               {"temuan", "Temuan", Kind::kText, 22},
+               {"foto_bukti", "Foto bukti", Kind::kInteger, 5},
+               {"id_audit", "ID audit", Kind::kText, 26}};
+  for (const auto& r : a.rows()) {
+    t.rows.push_back({r.day(), r.outlet_name().empty() ? r.outlet_code() : r.outlet_name(), r.outlet_kind(),
+                      r.kecamatan_code(), r.inspector(), r.checklist_applied(), StrCat(r.answers()),
+                      StrCat(r.not_checked()), absl::StrJoin(r.findings(), ", "), StrCat(r.photo_sha256s_size()),
+                      r.record_id()});
+  }
+  return t;
+}
+
+Table AlertsTable(const v1::ListAlertsResponse& a) {
+  Table t;
+  t.title = StrCat("Peringatan dini harga ", a.from(), " s.d. ", a.to());
+  std::vector<std::string> counts;
+  for (const char* kind : {"het", "lonjakan", "alps", "ifpa", "tidak_teramati"}) {
+    auto it = a.by_kind().find(kind);
+    counts.push_back(StrCat(kind, " ", it == a.by_kind().end() ? 0 : it->second));
+  }
+  t.notes.push_back(StrCat(a.alerts_size(), " peringatan: ", absl::StrJoin(counts, ", ")));
+  if (a.short_history_size() > 0) {
+    t.notes.push_back(StrCat(a.short_history_size(), " seri dengan riwayat belum cukup untuk ALPS (36 bulan)"));
+  }
+  t.columns = {{"waktu", "Waktu", Kind::kText, 10},
+               {"jenis", "Jenis", Kind::kText, 8},
+               {"tingkat", "Tingkat", Kind::kText, 7},
+               {"komoditas", "Komoditas", Kind::kText, 16},
+               {"pasar", "Pasar", Kind::kText, 16},
+               {"rata_rata", "Rata-rata", Kind::kRupiah, 10},
+               {"nilai", "Nilai", Kind::kText, 8},
+               {"petugas", "Petugas", Kind::kText, 10},
+               {"keterangan", "Keterangan", Kind::kText, 40}};
+  for (const auto& r : a.alerts()) {
+    std::string value = r.value();
+    if (r.kind() == "het") value = StrCat("+", r.above_percent().text(), " %");
+    if (r.kind() == "lonjakan") value = StrCat(r.change_percent().text(), " %");
+    std::replace(value.begin(), value.end(), '.', ',');  // Indonesian decimals, as the message
+    t.rows.push_back({r.day().empty() ? r.month() : r.day(), r.kind(), r.level(), r.commodity_code(),
+                      r.market_code().empty() ? "kabupaten" : r.market_code(),
+                      r.has_mean_rupiah() ? r.mean_rupiah().text() : "", value, absl::StrJoin(r.inspectors(), ", "),
+                      r.message()});
+  }
+  return t;
+}
+
 Table FieldActivityTable(const v1::GetFieldActivityResponse& a) {
   Table t;
   t.title = StrCat("Petugas dan laptop per ", a.as_of(), " (minggu sejak ", a.week_first_day(), ")");
-  t.notes.push_back(StrCat(a.quiet(), " laptop tanpa kiriman ", a.quiet_days(), " hari atau lebih"));
+  t.notes.push_back(StrCat(a.quiet(), " laptop tanpa kiriman dan sinkron ", a.quiet_days(), " hari atau lebih"));
+  if (a.refused_waiting() > 0) {
+    t.notes.push_back(StrCat(a.refused_waiting(), " catatan ditolak server menunggu perbaikan petugas"));
+  }
   if (a.inspectors_without_laptop_size() > 0) {
     t.notes.push_back(StrCat("Petugas tanpa laptop terdaftar: ", absl::StrJoin(a.inspectors_without_laptop(), ", ")));
   }
@@ -567,10 +630,17 @@ Table FieldActivityTable(const v1::GetFieldActivityResponse& a) {
                {"kiriman_terakhir", "Kiriman terakhir", Kind::kText, 16},
                {"hari_tanpa_kiriman", "Hari tanpa kiriman", Kind::kInteger, 9},
                {"diterima_minggu_ini", "Diterima minggu ini", Kind::kInteger, 9},
+               {"sinkron_terakhir", "Sinkron terakhir", Kind::kText, 16},
+               {"hari_tanpa_sinkron", "Hari tanpa sinkron", Kind::kInteger, 9},
+               {"belum_terkirim", "Belum terkirim", Kind::kInteger, 9},
+               {"ditolak_menunggu", "Ditolak menunggu", Kind::kInteger, 9},
                {"sepi", "Sepi", Kind::kText, 4}};
   for (const auto& r : a.rows()) {
+    const bool synced = r.days_since_sync() >= 0;
     t.rows.push_back({r.inspector(), r.device_id(), r.device_description(), r.last_received(),
                       r.days_since() >= 0 ? StrCat(r.days_since()) : "", StrCat(r.received_this_week()),
+                      r.last_sync(), synced ? StrCat(r.days_since_sync()) : "",
+                      synced ? StrCat(r.pending_on_laptop()) : "", synced ? StrCat(r.refused_waiting()) : "",
                       r.quiet() ? "ya" : ""});
   }
   return t;

@@ -68,6 +68,10 @@ Table ViolationsTable(const v1::ListViolationsResponse& violations);
 Table UttpDueTable(const v1::ListUttpDueResponse& due);
 // One row per verification: the computed verdict, the laptop's claim, a discrepancy flag.
 Table UttpVerificationsTable(const v1::ListUttpVerificationsResponse& list);
+// The outlet audits of a period: day, outlet, kind, kecamatan, inspector, checklist, findings.
+Table AuditsTable(const v1::ListAuditsResponse& list);
+// Price alerts: when, kind, level, commodity, market, the figures and the rule's words.
+Table AlertsTable(const v1::ListAlertsResponse& list);
 // One row per inspector's laptop: last record accepted, days since, this week's count, quiet;
 // inspectors without a laptop as a note.
 Table FieldActivityTable(const v1::GetFieldActivityResponse& activity);

@@ -286,6 +286,18 @@ const std::vector<Report>& Reports() {
           },
           AsJson<v1::ListUttpVerificationsResponse>, TableCsvOf(&report::UttpVerificationsTable),
           TableXlsxOf(&report::UttpVerificationsTable)),
+      MakeReport<v1::ListAuditsRequest, v1::ListAuditsResponse>(
+          "audits", "outlet audits of a period (the records behind IKK row 21)",
+          [](service::QueryService& q, const v1::ListAuditsRequest& r, const service::Principal& who) {
+            return q.Audits(r, who);
+          },
+          AsJson<v1::ListAuditsResponse>, TableCsvOf(&report::AuditsTable), TableXlsxOf(&report::AuditsTable)),
+      MakeReport<v1::ListAlertsRequest, v1::ListAlertsResponse>(
+          "alerts", "price early warning: HET/HAP breaches, sudden changes, ALPS, IFPA, missing observations",
+          [](service::QueryService& q, const v1::ListAlertsRequest& r, const service::Principal& who) {
+            return q.Alerts(r, who);
+          },
+          AsJson<v1::ListAlertsResponse>, TableCsvOf(&report::AlertsTable), TableXlsxOf(&report::AlertsTable)),
       MakeReport<v1::GetFieldActivityRequest, v1::GetFieldActivityResponse>(
           "field-activity", "each inspector's laptops: last record accepted, this week's count, quiet ones",
           [](service::QueryService& q, const v1::GetFieldActivityRequest& r, const service::Principal& who) {
@@ -365,6 +377,37 @@ int HttpStatusOf(const absl::Status& status) {
   }
 }
 
+// An evidence photo by its SHA-256, under the same rule as gRPC's GetPhoto: supervisors and admins
+// not limited to kecamatan or bidang. Never cached; the type is named from the bytes (JPEG, PNG,
+// WebP, GIF), anything else is a download, so a stored file is never run as a page.
+Response Api::Photo(const service::Principal& who, std::string_view sha256, const Request& request) {
+  if (deps_.photos == nullptr) return Error(absl::NotFoundError("photos are not served here"), request);
+  absl::Status role = service::RequireRole(who, {v1::ROLE_SUPERVISOR, v1::ROLE_ADMIN}, "read photos");
+  if (role.ok()) role = service::PhotoService::Admit(who);
+  if (!role.ok()) return Error(role, request);
+  auto photo = deps_.photos->Get(std::string(sha256));
+  if (!photo.ok()) return Error(photo.status(), request);
+  if (!*photo) {
+    return Error(absl::NotFoundError(StrCat("no photo ", sha256, " on the server (not synced yet?)")), request);
+  }
+  Response r;
+  r.body = **std::move(photo);
+  const std::string_view bytes = r.body;
+  if (bytes.substr(0, 3) == "\xff\xd8\xff") {
+    r.content_type = "image/jpeg";
+  } else if (bytes.substr(0, 8) == "\x89PNG\r\n\x1a\n") {
+    r.content_type = "image/png";
+  } else if (bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP") {
+    r.content_type = "image/webp";
+  } else if (bytes.substr(0, 6) == "GIF87a" || bytes.substr(0, 6) == "GIF89a") {
+    r.content_type = "image/gif";
+  } else {
+    r.content_type = "application/octet-stream";
+    r.headers.emplace_back("Content-Disposition", StrCat("attachment; filename=\"foto-", sha256.substr(0, 12), "\""));
+  }
+  return r;  // the listener adds no-store and nosniff to every answer
+}
+
 Response Api::Handle(const Request& request) {
   std::string_view target = request.target;
   const size_t question = target.find('?');
@@ -415,6 +458,7 @@ Response Api::Handle(const Request& request) {
                  request);
   }
   std::string_view name = path.substr(kPrefix.size());
+  if (name.substr(0, 6) == "photo/") return Photo(*principal, name.substr(6), request);
   Format format = Format::kJson;
   for (auto [suffix, f] : {std::pair{std::string_view(".csv"), Format::kCsv},
                            std::pair{std::string_view(".xlsx"), Format::kXlsx},

@@ -10,6 +10,8 @@
 //                                   a QueryService read: the same service call, tokens, roles and
 //                                   scopes as gRPC; CSV and XLSX are downloads (Content-Disposition);
 //                                   a dashboard session cookie stands for a token
+//   GET /api/v1/photo/<sha256>      an evidence photo, to unlimited supervisors and admins (as gRPC
+//                                   GetPhoto); its type from its first bytes
 //   GET /, /masuk, POST /masuk, /keluar, ...
 //                                   the supervisor's dashboard (dashboard.h)
 //
@@ -27,6 +29,7 @@
 #include "server/http/dashboard.h"
 #include "server/service/account_service.h"
 #include "server/service/metrics.h"
+#include "server/service/photo_service.h"
 #include "server/service/query_service.h"
 
 namespace pantau::http {
@@ -47,6 +50,8 @@ class Api {
     const service::Clock& clock;
     // Who signs the workbooks (the date, when empty, is the day of the download).
     report::Signatory signatory = {};
+    // Where evidence photos are read from (/api/v1/photo/<sha256>); none: not served.
+    service::PhotoService* photos = nullptr;
   };
   explicit Api(Dependencies deps, SessionOptions sessions = {})
       : deps_(std::move(deps)), dashboard_(deps_.accounts, deps_.queries, deps_.reference, deps_.clock, sessions) {}
@@ -55,6 +60,8 @@ class Api {
   Dashboard& dashboard() { return dashboard_; }
 
  private:
+  Response Photo(const service::Principal& who, std::string_view sha256, const Request& request);
+
   Dependencies deps_;
   Dashboard dashboard_;
 };

@@ -1,4 +1,5 @@
 #include "server/http/dashboard.h"
+#include "server/service/photo_service.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -358,6 +359,8 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
                               {"role", std::string(common::RoleName(session->principal.role))},
                               {"scope", common::ScopeDescription(session->principal.scope)},
                               {"regency_wide", session->principal.scope.kecamatan_codes_size() == 0},
+                              // Evidence photos are read by hash, without a place: unlimited accounts only.
+                              {"photos", service::PhotoService::Admit(session->principal).ok()},
                               {"csrf", session->csrf},
                               {"deployment", deployment.name()},
                               {"idle_minutes", absl::ToInt64Minutes(sessions_.options().idle)},

@@ -63,6 +63,20 @@ grpc::ServerUnaryReactor* QueryRpc::ListUttpVerifications(grpc::CallbackServerCo
               [=, this](const service::Principal& who) { return queries_.UttpVerifications(*request, who); });
 }
 
+grpc::ServerUnaryReactor* QueryRpc::ListAudits(grpc::CallbackServerContext* context,
+                                               const v1::ListAuditsRequest* request,
+                                               v1::ListAuditsResponse* response) {
+  return Read(context, response, "list outlet audits",
+              [=, this](const service::Principal& who) { return queries_.Audits(*request, who); });
+}
+
+grpc::ServerUnaryReactor* QueryRpc::ListAlerts(grpc::CallbackServerContext* context,
+                                               const v1::ListAlertsRequest* request,
+                                               v1::ListAlertsResponse* response) {
+  return Read(context, response, "list price alerts",
+              [=, this](const service::Principal& who) { return queries_.Alerts(*request, who); });
+}
+
 grpc::ServerUnaryReactor* QueryRpc::GetFieldActivity(grpc::CallbackServerContext* context,
                                                      const v1::GetFieldActivityRequest* request,
                                                      v1::GetFieldActivityResponse* response) {

@@ -38,6 +38,10 @@ class QueryRpc final : public v1::QueryService::CallbackService {
   grpc::ServerUnaryReactor* ListUttpVerifications(grpc::CallbackServerContext* context,
                                                   const v1::ListUttpVerificationsRequest* request,
                                                   v1::ListUttpVerificationsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAudits(grpc::CallbackServerContext* context, const v1::ListAuditsRequest* request,
+                                       v1::ListAuditsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context, const v1::ListAlertsRequest* request,
+                                       v1::ListAlertsResponse* response) override;
   grpc::ServerUnaryReactor* GetFieldActivity(grpc::CallbackServerContext* context,
                                              const v1::GetFieldActivityRequest* request,
                                              v1::GetFieldActivityResponse* response) override;

@@ -1,5 +1,7 @@
 #include "server/rpc/sync_rpc.h"
 
+#include <algorithm>
+
 #include "server/rpc/call_support.h"
 #include "server/rpc/grpc_status.h"
 
@@ -160,8 +162,13 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
  public:
   static constexpr int kChunk = 500;
 
-  PullReactor(SyncRpc& service, grpc::CallbackServerContext* context, uint64_t after)
-      : service_(service), context_(context), slot_(service.streams_), cursor_(after) {
+  PullReactor(SyncRpc& service, grpc::CallbackServerContext* context, const v1::PullRequest& request)
+      : service_(service),
+        context_(context),
+        slot_(service.streams_),
+        cursor_(request.after_sequence()),
+        device_id_(request.device_id()),
+        laptop_(request.laptop()) {
     if (!slot_.status().ok()) {
       Finish(ToGrpcStatus(slot_.status()));
       return;
@@ -173,6 +180,15 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
         return;
       }
       principal_ = *std::move(principal);
+      if (!device_id_.empty()) {
+        // The laptop's last contact: a laptop pulling as a device not registered to its account is
+        // refused, as its records would be.
+        absl::Status contact = service_.accounts_.RecordContact(principal_, device_id_, laptop_);
+        if (!contact.ok()) {
+          Finish(ToGrpcStatus(contact));
+          return;
+        }
+      }
       SendNextChunk();
     });
   }
@@ -213,6 +229,24 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
     if (response_.changes_size() > 0) cursor_ = response_.changes(response_.changes_size() - 1).sequence();
     response_.set_server_sequence(service_.reference_.catalog()->sequence());
     *response_.mutable_assigned_kecamatan_codes() = principal_.scope.kecamatan_codes();
+    if (!sent_any_ && service_.missing_observations_ && principal_.role == v1::ROLE_INSPECTOR) {
+      // A failure here must not stop the reference data: the laptop keeps its last list.
+      auto missing = service_.missing_observations_(principal_);
+      if (missing.ok()) {
+        // The most recent first, at most kMaxMissingObservations: a message stays small however
+        // many markets an inspector covers.
+        constexpr size_t kMaxMissingObservations = 100;
+        std::stable_sort(missing->begin(), missing->end(),
+                         [](const v1::PriceAlert& a, const v1::PriceAlert& b) { return a.day() > b.day(); });
+        response_.set_missing_observations_total(static_cast<int64_t>(missing->size()));
+        for (size_t i = 0; i < missing->size() && i < kMaxMissingObservations; ++i) {
+          *response_.add_missing_observations() = std::move((*missing)[i]);
+        }
+      } else {
+        service::log::Warn("pull.missing_observations", {{"account", principal_.name},
+                                                         {"error", std::string(missing.status().message())}});
+      }
+    }
     sent_any_ = true;
     StartWrite(&response_);
   }
@@ -222,6 +256,8 @@ class SyncRpc::PullReactor final : public grpc::ServerWriteReactor<v1::PullRespo
   StreamSlot slot_;
   service::Principal principal_;
   uint64_t cursor_;
+  std::string device_id_;
+  v1::LaptopReport laptop_;
   bool sent_any_ = false;
   v1::PullResponse response_;
 };
@@ -233,7 +269,7 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* SyncRpc::Push(
 
 grpc::ServerWriteReactor<v1::PullResponse>* SyncRpc::Pull(grpc::CallbackServerContext* context,
                                                           const v1::PullRequest* request) {
-  return new PullReactor(*this, context, request->after_sequence());
+  return new PullReactor(*this, context, *request);
 }
 
 grpc::ServerUnaryReactor* SyncRpc::RegisterDevice(grpc::CallbackServerContext* context,

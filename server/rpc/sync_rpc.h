@@ -52,6 +52,11 @@ class SyncRpc final : public SyncServiceBase {
 
   // Refused calls are counted here (set before serving; may stay unset).
   void set_metrics(service::Metrics* metrics) { metrics_ = metrics; }
+  // What a pull tells an inspector's laptop besides the reference data: the scheduled price checks
+  // it missed (set by the composition root; unset: nothing).
+  using MissingObservations =
+      std::function<absl::StatusOr<std::vector<v1::PriceAlert>>(const service::Principal& inspector)>;
+  void set_missing_observations(MissingObservations f) { missing_observations_ = std::move(f); }
 
  private:
   class PushReactor;
@@ -73,6 +78,7 @@ class SyncRpc final : public SyncServiceBase {
   service::PhotoService& photos_;
   service::Executor& executor_;
   service::Metrics* metrics_ = nullptr;
+  MissingObservations missing_observations_;
   StreamSlots& streams_;
   std::atomic<int> open_push_streams_{0};
 };

@@ -272,6 +272,26 @@ absl::StatusOr<std::vector<v1::AccountSummary>> AccountService::List() {
   return out;
 }
 
+absl::Status AccountService::RecordContact(const Principal& principal, std::string_view device_id,
+                                           const v1::LaptopReport& laptop) {
+  const v1::Device* device = reference_.catalog()->FindDevice(device_id);
+  if (device == nullptr) return absl::OkStatus();  // not registered (yet): nothing to show it under
+  if (device->account_name() != principal.name) {
+    return absl::FailedPreconditionError(
+        StrCat("device_id: laptop \"", device_id, "\" is registered to another inspector; ask the admin"));
+  }
+  if (laptop.pending() < 0 || laptop.needs_attention() < 0) {
+    return absl::InvalidArgumentError("laptop: counts cannot be negative");
+  }
+  v1::DeviceContact contact;
+  contact.set_device_id(std::string(device_id));
+  contact.set_account_name(principal.name);
+  *contact.mutable_contacted_at() = common::ToTimestamp(clock_.Now());
+  contact.set_pending(laptop.pending());
+  contact.set_needs_attention(laptop.needs_attention());
+  return store_.PutDeviceContact(contact);
+}
+
 // A change of one account and its audit entry, in one durable write under the store's lock (so two
 // changes at once never undo each other, and none is stored unaudited). A change that is refused
 // is audited on its own, with its reason, and changes nothing.

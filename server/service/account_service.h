@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "pantau/v1/admin_service.pb.h"
+#include "pantau/v1/sync_service.pb.h"
 #include "common/scope.h"
 #include "server/service/auth_throttle.h"
 #include "server/service/clock.h"
@@ -104,6 +105,14 @@ class AccountService {
   // reloaded by name, so a changed role or scope applies at once and a revoked or expired account,
   // or one whose password was removed, is UNAUTHENTICATED.
   absl::StatusOr<Principal> Current(const Principal& principal);
+
+  // A laptop's contact (its pull at the end of a sync): kept as that device's last contact with
+  // the server's time and `laptop`'s outbox counts. Nothing is kept for a device not registered;
+  // FAILED_PRECONDITION for one registered to another account (as its records would be refused);
+  // INVALID_ARGUMENT for a negative count.
+  absl::Status RecordContact(const Principal& principal, std::string_view device_id, const v1::LaptopReport& laptop);
+  // Every laptop's last contact, by device id.
+  absl::StatusOr<std::vector<v1::DeviceContact>> Contacts() { return store_.ListDeviceContacts(); }
 
   // Appends one entry to the audit log (for admin actions done elsewhere, such as reference data).
   absl::Status Audit(const Actor& actor, std::string_view action, std::string_view target,

@@ -1,9 +1,13 @@
 #include "server/service/query_service.h"
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "common/checklists.h"
 #include "common/coverage.h"
 #include "common/dates.h"
@@ -413,15 +417,26 @@ absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCove
     markets = {request.market_code()};
   }
   std::erase_if(markets, [&](const std::string& m) { return !Sees(who, *catalog, "market", m); });
+  std::optional<std::set<std::string>> inspector_cells;  // price cell keys of the inspector's samples
+  if (!request.inspector().empty()) {
+    PANTAU_ASSIGN_OR_RETURN(auto cells, InspectorPriceCells(request.inspector(), range.first, range.last, who, *catalog, markets));
+    inspector_cells = std::move(cells);
+  }
   if (!request.commodity_code().empty()) {
     if (catalog->FindCommodity(request.commodity_code()) == nullptr) {
       return absl::InvalidArgumentError(StrCat("unknown commodity \"", request.commodity_code(), "\""));
     }
     commodities = {request.commodity_code()};
   }
-  PANTAU_ASSIGN_OR_RETURN(auto keys, Keys(common::DayKey(common::RollupFamily::kPrice, range.first),
-                                          common::DayKey(common::RollupFamily::kPrice, range.last + 1)));
+  std::vector<std::string> keys;
+  if (inspector_cells) {
+    keys.assign(inspector_cells->begin(), inspector_cells->end());
+  } else {
+    PANTAU_ASSIGN_OR_RETURN(keys, Keys(common::DayKey(common::RollupFamily::kPrice, range.first),
+                                       common::DayKey(common::RollupFamily::kPrice, range.last + 1)));
+  }
   v1::GetCoverageResponse out;
+  out.set_inspector(request.inspector());
   out.set_from(common::FormatLocalDate(range.first));
   out.set_to(common::FormatLocalDate(range.last));
   for (absl::Weekday d : weekdays) out.add_weekdays(common::WeekdayName(d));
@@ -456,6 +471,44 @@ absl::StatusOr<v1::GetCoverageResponse> QueryService::Coverage(const v1::GetCove
   return out;
 }
 
+absl::StatusOr<std::set<std::string>> QueryService::InspectorPriceCells(const std::string& inspector,
+                                                                        absl::CivilDay first, absl::CivilDay last,
+                                                                        const Principal& who,
+                                                                        const common::ReferenceCatalog& catalog,
+                                                                        std::vector<std::string>& markets) {
+  // The inspector: an account in service (when the directory is known), seen by `who`; its
+  // markets are those of its kecamatan.
+  if (directory_) {
+    PANTAU_ASSIGN_OR_RETURN(auto directory, directory_());
+    auto found = std::find_if(directory.inspectors.begin(), directory.inspectors.end(),
+                              [&](const Inspector& i) { return i.name == inspector; });
+    if (found == directory.inspectors.end()) {
+      return absl::InvalidArgumentError(StrCat("inspector: no inspector account \"", inspector, "\""));
+    }
+    const v1::AccountScope& scope = found->scope;
+    if (scope.kecamatan_codes_size() > 0) {
+      std::erase_if(markets, [&](const std::string& m) {
+        const v1::Market* market = catalog.FindMarket(m);
+        return market == nullptr || !common::KecamatanInScope(scope, market->kecamatan_code());
+      });
+    }
+  }
+  // Its samples: the records of the laptops registered to it, as they stand now.
+  std::set<std::string> devices;
+  for (const auto& id : catalog.Codes("device")) {
+    if (catalog.FindDevice(id)->account_name() == inspector) devices.insert(id);
+  }
+  PANTAU_ASSIGN_OR_RETURN(auto samples, EffectiveObserved(common::IndexKind::kDevice, devices, first, last));
+  std::set<std::string> cells;
+  for (const auto& [id, record] : samples) {
+    if (!record.has_price_sample() || record.author() != inspector) continue;
+    if (!Sees(who, catalog, "market", record.price_sample().market_code())) continue;
+    const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(record.observed_at()), settings_.zone);
+    cells.insert(common::PriceCellKey(day, record.price_sample().commodity_code(), record.price_sample().market_code()));
+  }
+  return cells;
+}
+
 absl::StatusOr<std::set<std::string>> QueryService::LogicalIds(common::IndexKind kind,
                                                                const std::set<std::string>& values,
                                                                absl::CivilDay first, absl::CivilDay last) {
@@ -486,6 +539,20 @@ absl::StatusOr<std::optional<v1::Record>> QueryService::Effective(std::string_vi
         return true;
       }));
   return common::EffectiveRecord(original ? &original->record() : nullptr, amendments);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, v1::Record>>> QueryService::EffectiveObserved(
+    common::IndexKind kind, const std::set<std::string>& values, absl::CivilDay first, absl::CivilDay last) {
+  PANTAU_ASSIGN_OR_RETURN(auto logical, LogicalIds(kind, values, first, last));
+  std::vector<std::pair<std::string, v1::Record>> out;
+  for (const auto& id : logical) {
+    PANTAU_ASSIGN_OR_RETURN(auto record, Effective(id, nullptr));
+    if (!record) continue;
+    const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(record->observed_at()), settings_.zone);
+    if (day < first || day > last) continue;
+    out.emplace_back(id, *std::move(record));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
@@ -578,6 +645,9 @@ absl::StatusOr<v1::ListViolationsResponse> QueryService::Violations(
     row->set_days_overdue(c.days_overdue);
     row->set_days_late(c.days_late);
     for (auto& line : histories[{c.audit_id, c.finding}]) row->add_history(std::move(line));
+    for (const auto& answer : audit.outlet_audit().answers()) {
+      if (answer.has_photo_sha256()) row->add_photo_sha256s(answer.photo_sha256());
+    }
     const auto& computed = audit.outlet_audit().computed_findings();
     for (int k = 0; k < computed.size() && k < audit.outlet_audit().finding_reasons_size(); ++k) {
       if (computed[k] == c.finding) row->set_finding_reason(audit.outlet_audit().finding_reasons(k));
@@ -641,18 +711,17 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
     auto parts = common::ParseCellKey(key);
     if (parts && Sees(who, *catalog, "instrument", parts->codes[0])) instruments.insert(parts->codes[0]);
   }
-  PANTAU_ASSIGN_OR_RETURN(auto logical,
-                          LogicalIds(common::IndexKind::kInstrument, instruments, range.first, range.last));
+  PANTAU_ASSIGN_OR_RETURN(auto verifications,
+                          EffectiveObserved(common::IndexKind::kInstrument, instruments, range.first, range.last));
   auto verdict_name = [](v1::Verdict v) {
     return v == v1::VERDICT_SAH ? "sah" : v == v1::VERDICT_BATAL ? "batal" : "";
   };
   std::vector<v1::UttpVerificationRow> rows;
   v1::ListUttpVerificationsResponse out;
-  for (const auto& id : logical) {
-    PANTAU_ASSIGN_OR_RETURN(auto record, Effective(id, nullptr));
-    if (!record || !record->has_uttp_verification()) continue;
+  for (const auto& [id, verification] : verifications) {
+    if (!verification.has_uttp_verification()) continue;
+    const v1::Record* record = &verification;
     const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(record->observed_at()), settings_.zone);
-    if (day < range.first || day > range.last) continue;
     const v1::UttpVerification& u = record->uttp_verification();
     v1::UttpVerificationRow row;
     row.set_record_id(id);
@@ -688,6 +757,69 @@ absl::StatusOr<v1::ListUttpVerificationsResponse> QueryService::UttpVerification
   return out;
 }
 
+absl::StatusOr<v1::ListAuditsResponse> QueryService::Audits(const v1::ListAuditsRequest& request,
+                                                             const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "outlet audits", /*field_records=*/true, /*regency_wide=*/false));
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
+  const std::string& kind = request.outlet_kind();
+  if (!kind.empty() && kind != "lpg_pangkalan" && kind != "pupuk_kios") {
+    return absl::InvalidArgumentError(StrCat("outlet_kind: lpg_pangkalan or pupuk_kios (got \"", kind, "\")"));
+  }
+  const auto catalog = reference_.catalog();
+  // The outlets audited in the period, from the audit cells (as row 21 counts them).
+  PANTAU_ASSIGN_OR_RETURN(auto keys, Keys(common::DayKey(common::RollupFamily::kAudit, range.first),
+                                          common::DayKey(common::RollupFamily::kAudit, range.last + 1)));
+  std::set<std::string> outlets;
+  for (const auto& key : keys) {
+    auto parts = common::ParseCellKey(key);
+    if (parts && Sees(who, *catalog, "outlet", parts->codes[0])) outlets.insert(parts->codes[0]);
+  }
+  PANTAU_ASSIGN_OR_RETURN(auto audits, EffectiveObserved(common::IndexKind::kOutlet, outlets, range.first, range.last));
+  std::vector<v1::AuditRow> rows;
+  for (const auto& [id, audit] : audits) {
+    if (!audit.has_outlet_audit()) continue;
+    const v1::Record* record = &audit;
+    const absl::CivilDay day = absl::ToCivilDay(common::FromTimestamp(record->observed_at()), settings_.zone);
+    const v1::OutletAudit& a = record->outlet_audit();
+    const v1::Outlet* outlet = catalog->FindOutlet(a.outlet_code());
+    const std::string outlet_kind = OutletKindName(outlet != nullptr ? outlet->kind() : a.outlet_kind());
+    if (!kind.empty() && outlet_kind != kind) continue;
+    v1::AuditRow row;
+    row.set_record_id(id);
+    row.set_day(common::FormatLocalDate(day));
+    row.set_outlet_code(a.outlet_code());
+    row.set_outlet_kind(outlet_kind);
+    if (outlet != nullptr) {
+      row.set_outlet_name(outlet->name());
+      row.set_kecamatan_code(outlet->kecamatan_code());
+    }
+    row.set_inspector(record->author());
+    row.set_checklist_applied(a.checklist_applied());
+    for (const auto& f : common::EffectiveFindings(a)) row.add_findings(f);
+    row.set_answers(a.answers_size());
+    for (const auto& answer : a.answers()) {
+      if (answer.has_not_checked_reason()) row.set_not_checked(row.not_checked() + 1);
+      if (answer.has_photo_sha256()) row.add_photo_sha256s(answer.photo_sha256());
+    }
+    rows.push_back(std::move(row));
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.day(), a.outlet_code(), a.record_id()) < std::tie(b.day(), b.outlet_code(), b.record_id());
+  });
+  v1::ListAuditsResponse out;
+  out.set_from(common::FormatLocalDate(range.first));
+  out.set_to(common::FormatLocalDate(range.last));
+  std::set<std::string> audited;
+  for (auto& row : rows) {
+    audited.insert(row.outlet_code());
+    if (row.findings_size() > 0) out.set_with_findings(out.with_findings() + 1);
+    *out.add_rows() = std::move(row);
+  }
+  out.set_audits(out.rows_size());
+  out.set_outlets(static_cast<int64_t>(audited.size()));
+  return out;
+}
+
 absl::StatusOr<v1::GetFieldActivityResponse> QueryService::FieldActivity(const v1::GetFieldActivityRequest& request,
                                                                          const Principal& who) {
   PANTAU_RETURN_IF_ERROR(Admit(who, "field activity", /*field_records=*/true, /*regency_wide=*/false));
@@ -702,14 +834,16 @@ absl::StatusOr<v1::GetFieldActivityResponse> QueryService::FieldActivity(const v
   // Inspectors: the accounts (when known), else those the laptops name; a scoped supervisor sees
   // those assigned to one of its kecamatan, or to none (they work anywhere).
   std::map<std::string, v1::AccountScope> inspectors;
-  if (inspectors_) {
-    PANTAU_ASSIGN_OR_RETURN(auto listed, inspectors_());
-    for (auto& i : listed) inspectors.emplace(i.name, i.scope);
+  std::map<std::string, v1::DeviceContact> contacts;  // by device
+  if (directory_) {
+    PANTAU_ASSIGN_OR_RETURN(auto directory, directory_());
+    for (auto& i : directory.inspectors) inspectors.emplace(i.name, i.scope);
+    for (auto& c : directory.contacts) contacts.emplace(c.device_id(), c);
   }
   std::map<std::string, std::vector<const v1::Device*>> devices;
   for (const auto& id : catalog->Codes("device")) {
     const v1::Device* d = catalog->FindDevice(id);
-    if (!inspectors_) inspectors.emplace(d->account_name(), v1::AccountScope());
+    if (!directory_) inspectors.emplace(d->account_name(), v1::AccountScope());
     if (inspectors.count(d->account_name()) > 0) devices[d->account_name()].push_back(d);
   }
   auto assigned_here = [&](const v1::AccountScope& scope) {
@@ -765,7 +899,24 @@ absl::StatusOr<v1::GetFieldActivityResponse> QueryService::FieldActivity(const v
       } else {
         row->set_days_since(-1);
       }
-      row->set_quiet(!last || row->days_since() >= quiet_days);
+      // The last sync, when it was up to the day counted to (only the latest is kept), and only
+      // while the laptop is still this inspector's.
+      row->set_days_since_sync(-1);
+      if (auto c = contacts.find(device->id()); c != contacts.end() && c->second.account_name() == name) {
+        const absl::Time synced = common::FromTimestamp(c->second.contacted_at());
+        if (synced < window_end) {
+          row->set_last_sync(absl::FormatTime("%Y-%m-%d %H:%M", synced, settings_.zone));
+          row->set_days_since_sync(as_of - absl::ToCivilDay(synced, settings_.zone));
+          row->set_pending_on_laptop(c->second.pending());
+          row->set_refused_waiting(c->second.needs_attention());
+          out.set_refused_waiting(out.refused_waiting() + c->second.needs_attention());
+        }
+      }
+      // Quiet: neither a record nor a sync for quiet_days.
+      int64_t idle = -1;
+      if (last) idle = row->days_since();
+      if (row->days_since_sync() >= 0 && (idle < 0 || row->days_since_sync() < idle)) idle = row->days_since_sync();
+      row->set_quiet(idle < 0 || idle >= quiet_days);
       if (row->quiet()) out.set_quiet(out.quiet() + 1);
     }
   }
@@ -825,6 +976,402 @@ absl::StatusOr<bool> QueryService::ExportChunk(const v1::ExportRecordsRequest& r
     records->DeleteSubrange(kept, records->size() - kept);
   }
   return !stopped;
+}
+
+}  // namespace pantau::service
+
+namespace pantau::service {
+namespace {
+
+std::string Fixed2(double v) { return absl::StrFormat("%.2f", v); }
+
+std::string MonthLabel(int year, int month) { return absl::StrFormat("%04d-%02d", year, month); }
+
+// An exact value's text ("13133.33") in Indonesian words: "Rp 13.133,33".
+std::string RupiahWords(const v1::ExactValue& v) {
+  const std::string& text = v.text();
+  const size_t point = text.find('.');
+  int64_t whole = 0;
+  if (!absl::SimpleAtoi(text.substr(0, point), &whole)) return text;
+  return common::FormatRupiah(whole) + (point == std::string::npos ? "" : "," + text.substr(point + 1));
+}
+
+// A percentage's text ("10.83") with a decimal comma: "10,83 %".
+std::string PercentWords(const std::string& text) {
+  std::string out = text;
+  std::replace(out.begin(), out.end(), '.', ',');
+  return out + " %";
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListAlertsResponse> QueryService::Alerts(const v1::ListAlertsRequest& request,
+                                                             const Principal& who) {
+  PANTAU_RETURN_IF_ERROR(Admit(who, "price alerts", /*field_records=*/true, /*regency_wide=*/false));
+  PANTAU_ASSIGN_OR_RETURN(DayRange range, ParseRange(request.from(), request.to(), 3 * 366));
+  static const std::set<std::string> kKinds = {"het", "lonjakan", "alps", "ifpa", "tidak_teramati"};
+  std::set<std::string> kinds;
+  for (const auto& k : request.kinds()) {
+    if (kKinds.count(k) == 0) {
+      return absl::InvalidArgumentError(
+          StrCat("kinds: \"", k, "\" is not het, lonjakan, alps, ifpa or tidak_teramati"));
+    }
+    kinds.insert(k);
+  }
+  if (kinds.empty()) kinds = kKinds;
+  auto wants = [&](const char* kind) { return kinds.count(kind) > 0; };
+  const auto catalog = reference_.catalog();
+  const std::string& market_filter = request.market_code();
+  const bool kabupaten_only = market_filter == "kabupaten";
+  const bool regency_wide = who.scope.kecamatan_codes_size() == 0;
+  if (kabupaten_only) {
+    PANTAU_RETURN_IF_ERROR(Admit(who, "kabupaten-wide price alerts", true, /*regency_wide=*/true));
+  } else if (!market_filter.empty()) {
+    if (catalog->FindMarket(market_filter) == nullptr) {
+      return absl::InvalidArgumentError(StrCat("market_code: unknown market \"", market_filter, "\""));
+    }
+    PANTAU_RETURN_IF_ERROR(AdmitMarket(who, market_filter));
+  }
+  const std::string& commodity_filter = request.commodity_code();
+  if (!commodity_filter.empty() && catalog->FindCommodity(commodity_filter) == nullptr) {
+    return absl::InvalidArgumentError(StrCat("commodity_code: unknown commodity \"", commodity_filter, "\""));
+  }
+  const AlertSettings& settings = settings_.alerts;
+  const bool monthly = wants("alps") || wants("ifpa");
+  // Missing observations need only which cells exist: no value is decoded (a laptop's pull asks).
+  const bool keys_only = !monthly && !wants("het") && !wants("lonjakan");
+  // The daily rules need only the days before the period that a change or a run can reach back
+  // to, read from the price-days cells (a cell a month); ALPS and IFPA each series' whole history,
+  // from the price-months cells (a cell a year) and, for the range's last month, its days up to
+  // the range's end.
+  const absl::CivilDay daily_from = range.first - settings.history_days;
+  const absl::CivilMonth last_month_of_range(range.last);
+  // Months as one index, year × 12 + month − 1 (as common::Ifpa counts them).
+  auto month_index = [](absl::CivilMonth m) { return static_cast<int>(m.year()) * 12 + m.month() - 1; };
+  const int first_month = month_index(absl::CivilMonth(range.first));
+  const int last_month = month_index(last_month_of_range);
+  const bool wants_missing = wants("tidak_teramati");
+  auto want = [&](std::string_view key) {
+    if (key.size() < 5) return false;
+    const std::string_view codes = key.substr(5);
+    const size_t zero = codes.find('\0');
+    if (zero == std::string_view::npos) return false;
+    if (!commodity_filter.empty() && codes.substr(0, zero) != commodity_filter) return false;
+    return market_filter.empty() || kabupaten_only || codes.substr(zero + 1) == market_filter;
+  };
+  using SeriesId = std::pair<std::string, std::string>;
+  // Daily sums and counts per (commodity, market); market "" is the kabupaten (every market's
+  // samples), for accounts that see the whole kabupaten. Months likewise. A sorted vector per
+  // series, not a tree node per day: cells come in key order (time first), so a market's entry
+  // lands at the end and the kabupaten's (every market's) near it.
+  struct MonthSum {
+    int index = 0;
+    absl::int128 sum = 0;
+    int64_t count = 0;
+  };
+  std::map<SeriesId, std::vector<common::DayMean>> series;
+  std::map<SeriesId, std::vector<MonthSum>> month_sums;
+  auto add_sorted = [](auto& list, const auto& entry, auto key_of) {
+    auto it = std::lower_bound(list.begin(), list.end(), key_of(entry),
+                               [&](const auto& e, const auto& key) { return key_of(e) < key; });
+    if (it != list.end() && key_of(*it) == key_of(entry)) {
+      it->sum += entry.sum;
+      it->count += entry.count;
+    } else {
+      list.insert(it, entry);
+    }
+  };
+  auto day_of = [](const common::DayMean& d) { return d.day; };
+  auto index_of = [](const MonthSum& m) { return m.index; };
+  // The days with samples in the range: price cell keys (a missed-check pull reads keys alone), or
+  // (market, commodity) -> days from the price-days cells.
+  std::vector<std::string> keys_in_range;
+  common::DaysSeen seen_in_range;
+  const bool own_series = !kabupaten_only;
+  const bool kabupaten_series = regency_wide && (market_filter.empty() || kabupaten_only);
+  if (keys_only) {
+    PANTAU_ASSIGN_OR_RETURN(auto keys, Keys(common::DayKey(common::RollupFamily::kPrice, range.first),
+                                            common::DayKey(common::RollupFamily::kPrice, range.last + 1)));
+    for (auto& key : keys) {
+      if (want(key)) keys_in_range.push_back(std::move(key));
+    }
+  } else {
+    const absl::CivilMonth days_from = std::min(absl::CivilMonth(daily_from), last_month_of_range);
+    // Visited in place, not copied into a list: a cell is read once.
+    auto visit_days = [&](std::string_view key, const v1::RollupCell& cell) {
+      auto parts = common::ParseCellKey(key);
+      if (!parts || parts->codes.size() != 2) return true;
+      const std::string& commodity = parts->codes[0];
+      const std::string& market = parts->codes[1];
+      if (!Sees(who, *catalog, "market", market)) return true;
+      // The series this cell adds to, looked up once per cell (not per day).
+      std::vector<std::vector<common::DayMean>*> daily;
+      std::vector<std::vector<MonthSum>*> by_month;
+      auto take = [&](const SeriesId& id) {
+        daily.push_back(&series[id]);
+        if (monthly && parts->month == last_month_of_range) by_month.push_back(&month_sums[id]);
+      };
+      if (own_series) take({commodity, market});
+      if (kabupaten_series) take({commodity, ""});
+      std::set<absl::CivilDay>* seen =
+          wants_missing && !kabupaten_only ? &seen_in_range[{market, commodity}] : nullptr;
+      for (const v1::PriceSum& d : cell.price_days().days()) {
+        const absl::CivilDay day(parts->month.year(), parts->month.month(), d.index());
+        if (day > range.last || d.count() == 0) continue;
+        const absl::int128 sum = common::SumOf(d);
+        if (day >= daily_from) {
+          for (auto* days : daily) add_sorted(*days, common::DayMean{day, sum, d.count()}, day_of);
+        }
+        for (auto* months : by_month) {
+          add_sorted(*months, MonthSum{last_month, sum, d.count()}, index_of);
+        }
+        if (seen != nullptr && day >= range.first) seen->insert(day);
+      }
+      return true;
+    };
+    PANTAU_RETURN_IF_ERROR(records_.ScanRollups(common::PriceDaysKey(days_from),
+                                                common::PriceDaysKey(last_month_of_range + 1), visit_days, want));
+    if (monthly) {
+      auto visit_months = [&](std::string_view key, const v1::RollupCell& cell) {
+        auto parts = common::ParseCellKey(key);
+        if (!parts || parts->codes.size() != 2) return true;
+        const std::string& commodity = parts->codes[0];
+        const std::string& market = parts->codes[1];
+        if (!Sees(who, *catalog, "market", market)) return true;
+        std::vector<std::vector<MonthSum>*> by_month;
+        if (own_series) by_month.push_back(&month_sums[{commodity, market}]);
+        if (kabupaten_series) by_month.push_back(&month_sums[{commodity, ""}]);
+        for (const v1::PriceSum& m : cell.price_months().months()) {
+          const int index = parts->year * 12 + m.index() - 1;
+          // The range's last month comes from its days (up to the range's end), above.
+          if (index >= last_month || m.count() == 0) continue;
+          const absl::int128 sum = common::SumOf(m);
+          for (auto* months : by_month) add_sorted(*months, MonthSum{index, sum, m.count()}, index_of);
+        }
+        return true;
+      };
+      PANTAU_RETURN_IF_ERROR(records_.ScanRollups(common::PriceMonthsKey(1970),
+                                                  common::PriceMonthsKey(static_cast<int>(range.last.year()) + 1),
+                                                  visit_months, want));
+      // A series with months but no day in the daily window still has its ALPS and IFPA.
+      for (const auto& [id, months] : month_sums) series[id];
+    }
+  }
+
+  v1::ListAlertsResponse out;
+  out.set_from(common::FormatLocalDate(range.first));
+  out.set_to(common::FormatLocalDate(range.last));
+  std::vector<v1::PriceAlert> alerts;
+  auto alert_for = [&](const char* kind, const std::string& commodity, const std::string& market) {
+    v1::PriceAlert a;
+    a.set_kind(kind);
+    a.set_commodity_code(commodity);
+    if (const v1::Commodity* c = catalog->FindCommodity(commodity)) {
+      a.set_commodity_name(c->name());
+      a.set_unit(c->unit());
+    }
+    a.set_market_code(market);
+    if (market.empty()) {
+      a.set_market_name("Kabupaten (semua pasar)");
+    } else if (const v1::Market* m = catalog->FindMarket(market)) {
+      a.set_market_name(m->name());
+    }
+    return a;
+  };
+  for (const auto& entry : series) {
+    // Named references, not structured bindings: clang (the fuzz build) may not capture bindings in lambdas.
+    const SeriesId& id = entry.first;
+    const std::vector<common::DayMean>& days = entry.second;
+    const std::string& commodity = id.first;
+    const std::string& market = id.second;
+    auto on = [&](absl::CivilDay day) -> const common::DayMean& {
+      return *std::lower_bound(days.begin(), days.end(), day,
+                               [](const common::DayMean& d, absl::CivilDay x) { return d.day < x; });
+    };
+    const std::vector<std::string> zones = catalog->PriceZonesOfMarket(market);
+    // The HET/HAP over time, looked up per day without formatting a key each time.
+    const auto timeline = catalog->ReferencePriceTimeline(commodity, zones);
+    auto reference_on = [&](absl::CivilDay day) -> std::optional<int64_t> {
+      auto after = std::upper_bound(timeline.begin(), timeline.end(), day,
+                                    [](absl::CivilDay d, const common::ReferenceCatalog::ReferenceChange& c) { return d < c.from; });
+      if (after == timeline.begin() || std::prev(after)->price == nullptr) return std::nullopt;
+      return std::prev(after)->price->price_rupiah();
+    };
+    if (wants("het")) {
+      for (const auto& run : common::HetBreaches(days, reference_on, settings.het_margin_basis_points,
+                                                 settings.het_min_days)) {
+        if (run.last_day < range.first) continue;
+        v1::PriceAlert a = alert_for("het", commodity, market);
+        a.set_day(common::FormatLocalDate(run.last_day));
+        a.set_level(run.observed_days >= 3 ? "siaga" : "waspada");
+        *a.mutable_mean_rupiah() = ToExactValue(common::RatioOf(run.last_sum, run.last_count));
+        a.set_reference_rupiah(run.reference_rupiah);
+        const v1::ReferencePrice* r = catalog->ReferencePriceFor(commodity, zones, run.last_day);
+        a.set_reference_kind(r != nullptr && r->kind() == v1::REFERENCE_PRICE_KIND_HAP ? "HAP" : "HET");
+        // (mean − reference) / reference × 100 = (sum − ref × count) × 100 / (ref × count)
+        *a.mutable_above_percent() = ToExactValue(
+            common::RatioOf((run.last_sum - absl::int128(run.reference_rupiah) * run.last_count) * 100,
+                            absl::int128(run.reference_rupiah) * run.last_count),
+            true);
+        a.set_run_days(run.observed_days);
+        a.set_run_first_day(common::FormatLocalDate(run.first_day));
+        a.set_message(StrCat("Rata-rata ", RupiahWords(a.mean_rupiah()), " di atas ", a.reference_kind(), " ",
+                             common::FormatRupiah(run.reference_rupiah), " (+", PercentWords(a.above_percent().text()), ") selama ",
+                             run.observed_days, " hari pengamatan berturut-turut sejak ", a.run_first_day()));
+        alerts.push_back(std::move(a));
+      }
+    }
+    if (wants("lonjakan")) {
+      for (const auto& c : common::SuddenChanges(days, settings.change)) {
+        if (c.day < range.first) continue;
+        const common::DayMean& now = on(c.day);
+        const common::DayMean& before = on(c.previous_day);
+        v1::PriceAlert a = alert_for("lonjakan", commodity, market);
+        a.set_day(common::FormatLocalDate(c.day));
+        a.set_level(std::abs(std::log(c.ratio)) >= 2 * c.threshold ? "siaga" : "waspada");
+        *a.mutable_mean_rupiah() = ToExactValue(common::RatioOf(now.sum, now.count));
+        a.set_previous_day(common::FormatLocalDate(c.previous_day));
+        *a.mutable_previous_mean_rupiah() = ToExactValue(common::RatioOf(before.sum, before.count));
+        // (now / before − 1) × 100 = (now.sum × before.count − before.sum × now.count) × 100 / (before.sum × now.count)
+        *a.mutable_change_percent() =
+            ToExactValue(common::RatioOf((now.sum * before.count - before.sum * now.count) * 100, before.sum * now.count),
+                         true);
+        a.set_threshold_percent(Fixed2(std::expm1(c.threshold) * 100));
+        a.set_message(StrCat(c.ratio >= 1 ? "Naik " : "Turun ", PercentWords(a.change_percent().text()), " dari ",
+                             RupiahWords(a.previous_mean_rupiah()), " (", a.previous_day(), ") menjadi ",
+                             RupiahWords(a.mean_rupiah()), "; perubahan wajar seri ini sampai ",
+                             PercentWords(a.threshold_percent()), c.history > 0 ? StrCat(" (dari ", c.history, " perubahan sebelumnya)") : " (batas bawah)"));
+        alerts.push_back(std::move(a));
+      }
+    }
+    if (monthly) {
+      static const std::vector<MonthSum> kNone;
+      const auto found_months = month_sums.find(id);
+      const std::vector<MonthSum>& months = found_months == month_sums.end() ? kNone : found_months->second;
+      std::vector<common::MonthlyPrice> monthly_series;
+      for (const MonthSum& m : months) {
+        monthly_series.push_back({m.index / 12, m.index % 12 + 1, static_cast<double>(m.sum) / static_cast<double>(m.count)});
+      }
+      auto month_alert = [&](const char* kind, int year, int month) {
+        v1::PriceAlert a = alert_for(kind, commodity, market);
+        a.set_month(MonthLabel(year, month));
+        const MonthSum& m = *std::lower_bound(months.begin(), months.end(), year * 12 + month - 1,
+                                              [](const MonthSum& s, int index) { return s.index < index; });
+        *a.mutable_mean_rupiah() = ToExactValue(common::RatioOf(m.sum, m.count));
+        return a;
+      };
+      if (wants("alps")) {
+        const common::AlpsResult alps = common::Alps(monthly_series);
+        if (!alps.enough_history) {
+          v1::ShortHistory* short_history = out.add_short_history();
+          short_history->set_commodity_code(commodity);
+          short_history->set_market_code(market);
+          short_history->set_months(alps.observed_months);
+        }
+        for (const auto& p : alps.points) {
+          const int index = p.year * 12 + p.month - 1;
+          if (index < first_month || index > last_month || p.band == common::AlpsBand::kNormal) continue;
+          v1::PriceAlert a = month_alert("alps", p.year, p.month);
+          a.set_value(Fixed2(p.alps));
+          a.set_band(std::string(common::AlpsBandName(p.band)));
+          a.set_level(p.band == common::AlpsBand::kStress ? "waspada" : "siaga");
+          a.set_message(StrCat("ALPS ", a.value(), " (", a.band(), "): rata-rata bulan ini ", RupiahWords(a.mean_rupiah()),
+                               ", harga wajar menurut tren musiman ", common::FormatRupiah(std::llround(p.estimated))));
+          alerts.push_back(std::move(a));
+        }
+      }
+      if (wants("ifpa")) {
+        for (const auto& p : common::Ifpa(monthly_series, settings.ifpa, first_month)) {
+          const int index = p.year * 12 + p.month - 1;
+          if (index < first_month || index > last_month) continue;
+          if (p.band != common::IfpaBand::kModeratelyHigh && p.band != common::IfpaBand::kAbnormallyHigh) continue;
+          v1::PriceAlert a = month_alert("ifpa", p.year, p.month);
+          a.set_value(Fixed2(p.ifpa));
+          a.set_band(std::string(common::IfpaBandName(p.band)));
+          a.set_level(p.band == common::IfpaBand::kModeratelyHigh ? "waspada" : "siaga");
+          a.set_message(StrCat("IFPA ", a.value(), " (", a.band(), "): pertumbuhan per bulan ",
+                               PercentWords(Fixed2(p.cqgr * 100)), " atas 3 bulan dan ", PercentWords(Fixed2(p.cagr * 100)),
+                               " atas 12 bulan, dibanding bulan yang sama ",
+                               p.earlier_years, " tahun sebelumnya"));
+          alerts.push_back(std::move(a));
+        }
+      }
+    }
+  }
+  // Missing observations: a scheduled market × commodity × day without a sample once the day is
+  // over (today's is not missing yet), addressed to the inspectors assigned to the market.
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), settings_.zone);
+  if (wants_missing && !kabupaten_only && range.first < today) {
+    const absl::CivilDay last = std::min(range.last, today - 1);
+    PANTAU_ASSIGN_OR_RETURN(auto weekdays, common::ParseWeekdays(settings_.price_schedule));
+    std::vector<std::string> markets = catalog->Codes("market");
+    if (!market_filter.empty()) markets = {market_filter};
+    std::erase_if(markets, [&](const std::string& m) { return !Sees(who, *catalog, "market", m); });
+    std::vector<std::string> commodities = catalog->Codes("commodity");
+    if (!commodity_filter.empty()) commodities = {commodity_filter};
+    std::vector<Inspector> inspectors;
+    if (directory_) {
+      PANTAU_ASSIGN_OR_RETURN(auto directory, directory_());
+      inspectors = std::move(directory.inspectors);
+    }
+    std::map<std::string, std::vector<std::string>> assigned;  // market -> inspectors
+    for (const auto& m : markets) {
+      const v1::Market* market = catalog->FindMarket(m);
+      std::vector<std::string> named, anywhere;
+      for (const auto& i : inspectors) {
+        if (i.scope.kecamatan_codes_size() == 0) {
+          anywhere.push_back(i.name);
+        } else if (market != nullptr && common::KecamatanInScope(i.scope, market->kecamatan_code())) {
+          named.push_back(i.name);
+        }
+      }
+      assigned[m] = named.empty() ? anywhere : named;
+    }
+    const std::vector<common::CoverageCell> coverage =
+        keys_only ? common::Coverage(keys_in_range, markets, commodities, range.first, last, weekdays)
+                  : common::CoverageOfDays(seen_in_range, markets, commodities, range.first, last, weekdays);
+    for (const auto& c : coverage) {
+      for (absl::CivilDay day : c.missing) {
+        v1::PriceAlert a = alert_for("tidak_teramati", c.commodity, c.market);
+        a.set_day(common::FormatLocalDate(day));
+        a.set_level("waspada");
+        for (const auto& name : assigned[c.market]) a.add_inspectors(name);
+        a.set_message(StrCat("Tidak ada sampel harga pada hari jadwal ", a.day()));
+        alerts.push_back(std::move(a));
+      }
+    }
+  }
+  std::sort(alerts.begin(), alerts.end(), [](const v1::PriceAlert& a, const v1::PriceAlert& b) {
+    const std::string& when_a = a.day().empty() ? a.month() : a.day();
+    const std::string& when_b = b.day().empty() ? b.month() : b.day();
+    return std::tie(when_a, a.commodity_code(), a.market_code(), a.kind()) <
+           std::tie(when_b, b.commodity_code(), b.market_code(), b.kind());
+  });
+  for (auto& a : alerts) {
+    (*out.mutable_by_kind())[a.kind()]++;
+    *out.add_alerts() = std::move(a);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::PriceAlert>> QueryService::MissingObservationsFor(const Principal& inspector,
+                                                                               int days) {
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), settings_.zone);
+  v1::ListAlertsRequest request;
+  request.set_from(common::FormatLocalDate(today - days));
+  request.set_to(common::FormatLocalDate(today - 1));
+  request.add_kinds("tidak_teramati");
+  // Read as a supervisor of the inspector's kecamatan would: its markets, or all when it has none.
+  v1::AccountScope scope;
+  *scope.mutable_kecamatan_codes() = inspector.scope.kecamatan_codes();
+  PANTAU_ASSIGN_OR_RETURN(auto all, Alerts(request, Principal(inspector.name, v1::ROLE_SUPERVISOR, scope)));
+  std::vector<v1::PriceAlert> out;
+  for (auto& a : *all.mutable_alerts()) {
+    if (std::find(a.inspectors().begin(), a.inspectors().end(), inspector.name) != a.inspectors().end()) {
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
 }
 
 }  // namespace pantau::service

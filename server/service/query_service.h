@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/dates.h"
+#include "common/early_warning.h"
 #include "common/indicators.h"
 #include "pantau/v1/query_service.pb.h"
 #include "server/service/clock.h"
@@ -27,6 +28,15 @@ namespace pantau::service {
 enum class FollowUpCount { kViolations, kActions };
 
 // Choices among the documented alternative definitions (docs/indicators.md).
+// The early-warning rules' settings ([alerts] in the server's TOML; docs/early-warning.md).
+struct AlertSettings {
+  int64_t het_margin_basis_points = 0;  // a day's mean must exceed the HET/HAP by more than this
+  int64_t het_min_days = 1;             // consecutive observed days above before an alert
+  common::SuddenChangeSettings change;
+  common::IfpaSettings ifpa;
+  int history_days = 120;  // days before the period read for change history and HET runs
+};
+
 struct IkkSettings {
   FollowUpCount follow_up_count = FollowUpCount::kViolations;
   common::UttpDefinition uttp_definition = common::UttpDefinition::kVerifiedInYear;
@@ -41,6 +51,7 @@ struct IkkSettings {
   // Local dates ("today", export ranges) are in this zone. A running server sets the
   // deployment's (RunningServer::Start).
   absl::TimeZone zone = common::ZoneWithoutDeployment();
+  AlertSettings alerts;
 };
 
 // An exact value with its text: percentages always with 2 decimals, other values as integers
@@ -98,18 +109,37 @@ class QueryService {
   absl::StatusOr<v1::ListUttpVerificationsResponse> UttpVerifications(
       const v1::ListUttpVerificationsRequest& request, const Principal& who = {});
 
+  // The outlet audits of a period (effective versions), optionally of one outlet kind: the records
+  // behind IKK row 21. A scoped supervisor sees its outlets only.
+  absl::StatusOr<v1::ListAuditsResponse> Audits(const v1::ListAuditsRequest& request, const Principal& who = {});
+
+  // Price early warning over a period: HET/HAP breaches, sudden changes, ALPS, IFPA and missing
+  // observations, per market × commodity and (for regency-wide accounts) across the kabupaten.
+  absl::StatusOr<v1::ListAlertsResponse> Alerts(const v1::ListAlertsRequest& request, const Principal& who = {});
+
+  // The scheduled price checks of the `days` days up to yesterday with no sample, at the markets
+  // assigned to `inspector` (the alerts of kind tidak_teramati addressed to it): what a pull tells
+  // the inspector's laptop.
+  absl::StatusOr<std::vector<v1::PriceAlert>> MissingObservationsFor(const Principal& inspector, int days = 7);
+
   // An inspector account as the field activity lists it.
   struct Inspector {
     std::string name;
     v1::AccountScope scope;
   };
-  // Where the inspector accounts come from (the account service, set by the composition root);
-  // without one, the inspectors are those the registered laptops name.
-  void SetInspectorDirectory(std::function<absl::StatusOr<std::vector<Inspector>>()> directory) {
-    inspectors_ = std::move(directory);
+  // What the account service knows of the field: the inspector accounts and each laptop's last
+  // contact (its last sync).
+  struct FieldDirectory {
+    std::vector<Inspector> inspectors;
+    std::vector<v1::DeviceContact> contacts;
+  };
+  // Where the directory comes from (the account service, set by the composition root); without
+  // one, the inspectors are those the registered laptops name, and no sync is known.
+  void SetFieldDirectory(std::function<absl::StatusOr<FieldDirectory>()> directory) {
+    directory_ = std::move(directory);
   }
-  // Each registered laptop: when a record from it was last accepted, how many this week, quiet
-  // or not; inspectors without a laptop. A supervisor limited to kecamatan sees the inspectors
+  // Each registered laptop: when a record from it was last accepted, how many this week, its last
+  // sync with the refused records then waiting on it, quiet or not; inspectors without a laptop. A supervisor limited to kecamatan sees the inspectors
   // assigned there (or anywhere) and counts only the records it may see.
   absl::StatusOr<v1::GetFieldActivityResponse> FieldActivity(const v1::GetFieldActivityRequest& request,
                                                              const Principal& who = {});
@@ -147,6 +177,17 @@ class QueryService {
                    std::string_view code);
   absl::StatusOr<bool> SeesRecord(const Principal& who, const common::ReferenceCatalog& catalog,
                                   const v1::Record& record);
+  // The price cell keys of the samples `inspector` recorded on local days [first, last] (effective
+  // versions, markets `who` sees); `markets` narrowed to the inspector's kecamatan. INVALID_ARGUMENT
+  // for a name that is no inspector account.
+  absl::StatusOr<std::set<std::string>> InspectorPriceCells(const std::string& inspector, absl::CivilDay first,
+                                                            absl::CivilDay last, const Principal& who,
+                                                            const common::ReferenceCatalog& catalog,
+                                                            std::vector<std::string>& markets);
+  // The effective version (common::EffectiveRecord) of each of those logical records whose
+  // effective observed day is in [first, last] too, with its logical id; voided ones left out.
+  absl::StatusOr<std::vector<std::pair<std::string, v1::Record>>> EffectiveObserved(
+      common::IndexKind kind, const std::set<std::string>& values, absl::CivilDay first, absl::CivilDay last);
   // The logical records with an index entry (kind, one of `values`) observed on local days
   // [first, last]: originals and amendments both name their logical record.
   absl::StatusOr<std::set<std::string>> LogicalIds(common::IndexKind kind, const std::set<std::string>& values,
@@ -155,7 +196,7 @@ class QueryService {
   storage::RecordStore& records_;
   ReferenceService& reference_;
   const Clock& clock_;
-  std::function<absl::StatusOr<std::vector<Inspector>>()> inspectors_;
+  std::function<absl::StatusOr<FieldDirectory>()> directory_;
   const IkkSettings settings_;
 };
 

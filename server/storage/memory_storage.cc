@@ -287,11 +287,23 @@ class MemoryAccountStore final : public AccountStore {
     for (const auto& [name, account] : by_name_) out.push_back(account);
     return out;
   }
+  absl::Status PutDeviceContact(const v1::DeviceContact& contact) override {
+    std::lock_guard lock(mu_);
+    contacts_[contact.device_id()] = contact;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<v1::DeviceContact>> ListDeviceContacts() override {
+    std::lock_guard lock(mu_);
+    std::vector<v1::DeviceContact> out;
+    for (const auto& [id, contact] : contacts_) out.push_back(contact);
+    return out;
+  }
 
  private:
   MemoryAuditLog& audit_;
   std::mutex mu_;
-  std::map<std::string, v1::Account, std::less<>> by_name_;  // guarded by mu_
+  std::map<std::string, v1::Account, std::less<>> by_name_;         // guarded by mu_
+  std::map<std::string, v1::DeviceContact, std::less<>> contacts_;  // guarded by mu_
 };
 
 class MemoryPhotoStore final : public PhotoStore {
@@ -355,6 +367,23 @@ class MemoryPhotoStore final : public PhotoStore {
   std::map<std::string, Upload, std::less<>> uploads_;      // guarded by mu_
 };
 
+class MemoryDeliveryLog final : public DeliveryLog {
+ public:
+  absl::StatusOr<bool> Delivered(std::string_view id) override {
+    std::lock_guard lock(mu_);
+    return delivered_.count(id) > 0;
+  }
+  absl::Status MarkDelivered(std::string_view id, absl::Time at) override {
+    std::lock_guard lock(mu_);
+    delivered_.emplace(std::string(id), at);
+    return absl::OkStatus();
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, absl::Time, std::less<>> delivered_;  // guarded by mu_
+};
+
 class MemoryStorage final : public Storage {
  public:
   explicit MemoryStorage(absl::TimeZone zone) : records_(zone) {}
@@ -363,6 +392,7 @@ class MemoryStorage final : public Storage {
   AccountStore& accounts() override { return accounts_; }
   PhotoStore& photos() override { return photos_; }
   AuditLog& audit() override { return audit_; }
+  DeliveryLog& deliveries() override { return deliveries_; }
 
  private:
   MemoryRecordStore records_;
@@ -370,6 +400,7 @@ class MemoryStorage final : public Storage {
   MemoryAuditLog audit_;  // before the accounts, which append to it
   MemoryAccountStore accounts_{audit_};
   MemoryPhotoStore photos_;
+  MemoryDeliveryLog deliveries_;
 };
 
 }  // namespace

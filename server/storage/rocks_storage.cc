@@ -50,7 +50,11 @@ enum CfIndex {
 };
 
 constexpr const char* kFormatVersionKey = "format_version";
-constexpr const char* kFormatVersion = "1";
+constexpr const char* kFormatVersion = "2";
+// Format 1 had no price-days and price-months cells: a writable open rebuilds the roll-ups once
+// and moves the store to format 2 (a read-only open reads it as it is; nothing read-only reads
+// those cells).
+constexpr const char* kFormatVersionWithoutPriceSums = "1";
 // The UTC offset, in seconds as decimal text, of the zone whose local dates the roll-up days are.
 constexpr const char* kRollupZoneKey = "rollup_zone_offset_seconds";
 
@@ -229,6 +233,8 @@ class RocksDatabase {
       }));
     } else if (!s.ok() && !s.IsNotFound()) {
       return FromRocks(s, "reading the format version");
+    } else if (s.ok() && version == kFormatVersionWithoutPriceSums) {
+      out->stored_version_ = version;
     } else if (s.ok() && version != kFormatVersion) {
       return absl::FailedPreconditionError(
           StrCat("data directory ", o.path, " has storage format ", version,
@@ -236,6 +242,9 @@ class RocksDatabase {
     }
     return out;
   }
+
+  // The format the store had when opened ("" for a new store, which is written in this build's).
+  const std::string& stored_version() const { return stored_version_; }
 
   rocksdb::DB* db() { return db_; }
   rocksdb::ColumnFamilyHandle* cf(CfIndex i) { return handles_[i]; }
@@ -273,6 +282,7 @@ class RocksDatabase {
  private:
   rocksdb::DB* db_ = nullptr;
   bool sync_writes_ = true;
+  std::string stored_version_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
@@ -448,6 +458,14 @@ class RocksRecordStore final : public RecordStore {
   }
 
   absl::TimeZone zone() const override { return zone_; }
+
+  // A format-1 store gets its price-days and price-months cells: every roll-up is recomputed from
+  // the records, then the version moves to 2. A crash in between leaves format 1, and the next
+  // open does it again.
+  absl::Status UpgradeFromFormat1() {
+    PANTAU_RETURN_IF_ERROR(RebuildRollups());
+    return db_.Write([&](rocksdb::WriteBatch& b) { return b.Put(db_.cf(kDefault), kFormatVersionKey, kFormatVersion); });
+  }
 
   absl::Status RebuildRollups() override {
     RollupRebuild rebuild(zone_);
@@ -909,7 +927,28 @@ class RocksAccountStore final : public AccountStore {
     return out;
   }
 
+  absl::Status PutDeviceContact(const v1::DeviceContact& contact) override {
+    return db_.Write([&](rocksdb::WriteBatch& b) {
+      return b.Put(db_.cf(kAccounts), StrCat(kContactPrefix, contact.device_id()), Serialize(contact));
+    });
+  }
+
+  absl::StatusOr<std::vector<v1::DeviceContact>> ListDeviceContacts() override {
+    std::vector<v1::DeviceContact> out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_.db()->NewIterator(rocksdb::ReadOptions(), db_.cf(kAccounts)));
+    for (it->Seek(kContactPrefix); it->Valid() && it->key().starts_with(kContactPrefix); it->Next()) {
+      v1::DeviceContact& contact = out.emplace_back();
+      if (!contact.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("a laptop's last contact does not decode");
+      }
+    }
+    PANTAU_RETURN_IF_ERROR(FromRocks(it->status(), "laptop contact scan"));
+    return out;
+  }
+
  private:
+  static constexpr std::string_view kContactPrefix = "contact/";
   static std::string NameKey(std::string_view name) { return StrCat("name/", name); }
   static std::string TokenKey(std::string_view hash) { return StrCat("token/", hash); }
 
@@ -1015,6 +1054,28 @@ class RocksPhotoStore final : public PhotoStore {
   std::mutex mu_;  // one upload step at a time: the offset check and the write are one step
 };
 
+// Delivery marks in the default family: `delivered/<id>` -> microseconds since the epoch.
+class RocksDeliveryLog final : public DeliveryLog {
+ public:
+  explicit RocksDeliveryLog(RocksDatabase& db) : db_(db) {}
+  absl::StatusOr<bool> Delivered(std::string_view id) override {
+    std::string value;
+    const rocksdb::Status s = db_.db()->Get(rocksdb::ReadOptions(), db_.cf(kDefault), Key(id), &value);
+    if (s.IsNotFound()) return false;
+    PANTAU_RETURN_IF_ERROR(FromRocks(s, "delivery mark"));
+    return true;
+  }
+  absl::Status MarkDelivered(std::string_view id, absl::Time at) override {
+    return db_.Write([&](rocksdb::WriteBatch& b) {
+      return b.Put(db_.cf(kDefault), Key(id), std::to_string(absl::ToUnixMicros(at)));
+    });
+  }
+
+ private:
+  static std::string Key(std::string_view id) { return StrCat("delivered/", id); }
+  RocksDatabase& db_;
+};
+
 class RocksStorage final : public Storage {
  public:
   RocksStorage(std::unique_ptr<RocksDatabase> db, size_t max_group_records, absl::TimeZone zone)
@@ -1023,7 +1084,8 @@ class RocksStorage final : public Storage {
         reference_(*db_),
         audit_(*db_),
         accounts_(*db_, audit_),
-        photos_(*db_) {}
+        photos_(*db_),
+        deliveries_(*db_) {}
 
   absl::Status Load() {
     PANTAU_RETURN_IF_ERROR(records_.LoadCounts());
@@ -1036,6 +1098,8 @@ class RocksStorage final : public Storage {
   AccountStore& accounts() override { return accounts_; }
   PhotoStore& photos() override { return photos_; }
   AuditLog& audit() override { return audit_; }
+  DeliveryLog& deliveries() override { return deliveries_; }
+  absl::Status UpgradeFromFormat1() { return records_.UpgradeFromFormat1(); }
 
   StoreFigures Figures() override {
     rocksdb::DB* db = db_->db();
@@ -1113,6 +1177,7 @@ class RocksStorage final : public Storage {
   RocksAuditLog audit_;  // before the accounts, which append to it
   RocksAccountStore accounts_;
   RocksPhotoStore photos_;
+  RocksDeliveryLog deliveries_;
 };
 
 }  // namespace
@@ -1154,8 +1219,10 @@ absl::StatusOr<absl::TimeZone> SettleRollupZone(RocksDatabase& db, const RocksOp
 absl::StatusOr<std::unique_ptr<Storage>> OpenRocksStorage(const RocksOptions& options) {
   PANTAU_ASSIGN_OR_RETURN(auto db, RocksDatabase::Open(options));
   PANTAU_ASSIGN_OR_RETURN(const absl::TimeZone zone, SettleRollupZone(*db, options));
+  const bool upgrade = !options.read_only && db->stored_version() == kFormatVersionWithoutPriceSums;
   auto storage = std::make_unique<RocksStorage>(std::move(db), options.max_group_records, zone);
   PANTAU_RETURN_IF_ERROR(storage->Load());
+  if (upgrade) PANTAU_RETURN_IF_ERROR(storage->UpgradeFromFormat1());
   storage->set_read_only(options.read_only);
   return std::unique_ptr<Storage>(std::move(storage));
 }

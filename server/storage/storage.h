@@ -125,6 +125,10 @@ class AccountStore {
   virtual absl::StatusOr<v1::Account> Change(std::string_view name,
                                              const std::function<absl::Status(v1::Account&)>& change,
                                              v1::AuditEntry audit) = 0;
+  // A laptop's last contact, replacing the one before (durably).
+  virtual absl::Status PutDeviceContact(const v1::DeviceContact& contact) = 0;
+  // Every laptop's last contact, by device id.
+  virtual absl::StatusOr<std::vector<v1::DeviceContact>> ListDeviceContacts() = 0;
 };
 
 // The append-only audit log: entries are numbered 1, 2, ... in the order they are appended, and
@@ -139,6 +143,16 @@ class AuditLog {
   virtual absl::StatusOr<std::vector<v1::AuditEntry>> Scan(uint64_t after, size_t limit) = 0;
   // The highest sequence given so far (0 when none).
   virtual absl::StatusOr<uint64_t> LastSequence() = 0;
+};
+
+// What the server has handed to outside systems (the alert webhook): ids marked durably once
+// delivered, asked before each delivery so that a restart delivers nothing twice.
+class DeliveryLog {
+ public:
+  virtual ~DeliveryLog() = default;
+  virtual absl::StatusOr<bool> Delivered(std::string_view id) = 0;
+  // Marks `id` delivered at `at`, in a synced write.
+  virtual absl::Status MarkDelivered(std::string_view id, absl::Time at) = 0;
 };
 
 // What the store holds of one photo.
@@ -202,6 +216,7 @@ class Storage {
   virtual AccountStore& accounts() = 0;
   virtual PhotoStore& photos() = 0;
   virtual AuditLog& audit() = 0;
+  virtual DeliveryLog& deliveries() = 0;
 
   virtual StoreFigures Figures() { return {}; }
   // OK when the store takes writes; otherwise why not (read-only, a background error such as a

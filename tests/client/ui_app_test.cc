@@ -154,6 +154,38 @@ TEST_F(UiAppTest, EveryRequestNeedsThisHostASessionAndEveryChangeItsOriginAndTok
   EXPECT_EQ(Pending(), 1u);
 }
 
+// Beranda lists the scheduled price checks the last pull said this inspector missed, kept by the
+// laptop's store across a restart.
+TEST_F(UiAppTest, BerandaListsTheScheduledChecksTheLastPullSaidWereMissed) {
+  app_.reset();
+  {
+    auto store = LaptopStore::Open(dir_.Sub("home"));
+    ASSERT_THAT(store, IsOk());
+    v1::PriceAlert missed;
+    missed.set_kind("tidak_teramati");
+    missed.set_day("2026-11-24");
+    missed.set_commodity_code("beras_medium");
+    missed.set_commodity_name("Beras Medium");
+    missed.set_market_code("pasar_marabahan");
+    missed.set_market_name("Pasar Marabahan");
+    missed.add_inspectors("siti");
+    ASSERT_THAT((*store)->SaveMissingObservations({{missed, missed}, 2}), IsOk());
+    // The latest list replaces the one before; the server sent 1 of 130.
+    ASSERT_THAT((*store)->SaveMissingObservations({{missed}, 130}), IsOk());
+  }
+  Reopen();
+  SignIn();
+  Response state = app_->Handle(Get("/api/v1/state"));
+  ASSERT_EQ(state.status, 200) << state.body;
+  const json checks = json::parse(state.body)["missed_checks"];
+  ASSERT_EQ(checks.size(), 1u) << state.body;
+  EXPECT_EQ(checks[0]["day"], "2026-11-24");
+  EXPECT_EQ(checks[0]["commodity_name"], "Beras Medium");
+  EXPECT_EQ(checks[0]["market"], "pasar_marabahan");
+  EXPECT_EQ(checks[0]["market_name"], "Pasar Marabahan");
+  EXPECT_EQ(json::parse(state.body)["missed_checks_total"], 130);
+}
+
 TEST_F(UiAppTest, APriceIsSavedTheCliWayWithTheSameRefusals) {
   SignIn();
   auto save = [&](const std::string& price, const std::string& reason = "") {

@@ -279,6 +279,21 @@ TEST(ReportsTest, EveryReportsJsonMatchesItsGoldenFile) {
 TEST(ReportsTest, ViolationsCsvMatchesTheGoldenFile) {
   ExpectGolden("violations_2026-11.csv", TableCsv(ViolationsTable(Violations())));
 }
+// The audits behind row 21: one row per audit, findings joined, photos counted; a formula in an
+// outlet's name stays text.
+TEST(ReportsTest, AuditsCsvMatchesTheGoldenFile) {
+  const auto audits = FromText<v1::ListAuditsResponse>(R"(
+      from: "2026-11-01" to: "2026-11-30" audits: 2 outlets: 2 with_findings: 1
+      rows { record_id: "01KAUDIT0000000000000000A1" day: "2026-11-02" outlet_code: "pkl_1"
+             outlet_name: "=Pangkalan Maju" outlet_kind: "lpg_pangkalan" kecamatan_code: "marabahan"
+             inspector: "siti" checklist_applied: "lpg_pangkalan 2026-1" findings: "harga_di_atas_het"
+             findings: "segel_rusak" answers: 14 not_checked: 1 photo_sha256s: "ab" }
+      rows { record_id: "01KAUDIT0000000000000000A2" day: "2026-11-09" outlet_code: "kios_2"
+             outlet_kind: "pupuk_kios" inspector: "budi" answers: 0 })");
+  ExpectGolden("audits_2026-11.csv", TableCsv(AuditsTable(audits)));
+  ExpectGolden("audits_2026-11.json", ResponseJson(audits));
+}
+
 TEST(ReportsTest, StabilityCsvAndJsonMatchTheGoldenFiles) {
   ExpectGolden("stability_2026.csv", TableCsv(PriceStabilityTable(Stability())));
   ExpectGolden("stability_2026.json", ResponseJson(Stability()));
@@ -465,7 +480,7 @@ TEST_F(XlsxTest, RupiahPercentagesAndDatesAreNumberFormatsAndTheHeaderIsFrozenAn
   EXPECT_EQ(At(cells, "format:A7"), "d mmm yyyy");
   EXPECT_EQ(At(cells, "I7"), "d:" + first.due_date());
   EXPECT_EQ(At(cells, "freeze"), "A7");
-  EXPECT_EQ(At(cells, "filter"), "A6:O" + std::to_string(6 + listed.rows_size()));
+  EXPECT_EQ(At(cells, "filter"), "A6:P" + std::to_string(6 + listed.rows_size()));
 }
 
 TEST_F(XlsxTest, AnUnwritablePathIsAnErrorAndLeavesNothing) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 
 #include "common/dates.h"
@@ -72,6 +73,65 @@ TEST(RollupTest, PriceCellsKeepEveryPriceSortedAndRemoveExactlyOne) {
             (std::vector<int64_t>{12900, 13100, 13300}));
   for (size_t i = 1; i < records.size(); ++i) ASSERT_THAT(ApplyContribution(records[i], -1, kWita, cells), IsOk());
   EXPECT_TRUE(cells.cells.empty());  // an empty cell is deleted, as a rebuild would never make it
+  EXPECT_EQ(ApplyContribution(records[0], -1, kWita, cells).code(), absl::StatusCode::kInternal);
+}
+
+TEST(RollupKeysTest, PriceSumKeysSortByFamilyThenTimeAndParseBack) {
+  EXPECT_LT(PriceDaysCellKey(absl::CivilMonth(2026, 10), "zz", "zz"), PriceDaysCellKey(absl::CivilMonth(2026, 11), "aa", "aa"));
+  EXPECT_LT(PriceDaysCellKey(absl::CivilMonth(1969, 12), "a", "a"), PriceDaysCellKey(absl::CivilMonth(1970, 1), "a", "a"));
+  EXPECT_LT(PriceDaysKey(absl::CivilMonth(2026, 11)), PriceDaysCellKey(absl::CivilMonth(2026, 11), "", ""));
+  EXPECT_LT(PriceDaysCellKey(absl::CivilMonth(2026, 11), "", ""), PriceDaysKey(absl::CivilMonth(2026, 12)));
+  EXPECT_LT(PriceMonthsCellKey(2025, "zz", "zz"), PriceMonthsKey(2026));
+  EXPECT_LT(PriceMonthsKey(2026), PriceMonthsCellKey(2026, "aa", "aa"));
+  auto days = ParseCellKey(PriceDaysCellKey(absl::CivilMonth(2026, 11), "beras_medium", "pasar_marabahan"));
+  ASSERT_TRUE(days);
+  EXPECT_EQ(days->family, RollupFamily::kPriceDays);
+  EXPECT_EQ(days->month, absl::CivilMonth(2026, 11));
+  EXPECT_EQ(days->codes, (std::vector<std::string>{"beras_medium", "pasar_marabahan"}));
+  auto months = ParseCellKey(PriceMonthsCellKey(2026, "beras_medium", "pasar_marabahan"));
+  ASSERT_TRUE(months);
+  EXPECT_EQ(months->family, RollupFamily::kPriceMonths);
+  EXPECT_EQ(months->year, 2026);
+  EXPECT_EQ(months->codes, (std::vector<std::string>{"beras_medium", "pasar_marabahan"}));
+}
+
+// The alert rules' cells: each day's and each month's sum and count, exact at the ceiling, and a
+// removal takes back exactly what was added.
+TEST(RollupTest, DayAndMonthSumsAreExactAndRemoveExactlyOne) {
+  MapCells cells;
+  const absl::Time nov24 = absl::FromCivil(absl::CivilMinute(2026, 11, 24, 9, 0), kWita);
+  const absl::Time nov25 = absl::FromCivil(absl::CivilMinute(2026, 11, 25, 9, 0), kWita);
+  const absl::Time dec1 = absl::FromCivil(absl::CivilMinute(2026, 12, 1, 9, 0), kWita);
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<v1::Record> records = {PriceRecord(TestUlid(2, 1), 13000, nov24), PriceRecord(TestUlid(2, 2), 14000, nov24),
+                                     PriceRecord(TestUlid(2, 3), kMax, nov25), PriceRecord(TestUlid(2, 4), kMax, nov25),
+                                     PriceRecord(TestUlid(2, 5), 12500, dec1)};
+  for (const auto& r : records) ASSERT_THAT(ApplyContribution(r, +1, kWita, cells), IsOk());
+  const auto november = PriceDaysCellKey(absl::CivilMonth(2026, 11), "beras_medium", "pasar_marabahan");
+  const auto year = PriceMonthsCellKey(2026, "beras_medium", "pasar_marabahan");
+  ASSERT_EQ(cells.cells.count(november), 1u);
+  const auto& days = cells.cells.at(november).price_days();
+  ASSERT_EQ(days.days_size(), 2);
+  EXPECT_EQ(days.days(0).index(), 24);
+  EXPECT_EQ(days.days(0).count(), 2);
+  EXPECT_EQ(SumOf(days.days(0)), absl::int128(27000));
+  EXPECT_EQ(days.days(1).index(), 25);
+  EXPECT_EQ(SumOf(days.days(1)), absl::int128(kMax) * 2);  // past 64 bits, kept whole
+  const auto& months = cells.cells.at(year).price_months();
+  ASSERT_EQ(months.months_size(), 2);
+  EXPECT_EQ(months.months(0).index(), 11);
+  EXPECT_EQ(months.months(0).count(), 4);
+  EXPECT_EQ(SumOf(months.months(0)), absl::int128(kMax) * 2 + 27000);
+  EXPECT_EQ(months.months(1).index(), 12);
+  EXPECT_EQ(SumOf(months.months(1)), absl::int128(12500));
+  EXPECT_EQ(cells.cells.at(PriceDaysCellKey(absl::CivilMonth(2026, 12), "beras_medium", "pasar_marabahan"))
+                .price_days().days(0).index(), 1);
+
+  ASSERT_THAT(ApplyContribution(records[2], -1, kWita, cells), IsOk());
+  EXPECT_EQ(SumOf(cells.cells.at(november).price_days().days(1)), absl::int128(kMax));
+  EXPECT_EQ(cells.cells.at(year).price_months().months(0).count(), 3);
+  for (size_t i : {0u, 1u, 3u, 4u}) ASSERT_THAT(ApplyContribution(records[i], -1, kWita, cells), IsOk());
+  EXPECT_TRUE(cells.cells.empty());  // every day, month and cell left empty is gone
   EXPECT_EQ(ApplyContribution(records[0], -1, kWita, cells).code(), absl::StatusCode::kInternal);
 }
 

@@ -11,6 +11,7 @@
 #include "server/http/api.h"
 #include "server/service/account_service.h"
 #include "server/service/ingest_service.h"
+#include "server/service/photo_service.h"
 #include "server/service/query_service.h"
 #include "server/service/reference_service.h"
 #include "server/storage/memory_storage.h"
@@ -27,6 +28,7 @@ struct Server {
   std::unique_ptr<service::ReferenceService> reference;
   std::unique_ptr<service::AccountService> accounts;
   std::unique_ptr<service::QueryService> queries;
+  std::unique_ptr<service::PhotoService> photos;
   service::Metrics metrics;
   std::unique_ptr<http::Api> api;
   std::vector<std::string> tokens;  // "", forged, then one per account
@@ -42,9 +44,11 @@ struct Server {
     for (const auto& r : fuzz::SeedRecords(kNow)) *seeds.add_records() = r;
     if (!ingest.Push(service::Principal("siti", v1::ROLE_INSPECTOR), seeds).ok()) std::abort();
     queries = std::make_unique<service::QueryService>(storage->records(), *reference, clock, service::IkkSettings{});
+    photos = std::make_unique<service::PhotoService>(storage->photos(), 8 << 20);
+    if (!storage->photos().Finish(std::string(64, 'a'), "\xff\xd8\xff\xe0 fuzz").ok()) std::abort();
     api = std::make_unique<http::Api>(http::Api::Dependencies{
         *accounts, *queries, *reference, metrics, [] { return absl::OkStatus(); },
-        [] { return service::Metrics::Sample{}; }, clock});
+        [] { return service::Metrics::Sample{}; }, clock, {}, photos.get()});
     tokens = {"", "pantau_" + std::string(64, '0')};
     v1::AccountScope marabahan;
     marabahan.add_kecamatan_codes("marabahan");
@@ -75,7 +79,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         "/api/v1/price-stability?from=2026-01-01&to=2026-12-31&by=month", "/api/v1/coverage?weekdays=selasa,kamis",
         "/api/v1/violations?status=terbuka", "/api/v1/uttp-due?within_days=30&include_valid=1",
         "/api/v1/uttp-verifications.json?discrepancies_only=true", "/api/v1/harga?x=%zz", "/api/v1/isian-ikk",
-        "/masuk", "/api/v1/sesi"}) {
+        "/masuk", "/api/v1/sesi", "/api/v1/photo/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "/api/v1/photo/..%2f"}) {
     for (char who = 0; who < 6; ++who) seeds.push_back(std::string(1, who) + target);
   }
   fuzz::MaybeWriteSeedsAndExit(seeds);

@@ -539,6 +539,62 @@ TEST_F(ClientProcessTest, ALaptopClockHoursOffIsRefusedWithAReasonOrAcceptedWhen
   EXPECT_NE(status.out.find("  Beras Medium at Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg, "), std::string::npos)
       << status.out;
   EXPECT_EQ(ServerPriceSamples(), 1u);
+  // The supervisor sees this laptop's sync, and the refused record waiting on it, on Petugas.
+  ASSERT_EQ(AsSupervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  auto activity = AsSupervisor({"report", "petugas", "--format", "json"});
+  ASSERT_EQ(activity.exit_code, 0) << activity.err;
+  auto act = nlohmann::json::parse(activity.out);
+  ASSERT_EQ(act["rows"].size(), 1u) << activity.out;
+  EXPECT_NE(act["rows"][0]["last_sync"], "") << activity.out;
+  EXPECT_EQ(act["rows"][0]["days_since_sync"], "0") << activity.out;
+  EXPECT_EQ(act["rows"][0]["refused_waiting"], "1") << activity.out;
+  EXPECT_EQ(act["rows"][0]["pending_on_laptop"], "0") << activity.out;
+  EXPECT_EQ(act["refused_waiting"], "1") << activity.out;
+  // Once dropped on the laptop and synced again, nothing waits.
+  auto waiting = nlohmann::json::parse(Pantau({"status", "--attention", "--json"}).out);
+  ASSERT_EQ(waiting["attention"].size(), 1u);
+  auto dropped = Pantau({"void", waiting["attention"][0]["id"].get<std::string>(), "--reason", "jam laptop salah"});
+  ASSERT_EQ(dropped.exit_code, 0) << dropped.err;
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  auto after = nlohmann::json::parse(AsSupervisor({"report", "petugas", "--format", "json"}).out);
+  EXPECT_EQ(after["rows"][0]["refused_waiting"], "0") << after.dump();
+  EXPECT_EQ(after["refused_waiting"], "0") << after.dump();
+}
+
+// Each pull tells the inspector's laptop the scheduled price checks of the last 7 days (up to
+// yesterday) that have no sample at its markets: the same list as the supervisor's alerts of kind
+// tidak_teramati, less what was sampled.
+TEST_F(ClientProcessTest, ThePullTellsTheLaptopTheScheduledChecksItMissed) {
+  const absl::TimeZone wita = common::ZoneWithoutDeployment();
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), wita);
+  absl::CivilDay tuesday = today - 1;
+  while (absl::GetWeekday(tuesday) != absl::Weekday::tuesday) --tuesday;
+  const std::string t = common::FormatLocalDate(tuesday);
+  ASSERT_EQ(Pantau({"price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium", "--price", "13100",
+                    "--at", t + " 09:00"}).exit_code, 0);
+  ASSERT_EQ(Pantau({"sync"}).exit_code, 0);
+  auto status = nlohmann::json::parse(Pantau({"status", "--json"}).out);
+  const auto& missed = status["missing_observations"];
+  ASSERT_GT(missed.size(), 0u) << status.dump();
+  for (const auto& m : missed) {
+    EXPECT_EQ(m["day"], t);  // the one Tuesday of the last 7 days
+    EXPECT_FALSE(m["commodity_code"] == "beras_medium" && m["market_code"] == "pasar_marabahan") << m.dump();
+  }
+  // The supervisor's view of the same days: the same count (siti is the only inspector).
+  ASSERT_EQ(AsSupervisor({"login", "--server", address_, "--token-file", dir_.Sub("kabid.token")}).exit_code, 0);
+  auto alerts = AsSupervisor({"report", "alerts", "--kind", "tidak_teramati", "--from",
+                              common::FormatLocalDate(today - 7), "--to", common::FormatLocalDate(today - 1),
+                              "--format", "json"});
+  ASSERT_EQ(alerts.exit_code, 0) << alerts.err;
+  auto al = nlohmann::json::parse(alerts.out);
+  EXPECT_EQ(al["alerts"].size(), status["missing_observations_total"].get<size_t>());
+  EXPECT_EQ(missed.size(), std::min<size_t>(100, al["alerts"].size()));  // at most 100 travel
+  EXPECT_EQ(al["alerts"][0]["inspectors"], nlohmann::json::array({"siti"})) << al["alerts"][0].dump();
+  auto text = Pantau({"status"});
+  EXPECT_NE(text.out.find(StrCat("missed checks:    ", al["alerts"].size(), " scheduled price checks without a sample")),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find(StrCat("  ", t, "  ")), std::string::npos) << text.out;
 }
 
 // Indicators never lag: the moment a sync is acknowledged, the supervisor's table counts it.
@@ -619,6 +675,38 @@ TEST_F(ClientProcessTest, SupervisorReportsCoverageViolationsUttpDueStabilityExp
   EXPECT_EQ(v["rows"][0]["status"], "terlambat");
   EXPECT_EQ(v["rows"][0]["outlet_name"], "Pangkalan LPG contoh Marabahan 1");
   EXPECT_EQ(v["rows"][0]["due_date"], common::FormatLocalDate(earlier_tuesday + 14));
+  // Price alerts: the first Tuesday's mean is exactly the HET (13.100: not above), the second's
+  // 13.400 is above — at the market and across the kabupaten.
+  auto alerts = as_supervisor({"report", "alerts", "--from", t1, "--to", t2, "--kind", "het", "--format", "json"});
+  ASSERT_EQ(alerts.exit_code, 0) << alerts.err;
+  auto al = nlohmann::json::parse(alerts.out);
+  ASSERT_EQ(al["alerts"].size(), 2u) << alerts.out;
+  for (const auto& alert : al["alerts"]) {
+    EXPECT_EQ(alert["day"], t2);
+    EXPECT_EQ(alert["run_days"], "1");
+    EXPECT_EQ(alert["above_percent"]["text"], "2.29");  // 300 / 13.100
+  }
+  auto alerts_table = as_supervisor({"report", "alerts", "--from", t1, "--to", t2, "--kind", "het", "--market",
+                                     "pasar_marabahan"});
+  ASSERT_EQ(alerts_table.exit_code, 0) << alerts_table.err;
+  EXPECT_NE(alerts_table.out.find("Beras"), std::string::npos) << alerts_table.out;  // by name, wrapped
+  EXPECT_NE(alerts_table.out.find("+2,29"), std::string::npos) << alerts_table.out;
+  EXPECT_NE(alerts_table.out.find("1 peringatan: het 1"), std::string::npos) << alerts_table.out;
+  EXPECT_NE(as_supervisor({"report", "alerts", "--kind", "banjir"}).exit_code, 0);
+
+  // The audits behind IKK row 21: that one audit, its outlet by name on the terminal.
+  auto audits = as_supervisor({"report", "audits", "--from", t1, "--to", t2, "--format", "json"});
+  ASSERT_EQ(audits.exit_code, 0) << audits.err;
+  auto a = nlohmann::json::parse(audits.out);
+  ASSERT_EQ(a["rows"].size(), 1u) << audits.out;
+  EXPECT_EQ(a["rows"][0]["outlet_code"], "pkl_contoh_marabahan_1");
+  EXPECT_EQ(a["rows"][0]["findings"], nlohmann::json::array({"harga_di_atas_het"}));
+  EXPECT_EQ(a["outlets"], "1");
+  auto audits_table = as_supervisor({"report", "audits", "--from", t1, "--to", t2, "--kind", "lpg_pangkalan"});
+  ASSERT_EQ(audits_table.exit_code, 0) << audits_table.err;
+  EXPECT_NE(audits_table.out.find("1 audit di 1 outlet; 1 dengan temuan"), std::string::npos) << audits_table.out;
+  EXPECT_NE(audits_table.out.find("Marabahan"), std::string::npos) << audits_table.out;
+  EXPECT_NE(as_supervisor({"report", "audits", "--kind", "spbu"}).exit_code, 0);
 
   // UTTP: the bundled registry has three instruments and no verification: all overdue.
   auto due = as_supervisor({"report", "uttp-due", "--format", "csv"});

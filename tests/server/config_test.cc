@@ -34,6 +34,20 @@ uttp_due_window_days = 60
 [metrology]
 nawi_tera_ulang_multiplier = 2
 dispenser_three_flows = false
+[alerts]
+het_margin_basis_points = 250
+het_min_days = 3
+change_window = 20
+change_min_history = 8
+change_mad_multiple_tenths = 35
+change_floor_percent = 15
+ifpa_gamma_percent = 50
+ifpa_min_years = 4
+history_days = 200
+webhook_url = "http://10.0.0.5:8080/kirim"
+webhook_kinds = ["het", "tidak_teramati"]
+webhook_days = 3
+webhook_interval_seconds = 120
 )",
                             ServeConfig{});
   ASSERT_THAT(c, IsOk());
@@ -50,6 +64,20 @@ dispenser_three_flows = false
   EXPECT_EQ(c->server.ingest.metrology.nawi_tera_ulang, 2);
   EXPECT_EQ(c->server.ingest.metrology.nawi_pengawasan, 2);  // default kept
   EXPECT_FALSE(c->server.ingest.metrology.dispenser_three_flows);
+  const service::AlertSettings& alerts = c->server.ikk.alerts;
+  EXPECT_EQ(alerts.het_margin_basis_points, 250);
+  EXPECT_EQ(alerts.het_min_days, 3);
+  EXPECT_EQ(alerts.change.window, 20);
+  EXPECT_EQ(alerts.change.min_history, 8);
+  EXPECT_DOUBLE_EQ(alerts.change.mad_multiple, 3.5);
+  EXPECT_DOUBLE_EQ(alerts.change.floor_percent, 15);
+  EXPECT_DOUBLE_EQ(alerts.ifpa.gamma, 0.5);
+  EXPECT_EQ(alerts.ifpa.min_years, 4);
+  EXPECT_EQ(alerts.history_days, 200);
+  EXPECT_EQ(c->server.alert_webhook.url, "http://10.0.0.5:8080/kirim");
+  EXPECT_EQ(c->server.alert_webhook.kinds, (std::vector<std::string>{"het", "tidak_teramati"}));
+  EXPECT_EQ(c->server.alert_webhook.days, 3);
+  EXPECT_EQ(c->server.alert_webhook.interval, absl::Seconds(120));
 }
 
 TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
@@ -66,6 +94,11 @@ TEST(ServeConfigTest, RefusesUnknownKeysWrongTypesRangesAndSyntax) {
       {"[reports]\nprice_schedule = []", "reports.price_schedule: name at least one day"},
       {"[metrology]\nnawi_tera_multiplier = 3", "metrology.nawi_tera_multiplier: must be between 1 and 2"},
       {"[metrology]\ndispenser_three_flows = 1", "metrology.dispenser_three_flows: must be true or false"},
+      {"[alerts]\nifpa_gamma_percent = 101", "alerts.ifpa_gamma_percent: must be between 0 and 100"},
+      {"[alerts]\nchange_mad_multiple = 3", "alerts.change_mad_multiple"},
+      {"[alerts]\nwebhook_url = \"https://wa.example/x\"", "alerts.webhook_url: \"https://wa.example/x\": https is not spoken"},
+      {"[alerts]\nwebhook_kinds = [\"banjir\"]", "alerts.webhook_kinds: \"banjir\" is not het"},
+      {"[alerts]\nwebhook_days = 0", "alerts.webhook_days: must be between 1 and 366"},
       {"[reports]\nprice_schedule = \"selasa\"", "reports.price_schedule: must be a list of strings"},
   };
   for (const auto& c : cases) {

@@ -14,15 +14,18 @@ Screenshots go to the folder named by --screenshots (docs/dashboard.md shows the
 
 Usage: dashboard_test.py --server BIN --client BIN --reference DIR --screenshots DIR
 """
+import hashlib
 import http.client
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -83,6 +86,19 @@ def ikk_number(text):
     return text.replace(" %", "").replace(".", "").replace(",", ".")
 
 
+def png(width, height):
+    """A real PNG of `width` x `height`: a price board's colours in bands."""
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    rows = b""
+    for y in range(height):
+        colour = (11, 79, 108) if y < height // 3 else (255, 255, 255) if y < 2 * height // 3 else (192, 57, 43)
+        rows += b"\x00" + bytes(colour) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 def cookie_of(browser):
     """The browser's session cookie, to read a download over a socket as the browser would."""
     return {"Cookie": f"pantau_sesi={browser.driver.get_cookie('pantau_sesi')['value']}"}
@@ -134,8 +150,17 @@ def main():
         # An audit 20 days ago with a finding, followed up by someone whose name is hostile text;
         # the case's due date has passed. A tera ulang yesterday whose SKHP number is a formula.
         audit_day = time.strftime("%Y-%m-%d", time.localtime(time.time() - 20 * 86400))
+        # The audit's evidence photo of the price board (a real PNG), kept on the laptop and synced.
+        photo_file = os.path.join(work, "papan.png")
+        with open(photo_file, "wb") as f:
+            f.write(png(64, 48))
+        photo_sha = hashlib.sha256(open(photo_file, "rb").read()).hexdigest()
+        kept = run(args.client, "--home", home, "photo", "add", photo_file)
+        check(photo_sha in kept.stdout + kept.stderr, f"the photo kept by its SHA-256: {kept.stdout} {kept.stderr}")
+        answers = [a for a in LPG_ANSWERS if a not in ("--not-checked", "foto_papan=kamera rusak")]
         saved = run(args.client, "--home", home, "audit", "add", "--outlet", "pkl_contoh_marabahan_1",
-                    "--finding", "harga_di_atas_het", "--at", audit_day + " 10:00", *LPG_ANSWERS).stdout
+                    "--finding", "harga_di_atas_het", "--at", audit_day + " 10:00", *answers,
+                    "--answer", f"foto_papan={photo_sha}").stdout
         audit_id = re.search(r"saved [^;]* (\S+);", saved).group(1)
         run(args.client, "--home", home, "followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het",
             "--action", "teguran_tertulis", "--actor", HOSTILE, "--date", audit_day,
@@ -143,7 +168,12 @@ def main():
         yesterday = time.strftime("%Y-%m-%d 10:00", time.localtime(time.time() - 86400))
         run(args.client, "--home", home, "uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang",
             "--point", "10 kg:10005 g", "--certificate", FORMULA, "--at", yesterday)
-        run(args.client, "--home", home, "sync")
+        # A price saved on a laptop whose clock runs 3 hours ahead: the server refuses it, and it
+        # waits on the laptop for siti's fix (sync exits 3: delivered, one needs attention).
+        run("/usr/bin/faketime", "-f", "+3h", args.client, "--home", home, "price", "add", "--market", "pasar_wanaraya",
+            "--commodity", "minyakita", "--price", "15900", "--trader", "Pak Eko")
+        synced = subprocess.run([args.client, "--home", home, "sync"], capture_output=True, text=True, timeout=120)
+        check(synced.returncode == 3, f"the sync delivers and reports one refusal: {synced.returncode} {synced.stderr}")
         token = open(os.path.join(work, "kabid.token")).read().strip()
         status, _, body, _ = request(port, "GET", f"/api/v1/indicators?period={year}",
                                      {"Authorization": f"Bearer {token}"})
@@ -206,6 +236,31 @@ def main():
         browser.wait(lambda: browser.by_id("uttp").is_displayed() and
                      browser.by_id("uttp-verifikasi-judul").text.startswith("1 sah"), "row 24's verifications")
         check(browser.by_id("uttp-dari").get_attribute("value") == f"{year}-01-01", "over the IKK period")
+        browser.by_id("nav-ikk").click()
+        browser.wait(lambda: browser.by_id("ikk").is_displayed(), "back to the IKK table")
+        # The records behind row 21 (outlets audited): the audits of the period on Pelanggaran, one
+        # row each, their outlets counted as the row counts them.
+        browser.by_id("ikk-21").find_element(By.CSS_SELECTOR, "a.catatan").click()
+        browser.wait(lambda: browser.by_id("pelanggaran").is_displayed() and browser.by_id("audit-judul").text != "",
+                     "row 21's audits")
+        frm, to = browser.by_id("pelanggaran-dari").get_attribute("value"), browser.by_id("pelanggaran-sampai").get_attribute("value")
+        status, _, body, _ = request(port, "GET", f"/api/v1/audits?from={frm}&to={to}", {"Authorization": f"Bearer {token}"})
+        audits = json.loads(body)
+        row21 = next(r for r in api["rows"] if r["indicator"]["number"] == 21)
+        check(status == 200 and frm == f"{year}-01-01" and audits["outlets"] == row21["realisasi"]["text"] == "1",
+              f"the audits' outlets are row 21's realisation: {audits} vs {row21.get('realisasi')}")
+        shown = browser.driver.find_elements(By.CSS_SELECTOR, "#audit-tabel tbody tr")
+        check([tr.get_attribute("data-audit") for tr in shown] == [a["record_id"] for a in audits["rows"]] == [audit_id],
+              f"one row per audit: {[tr.text for tr in shown]}")
+        cells = shown[0].find_elements(By.TAG_NAME, "td")
+        check(cells[0].text == tanggal(audit_day) and cells[1].text.startswith("Pangkalan LPG contoh Marabahan 1")
+              and cells[5].text == "harga di atas het" and cells[6].text == "1",
+              f"the audit row: {[c.text for c in cells]}")
+        check(browser.by_id("audit-judul").text.startswith("1 audit di 1 outlet, 1 dengan temuan"),
+              browser.by_id("audit-judul").text)
+        check(browser.driver.execute_script("return document.getElementById('audit-h').getBoundingClientRect().top")
+              < 400, "scrolled to the audits")
+        browser.shot("audit")
         browser.by_id("nav-ikk").click()
         browser.wait(lambda: browser.by_id("ikk").is_displayed(), "back to the IKK table")
         # Another period, typed.
@@ -387,6 +442,22 @@ def main():
         browser.shot("cakupan")
         browser.driver.execute_script("document.getElementById('cakupan-grid').scrollIntoView()")
         browser.shot("cakupan-grid")
+        # Per inspector: siti's own samples (all of them here), budi's none; the grid is the API's.
+        for name, beras_covered in (("siti", 2), ("budi", 0)):
+            Select(browser.by_id("cakupan-petugas")).select_by_visible_text(name)
+            browser.driver.find_element(By.CSS_SELECTOR, "#cakupan-form button").click()
+            browser.wait(lambda: f"sampel petugas {name} " in browser.by_id("cakupan-judul").text, f"{name}'s coverage")
+            frm, to = browser.by_id("cakupan-dari").get_attribute("value"), browser.by_id("cakupan-sampai").get_attribute("value")
+            own = api_get(f"/api/v1/coverage?from={frm}&to={to}&weekdays=setiap_hari&inspector={name}")
+            check(own["inspector"] == name, f"the API's answer is {name}'s: {own.get('inspector')}")
+            for r in own["rows"]:
+                td = browser.driver.find_element(
+                    By.CSS_SELECTOR, f"#cakupan-grid tr[data-komoditas={r['commodity_code']}] td[data-pasar={r['market_code']}]")
+                check(td.text == f"{r['covered_days']}/{r['scheduled_days']}", f"{name}: {r} vs {td.text}")
+            beras = next(r for r in own["rows"] if r["commodity_code"] == "beras_medium" and r["market_code"] == "pasar_marabahan")
+            check(int(beras["covered_days"]) == beras_covered, f"{name}'s beras medium at Marabahan: {beras}")
+        browser.shot("cakupan-petugas")
+        Select(browser.by_id("cakupan-petugas")).select_by_visible_text("semua petugas")
 
         # Pelanggaran: the overdue case first, its history with the hostile name as text.
         browser.by_id("nav-pelanggaran").click()
@@ -406,7 +477,20 @@ def main():
         check(cells[4].text.startswith("Teguran tertulis") or cells[4].text.lower().startswith("teguran tertulis"),
               f"the action by name: {cells[4].text}")
         check(HOSTILE in cells[7].text, f"the hostile name as text: {cells[7].text}")
-        check(not row.find_elements(By.CSS_SELECTOR, "img, b"), "no markup from a laptop became elements")
+        check(not cells[7].find_elements(By.CSS_SELECTOR, "img, b"), "no markup from a laptop became elements")
+        # The evidence photo: drawn from the server (the browser decoded it), opening full size, the
+        # same bytes as the laptop's file, named by its type.
+        check(v["photo_sha256s"] == [photo_sha], f"the audit's photo in the API: {v.get('photo_sha256s')}")
+        thumb = cells[8].find_element(By.TAG_NAME, "img")
+        browser.wait(lambda: browser.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth",
+                                                           thumb) == 64, "the evidence photo drawn")
+        check(thumb.get_attribute("alt").startswith("Foto bukti 1, Pangkalan LPG contoh Marabahan 1"),
+              f"the photo's alt text: {thumb.get_attribute('alt')}")
+        check(cells[8].find_element(By.TAG_NAME, "a").get_attribute("href").endswith(f"/api/v1/photo/{photo_sha}"),
+              "the photo opens full size")
+        status, headers, body, _ = request(port, "GET", f"/api/v1/photo/{photo_sha}", cookie_of(browser))
+        check(status == 200 and body == open(photo_file, "rb").read() and headers.get("Content-Type") == "image/png"
+              and headers.get("Cache-Control") == "no-store", f"the photo over the session: {status} {headers}")
         check(browser.driver.execute_script("return window.diserang === undefined"), "no script from a laptop ran")
         browser.shot("pelanggaran")
 
@@ -431,8 +515,8 @@ def main():
               f"the SKHP in the CSV download is text, not a formula: {csv.decode()}")
         browser.shot("uttp")
 
-        # Petugas & laptop: siti's laptop with what arrived this week, equal to the API's; budi has
-        # never synced.
+        # Petugas & laptop: siti's laptop with its last sync, what arrived this week and the refused
+        # record waiting on it, equal to the API's; budi has never synced.
         browser.by_id("nav-petugas").click()
         browser.wait(lambda: browser.by_id("petugas-judul").text != "", "the Petugas page")
         activity = api_get("/api/v1/field-activity?quiet_days=3")
@@ -440,19 +524,47 @@ def main():
         laptop = activity["rows"][0]
         check(int(laptop["received_this_week"]) >= 8 and laptop["days_since"] == "0" and not laptop["quiet"],
               f"this week's records, just now: {laptop}")
+        check(laptop["refused_waiting"] == "1" and laptop["days_since_sync"] == "0" and activity["refused_waiting"] == "1",
+              f"the refused record waiting, reported at the sync: {laptop}")
         row = browser.driver.find_element(By.CSS_SELECTOR, f"#petugas-tabel tr[data-laptop='{laptop['device_id']}']")
         cells = row.find_elements(By.TAG_NAME, "td")
-        check(cells[0].text == "siti" and cells[3].text == "0" and cells[4].text == laptop["received_this_week"],
+        check(cells[0].text == "siti" and cells[4].text == "0" and cells[5].text == laptop["received_this_week"]
+              and cells[6].text == "0" and cells[7].text == "1" and "kurang" in cells[7].get_attribute("class"),
               f"the row: {[c.text for c in cells]} vs {laptop}")
+        day, clock = laptop["last_sync"].split(" ")
+        check(cells[2].text == f"{tanggal(day)} {clock}", f"last sync: {cells[2].text}")
         day, clock = laptop["last_received"].split(" ")
-        check(cells[2].text == f"{tanggal(day)} {clock}", f"last received: {cells[2].text}")
+        check(cells[3].text == f"{tanggal(day)} {clock}", f"last received: {cells[3].text}")
+        check("1 catatan ditolak menunggu perbaikan" in browser.by_id("petugas-judul").text,
+              browser.by_id("petugas-judul").text)
         check(browser.by_id("petugas-tanpa").text ==
               "Petugas tanpa laptop terdaftar (belum pernah sinkron): budi.", browser.by_id("petugas-tanpa").text)
         browser.shot("petugas")
 
+        # Peringatan: Pasar Wanaraya's 13.600 today is above the HET of 13.100 (+3,82 %), and so is the
+        # kabupaten's mean of the day (13.350); equal to the API's, siaga first.
+        browser.by_id("nav-peringatan").click()
+        browser.wait(lambda: browser.by_id("peringatan-judul").text != "", "the Peringatan page")
+        frm, to = browser.by_id("peringatan-dari").get_attribute("value"), browser.by_id("peringatan-sampai").get_attribute("value")
+        everything = api_get(f"/api/v1/alerts?from={frm}&to={to}")
+        shown = browser.driver.find_elements(By.CSS_SELECTOR, "#peringatan-tabel tbody tr")
+        check(len(shown) == len(everything["alerts"]) and browser.by_id("peringatan-judul").text.startswith(
+            f"{len(everything['alerts'])} peringatan"), f"every alert: {len(shown)} vs {len(everything['alerts'])}")
+        Select(browser.by_id("peringatan-jenis")).select_by_visible_text("di atas HET/HAP")
+        browser.driver.find_element(By.CSS_SELECTOR, "#peringatan-form button").click()
+        browser.wait(lambda: browser.by_id("peringatan-judul").text.startswith("2 peringatan"), "the HET alerts")
+        het = api_get(f"/api/v1/alerts?from={frm}&to={to}&kinds=het")
+        check(sorted(a["market_code"] for a in het["alerts"]) == ["", "pasar_wanaraya"], f"the HET alerts: {het}")
+        row = browser.driver.find_element(By.CSS_SELECTOR, "#peringatan-tabel tr[data-pasar=pasar_wanaraya]")
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        check(cells[1] == "waspada" and cells[2] == "di atas HET/HAP" and cells[3] == "Beras Medium"
+              and cells[4] == "Pasar Wanaraya (contoh)"
+              and "di atas HET Rp 13.100 (+3,82 %) selama 1 hari pengamatan" in cells[5], f"the alert: {cells}")
+        browser.shot("peringatan")
+
         # At 360 px every page's tables scroll inside their boxes; the page itself does not.
         browser.driver.set_window_size(360, 740)
-        for page in ("cakupan", "pelanggaran", "uttp", "petugas", "harga"):
+        for page in ("cakupan", "pelanggaran", "uttp", "petugas", "peringatan", "harga"):
             browser.by_id(f"nav-{page}").click()
             browser.wait(lambda: browser.by_id(page).is_displayed(), f"the {page} page at 360 px")
             time.sleep(0.3)
@@ -517,6 +629,15 @@ def main():
         check(status == 200 and shown == ["Pasar Marabahan (contoh)"] and
               [m["market_code"] for m in scoped["markets"]] == ["pasar_marabahan"],
               f"only Marabahan, as the token sees: {shown} {scoped['markets']}")
+        # Its Pelanggaran page says why the photo is not shown; its token cannot read it either.
+        browser.by_id("nav-pelanggaran").click()
+        browser.wait(lambda: browser.driver.find_elements(By.CSS_SELECTOR, "#pelanggaran-tabel td.bukti"),
+                     "the scoped Pelanggaran")
+        evidence = browser.driver.find_element(By.CSS_SELECTOR, "#pelanggaran-tabel td.bukti")
+        check(evidence.text == "1 foto (hanya untuk penyelia tanpa batas wilayah)" and
+              not evidence.find_elements(By.TAG_NAME, "img"), f"no photo for a scoped account: {evidence.text}")
+        status, _, body, _ = request(port, "GET", f"/api/v1/photo/{photo_sha}", {"Authorization": f"Bearer {camat_token}"})
+        check(status == 403, f"a scoped token reads no photo: {status} {body[:200]}")
         browser.by_id("nav-harga").click()
         browser.wait(lambda: browser.driver.execute_script("return !!Chart.getChart('grafik')"), "the scoped chart")
         Select(browser.by_id("komoditas")).select_by_visible_text("Beras Medium")

@@ -171,6 +171,17 @@ async function refreshState() {
     list.append(li);
   }
   $('attention-title').hidden = answer.attention.length === 0;
+  const missed = $('missed-list');
+  missed.replaceChildren();
+  for (const m of answer.missed_checks.slice(0, 15)) {
+    const li = text('li', m.day + ' · ' + m.commodity_name + ' · ' + m.market_name);
+    li.dataset.market = m.market;
+    li.dataset.commodity = m.commodity;
+    missed.append(li);
+  }
+  const total = Math.max(answer.missed_checks_total, answer.missed_checks.length);
+  if (total > 15) missed.append(text('li', t('… dan ', '… and ') + (total - 15) + t(' lagi', ' more'), 'hint'));
+  $('missed-title').hidden = $('missed-hint').hidden = answer.missed_checks.length === 0;
 }
 
 function button(label, onClick) {

@@ -97,10 +97,10 @@ async function showIkk(period) {
     const behind = RECORDS_BEHIND[r.indicator.computation];
     if (behind) {
       const link = text('a', 'lihat catatan', 'catatan');
-      link.href = '#' + behind;
+      link.href = '#' + behind[0];
       link.addEventListener('click', (event) => {
         event.preventDefault();
-        openOver(behind, answer.first_day, answer.last_day);
+        openOver(behind[0], answer.first_day, answer.last_day, behind[1]);
       });
       if (name.querySelector('button.rinci')) name.append(' · ', link); else name.append(document.createElement('br'), link);
     }
@@ -108,22 +108,27 @@ async function showIkk(period) {
 }
 
 // The page listing the records a computed IKK row counts.
+// [page, the heading to scroll to]
 const RECORDS_BEHIND = {
-  INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED: 'cakupan',  // the commodities sampled, market by market
-  INDICATOR_COMPUTATION_FOLLOW_UPS: 'pelanggaran',         // the cases and their follow-up actions
-  INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: 'uttp',     // the verifications
+  INDICATOR_COMPUTATION_BAHAN_POKOK_MONITORED: ['cakupan'],   // the commodities sampled, market by market
+  INDICATOR_COMPUTATION_OUTLETS_AUDITED: ['pelanggaran', 'audit-h'],  // the audits, outlet by outlet
+  INDICATOR_COMPUTATION_FOLLOW_UPS: ['pelanggaran'],          // the cases and their follow-up actions
+  INDICATOR_COMPUTATION_UTTP_VERIFIED_PERCENT: ['uttp'],      // the verifications
 };
 
-// Opens `view` over [first, last] (never past today: nothing is scheduled after it).
-function openOver(view, first, last) {
+// Opens `view` over [first, last] (never past today: nothing is scheduled after it), scrolled to
+// `heading` when given.
+async function openOver(view, first, last, heading) {
   const today = $('cakupan-sampai').dataset.hariIni;
   const to = last > today ? today : last;
   $(view + '-dari').value = first;
   $(view + '-sampai').value = to;
   if (view === 'cakupan') $('cakupan-hari').value = 'setiap_hari';
+  if (view === 'pelanggaran') $('pelanggaran-status').value = '';
   shown.add(view);
   location.hash = '#' + view;
-  SHOW[view]();
+  await SHOW[view]();
+  if (heading) $(heading).scrollIntoView();
 }
 
 // ---- An admin's targets and manual realisations ----
@@ -334,10 +339,24 @@ async function report(name, query, error, downloads) {
 
 function percent(exact) { return exact ? angka(exact.text) + ' %' : '–'; }
 
+// The inspectors this account sees (those of its kecamatan, for a scoped one), for Cakupan's picker.
+let petugasListed = false;
+async function listPetugas() {
+  if (petugasListed) return;
+  petugasListed = true;
+  const { status, answer } = await api('/api/v1/field-activity');
+  if (status !== 200) return;
+  const names = new Set([...answer.rows.map((r) => r.inspector), ...answer.inspectors_without_laptop]);
+  for (const name of [...names].sort()) $('cakupan-petugas').append(new Option(name, name));
+}
+
 async function showCakupan() {
   $('cakupan-galat').textContent = '';
+  await listPetugas();
   let query = '?from=' + $('cakupan-dari').value + '&to=' + $('cakupan-sampai').value;
   if ($('cakupan-hari').value) query += '&weekdays=' + $('cakupan-hari').value;
+  const inspector = $('cakupan-petugas').value;
+  if (inspector) query += '&inspector=' + encodeURIComponent(inspector);
   const totals = document.querySelector('#cakupan-pasar tbody');
   const grid = $('cakupan-grid');
   totals.replaceChildren();
@@ -347,7 +366,8 @@ async function showCakupan() {
   if (!answer) return;
   $('cakupan-judul').textContent = 'Terisi ' + angka(answer.covered) + ' dari ' + angka(answer.scheduled) +
     ' (' + percent(answer.covered_percent) + ') pada ' + answer.scheduled_days.length + ' hari terjadwal (' +
-    (answer.weekdays.length === 7 ? 'setiap hari' : answer.weekdays.join(', ')) + '), ' + tanggal(answer.from) + ' s.d. ' + tanggal(answer.to) + '.';
+    (answer.weekdays.length === 7 ? 'setiap hari' : answer.weekdays.join(', ')) + '), ' + tanggal(answer.from) + ' s.d. ' + tanggal(answer.to) +
+    (answer.inspector ? ', sampel petugas ' + answer.inspector + ' di pasar wilayahnya' : '') + '.';
   for (const m of answer.markets) {
     const tr = document.createElement('tr');
     cell(tr, m.market_name || pasar[m.market_code] || m.market_code);
@@ -393,12 +413,14 @@ const URUTAN_STATUS = { terlambat: 0, terbuka: 1, selesai: 2 };
 
 async function showPelanggaran() {
   $('pelanggaran-galat').textContent = '';
-  let query = '?from=' + $('pelanggaran-dari').value + '&to=' + $('pelanggaran-sampai').value;
+  const range = '?from=' + $('pelanggaran-dari').value + '&to=' + $('pelanggaran-sampai').value;
+  let query = range;
   if ($('pelanggaran-status').value) query += '&status=' + $('pelanggaran-status').value;
   const body = document.querySelector('#pelanggaran-tabel tbody');
   body.replaceChildren();
   const answer = await report('violations', query, 'pelanggaran-galat', 'pelanggaran');
   if (!answer) return;
+  await showAudits(range);
   $('pelanggaran-judul').textContent = angka(answer.overdue) + ' terlambat, ' + angka(answer.open) + ' terbuka, ' +
     angka(answer.closed) + ' selesai (' + angka(answer.closed_late) + ' melewati batas); per ' + tanggal(answer.as_of) + '.';
   // Overdue first (the most overdue first), then open, then closed.
@@ -431,6 +453,51 @@ async function showPelanggaran() {
       history.textContent = '–';
     }
     tr.append(history);
+    // The audit's evidence photos, each opening full size; a scoped account is told why it has none.
+    const evidence = document.createElement('td');
+    evidence.className = 'bukti';
+    if (v.photo_sha256s.length === 0) {
+      evidence.textContent = '–';
+    } else if (!sesi.photos) {
+      evidence.textContent = v.photo_sha256s.length + ' foto (hanya untuk penyelia tanpa batas wilayah)';
+    } else {
+      v.photo_sha256s.forEach((sha, i) => {
+        const link = document.createElement('a');
+        link.href = '/api/v1/photo/' + encodeURIComponent(sha);
+        link.target = '_blank';
+        link.rel = 'noopener';
+        const img = document.createElement('img');
+        img.src = link.href;
+        img.alt = 'Foto bukti ' + (i + 1) + ', ' + (v.outlet_name || v.outlet_code) + ', ' + tanggal(v.audit_day);
+        link.append(img);
+        evidence.append(link);
+      });
+    }
+    tr.append(evidence);
+    body.append(tr);
+  }
+}
+
+// The audits of the range: the records behind IKK row 21.
+async function showAudits(range) {
+  const body = document.querySelector('#audit-tabel tbody');
+  body.replaceChildren();
+  const answer = await report('audits', range, 'pelanggaran-galat', 'audit');
+  if (!answer) return;
+  $('audit-judul').textContent = angka(answer.audits) + ' audit di ' + angka(answer.outlets) + ' outlet, ' +
+    angka(answer.with_findings) + ' dengan temuan; ' + tanggal(answer.from) + ' s.d. ' + tanggal(answer.to) + '.';
+  for (const a of answer.rows) {
+    const tr = document.createElement('tr');
+    tr.dataset.audit = a.record_id;
+    cell(tr, tanggal(a.day));
+    const outlet = cell(tr, a.outlet_name || a.outlet_code);
+    outlet.append(document.createElement('br'),
+      text('span', words(a.outlet_kind) + ' · ' + (kecamatan[a.kecamatan_code] || a.kecamatan_code || '–'), 'hint'));
+    cell(tr, a.inspector);
+    cell(tr, a.checklist_applied ? words(a.checklist_applied) : '–');
+    cell(tr, angka(a.not_checked), 'angka');
+    cell(tr, a.findings.length ? a.findings.map(words).join(', ') : 'tidak ada', a.findings.length ? 'kurang' : '');
+    cell(tr, angka(a.photo_sha256s.length), 'angka');
     body.append(tr);
   }
 }
@@ -499,9 +566,10 @@ async function showPetugas() {
   const answer = await report('field-activity', '?quiet_days=' + encodeURIComponent($('petugas-sepi').value.trim()),
     'petugas-galat', 'petugas');
   if (!answer) return;
-  $('petugas-judul').textContent = answer.rows.length + ' laptop; ' + answer.quiet + ' tanpa kiriman ' +
-    answer.quiet_days + ' hari atau lebih; minggu ini sejak ' + tanggal(answer.week_first_day) + ', per ' +
-    tanggal(answer.as_of) + '.';
+  const refused = Number(answer.refused_waiting || 0);
+  $('petugas-judul').textContent = answer.rows.length + ' laptop; ' + answer.quiet + ' tanpa kiriman dan sinkron ' +
+    answer.quiet_days + ' hari atau lebih; ' + (refused ? angka(refused) + ' catatan ditolak menunggu perbaikan; '
+    : '') + 'minggu ini sejak ' + tanggal(answer.week_first_day) + ', per ' + tanggal(answer.as_of) + '.';
   $('petugas-tanpa').textContent = answer.inspectors_without_laptop.length
     ? 'Petugas tanpa laptop terdaftar (belum pernah sinkron): ' + answer.inspectors_without_laptop.join(', ') + '.' : '';
   for (const r of answer.rows) {
@@ -511,25 +579,67 @@ async function showPetugas() {
     cell(tr, r.inspector);
     const laptop = cell(tr, r.device_id);
     if (r.device_description) laptop.append(document.createElement('br'), text('span', r.device_description, 'hint'));
-    if (r.last_received) {
-      const [day, time] = r.last_received.split(' ');
-      cell(tr, tanggal(day) + ' ' + time);
-    } else {
-      cell(tr, 'belum pernah', 'kosong');
-    }
+    const when = (localTime, never) => {
+      if (!localTime) return cell(tr, never, 'kosong');
+      const [day, time] = localTime.split(' ');
+      return cell(tr, tanggal(day) + ' ' + time);
+    };
+    const synced = Number(r.days_since_sync) >= 0;
+    when(r.last_sync, 'tidak diketahui');
+    when(r.last_received, 'belum pernah');
     const days = Number(r.days_since);
     cell(tr, days < 0 ? '–' : String(days), 'angka' + (r.quiet ? ' kurang' : ''));
     cell(tr, angka(r.received_this_week), 'angka');
+    cell(tr, synced ? angka(r.pending_on_laptop || 0) : '–', 'angka');
+    const waiting = Number(r.refused_waiting || 0);
+    cell(tr, synced ? angka(waiting) : '–', 'angka' + (waiting > 0 ? ' kurang' : ''));
+    body.append(tr);
+  }
+}
+
+// ---- Peringatan: the price early warning ----
+
+const JENIS_PERINGATAN = { het: 'di atas HET/HAP', lonjakan: 'lonjakan', alps: 'ALPS', ifpa: 'IFPA',
+  tidak_teramati: 'tidak teramati' };
+
+async function showPeringatan() {
+  $('peringatan-galat').textContent = '';
+  const body = document.querySelector('#peringatan-tabel tbody');
+  body.replaceChildren();
+  let query = '?from=' + $('peringatan-dari').value + '&to=' + $('peringatan-sampai').value;
+  if ($('peringatan-jenis').value) query += '&kinds=' + $('peringatan-jenis').value;
+  const answer = await report('alerts', query, 'peringatan-galat', 'peringatan');
+  if (!answer) return;
+  const siaga = answer.alerts.filter((a) => a.level === 'siaga').length;
+  $('peringatan-judul').textContent = angka(answer.alerts.length) + ' peringatan, ' + angka(siaga) + ' siaga; ' +
+    tanggal(answer.from) + ' s.d. ' + tanggal(answer.to) + '.';
+  $('peringatan-riwayat').textContent = answer.short_history.length
+    ? answer.short_history.length + ' seri pasar × komoditas belum punya riwayat cukup untuk ALPS (36 bulan).' : '';
+  // Siaga first, then by time, newest first.
+  const alerts = [...answer.alerts].sort((a, b) => (a.level === b.level ? 0 : a.level === 'siaga' ? -1 : 1) ||
+    (b.day || b.month).localeCompare(a.day || a.month));
+  for (const a of alerts) {
+    const tr = document.createElement('tr');
+    tr.dataset.jenis = a.kind;
+    tr.dataset.pasar = a.market_code;
+    tr.dataset.komoditas = a.commodity_code;
+    cell(tr, a.day ? tanggal(a.day) : a.month);
+    cell(tr, a.level, 'status ' + (a.level === 'siaga' ? 'kurang' : 'mendekati'));
+    cell(tr, JENIS_PERINGATAN[a.kind] || a.kind);
+    cell(tr, a.commodity_name || a.commodity_code);
+    cell(tr, a.market_name || a.market_code);
+    cell(tr, a.message);
+    cell(tr, a.inspectors.length ? a.inspectors.join(', ') : '–');
     body.append(tr);
   }
 }
 
 // ---- Pages ----
 
-const VIEWS = ['ikk', 'harga', 'cakupan', 'pelanggaran', 'uttp', 'petugas'];
+const VIEWS = ['ikk', 'harga', 'cakupan', 'pelanggaran', 'uttp', 'petugas', 'peringatan'];
 const shown = new Set(['ikk']);
 const SHOW = { harga: showHarga, cakupan: showCakupan, pelanggaran: showPelanggaran, uttp: showUttp,
-  petugas: showPetugas };
+  petugas: showPetugas, peringatan: showPeringatan };
 
 function showView() {
   const wanted = location.hash.slice(1);
@@ -589,6 +699,8 @@ async function start() {
     $(page + '-sampai').value = local(today);
     $(page + '-dari').value = local(today).slice(0, 5) + '01-01';
   }
+  $('peringatan-sampai').value = local(today);
+  $('peringatan-dari').value = local(monthAgo);
   for (const [name, show] of Object.entries(SHOW)) {
     $(name + '-form').addEventListener('submit', (event) => {
       event.preventDefault();

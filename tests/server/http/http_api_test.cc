@@ -17,6 +17,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/http/api.h"
 #include "server/running_server.h"
+#include "server/service/digest.h"
 #include "server/storage/rocks_storage.h"
 #include "tests/testing/process.h"
 #include "tests/testing/test_support.h"
@@ -386,6 +387,37 @@ TEST_F(HttpApiTest, RolesAndScopesAreTheOnesOfGrpc) {
   EXPECT_EQ(revoked.status, 401);
   EXPECT_EQ(Header(revoked, "WWW-Authenticate"), "Bearer realm=\"pantau\"");
   EXPECT_NE(revoked.body.find("was revoked"), std::string::npos) << revoked.body;
+}
+
+// Evidence photos by hash, under gRPC GetPhoto's rule: supervisors and admins not limited to a
+// place; the type named from the bytes, anything else a download (never a page).
+TEST_F(HttpApiTest, EvidencePhotosAreServedToUnlimitedSupervisorsNamedByTheirBytes) {
+  const std::string jpeg = std::string("\xff\xd8\xff\xe0", 4) + std::string(100, 'j');
+  const std::string page = "<html><script>alert(1)</script></html>";
+  const std::string jpeg_sha = service::HexEncode(service::Sha256(jpeg));
+  const std::string page_sha = service::HexEncode(service::Sha256(page));
+  ASSERT_THAT(server_->storage().photos().Finish(jpeg_sha, jpeg), IsOk());
+  ASSERT_THAT(server_->storage().photos().Finish(page_sha, page), IsOk());
+
+  auto photo = Get("/api/v1/photo/" + jpeg_sha, "kabid");
+  EXPECT_EQ(photo.status, 200) << photo.body;
+  EXPECT_EQ(photo.content_type, "image/jpeg");
+  EXPECT_EQ(photo.body, jpeg);
+  EXPECT_EQ(Get("/api/v1/photo/" + jpeg_sha, "admin").status, 200);
+  auto other = Get("/api/v1/photo/" + page_sha, "kabid");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.content_type, "application/octet-stream");
+  EXPECT_EQ(Header(other, "Content-Disposition"), "attachment; filename=\"foto-" + page_sha.substr(0, 12) + "\"");
+
+  EXPECT_EQ(Get("/api/v1/photo/" + jpeg_sha, "camat").status, 403);  // limited to Marabahan
+  EXPECT_EQ(Get("/api/v1/photo/" + jpeg_sha, "siti").status, 403);
+  EXPECT_EQ(Get("/api/v1/photo/" + jpeg_sha).status, 401);
+  auto missing = Get("/api/v1/photo/" + std::string(64, 'b'), "kabid");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_NE(missing.body.find("not synced yet"), std::string::npos) << missing.body;
+  auto bad = Get("/api/v1/photo/..%2fetc", "kabid");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("sha256: must be 64 lower-case hex digits"), std::string::npos) << bad.body;
 }
 
 TEST_F(HttpApiTest, BadRequestsGetAClearErrorNamingTheParameter) {

@@ -2,6 +2,7 @@
 // boundaries, corrections and voids, targets and capaian, manual rows.
 #include "server/service/query_service.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -359,9 +360,9 @@ TEST_F(QueryServiceTest, FieldActivityShowsEachLaptopsLastDeliveryThisWeekAndThe
   alalak.add_kecamatan_codes("alalak");
   v1::AccountScope marabahan;
   marabahan.add_kecamatan_codes("marabahan");
-  queries_->SetInspectorDirectory([&]() -> absl::StatusOr<std::vector<QueryService::Inspector>> {
-    return std::vector<QueryService::Inspector>{
-        {"ani", marabahan}, {"budi", {}}, {"rudi", alalak}, {"siti", {}}};
+  std::vector<v1::DeviceContact> contacts;
+  queries_->SetFieldDirectory([&]() -> absl::StatusOr<QueryService::FieldDirectory> {
+    return QueryService::FieldDirectory{{{"ani", marabahan}, {"budi", {}}, {"rudi", alalak}, {"siti", {}}}, contacts};
   });
   // Ani's laptop last sent on Saturday 26 December; Siti's twice today, Thursday 31 December.
   clock_.Advance(-absl::Hours(24 * 5));
@@ -391,6 +392,41 @@ TEST_F(QueryServiceTest, FieldActivityShowsEachLaptopsLastDeliveryThisWeekAndThe
   EXPECT_FALSE(siti.quiet());
   EXPECT_EQ(activity->quiet(), 1);
   EXPECT_THAT(activity->inspectors_without_laptop(), ::testing::ElementsAre("budi", "rudi"));
+  // No laptop has reported a sync: none is known.
+  EXPECT_EQ(ani.last_sync(), "");
+  EXPECT_EQ(ani.days_since_sync(), -1);
+  EXPECT_EQ(activity->refused_waiting(), 0);
+
+  // Ani's laptop synced yesterday (Wednesday 30 December, 16:30 WITA) with 2 refused records
+  // waiting and 1 not delivered: it is not quiet, though its last record is 5 days old. A contact
+  // of Siti's laptop made under another account (the laptop moved) is not Siti's.
+  auto contact = [](const std::string& device, const std::string& account, absl::Time at, int64_t pending,
+                    int64_t refused) {
+    v1::DeviceContact c;
+    c.set_device_id(device);
+    c.set_account_name(account);
+    *c.mutable_contacted_at() = common::ToTimestamp(at);
+    c.set_pending(pending);
+    c.set_needs_attention(refused);
+    return c;
+  };
+  contacts = {contact("laptop-ani", "ani", Wita(2026, 12, 30, 16, 30), 1, 2),
+              contact("laptop-siti", "rudi", Wita(2026, 12, 31, 8, 0), 0, 7)};
+  auto synced = queries_->FieldActivity({});
+  ASSERT_THAT(synced, IsOk());
+  EXPECT_EQ(synced->rows(0).last_sync(), "2026-12-30 16:30");
+  EXPECT_EQ(synced->rows(0).days_since_sync(), 1);
+  EXPECT_EQ(synced->rows(0).pending_on_laptop(), 1);
+  EXPECT_EQ(synced->rows(0).refused_waiting(), 2);
+  EXPECT_FALSE(synced->rows(0).quiet());
+  EXPECT_EQ(synced->rows(1).last_sync(), "");
+  EXPECT_EQ(synced->rows(1).refused_waiting(), 0);
+  EXPECT_EQ(synced->refused_waiting(), 2);
+  EXPECT_EQ(synced->quiet(), 0);
+  // With one quiet day, the sync a day ago is quiet as well.
+  v1::GetFieldActivityRequest strict;
+  strict.set_quiet_days(1);
+  EXPECT_TRUE(queries_->FieldActivity(strict)->rows(0).quiet());
 
   // Six quiet days: Ani's five are not yet.
   v1::GetFieldActivityRequest patient;
@@ -403,6 +439,8 @@ TEST_F(QueryServiceTest, FieldActivityShowsEachLaptopsLastDeliveryThisWeekAndThe
   ASSERT_THAT(earlier, IsOk());
   EXPECT_EQ(earlier->rows(0).days_since(), 1);
   EXPECT_EQ(earlier->rows(0).received_this_week(), 1);
+  EXPECT_EQ(earlier->rows(0).last_sync(), "");  // Ani's sync came after that Sunday
+  EXPECT_EQ(earlier->refused_waiting(), 0);
   EXPECT_EQ(earlier->rows(1).last_received(), "");
   EXPECT_EQ(earlier->rows(1).days_since(), -1);
   EXPECT_TRUE(earlier->rows(1).quiet());
@@ -566,6 +604,68 @@ TEST_F(QueryServiceTest, CoverageOfTheTuesdayCheckCountsLocalDays) {
   EXPECT_THAT(queries_->Coverage(request), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+// One inspector's coverage: only its samples (as they stand), over the markets of its kecamatan;
+// an unknown name is refused.
+TEST_F(QueryServiceTest, CoverageOfOneInspectorCountsItsOwnSamplesOverItsMarkets) {
+  std::vector<v1::ReferenceEntity> more(3);
+  more[0].mutable_kecamatan()->set_code("alalak");
+  more[1].mutable_market()->set_code("pasar_alalak");
+  more[1].mutable_market()->set_kecamatan_code("alalak");
+  more[2].mutable_device()->set_id("laptop-ani");
+  more[2].mutable_device()->set_account_name("ani");
+  ASSERT_THAT(reference_->Put(more, {}), IsOk());
+  v1::AccountScope alalak;
+  alalak.add_kecamatan_codes("alalak");
+  queries_->SetFieldDirectory([&]() -> absl::StatusOr<QueryService::FieldDirectory> {
+    return QueryService::FieldDirectory{{{"ani", alalak}, {"siti", {}}}, {}};
+  });
+  // Siti at Pasar Marabahan on Tuesdays 3 and 10 November; Ani at Pasar Alalak on the 3rd.
+  v1::Record from_ani = PriceAt(3, 13500, Wita(2026, 11, 3, 9, 0), "pasar_alalak");
+  from_ani.set_device_id("laptop-ani");
+  Push({PriceAt(1, 13000, Wita(2026, 11, 3, 8, 0)), PriceAt(2, 13100, Wita(2026, 11, 10, 8, 0))});
+  Push({from_ani}, "ani");
+  v1::GetCoverageRequest request;
+  request.set_from("2026-11-01");
+  request.set_to("2026-11-10");
+  request.set_commodity_code("beras_medium");
+  auto everyone = queries_->Coverage(request);
+  ASSERT_THAT(everyone, IsOk());
+  EXPECT_EQ(everyone->covered(), 3);
+  EXPECT_EQ(everyone->inspector(), "");
+
+  request.set_inspector("siti");
+  auto siti = queries_->Coverage(request);
+  ASSERT_THAT(siti, IsOk());
+  EXPECT_EQ(siti->inspector(), "siti");
+  ASSERT_EQ(siti->rows_size(), 3);  // siti has no kecamatan: every market
+  EXPECT_EQ(siti->rows(0).market_code(), "pasar_alalak");
+  EXPECT_EQ(siti->rows(0).covered_days(), 0);  // Ani's sample is not Siti's
+  EXPECT_EQ(siti->rows(2).market_code(), "pasar_marabahan");
+  EXPECT_EQ(siti->rows(2).covered_days(), 2);
+  EXPECT_EQ(siti->covered(), 2);
+
+  request.set_inspector("ani");
+  auto ani = queries_->Coverage(request);
+  ASSERT_THAT(ani, IsOk());
+  ASSERT_EQ(ani->rows_size(), 1);  // Alalak's market only
+  EXPECT_EQ(ani->rows(0).market_code(), "pasar_alalak");
+  EXPECT_EQ(ani->rows(0).covered_days(), 1);
+  EXPECT_EQ(ani->rows(0).missing_days_size(), 1);  // the 10th
+
+  // Siti's sample of the 10th is voided: that day is missing for her.
+  v1::Record void_sample = PriceRecord(TestUlid(3, 7), 0, Wita(2026, 11, 10, 9, 0));
+  void_sample.mutable_void_()->set_target_id(TestUlid(9, 2));
+  void_sample.mutable_void_()->set_reason("salah pasar");
+  Push({void_sample});
+  request.set_inspector("siti");
+  EXPECT_EQ(queries_->Coverage(request)->covered(), 1);
+
+  request.set_inspector("rudi");
+  auto unknown = queries_->Coverage(request);
+  EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(unknown.status().message().find("no inspector account \"rudi\""), std::string::npos);
+}
+
 v1::Record FollowUpOn(uint32_t n, const std::string& audit_id, const std::string& action,
                       const std::string& date, const std::string& due, v1::FollowUpStatus status) {
   const absl::CivilDay day = *common::ParseLocalDate(date);
@@ -715,6 +815,81 @@ TEST_F(QueryServiceTest, ExportGoesOutInChunksExactlyOnceEvenWithinOneInstant) {
   EXPECT_TRUE(chunk.records(0).record().has_outlet_audit());
   request.add_kinds("harga");
   EXPECT_THAT(queries_->CheckExport(request), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// The records behind row 21: each audit of the period as it stands (a correction shows through its
+// original, a void removes it), its outlet, findings and photos; distinct outlets equal row 21's
+// realisation; one kind; a supervisor of another kecamatan sees none of them.
+TEST_F(QueryServiceTest, AuditsListTheRecordsBehindRow21) {
+  std::vector<v1::ReferenceEntity> more(2);
+  more[0].mutable_kecamatan()->set_code("alalak");
+  more[0].mutable_kecamatan()->set_name("Alalak");
+  auto* kios = more[1].mutable_outlet();
+  kios->set_code("kios_alalak");
+  kios->set_name("Kios Tani Alalak");
+  kios->set_kind(v1::OUTLET_KIND_PUPUK_KIOS);
+  kios->set_kecamatan_code("alalak");
+  ASSERT_THAT(reference_->Put(more, {}), IsOk());
+  const auto first = Audit(1, "pkl_1", Wita(2026, 11, 2, 10, 0));
+  const auto second = Audit(2, "pkl_1", Wita(2026, 11, 9, 10, 0));
+  auto third = Audit(3, "kios_alalak", Wita(2026, 11, 10, 10, 0));
+  third.mutable_outlet_audit()->set_outlet_kind(v1::OUTLET_KIND_PUPUK_KIOS);
+  third.mutable_outlet_audit()->clear_findings();
+  const auto october = Audit(4, "pkl_1", Wita(2026, 10, 31, 23, 59));  // the day before the period
+  Push({first, second, third, october});
+  v1::ListAuditsRequest request;
+  request.set_from("2026-11-01");
+  request.set_to("2026-11-30");
+  auto got = queries_->Audits(request);
+  ASSERT_THAT(got, IsOk());
+  ASSERT_EQ(got->rows_size(), 3) << got->DebugString();
+  EXPECT_EQ(got->rows(0).record_id(), first.id());
+  EXPECT_EQ(got->rows(0).day(), "2026-11-02");
+  EXPECT_EQ(got->rows(0).outlet_name(), "Pangkalan 1");
+  EXPECT_EQ(got->rows(0).outlet_kind(), "lpg_pangkalan");
+  EXPECT_EQ(got->rows(0).kecamatan_code(), "marabahan");
+  EXPECT_EQ(got->rows(0).inspector(), "siti");
+  EXPECT_THAT(got->rows(0).findings(), ::testing::ElementsAre("harga_di_atas_het"));
+  EXPECT_EQ(got->rows(2).outlet_code(), "kios_alalak");
+  EXPECT_EQ(got->rows(2).outlet_kind(), "pupuk_kios");
+  EXPECT_EQ(got->rows(2).findings_size(), 0);
+  EXPECT_EQ(got->audits(), 3);
+  EXPECT_EQ(got->outlets(), 2);
+  EXPECT_EQ(got->with_findings(), 2);
+  EXPECT_EQ(StrCat(got->outlets()), Realisasi("2026-11", 21));
+
+  // The second audit is voided and the first corrected to no finding: gone, and clean.
+  v1::Record void_audit = PriceRecord(TestUlid(3, 8), 0, Wita(2026, 11, 20, 9, 0));
+  void_audit.mutable_void_()->set_target_id(second.id());
+  void_audit.mutable_void_()->set_reason("audit ganda");
+  v1::Record correction = PriceRecord(TestUlid(2, 8), 0, Wita(2026, 11, 2, 10, 0));
+  correction.mutable_correction()->set_target_id(first.id());
+  correction.mutable_correction()->set_reason("salah centang");
+  *correction.mutable_correction()->mutable_outlet_audit() = third.outlet_audit();
+  correction.mutable_correction()->mutable_outlet_audit()->set_outlet_code("pkl_1");
+  correction.mutable_correction()->mutable_outlet_audit()->set_outlet_kind(v1::OUTLET_KIND_LPG_PANGKALAN);
+  Push({void_audit, correction});
+  got = queries_->Audits(request);
+  ASSERT_THAT(got, IsOk());
+  ASSERT_EQ(got->rows_size(), 2);
+  EXPECT_EQ(got->rows(0).record_id(), first.id());
+  EXPECT_EQ(got->rows(0).findings_size(), 0);
+  EXPECT_EQ(got->with_findings(), 0);
+  EXPECT_EQ(StrCat(got->outlets()), Realisasi("2026-11", 21));
+
+  request.set_outlet_kind("pupuk_kios");
+  got = queries_->Audits(request);
+  ASSERT_EQ(got->rows_size(), 1);
+  EXPECT_EQ(got->rows(0).outlet_code(), "kios_alalak");
+  request.clear_outlet_kind();
+  v1::AccountScope marabahan;
+  marabahan.add_kecamatan_codes("marabahan");
+  auto scoped = queries_->Audits(request, Principal("camat", v1::ROLE_SUPERVISOR, marabahan));
+  ASSERT_THAT(scoped, IsOk());
+  ASSERT_EQ(scoped->rows_size(), 1);
+  EXPECT_EQ(scoped->rows(0).outlet_code(), "pkl_1");
+  request.set_outlet_kind("spbu");
+  EXPECT_THAT(queries_->Audits(request), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(QueryServiceTest, UttpVerificationsShowTheComputedVerdictAndDiscrepancies) {
@@ -926,6 +1101,164 @@ TEST_F(ScopedQueryTest, ABidangLimitedSupervisorSeesOnlyThoseIkkRowsAndNoFieldRe
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_NE(refused.status().message().find("Bidang Perdagangan"), std::string::npos) << refused.status();
   EXPECT_THAT(queries_->Violations(violations, Limited({}, {"perdagangan"})), IsOk());
+}
+
+}  // namespace
+}  // namespace pantau::service
+
+namespace pantau::service {
+namespace {
+
+// Price early warning from the stored samples: a HET run and a jump at Pasar Marabahan, each at the
+// market and across the kabupaten; a void changes the alerts it caused; rebuilding the roll-ups
+// from the records gives the same alerts; the Tuesday checks missed, addressed to the inspector
+// assigned, today's not yet; ALPS on 36 months (the hand-solved series of
+// AlpsTest.AHandSolvedRegressionGivesTheTrendSeasonsAndBands), and a short history said as such.
+TEST_F(QueryServiceTest, AlertsFromTheStoredSamplesFollowVoidsAndRebuilds) {
+  ASSERT_THAT(reference_->Put({pantau::testing::BerasMediumHet()}, {}), IsOk());  // Rp 13.100
+  // Calm: 12.000 / 12.100 from 2 to 8 November; 10 November 13.300 (+10,83 % on the 8th's 12.000,
+  // above the HET); 11 November 13.250 (above); 12 November 13.000 (below: the run ends).
+  std::vector<v1::Record> samples;
+  for (int d = 2; d <= 8; ++d) samples.push_back(PriceAt(d, d % 2 == 0 ? 12000 : 12100, Wita(2026, 11, d, 9, 0)));
+  samples.push_back(PriceAt(10, 13300, Wita(2026, 11, 10, 9, 0)));
+  samples.push_back(PriceAt(11, 13250, Wita(2026, 11, 11, 9, 0)));
+  samples.push_back(PriceAt(12, 13000, Wita(2026, 11, 12, 9, 0)));
+  Push(samples);
+  v1::ListAlertsRequest request;
+  request.set_from("2026-11-01");
+  request.set_to("2026-11-30");
+  request.add_kinds("het");
+  request.add_kinds("lonjakan");
+  auto got = queries_->Alerts(request);
+  ASSERT_THAT(got, IsOk());
+  // Each rule twice: Pasar Marabahan, and the kabupaten (market ""), whose only samples they are.
+  EXPECT_EQ(got->by_kind().at("het"), 2);
+  EXPECT_EQ(got->by_kind().at("lonjakan"), 2);
+  ASSERT_EQ(got->alerts_size(), 4) << got->DebugString();
+  const v1::PriceAlert* het = nullptr;
+  const v1::PriceAlert* jump = nullptr;
+  for (const auto& a : got->alerts()) {
+    if (a.market_code() != "pasar_marabahan") continue;
+    (a.kind() == "het" ? het : jump) = &a;
+  }
+  ASSERT_NE(het, nullptr);
+  ASSERT_NE(jump, nullptr);
+  EXPECT_EQ(het->day(), "2026-11-11");
+  EXPECT_EQ(het->run_first_day(), "2026-11-10");
+  EXPECT_EQ(het->run_days(), 2);
+  EXPECT_EQ(het->reference_rupiah(), 13100);
+  EXPECT_EQ(het->reference_kind(), "HET");
+  EXPECT_EQ(het->above_percent().text(), "1.15");  // 150 / 13.100
+  EXPECT_EQ(het->mean_rupiah().text(), "13250");
+  EXPECT_EQ(het->level(), "waspada");
+  EXPECT_EQ(jump->day(), "2026-11-10");
+  EXPECT_EQ(jump->previous_day(), "2026-11-08");  // the 9th had no sample: never a change against 0
+  EXPECT_EQ(jump->change_percent().text(), "10.83");
+  EXPECT_EQ(jump->threshold_percent(), "10.00");  // the calm history's spread is under the floor
+  EXPECT_NE(jump->message().find("Naik 10,83 % dari Rp 12.000 (2026-11-08) menjadi Rp 13.300"), std::string::npos)
+      << jump->message();
+  // A supervisor of Marabahan gets the market's alerts, not the kabupaten's.
+  v1::AccountScope marabahan;
+  marabahan.add_kecamatan_codes("marabahan");
+  auto scoped = queries_->Alerts(request, Principal("camat", v1::ROLE_SUPERVISOR, marabahan));
+  ASSERT_THAT(scoped, IsOk());
+  EXPECT_EQ(scoped->alerts_size(), 2);
+
+  // The roll-ups rebuilt from the records give the same alerts.
+  ASSERT_THAT(storage_->records().RebuildRollups(), IsOk());
+  auto rebuilt = queries_->Alerts(request);
+  ASSERT_THAT(rebuilt, IsOk());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*rebuilt, *got)) << rebuilt->DebugString();
+
+  // The 10th's sample is voided: the run is the 11th alone, and the jump is on the 11th (13.250
+  // on the 8th's 12.000: +10,42 %).
+  v1::Record void_sample = PriceRecord(TestUlid(3, 6), 0, Wita(2026, 11, 12, 10, 0));
+  void_sample.mutable_void_()->set_target_id(TestUlid(9, 10));
+  void_sample.mutable_void_()->set_reason("salah komoditas");
+  Push({void_sample});
+  request.set_market_code("pasar_marabahan");
+  auto after = queries_->Alerts(request);
+  ASSERT_THAT(after, IsOk());
+  ASSERT_EQ(after->alerts_size(), 2) << after->DebugString();
+  for (const auto& a : after->alerts()) {
+    EXPECT_EQ(a.day(), "2026-11-11") << a.DebugString();
+    if (a.kind() == "het") {
+      EXPECT_EQ(a.run_days(), 1);
+    } else {
+      EXPECT_EQ(a.change_percent().text(), "10.42");
+    }
+  }
+
+  // Missing observations: the Tuesdays of December up to Tuesday the 29th (today, not yet over).
+  std::vector<v1::ReferenceEntity> kecamatan(1);
+  kecamatan[0].mutable_kecamatan()->set_code("alalak");
+  ASSERT_THAT(reference_->Put(kecamatan, {}), IsOk());
+  v1::AccountScope alalak;
+  alalak.add_kecamatan_codes("alalak");
+  queries_->SetFieldDirectory([&]() -> absl::StatusOr<QueryService::FieldDirectory> {
+    return QueryService::FieldDirectory{{{"ani", alalak}, {"siti", {}}}, {}};
+  });
+  clock_.Set(Wita(2026, 12, 29, 12, 0));
+  Push({PriceAt(20, 12500, Wita(2026, 12, 8, 9, 0))});
+  v1::ListAlertsRequest missing;
+  missing.set_from("2026-12-01");
+  missing.set_to("2026-12-31");
+  missing.add_kinds("tidak_teramati");
+  missing.set_commodity_code("beras_medium");
+  missing.set_market_code("pasar_marabahan");
+  auto absent = queries_->Alerts(missing);
+  ASSERT_THAT(absent, IsOk());
+  std::vector<std::string> days;
+  for (const auto& a : absent->alerts()) {
+    days.push_back(a.day());
+    EXPECT_THAT(a.inspectors(), ::testing::ElementsAre("siti"));  // ani is assigned to Alalak
+  }
+  EXPECT_EQ(days, (std::vector<std::string>{"2026-12-01", "2026-12-15", "2026-12-22"}));
+
+  // ALPS at Pasar Lain: 36 months, January 2024 to December 2026, one sample on the 15th.
+  clock_.Set(Wita(2026, 12, 31, 12, 0));
+  std::vector<v1::Record> months;
+  for (int t = 0; t < 36; ++t) {
+    const int year = 2024 + t / 12, month = t % 12 + 1;
+    int64_t residual = 0;
+    if (month == 1) residual = year == 2025 ? -60 : 30;
+    v1::Record r = PriceRecord(TestUlid(12, static_cast<uint32_t>(t)), 10000 + 50 * t + 100 * month + residual,
+                               Wita(year, month, 15, 9, 0));
+    r.mutable_price_sample()->set_market_code("pasar_lain");
+    months.push_back(std::move(r));
+  }
+  Push(months);
+  v1::ListAlertsRequest alps;
+  alps.set_from("2024-01-01");
+  alps.set_to("2026-12-31");
+  alps.add_kinds("alps");
+  alps.set_market_code("pasar_lain");
+  auto spikes = queries_->Alerts(alps);
+  ASSERT_THAT(spikes, IsOk());
+  ASSERT_EQ(spikes->alerts_size(), 2) << spikes->DebugString();
+  EXPECT_EQ(spikes->alerts(0).month(), "2024-01");
+  EXPECT_EQ(spikes->alerts(0).value(), "2.42");
+  EXPECT_EQ(spikes->alerts(0).band(), "crisis");
+  EXPECT_EQ(spikes->alerts(0).level(), "siaga");
+  EXPECT_EQ(spikes->alerts(1).month(), "2026-01");
+  EXPECT_EQ(spikes->short_history_size(), 0);
+  // Pasar Marabahan has two months of samples: no ALPS, said as a short history.
+  alps.set_market_code("pasar_marabahan");
+  auto short_history = queries_->Alerts(alps);
+  ASSERT_THAT(short_history, IsOk());
+  EXPECT_EQ(short_history->alerts_size(), 0);
+  ASSERT_EQ(short_history->short_history_size(), 1);
+  EXPECT_EQ(short_history->short_history(0).months(), 2);
+
+  v1::ListAlertsRequest bad;
+  bad.set_from("2026-11-01");
+  bad.set_to("2026-11-30");
+  bad.add_kinds("banjir");
+  EXPECT_THAT(queries_->Alerts(bad), StatusIs(absl::StatusCode::kInvalidArgument));
+  bad.clear_kinds();
+  bad.set_market_code("kabupaten");
+  EXPECT_THAT(queries_->Alerts(bad, Principal("camat", v1::ROLE_SUPERVISOR, marabahan)),
+              StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
 }  // namespace

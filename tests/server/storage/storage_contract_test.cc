@@ -20,6 +20,7 @@
 #include "server/storage/rocks_storage.h"
 #include "tests/testing/power_cut_fs.h"
 #include "tests/testing/test_support.h"
+#include "rocksdb/db.h"
 
 namespace pantau::storage {
 namespace {
@@ -374,6 +375,36 @@ TEST_P(StorageContractTest, ATokenRotatedAwayFindsNothingAndTheNewOneFindsTheAcc
   ASSERT_THAT(found, IsOk());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->scope().kecamatan_codes(0), "marabahan");
+  EXPECT_EQ(store().accounts().List()->size(), 1u);
+}
+
+// A laptop's last contact replaces the one before, is kept across restarts, and never shows up as
+// an account (the same family holds both).
+TEST_P(StorageContractTest, EachLaptopKeepsOnlyItsLastContactAcrossRestarts) {
+  v1::Account a;
+  a.set_name("siti");
+  a.set_token_sha256(std::string(32, 'x'));
+  ASSERT_THAT(store().accounts().Create(a), IsOk());
+  auto contact = [](const std::string& device, int64_t seconds, int64_t refused) {
+    v1::DeviceContact c;
+    c.set_device_id(device);
+    c.set_account_name("siti");
+    c.mutable_contacted_at()->set_seconds(seconds);
+    c.set_pending(3);
+    c.set_needs_attention(refused);
+    return c;
+  };
+  ASSERT_THAT(store().accounts().PutDeviceContact(contact("laptop-siti", 100, 2)), IsOk());
+  ASSERT_THAT(store().accounts().PutDeviceContact(contact("laptop-ani", 150, 0)), IsOk());
+  ASSERT_THAT(store().accounts().PutDeviceContact(contact("laptop-siti", 200, 0)), IsOk());
+  Reopen();
+  auto contacts = store().accounts().ListDeviceContacts();
+  ASSERT_THAT(contacts, IsOk());
+  ASSERT_EQ(contacts->size(), 2u);
+  EXPECT_EQ((*contacts)[0].device_id(), "laptop-ani");
+  EXPECT_EQ((*contacts)[1].device_id(), "laptop-siti");
+  EXPECT_EQ((*contacts)[1].contacted_at().seconds(), 200);
+  EXPECT_EQ((*contacts)[1].needs_attention(), 0);
   EXPECT_EQ(store().accounts().List()->size(), 1u);
 }
 
@@ -768,4 +799,88 @@ TEST(RollupZoneTest, AStoreWithRecordsKeepsItsZoneUntilItsRollupsAreRebuilt) {
 }
 
 }  // namespace
+
+// Raw access to a closed store's RocksDB, as an older build would have left it.
+class RawStore {
+ public:
+  explicit RawStore(const std::string& path) {
+    std::vector<std::string> names;
+    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const auto& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* db = nullptr;
+    EXPECT_TRUE(rocksdb::DB::Open(rocksdb::Options(), path, families, &handles_, &db).ok());
+    db_.reset(db);
+    for (size_t i = 0; i < names.size(); ++i) by_name_[names[i]] = handles_[i];
+  }
+  ~RawStore() {
+    for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+  }
+  rocksdb::DB* db() { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* family(const std::string& name) { return by_name_.at(name); }
+  std::string Get(const std::string& family_name, const std::string& key) {
+    std::string value;
+    return db_->Get(rocksdb::ReadOptions(), family(family_name), key, &value).ok() ? value : "(none)";
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name_;
+};
+
+// A store of format 1 (no price-days and price-months cells) opened for writing gets them, from
+// its records, and moves to format 2; a read-only open reads it as it is; an unknown format is
+// refused.
+TEST(StorageFormatTest, AFormat1StoreGetsItsPriceSumsOnItsFirstWritableOpen) {
+  TempDir dir;
+  RocksOptions options;
+  options.path = dir.Sub("db");
+  std::vector<std::pair<std::string, std::string>> current;
+  {
+    auto store = OpenRocksStorage(options);
+    ASSERT_THAT(store, IsOk());
+    std::vector<v1::Record> prices;
+    for (uint32_t n = 0; n < 40; ++n) {
+      prices.push_back(PriceRecord(TestUlid(3, n), 13000 + 10 * n, TestNow() - absl::Hours(24 * 9 * n)));
+    }
+    ASSERT_THAT((*store)->records().Append(Writes(prices)), IsOk());
+    current = DumpRollups(**store);
+  }
+  auto is_sum_cell = [](const std::string& key) { return !key.empty() && (key[0] == 'M' || key[0] == 'D'); };
+  ASSERT_TRUE(std::any_of(current.begin(), current.end(), [&](const auto& e) { return is_sum_cell(e.first); }));
+  {
+    RawStore raw(options.path);
+    EXPECT_EQ(raw.Get("default", "format_version"), "2");
+    for (const auto& [key, value] : current) {
+      if (is_sum_cell(key)) {
+        ASSERT_TRUE(raw.db()->Delete(rocksdb::WriteOptions(), raw.family("rollups"), key).ok());
+      }
+    }
+    ASSERT_TRUE(raw.db()->Put(rocksdb::WriteOptions(), raw.family("default"), "format_version", "1").ok());
+  }
+  {
+    RocksOptions read_only = options;
+    read_only.read_only = true;
+    auto store = OpenRocksStorage(read_only);
+    ASSERT_THAT(store, IsOk());
+    auto without = DumpRollups(**store);
+    EXPECT_FALSE(std::any_of(without.begin(), without.end(), [&](const auto& e) { return is_sum_cell(e.first); }));
+  }
+  {
+    auto store = OpenRocksStorage(options);
+    ASSERT_THAT(store, IsOk());
+    EXPECT_EQ(DumpRollups(**store), current);
+  }
+  {
+    RawStore raw(options.path);
+    EXPECT_EQ(raw.Get("default", "format_version"), "2");
+    ASSERT_TRUE(raw.db()->Put(rocksdb::WriteOptions(), raw.family("default"), "format_version", "9").ok());
+  }
+  auto refused = OpenRocksStorage(options);
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_NE(refused.status().message().find("has storage format 9, this build reads format 2"), std::string::npos)
+      << refused.status();
+}
+
 }  // namespace pantau::storage
