@@ -363,6 +363,9 @@ std::optional<Response> Dashboard::Handle(const Request& request) {
                               {"photos", service::PhotoService::Admit(session->principal).ok()},
                               {"csrf", session->csrf},
                               {"deployment", deployment.name()},
+                              // The pages count their default ranges from the server's today, in
+                              // the deployment's time zone, not from the browser's clock.
+                              {"today", absl::FormatCivilTime(queries_.Today())},
                               {"idle_minutes", absl::ToInt64Minutes(sessions_.options().idle)},
                               {"commodities", commodities},
                               {"markets", markets},

@@ -156,6 +156,9 @@ class QueryService {
   absl::StatusOr<bool> ExportChunk(const v1::ExportRecordsRequest& request, ExportCursor& cursor,
                            int max_records, v1::ExportRecordsResponse* out, const Principal& who = {});
 
+  // The deployment's today: the clock's day in the deployment's time zone (never the caller's).
+  absl::CivilDay Today() const;
+
  private:
   // Cells with keys in [from, to), decoding only those `want` accepts (all when empty).
   absl::StatusOr<common::CellList> Cells(std::string from, std::string to,
@@ -166,7 +169,6 @@ class QueryService {
   // the follow-ups that target it.
   absl::StatusOr<std::optional<v1::Record>> Effective(std::string_view id,
                                                       std::vector<v1::Record>* follow_ups);
-  absl::CivilDay Today() const;
   // `text` as a local date, or Today() when empty; INVALID_ARGUMENT naming as_of otherwise.
   absl::StatusOr<absl::CivilDay> AsOf(const std::string& text) const;
   // PERMISSION_DENIED when `who` may not see `what` (docs/security.md).

@@ -49,8 +49,15 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+# The browser's clock runs in UTC-12 (POSIX writes it Etc/GMT+12), 20 hours behind the bundled
+# deployment's WITA: a page that took its days from the browser rather than from the server would
+# show yesterday for most of every day, and a test would see it whatever the hour of the run.
+BROWSER_TIME_ZONE = "Etc/GMT+12"
+
+
 class Browser:
-    """Debian's headless Chromium at 1366x768 (the usual office laptop), in Bahasa Indonesia."""
+    """Debian's headless Chromium at 1366x768 (the usual office laptop), in Bahasa Indonesia, with
+    its clock in BROWSER_TIME_ZONE."""
 
     def __init__(self, screenshots):
         options = webdriver.ChromeOptions()
@@ -58,7 +65,8 @@ class Browser:
         for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
                      "--disable-dev-shm-usage", "--lang=id"):
             options.add_argument(flag)
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver = webdriver.Chrome(
+            service=Service("/usr/bin/chromedriver", env={**os.environ, "TZ": BROWSER_TIME_ZONE}), options=options)
         self.screenshots = screenshots
         self.keys_pressed = 0
 

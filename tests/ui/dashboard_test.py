@@ -14,6 +14,7 @@ Screenshots go to the folder named by --screenshots (docs/dashboard.md shows the
 
 Usage: dashboard_test.py --server BIN --client BIN --reference DIR --screenshots DIR
 """
+import datetime
 import hashlib
 import http.client
 import json
@@ -38,6 +39,13 @@ from browser_support import Browser, check, run, wait_for_file
 PASSWORD = "kata sandi kabid 2026"
 ADMIN_PASSWORD = "kata sandi admin 2026"
 CAMAT_PASSWORD = "kata sandi camat 2026"
+# The bundled deployment's zone, WITA (UTC+8): the server's days, whatever this machine's zone is.
+WITA = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def wita(fmt, days_ago=0):
+    """The server's local time `days_ago` days ago, as `fmt`."""
+    return (datetime.datetime.now(WITA) - datetime.timedelta(days=days_ago)).strftime(fmt)
 # Free text a laptop sends, as an attacker would type it: markup for the page, a formula for a sheet.
 HOSTILE = '<img src=x onerror="window.diserang=1">Pak <b>Budi</b>'
 FORMULA = '=HYPERLINK("http://contoh.invalid/","SKHP")'
@@ -111,7 +119,7 @@ def main():
     # The bundled reference data, with this year's targets as the dinas enters them (shipped empty).
     reference = os.path.join(work, "reference")
     shutil.copytree(args.reference, reference)
-    year = time.strftime("%Y")
+    year = wita("%Y")
     with open(os.path.join(reference, "indicator_targets.csv"), "w") as f:
         f.write(f"no,year,target\n1,{year},120\n20,{year},3\n21,{year},10\n22,{year},4\n23,{year},87.5\n")
     run(args.server, "import-reference", "--data-dir", data, reference)
@@ -142,14 +150,14 @@ def main():
             run(args.client, "--home", home, "price", "add", "--market", "pasar_marabahan", "--commodity", commodity,
                 "--price", price, "--trader", "Bu Ani")
         # Beras medium over a few days at two markets, with days missing between them.
-        three_days_ago = time.strftime("%Y-%m-%d 09:00", time.localtime(time.time() - 3 * 86400))
+        three_days_ago = wita("%Y-%m-%d 09:00", 3)
         run(args.client, "--home", home, "price", "add", "--market", "pasar_marabahan", "--commodity", "beras_medium",
             "--price", "12900", "--trader", "Bu Ani", "--at", three_days_ago)
         run(args.client, "--home", home, "price", "add", "--market", "pasar_wanaraya", "--commodity", "beras_medium",
             "--price", "13600", "--trader", "Pak Eko")
         # An audit 20 days ago with a finding, followed up by someone whose name is hostile text;
         # the case's due date has passed. A tera ulang yesterday whose SKHP number is a formula.
-        audit_day = time.strftime("%Y-%m-%d", time.localtime(time.time() - 20 * 86400))
+        audit_day = wita("%Y-%m-%d", 20)
         # The audit's evidence photo of the price board (a real PNG), kept on the laptop and synced.
         photo_file = os.path.join(work, "papan.png")
         with open(photo_file, "wb") as f:
@@ -164,8 +172,8 @@ def main():
         audit_id = re.search(r"saved [^;]* (\S+);", saved).group(1)
         run(args.client, "--home", home, "followup", "add", "--audit", audit_id, "--finding", "harga_di_atas_het",
             "--action", "teguran_tertulis", "--actor", HOSTILE, "--date", audit_day,
-            "--due", time.strftime("%Y-%m-%d", time.localtime(time.time() - 6 * 86400)), "--status", "open")
-        yesterday = time.strftime("%Y-%m-%d 10:00", time.localtime(time.time() - 86400))
+            "--due", wita("%Y-%m-%d", 6), "--status", "open")
+        yesterday = wita("%Y-%m-%d 10:00", 1)
         run(args.client, "--home", home, "uttp", "add", "--instrument", "UTTP-CONTOH-0001", "--kind", "tera_ulang",
             "--point", "10 kg:10005 g", "--certificate", FORMULA, "--at", yesterday)
         # A price saved on a laptop whose clock runs 3 hours ahead: the server refuses it, and it
@@ -271,7 +279,7 @@ def main():
         browser.by_id("periode").clear()
         browser.by_id("periode").click()
         browser.type(["bulan ini", Keys.ENTER])
-        this_month = time.strftime("%Y-%m")
+        this_month = wita("%Y-%m")
         browser.wait(lambda: browser.by_id("ikk-judul").text.startswith(f"Periode {this_month} "),
                      "'bulan ini' is this month on the server's clock")
         browser.by_id("periode").clear()
@@ -364,6 +372,9 @@ def main():
         browser.driver.find_element(By.CSS_SELECTOR, "#harga-form button").click()
         browser.wait(lambda: browser.by_id("harga-judul").text.startswith("Beras Medium"), "beras medium's chart")
         frm, to = browser.by_id("dari").get_attribute("value"), browser.by_id("sampai").get_attribute("value")
+        # The range ends on the server's today in WITA, not the browser's (20 hours behind).
+        recent = {wita("%Y-%m-%d"), (datetime.datetime.now(WITA) - datetime.timedelta(minutes=10)).strftime("%Y-%m-%d")}
+        check(to in recent, f"the range ends on the server's today, not the browser's: {frm}..{to}")
         status, _, body, _ = request(port, "GET", f"/api/v1/prices?commodity_code=beras_medium&from={frm}&to={to}&by=day",
                                      {"Authorization": f"Bearer {token}"})
         prices = json.loads(body)

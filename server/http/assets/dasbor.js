@@ -664,7 +664,7 @@ async function start() {
   $('csrf').value = answer.csrf;
   const role = { supervisor: 'penyelia', admin: 'admin' }[answer.role] || answer.role;
   $('who').textContent = answer.account + ' (' + role + ') · ' + answer.deployment;
-  $('periode').value = String(new Date().getFullYear());
+  $('periode').value = answer.today.slice(0, 4);
   if (answer.role === 'admin') {
     $('isian').hidden = false;
     $('isian-nomor').addEventListener('change', allowRealisasi);
@@ -684,9 +684,10 @@ async function start() {
     option.value = c.code;
     $('komoditas').append(option);
   }
-  const today = new Date();
+  // Days are the deployment's (the server's today in its time zone), whatever the browser's zone.
+  const today = new Date(answer.today + 'T00:00:00Z');
   const monthAgo = new Date(today.getTime() - 29 * 86400000);
-  const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  const local = (d) => d.toISOString().slice(0, 10);
   $('sampai').value = local(today);
   $('dari').value = local(monthAgo);
   for (const k of answer.kecamatan) kecamatan[k.code] = k.name;

@@ -704,6 +704,15 @@ TEST_F(HttpApiTest, ADashboardSessionReadsWhatTheTokenReadsAndEndsAtSignOutRevoc
   EXPECT_EQ(Page("GET", "/api/v1/sesi", "pantau_sesi=" + again).status, 200);  // a request restarts the idle time
   clock_->Advance(absl::Minutes(30));
   EXPECT_EQ(Page("GET", "/api/v1/sesi", "pantau_sesi=" + again).status, 401);
+
+  // The pages count their days from the server's today in the deployment's zone (WITA): at
+  // 16:30 UTC on 24 November it is already the 25th, whatever the browser's clock says.
+  EXPECT_EQ(who["today"], "2026-11-24");
+  clock_->Set(TestNow() + absl::Hours(14) + absl::Minutes(30));
+  auto [late, late_in] = SignIn("kabid", password);
+  ASSERT_EQ(late_in.status, 303);
+  EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M", clock_->Now(), absl::UTCTimeZone()), "2026-11-24 16:30");
+  EXPECT_EQ(nlohmann::json::parse(Page("GET", "/api/v1/sesi", "pantau_sesi=" + late).body)["today"], "2026-11-25");
 }
 
 }  // namespace
