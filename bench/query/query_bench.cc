@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "bench/shape/market_days.h"
@@ -79,6 +80,10 @@ int main(int argc, char** argv) {
   app.add_option("--sizes", sizes, "record counts");
   app.add_option("--repeat", repeat, "runs of each query per size");
   app.add_option("--work-dir", work, "where the stores are made");
+  bool reuse = false;
+  app.add_flag("--reuse", reuse,
+               "keep each store after the run and, when one of that size is already there, query it "
+               "without loading again (for profiling the queries; its load time is then not measured)");
   CLI11_PARSE(app, argc, argv);
 
   const absl::TimeZone wita = pantau::common::ZoneWithoutDeployment();
@@ -97,7 +102,12 @@ int main(int argc, char** argv) {
   std::vector<Result> results;
   for (size_t n : sizes) {
     const std::string dir = work + "/pantau-bench-query-" + std::to_string(n);
-    std::filesystem::remove_all(dir);
+    const std::string loaded_mark = dir + ".loaded";
+    const bool load = !reuse || !std::filesystem::exists(loaded_mark);
+    if (load) {
+      std::filesystem::remove_all(dir);
+      std::filesystem::remove(loaded_mark);
+    }
     pantau::storage::RocksOptions options;
     options.path = dir;
     auto storage = pantau::storage::OpenRocksStorage(options);
@@ -109,7 +119,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     const auto load_start = Clock::now();
-    for (size_t start = 0; start < n; start += 4000) {
+    for (size_t start = 0; load && start < n; start += 4000) {
       std::vector<pantau::storage::RecordWrite> writes;
       for (size_t i = start; i < std::min(n, start + 4000); ++i) {
         pantau::storage::RecordWrite w;
@@ -122,6 +132,7 @@ int main(int argc, char** argv) {
       if (!(*storage)->records().Append(std::move(writes)).ok()) return 1;
     }
     const double load_s = std::chrono::duration<double>(Clock::now() - load_start).count();
+    if (load && reuse) std::ofstream(loaded_mark) << n << "\n";
     std::vector<double> ikk, prices, stability, coverage, alert_times, daily_alert_times;
     size_t points = 0, alert_count = 0;
     {
@@ -172,7 +183,9 @@ int main(int argc, char** argv) {
     server_options.http_listen = "127.0.0.1:0";
     auto server = pantau::server::RunningServer::Start(server_options, *std::move(storage));
     if (!server.ok()) return 1;
-    auto kabid = (*server)->accounts().Create("kabid", pantau::v1::ROLE_SUPERVISOR);
+    // A new name each run: a reused store keeps the accounts of the runs before.
+    auto kabid = (*server)->accounts().Create(
+        "kabid-" + std::to_string(absl::ToUnixMicros(absl::Now())), pantau::v1::ROLE_SUPERVISOR);
     if (!kabid.ok()) return 1;
     std::vector<double> ikk_ttfb, prices_ttfb;
     const std::string y = std::to_string(year);
@@ -187,7 +200,7 @@ int main(int argc, char** argv) {
     results.push_back({n, load_s, MedianMs(ikk), MedianMs(prices), MedianMs(stability), MedianMs(coverage), points,
                        MedianMs(ikk_ttfb), MedianMs(prices_ttfb), MedianMs(alert_times), alert_count,
                        MedianMs(daily_alert_times)});
-    std::filesystem::remove_all(dir);
+    if (!reuse) std::filesystem::remove_all(dir);
   }
   std::printf("%10s  %9s  %14s  %6s  %18s  %6s  %15s  %6s  %15s  %6s\n", "records", "load (s)",
               "IKK year (ms)", "ratio", "month prices (ms)", "ratio", "KV year (ms)", "ratio",
