@@ -1,5 +1,6 @@
 #include "common/coverage.h"
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -55,6 +56,15 @@ std::vector<absl::CivilDay> ScheduledDays(absl::CivilDay first, absl::CivilDay l
   return out;
 }
 
+void AddDaySeen(std::vector<absl::CivilDay>& days, absl::CivilDay day) {
+  if (days.empty() || days.back() < day) {
+    days.push_back(day);
+    return;
+  }
+  auto at = std::lower_bound(days.begin(), days.end(), day);
+  if (*at != day) days.insert(at, day);
+}
+
 std::vector<CoverageCell> Coverage(const std::vector<std::string>& price_cell_keys,
                                    const std::vector<std::string>& markets,
                                    const std::vector<std::string>& commodities,
@@ -66,7 +76,7 @@ std::vector<CoverageCell> Coverage(const std::vector<std::string>& price_cell_ke
     auto parts = ParseCellKey(key);
     if (!parts || parts->family != RollupFamily::kPrice || parts->codes.size() != 2) continue;
     if (parts->day < first || parts->day > last) continue;
-    seen[{parts->codes[1], parts->codes[0]}].insert(parts->day);
+    AddDaySeen(seen[{parts->codes[1], parts->codes[0]}], parts->day);
   }
   return CoverageOfDays(seen, markets, commodities, first, last, weekdays);
 }
@@ -83,10 +93,10 @@ std::vector<CoverageCell> CoverageOfDays(const DaysSeen& seen, const std::vector
       c.commodity = commodity;
       c.scheduled = static_cast<int64_t>(scheduled.size());
       auto it = seen.find({market, commodity});
-      static const std::set<absl::CivilDay> kNone;
-      const std::set<absl::CivilDay>& days = it == seen.end() ? kNone : it->second;
+      static const std::vector<absl::CivilDay> kNone;
+      const std::vector<absl::CivilDay>& days = it == seen.end() ? kNone : it->second;
       for (absl::CivilDay d : scheduled) {
-        if (days.count(d) > 0) {
+        if (std::binary_search(days.begin(), days.end(), d)) {
           ++c.covered;
         } else {
           c.missing.push_back(d);

@@ -39,8 +39,11 @@ std::vector<CoverageCell> Coverage(const std::vector<std::string>& price_cell_ke
                                    const std::vector<std::string>& commodities,
                                    absl::CivilDay first, absl::CivilDay last,
                                    const std::set<absl::Weekday>& weekdays);
-// The same from the days with samples of each (market, commodity), as the price-days cells give them.
-using DaysSeen = std::map<std::pair<std::string, std::string>, std::set<absl::CivilDay>>;
+// The same from the days with samples of each (market, commodity), as the price-days cells give them:
+// ascending, each once (AddDaySeen keeps them so).
+using DaysSeen = std::map<std::pair<std::string, std::string>, std::vector<absl::CivilDay>>;
+// Adds `day` to ascending `days` unless it is there; O(1) when days come in order, as scans give them.
+void AddDaySeen(std::vector<absl::CivilDay>& days, absl::CivilDay day);
 std::vector<CoverageCell> CoverageOfDays(const DaysSeen& seen, const std::vector<std::string>& markets,
                                    const std::vector<std::string>& commodities, absl::CivilDay first,
                                    absl::CivilDay last, const std::set<absl::Weekday>& weekdays);

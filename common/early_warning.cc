@@ -3,16 +3,20 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <utility>
 
 namespace pantau::common {
 namespace {
 
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
+// The median of `values` (reordered): the middle one, or the mean of the middle two. A selection,
+// not a sort: the rule takes two medians of up to a window of changes on every day of every series.
+double Median(std::vector<double>& values) {
   const size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  if (n % 2 == 1) return *middle;
+  // The largest of the lower half is the other middle value.
+  return (*std::max_element(values.begin(), middle) + *middle) / 2;
 }
 
 // Months since year 0: consecutive calendar months are consecutive numbers.
@@ -23,6 +27,7 @@ int MonthIndex(int year, int month) { return year * 12 + (month - 1); }
 std::vector<SuddenChange> SuddenChanges(const std::vector<DayMean>& days, const SuddenChangeSettings& settings) {
   std::vector<SuddenChange> out;
   std::vector<double> changes;  // log changes so far, oldest first
+  std::vector<double> scratch;  // a window's changes, then their deviations
   const double floor = std::log1p(settings.floor_percent / 100);
   const DayMean* previous = nullptr;
   for (const DayMean& d : days) {
@@ -35,18 +40,19 @@ std::vector<SuddenChange> SuddenChanges(const std::vector<DayMean>& days, const 
       const size_t from = changes.size() > static_cast<size_t>(settings.window)
                               ? changes.size() - static_cast<size_t>(settings.window)
                               : 0;
-      const std::vector<double> history(changes.begin() + static_cast<std::ptrdiff_t>(from), changes.end());
+      const size_t learnable = changes.size() - from;
       bool alert = std::abs(r) >= floor;
       double threshold = floor;
       int64_t learnt = 0;
-      if (alert && history.size() >= static_cast<size_t>(settings.min_history) && settings.min_history > 0) {
-        const double median = Median(history);
-        std::vector<double> deviations;
-        for (double h : history) deviations.push_back(std::abs(h - median));
-        const double spread = settings.mad_multiple * 1.4826 * Median(deviations);
+      if (alert && learnable >= static_cast<size_t>(settings.min_history) && settings.min_history > 0) {
+        // The window's changes, copied only for a change beyond the floor (the rest never alert).
+        scratch.assign(changes.begin() + static_cast<std::ptrdiff_t>(from), changes.end());
+        const double median = Median(scratch);
+        for (double& h : scratch) h = std::abs(h - median);
+        const double spread = settings.mad_multiple * 1.4826 * Median(scratch);
         alert = std::abs(r - median) > spread;
         threshold = std::max(floor, spread);
-        learnt = static_cast<int64_t>(history.size());
+        learnt = static_cast<int64_t>(learnable);
       }
       if (alert) out.push_back(SuddenChange{d.day, previous->day, ratio, threshold, learnt});
       changes.push_back(r);
@@ -186,33 +192,40 @@ std::vector<IfpaPoint> Ifpa(const std::vector<MonthlyPrice>& series, const IfpaS
       hi = std::max(hi, MonthIndex(p.year, p.month));
     }
   }
-  std::map<int, std::pair<double, double>> rates;  // month index -> (CQGR, CAGR)
-  if (lo <= hi) {
-    std::vector<double> price(static_cast<size_t>(hi - lo + 1), 0);  // 0: not observed
-    for (const auto& p : series) {
-      if (p.price > 0 && p.month >= 1 && p.month <= 12) price[static_cast<size_t>(MonthIndex(p.year, p.month) - lo)] = p.price;
-    }
-    // Both growth rates, where the months they need were observed.
-    for (int t = lo + 12; t <= hi; ++t) {
-      const double now = price[static_cast<size_t>(t - lo)];
-      const double quarter = price[static_cast<size_t>(t - 3 - lo)];
-      const double year = price[static_cast<size_t>(t - 12 - lo)];
-      if (now <= 0 || quarter <= 0 || year <= 0) continue;
-      rates.emplace_hint(rates.end(), t, std::make_pair(std::cbrt(now / quarter) - 1, std::pow(now / year, 1.0 / 12) - 1));
-    }
-  }
   std::vector<IfpaPoint> out;
-  if (rates.empty()) return out;
-  const int first = rates.begin()->first;
-  for (const auto& [t, rate] : rates) {
-    if (t < from_month) continue;
+  if (lo > hi) return out;
+  // Dense arrays, not a tree: a few hundred months per series, a few hundred series per query.
+  const size_t months = static_cast<size_t>(hi - lo + 1);
+  auto at = [lo](int t) { return static_cast<size_t>(t - lo); };
+  std::vector<double> price(months, 0);  // 0: not observed
+  for (const auto& p : series) {
+    if (p.price > 0 && p.month >= 1 && p.month <= 12) price[at(MonthIndex(p.year, p.month))] = p.price;
+  }
+  // Both growth rates, where the months they need were observed.
+  std::vector<double> cqgr(months), cagr(months);
+  std::vector<bool> has_rates(months, false);
+  int first = -1;  // the first month with rates
+  for (int t = lo + 12; t <= hi; ++t) {
+    const double now = price[at(t)];
+    const double quarter = price[at(t - 3)];
+    const double year = price[at(t - 12)];
+    if (now <= 0 || quarter <= 0 || year <= 0) continue;
+    cqgr[at(t)] = std::cbrt(now / quarter) - 1;
+    cagr[at(t)] = std::pow(now / year, 1.0 / 12) - 1;
+    has_rates[at(t)] = true;
+    if (first < 0) first = t;
+  }
+  if (first < 0) return out;
+  std::vector<double> quarterly, annual;
+  for (int t = std::max(first, from_month); t <= hi; ++t) {
+    if (!has_rates[at(t)]) continue;
     // The same calendar month in earlier years, oldest first.
-    std::vector<double> quarterly, annual;
+    quarterly.clear();
+    annual.clear();
     for (int earlier = first + (t - first) % 12; earlier < t; earlier += 12) {
-      auto r = rates.find(earlier);
-      if (r == rates.end()) continue;
-      quarterly.push_back(r->second.first);
-      annual.push_back(r->second.second);
+      if (!has_rates[at(earlier)]) continue;
+      quarterly.push_back(cqgr[at(earlier)]);
+      annual.push_back(cagr[at(earlier)]);
     }
     if (static_cast<int>(quarterly.size()) < std::max(settings.min_years, 2)) continue;
     const WeightedStats q = RisingWeightStats(quarterly);
@@ -221,10 +234,10 @@ std::vector<IfpaPoint> Ifpa(const std::vector<MonthlyPrice>& series, const IfpaS
     IfpaPoint point;
     point.year = t / 12;
     point.month = t % 12 + 1;
-    point.cqgr = rate.first;
-    point.cagr = rate.second;
-    point.ipa_quarterly = (rate.first - q.mean) / q.sd;
-    point.ipa_annual = (rate.second - a.mean) / a.sd;
+    point.cqgr = cqgr[at(t)];
+    point.cagr = cagr[at(t)];
+    point.ipa_quarterly = (point.cqgr - q.mean) / q.sd;
+    point.ipa_annual = (point.cagr - a.mean) / a.sd;
     point.ifpa = settings.gamma * point.ipa_quarterly + (1 - settings.gamma) * point.ipa_annual;
     point.band = IfpaBandOf(point.ifpa);
     point.earlier_years = static_cast<int>(quarterly.size());

@@ -294,7 +294,7 @@ std::string YearKey(int year) {
   return out;
 }
 
-std::optional<CellKeyParts> ParseCellKey(std::string_view key) {
+std::optional<CellKeyParts> ParseCellKeyTime(std::string_view key) {
   if (key.size() < 5) return std::nullopt;
   CellKeyParts parts;
   const char family = key[0];
@@ -310,10 +310,16 @@ std::optional<CellKeyParts> ParseCellKey(std::string_view key) {
   } else {
     parts.day = kEpochDay + (static_cast<int64_t>(time) - (int64_t{1} << 31));
   }
+  return parts;
+}
+
+std::optional<CellKeyParts> ParseCellKey(std::string_view key) {
+  std::optional<CellKeyParts> parts = ParseCellKeyTime(key);
+  if (!parts) return std::nullopt;
   std::string_view rest = key.substr(5);
   for (;;) {
     size_t zero = rest.find('\0');
-    parts.codes.emplace_back(rest.substr(0, zero));
+    parts->codes.emplace_back(rest.substr(0, zero));
     if (zero == std::string_view::npos) break;
     rest = rest.substr(zero + 1);
   }

@@ -52,6 +52,9 @@ struct CellKeyParts {
   std::vector<std::string> codes;
 };
 std::optional<CellKeyParts> ParseCellKey(std::string_view key);
+// The family and time of a cell key alone (`codes` left empty): for scans that visit thousands of
+// cells and find their codes by the key's bytes.
+std::optional<CellKeyParts> ParseCellKeyTime(std::string_view key);
 
 // A PriceSum's 128-bit sum, and the other way.
 absl::int128 SumOf(const v1::PriceSum& s);

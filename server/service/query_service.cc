@@ -1097,35 +1097,51 @@ absl::StatusOr<v1::ListAlertsResponse> QueryService::Alerts(const v1::ListAlerts
     }
   } else {
     const absl::CivilMonth days_from = std::min(absl::CivilMonth(daily_from), last_month_of_range);
+    // What a (commodity, market) pair's cells add to, worked out at its first cell and found again
+    // by the key's own bytes: the scans meet each pair once a month (or a year), and nothing is
+    // parsed, allocated or checked against the scope again for it.
+    struct Targets {
+      bool visible = false;
+      std::vector<std::vector<common::DayMean>*> daily;  // its market's series, the kabupaten's
+      std::vector<std::vector<MonthSum>*> months;
+      std::vector<absl::CivilDay>* seen = nullptr;  // for missed checks
+    };
+    std::map<std::string, Targets, std::less<>> targets;  // by the key's codes, commodity \0 market
+    auto targets_of = [&](std::string_view key) -> const Targets& {
+      const std::string_view codes = key.substr(5);
+      if (auto found = targets.find(codes); found != targets.end()) return found->second;
+      Targets t;
+      auto parts = common::ParseCellKey(key);
+      if (parts && parts->codes.size() == 2 && Sees(who, *catalog, "market", parts->codes[1])) {
+        const std::string& commodity = parts->codes[0];
+        const std::string& market = parts->codes[1];
+        t.visible = true;
+        auto take = [&](const SeriesId& id) {
+          t.daily.push_back(&series[id]);
+          if (monthly) t.months.push_back(&month_sums[id]);
+        };
+        if (own_series) take({commodity, market});
+        if (kabupaten_series) take({commodity, ""});
+        if (wants_missing && !kabupaten_only) t.seen = &seen_in_range[{market, commodity}];
+      }
+      return targets.emplace(std::string(codes), std::move(t)).first->second;
+    };
     // Visited in place, not copied into a list: a cell is read once.
     auto visit_days = [&](std::string_view key, const v1::RollupCell& cell) {
-      auto parts = common::ParseCellKey(key);
-      if (!parts || parts->codes.size() != 2) return true;
-      const std::string& commodity = parts->codes[0];
-      const std::string& market = parts->codes[1];
-      if (!Sees(who, *catalog, "market", market)) return true;
-      // The series this cell adds to, looked up once per cell (not per day).
-      std::vector<std::vector<common::DayMean>*> daily;
-      std::vector<std::vector<MonthSum>*> by_month;
-      auto take = [&](const SeriesId& id) {
-        daily.push_back(&series[id]);
-        if (monthly && parts->month == last_month_of_range) by_month.push_back(&month_sums[id]);
-      };
-      if (own_series) take({commodity, market});
-      if (kabupaten_series) take({commodity, ""});
-      std::set<absl::CivilDay>* seen =
-          wants_missing && !kabupaten_only ? &seen_in_range[{market, commodity}] : nullptr;
+      const Targets& t = targets_of(key);
+      if (!t.visible) return true;
+      const absl::CivilMonth month = common::ParseCellKeyTime(key)->month;
       for (const v1::PriceSum& d : cell.price_days().days()) {
-        const absl::CivilDay day(parts->month.year(), parts->month.month(), d.index());
+        const absl::CivilDay day(month.year(), month.month(), d.index());
         if (day > range.last || d.count() == 0) continue;
         const absl::int128 sum = common::SumOf(d);
         if (day >= daily_from) {
-          for (auto* days : daily) add_sorted(*days, common::DayMean{day, sum, d.count()}, day_of);
+          for (auto* days : t.daily) add_sorted(*days, common::DayMean{day, sum, d.count()}, day_of);
         }
-        for (auto* months : by_month) {
-          add_sorted(*months, MonthSum{last_month, sum, d.count()}, index_of);
+        if (month == last_month_of_range) {
+          for (auto* months : t.months) add_sorted(*months, MonthSum{last_month, sum, d.count()}, index_of);
         }
-        if (seen != nullptr && day >= range.first) seen->insert(day);
+        if (t.seen != nullptr && day >= range.first) common::AddDaySeen(*t.seen, day);
       }
       return true;
     };
@@ -1133,28 +1149,21 @@ absl::StatusOr<v1::ListAlertsResponse> QueryService::Alerts(const v1::ListAlerts
                                                 common::PriceDaysKey(last_month_of_range + 1), visit_days, want));
     if (monthly) {
       auto visit_months = [&](std::string_view key, const v1::RollupCell& cell) {
-        auto parts = common::ParseCellKey(key);
-        if (!parts || parts->codes.size() != 2) return true;
-        const std::string& commodity = parts->codes[0];
-        const std::string& market = parts->codes[1];
-        if (!Sees(who, *catalog, "market", market)) return true;
-        std::vector<std::vector<MonthSum>*> by_month;
-        if (own_series) by_month.push_back(&month_sums[{commodity, market}]);
-        if (kabupaten_series) by_month.push_back(&month_sums[{commodity, ""}]);
+        const Targets& t = targets_of(key);
+        if (!t.visible) return true;
+        const int year = common::ParseCellKeyTime(key)->year;
         for (const v1::PriceSum& m : cell.price_months().months()) {
-          const int index = parts->year * 12 + m.index() - 1;
+          const int index = year * 12 + m.index() - 1;
           // The range's last month comes from its days (up to the range's end), above.
           if (index >= last_month || m.count() == 0) continue;
           const absl::int128 sum = common::SumOf(m);
-          for (auto* months : by_month) add_sorted(*months, MonthSum{index, sum, m.count()}, index_of);
+          for (auto* months : t.months) add_sorted(*months, MonthSum{index, sum, m.count()}, index_of);
         }
         return true;
       };
       PANTAU_RETURN_IF_ERROR(records_.ScanRollups(common::PriceMonthsKey(1970),
                                                   common::PriceMonthsKey(static_cast<int>(range.last.year()) + 1),
                                                   visit_months, want));
-      // A series with months but no day in the daily window still has its ALPS and IFPA.
-      for (const auto& [id, months] : month_sums) series[id];
     }
   }
 

@@ -51,6 +51,23 @@ TEST(CoverageTest, WeeklyTuesdayCheckInNovember2026) {
   EXPECT_EQ(cells[3].unscheduled_with_data, 0);
 }
 
+TEST(CoverageTest, DaysSeenStayAscendingAndOnceWhateverTheOrderTheyCome) {
+  std::vector<absl::CivilDay> days;
+  for (int d : {10, 3, 24, 10, 17, 3, 30, 1}) AddDaySeen(days, absl::CivilDay(2026, 11, d));
+  EXPECT_EQ(days, (std::vector<absl::CivilDay>{absl::CivilDay(2026, 11, 1), absl::CivilDay(2026, 11, 3),
+                                               absl::CivilDay(2026, 11, 10), absl::CivilDay(2026, 11, 17),
+                                               absl::CivilDay(2026, 11, 24), absl::CivilDay(2026, 11, 30)}));
+  // The days drive the coverage as the price-days cells give them: Tuesdays 3, 10, 17 and 24.
+  DaysSeen seen;
+  seen[{"pasar_a", "beras_medium"}] = days;
+  auto cells = CoverageOfDays(seen, {"pasar_a"}, {"beras_medium"}, absl::CivilDay(2026, 11, 1),
+                              absl::CivilDay(2026, 11, 30), {absl::Weekday::tuesday});
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].covered, 4);
+  EXPECT_TRUE(cells[0].missing.empty());
+  EXPECT_EQ(cells[0].unscheduled_with_data, 2);  // Sunday 1 and Monday 30
+}
+
 TEST(CoverageTest, PeriodWithoutScheduledDays) {
   // 2026-11-25 (Wednesday) to 2026-11-30 (Monday) holds no Tuesday.
   auto cells = Coverage({}, {"pasar_a"}, {"beras_medium"}, absl::CivilDay(2026, 11, 25), absl::CivilDay(2026, 11, 30),
