@@ -46,6 +46,12 @@ std::string FormatLocalDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
+std::string DateWords(absl::CivilDay day) {
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+                                        "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
+  return absl::StrFormat("%d %s %d", day.day(), kMonths[day.month() - 1], day.year());
+}
+
 bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
   // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as the Timestamp spec requires.
   return ts.seconds() >= -62135596800LL && ts.seconds() <= 253402300799LL && ts.nanos() >= 0 &&

@@ -28,6 +28,8 @@ std::optional<absl::CivilDay> ParseLocalDate(std::string_view text);
 
 // "YYYY-MM-DD".
 std::string FormatLocalDate(absl::CivilDay day);
+// "8 Des 2026": a date as Indonesians write it, for people (tables, messages); files keep ISO.
+std::string DateWords(absl::CivilDay day);
 
 // True when `ts` is a valid protobuf Timestamp (seconds within years 1-9999, nanos in range).
 bool IsValidTimestamp(const google::protobuf::Timestamp& ts);

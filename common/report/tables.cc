@@ -106,11 +106,7 @@ std::string Shown(const std::string& value, Table::Kind kind) {
     case Table::Kind::kPercent:
       return IndonesianNumber(value);
     case Table::Kind::kDate:
-      if (std::optional<absl::CivilDay> day = common::ParseLocalDate(value)) {
-        static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
-                                              "Jul", "Agu", "Sep", "Okt", "Nov", "Des"};
-        return StrCat(day->day(), " ", kMonths[day->month() - 1], " ", day->year());
-      }
+      if (std::optional<absl::CivilDay> day = common::ParseLocalDate(value)) return common::DateWords(*day);
       break;
     case Table::Kind::kText:
       break;

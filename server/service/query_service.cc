@@ -1226,7 +1226,7 @@ absl::StatusOr<v1::ListAlertsResponse> QueryService::Alerts(const v1::ListAlerts
         a.set_run_first_day(common::FormatLocalDate(run.first_day));
         a.set_message(StrCat("Rata-rata ", RupiahWords(a.mean_rupiah()), " di atas ", a.reference_kind(), " ",
                              common::FormatRupiah(run.reference_rupiah), " (+", PercentWords(a.above_percent().text()), ") selama ",
-                             run.observed_days, " hari pengamatan berturut-turut sejak ", a.run_first_day()));
+                             run.observed_days, " hari pengamatan berturut-turut sejak ", common::DateWords(run.first_day)));
         alerts.push_back(std::move(a));
       }
     }
@@ -1247,7 +1247,7 @@ absl::StatusOr<v1::ListAlertsResponse> QueryService::Alerts(const v1::ListAlerts
                          true);
         a.set_threshold_percent(Fixed2(std::expm1(c.threshold) * 100));
         a.set_message(StrCat(c.ratio >= 1 ? "Naik " : "Turun ", PercentWords(a.change_percent().text()), " dari ",
-                             RupiahWords(a.previous_mean_rupiah()), " (", a.previous_day(), ") menjadi ",
+                             RupiahWords(a.previous_mean_rupiah()), " (", common::DateWords(c.previous_day), ") menjadi ",
                              RupiahWords(a.mean_rupiah()), "; perubahan wajar seri ini sampai ",
                              PercentWords(a.threshold_percent()), c.history > 0 ? StrCat(" (dari ", c.history, " perubahan sebelumnya)") : " (batas bawah)"));
         alerts.push_back(std::move(a));
@@ -1345,7 +1345,7 @@ absl::StatusOr<v1::ListAlertsResponse> QueryService::Alerts(const v1::ListAlerts
         a.set_day(common::FormatLocalDate(day));
         a.set_level("waspada");
         for (const auto& name : assigned[c.market]) a.add_inspectors(name);
-        a.set_message(StrCat("Tidak ada sampel harga pada hari jadwal ", a.day()));
+        a.set_message(StrCat("Tidak ada sampel harga pada hari jadwal ", common::DateWords(day)));
         alerts.push_back(std::move(a));
       }
     }

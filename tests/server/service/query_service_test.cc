@@ -1151,11 +1151,15 @@ TEST_F(QueryServiceTest, AlertsFromTheStoredSamplesFollowVoidsAndRebuilds) {
   EXPECT_EQ(het->above_percent().text(), "1.15");  // 150 / 13.100
   EXPECT_EQ(het->mean_rupiah().text(), "13250");
   EXPECT_EQ(het->level(), "waspada");
+  // Messages are for people: dates in words, as the pages write them; the fields keep ISO dates.
+  EXPECT_EQ(het->message(),
+            "Rata-rata Rp 13.250 di atas HET Rp 13.100 (+1,15 %) selama 2 hari pengamatan berturut-turut sejak "
+            "10 Nov 2026");
   EXPECT_EQ(jump->day(), "2026-11-10");
   EXPECT_EQ(jump->previous_day(), "2026-11-08");  // the 9th had no sample: never a change against 0
   EXPECT_EQ(jump->change_percent().text(), "10.83");
   EXPECT_EQ(jump->threshold_percent(), "10.00");  // the calm history's spread is under the floor
-  EXPECT_NE(jump->message().find("Naik 10,83 % dari Rp 12.000 (2026-11-08) menjadi Rp 13.300"), std::string::npos)
+  EXPECT_NE(jump->message().find("Naik 10,83 % dari Rp 12.000 (8 Nov 2026) menjadi Rp 13.300"), std::string::npos)
       << jump->message();
   // A supervisor of Marabahan gets the market's alerts, not the kabupaten's.
   v1::AccountScope marabahan;
@@ -1214,6 +1218,8 @@ TEST_F(QueryServiceTest, AlertsFromTheStoredSamplesFollowVoidsAndRebuilds) {
     EXPECT_THAT(a.inspectors(), ::testing::ElementsAre("siti"));  // ani is assigned to Alalak
   }
   EXPECT_EQ(days, (std::vector<std::string>{"2026-12-01", "2026-12-15", "2026-12-22"}));
+  ASSERT_FALSE(absent->alerts().empty());
+  EXPECT_EQ(absent->alerts(0).message(), "Tidak ada sampel harga pada hari jadwal 1 Des 2026");
 
   // ALPS at Pasar Lain: 36 months, January 2024 to December 2026, one sample on the 15th.
   clock_.Set(Wita(2026, 12, 31, 12, 0));
