@@ -136,7 +136,7 @@ std::vector<int64_t> RecentPrices(LaptopStore& store, const std::string& commodi
 }
 
 common::Message DescribeRecord(const v1::Record& r, const common::ReferenceCatalog& catalog, absl::TimeZone zone) {
-  const std::string day = common::FormatLocalDate(absl::ToCivilDay(common::FromTimestamp(r.observed_at()), zone));
+  const std::string day = common::DateWords(absl::ToCivilDay(common::FromTimestamp(r.observed_at()), zone));
   if (r.has_price_sample()) {
     const auto& p = r.price_sample();
     const v1::Commodity* c = catalog.FindCommodity(p.commodity_code());

@@ -22,6 +22,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -36,6 +37,16 @@ from selenium.webdriver.support.ui import Select
 
 import browser_support
 from browser_support import check, run, wait_for_file
+
+# A date as the pages write it: "8 Des 2026".
+DATE_WORDS = r"\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}"
+
+
+def wita_words():
+    """Today in WITA (UTC+8, the bundled deployment's zone), as the pages write it."""
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+    months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    return f"{today.day} {months[today.month - 1]} {today.year}"
 
 
 class Browser(browser_support.Browser):
@@ -125,6 +136,9 @@ def main():
         browser.by_id("market").click()
         browser.type(["Pasar Marabahan (contoh)", Keys.ENTER])
         browser.wait(lambda: browser.by_id("sheet-title").text.startswith("Pasar Marabahan"), "the sheet opens")
+        # Today's sheet, dated in words (the day the laptop's zone, WITA, says).
+        check(browser.by_id("sheet-title").text == "Pasar Marabahan (contoh) — " + wita_words(),
+              f"the sheet's title: {browser.by_id('sheet-title').text}")
         for trader in ("Bu Ani", "Pak Budi"):
             browser.by_id("new-trader").click()
             browser.type([trader, Keys.ENTER])
@@ -190,7 +204,10 @@ def main():
         # missed at siti's markets (she is assigned to none: every market); Beranda lists them.
         browser.wait(lambda: browser.by_id("missed-title").is_displayed(), "the missed checks listed")
         missed = browser.driver.find_elements(By.CSS_SELECTOR, "#missed-list li[data-market]")
-        check(0 < len(missed) <= 15 and all(" · " in li.text for li in missed), f"missed checks: {[li.text for li in missed]}")
+        check(0 < len(missed) <= 15 and all(re.match(DATE_WORDS + " · ", li.text) for li in missed),
+              f"missed checks, dated in words: {[li.text for li in missed]}")
+        check(re.fullmatch(DATE_WORDS + r" \d\d:\d\d WITA", browser.by_id("last-sync").text) is not None,
+              f"the last sync, dated in words: {browser.by_id('last-sync').text}")
         browser.shot("beranda-terkirim")
 
         # The server refuses one, and it is fixed through Perlu perhatian: the admin retires Pasar
@@ -259,8 +276,9 @@ def main():
         # Riwayat: today's records of this laptop, with what each is and its state.
         browser.by_id("nav-riwayat").click()
         browser.wait(lambda: browser.by_id("history-summary").text.startswith("7 catatan pada "), "Riwayat lists 7")
+        check(browser.by_id("history-summary").text == f"7 catatan pada {wita_words()}.", browser.by_id("history-summary").text)
         history = browser.by_id("history").text
-        for expected in ("Beras Medium di Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg",
+        for expected in (f"Beras Medium di Pasar Marabahan (contoh), Bu Ani, Rp 13.100/kg, {wita_words()}",
                          "Cabai Rawit Merah di Pasar Marabahan (contoh), Pak Budi, Rp 350.000/kg",
                          "Beras Medium di Pasar Tamban (contoh), Bu Sari, Rp 12.900/kg",
                          "Gula Konsumsi di Pasar Tamban (contoh), Bu Sari, Rp 17.500/kg"):

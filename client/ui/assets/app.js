@@ -13,6 +13,19 @@ function $(id) { return document.getElementById(id); }
 // The dinas's terms stay Indonesian in both (HET, pangkalan, kios, tera ulang, sah/batal).
 function t(indonesian, english) { return state.lang === 'en' ? english : indonesian; }
 
+// "2026-11-30" -> "30 Nov 2026", with the months of the page's language; a time after the date
+// ("2026-11-30 14:05 WITA") is kept. Anything else is shown as it came. Presentation only: the
+// answers keep ISO dates.
+const MONTHS = {
+  id: ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'],
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+};
+function tanggal(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(.*)$/.exec(text || '');
+  if (!m) return text;
+  return Number(m[3]) + ' ' + MONTHS[state.lang === 'en' ? 'en' : 'id'][Number(m[2]) - 1] + ' ' + m[1] + m[4];
+}
+
 function applyLanguage() {
   document.documentElement.lang = state.lang;
   for (const e of document.querySelectorAll('[data-en]')) {
@@ -91,7 +104,7 @@ async function showHistory(event) {
     tr.append(change);
     return tr;
   }));
-  $('history-summary').textContent = answer.records.length + t(' catatan pada ', ' records on ') + answer.day + '.';
+  $('history-summary').textContent = answer.records.length + t(' catatan pada ', ' records on ') + tanggal(answer.day) + '.';
 }
 
 // Riwayat's "Koreksi" (a price retyped, with the reason) and "Batalkan" (a void, with the reason):
@@ -137,7 +150,7 @@ async function refreshState() {
   $('pending').textContent = answer.pending;
   $('delivered').textContent = answer.delivered;
   $('attention').textContent = answer.needs_attention;
-  $('last-sync').textContent = answer.last_sync || t('belum pernah', 'never');
+  $('last-sync').textContent = tanggal(answer.last_sync) || t('belum pernah', 'never');
   const a = answer.auto_sync;
   if (a.every_seconds === 0) {
     $('auto-sync').textContent = t('Kirim otomatis mati.', 'Automatic sending is off.');
@@ -145,9 +158,9 @@ async function refreshState() {
     $('auto-sync').textContent = t('Kirim otomatis setiap ', 'Sent automatically every ') + a.every_seconds +
       t(' detik', ' s') + (a.last ? t('. Terakhir ', '. Last ') + a.last : '') +
       (a.failures > 0 ? t('. Gagal ', '. Failed ') + a.failures + t(' kali berturut-turut; dicoba lagi ', ' times in a row; next try ') +
-        a.next : '') + '.';
+        tanggal(a.next) : '') + '.';
   }
-  $('reference').textContent = answer.reference_pulled || t('belum pernah', 'never');
+  $('reference').textContent = tanggal(answer.reference_pulled) || t('belum pernah', 'never');
   const list = $('attention-list');
   list.replaceChildren();
   for (const item of answer.attention) {
@@ -174,7 +187,7 @@ async function refreshState() {
   const missed = $('missed-list');
   missed.replaceChildren();
   for (const m of answer.missed_checks.slice(0, 15)) {
-    const li = text('li', m.day + ' · ' + m.commodity_name + ' · ' + m.market_name);
+    const li = text('li', tanggal(m.day) + ' · ' + m.commodity_name + ' · ' + m.market_name);
     li.dataset.market = m.market;
     li.dataset.commodity = m.commodity;
     missed.append(li);
@@ -385,7 +398,7 @@ function addTrader(event) {
 function drawSheet() {
   const sheet = state.sheet;
   $('sheet').hidden = false;
-  $('sheet-title').textContent = sheet.market.name + ' — ' + sheet.day;
+  $('sheet-title').textContent = sheet.market.name + ' — ' + tanggal(sheet.day);
   const head = document.createElement('tr');
   for (const title of [t('Komoditas', 'Commodity'), t('Satuan', 'Unit'), 'HET/HAP', t('Terakhir', 'Last')]) head.append(text('th', title));
   for (const trader of state.traders) head.append(text('th', trader));
@@ -398,7 +411,7 @@ function drawSheet() {
     tr.append(text('td', row.name, 'commodity'));
     tr.append(text('td', 'per ' + row.unit));
     tr.append(text('td', row.reference ? row.reference.kind + ' ' + row.reference.text : '–', 'num'));
-    tr.append(text('td', row.last ? 'Rp ' + row.last.price_rupiah.toLocaleString('id-ID') + ' (' + row.last.day + ')' : '–',
+    tr.append(text('td', row.last ? 'Rp ' + row.last.price_rupiah.toLocaleString('id-ID') + ' (' + tanggal(row.last.day) + ')' : '–',
                    'num'));
     state.traders.forEach((trader, column) => tr.append(cell(row, trader, rowIndex, column)));
     body.append(tr);
