@@ -193,6 +193,7 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       text = report_format_ == "csv" ? PriceCsv(answer) : report_format_ == "json" ? PriceJson(answer) : "";
     }
   } else {
+    // Each report below: its request, the response the call fills, and the table made from it.
     std::unique_ptr<google::protobuf::Message> answer;
     if (report_stability_->parsed()) {
       v1::GetPriceStabilityRequest request;
@@ -201,10 +202,10 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       request.set_to(!price_to_.empty() ? price_to_ : StrCat(year, "-12-31"));
       request.set_by(price_by_);
       request.set_market_code(price_market_);
-      auto a = std::make_unique<v1::GetPriceStabilityResponse>();
-      got = FromGrpc(stub->GetPriceStability(&context, request, a.get()));
-      if (got.ok()) table = PriceStabilityTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::GetPriceStabilityResponse>();
+      got = FromGrpc(stub->GetPriceStability(&context, request, response.get()));
+      if (got.ok()) table = PriceStabilityTable(*response);
+      answer = std::move(response);
     } else if (report_coverage_->parsed()) {
       v1::GetCoverageRequest request;
       // The four weeks up to --to (today): every weekday of the schedule four times, none to come.
@@ -215,28 +216,28 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       request.set_market_code(price_market_);
       request.set_commodity_code(price_commodity_);
       request.set_inspector(inspector_);
-      auto a = std::make_unique<v1::GetCoverageResponse>();
-      got = FromGrpc(stub->GetCoverage(&context, request, a.get()));
-      if (got.ok()) table = CoverageTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::GetCoverageResponse>();
+      got = FromGrpc(stub->GetCoverage(&context, request, response.get()));
+      if (got.ok()) table = CoverageTable(*response);
+      answer = std::move(response);
     } else if (report_violations_->parsed()) {
       v1::ListViolationsRequest request;
       request.set_from(!price_from_.empty() ? price_from_ : StrCat(this_year, "-01-01"));
       request.set_to(!price_to_.empty() ? price_to_ : today_text);
       request.set_status(violation_status_);
       request.set_as_of(as_of_);
-      auto a = std::make_unique<v1::ListViolationsResponse>();
-      got = FromGrpc(stub->ListViolations(&context, request, a.get()));
-      if (got.ok()) table = ViolationsTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::ListViolationsResponse>();
+      got = FromGrpc(stub->ListViolations(&context, request, response.get()));
+      if (got.ok()) table = ViolationsTable(*response);
+      answer = std::move(response);
     } else if (report_activity_->parsed()) {
       v1::GetFieldActivityRequest request;
       request.set_as_of(as_of_);
       request.set_quiet_days(quiet_days_);
-      auto a = std::make_unique<v1::GetFieldActivityResponse>();
-      got = FromGrpc(stub->GetFieldActivity(&context, request, a.get()));
-      if (got.ok()) table = FieldActivityTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::GetFieldActivityResponse>();
+      got = FromGrpc(stub->GetFieldActivity(&context, request, response.get()));
+      if (got.ok()) table = FieldActivityTable(*response);
+      answer = std::move(response);
     } else if (report_alerts_->parsed()) {
       v1::ListAlertsRequest request;
       request.set_to(!price_to_.empty() ? price_to_ : today_text);
@@ -245,37 +246,37 @@ absl::Status ReportCommands::Run(const ReportContext& ctx, std::ostream& out, st
       for (const auto& k : alert_kinds_) request.add_kinds(k);
       request.set_commodity_code(price_commodity_);
       request.set_market_code(price_market_);
-      auto a = std::make_unique<v1::ListAlertsResponse>();
-      got = FromGrpc(stub->ListAlerts(&context, request, a.get()));
-      if (got.ok()) table = AlertsTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::ListAlertsResponse>();
+      got = FromGrpc(stub->ListAlerts(&context, request, response.get()));
+      if (got.ok()) table = AlertsTable(*response);
+      answer = std::move(response);
     } else if (report_audits_->parsed()) {
       v1::ListAuditsRequest request;
       request.set_from(!price_from_.empty() ? price_from_ : StrCat(this_year, "-01-01"));
       request.set_to(!price_to_.empty() ? price_to_ : today_text);
       request.set_outlet_kind(outlet_kind_);
-      auto a = std::make_unique<v1::ListAuditsResponse>();
-      got = FromGrpc(stub->ListAudits(&context, request, a.get()));
-      if (got.ok()) table = AuditsTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::ListAuditsResponse>();
+      got = FromGrpc(stub->ListAudits(&context, request, response.get()));
+      if (got.ok()) table = AuditsTable(*response);
+      answer = std::move(response);
     } else if (report_verifications_->parsed()) {
       v1::ListUttpVerificationsRequest request;
       request.set_from(!price_from_.empty() ? price_from_ : StrCat(this_year, "-01-01"));
       request.set_to(!price_to_.empty() ? price_to_ : today_text);
       request.set_discrepancies_only(discrepancies_only_);
-      auto a = std::make_unique<v1::ListUttpVerificationsResponse>();
-      got = FromGrpc(stub->ListUttpVerifications(&context, request, a.get()));
-      if (got.ok()) table = UttpVerificationsTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::ListUttpVerificationsResponse>();
+      got = FromGrpc(stub->ListUttpVerifications(&context, request, response.get()));
+      if (got.ok()) table = UttpVerificationsTable(*response);
+      answer = std::move(response);
     } else {
       v1::ListUttpDueRequest request;
       request.set_as_of(as_of_);
       request.set_within_days(within_days_);
       request.set_include_valid(include_valid_);
-      auto a = std::make_unique<v1::ListUttpDueResponse>();
-      got = FromGrpc(stub->ListUttpDue(&context, request, a.get()));
-      if (got.ok()) table = UttpDueTable(*a);
-      answer = std::move(a);
+      auto response = std::make_unique<v1::ListUttpDueResponse>();
+      got = FromGrpc(stub->ListUttpDue(&context, request, response.get()));
+      if (got.ok()) table = UttpDueTable(*response);
+      answer = std::move(response);
     }
     if (!got.ok()) return Failed(got);
     if (report_format_ == "table" && !codes_) ShowNames(*table, ctx.catalog);

@@ -129,6 +129,19 @@ v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time o
   return r;
 }
 
+std::vector<v1::Record> CalmThenAboveHetNovember2026() {
+  auto at = [](int day, int64_t price) {
+    return PriceRecord(TestUlid(9, static_cast<uint32_t>(day)), price,
+                       absl::FromCivil(absl::CivilMinute(2026, 11, day, 9, 0), common::ZoneWithoutDeployment()));
+  };
+  std::vector<v1::Record> samples;
+  for (int d = 2; d <= 8; ++d) samples.push_back(at(d, d % 2 == 0 ? 12000 : 12100));
+  samples.push_back(at(10, 13300));
+  samples.push_back(at(11, 13250));
+  samples.push_back(at(12, 13000));
+  return samples;
+}
+
 void ExpectGolden(const std::string& name, const std::string& actual) {
   const std::string path = std::string(PANTAU_SOURCE_DIR) + "/tests/golden/" + name;
   if (std::getenv("PANTAU_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << actual;

@@ -70,6 +70,12 @@ v1::ReferenceEntity BerasMediumHet();
 // A valid price sample by "siti" on "laptop-siti", observed at `observed`.
 v1::Record PriceRecord(const std::string& id, int64_t price_rupiah, absl::Time observed = TestNow());
 
+// The price early warning's scenario: beras medium at Pasar Marabahan, calm at 12.000 / 12.100 from 2
+// to 8 November 2026 (09:00 WITA); 13.300 on the 10th (+10,83 % on the 8th's 12.000, and above the
+// HET of BerasMediumHet()); 13.250 on the 11th (above); 13.000 on the 12th (below: the run ends).
+// Record ids TestUlid(9, day).
+std::vector<v1::Record> CalmThenAboveHetNovember2026();
+
 // Compares `actual` with tests/golden/`name` byte for byte. With PANTAU_UPDATE_GOLDEN=1 in the
 // environment it first writes `actual` there (review the diff before committing).
 void ExpectGolden(const std::string& name, const std::string& actual);

@@ -272,17 +272,8 @@ class WebhookTest : public ::testing::Test {
     return r;
   }
 
-  // Calm at 12.000 / 12.100 from 2 to 8 November; the 10th 13.300 (a jump, and above the HET);
-  // the 11th 13.250 (above); the 12th 13.000 (below). Het and lonjakan, each for Pasar Marabahan
-  // and the kabupaten: 4 alerts.
-  void PushNovember() {
-    std::vector<v1::Record> samples;
-    for (int d = 2; d <= 8; ++d) samples.push_back(PriceAt(d, d % 2 == 0 ? 12000 : 12100, Wita(2026, 11, d, 9, 0)));
-    samples.push_back(PriceAt(10, 13300, Wita(2026, 11, 10, 9, 0)));
-    samples.push_back(PriceAt(11, 13250, Wita(2026, 11, 11, 9, 0)));
-    samples.push_back(PriceAt(12, 13000, Wita(2026, 11, 12, 9, 0)));
-    Push(samples);
-  }
+  // Het and lonjakan, each for Pasar Marabahan and the kabupaten: 4 alerts.
+  void PushNovember() { Push(pantau::testing::CalmThenAboveHetNovember2026()); }
 
   TempDir dir_;
   service::FakeClock clock_{Wita(2026, 11, 12, 20, 0)};

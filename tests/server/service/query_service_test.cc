@@ -1118,12 +1118,7 @@ TEST_F(QueryServiceTest, AlertsFromTheStoredSamplesFollowVoidsAndRebuilds) {
   ASSERT_THAT(reference_->Put({pantau::testing::BerasMediumHet()}, {}), IsOk());  // Rp 13.100
   // Calm: 12.000 / 12.100 from 2 to 8 November; 10 November 13.300 (+10,83 % on the 8th's 12.000,
   // above the HET); 11 November 13.250 (above); 12 November 13.000 (below: the run ends).
-  std::vector<v1::Record> samples;
-  for (int d = 2; d <= 8; ++d) samples.push_back(PriceAt(d, d % 2 == 0 ? 12000 : 12100, Wita(2026, 11, d, 9, 0)));
-  samples.push_back(PriceAt(10, 13300, Wita(2026, 11, 10, 9, 0)));
-  samples.push_back(PriceAt(11, 13250, Wita(2026, 11, 11, 9, 0)));
-  samples.push_back(PriceAt(12, 13000, Wita(2026, 11, 12, 9, 0)));
-  Push(samples);
+  Push(pantau::testing::CalmThenAboveHetNovember2026());
   v1::ListAlertsRequest request;
   request.set_from("2026-11-01");
   request.set_to("2026-11-30");
